@@ -1,0 +1,177 @@
+/**
+ * Journal ops: one JSON object per line in `.knobs/sweeps/<id>/journal.jsonl`.
+ * Every op carries `seq` (1-based, gap-free per journal), `w` (worker id of the writer) and
+ * `t` (ms since epoch). Non-finite numbers are written as the strings "NaN", "Infinity",
+ * "-Infinity" (see encodeNumber) so that JSON stays valid.
+ */
+import type { FlatParams, SweepSpec } from '../space/types';
+
+export type NumberOrNonFinite = number | 'NaN' | 'Infinity' | '-Infinity';
+
+export interface Provenance {
+  knobsVersion: string;
+  nodeVersion: string;
+  pythonVersion?: string;
+  gitCommit?: string;
+  /** sha256 of `git diff HEAD` when the tree is dirty. */
+  gitDirtyHash?: string;
+  host: string;
+  cwd: string;
+}
+
+export type FailureKind = 'crash' | 'oom' | 'timeout' | 'spawn';
+
+interface OpBase {
+  seq: number;
+  w: string;
+  t: number;
+}
+
+export interface SweepCreatedOp extends OpBase {
+  op: 'sweep_created';
+  sweepId: string;
+  /** Absolute path of the sweep file at creation. */
+  file?: string;
+  /** The sweep file's text, verbatim. */
+  text: string;
+  /** Canonical JSON of the search space, compared on resume. */
+  spaceKey: string;
+  seed: number;
+  provenance: Provenance;
+  forkedFrom?: string;
+}
+export interface RunnerStartedOp extends OpBase {
+  op: 'runner_started';
+  pid: number;
+  host: string;
+  resumed: boolean;
+}
+export interface RunnerStoppedOp extends OpBase {
+  op: 'runner_stopped';
+  reason: string;
+}
+export interface TrialAskedOp extends OpBase {
+  op: 'trial_asked';
+  trial: number;
+  params: FlatParams;
+  /** "points_to_evaluate" | sampler name */
+  source: string;
+  /** index within the sampler's suggestions (for deterministic resume) */
+  index?: number;
+}
+export interface TrialStartedOp extends OpBase {
+  op: 'trial_started';
+  trial: number;
+  attempt: number;
+  pid: number;
+  /** process group id (== pid for a group leader) */
+  pgid: number;
+  argv: string[];
+  gpus?: number[];
+  resumeFrom?: string;
+}
+export interface MetricOp extends OpBase {
+  op: 'metric';
+  trial: number;
+  attempt: number;
+  step: number;
+  values: Record<string, NumberOrNonFinite>;
+}
+export interface TrialCompletedOp extends OpBase {
+  op: 'trial_completed';
+  trial: number;
+  attempt: number;
+  exitCode: number;
+}
+export interface TrialFailedOp extends OpBase {
+  op: 'trial_failed';
+  trial: number;
+  attempt: number;
+  kind: FailureKind;
+  exitCode: number | null;
+  signal: string | null;
+  stderrTail: string;
+  /** Will the same config run again (max_failures)? */
+  willRetry: boolean;
+}
+export interface TrialStoppedOp extends OpBase {
+  op: 'trial_stopped';
+  trial: number;
+  attempt: number;
+  reason: string;
+  /** "user" | "pruned" | "sweep" */
+  by: string;
+}
+export interface TrialInterruptedOp extends OpBase {
+  op: 'trial_interrupted';
+  trial: number;
+  attempt: number;
+  reason: string;
+}
+export interface StopRequestedOp extends OpBase {
+  op: 'stop_requested';
+  /** undefined = the whole sweep */
+  trial?: number;
+  /** control command id (idempotency) */
+  cmd?: string;
+}
+export interface LaunchPausedOp extends OpBase {
+  op: 'launch_paused';
+  reason: string;
+  kind: FailureKind;
+}
+export interface LaunchResumedOp extends OpBase {
+  op: 'launch_resumed';
+}
+export interface SweepFinishedOp extends OpBase {
+  op: 'sweep_finished';
+  /** "run_cap" | "exhausted" | "target" | "stopped" | "sweep_timeout" */
+  reason: string;
+}
+export interface NoticeOp extends OpBase {
+  op: 'notice';
+  level: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+export type Op =
+  | SweepCreatedOp
+  | RunnerStartedOp
+  | RunnerStoppedOp
+  | TrialAskedOp
+  | TrialStartedOp
+  | MetricOp
+  | TrialCompletedOp
+  | TrialFailedOp
+  | TrialStoppedOp
+  | TrialInterruptedOp
+  | StopRequestedOp
+  | LaunchPausedOp
+  | LaunchResumedOp
+  | SweepFinishedOp
+  | NoticeOp;
+
+export type OpKind = Op['op'];
+/** An op before the writer stamps seq, w and t. */
+export type OpInput = Op extends infer O ? (O extends Op ? Omit<O, 'seq' | 'w' | 't'> : never) : never;
+
+/** Ops fsynced at once; the rest (metric) are group-committed. */
+export function isLifecycle(op: { op: OpKind }): boolean {
+  return op.op !== 'metric';
+}
+
+export function encodeNumber(x: number): NumberOrNonFinite {
+  if (Number.isFinite(x)) return x;
+  if (Number.isNaN(x)) return 'NaN';
+  return x > 0 ? 'Infinity' : '-Infinity';
+}
+
+export function decodeNumber(x: NumberOrNonFinite | unknown): number {
+  if (typeof x === 'number') return x;
+  if (x === 'NaN') return NaN;
+  if (x === 'Infinity') return Infinity;
+  if (x === '-Infinity') return -Infinity;
+  return NaN;
+}
+
+export type { SweepSpec };
