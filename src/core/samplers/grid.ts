@@ -1,0 +1,137 @@
+/**
+ * Grid search: the Cartesian product of every search parameter's values, as W&B's grid does:
+ * `values` (duplicates removed), int_uniform from min to max inclusive, q_uniform from min in
+ * steps of q with max excluded (np.arange; here each value is min + k q with the float noise
+ * removed, so 0.1-steps give 0.3, not 0.30000000000000004). Constants stay fixed. Config number
+ * `index` is decoded in mixed radix with the first parameter varying slowest (itertools.product
+ * order), so nothing is materialised. Note: W&B orders parameters by name; Knobs keeps file order.
+ */
+import { KnobsError } from '../errors';
+import { stepMultiple } from '../math/round';
+import { valueKey, searchDims } from '../space/transform';
+import type { FlatParams, ParamSpec, Space, Value } from '../space/types';
+import type { Sampler, SuggestContext } from './sampler';
+
+/** One axis of the grid. */
+export interface GridAxis {
+  name: string;
+  count: number;
+  at(k: number): Value;
+}
+
+const ENUMERABLE_HINT =
+  'list the values to try (`values: [0.001, 0.01, 0.1]`), use `int_uniform` (integers min..max) or `q_uniform` with a step `q`, or use `method: random` or `method: sobol`';
+
+function gridError(p: ParamSpec, message: string, hint: string): KnobsError {
+  return new KnobsError('E_GRID', message, {
+    hint,
+    location: p.loc ? { line: p.loc.line, col: p.loc.col } : undefined,
+  });
+}
+
+function clone(v: Value): Value {
+  return v !== null && typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as Value) : v;
+}
+
+/** The axis of one search parameter; throws E_GRID for what a grid cannot enumerate. */
+export function gridAxis(p: ParamSpec): GridAxis {
+  if (p.kind === 'constant') {
+    return { name: p.name, count: 1, at: () => clone(p.value) };
+  }
+  if (p.kind === 'categorical') {
+    if (p.probabilities) {
+      throw gridError(p, `grid search tries every value of \`${p.name}\` once, so its \`probabilities\` have no meaning`, 'remove `probabilities`, or use `method: random` to sample by them');
+    }
+    const seen = new Set<string>();
+    const values = p.values.filter((v) => {
+      const k = valueKey(v);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    if (values.length === 0) throw gridError(p, `\`${p.name}\` has no values`, 'give at least one value');
+    return { name: p.name, count: values.length, at: (k) => clone(values[k]) };
+  }
+  const { min, max, q } = p;
+  if (p.distribution === 'int_uniform') {
+    if (min === undefined || max === undefined || !Number.isInteger(min) || !Number.isInteger(max)) {
+      throw gridError(p, `grid search needs integer \`min\` and \`max\` for int_uniform \`${p.name}\` (min is ${min}, max is ${max})`, 'write integer bounds, e.g. `min: 1` and `max: 8`');
+    }
+    if (max < min) throw gridError(p, `\`${p.name}\` has max ${max} below min ${min}`, `make max ≥ ${min}`);
+    return { name: p.name, count: max - min + 1, at: (k) => min + k };
+  }
+  if (p.distribution === 'q_uniform') {
+    const step = q ?? 1;
+    if (min === undefined || max === undefined) {
+      throw gridError(p, `grid search needs \`min\` and \`max\` for q_uniform \`${p.name}\``, 'give `min`, `max` and `q`');
+    }
+    if (!(step > 0)) throw gridError(p, `\`q\` of \`${p.name}\` is ${step} but must be > 0`, 'give a positive step, e.g. `q: 0.1`');
+    const ratio = (max - min) / step;
+    // np.arange's ceil((max - min) / q), but without counting float noise as one more step.
+    const count = Math.ceil(ratio - 1e-9 * Math.max(1, Math.abs(ratio)));
+    if (!(count > 0)) {
+      throw gridError(p, `q_uniform \`${p.name}\` gives no grid values: min ${min} must be below max ${max} (max itself is excluded)`, `make max greater than ${min}`);
+    }
+    return {
+      name: p.name,
+      count,
+      at: (k) => {
+        const v = stepMultiple(k, step, min);
+        return p.integer ? Math.round(v) : v;
+      },
+    };
+  }
+  throw gridError(p, `grid search cannot enumerate \`${p.name}\`: its distribution \`${p.distribution}\` is continuous`, ENUMERABLE_HINT);
+}
+
+const axesCache = new WeakMap<Space, GridAxis[]>();
+
+/** The axes of a space's grid, in file order (constants excluded). */
+export function gridAxes(space: Space): GridAxis[] {
+  let axes = axesCache.get(space);
+  if (!axes) {
+    axes = searchDims(space).map(gridAxis);
+    axesCache.set(space, axes);
+  }
+  return axes;
+}
+
+/** Number of configs in the grid (1 when every parameter is constant). */
+export function gridSize(space: Space): number {
+  return gridAxes(space).reduce((n, a) => n * a.count, 1);
+}
+
+/** Config number `index` of the grid, or null past its end. */
+export function gridPoint(space: Space, index: number): FlatParams | null {
+  const axes = gridAxes(space);
+  if (!Number.isInteger(index) || index < 0 || index >= gridSize(space)) return null;
+  const digits = new Array<number>(axes.length);
+  let rest = index;
+  for (let i = axes.length - 1; i >= 0; i--) {
+    const c = axes[i].count;
+    digits[i] = rest % c;
+    rest = Math.floor(rest / c);
+  }
+  const out: FlatParams = {};
+  let i = 0;
+  for (const p of space.params) {
+    if (p.kind === 'constant') out[p.name] = clone(p.value);
+    else {
+      out[p.name] = axes[i].at(digits[i]);
+      i++;
+    }
+  }
+  return out;
+}
+
+export class GridSampler implements Sampler {
+  readonly name = 'grid';
+
+  suggest(ctx: SuggestContext): FlatParams | null {
+    return gridPoint(ctx.space, ctx.index);
+  }
+
+  size(space: Space): number {
+    return gridSize(space);
+  }
+}

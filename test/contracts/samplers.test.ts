@@ -1,0 +1,11 @@
+import { GridSampler } from '../../src/core/samplers/grid';
+import { RandomSampler } from '../../src/core/samplers/random';
+import { SobolSampler } from '../../src/core/samplers/sobol';
+import { gridSpace, mixedSpace, samplerContract } from './sampler.contract';
+
+samplerContract('random (every distribution)', () => new RandomSampler(), mixedSpace());
+samplerContract('random (grid space)', () => new RandomSampler(), gridSpace());
+samplerContract('sobol (every distribution)', () => new SobolSampler({ seed: 7 }), mixedSpace());
+samplerContract('sobol (grid space)', () => new SobolSampler({ seed: 7 }), gridSpace());
+samplerContract('grid', () => new GridSampler(), gridSpace(), { count: 100 });
+samplerContract('grid (constants only)', () => new GridSampler(), { params: [{ kind: 'constant', name: 'a', path: ['a'], value: 1 }] });
