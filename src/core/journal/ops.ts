@@ -37,6 +37,10 @@ export interface SweepCreatedOp extends OpBase {
   /** Canonical JSON of the search space, compared on resume. */
   spaceKey: string;
   seed: number;
+  /** Copied from the spec so that readers need not re-parse the text. */
+  metric: { name: string; goal: 'minimize' | 'maximize'; target?: number };
+  method: string;
+  runCap?: number;
   provenance: Provenance;
   forkedFrom?: string;
 }

@@ -1,0 +1,119 @@
+/** Plain-text formatting for the CLI: tables, durations, metric values, colours (TTY only). */
+import type { SweepState, TrialRecord } from '../core/journal/reducer';
+import { formatParams, formatValue } from '../core/space/config';
+
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  green(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+
+const plain: Style = { bold: (s) => s, dim: (s) => s, green: (s) => s, red: (s) => s, yellow: (s) => s, cyan: (s) => s };
+const ansi = (code: number) => (s: string) => `\x1b[${code}m${s}\x1b[0m`;
+const colour: Style = { bold: ansi(1), dim: ansi(2), green: ansi(32), red: ansi(31), yellow: ansi(33), cyan: ansi(36) };
+
+export function style(stream: NodeJS.WriteStream): Style {
+  return stream.isTTY && !process.env.NO_COLOR ? colour : plain;
+}
+
+/** Visible width (ANSI escapes removed). */
+export function width(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+export function table(headers: string[], rows: string[][], opts: { maxWidth?: number; align?: ('l' | 'r')[] } = {}): string {
+  const all = [headers, ...rows];
+  const widths = headers.map((_, c) => Math.max(...all.map((r) => width(r[c] ?? ''))));
+  // shrink the widest column (usually params) to fit the terminal
+  const max = opts.maxWidth ?? 200;
+  let total = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  while (total > max) {
+    const i = widths.indexOf(Math.max(...widths));
+    if (widths[i] <= 12) break;
+    widths[i]--;
+    total--;
+  }
+  const cell = (s: string, c: number) => {
+    const w = width(s);
+    let t = s;
+    if (w > widths[c]) t = s.replace(/\x1b\[[0-9;]*m/g, '').slice(0, widths[c] - 1) + '…';
+    const pad = ' '.repeat(Math.max(0, widths[c] - width(t)));
+    return opts.align?.[c] === 'r' ? pad + t : t + pad;
+  };
+  return all.map((r) => r.map((s, c) => cell(s ?? '', c)).join('  ').trimEnd()).join('\n');
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '-';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+export function formatMetric(v: number | undefined): string {
+  if (v === undefined) return '-';
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
+  return String(+v.toPrecision(5));
+}
+
+export function statusText(t: TrialRecord, s: Style): string {
+  switch (t.status) {
+    case 'completed':
+      return s.green('completed');
+    case 'failed':
+      return s.red(t.willRetry ? 'failed↻' : 'failed');
+    case 'running':
+      return s.cyan('running');
+    case 'pruned':
+      return s.yellow('pruned');
+    case 'stopped':
+      return s.yellow('stopped');
+    case 'interrupted':
+      return s.yellow('interrupted');
+    default:
+      return s.dim(t.status);
+  }
+}
+
+export function trialRows(state: SweepState, trials: TrialRecord[], s: Style, paramWidth = 60): string[][] {
+  const metric = state.created?.metric.name ?? 'value';
+  void metric;
+  return trials.map((t) => [
+    String(t.id),
+    statusText(t, s),
+    formatParams(t.params, paramWidth),
+    String(lastStep(t) ?? '-'),
+    formatMetric(t.value),
+    formatMetric(t.best),
+    t.reason ?? '',
+  ]);
+}
+
+export function trialHeaders(state: SweepState): string[] {
+  const metric = state.created?.metric.name ?? 'value';
+  return ['trial', 'state', 'params', 'step', metric, `best ${metric}`, 'note'];
+}
+
+export function lastStep(t: TrialRecord): number | undefined {
+  let step: number | undefined;
+  for (const series of Object.values(t.series)) {
+    const last = series[series.length - 1];
+    if (last && (step === undefined || last.step > step)) step = last.step;
+  }
+  return step;
+}
+
+export function formatConfigYaml(flat: Record<string, unknown>): string {
+  return Object.entries(flat)
+    .map(([k, v]) => `  ${k}: ${formatValue(v as never)}`)
+    .join('\n');
+}

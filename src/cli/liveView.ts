@@ -1,0 +1,133 @@
+/**
+ * The terminal view of a running sweep. On a TTY: a progress bar and a live table redrawn in
+ * place (at most every 250 ms). Otherwise: one line per event (started/completed/failed...).
+ * With --json: one JSON object per journal op on stdout (NDJSON), then a summary object.
+ */
+import type { Op } from '../core/journal/ops';
+import { bestTrial, countTrials, type SweepState } from '../core/journal/reducer';
+import { formatParams } from '../core/space/config';
+import { formatDuration, formatMetric, style, table, trialHeaders, trialRows } from './format';
+
+export interface LiveViewOptions {
+  out: NodeJS.WriteStream;
+  json: boolean;
+  runCap?: number;
+  maxConcurrent: number;
+}
+
+export class LiveView {
+  private lastLines = 0;
+  private dirty = false;
+  private timer: NodeJS.Timeout | undefined;
+  private state: SweepState | undefined;
+  private readonly tty: boolean;
+  private readonly startedAt = Date.now();
+
+  constructor(private readonly o: LiveViewOptions) {
+    this.tty = !!o.out.isTTY && !o.json;
+    if (this.tty) this.timer = setInterval(() => this.render(), 250);
+  }
+
+  onOp(op: Op, state: SweepState): void {
+    this.state = state;
+    if (this.o.json) {
+      this.o.out.write(JSON.stringify(op) + '\n');
+      return;
+    }
+    if (this.tty) {
+      this.dirty = true;
+      return;
+    }
+    const line = eventLine(op, state);
+    if (line) this.o.out.write(line + '\n');
+  }
+
+  notice(message: string): void {
+    if (this.o.json) return;
+    this.clear();
+    process.stderr.write(`knobs: ${message}\n`);
+  }
+
+  private clear(): void {
+    if (this.tty && this.lastLines > 0) {
+      this.o.out.write(`\x1b[${this.lastLines}A\x1b[0J`);
+      this.lastLines = 0;
+    }
+  }
+
+  render(force = false): void {
+    if (!this.tty || !this.state || (!this.dirty && !force)) {
+      if (this.tty && this.state) this.redraw(); // elapsed time still moves
+      return;
+    }
+    this.dirty = false;
+    this.redraw();
+  }
+
+  private redraw(): void {
+    const s = this.state!;
+    const st = style(this.o.out);
+    const cols = this.o.out.columns || 100;
+    const c = countTrials(s);
+    const cap = this.o.runCap;
+    const done = c.finished;
+    const frac = cap ? Math.min(1, done / cap) : 0;
+    const barW = Math.max(10, Math.min(30, cols - 70));
+    const filled = Math.round(frac * barW);
+    const bar = cap ? `[${'█'.repeat(filled)}${'░'.repeat(barW - filled)}] ${done}/${cap}` : `${done} finished`;
+    const elapsed = Date.now() - (s.created?.t ?? this.startedAt);
+    const eta = cap && done > 0 && done < cap ? ` · eta ${formatDuration(((Date.now() - this.startedAt) / Math.max(1, done)) * (cap - done))}` : '';
+    const best = bestTrial(s);
+    const metric = s.created?.metric.name ?? 'value';
+    const lines = [
+      `${st.bold('knobs')} ${s.created?.sweepId ?? ''} · ${s.created?.method ?? ''} · seed ${s.created?.seed ?? '-'}`,
+      `${bar} · ${st.cyan(`${c.running} running`)} · ${c.failed ? st.red(`${c.failed} failed`) : '0 failed'} · elapsed ${formatDuration(elapsed)}${eta}`,
+      best ? `best: trial ${best.id} ${metric}=${st.green(formatMetric(best.value))}  ${formatParams(best.params, cols - 30)}` : `best: -`,
+    ];
+    if (s.paused) lines.push(st.red(`paused: ${s.paused.reason}`));
+    const recent = s.trials.filter((t) => t.status === 'running' || t.status === 'pending');
+    const finished = s.trials.filter((t) => t.status !== 'running' && t.status !== 'pending');
+    const rows = [...finished.slice(-Math.max(3, 12 - recent.length)), ...recent];
+    lines.push('', table(trialHeaders(s), trialRows(s, rows, st, 60), { maxWidth: cols - 1, align: ['r', 'l', 'l', 'r', 'r', 'r', 'l'] }));
+    const text = lines.join('\n');
+    this.clear();
+    this.o.out.write(text + '\n');
+    this.lastLines = text.split('\n').length;
+  }
+
+  /** Stops redrawing; leaves the last frame on screen. */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.tty) {
+      this.render(true);
+      this.clear();
+    }
+  }
+}
+
+export function eventLine(op: Op, s: SweepState): string | undefined {
+  const metric = s.created?.metric.name ?? 'value';
+  switch (op.op) {
+    case 'trial_started': {
+      const t = s.byId.get(op.trial);
+      return `trial ${op.trial} started${op.attempt > 1 ? ` (attempt ${op.attempt})` : ''}: ${t ? formatParams(t.params, 200) : ''}`;
+    }
+    case 'trial_completed': {
+      const t = s.byId.get(op.trial);
+      return `trial ${op.trial} completed: ${metric}=${formatMetric(t?.value)}`;
+    }
+    case 'trial_failed':
+      return `trial ${op.trial} failed (${op.kind}, ${op.signal ? `signal ${op.signal}` : `exit ${op.exitCode}`})${op.willRetry ? ', will retry' : ''}`;
+    case 'trial_stopped':
+      return `trial ${op.trial} ${op.by === 'pruned' ? 'pruned' : 'stopped'}: ${op.reason}`;
+    case 'trial_interrupted':
+      return `trial ${op.trial} interrupted: ${op.reason}`;
+    case 'launch_paused':
+      return `launching paused: ${op.reason}`;
+    case 'sweep_finished':
+      return `sweep finished (${op.reason})`;
+    default:
+      return undefined;
+  }
+}

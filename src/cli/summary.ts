@@ -1,0 +1,138 @@
+/** Final and status summaries of a sweep: text tables and the --json objects. */
+import type { SweepState, TrialRecord } from '../core/journal/reducer';
+import { bestTrial, countTrials } from '../core/journal/reducer';
+import { toConfig } from '../core/space/config';
+import type { RunnerStatus } from '../core/sweep/open';
+import type { Space } from '../core/space/types';
+import { formatConfigYaml, formatDuration, formatMetric, style, table, trialHeaders, trialRows, type Style } from './format';
+
+export interface SweepSummaryJson {
+  sweep: string;
+  dir: string;
+  method: string;
+  seed: number;
+  metric: { name: string; goal: string };
+  state: string;
+  runner: RunnerStatus;
+  counts: ReturnType<typeof countTrials>;
+  finished?: { reason: string };
+  paused?: { reason: string };
+  elapsedMs: number;
+  best?: TrialJson;
+  trials?: TrialJson[];
+}
+
+export interface TrialJson {
+  trial: number;
+  state: string;
+  attempt: number;
+  params: Record<string, unknown>;
+  config: Record<string, unknown>;
+  value: number | null | string;
+  best: number | null | string;
+  last: Record<string, number | string>;
+  reason?: string;
+  startedAt?: string;
+  endedAt?: string;
+}
+
+function jsonNumber(v: number | undefined): number | null | string {
+  if (v === undefined) return null;
+  if (Number.isFinite(v)) return v;
+  return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+}
+
+export function trialJson(t: TrialRecord, space?: Space): TrialJson {
+  const last: Record<string, number | string> = {};
+  for (const [k, v] of Object.entries(t.last)) last[k] = jsonNumber(v) as number | string;
+  return {
+    trial: t.id,
+    state: t.status,
+    attempt: t.attempt,
+    params: t.params,
+    config: space ? toConfig(space, t.params) : t.params,
+    value: jsonNumber(t.value),
+    best: jsonNumber(t.best),
+    last,
+    reason: t.reason,
+    startedAt: t.startedAt ? new Date(t.startedAt).toISOString() : undefined,
+    endedAt: t.endedAt ? new Date(t.endedAt).toISOString() : undefined,
+  };
+}
+
+export function sweepState(state: SweepState, runner: RunnerStatus): string {
+  if (runner.kind === 'running') return state.paused ? 'paused' : 'running';
+  if (runner.kind === 'lost') return 'runner lost';
+  if (state.finished) return `finished (${state.finished.reason})`;
+  if (state.paused) return 'paused';
+  return 'interrupted';
+}
+
+export function summaryJson(o: { state: SweepState; dir: string; runner: RunnerStatus; space?: Space; withTrials: boolean }): SweepSummaryJson {
+  const s = o.state;
+  const c = s.created!;
+  const best = bestTrial(s);
+  return {
+    sweep: c.sweepId,
+    dir: o.dir,
+    method: c.method,
+    seed: c.seed,
+    metric: c.metric,
+    state: sweepState(s, o.runner),
+    runner: o.runner,
+    counts: countTrials(s),
+    finished: s.finished ? { reason: s.finished.reason } : undefined,
+    paused: s.paused ? { reason: s.paused.reason } : undefined,
+    elapsedMs: (s.lastT ?? c.t) - c.t,
+    best: best ? trialJson(best, o.space) : undefined,
+    trials: o.withTrials ? s.trials.map((t) => trialJson(t, o.space)) : undefined,
+  };
+}
+
+export function runnerLine(r: RunnerStatus): string {
+  if (r.kind === 'running') return `runner pid ${r.pid} on ${r.host}, alive`;
+  if (r.kind === 'lost') return `runner lost (pid ${r.pid}, last seen ${Math.round((r.lastSeenMs ?? 0) / 1000)} s ago) — run \`knobs resume\``;
+  return 'no runner';
+}
+
+/** The text summary: header, counts, trial table (sorted best first), best config. */
+export function summaryText(o: { state: SweepState; dir: string; runner: RunnerStatus; out: NodeJS.WriteStream; limit?: number }): string {
+  const s = o.state;
+  const c = s.created!;
+  const st: Style = style(o.out);
+  const counts = countTrials(s);
+  const goal = c.metric.goal;
+  const sorted = [...s.trials].sort((a, b) => rank(a, b, goal));
+  const limit = o.limit ?? 30;
+  const shown = sorted.slice(0, limit);
+  const cols = o.out.columns || 120;
+  const lines = [
+    `${st.bold(`sweep ${c.sweepId}`)} · ${sweepState(s, o.runner)} · ${c.method} · seed ${c.seed} · ${c.metric.goal} ${c.metric.name}`,
+    `${o.dir}`,
+    `${runnerLine(o.runner)} · elapsed ${formatDuration((s.lastT ?? c.t) - c.t)}`,
+    `trials: ${counts.total} (${counts.completed} completed, ${counts.running} running, ${counts.failed} failed, ${counts.stopped} stopped, ${counts.pruned} pruned, ${counts.interrupted + counts.pending} waiting)`,
+  ];
+  if (s.paused) lines.push(st.red(`launching paused: ${s.paused.reason}`));
+  if (shown.length) {
+    lines.push('', table(trialHeaders(s), trialRows(s, shown, st, 70), { maxWidth: cols - 1, align: ['r', 'l', 'l', 'r', 'r', 'r', 'l'] }));
+    if (sorted.length > limit) lines.push(st.dim(`… ${sorted.length - limit} more (knobs export --csv for all)`));
+  }
+  const best = bestTrial(s);
+  if (best) {
+    lines.push('', `${st.bold('best')}: trial ${best.id} · ${c.metric.name} = ${st.green(formatMetric(best.value))}`, formatConfigYaml(best.params));
+  } else {
+    lines.push('', 'best: no trial has reported the metric yet');
+  }
+  return lines.join('\n');
+}
+
+function rank(a: TrialRecord, b: TrialRecord, goal: string): number {
+  const va = a.value;
+  const vb = b.value;
+  const okA = va !== undefined && !Number.isNaN(va) && a.status !== 'failed';
+  const okB = vb !== undefined && !Number.isNaN(vb) && b.status !== 'failed';
+  if (okA && okB) return goal === 'maximize' ? vb! - va! : va! - vb!;
+  if (okA) return -1;
+  if (okB) return 1;
+  return a.id - b.id;
+}

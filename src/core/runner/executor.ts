@@ -1,0 +1,52 @@
+/**
+ * The Executor interface: starts trial processes and reports their output and exit.
+ * Implementations: localExecutor.ts (real processes); later a simulated one (fake clock) and Slurm.
+ * All pass test/contracts/executor.contract.ts.
+ */
+
+export interface LaunchSpec {
+  trialId: number;
+  attempt: number;
+  /** argv[0] is the program; never run through a shell. */
+  argv: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Where stdout/stderr are appended. */
+  stdoutPath: string;
+  stderrPath: string;
+  /** Stop with kind "timeout" after this long. */
+  timeoutMs?: number;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: string | null;
+  /** Set when we stopped it (stop() or the timeout), with the reason given. */
+  stoppedBy?: { reason: string; timeout: boolean };
+  /** The program could not be started at all (e.g. ENOENT). */
+  spawnError?: string;
+  /** The last lines of stderr (up to ~4 KB). */
+  stderrTail: string;
+}
+
+export interface TrialEvents {
+  onLine(stream: 'stdout' | 'stderr', line: string): void;
+  onExit(info: ExitInfo): void;
+}
+
+export interface TrialHandle {
+  readonly trialId: number;
+  readonly attempt: number;
+  readonly pid: number;
+  /** Process group id (the group is the trial's). */
+  readonly pgid: number;
+  /** SIGTERM to the group, then SIGKILL after graceMs. Idempotent. */
+  stop(reason: string, opts?: { graceMs?: number }): void;
+}
+
+export interface Executor {
+  readonly name: string;
+  start(spec: LaunchSpec, events: TrialEvents): TrialHandle;
+  /** Kill everything still running (SIGKILL) and release resources. */
+  dispose(): void;
+}

@@ -1,0 +1,33 @@
+/**
+ * The Scheduler interface: early-stopping decisions on intermediate reports.
+ * Values are normalised once by the engine so that lower is better (see `normalise`).
+ * Rules every scheduler keeps: decisions depend only on what the journal holds (reports and
+ * trial ends), so a resumed sweep that replays the same reports makes the same decisions.
+ */
+import type { Goal } from '../space/types';
+
+export type Decision = { action: 'continue' } | { action: 'stop'; reason: string };
+
+export const CONTINUE: Decision = Object.freeze({ action: 'continue' });
+
+export interface Scheduler {
+  readonly name: string;
+  /** A trial reported `value` (minimised) at `step` (1-based report count or epoch). */
+  onReport(trial: number, step: number, value: number): Decision;
+  /** A trial ended (any final state); `value` is its result, minimised, if any. */
+  onComplete(trial: number, value: number | undefined): void;
+}
+
+/** Lower is better after this. */
+export function normalise(value: number, goal: Goal): number {
+  return goal === 'maximize' ? -value : value;
+}
+
+/** FIFO: never stops a trial. */
+export class FifoScheduler implements Scheduler {
+  readonly name = 'fifo';
+  onReport(): Decision {
+    return CONTINUE;
+  }
+  onComplete(): void {}
+}

@@ -1,0 +1,576 @@
+/**
+ * The sweep runner: the ask/tell loop that joins sampler + scheduler + executor + journal.
+ * It alone writes the journal. Life cycle:
+ *   1. take the runner lock; replay the journal;
+ *   2. recover: trials RUNNING when the last runner died become "interrupted" (their process
+ *      groups are killed) and run again first, with the same id and a new attempt;
+ *   3. launch trials while slots are free (reruns first, then new suggestions), record every
+ *      report, ask the scheduler, honour stop commands from control.jsonl;
+ *   4. finish on run_cap / exhausted grid / target / stop / sweep_timeout, or pause launching after
+ *      `max_consecutive_failures` failures of one kind in a row.
+ * A config depends only on (seed, trial index) for random/grid/Sobol, so a resumed sweep proposes
+ * the same configs as an uninterrupted one.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { KnobsError, isKnobsError } from '../errors';
+import { JournalWriter } from '../journal/writer';
+import { readJournal } from '../journal/reader';
+import { applyOp, countTrials, createState, isFinal, replay, type SweepState, type TrialRecord } from '../journal/reducer';
+import { encodeNumber, type FailureKind, type Op, type OpInput } from '../journal/ops';
+import { createRng } from '../random/rng';
+import type { Sampler, TrialView } from '../samplers/sampler';
+import { createSampler } from '../samplers/registry';
+import { FifoScheduler, normalise, type Scheduler } from '../schedulers/scheduler';
+import { toConfig } from '../space/config';
+import type { SweepSpec } from '../space/types';
+import { buildArgv, formatArgsJsonFile } from '../runner/command';
+import type { Executor, ExitInfo, TrialHandle } from '../runner/executor';
+import { classifyFailure, lastLine } from '../runner/failure';
+import { resolveInterpreter } from '../runner/interpreter';
+import { groupAlive, killGroup, formatMs } from '../runner/localExecutor';
+import { ReportParser } from '../runner/reportParser';
+import { trialEnv } from '../runner/trialEnv';
+import { ControlReader, type ControlCommand } from './control';
+import { acquireLock, HEARTBEAT_MS, type RunnerLock } from './lock';
+import { sweepPaths, trialDir, type SweepPaths } from './paths';
+
+export interface RunnerOptions {
+  sweepDir: string;
+  /** The spec to run (parsed from the sweep file or the journal's copy). */
+  spec: SweepSpec;
+  executor: Executor;
+  /** Where trials run (default: the sweep file's folder). */
+  cwd?: string;
+  /** Base environment for trials (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Overrides the interpreter (CLI --python, extension setting). */
+  interpreter?: string;
+  /** Force the W&B shim on. */
+  wandbShim?: boolean;
+  /** SIGTERM→SIGKILL grace for stops (ms). */
+  graceMs?: number;
+  /** How often control.jsonl is polled (ms). */
+  pollMs?: number;
+  scheduler?: Scheduler;
+  /** Called after every journal op the runner writes (for live UIs). */
+  onOp?: (op: Op, state: SweepState) => void;
+  /** Human-readable notices (e.g. "method bayes runs Sobol ..."). */
+  onNotice?: (message: string) => void;
+}
+
+export type RunOutcome =
+  | { kind: 'finished'; reason: string }
+  | { kind: 'paused'; reason: string }
+  | { kind: 'interrupted'; reason: string };
+
+interface Running {
+  handle: TrialHandle;
+  trial: TrialRecord;
+  parser: ReportParser;
+  /** Why we are stopping it, if we are. */
+  stopAs?: { status: 'stopped' | 'pruned' | 'interrupted'; reason: string; by: string };
+}
+
+export class SweepRunner {
+  readonly paths: SweepPaths;
+  readonly state: SweepState = createState();
+  private journal!: JournalWriter;
+  private lock!: RunnerLock;
+  private sampler!: Sampler;
+  private scheduler: Scheduler;
+  private readonly spec: SweepSpec;
+  private readonly running = new Map<number, Running>();
+  private readonly rerunQueue: number[] = [];
+  private nextSamplerIndex = 0;
+  private exhausted = false;
+  private stopping: { reason: string } | undefined;
+  private interrupting: { reason: string } | undefined;
+  private failureStreak: { kind: FailureKind; count: number } | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private control!: ControlReader;
+  private resolveDone!: (o: RunOutcome) => void;
+  private rejectDone!: (e: unknown) => void;
+  private done = false;
+  private fatal: KnobsError | undefined;
+  private seed = 0;
+  private readonly cwd: string;
+  private interpreter = '';
+
+  constructor(private readonly opts: RunnerOptions) {
+    this.paths = sweepPaths(opts.sweepDir);
+    this.spec = opts.spec;
+    this.scheduler = opts.scheduler ?? new FifoScheduler();
+    this.cwd = opts.cwd ?? (opts.spec.file ? path.dirname(opts.spec.file) : process.cwd());
+  }
+
+  /** Runs until the sweep finishes, pauses, or is interrupted (see `interrupt`). */
+  run(): Promise<RunOutcome> {
+    return new Promise<RunOutcome>((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+      try {
+        this.start();
+      } catch (e) {
+        this.cleanup();
+        reject(e);
+      }
+    });
+  }
+
+  /** Stops all trials as "interrupted" (resumable) and ends the run: Ctrl-C, SIGTERM. */
+  interrupt(reason = 'runner stopped'): void {
+    if (this.interrupting || this.done) return;
+    this.interrupting = { reason };
+    for (const r of this.running.values()) {
+      r.stopAs = { status: 'interrupted', reason, by: 'runner' };
+      r.handle.stop(reason, { graceMs: Math.min(this.opts.graceMs ?? 10_000, 5_000) });
+    }
+    this.pump();
+  }
+
+  // ---- start-up -------------------------------------------------------------------------
+
+  private start(): void {
+    this.lock = acquireLock(this.paths.lock, this.paths.id);
+    const { ops, bad } = fs.existsSync(this.paths.journal) ? readJournal(this.paths.journal) : { ops: [], bad: [] };
+    for (const op of ops) applyOp(this.state, op);
+    const created = this.state.created;
+    if (!created) {
+      throw new KnobsError('E_JOURNAL', `${this.paths.journal} has no sweep_created op`, { hint: 'start a new sweep with `knobs run sweep.yaml`' });
+    }
+    this.seed = created.seed;
+    this.journal = JournalWriter.open(this.paths.journal, { workerId: `runner-${process.pid}` });
+    this.journal.onError = (e) => this.onFatal(e);
+    this.control = new ControlReader(this.paths.control);
+
+    const resumed = this.state.trials.length > 0 || this.state.runner !== undefined;
+    this.append({ op: 'runner_started', pid: process.pid, host: os.hostname(), resumed });
+    if (bad.length) this.notice('warning', `skipped ${bad.length} corrupt journal line(s): ${bad.slice(0, 5).join(', ')}`);
+
+    const { sampler, notice } = createSampler(this.spec.method, { seed: this.seed });
+    this.sampler = sampler;
+    if (notice) this.notice('info', notice);
+    this.interpreter = resolveInterpreter({ program: this.spec.program, override: this.opts.interpreter ?? this.spec.interpreter, env: this.opts.env ?? process.env });
+
+    this.recover();
+    if (this.state.paused) this.append({ op: 'launch_resumed' }); // resuming is the user's choice to continue
+
+    this.timers.push(setInterval(() => this.lock.beat(), HEARTBEAT_MS));
+    this.timers.push(setInterval(() => this.pollControl(), this.opts.pollMs ?? 250));
+    if (this.spec.sweepTimeoutMs) {
+      const elapsed = Date.now() - created.t;
+      const left = Math.max(0, this.spec.sweepTimeoutMs - elapsed);
+      this.timers.push(setTimeout(() => this.requestStop(`sweep_timeout of ${formatMs(this.spec.sweepTimeoutMs!)} reached`, 'sweep_timeout'), left));
+    }
+    this.pump();
+  }
+
+  /** Rebuilds in-memory state from the journal after a crash or a clean interrupt. */
+  private recover(): void {
+    for (const t of this.state.trials) {
+      if (t.source !== 'points_to_evaluate' && t.index !== undefined) this.nextSamplerIndex = Math.max(this.nextSamplerIndex, t.index + 1);
+    }
+    for (const t of this.state.trials) {
+      if (t.status === 'running') {
+        const a = t.attempts[t.attempts.length - 1];
+        if (a?.pgid && groupAlive(a.pgid)) killGroup(a.pgid, 'SIGKILL');
+        this.append({ op: 'trial_interrupted', trial: t.id, attempt: t.attempt, reason: 'runner stopped' });
+      }
+    }
+    for (const t of this.state.trials) {
+      if (t.status === 'interrupted' || t.status === 'pending') {
+        if (t.stopRequested) {
+          this.append({ op: 'trial_stopped', trial: t.id, attempt: t.attempt, reason: 'stopped by user before it ran', by: 'user' });
+        } else {
+          this.rerunQueue.push(t.id);
+        }
+      }
+      if (isFinal(t.status)) this.scheduler.onComplete(t.id, this.normalised(t.value));
+    }
+  }
+
+  // ---- the loop ---------------------------------------------------------------------------
+
+  private pump(): void {
+    if (this.done) return;
+    if (this.fatal) return this.finishIfIdle();
+    if (this.interrupting) return this.finishIfIdle();
+    if (!this.stopping && !this.state.paused) {
+      while (this.running.size < this.spec.maxConcurrent) {
+        const trial = this.nextTrial();
+        if (!trial) break;
+        this.launch(trial);
+        if (this.done || this.fatal) return;
+      }
+    }
+    this.finishIfIdle();
+  }
+
+  private finishIfIdle(): void {
+    if (this.running.size > 0 || this.done) return;
+    if (this.fatal) return this.end({ kind: 'interrupted', reason: this.fatal.message }, this.fatal);
+    if (this.interrupting) return this.end({ kind: 'interrupted', reason: this.interrupting.reason });
+    if (this.stopping) return this.finishSweep(this.stopping.reason);
+    if (this.state.paused) return this.end({ kind: 'paused', reason: this.state.paused.reason });
+    const reason = this.doneReason();
+    if (reason) this.finishSweep(reason);
+  }
+
+  /** Why no more trials will be launched, or undefined while some will. */
+  private doneReason(): string | undefined {
+    if (this.rerunQueue.length) return undefined;
+    if (this.targetReached()) return 'target';
+    const c = countTrials(this.state);
+    if (this.spec.runCap !== undefined && c.total >= this.spec.runCap) return 'run_cap';
+    if (this.exhausted) return 'exhausted';
+    return undefined;
+  }
+
+  private targetReached(): boolean {
+    const target = this.spec.metric.target;
+    if (target === undefined) return false;
+    const goal = this.spec.metric.goal;
+    return this.state.trials.some((t) => t.value !== undefined && (goal === 'maximize' ? t.value >= target : t.value <= target));
+  }
+
+  private nextTrial(): TrialRecord | undefined {
+    while (this.rerunQueue.length) {
+      const id = this.rerunQueue.shift()!;
+      const t = this.state.byId.get(id);
+      if (t && !isFinal(t.status) && !this.running.has(id)) return t;
+    }
+    if (this.targetReached() || this.exhausted) return undefined;
+    const c = countTrials(this.state);
+    if (this.spec.runCap !== undefined && c.total >= this.spec.runCap) return undefined;
+    return this.ask();
+  }
+
+  /** Asks for a new config: points_to_evaluate first, then the sampler. */
+  private ask(): TrialRecord | undefined {
+    const id = this.state.trials.length + 1;
+    const fromPoints = this.state.trials.filter((t) => t.source === 'points_to_evaluate').length;
+    let params;
+    let source: string;
+    let index: number | undefined;
+    if (fromPoints < this.spec.pointsToEvaluate.length) {
+      params = this.fillConstants(this.spec.pointsToEvaluate[fromPoints]);
+      source = 'points_to_evaluate';
+    } else {
+      index = this.nextSamplerIndex;
+      const rng = createRng(this.seed).child('sampler', index);
+      let suggestion;
+      try {
+        suggestion = this.sampler.suggest({ space: this.spec.space, index, history: this.history(), rng });
+      } catch (e) {
+        if (isKnobsError(e)) {
+          this.onFatal(e);
+          return undefined;
+        }
+        throw e;
+      }
+      if (suggestion === null) {
+        this.exhausted = true;
+        return undefined;
+      }
+      this.nextSamplerIndex = index + 1;
+      params = suggestion;
+      source = this.sampler.name;
+    }
+    this.append({ op: 'trial_asked', trial: id, params, source, index });
+    return this.state.byId.get(id);
+  }
+
+  private fillConstants(point: Record<string, unknown>): Record<string, never> {
+    const out: Record<string, unknown> = {};
+    for (const p of this.spec.space.params) {
+      if (p.name in point) out[p.name] = point[p.name];
+      else if (p.kind === 'constant') out[p.name] = p.value;
+    }
+    for (const [k, v] of Object.entries(point)) if (!(k in out)) out[k] = v;
+    return out as Record<string, never>;
+  }
+
+  private history(): TrialView[] {
+    return this.state.trials.map((t) => ({
+      id: t.id,
+      flat: t.params,
+      state: t.status,
+      value: this.normalised(t.value),
+      steps: (t.series[this.spec.metric.name] ?? []).map((p) => ({ step: p.step, value: normalise(p.value, this.spec.metric.goal) })),
+    }));
+  }
+
+  private normalised(v: number | undefined): number | undefined {
+    return v === undefined ? undefined : normalise(v, this.spec.metric.goal);
+  }
+
+  // ---- one trial --------------------------------------------------------------------------
+
+  private launch(trial: TrialRecord): void {
+    const attempt = trial.attempt + 1;
+    const dir = trialDir(this.paths.dir, trial.id);
+    const checkpoints = path.join(dir, 'checkpoints');
+    const stdoutPath = path.join(dir, 'stdout.log');
+    const stderrPath = path.join(dir, 'stderr.log');
+    const config = toConfig(this.spec.space, trial.params);
+    const argsJsonFile = path.join(dir, 'params.json');
+    let argv: string[];
+    try {
+      fs.mkdirSync(checkpoints, { recursive: true });
+      fs.writeFileSync(argsJsonFile, formatArgsJsonFile(config));
+      argv = buildArgv({
+        command: this.spec.command,
+        program: this.spec.program,
+        interpreter: this.interpreter,
+        space: this.spec.space,
+        flat: trial.params,
+        config,
+        argsJsonFile,
+        env: this.opts.env ?? process.env,
+      });
+      if (attempt > 1) {
+        const banner = `\n===== knobs: attempt ${attempt} (${new Date().toISOString()}) =====\n`;
+        fs.appendFileSync(stdoutPath, banner);
+        fs.appendFileSync(stderrPath, banner);
+      }
+    } catch (e) {
+      this.onFatal(isKnobsError(e) ? e : new KnobsError('E_SPAWN', `cannot prepare trial ${trial.id}: ${(e as Error).message}`, { cause: e }));
+      return;
+    }
+    const resumeFrom = hasEntries(checkpoints) ? checkpoints : undefined;
+    const env = trialEnv({
+      base: this.opts.env ?? process.env,
+      trialId: trial.id,
+      attempt,
+      sweepDir: this.paths.dir,
+      trialDir: dir,
+      checkpointDir: checkpoints,
+      config,
+      resumeFrom,
+      wandbShim: this.opts.wandbShim || this.spec.wandbShim,
+    });
+    const parser = new ReportParser({ metricName: this.spec.metric.name, metrics: this.spec.metrics, metricRegex: this.spec.metricRegex });
+    const run: Partial<Running> = { trial, parser };
+    const handle = this.opts.executor.start(
+      { trialId: trial.id, attempt, argv, cwd: this.cwd, env, stdoutPath, stderrPath, timeoutMs: this.spec.trialTimeoutMs },
+      {
+        onLine: (_stream, line) => this.onLine(run as Running, line),
+        onExit: (info) => this.onExit(run as Running, info),
+      },
+    );
+    run.handle = handle;
+    this.running.set(trial.id, run as Running);
+    writeJson(path.join(dir, 'config.json'), {
+      trial: trial.id,
+      attempt,
+      sweep: this.paths.id,
+      params: config,
+      flat: trial.params,
+      argv,
+      cwd: this.cwd,
+      gpus: [],
+      startedAt: new Date().toISOString(),
+    });
+    this.append({ op: 'trial_started', trial: trial.id, attempt, pid: handle.pid, pgid: handle.pgid, argv, resumeFrom });
+  }
+
+  private onLine(run: Running, line: string): void {
+    if (this.done || this.fatal) return;
+    const report = run.parser.parse(line);
+    if (!report || !this.running.has(run.trial.id)) return;
+    const values: Record<string, ReturnType<typeof encodeNumber>> = {};
+    for (const [k, v] of Object.entries(report.values)) values[k] = encodeNumber(v);
+    this.append({ op: 'metric', trial: run.trial.id, attempt: run.trial.attempt, step: report.step, values });
+    const v = report.values[this.spec.metric.name];
+    if (v !== undefined && !run.stopAs) {
+      const decision = this.scheduler.onReport(run.trial.id, report.step, normalise(v, this.spec.metric.goal));
+      if (decision.action === 'stop') {
+        run.stopAs = { status: 'pruned', reason: decision.reason, by: 'pruned' };
+        run.handle.stop(decision.reason, { graceMs: this.opts.graceMs });
+      }
+    }
+  }
+
+  private onExit(run: Running, info: ExitInfo): void {
+    const { trial } = run;
+    this.running.delete(trial.id);
+    if (this.done) return;
+    const attempt = trial.attempt;
+    try {
+      if (run.stopAs?.status === 'interrupted') {
+        this.append({ op: 'trial_interrupted', trial: trial.id, attempt, reason: run.stopAs.reason });
+      } else if (run.stopAs) {
+        this.append({ op: 'trial_stopped', trial: trial.id, attempt, reason: run.stopAs.reason, by: run.stopAs.by });
+        this.streak(undefined);
+      } else if (info.code === 0 && !info.stoppedBy) {
+        this.append({ op: 'trial_completed', trial: trial.id, attempt, exitCode: 0 });
+        this.streak(undefined);
+      } else {
+        const kind = classifyFailure(info);
+        const willRetry = kind === 'crash' && attempt <= this.spec.maxFailures && !this.stopping && !this.interrupting;
+        const tail = info.spawnError ? `${info.spawnError}\n${info.stderrTail}`.trim() : info.stderrTail;
+        this.append({ op: 'trial_failed', trial: trial.id, attempt, kind, exitCode: info.code, signal: info.signal, stderrTail: tail, willRetry });
+        if (willRetry) this.rerunQueue.push(trial.id);
+        this.streak(kind, trial, info);
+      }
+      if (isFinal(trial.status)) this.scheduler.onComplete(trial.id, this.normalised(trial.value));
+    } catch (e) {
+      if (!isKnobsError(e)) throw e;
+      // journal failure: already routed to onFatal
+    }
+    this.pump();
+  }
+
+  /** Tracks failures of one kind in a row; pauses launching at max_consecutive_failures. */
+  private streak(kind: FailureKind | undefined, trial?: TrialRecord, info?: ExitInfo): void {
+    if (!kind) {
+      this.failureStreak = undefined;
+      return;
+    }
+    this.failureStreak = this.failureStreak?.kind === kind ? { kind, count: this.failureStreak.count + 1 } : { kind, count: 1 };
+    if (this.failureStreak.count >= this.spec.maxConsecutiveFailures && !this.state.paused) {
+      const n = this.failureStreak.count;
+      const detail = info ? lastLine(info.spawnError ?? info.stderrTail) : '';
+      const what =
+        kind === 'oom'
+          ? `ran out of memory; lower batch_size or gpus_per_trial`
+          : kind === 'timeout'
+            ? `hit trial_timeout; raise trial_timeout or shorten the trials`
+            : kind === 'spawn'
+              ? `could not start; check program/command and the interpreter`
+              : `crashed; fix the script (see trial ${trial?.id}'s stderr.log)`;
+      const reason = `${n} trials in a row ${what}${detail ? ` — last error: ${detail}` : ''}. Launching is paused: run \`knobs resume\` when fixed.`;
+      this.append({ op: 'launch_paused', reason, kind });
+    }
+  }
+
+  // ---- control ----------------------------------------------------------------------------
+
+  private pollControl(): void {
+    if (this.done) return;
+    let cmds: ControlCommand[];
+    try {
+      cmds = this.control.read();
+    } catch {
+      return;
+    }
+    for (const c of cmds) this.handleControl(c);
+  }
+
+  handleControl(c: ControlCommand): void {
+    if (this.state.handledCmds.has(c.id) || this.done) return;
+    if (c.cmd === 'resume_launching') {
+      if (this.state.paused) this.append({ op: 'launch_resumed' });
+      this.failureStreak = undefined;
+      this.pump();
+      return;
+    }
+    if (c.trial === undefined) {
+      this.append({ op: 'stop_requested', cmd: c.id });
+      this.requestStop('stopped by user', 'stopped');
+      return;
+    }
+    const t = this.state.byId.get(c.trial);
+    if (!t) return;
+    this.append({ op: 'stop_requested', trial: c.trial, cmd: c.id });
+    const run = this.running.get(c.trial);
+    if (run && !run.stopAs) {
+      run.stopAs = { status: 'stopped', reason: 'stopped by user', by: 'user' };
+      run.handle.stop('stopped by user', { graceMs: this.opts.graceMs });
+    } else if (!run && !isFinal(t.status)) {
+      const i = this.rerunQueue.indexOf(t.id);
+      if (i >= 0) this.rerunQueue.splice(i, 1);
+      this.append({ op: 'trial_stopped', trial: t.id, attempt: t.attempt, reason: 'stopped by user before it ran', by: 'user' });
+    }
+  }
+
+  private requestStop(message: string, reason: string): void {
+    if (this.stopping || this.done) return;
+    this.stopping = { reason };
+    for (const r of this.running.values()) {
+      if (r.stopAs) continue;
+      r.stopAs = { status: 'stopped', reason: message, by: 'sweep' };
+      r.handle.stop(message, { graceMs: this.opts.graceMs });
+    }
+    this.pump();
+  }
+
+  // ---- journal and shutdown ---------------------------------------------------------------
+
+  private append(input: OpInput): Op {
+    const op = this.journal.append(input);
+    applyOp(this.state, op);
+    this.opts.onOp?.(op, this.state);
+    return op;
+  }
+
+  private notice(level: 'info' | 'warning' | 'error', message: string): void {
+    this.append({ op: 'notice', level, message });
+    this.opts.onNotice?.(message);
+  }
+
+  private onFatal(e: KnobsError): void {
+    if (this.fatal) return;
+    this.fatal = e;
+    for (const r of this.running.values()) {
+      r.stopAs ??= { status: 'interrupted', reason: e.message, by: 'runner' };
+      r.handle.stop(e.message, { graceMs: 2000 });
+    }
+    setImmediate(() => this.finishIfIdle());
+  }
+
+  private finishSweep(reason: string): void {
+    try {
+      this.append({ op: 'sweep_finished', reason });
+    } catch {
+      /* disk failure: reported below */
+    }
+    this.end({ kind: 'finished', reason });
+  }
+
+  private end(outcome: RunOutcome, error?: KnobsError): void {
+    if (this.done) return;
+    this.done = true;
+    if (!this.fatal) {
+      try {
+        this.append({ op: 'runner_stopped', reason: outcome.kind === 'finished' ? `finished: ${outcome.reason}` : outcome.reason });
+      } catch {
+        /* disk failure */
+      }
+    }
+    this.cleanup();
+    if (error) this.rejectDone(error);
+    else this.resolveDone(outcome);
+  }
+
+  private cleanup(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    try {
+      this.journal?.close();
+    } catch {
+      /* reported already */
+    }
+    this.lock?.release();
+  }
+}
+
+function hasEntries(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+function writeJson(file: string, value: unknown): void {
+  try {
+    fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
+  } catch {
+    /* config.json is informational; the journal is the source of truth */
+  }
+}
+
+export { replay };
