@@ -96,7 +96,7 @@ export function inverseRegularizedBeta(p: number, a: number, b: number): number 
       next = NaN;
     }
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    if (Math.abs(next - x) <= 1e-15 * Math.max(x, 1e-300) || hi - lo < 1e-300) return next;
+    if (next === x || Math.abs(next - x) <= 4e-16 * Math.min(next, 1 - next) || hi - lo <= 4e-16 * Math.min(lo, 1 - hi)) return next;
     x = next;
   }
   return x;

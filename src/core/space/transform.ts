@@ -2,7 +2,7 @@
  * Map a Space to and from the unit cube [0, 1)^d, one dimension per non-constant parameter in
  * file order. `fromUnit` is the inverse CDF of each W&B distribution, computed as W&B's
  * `HyperParameter.ppf` (wandb/sweeps params.py) computes it:
- * - int_uniform: uniform over the integers min..max (max included);
+ * - int_uniform: uniform over the integers min..max (max included), scipy's randint ppf;
  * - uniform: min + u (max - min);
  * - q_*: round(x / q) * q with numpy's round-half-to-even, an integer when q is an integer
  *   literal (`integer`); the float noise of the product is removed (3 × 0.1 gives 0.3);
@@ -12,8 +12,8 @@
  *   inv_log_uniform_values: the same with min' = -ln max, max' = -ln min (a value in [min, max]);
  * - normal: mu + sigma Φ⁻¹(u); log_normal: exp(mu + sigma Φ⁻¹(u));
  * - beta: the beta(a, b) quantile, in [0, 1];
- * - categorical: cell ⌊u n⌋, or with probabilities the first value whose cumulative weight
- *   exceeds u.
+ * - categorical: value ⌈u n⌉ - 1 (scipy's randint ppf), or with probabilities the first value
+ *   whose cumulative weight exceeds u (W&B's argmin(u >= cumsum)).
  * Unbounded quantiles (normal, log_normal) clamp u into (0, 1) so they stay finite.
  */
 import { KnobsError } from '../errors';
@@ -70,9 +70,20 @@ function cumulative(p: CategoricalParam): number[] {
   return out;
 }
 
+/**
+ * scipy's `randint(low, low + n).ppf(u)`, which W&B uses for int_uniform and categorical: the
+ * smallest k with cdf(k) ≥ u, i.e. cells (k/n, (k+1)/n] (u = 0 gives low).
+ */
+export function uniformIntQuantile(u: number, low: number, n: number): number {
+  let v = Math.ceil(u * n + low) - 1;
+  const v1 = Math.min(low + n - 1, Math.max(low, v - 1));
+  if ((v1 - low + 1) / n >= u) v = v1;
+  return Math.min(low + n - 1, Math.max(low, v));
+}
+
 function categoricalIndex(p: CategoricalParam, u: number): number {
   const n = p.values.length;
-  if (!p.probabilities) return Math.min(n - 1, Math.max(0, Math.floor(u * n)));
+  if (!p.probabilities) return uniformIntQuantile(u, 0, n);
   const cdf = cumulative(p);
   for (let i = 0; i < n; i++) if (u < cdf[i]) return i;
   // u at or past the last cumulative weight (rounding): the last value with weight.
@@ -92,7 +103,7 @@ export function numericFromUnit(p: NumericParam, u: number): number {
   u = clamp01(u);
   switch (p.distribution) {
     case 'int_uniform':
-      return Math.min(max, Math.floor(min + u * (max - min + 1)));
+      return uniformIntQuantile(u, min, max - min + 1);
     case 'uniform':
       return min + u * (max - min);
     case 'q_uniform':
