@@ -42,9 +42,10 @@ export interface ReportParserOptions {
 /** Field names that give the step, most specific first. */
 const STEP_KEYS = ['step', '_step', 'global_step', 'epoch'] as const;
 
-const NUMBER_TEXT = String.raw`[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|[nN][aA][nN]|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)`;
+// Unambiguous sub-patterns only (no \d+\.?\d*): a long digit run must not backtrack quadratically.
+const NUMBER_TEXT = String.raw`[-+]?(?:\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|[nN][aA][nN]|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)`;
 const STRICT_NUMBER = new RegExp(`^${NUMBER_TEXT}$`);
-const FREE_STEP = /(?<![\w./])(['"]?)(step|global_step|epoch)\1\s*[:=]?\s*[[(]?\s*([-+]?\d+(?:\.\d+)?)(?!\.?\w)/gi;
+const FREE_STEP = /(?<![\w./])(['"]?)(step|global_step|epoch)\1\s*(?:[:=]\s*)?(?:[[(]\s*)?([-+]?\d+(?:\.\d+)?)(?!\.?\w)/gi;
 const MAX_JSON_DEPTH = 8;
 const ANSI_ESCAPE = /\x1b(?:\[[0-9;?]*[ -\/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
 
