@@ -180,7 +180,7 @@ export function numericToUnit(p: NumericParam, x: number): number {
  * q-distributions may round past min/max by up to q/2, as W&B's do.
  */
 export function numericRange(p: NumericParam): [number, number] {
-  const { min, max, q, a, b } = numericArgs(p);
+  const { min, max, q } = numericArgs(p);
   const qr = (x: number): number => roundHalfEven(x / q) * q;
   switch (p.distribution) {
     case 'int_uniform':
@@ -206,8 +206,6 @@ export function numericRange(p: NumericParam): [number, number] {
     case 'q_log_normal':
       return [0, Infinity];
     case 'beta':
-      void a;
-      void b;
       return [0, 1];
     case 'q_beta':
       return [qr(0), qr(1)];
