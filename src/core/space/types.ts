@@ -48,10 +48,14 @@ interface ParamBase {
 export interface ConstantParam extends ParamBase {
   kind: 'constant';
   value: Value;
+  /** The YAML literal was a float (`1.0`): `${args}` prints it as Python prints a float. */
+  float?: boolean;
 }
 export interface CategoricalParam extends ParamBase {
   kind: 'categorical';
   values: Value[];
+  /** Per value: the YAML literal was a float (`1.0`, `2e-3`), so `${args}` prints `1.0`. */
+  floatValues?: boolean[];
   /** Same length as values, sums to 1 (normalised by the parser). */
   probabilities?: number[];
 }
