@@ -184,3 +184,26 @@ test('the W&B fixture sweep runs unchanged under the shim', () => {
   }
   assert.match(r.stderr, /ignored|not used offline|project/i, 'W&B-only keys get a notice');
 });
+
+test('the PyTorch example runs 2 short trials on /usr/bin/python3 (real torch, real digits)', () => {
+  const example = path.join(ROOT, 'examples', 'pytorch-digits');
+  const yaml = fs
+    .readFileSync(path.join(example, 'sweep.yaml'), 'utf8')
+    .replace(/^program: train\.py$/m, `program: ${path.join(example, 'train.py')}`)
+    .replace(/^    value: 20$/m, '    value: 3');
+  assert.match(yaml, /value: 3/, 'epochs shortened');
+  const { dir } = sweepFolder(yaml);
+  const r = runCli(['run', 'sweep.yaml', '--run-cap', '2'], { cwd: dir, timeoutMs: 300_000 });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const s = state(onlySweep(dir));
+  assert.equal(s.trials.length, 2);
+  for (const t of s.trials) {
+    assert.equal(t.status, 'completed', t.reason);
+    assert.deepEqual(t.series.val_loss.map((p) => p.step), [1, 2, 3]);
+    assert.ok(t.value! > 0 && t.value! < 3, `val_loss ${t.value} is a real loss`);
+    assert.ok(t.last.val_acc > 0.3, `val_acc ${t.last.val_acc} shows it learned`);
+    const ckpt = path.join(onlySweep(dir), 'trials', String(t.id).padStart(4, '0'), 'checkpoints');
+    assert.ok(fs.readdirSync(ckpt).length > 0, 'the script saved a checkpoint in its trial folder');
+  }
+  assert.match(r.stdout, /best: trial \d/);
+});

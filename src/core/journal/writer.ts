@@ -51,7 +51,7 @@ export class JournalWriter {
   /** Opens (creating if needed) a journal for appending; repairs a torn last line. */
   static open(path: string, opts: JournalWriterOptions): JournalWriter {
     let lastSeq = 0;
-    if (fs.existsSync(path)) {
+    if (fs.existsSync(path) && fs.statSync(path).isFile()) {
       const { ops, validBytes } = readJournal(path);
       const size = fs.statSync(path).size;
       if (validBytes < size) {

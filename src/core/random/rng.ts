@@ -47,7 +47,6 @@ export function hashKeys(seed: number, keys: (number | string)[]): number {
 
 class Xoshiro128 implements Rng {
   private s: [number, number, number, number];
-  private spareNormal: number | undefined;
   constructor(readonly seed: number, state?: [number, number, number, number]) {
     if (state) {
       this.s = [...state];
@@ -83,18 +82,12 @@ class Xoshiro128 implements Rng {
     if (!(n > 0)) throw new RangeError(`int(n) needs n > 0, got ${n}`);
     return Math.floor(this.next() * n);
   }
+  /** Box–Muller; no cached spare, so getState() captures the whole stream. */
   normal(): number {
-    if (this.spareNormal !== undefined) {
-      const v = this.spareNormal;
-      this.spareNormal = undefined;
-      return v;
-    }
     let u = 0;
     while (u === 0) u = this.next();
     const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spareNormal = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
   child(...keys: (number | string)[]): Rng {
     return new Xoshiro128(hashKeys(this.seed, keys));
