@@ -1,16 +1,19 @@
-// Bundles the CLI (and, later, the extension and webview) into dist/.
+// Bundles the CLI, the extension host and the dashboard webview into dist/.
+//   dist/cli.js        the `knobs` CLI and the detached runner (node)
+//   dist/extension.js  the VS Code extension host entry (cjs, `vscode` external)
+//   dist/webview.js    the dashboard app (browser, iife) + dist/webview.css
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  outfile: 'dist/cli.js',
-  sourcemap: true,
-  banner: { js: '#!/usr/bin/env node' },
-  logLevel: 'warning',
-});
+const common = { bundle: true, sourcemap: true, logLevel: 'warning' };
+const jobs = [
+  build({ ...common, entryPoints: ['src/cli/main.ts'], platform: 'node', target: 'node20', format: 'cjs', outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+];
+if (existsSync('src/extension/extension.ts')) {
+  jobs.push(build({ ...common, entryPoints: ['src/extension/extension.ts'], platform: 'node', target: 'node20', format: 'cjs', outfile: 'dist/extension.js', external: ['vscode'] }));
+}
+if (existsSync('webview/src/main.ts')) {
+  jobs.push(build({ ...common, entryPoints: ['webview/src/main.ts'], platform: 'browser', target: 'es2022', format: 'iife', outfile: 'dist/webview.js', minify: true }));
+}
+await Promise.all(jobs);
 chmodSync('dist/cli.js', 0o755);
