@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const groups = args.filter((a) => !a.startsWith('--'));
-const suites = groups.length ? groups : ['unit', 'contracts', 'integration', 'e2e'];
+const suites = groups.length ? groups : ['unit', 'contracts', 'webview', 'integration', 'e2e'];
 
 function walk(dir, out) {
   if (!existsSync(dir)) return out;
