@@ -84,13 +84,38 @@ export function statusText(t: TrialRecord, s: Style): string {
   }
 }
 
+/** Names of the searched (non-constant) params, from the journal's space key; cached per sweep. */
+const searchedCache = new WeakMap<object, Set<string> | null>();
+export function searchedNames(state: SweepState): Set<string> | null {
+  const created = state.created;
+  if (!created) return null;
+  if (searchedCache.has(created)) return searchedCache.get(created)!;
+  let names: Set<string> | null = null;
+  try {
+    const key = JSON.parse(created.spaceKey) as { params: { name: string; kind: string }[] };
+    names = new Set(key.params.filter((p) => p.kind !== 'constant').map((p) => p.name));
+    if (names.size === 0) names = null;
+  } catch {
+    names = null;
+  }
+  searchedCache.set(created, names);
+  return names;
+}
+
+/** The params worth showing in a row: the searched ones (constants are the same everywhere). */
+export function shownParams(state: SweepState, params: Record<string, unknown>): Record<string, never> {
+  const names = searchedNames(state);
+  if (!names) return params as Record<string, never>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) if (names.has(k)) out[k] = v;
+  return out as Record<string, never>;
+}
+
 export function trialRows(state: SweepState, trials: TrialRecord[], s: Style, paramWidth = 60): string[][] {
-  const metric = state.created?.metric.name ?? 'value';
-  void metric;
   return trials.map((t) => [
     String(t.id),
     statusText(t, s),
-    formatParams(t.params, paramWidth),
+    formatParams(shownParams(state, t.params), paramWidth),
     String(lastStep(t) ?? '-'),
     formatMetric(t.value),
     formatMetric(t.best),

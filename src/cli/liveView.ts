@@ -6,7 +6,7 @@
 import type { Op } from '../core/journal/ops';
 import { bestTrial, countTrials, type SweepState } from '../core/journal/reducer';
 import { formatParams } from '../core/space/config';
-import { formatDuration, formatMetric, style, table, trialHeaders, trialRows } from './format';
+import { formatDuration, formatMetric, shownParams, style, table, trialHeaders, trialRows } from './format';
 
 export interface LiveViewOptions {
   out: NodeJS.WriteStream;
@@ -82,7 +82,7 @@ export class LiveView {
     const lines = [
       `${st.bold('knobs')} ${s.created?.sweepId ?? ''} · ${s.created?.method ?? ''} · seed ${s.created?.seed ?? '-'}`,
       `${bar} · ${st.cyan(`${c.running} running`)} · ${c.failed ? st.red(`${c.failed} failed`) : '0 failed'} · elapsed ${formatDuration(elapsed)}${eta}`,
-      best ? `best: trial ${best.id} ${metric}=${st.green(formatMetric(best.value))}  ${formatParams(best.params, cols - 30)}` : `best: -`,
+      best ? `best: trial ${best.id} ${metric}=${st.green(formatMetric(best.value))}  ${formatParams(shownParams(s, best.params), cols - 30)}` : `best: -`,
     ];
     if (s.paused) lines.push(st.red(`paused: ${s.paused.reason}`));
     const recent = s.trials.filter((t) => t.status === 'running' || t.status === 'pending');
@@ -111,7 +111,7 @@ export function eventLine(op: Op, s: SweepState): string | undefined {
   switch (op.op) {
     case 'trial_started': {
       const t = s.byId.get(op.trial);
-      return `trial ${op.trial} started${op.attempt > 1 ? ` (attempt ${op.attempt})` : ''}: ${t ? formatParams(t.params, 200) : ''}`;
+      return `trial ${op.trial} started${op.attempt > 1 ? ` (attempt ${op.attempt})` : ''}: ${t ? formatParams(shownParams(s, t.params), 200) : ''}`;
     }
     case 'trial_completed': {
       const t = s.byId.get(op.trial);
