@@ -17,8 +17,8 @@ import * as path from 'node:path';
 import { KnobsError, isKnobsError } from '../errors';
 import { JournalWriter } from '../journal/writer';
 import { readJournal } from '../journal/reader';
-import { applyOp, countTrials, createState, isFinal, replay, type SweepState, type TrialRecord } from '../journal/reducer';
-import { encodeNumber, type FailureKind, type Op, type OpInput } from '../journal/ops';
+import { applyOp, countTrials, createState, isFinal, type SweepState, type TrialRecord } from '../journal/reducer';
+import { decodeNumber, encodeNumber, type FailureKind, type Op, type OpInput } from '../journal/ops';
 import { createRng } from '../random/rng';
 import type { Sampler, TrialView } from '../samplers/sampler';
 import { createSampler } from '../samplers/registry';
@@ -154,7 +154,7 @@ export class SweepRunner {
     if (notice) this.notice('info', notice);
     this.interpreter = resolveInterpreter({ program: this.spec.program, override: this.opts.interpreter ?? this.spec.interpreter, env: this.opts.env ?? process.env });
 
-    this.recover();
+    this.recover(ops);
     if (this.state.paused) this.append({ op: 'launch_resumed' }); // resuming is the user's choice to continue
 
     this.timers.push(setInterval(() => this.lock.beat(), HEARTBEAT_MS));
@@ -168,7 +168,8 @@ export class SweepRunner {
   }
 
   /** Rebuilds in-memory state from the journal after a crash or a clean interrupt. */
-  private recover(): void {
+  private recover(ops: readonly Op[]): void {
+    this.replayScheduler(ops);
     for (const t of this.state.trials) {
       if (t.source !== 'points_to_evaluate' && t.index !== undefined) this.nextSamplerIndex = Math.max(this.nextSamplerIndex, t.index + 1);
     }
@@ -187,7 +188,24 @@ export class SweepRunner {
           this.rerunQueue.push(t.id);
         }
       }
-      if (isFinal(t.status)) this.scheduler.onComplete(t.id, this.normalised(t.value));
+    }
+  }
+
+  /**
+   * The scheduler sees every recorded report and trial end again, in journal order, so a resumed
+   * sweep makes the same decisions (its rungs are rebuilt from the journal). Decisions are ignored.
+   */
+  private replayScheduler(ops: readonly Op[]): void {
+    const name = this.spec.metric.name;
+    const replayed = createState();
+    for (const op of ops) {
+      applyOp(replayed, op);
+      if (op.op === 'metric') {
+        const raw = op.values[name];
+        if (raw !== undefined) this.scheduler.onReport(op.trial, op.step, normalise(decodeNumber(raw), this.spec.metric.goal));
+      } else if (op.op === 'trial_completed' || op.op === 'trial_stopped' || (op.op === 'trial_failed' && !op.willRetry)) {
+        this.scheduler.onComplete(op.trial, this.normalised(replayed.byId.get(op.trial)?.value));
+      }
     }
   }
 
@@ -573,4 +591,4 @@ function writeJson(file: string, value: unknown): void {
   }
 }
 
-export { replay };
+
