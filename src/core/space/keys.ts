@@ -37,6 +37,8 @@ export const TOP_LEVEL_KEYS: Record<string, KeyInfo> = {
   points_to_evaluate: { source: 'knobs', doc: 'configs to try first' },
   gpus_per_trial: { source: 'knobs', doc: 'GPUs per trial; fractions pack trials on one GPU' },
   gpus: { source: 'knobs', doc: 'GPU indices the sweep may use' },
+  gpu_memory_per_trial: { source: 'knobs', doc: 'GPU memory a trial needs ("8GiB", "6000MiB"); admitted against free memory' },
+  stop_grace_period: { source: 'knobs', doc: 'SIGTERM→SIGKILL grace when stopping or pruning a trial (default 10s)' },
   metric_regex: { source: 'knobs', doc: 'JS regex with named groups (or one group for metric.name)' },
   metrics: { source: 'knobs', doc: 'extra metric names captured from free text' },
   trial_timeout: { source: 'knobs', doc: 'per-trial time limit ("30m", "1h30m", or seconds)' },

@@ -203,6 +203,19 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
       spec.gpus = ids;
     }
   }
+  if (n('gpu_memory_per_trial')) {
+    const node = n('gpu_memory_per_trial')!;
+    const mib = node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number') ? parseMemoryMiB(node.value) : undefined;
+    if (mib === undefined || !(mib > 0)) {
+      r.error(node.loc, 'bad-value', `\`gpu_memory_per_trial\` is ${describeNode(node)} but must be a memory size`, 'write e.g. `gpu_memory_per_trial: 8GiB` (or 6000MiB, or a number of MiB)');
+    } else spec.gpuMemoryPerTrialMiB = mib;
+  }
+  if (n('stop_grace_period')) {
+    const node = n('stop_grace_period')!;
+    const v = node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number') ? parseDuration(node.value) : undefined;
+    if (v === undefined) r.error(node.loc, 'bad-value', `\`stop_grace_period\` is ${describeNode(node)} but must be a duration`, 'write e.g. `stop_grace_period: 30s`');
+    else spec.stopGraceMs = v;
+  }
   if (n('metric_regex')) {
     const re = parseMetricRegex(r, n('metric_regex')!);
     if (re !== undefined) spec.metricRegex = re;
@@ -406,4 +419,15 @@ export function loadSweepFile(path: string): SweepSpec {
     hint: first.hint,
     details: shown,
   });
+}
+
+/** "8GiB", "8 GB", "6000MiB", "512M", or a number of MiB → MiB. */
+export function parseMemoryMiB(v: string | number): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  const m = /^\s*([0-9]*\.?[0-9]+)\s*(k|m|g|t)?i?b?\s*$/i.exec(v);
+  if (!m) return undefined;
+  const x = Number(m[1]);
+  const unit = (m[2] ?? 'm').toLowerCase();
+  const f = unit === 'k' ? 1 / 1024 : unit === 'm' ? 1 : unit === 'g' ? 1024 : 1024 * 1024;
+  return x * f;
 }

@@ -136,6 +136,10 @@ export interface SweepSpec {
   pointsToEvaluate: FlatParams[];
   gpusPerTrial: number;
   gpus?: number[];
+  /** GPU memory a trial needs (MiB), admitted against nvidia-smi's free memory. */
+  gpuMemoryPerTrialMiB?: number;
+  /** SIGTERM→SIGKILL grace for stops and prunes (ms). */
+  stopGraceMs?: number;
   /** A JS regex source with named groups, or one group for metric.name. */
   metricRegex?: string;
   trialTimeoutMs?: number;
