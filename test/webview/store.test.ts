@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TrialStore } from '../../webview/src/state/store';
+import { syntheticMeta, syntheticSweep } from '../../webview/src/state/synthetic';
+import type { TrialRow } from '../../src/protocol/messages';
+import { METRIC_AXIS } from '../../webview/src/charts/axes';
+
+function row(id: number, value: number | null, extra: Partial<TrialRow> = {}): TrialRow {
+  return { id, status: 'completed', attempt: 1, params: { lr: 0.01, dropout: 0.1, weight_decay: 1e-4, hidden: 64, batch_size: 64, optimizer: 'adam', epochs: 20 }, value, best: value, last: {}, step: 1, ...extra };
+}
+
+test('snapshot fills rows, columns, counts and the best trial', () => {
+  const s = new TrialStore();
+  const meta = syntheticMeta();
+  s.apply({ type: 'snapshot', meta, trials: [row(1, 0.5), row(2, 0.2, { status: 'running' }), row(3, null, { status: 'failed' })], series: [] });
+  assert.equal(s.size, 3);
+  assert.equal(s.best?.id, 2);
+  assert.equal(s.counts.completed, 1);
+  assert.equal(s.counts.running, 1);
+  assert.equal(s.counts.failed, 1);
+  // constants are not chart axes; the metric is the last axis
+  assert.deepEqual(s.scales.map((x) => x.name), ['lr', 'dropout', 'weight_decay', 'hidden', 'batch_size', 'optimizer', METRIC_AXIS]);
+  assert.equal(s.cols[s.axisIndex('optimizer')][0], 0, 'adam is category 0');
+  assert.equal(s.cols[s.axisIndex('batch_size')][0], 1, '64 is category 1');
+  assert.ok(Number.isNaN(s.metric[2]));
+  assert.equal(s.scales.at(-1)!.lo, 0.2);
+  assert.equal(s.scales.at(-1)!.hi, 0.5);
+});
+
+test('appends update a trial in place, move the status counts and grow the columns', () => {
+  const s = new TrialStore();
+  s.apply({ type: 'snapshot', meta: syntheticMeta(), trials: [row(1, 0.5, { status: 'running' })], series: [] });
+  for (let id = 2; id <= 40; id++) s.apply({ type: 'append', trials: [row(id, 1 + id)], series: [] });
+  assert.equal(s.size, 40);
+  assert.ok(s.status.length >= 40, 'columns grew past the initial capacity');
+  const ch = s.apply({ type: 'append', trials: [row(1, 0.1, { status: 'completed' })], series: [] })!;
+  assert.deepEqual(ch.trials, [0]);
+  assert.equal(s.counts.running, 0);
+  assert.equal(s.counts.completed, 40);
+  assert.equal(s.best?.id, 1);
+  assert.equal(s.metric[0], 0.1);
+  assert.equal(s.scales.at(-1)!.hi, 41, 'metric range refits to the data');
+});
+
+test('the best trial getting worse hands "best" to the next one (maximize too)', () => {
+  const s = new TrialStore();
+  const meta = { ...syntheticMeta(), metric: { name: 'acc', goal: 'maximize' as const } };
+  s.apply({ type: 'snapshot', meta, trials: [row(1, 0.9), row(2, 0.8), row(3, 0.7)], series: [] });
+  assert.equal(s.best?.id, 1);
+  s.apply({ type: 'append', trials: [row(1, 0.1)], series: [] });
+  assert.equal(s.best?.id, 2);
+  s.apply({ type: 'append', trials: [row(2, null)], series: [] });
+  assert.equal(s.best?.id, 3);
+});
+
+test('series: appended points concatenate; a newer attempt replaces; older attempts are ignored', () => {
+  const s = new TrialStore();
+  s.apply({ type: 'snapshot', meta: syntheticMeta(), trials: [row(1, 0.5)], series: [{ trial: 1, attempt: 1, name: 'val_loss', steps: [1, 2], values: [1, 0.8] }] });
+  s.apply({ type: 'append', trials: [], series: [{ trial: 1, attempt: 1, name: 'val_loss', steps: [3], values: [NaN] }] });
+  assert.deepEqual(s.seriesOf(1)!.steps, [1, 2, 3]);
+  assert.ok(Number.isNaN(s.seriesOf(1)!.values[2]));
+  assert.equal(s.points, 3);
+  s.apply({ type: 'append', trials: [], series: [{ trial: 1, attempt: 2, name: 'val_loss', steps: [1], values: [0.9] }] });
+  assert.deepEqual(s.seriesOf(1)!.values, [0.9]);
+  s.apply({ type: 'append', trials: [], series: [{ trial: 1, attempt: 1, name: 'val_loss', steps: [4], values: [0.1] }] });
+  assert.deepEqual(s.seriesOf(1)!.values, [0.9]);
+  assert.equal(s.points, 1);
+});
+
+test('unknown categorical values get new categories; a new snapshot resets everything', () => {
+  const s = new TrialStore();
+  s.apply({ type: 'snapshot', meta: syntheticMeta(), trials: [row(1, 0.5, { params: { optimizer: 'lion' } })], series: [] });
+  const a = s.axisIndex('optimizer');
+  assert.deepEqual(s.scales[a].categories, ['adam', 'sgd', 'adamw', 'lion']);
+  assert.equal(s.cols[a][0], 3);
+  assert.ok(Number.isNaN(s.cols[s.axisIndex('lr')][0]), 'missing param is NaN');
+  s.apply({ type: 'snapshot', meta: syntheticMeta(), trials: [], series: [] });
+  assert.equal(s.size, 0);
+  assert.equal(s.best, undefined);
+  assert.deepEqual(s.scales[a].categories, ['adam', 'sgd', 'adamw']);
+});
+
+test('error messages hold no state', () => {
+  const s = new TrialStore();
+  assert.equal(s.apply({ type: 'error', message: 'x' }), undefined);
+});
+
+test('100k trials: snapshot then 1k incremental appends of single trials stay fast and exact', () => {
+  const sw = syntheticSweep({ trials: 100_000, points: 0, seed: 3 });
+  const s = new TrialStore();
+  const t0 = performance.now();
+  s.apply({ type: 'snapshot', ...sw });
+  const t1 = performance.now();
+  for (let k = 0; k < 1000; k++) {
+    const t = { ...sw.trials[99_000 + k], status: 'completed' as const };
+    s.apply({ type: 'append', trials: [t], series: [] });
+  }
+  const t2 = performance.now();
+  assert.equal(s.size, 100_000);
+  const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
+  assert.equal(total, 100_000);
+  let best = Infinity;
+  for (const t of sw.trials) if (t.value !== null && t.value < best) best = t.value;
+  assert.equal(s.best?.value, best);
+  // generous bounds (shared CI cores): this guards against accidental O(n²), not for timing
+  assert.ok(t1 - t0 < 5000, `snapshot took ${t1 - t0} ms`);
+  assert.ok(t2 - t1 < 10000, `appends took ${t2 - t1} ms`);
+});

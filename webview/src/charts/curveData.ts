@@ -1,0 +1,118 @@
+/**
+ * Learning-curve data (pure): which trials get a curve (the best, the selected one, running ones,
+ * then the best by value, up to a cap so 1k × 1k-point sweeps stay fast) and each curve's points,
+ * decimated to about the chart's pixel width.
+ */
+import type { Series, TrialStore } from '../state/store';
+import { decimate } from './decimate';
+
+export interface CurvePoint {
+  x: number;
+  y: number;
+}
+
+export interface PickOptions {
+  max: number;
+  selected?: number | null;
+  /** Only rows with mask[i] = 1 (the filters), when given. */
+  mask?: Uint8Array;
+  metric?: string;
+}
+
+/** Trial ids to draw, most important first. */
+export function pickCurveTrials(store: TrialStore, o: PickOptions): number[] {
+  const metric = o.metric ?? store.metricName;
+  const out: number[] = [];
+  const seen = new Set<number>();
+  const has = (i: number) => (o.mask ? o.mask[i] === 1 : true) && (store.seriesOf(store.rows[i].id, metric)?.steps.length ?? 0) > 0;
+  const add = (i: number) => {
+    const id = store.rows[i].id;
+    if (out.length < o.max && !seen.has(id) && has(i)) {
+      seen.add(id);
+      out.push(id);
+    }
+  };
+  if (store.bestIndex >= 0) add(store.bestIndex);
+  if (o.selected != null) {
+    const i = store.indexById.get(o.selected);
+    if (i !== undefined) add(i);
+  }
+  // running trials (newest first), up to half the cap
+  const runCap = Math.max(1, Math.floor(o.max / 2));
+  let running = 0;
+  for (let i = store.size - 1; i >= 0 && running < runCap; i--) {
+    if (store.rows[i].status === 'running' && has(i)) {
+      add(i);
+      running++;
+    }
+  }
+  // then the best by value: a bounded insertion list of the top `room`
+  const room = o.max - out.length;
+  if (room > 0) {
+    const top: number[] = [];
+    for (let i = 0; i < store.size; i++) {
+      const v = store.metric[i];
+      if (Number.isNaN(v) || seen.has(store.rows[i].id) || !has(i)) continue;
+      if (top.length === room && !store.better(v, store.metric[top[top.length - 1]])) continue;
+      let k = top.length;
+      while (k > 0 && store.better(v, store.metric[top[k - 1]])) k--;
+      top.splice(k, 0, i);
+      if (top.length > room) top.pop();
+    }
+    for (const i of top) add(i);
+    // trials with a series but no finite value yet (failed early etc.)
+    for (let i = 0; i < store.size && out.length < o.max; i++) add(i);
+  }
+  return out;
+}
+
+/** The points of a series, decimated to about `target` (LTTB), skipping non-finite values. */
+export function curvePoints(s: Series, target: number): CurvePoint[] {
+  const n = s.steps.length;
+  if (n <= target) {
+    const out: CurvePoint[] = [];
+    for (let i = 0; i < n; i++) if (Number.isFinite(s.values[i])) out.push({ x: s.steps[i], y: s.values[i] });
+    return out;
+  }
+  return decimate(s.steps, s.values, target).map((i) => ({ x: s.steps[i], y: s.values[i] }));
+}
+
+/** Log y axis when every value is positive and they span more than two decades. */
+export function suggestLogY(curves: CurvePoint[][]): boolean {
+  let min = Infinity, max = -Infinity;
+  for (const c of curves) for (const p of c) {
+    if (p.y <= 0) return false;
+    if (p.y < min) min = p.y;
+    if (p.y > max) max = p.y;
+  }
+  return min < max && max / min > 100;
+}
+
+/** The curve point nearest to pixel (px, py), given data→pixel maps; -1 when none within `radius`. */
+export function nearestCurve(curves: { id: number; points: CurvePoint[] }[], px: number, py: number, toPx: (x: number) => number, toPy: (y: number) => number, radius = 12): { id: number; index: number } | undefined {
+  let best: { id: number; index: number } | undefined;
+  let bestD = radius * radius;
+  for (const c of curves) {
+    const pts = c.points;
+    for (let i = 0; i < pts.length; i++) {
+      const cx = toPx(pts[i].x), cy = toPy(pts[i].y);
+      let d = (cx - px) ** 2 + (cy - py) ** 2;
+      if (i > 0) d = Math.min(d, segDist2(toPx(pts[i - 1].x), toPy(pts[i - 1].y), cx, cy, px, py));
+      if (d < bestD) {
+        bestD = d;
+        best = { id: c.id, index: i };
+      }
+    }
+  }
+  return best;
+}
+
+/** Squared distance from (px,py) to the segment (ax,ay)-(bx,by). */
+export function segDist2(ax: number, ay: number, bx: number, by: number, px: number, py: number): number {
+  const vx = bx - ax, vy = by - ay;
+  const len = vx * vx + vy * vy;
+  let t = len > 0 ? ((px - ax) * vx + (py - ay) * vy) / len : 0;
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  const dx = ax + t * vx - px, dy = ay + t * vy - py;
+  return dx * dx + dy * dy;
+}

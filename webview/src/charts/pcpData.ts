@@ -1,0 +1,111 @@
+/**
+ * Parallel-coordinates data (pure): unit positions per axis, the density layer drawn above a few
+ * thousand trials (a 2-D histogram of (left, right) positions per pair of adjacent axes), a
+ * deterministic sample of lines, and brush ↔ range conversion.
+ */
+import type { TrialStore } from '../state/store';
+import { AxisScale, fromUnit, toUnit } from './axes';
+
+/** Above this many trials the chart draws density + a sample instead of every line. */
+export const DENSITY_THRESHOLD = 3000;
+
+/** units[a][i]: unit position of row i on axis a (NaN: missing). Axis ranges are the store's. */
+export function unitColumns(store: TrialStore, axes: number[], prev?: Float32Array[], rows?: number[]): Float32Array[] {
+  const n = store.size;
+  return axes.map((a, k) => {
+    const s = store.scales[a];
+    const col = store.cols[a];
+    let u = prev?.[k];
+    if (!u || u.length < n || !rows) {
+      u = new Float32Array(Math.max(16, n * (rows ? 2 : 1)));
+      for (let i = 0; i < n; i++) u[i] = toUnit(s, col[i]);
+    } else for (const i of rows) u[i] = toUnit(s, col[i]);
+    return u;
+  });
+}
+
+export interface Density {
+  bins: number;
+  /** counts[p][l * bins + r]: lines between axis p (bin l) and axis p+1 (bin r). */
+  counts: Uint32Array[];
+  max: number;
+}
+
+/** 2-D histograms of adjacent axis pairs over rows with mask[i] = 1 (every row when no mask). */
+export function density(units: Float32Array[], n: number, bins: number, mask?: Uint8Array): Density {
+  const pairs = Math.max(0, units.length - 1);
+  const counts: Uint32Array[] = [];
+  let max = 0;
+  const bin = (u: number) => {
+    const b = Math.floor(u * bins);
+    return b < 0 ? 0 : b >= bins ? bins - 1 : b;
+  };
+  for (let p = 0; p < pairs; p++) {
+    const c = new Uint32Array(bins * bins);
+    const L = units[p], R = units[p + 1];
+    for (let i = 0; i < n; i++) {
+      if (mask && !mask[i]) continue;
+      const l = L[i], r = R[i];
+      if (l !== l || r !== r) continue;
+      const k = bin(l) * bins + bin(r);
+      const v = ++c[k];
+      if (v > max) max = v;
+    }
+    counts.push(c);
+  }
+  return { bins, counts, max };
+}
+
+/** Up to `max` rows with mask[i] = 1 at an even stride (deterministic). */
+export function sampleRows(n: number, max: number, mask?: Uint8Array, count?: number): Int32Array {
+  const total = count ?? (mask ? mask.subarray(0, n).reduce((s, v) => s + v, 0) : n);
+  const take = Math.min(max, total);
+  const out = new Int32Array(take);
+  if (take === 0) return out;
+  const stride = total / take;
+  let k = 0, seen = 0, next = 0;
+  for (let i = 0; i < n && k < take; i++) {
+    if (mask && !mask[i]) continue;
+    if (seen >= next) {
+      out[k++] = i;
+      next += stride;
+    }
+    seen++;
+  }
+  return k === take ? out : out.slice(0, k);
+}
+
+/** A brush dragged from unit u0 to u1 on an axis → a raw range for the filters. */
+export function brushRange(s: AxisScale, u0: number, u1: number): [number, number] {
+  const a = Math.max(0, Math.min(1, Math.min(u0, u1)));
+  const b = Math.max(0, Math.min(1, Math.max(u0, u1)));
+  let lo = fromUnit(s, a), hi = fromUnit(s, b);
+  if (s.kind === 'categorical') {
+    // snap to the categories covered
+    const mid = Math.round((lo + hi) / 2);
+    lo = Math.ceil(lo - 1e-9);
+    hi = Math.floor(hi + 1e-9);
+    if (lo > hi) lo = hi = mid;
+  }
+  return [lo, hi];
+}
+
+/** A raw range → unit [lo, hi] on the axis (for drawing the brush). */
+export function rangeUnits(s: AxisScale, r: [number, number]): [number, number] {
+  const a = toUnit(s, r[0]), b = toUnit(s, r[1]);
+  const lo = Number.isFinite(a) ? a : 0, hi = Number.isFinite(b) ? b : 1;
+  return [Math.max(0, Math.min(lo, hi)), Math.min(1, Math.max(lo, hi))];
+}
+
+/** Index of the axis whose x (in px) is within `tol` of `x`, else -1. */
+export function axisAt(xs: number[], x: number, tol: number): number {
+  let best = -1, bd = tol;
+  for (let k = 0; k < xs.length; k++) {
+    const d = Math.abs(xs[k] - x);
+    if (d <= bd) {
+      bd = d;
+      best = k;
+    }
+  }
+  return best;
+}
