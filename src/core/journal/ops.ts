@@ -132,6 +132,10 @@ export interface SweepFinishedOp extends OpBase {
   /** "run_cap" | "exhausted" | "target" | "stopped" | "sweep_timeout" */
   reason: string;
 }
+export interface GpuStatusOp extends OpBase {
+  op: 'gpu_status';
+  gpus: { index: number; name: string; memoryUsedMiB: number; memoryTotalMiB: number; utilization: number; trials: number[] }[];
+}
 export interface NoticeOp extends OpBase {
   op: 'notice';
   level: 'info' | 'warning' | 'error';
@@ -153,15 +157,16 @@ export type Op =
   | LaunchPausedOp
   | LaunchResumedOp
   | SweepFinishedOp
+  | GpuStatusOp
   | NoticeOp;
 
 export type OpKind = Op['op'];
 /** An op before the writer stamps seq, w and t. */
 export type OpInput = Op extends infer O ? (O extends Op ? Omit<O, 'seq' | 'w' | 't'> : never) : never;
 
-/** Ops fsynced at once; the rest (metric) are group-committed. */
+/** Ops fsynced at once; the rest (metric, gpu_status samples) are group-committed. */
 export function isLifecycle(op: { op: OpKind }): boolean {
-  return op.op !== 'metric';
+  return op.op !== 'metric' && op.op !== 'gpu_status';
 }
 
 export function encodeNumber(x: number): NumberOrNonFinite {

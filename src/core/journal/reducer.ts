@@ -76,6 +76,8 @@ export interface SweepState {
   stopRequested: boolean;
   handledCmds: Set<string>;
   notices: { level: string; message: string; t: number }[];
+  /** The latest GPU sample (GPU sweeps only). */
+  gpus?: { t: number; gpus: import('./ops').GpuStatusOp['gpus'] };
   lastSeq: number;
   firstT?: number;
   lastT?: number;
@@ -215,6 +217,9 @@ export function applyOp(s: SweepState, op: Op): void {
       return;
     case 'sweep_finished':
       s.finished = { reason: op.reason, t: op.t };
+      return;
+    case 'gpu_status':
+      s.gpus = { t: op.t, gpus: op.gpus };
       return;
     case 'notice':
       s.notices.push({ level: op.level, message: op.message, t: op.t });

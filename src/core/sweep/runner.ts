@@ -29,6 +29,8 @@ import { buildArgv, formatArgsJsonFile } from '../runner/command';
 import type { Executor, ExitInfo, TrialHandle } from '../runner/executor';
 import { classifyFailure, lastLine } from '../runner/failure';
 import { resolveInterpreter } from '../runner/interpreter';
+import { detectGpus, parseNvidiaSmi, queryNvidiaSmi, type GpuInfo } from '../runner/gpu';
+import { GpuAllocator } from '../runner/gpuAllocator';
 import { groupAlive, killGroup, formatMs } from '../runner/localExecutor';
 import { ReportParser } from '../runner/reportParser';
 import { trialEnv } from '../runner/trialEnv';
@@ -54,6 +56,8 @@ export interface RunnerOptions {
   /** How often control.jsonl is polled (ms). */
   pollMs?: number;
   scheduler?: Scheduler;
+  /** How often GPUs are sampled into the journal while trials run (ms). */
+  gpuSampleMs?: number;
   /** Called after every journal op the runner writes (for live UIs). */
   onOp?: (op: Op, state: SweepState) => void;
   /** Human-readable notices (e.g. "method bayes runs Sobol ..."). */
@@ -97,6 +101,9 @@ export class SweepRunner {
   private seed = 0;
   private readonly cwd: string;
   private interpreter = '';
+  private allocator: GpuAllocator | undefined;
+  /** Provisional allocator key while the next trial is asked. */
+  private static readonly PENDING = -1;
 
   constructor(private readonly opts: RunnerOptions) {
     this.paths = sweepPaths(opts.sweepDir);
@@ -154,6 +161,12 @@ export class SweepRunner {
     if (notice) this.notice('info', notice);
     this.interpreter = resolveInterpreter({ program: this.spec.program, override: this.opts.interpreter ?? this.spec.interpreter, env: this.opts.env ?? process.env });
 
+    try {
+      this.setUpGpus();
+    } catch (e) {
+      this.append({ op: 'runner_stopped', reason: (e as Error).message });
+      throw e;
+    }
     this.recover(ops);
     if (this.state.paused) this.append({ op: 'launch_resumed' }); // resuming is the user's choice to continue
 
@@ -165,6 +178,42 @@ export class SweepRunner {
       this.timers.push(setTimeout(() => this.requestStop(`sweep_timeout of ${formatMs(this.spec.sweepTimeoutMs!)} reached`, 'sweep_timeout'), left));
     }
     this.pump();
+  }
+
+  /** Detects GPUs when the sweep asks for them; without any, trials run on CPU (said once). */
+  private setUpGpus(): void {
+    if (!(this.spec.gpusPerTrial > 0)) return;
+    const env = this.opts.env ?? process.env;
+    const found = detectGpus({ env, restrict: this.spec.gpus });
+    if (found.gpus.length === 0) {
+      this.notice('warning', found.note ?? 'no GPU found; trials run on CPU');
+      return;
+    }
+    this.allocator = new GpuAllocator(found.gpus, { gpusPerTrial: this.spec.gpusPerTrial, memoryPerTrialMiB: this.spec.gpuMemoryPerTrialMiB });
+    const list = found.gpus.map((g) => `${g.index} (${g.name}, ${Math.round(g.memoryTotalMiB / 1024)} GiB)`).join(', ');
+    this.notice('info', `GPUs ${list}; gpus_per_trial ${this.spec.gpusPerTrial} → ${this.allocator.capacity()} trial slot(s)${found.note ? `; ${found.note}` : ''}`);
+    this.timers.push(setInterval(() => this.sampleGpus(), this.opts.gpuSampleMs ?? 5000));
+  }
+
+  private liveGpus(): GpuInfo[] | undefined {
+    const q = queryNvidiaSmi(this.opts.env ?? process.env);
+    return q.csv ? parseNvidiaSmi(q.csv) : undefined;
+  }
+
+  private sampleGpus(): void {
+    if (!this.allocator || this.done || this.running.size === 0) return;
+    const live = this.liveGpus();
+    if (!live) return;
+    const usage = this.allocator.usage();
+    const gpus = usage.map((u) => {
+      const g = live.find((x) => x.index === u.index);
+      return { index: u.index, name: g?.name ?? '?', memoryUsedMiB: g?.memoryUsedMiB ?? 0, memoryTotalMiB: g?.memoryTotalMiB ?? 0, utilization: g?.utilization ?? 0, trials: u.trials };
+    });
+    try {
+      this.append({ op: 'gpu_status', gpus });
+    } catch {
+      /* journal failure is handled by onFatal */
+    }
   }
 
   /** Rebuilds in-memory state from the journal after a crash or a clean interrupt. */
@@ -216,10 +265,21 @@ export class SweepRunner {
     if (this.fatal) return this.finishIfIdle();
     if (this.interrupting) return this.finishIfIdle();
     if (!this.stopping && !this.state.paused) {
-      while (this.running.size < this.spec.maxConcurrent) {
+      const limit = this.allocator ? Math.min(this.spec.maxConcurrent, this.allocator.capacity()) : this.spec.maxConcurrent;
+      while (this.running.size < limit) {
+        let gpus: number[] | undefined;
+        if (this.allocator) {
+          const placed = this.allocator.allocate(SweepRunner.PENDING, this.spec.gpuMemoryPerTrialMiB ? this.liveGpus() : undefined);
+          if (!placed) break; // nothing fits now; a release will pump again
+          gpus = placed;
+        }
         const trial = this.nextTrial();
-        if (!trial) break;
-        this.launch(trial);
+        if (!trial) {
+          this.allocator?.release(SweepRunner.PENDING);
+          break;
+        }
+        this.allocator?.rekey(SweepRunner.PENDING, trial.id);
+        this.launch(trial, gpus);
         if (this.done || this.fatal) return;
       }
     }
@@ -326,7 +386,7 @@ export class SweepRunner {
 
   // ---- one trial --------------------------------------------------------------------------
 
-  private launch(trial: TrialRecord): void {
+  private launch(trial: TrialRecord, gpus?: number[]): void {
     const attempt = trial.attempt + 1;
     const dir = trialDir(this.paths.dir, trial.id);
     const checkpoints = path.join(dir, 'checkpoints');
@@ -368,6 +428,7 @@ export class SweepRunner {
       config,
       resumeFrom,
       wandbShim: this.opts.wandbShim || this.spec.wandbShim,
+      gpus,
     });
     const parser = new ReportParser({ metricName: this.spec.metric.name, metrics: this.spec.metrics, metricRegex: this.spec.metricRegex });
     const run: Partial<Running> = { trial, parser };
@@ -388,10 +449,10 @@ export class SweepRunner {
       flat: trial.params,
       argv,
       cwd: this.cwd,
-      gpus: [],
+      gpus: gpus ?? [],
       startedAt: new Date().toISOString(),
     });
-    this.append({ op: 'trial_started', trial: trial.id, attempt, pid: handle.pid, pgid: handle.pgid, argv, resumeFrom });
+    this.append({ op: 'trial_started', trial: trial.id, attempt, pid: handle.pid, pgid: handle.pgid, argv, resumeFrom, gpus });
   }
 
   private onLine(run: Running, line: string): void {
@@ -414,6 +475,7 @@ export class SweepRunner {
   private onExit(run: Running, info: ExitInfo): void {
     const { trial } = run;
     this.running.delete(trial.id);
+    this.allocator?.release(trial.id);
     if (this.done) return;
     const attempt = trial.attempt;
     try {
@@ -451,9 +513,11 @@ export class SweepRunner {
     if (this.failureStreak.count >= this.spec.maxConsecutiveFailures && !this.state.paused) {
       const n = this.failureStreak.count;
       const detail = info ? lastLine(info.spawnError ?? info.stderrTail) : '';
+      const gpus = trial ? trial.attempts[trial.attempts.length - 1]?.gpus : undefined;
+      const where = gpus?.length ? ` on GPU ${gpus.join(', ')}` : '';
       const what =
         kind === 'oom'
-          ? `ran out of memory; lower batch_size or gpus_per_trial`
+          ? `ran out of ${gpus?.length ? 'GPU ' : ''}memory${where}; lower batch_size or gpus_per_trial`
           : kind === 'timeout'
             ? `hit trial_timeout; raise trial_timeout or shorten the trials`
             : kind === 'spawn'
