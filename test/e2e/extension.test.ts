@@ -1,0 +1,248 @@
+/**
+ * The extension in a real VS Code: code-server 4.139.1 (VS Code 1.139) with the built .vsix,
+ * driven headless by playwright-core with Debian's chromium (see /work/shared/E2E.md).
+ *
+ * Scenario on a copy of examples/pytorch-digits (real PyTorch trials, KNOBS_PYTHON=/usr/bin/python3):
+ *   1. open sweep.yaml, click "▶ Run sweep" on its code lens;
+ *   2. trials appear in the Knobs tree and reach a final state;
+ *   3. open the dashboard: the curves canvas and table rows;
+ *   4. stop the running (long) trial 1 from the table;
+ *   5. promote the best config: train.py's argparse defaults change on disk;
+ *   6. reload the window mid-sweep: the runner (same pid) keeps going, the journal keeps growing,
+ *      and the tree and the dashboard re-attach;
+ *   then stop the sweep from the palette.
+ * Plus: in an untrusted workspace nothing runs and the view says why.
+ * Screenshots of every step go to test/e2e/artifacts/.
+ *
+ * Without the toolchain (`node scripts/setup.mjs` installs it) the tests fail with the reason
+ * under KNOBS_REQUIRE_ALL=1, and are skipped with the reason otherwise.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { bestTrial, countTrials, isFinal } from '../../src/core/journal/reducer';
+import { formatValue } from '../../src/core/space/config';
+import { isRunning, sleep, taggedPids, waitFor } from './support/processes';
+import { startSession, type Session } from './support/session';
+import { argparseDefaults, LONG_EPOCHS, prepareDigitsWorkspace, sweepDirs, theSweep } from './support/sweep';
+import { assertToolchain, skipReason } from './support/toolchain';
+import type { Workbench } from './support/workbench';
+
+const skip = skipReason();
+
+/** Logs a step with the time since the test started (the whole e2e should stay under ~3 min). */
+function stepper(name: string) {
+  const t0 = Date.now();
+  return (msg: string) => console.log(`[e2e ${name} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
+}
+
+/** Clicks "Apply" in the Refactor Preview when promote shows one (knobs.promote.showPreview). */
+async function applyRefactorPreview(wb: Workbench, changed: () => boolean): Promise<'preview' | 'direct'> {
+  const apply = wb.page.locator('.part.panel, .part.auxiliarybar, .part.sidebar').getByRole('button', { name: /^Apply$/ }).first();
+  return waitFor('the promote edit (Refactor Preview "Apply", or the file changing on disk)', async () => {
+    if (changed()) return 'direct' as const;
+    if (await apply.isVisible().catch(() => false)) {
+      await apply.click();
+      return 'preview' as const;
+    }
+    return undefined;
+  }, { timeoutMs: 30_000, intervalMs: 300 });
+}
+
+test('e2e: run, watch, dashboard, stop a trial, promote, reload mid-sweep (pytorch-digits)', { skip, timeout: 170_000 }, async () => {
+  const tc = assertToolchain();
+  const log = stepper('scenario');
+  let s: Session | undefined;
+  let failed = true;
+  try {
+    s = await startSession({ tc, name: 'scenario', trusted: true, prepareWorkspace: (d) => prepareDigitsWorkspace(d) });
+    const { wb, workspace } = s;
+    log(`workbench ready; installed: ${s.extensions.join(', ')}; vsix ${(s.vsixBytes / 1024).toFixed(0)} KiB`);
+    assert.ok(s.extensions.some((e) => /^knobs\.knobs@/.test(e)), `the .vsix is installed (extensions: ${s.extensions.join(', ')})`);
+    const trainPy = path.join(workspace, 'train.py');
+    const defaultsBefore = argparseDefaults(trainPy);
+
+    // 1. open sweep.yaml and click "▶ Run sweep" on its code lens
+    await wb.openFile('sweep.yaml');
+    const runLens = wb.codeLens(/Run sweep/);
+    await runLens.waitFor({ state: 'visible', timeout: 45_000 });
+    log(`code lenses: ${JSON.stringify(await wb.codeLensTexts())}`);
+    await wb.screenshot('1-sweep-file-lenses');
+    assert.equal(sweepDirs(workspace).length, 0, 'no sweep before the click');
+    await runLens.click();
+    const started = await waitFor('a sweep folder with a live runner after "Run sweep"', () => {
+      const sw = theSweep(workspace);
+      return sw && sw.runner.kind === 'running' && sw.runner.pid ? sw : undefined;
+    }, { timeoutMs: 30_000 });
+    const runnerPid = started.runner.pid!;
+    log(`sweep ${path.basename(started.paths.journal, '')} started; runner pid ${runnerPid}`);
+    assert.ok(isRunning(runnerPid), 'the runner process is alive');
+
+    // 2. trials appear in the tree and reach a final state
+    await wb.showKnobs();
+    const sweepItem = wb.treeItem(/^Sweep /);
+    await sweepItem.waitFor({ state: 'visible', timeout: 20_000 });
+    if ((await sweepItem.getAttribute('aria-expanded')) === 'false') await sweepItem.click();
+    await wb.treeItem(/^Trial 1\b.*running/).waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.screenshot('2a-tree-running');
+    const finalItem = wb.treeItem(/^Trial \d+, (completed|failed|stopped|pruned)/).first();
+    await finalItem.waitFor({ state: 'visible', timeout: 45_000 });
+    const finalLabel = (await finalItem.getAttribute('aria-label')) ?? '';
+    log(`tree: ${JSON.stringify(await wb.treeLabels())}`);
+    assert.match(finalLabel, /^Trial \d+, completed, val_loss [0-9.e+-]+/, `a trial completed with a metric (tree shows ${JSON.stringify(finalLabel)})`);
+    {
+      const st = theSweep(workspace)!.state;
+      const done = st.trials.filter((t) => isFinal(t.status));
+      assert.ok(done.length >= 1, 'the journal has a finished trial');
+      assert.ok(done.some((t) => t.status === 'completed' && typeof t.value === 'number'), `a completed trial with a value in the journal: ${JSON.stringify(done.map((t) => [t.id, t.status, t.value]))}`);
+    }
+    await wb.screenshot('2b-tree-final');
+
+    // 3. the dashboard: curves canvas and table rows
+    const dashLens = wb.codeLens(/Dashboard/);
+    if (await dashLens.isVisible().catch(() => false)) await dashLens.click();
+    else await wb.runCommand('Knobs: Open Dashboard');
+    const view = wb.webview();
+    const canvas = view.locator('canvas').first();
+    await canvas.waitFor({ state: 'visible', timeout: 30_000 });
+    const rows = view.getByRole('row').filter({ hasText: /completed|running/ });
+    await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
+    const rowCount = await rows.count();
+    assert.ok(rowCount >= 2, `the table shows the running and finished trials (${rowCount} rows)`);
+    const box = await canvas.boundingBox();
+    assert.ok(box && box.width > 100 && box.height > 50, `the curves canvas has a size (${JSON.stringify(box)})`);
+    await sleep(500); // let the charts draw before the screenshot
+    await wb.screenshot('3-dashboard');
+
+    // 4. stop the running trial 1 (LONG_EPOCHS, minutes long) from the table
+    {
+      const st = theSweep(workspace)!.state;
+      const t1 = st.trials.find((t) => t.id === 1);
+      assert.equal(t1?.params.epochs, LONG_EPOCHS, 'trial 1 is the long one from points_to_evaluate');
+      assert.equal(t1?.status, 'running', 'trial 1 is still running before the stop');
+    }
+    const row1 = view.getByRole('row').filter({ has: view.getByRole('cell', { name: /^#?1$/ }) }).first();
+    const stop1 = row1.getByRole('button', { name: /stop/i }).first();
+    await stop1.waitFor({ state: 'visible', timeout: 10_000 });
+    await stop1.click();
+    await waitFor('trial 1 stopped in the journal', () => theSweep(workspace)?.state.trials.find((t) => t.id === 1)?.status === 'stopped', { timeoutMs: 30_000 });
+    await wb.treeItem(/^Trial 1, stopped/).waitFor({ state: 'visible', timeout: 15_000 });
+    await row1.filter({ hasText: /stopped/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    log('trial 1 stopped from the table');
+    await wb.screenshot('4-trial-stopped');
+
+    // 5. promote the best config: train.py's defaults change on disk
+    const before5 = fs.readFileSync(trainPy, 'utf8');
+    await wb.runCommand('Knobs: Promote Best Config');
+    const how = await applyRefactorPreview(wb, () => fs.readFileSync(trainPy, 'utf8') !== before5);
+    await waitFor('train.py rewritten on disk', () => fs.readFileSync(trainPy, 'utf8') !== before5, { timeoutMs: 20_000 });
+    const st5 = theSweep(workspace)!.state;
+    const best = bestTrial(st5)!;
+    const defaultsAfter = argparseDefaults(trainPy);
+    log(`promoted (${how}) trial ${best.id}: ${JSON.stringify(defaultsAfter)}`);
+    for (const name of ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'hidden', 'epochs']) {
+      const want = best.params[name];
+      assert.ok(want !== undefined, `the best trial has ${name}`);
+      const got = defaultsAfter[name];
+      assert.ok(got !== undefined, `train.py still defines --${name} with a default`);
+      if (typeof want === 'number') assert.ok(Math.abs(Number(got) - want) <= 1e-9 * Math.max(1, Math.abs(want)), `--${name} default is ${got}, the best trial's ${formatValue(want)}`);
+      else assert.equal(got, formatValue(want));
+    }
+    assert.notDeepEqual(defaultsAfter, defaultsBefore, 'the defaults changed');
+    await wb.screenshot('5-promoted');
+    await wb.page.keyboard.press('Escape');
+
+    // 6. reload the window mid-sweep: the runner goes on, the views re-attach
+    const before6 = theSweep(workspace)!;
+    assert.equal(before6.runner.kind, 'running', 'the sweep is still running before the reload');
+    const journalSize = fs.statSync(before6.paths.journal).size;
+    const trialsBefore = before6.state.trials.length;
+    await wb.runCommand('Developer: Reload Window');
+    await sleep(1000);
+    await wb.waitReady();
+    log('window reloaded');
+    assert.ok(isRunning(runnerPid), `the runner (pid ${runnerPid}) survived the reload`);
+    const after6 = await waitFor('the journal to grow after the reload', () => {
+      const sw = theSweep(workspace);
+      return sw && fs.statSync(sw.paths.journal).size > journalSize && sw.state.trials.length > trialsBefore ? sw : undefined;
+    }, { timeoutMs: 30_000 });
+    assert.equal(after6.runner.pid, runnerPid, 'the same runner holds the sweep');
+    await wb.showKnobs();
+    await wb.treeItem(/^Sweep /).waitFor({ state: 'visible', timeout: 20_000 });
+    const sweepItem6 = wb.treeItem(/^Sweep /);
+    if ((await sweepItem6.getAttribute('aria-expanded')) === 'false') await sweepItem6.click();
+    const newest = after6.state.trials.length;
+    await wb.treeItem(new RegExp(`^Trial ${newest}\\b`)).waitFor({ state: 'visible', timeout: 20_000 });
+    await wb.treeItem(/^Trial 1, stopped/).waitFor({ state: 'visible', timeout: 10_000 });
+    // the dashboard is restored by its serializer and keeps receiving appends
+    const view6 = wb.webview();
+    await view6.locator('canvas').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await view6.getByRole('row').filter({ hasText: /completed/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    log(`after reload: ${after6.state.trials.length} trials (was ${trialsBefore}); tree ${JSON.stringify((await wb.treeLabels()).slice(0, 4))}`);
+    await wb.screenshot('6-after-reload');
+
+    // stop the sweep: the runner exits, nothing is left running
+    await wb.runCommand('Knobs: Stop Sweep');
+    await waitFor('the runner to exit after Stop Sweep', () => !isRunning(runnerPid), { timeoutMs: 30_000 });
+    const end = theSweep(workspace)!;
+    const c = countTrials(end.state);
+    assert.equal(c.running, 0, 'no trial is running after Stop Sweep');
+    assert.ok(c.completed >= 2, `trials completed (${JSON.stringify(c)})`);
+    assert.deepEqual(taggedPids(s.tag).filter((p) => /python/.test(cmdline(p))), [], 'no trial process is left');
+    await sleep(1000);
+    await wb.screenshot('7-sweep-stopped');
+    log(`done: ${JSON.stringify(c)}`);
+    failed = false;
+  } finally {
+    await s?.close({ failed });
+  }
+});
+
+test('e2e: untrusted workspace — nothing runs, the view says why', { skip, timeout: 90_000 }, async () => {
+  const tc = assertToolchain();
+  const log = stepper('untrusted');
+  let s: Session | undefined;
+  let failed = true;
+  try {
+    s = await startSession({ tc, name: 'untrusted', trusted: false, prepareWorkspace: (d) => prepareDigitsWorkspace(d) });
+    const { wb, workspace } = s;
+    log('workbench ready (restricted mode)');
+    await wb.openFile('sweep.yaml');
+    await wb.showKnobs();
+    const text = await waitFor('the Knobs view to say the workspace is not trusted', async () => {
+      const t = await wb.sidebarText();
+      return /trust/i.test(t) ? t : undefined;
+    }, { timeoutMs: 30_000 });
+    log(`view: ${JSON.stringify(text.replace(/\s+/g, ' ').slice(0, 300))}`);
+    await wb.screenshot('1-view-says-why');
+    // asking to run is refused: a message, and no sweep, no runner, no trial
+    const lenses = await wb.codeLensTexts();
+    if (lenses.some((l) => /Run sweep/.test(l))) await wb.codeLens(/Run sweep/).click();
+    else await wb.runCommand('Knobs: Run Sweep').catch(() => undefined);
+    await sleep(4000);
+    await wb.screenshot('2-run-refused');
+    const notes = await wb.notificationTexts();
+    log(`notifications: ${JSON.stringify(notes)}`);
+    assert.deepEqual(sweepDirs(workspace), [], 'no sweep was created in an untrusted workspace');
+    assert.ok(!fs.existsSync(path.join(workspace, '.knobs')), 'no .knobs folder');
+    assert.deepEqual(taggedPids(s.tag).filter((p) => /python|_runner/.test(cmdline(p))), [], 'no runner or trial process');
+    failed = false;
+  } finally {
+    await s?.close({ failed });
+  }
+});
+
+function cmdline(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+// code-server's and chromium's handles must not keep this test process alive: every session
+// is closed in `finally`, and if anything still holds the event loop, exit explicitly.
+after(() => {
+  setTimeout(() => process.exit(process.exitCode ?? 0), 3000).unref();
+});
