@@ -1,0 +1,248 @@
+/**
+ * Parallel coordinates on our own canvas (params → metric). Up to DENSITY_THRESHOLD trials every
+ * line is drawn; above it, a density layer (2-D histograms between adjacent axes) plus a sample
+ * of the matching lines, so 100k trials draw in tens of milliseconds while the filter counts
+ * stay exact. Drag along an axis to brush (filter); click an axis without dragging to clear it.
+ * The best, selected and hovered trials are drawn on an overlay canvas.
+ */
+import { Ctx, el } from '../context';
+import { AxisScale, METRIC_AXIS, ticks } from './axes';
+import { DENSITY_THRESHOLD, axisAt, brushRange, density, rangeUnits, sampleRows } from './pcpData';
+import { fitCanvas, withAlpha } from './theme';
+
+const PAD = { top: 34, bottom: 18, left: 56, right: 56 };
+const BINS = 48;
+const SAMPLE = 1500;
+
+export class ParallelView {
+  readonly root = el('div', 'chart pcp');
+  private base = el('canvas', 'layer');
+  private over = el('canvas', 'layer over');
+  private axes: number[] = [];
+  private w = 0;
+  private h = 0;
+  private drag: { axis: number; u0: number; moved: boolean } | undefined;
+
+  constructor(private ctx: Ctx) {
+    this.root.append(this.base, this.over);
+    this.over.addEventListener('pointerdown', (e) => this.down(e));
+    this.over.addEventListener('pointermove', (e) => this.move(e));
+    this.over.addEventListener('pointerup', (e) => this.up(e));
+  }
+
+  private get units(): Float32Array[] {
+    return this.ctx.units;
+  }
+
+  private xs(): number[] {
+    const n = this.axes.length;
+    const iw = this.w - PAD.left - PAD.right;
+    return this.axes.map((_, k) => PAD.left + (n <= 1 ? iw / 2 : (k * iw) / (n - 1)));
+  }
+
+  private yOf(u: number): number {
+    return PAD.top + (1 - u) * (this.h - PAD.top - PAD.bottom);
+  }
+
+  private uOf(y: number): number {
+    return 1 - (y - PAD.top) / (this.h - PAD.top - PAD.bottom);
+  }
+
+  draw(w: number, h: number): void {
+    this.w = w;
+    this.h = h;
+    const g = fitCanvas(this.base, w, h);
+    const { store, theme: t, mask, matched } = this.ctx;
+    g.clearRect(0, 0, w, h);
+    const n = store.size;
+    this.axes = store.scales.map((_, a) => a);
+    const xs = this.xs();
+    const filtering = matched < n;
+    g.lineWidth = 1;
+    if (n > DENSITY_THRESHOLD) {
+      if (filtering) this.drawDensity(g, xs, density(this.units, n, BINS), t.muted, 0.25);
+      this.drawDensity(g, xs, density(this.units, n, BINS, filtering ? mask : undefined), t.blue, 0.5);
+      const sample = sampleRows(n, SAMPLE, filtering ? mask : undefined, matched);
+      this.drawLines(g, xs, sample, t.blue, 0.18);
+    } else {
+      const out: number[] = [], inn: number[] = [];
+      for (let i = 0; i < n; i++) (mask[i] ? inn : out).push(i);
+      this.drawLines(g, xs, out, t.muted, 0.12);
+      this.drawLines(g, xs, inn, t.blue, n > 500 ? 0.25 : 0.55);
+    }
+    this.drawAxes(g, xs);
+    this.drawOverlay();
+  }
+
+  drawOverlay(): void {
+    const { store, theme: t, selected, hovered, filters } = this.ctx;
+    const g = fitCanvas(this.over, this.w, this.h);
+    g.clearRect(0, 0, this.w, this.h);
+    const xs = this.xs();
+    const line = (id: number | null | undefined, color: string, width: number) => {
+      if (id == null) return;
+      const i = store.indexById.get(id);
+      if (i === undefined) return;
+      g.strokeStyle = color;
+      g.lineWidth = width;
+      this.path(g, xs, i);
+      g.stroke();
+    };
+    line(store.best?.id, t.orange, 2.5);
+    line(selected, t.purple, 2.5);
+    if (hovered !== selected) line(hovered, t.fg, 1.5);
+    // brushes
+    for (let k = 0; k < this.axes.length; k++) {
+      const s = store.scales[this.axes[k]];
+      const r = filters.ranges[s.name];
+      if (!r) continue;
+      const [lo, hi] = rangeUnits(s, r);
+      const y0 = this.yOf(hi), y1 = this.yOf(lo);
+      g.fillStyle = withAlpha(t.selection, 0.25);
+      g.fillRect(xs[k] - 7, y0, 14, Math.max(2, y1 - y0));
+      g.strokeStyle = t.selection;
+      g.lineWidth = 1;
+      g.strokeRect(xs[k] - 7 + 0.5, y0 + 0.5, 13, Math.max(1, y1 - y0 - 1));
+    }
+  }
+
+  private path(g: CanvasRenderingContext2D, xs: number[], i: number): void {
+    g.beginPath();
+    let pen = false;
+    for (let k = 0; k < xs.length; k++) {
+      const u = this.units[k][i];
+      if (u !== u) {
+        pen = false;
+        continue;
+      }
+      const y = this.yOf(u);
+      if (pen) g.lineTo(xs[k], y);
+      else g.moveTo(xs[k], y);
+      pen = true;
+    }
+  }
+
+  private drawLines(g: CanvasRenderingContext2D, xs: number[], rows: ArrayLike<number>, color: string, alpha: number): void {
+    if (!rows.length) return;
+    g.strokeStyle = color;
+    g.globalAlpha = alpha;
+    g.beginPath();
+    const K = xs.length;
+    for (let j = 0; j < rows.length; j++) {
+      const i = rows[j];
+      let pen = false;
+      for (let k = 0; k < K; k++) {
+        const u = this.units[k][i];
+        if (u !== u) {
+          pen = false;
+          continue;
+        }
+        const y = this.yOf(u);
+        if (pen) g.lineTo(xs[k], y);
+        else g.moveTo(xs[k], y);
+        pen = true;
+      }
+    }
+    g.stroke();
+    g.globalAlpha = 1;
+  }
+
+  private drawDensity(g: CanvasRenderingContext2D, xs: number[], d: ReturnType<typeof density>, color: string, maxAlpha: number): void {
+    if (!d.max) return;
+    const LEVELS = 6;
+    const lm = Math.log1p(d.max);
+    g.strokeStyle = color;
+    g.lineWidth = 1.2;
+    for (let lvl = 1; lvl <= LEVELS; lvl++) {
+      g.globalAlpha = (maxAlpha * lvl) / LEVELS;
+      g.beginPath();
+      for (let p = 0; p < d.counts.length; p++) {
+        const c = d.counts[p];
+        for (let l = 0; l < d.bins; l++) {
+          for (let r = 0; r < d.bins; r++) {
+            const v = c[l * d.bins + r];
+            if (!v) continue;
+            const q = Math.max(1, Math.ceil((Math.log1p(v) / lm) * LEVELS));
+            if (q !== lvl) continue;
+            g.moveTo(xs[p], this.yOf((l + 0.5) / d.bins));
+            g.lineTo(xs[p + 1], this.yOf((r + 0.5) / d.bins));
+          }
+        }
+      }
+      g.stroke();
+    }
+    g.globalAlpha = 1;
+  }
+
+  private drawAxes(g: CanvasRenderingContext2D, xs: number[]): void {
+    const { store, theme: t } = this.ctx;
+    g.font = t.font;
+    g.textBaseline = 'middle';
+    for (let k = 0; k < this.axes.length; k++) {
+      const s: AxisScale = store.scales[this.axes[k]];
+      g.strokeStyle = t.fg;
+      g.globalAlpha = 0.7;
+      g.lineWidth = 1;
+      g.beginPath();
+      g.moveTo(Math.round(xs[k]) + 0.5, PAD.top);
+      g.lineTo(Math.round(xs[k]) + 0.5, this.h - PAD.bottom);
+      g.stroke();
+      g.globalAlpha = 1;
+      g.fillStyle = s.name === METRIC_AXIS ? t.orange : t.fg;
+      g.textAlign = 'center';
+      g.fillText(clip(s.label + (s.log ? ' (log)' : ''), 18), xs[k], 12);
+      g.fillStyle = t.muted;
+      g.textAlign = 'right';
+      const tk = Number.isFinite(s.lo) ? ticks(s, 4) : [];
+      for (const tick of tk) {
+        const y = this.yOf(tick.u);
+        g.fillRect(xs[k] - 3, Math.round(y), 3, 1);
+        g.fillText(clip(tick.label, 10), xs[k] - 5, y);
+      }
+    }
+  }
+
+  private local(e: PointerEvent): { x: number; y: number } {
+    const r = this.over.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  private down(e: PointerEvent): void {
+    const p = this.local(e);
+    const k = axisAt(this.xs(), p.x, 14);
+    if (k < 0 || p.y < PAD.top - 6 || p.y > this.h - PAD.bottom + 6) return;
+    this.over.setPointerCapture(e.pointerId);
+    this.drag = { axis: k, u0: clamp01(this.uOf(p.y)), moved: false };
+  }
+
+  private move(e: PointerEvent): void {
+    const p = this.local(e);
+    if (!this.drag) {
+      this.over.style.cursor = axisAt(this.xs(), p.x, 14) >= 0 ? 'ns-resize' : 'default';
+      return;
+    }
+    const u1 = clamp01(this.uOf(p.y));
+    if (!this.drag.moved && Math.abs(u1 - this.drag.u0) * (this.h - PAD.top - PAD.bottom) < 3) return;
+    this.drag.moved = true;
+    const s = this.ctx.store.scales[this.axes[this.drag.axis]];
+    this.ctx.setRange(s.name, brushRange(s, this.drag.u0, u1), 'brush-pcp');
+  }
+
+  private up(e: PointerEvent): void {
+    const d = this.drag;
+    this.drag = undefined;
+    if (this.over.hasPointerCapture(e.pointerId)) this.over.releasePointerCapture(e.pointerId);
+    if (d && !d.moved) {
+      const s = this.ctx.store.scales[this.axes[d.axis]];
+      this.ctx.setRange(s.name, undefined, 'brush-pcp');
+    }
+  }
+}
+
+function clamp01(u: number): number {
+  return u < 0 ? 0 : u > 1 ? 1 : u;
+}
+
+export function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}

@@ -1,0 +1,284 @@
+/**
+ * Scatter of each parameter against the metric (small multiples on one canvas; log x for log
+ * params). Above a few thousand trials points are plotted straight into ImageData (2×2 px,
+ * alpha-blended), so 100k points draw in milliseconds. Hover shows the nearest trial (linked to
+ * the table and the curves), click selects it, drag a rectangle to brush the param (and the
+ * metric when the rectangle has height); click empty space to clear the param's brush.
+ */
+import { Ctx, el } from '../context';
+import { AxisScale, METRIC_AXIS, ticks } from './axes';
+import { brushRange, rangeUnits } from './pcpData';
+import { Plot, nearestPoint, project } from './scatterData';
+import { fitCanvas, toRgba, withAlpha } from './theme';
+import { clip } from './pcp';
+import { formatNumber, formatParam } from '../format';
+
+const CELL_MIN_W = 240;
+const CELL_MIN_H = 150;
+const PAD = { top: 20, bottom: 22, left: 48, right: 10 };
+const PIXEL_THRESHOLD = 2000;
+
+interface Cell {
+  axis: number;
+  box: Plot;
+  px: Float32Array;
+  py: Float32Array;
+}
+
+export class ScatterView {
+  readonly root = el('div', 'chart scatter');
+  private base = el('canvas', 'layer');
+  private over = el('canvas', 'layer over');
+  private cells: Cell[] = [];
+  private w = 0;
+  private h = 0;
+  private drag: { cell: Cell; x0: number; y0: number; x1: number; y1: number; moved: boolean } | undefined;
+
+  constructor(private ctx: Ctx) {
+    this.root.append(this.base, this.over);
+    this.over.addEventListener('pointerdown', (e) => this.down(e));
+    this.over.addEventListener('pointermove', (e) => this.move(e));
+    this.over.addEventListener('pointerup', (e) => this.up(e));
+    this.over.addEventListener('pointerleave', () => {
+      if (!this.drag) {
+        this.ctx.setHover(null, 'hover-scatter');
+        this.ctx.tip(null);
+      }
+    });
+  }
+
+  /** Total height the cells need for a width (the panel scrolls when taller than its box). */
+  layout(w: number, h: number): number {
+    const params = this.ctx.store.scales.length - 1;
+    const cols = Math.max(1, Math.min(params, Math.floor(w / CELL_MIN_W)));
+    const rows = Math.max(1, Math.ceil(params / cols));
+    const cellH = Math.max(CELL_MIN_H, Math.floor(h / rows));
+    return rows * cellH;
+  }
+
+  draw(w: number, h: number): void {
+    const { store, theme: t, units } = this.ctx;
+    const params = store.scales.length - 1;
+    const cols = Math.max(1, Math.min(params, Math.floor(w / CELL_MIN_W)));
+    const rows = Math.max(1, Math.ceil(params / cols));
+    const cellW = Math.floor(w / cols);
+    const cellH = Math.max(CELL_MIN_H, Math.floor(h / rows));
+    h = rows * cellH;
+    this.w = w;
+    this.h = h;
+    const g = fitCanvas(this.base, w, h);
+    g.clearRect(0, 0, w, h);
+    const n = store.size;
+    const my = units[store.scales.length - 1];
+    const prev = this.cells;
+    this.cells = [];
+    for (let a = 0; a < params; a++) {
+      const cx = (a % cols) * cellW, cy = Math.floor(a / cols) * cellH;
+      const box: Plot = { x: cx + PAD.left, y: cy + PAD.top, w: cellW - PAD.left - PAD.right, h: cellH - PAD.top - PAD.bottom };
+      const old = prev[a];
+      const { px, py } = project(units[a], my, n, box, old ? { px: old.px, py: old.py } : undefined);
+      this.cells.push({ axis: a, box, px, py });
+    }
+    if (n > PIXEL_THRESHOLD) this.plotPixels(g, w, h);
+    else {
+      for (const c of this.cells) {
+        this.plotDots(g, c, false, withAlpha(t.muted, 0.35), 2);
+        this.plotDots(g, c, true, withAlpha(t.blue, 0.75), 2.5);
+      }
+    }
+    g.font = t.font;
+    for (const c of this.cells) this.drawFrame(g, c, store.scales[c.axis], store.scales[store.scales.length - 1]);
+    this.drawOverlay();
+  }
+
+  private plotDots(g: CanvasRenderingContext2D, c: Cell, matching: boolean, color: string, r: number): void {
+    const { store, mask } = this.ctx;
+    g.fillStyle = color;
+    g.beginPath();
+    for (let i = 0; i < store.size; i++) {
+      if ((mask[i] === 1) !== matching) continue;
+      const x = c.px[i], y = c.py[i];
+      if (x !== x) continue;
+      g.moveTo(x + r, y);
+      g.arc(x, y, r, 0, Math.PI * 2);
+    }
+    g.fill();
+  }
+
+  /** Every point as a 2×2 device-pixel square blended into one ImageData. */
+  private plotPixels(g: CanvasRenderingContext2D, w: number, h: number): void {
+    const { store, mask, theme: t } = this.ctx;
+    const dpr = window.devicePixelRatio || 1;
+    const W = Math.round(w * dpr), H = Math.round(h * dpr);
+    const img = g.createImageData(W, H);
+    const d = img.data;
+    const cin = toRgba(t.blue), cout = toRgba(t.muted);
+    const size = Math.max(2, Math.round(2 * dpr));
+    const put = (x: number, y: number, c: number[], a: number) => {
+      const X = Math.round(x * dpr) - (size >> 1), Y = Math.round(y * dpr) - (size >> 1);
+      for (let yy = Y; yy < Y + size; yy++) {
+        if (yy < 0 || yy >= H) continue;
+        let o = (yy * W + X) * 4;
+        for (let xx = X; xx < X + size; xx++, o += 4) {
+          if (xx < 0 || xx >= W) continue;
+          const A = d[o + 3] / 255;
+          const na = a + A * (1 - a);
+          d[o] = (c[0] * a + d[o] * A * (1 - a)) / na;
+          d[o + 1] = (c[1] * a + d[o + 1] * A * (1 - a)) / na;
+          d[o + 2] = (c[2] * a + d[o + 2] * A * (1 - a)) / na;
+          d[o + 3] = na * 255;
+        }
+      }
+    };
+    const n = store.size;
+    const ain = n > 20000 ? 0.3 : 0.5;
+    for (const c of this.cells) {
+      for (let i = 0; i < n; i++) if (!mask[i] && c.px[i] === c.px[i]) put(c.px[i], c.py[i], cout, 0.12);
+      for (let i = 0; i < n; i++) if (mask[i] && c.px[i] === c.px[i]) put(c.px[i], c.py[i], cin, ain);
+    }
+    g.putImageData(img, 0, 0);
+  }
+
+  private drawFrame(g: CanvasRenderingContext2D, c: Cell, sx: AxisScale, sy: AxisScale): void {
+    const t = this.ctx.theme;
+    const { x, y, w, h } = c.box;
+    g.strokeStyle = t.grid;
+    g.lineWidth = 1;
+    g.globalAlpha = 0.8;
+    g.strokeRect(Math.round(x) + 0.5, Math.round(y) + 0.5, Math.round(w), Math.round(h));
+    g.globalAlpha = 1;
+    g.fillStyle = t.fg;
+    g.textAlign = 'left';
+    g.textBaseline = 'alphabetic';
+    g.fillText(clip(`${sx.label}${sx.log ? ' (log)' : ''}`, 30), x, y - 6);
+    g.fillStyle = t.muted;
+    g.textBaseline = 'top';
+    g.textAlign = 'center';
+    if (Number.isFinite(sx.lo)) for (const tk of ticks(sx, 4)) {
+      const px = x + tk.u * w;
+      g.fillRect(Math.round(px), y + h, 1, 3);
+      g.fillText(clip(tk.label, 8), px, y + h + 5);
+    }
+    g.textAlign = 'right';
+    g.textBaseline = 'middle';
+    if (Number.isFinite(sy.lo)) for (const tk of ticks(sy, 3)) {
+      const py = y + (1 - tk.u) * h;
+      g.fillRect(x - 3, Math.round(py), 3, 1);
+      g.fillText(clip(tk.label, 7), x - 5, py);
+    }
+  }
+
+  drawOverlay(): void {
+    const { store, theme: t, selected, hovered, filters } = this.ctx;
+    const g = fitCanvas(this.over, this.w, this.h);
+    g.clearRect(0, 0, this.w, this.h);
+    const metric = store.scales[store.scales.length - 1];
+    for (const c of this.cells) {
+      const sx = store.scales[c.axis];
+      const r = filters.ranges[sx.name];
+      const m = filters.ranges[METRIC_AXIS];
+      g.fillStyle = withAlpha(t.selection, 0.12);
+      if (r) {
+        const [lo, hi] = rangeUnits(sx, r);
+        g.fillRect(c.box.x + lo * c.box.w, c.box.y, Math.max(2, (hi - lo) * c.box.w), c.box.h);
+      }
+      if (m) {
+        const [lo, hi] = rangeUnits(metric, m);
+        g.fillRect(c.box.x, c.box.y + (1 - hi) * c.box.h, c.box.w, Math.max(2, (hi - lo) * c.box.h));
+      }
+      const mark = (id: number | null | undefined, color: string, radius: number, fill: boolean) => {
+        if (id == null) return;
+        const i = store.indexById.get(id);
+        if (i === undefined || c.px[i] !== c.px[i]) return;
+        g.beginPath();
+        g.arc(c.px[i], c.py[i], radius, 0, Math.PI * 2);
+        if (fill) {
+          g.fillStyle = color;
+          g.fill();
+        }
+        g.strokeStyle = color;
+        g.lineWidth = 2;
+        g.stroke();
+      };
+      mark(store.best?.id, t.orange, 5, true);
+      mark(selected, t.purple, 6, false);
+      if (hovered !== selected) mark(hovered, t.fg, 5, false);
+    }
+    if (this.drag?.moved) {
+      const d = this.drag;
+      g.strokeStyle = t.selection;
+      g.lineWidth = 1;
+      g.setLineDash([4, 3]);
+      g.strokeRect(Math.min(d.x0, d.x1) + 0.5, Math.min(d.y0, d.y1) + 0.5, Math.abs(d.x1 - d.x0), Math.abs(d.y1 - d.y0));
+      g.setLineDash([]);
+    }
+  }
+
+  private local(e: PointerEvent): { x: number; y: number } {
+    const r = this.over.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  private cellAt(x: number, y: number): Cell | undefined {
+    return this.cells.find((c) => x >= c.box.x - 4 && x <= c.box.x + c.box.w + 4 && y >= c.box.y - 4 && y <= c.box.y + c.box.h + 4);
+  }
+
+  private down(e: PointerEvent): void {
+    const p = this.local(e);
+    const c = this.cellAt(p.x, p.y);
+    if (!c) return;
+    this.over.setPointerCapture(e.pointerId);
+    this.drag = { cell: c, x0: p.x, y0: p.y, x1: p.x, y1: p.y, moved: false };
+  }
+
+  private move(e: PointerEvent): void {
+    const p = this.local(e);
+    const d = this.drag;
+    if (d) {
+      d.x1 = p.x;
+      d.y1 = p.y;
+      if (!d.moved && Math.abs(d.x1 - d.x0) < 4 && Math.abs(d.y1 - d.y0) < 4) return;
+      d.moved = true;
+      this.brush(d, 'brush-scatter');
+      return;
+    }
+    const c = this.cellAt(p.x, p.y);
+    const { store, mask } = this.ctx;
+    const i = c ? nearestPoint(c.px, c.py, store.size, p.x, p.y, 10, mask) : -1;
+    const id = i >= 0 ? store.rows[i].id : null;
+    if (id !== this.ctx.hovered) this.ctx.setHover(id, 'hover-scatter');
+    if (i >= 0 && c) {
+      const r = store.rows[i];
+      const sx = store.scales[c.axis];
+      this.ctx.tip(`trial ${r.id} · ${r.status}\n${sx.name} = ${formatParam(r.params[sx.name])}\n${store.metricName} = ${formatNumber(r.value)}`, e.clientX, e.clientY);
+    } else this.ctx.tip(null);
+  }
+
+  private brush(d: NonNullable<ScatterView['drag']>, kind: string): void {
+    const { store } = this.ctx;
+    const c = d.cell;
+    const sx = store.scales[c.axis];
+    const ux0 = (d.x0 - c.box.x) / c.box.w, ux1 = (d.x1 - c.box.x) / c.box.w;
+    this.ctx.setRange(sx.name, brushRange(sx, ux0, ux1), kind);
+    if (Math.abs(d.y1 - d.y0) >= 6) {
+      const m = store.scales[store.scales.length - 1];
+      const uy0 = 1 - (d.y0 - c.box.y) / c.box.h, uy1 = 1 - (d.y1 - c.box.y) / c.box.h;
+      this.ctx.setRange(METRIC_AXIS, brushRange(m, uy0, uy1), kind);
+    }
+  }
+
+  private up(e: PointerEvent): void {
+    const d = this.drag;
+    this.drag = undefined;
+    if (this.over.hasPointerCapture(e.pointerId)) this.over.releasePointerCapture(e.pointerId);
+    if (!d) return;
+    if (d.moved) {
+      this.drawOverlay();
+      return;
+    }
+    const { store, mask } = this.ctx;
+    const i = nearestPoint(d.cell.px, d.cell.py, store.size, d.x0, d.y0, 10, mask);
+    if (i >= 0) this.ctx.select(store.rows[i].id, 'select-scatter');
+    else this.ctx.setRange(store.scales[d.cell.axis].name, undefined, 'brush-scatter');
+  }
+}
