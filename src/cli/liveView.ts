@@ -85,6 +85,7 @@ export class LiveView {
       best ? `best: trial ${best.id} ${metric}=${st.green(formatMetric(best.value))}  ${formatParams(shownParams(s, best.params), cols - 30)}` : `best: -`,
     ];
     if (s.paused) lines.push(st.red(`paused: ${s.paused.reason}`));
+    for (const line of gpuLines(s)) lines.push(st.dim(line));
     const recent = s.trials.filter((t) => t.status === 'running' || t.status === 'pending');
     const finished = s.trials.filter((t) => t.status !== 'running' && t.status !== 'pending');
     const rows = [...finished.slice(-Math.max(3, 12 - recent.length)), ...recent];
@@ -130,4 +131,13 @@ export function eventLine(op: Op, s: SweepState): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** One line per GPU from the latest sample: trials, memory, utilisation. */
+export function gpuLines(s: SweepState): string[] {
+  if (!s.gpus) return [];
+  return s.gpus.gpus.map(
+    (g) =>
+      `GPU ${g.index} ${g.name} · ${g.trials.length ? `trial${g.trials.length > 1 ? 's' : ''} ${g.trials.join(', ')}` : 'idle'} · ${(g.memoryUsedMiB / 1024).toFixed(1)}/${(g.memoryTotalMiB / 1024).toFixed(0)} GiB · ${g.utilization}% busy`,
+  );
 }

@@ -4,6 +4,7 @@ import { bestTrial, countTrials } from '../core/journal/reducer';
 import { toConfig } from '../core/space/config';
 import type { RunnerStatus } from '../core/sweep/open';
 import type { Space } from '../core/space/types';
+import { gpuLines } from './liveView';
 import { formatConfigYaml, formatDuration, formatMetric, style, table, trialHeaders, trialRows, type Style } from './format';
 
 export interface SweepSummaryJson {
@@ -113,6 +114,7 @@ export function summaryText(o: { state: SweepState; dir: string; runner: RunnerS
     `trials: ${counts.total} (${counts.completed} completed, ${counts.running} running, ${counts.failed} failed, ${counts.stopped} stopped, ${counts.pruned} pruned, ${counts.interrupted + counts.pending} waiting)`,
   ];
   if (s.paused) lines.push(st.red(`launching paused: ${s.paused.reason}`));
+  if (o.runner.kind === 'running') for (const line of gpuLines(s)) lines.push(line);
   if (shown.length) {
     lines.push('', table(trialHeaders(s), trialRows(s, shown, st, 70), { maxWidth: cols - 1, align: ['r', 'l', 'l', 'r', 'r', 'r', 'l'] }));
     if (sorted.length > limit) lines.push(st.dim(`… ${sorted.length - limit} more (knobs export --csv for all)`));

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { onlySweep, ops, runCli, state, sweepFolder, testEnv, ROOT } from '../support/cli';
+import { onlySweep, ops, runCli, startCli, state, sweepDirs, sweepFolder, testEnv, waitExit, waitFor, ROOT } from '../support/cli';
 
 const FAKE_BIN = path.join(ROOT, 'test', 'fixtures', 'bin');
 const gpuEnv = (extra: NodeJS.ProcessEnv = {}) => testEnv({ PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_GPU_COUNT: '2', ...extra });
@@ -93,4 +93,39 @@ test('gpus_per_trial above the visible GPUs is a clear error', () => {
   const r = runCli(['run', 'sweep.yaml'], { cwd: dir, env: gpuEnv() });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /gpus_per_trial is 4 but only 2 GPUs are visible/);
+});
+
+test('`knobs resume` on a live runner whose launching is paused resumes launching', async () => {
+  const { dir } = sweepFolder(
+    `program: gpu_echo.py
+method: random
+metric: {name: loss}
+parameters:
+  x: {values: [1, 2, 3, 4, 5]}
+  oom: {values: [0, 1]}
+  hold: {value: 4}
+points_to_evaluate:
+  - {x: 1, oom: 0}
+  - {x: 2, oom: 1}
+  - {x: 3, oom: 1}
+  - {x: 4, oom: 1}
+  - {x: 5, oom: 0}
+run_cap: 5
+max_concurrent: 2
+`,
+    ['gpu_echo.py'],
+  );
+  const child = startCli(['run', 'sweep.yaml'], { cwd: dir });
+  const sweep = await waitFor('launching to pause while trial 1 runs', () => {
+    const d = sweepDirs(dir)[0];
+    return d && state(d).paused && state(d).byId.get(1)?.status === 'running' ? d : undefined;
+  }, 30_000);
+  const r = runCli(['resume'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /resume launching/);
+  assert.equal(await waitExit(child), 0, child.output());
+  const s = state(sweep);
+  assert.equal(s.paused, undefined);
+  assert.equal(s.byId.get(5)?.status, 'completed', 'the fifth config ran after resuming');
+  assert.ok(ops(sweep).some((o) => o.op === 'launch_resumed'));
 });

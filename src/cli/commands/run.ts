@@ -9,6 +9,7 @@ import { resolveInterpreter } from '../../core/runner/interpreter';
 import { loadSweepFile } from '../../core/space/parse';
 import type { SweepSpec } from '../../core/space/types';
 import { createSweep } from '../../core/sweep/create';
+import { sendControl } from '../../core/sweep/control';
 import { openSweep, resumeSpec } from '../../core/sweep/open';
 import { resolveSweep } from '../../core/sweep/paths';
 import { SweepRunner, type RunOutcome } from '../../core/sweep/runner';
@@ -76,6 +77,12 @@ export async function cmdResume(a: ParsedArgs, io: CliIO): Promise<number> {
   const knobsDir = knobsDirFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd });
   const dir = resolveSweep(knobsDir, a.positionals[0]);
   const opened = openSweep(dir);
+  if (opened.runner.kind === 'running' && opened.state.paused) {
+    // the runner is alive (trials still running) but launching is paused: resume launching
+    sendControl(opened.paths.control, { cmd: 'resume_launching' });
+    io.err.write(`knobs: asked the runner (pid ${opened.runner.pid}) to resume launching\n`);
+    return EXIT.ok;
+  }
   if (opened.runner.kind === 'running') {
     throw new KnobsError('E_LOCKED', `sweep ${opened.paths.id} is already running (pid ${opened.runner.pid})`, { hint: `watch it with \`knobs status ${opened.paths.id}\`` });
   }
