@@ -41,6 +41,7 @@ def parse_args(argv=None):
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--hidden", type=int, default=128, help="units per hidden layer")
     p.add_argument("--layers", type=int, default=2, help="number of hidden layers")
+    p.add_argument("--arch", default="mlp", choices=["mlp", "cnn"], help="mlp, or a small CNN on the 8x8 images")
     p.add_argument("--seed", type=int, default=0, help="seed for weights, dropout and batch order")
     p.add_argument("--split_seed", type=int, default=0, help="seed of the train/val split (keep it fixed across trials)")
     p.add_argument("--val_fraction", type=float, default=0.2)
@@ -87,6 +88,22 @@ class MLP(nn.Module):
 
     def forward(self, x):
         return self.net(x)
+
+
+class SmallCNN(nn.Module):
+    """Two 3x3 conv layers on the 8x8 digit images, then a linear head (the GPU benchmark's model)."""
+
+    def __init__(self, n_out, hidden, dropout):
+        super().__init__()
+        c = max(8, hidden // 4)
+        self.features = nn.Sequential(
+            nn.Conv2d(1, c, 3, padding=1), nn.ReLU(),
+            nn.Conv2d(c, 2 * c, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        )
+        self.head = nn.Sequential(nn.Flatten(), nn.Dropout(dropout), nn.Linear(2 * c * 16, hidden), nn.ReLU(), nn.Linear(hidden, n_out))
+
+    def forward(self, x):
+        return self.head(self.features(x.view(-1, 1, 8, 8)))
 
 
 def load_data(split_seed, val_fraction, device):
@@ -150,7 +167,10 @@ def main(argv=None):
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
     x_tr, y_tr, x_va, y_va = load_data(args.split_seed, args.val_fraction, device)
-    model = MLP(x_tr.shape[1], 10, args.hidden, args.layers, args.dropout).to(device)
+    if args.arch == "cnn":
+        model = SmallCNN(10, args.hidden, args.dropout).to(device)
+    else:
+        model = MLP(x_tr.shape[1], 10, args.hidden, args.layers, args.dropout).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     weights = [p for n, p in model.named_parameters() if n.endswith("weight")]
 
