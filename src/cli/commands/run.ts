@@ -150,7 +150,7 @@ function detach(sweepDir: string, a: ParsedArgs, io: CliIO, resumed = false): nu
 async function runAttached(sweepDir: string, spec: SweepSpec, a: ParsedArgs, io: CliIO): Promise<number> {
   const json = !!a.flags.json;
   const view = new LiveView({ out: io.out, json, runCap: spec.runCap, maxConcurrent: spec.maxConcurrent });
-  const graceMs = intFlag(a.flags, 'grace-ms', 0);
+  const graceMs = intFlag(a.flags, 'grace-ms', 0) ?? spec.stopGraceMs;
   const runner = new SweepRunner({
     sweepDir,
     spec,
