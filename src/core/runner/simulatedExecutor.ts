@@ -254,6 +254,7 @@ class SimTrial implements TrialHandle {
   private stoppedBy: ExitInfo['stoppedBy'];
   private finished = false;
   private cancels: (() => void)[] = [];
+  private pendingCancel: (() => void) | undefined;
   private stderrTail = '';
 
   constructor(
@@ -283,16 +284,21 @@ class SimTrial implements TrialHandle {
     const d = this.ex.defaults();
     const startup = curve.startupMs ?? d.startupMs;
     const epoch = curve.epochMs ?? d.epochMs;
-    curve.points.forEach((p, i) => {
-      this.cancels.push(clock.schedule(now + startup + (i + 1) * epoch, () => this.emitPoint(p)));
-    });
-    const end = now + startup + curve.points.length * epoch;
-    this.cancels.push(
-      clock.schedule(end, () => {
-        for (const line of curve.stderr ?? []) this.emit('stderr', line);
-        this.finish({ code: curve.exitCode ?? 0, signal: null });
-      }),
-    );
+    // one pending event per trial: point i at start + startup + (i+1)·epoch, then the exit
+    const next = (i: number): void => {
+      if (i < curve.points.length) {
+        this.pendingCancel = clock.schedule(now + startup + (i + 1) * epoch, () => {
+          this.emitPoint(curve.points[i]);
+          next(i + 1);
+        });
+      } else {
+        this.pendingCancel = clock.schedule(now + startup + curve.points.length * epoch, () => {
+          for (const line of curve.stderr ?? []) this.emit('stderr', line);
+          this.finish({ code: curve.exitCode ?? 0, signal: null });
+        });
+      }
+    };
+    next(0);
     const timeout = this.spec.timeoutMs;
     if (timeout && timeout > 0) {
       this.cancels.push(clock.schedule(now + timeout, () => this.stopInternal(`timed out after ${timeout} ms`, true)));
@@ -328,6 +334,8 @@ class SimTrial implements TrialHandle {
   private cancelAll(): void {
     for (const c of this.cancels) c();
     this.cancels = [];
+    this.pendingCancel?.();
+    this.pendingCancel = undefined;
   }
 
   private emitPoint(p: SimPoint): void {
