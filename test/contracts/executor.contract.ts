@@ -1,0 +1,179 @@
+/**
+ * The contract every Executor keeps (local processes, the simulated one; Slurm later):
+ * - start → the trial's lines (in order, also appended to its stdout file) → one exit, with its
+ *   code and the stderr tail; nothing is delivered synchronously inside start();
+ * - stop → one exit with stoppedBy {reason, timeout: false}; stop is idempotent (the first
+ *   reason stays, one exit);
+ * - a trial that ignores SIGTERM is SIGKILLed after the grace period;
+ * - timeoutMs stops the trial with stoppedBy.timeout;
+ * - a program that cannot start gives an exit with spawnError and pid/pgid −1;
+ * - a started trial has pid > 0 leading its own group (pgid = pid), distinct per trial.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { Executor, ExitInfo, LaunchSpec, TrialHandle } from '../../src/core/runner/executor';
+import { ReportParser } from '../../src/core/runner/reportParser';
+
+export interface ExecutorHarness {
+  make(): Executor;
+  /** A trial that reports `values` of "loss" at steps 1, 2, … then exits with `exitCode`. */
+  reports(base: LaunchSpec, values: number[], opts?: { exitCode?: number; stderr?: string }): LaunchSpec;
+  /** A trial that reports forever (one report per tick). */
+  forever(base: LaunchSpec): LaunchSpec;
+  /** A trial that ignores SIGTERM, reports once, then keeps running. */
+  ignoresTerm(base: LaunchSpec): LaunchSpec;
+  /** A trial whose program does not exist. */
+  missing(base: LaunchSpec): LaunchSpec;
+  /** Real OS processes (checks the group with signal 0). */
+  realProcesses?: (pgid: number) => boolean;
+}
+
+export interface RunResult {
+  handle: TrialHandle;
+  lines: { stream: 'stdout' | 'stderr'; line: string }[];
+  exits: ExitInfo[];
+  syncEvents: number;
+  done: Promise<ExitInfo>;
+}
+
+let seq = 0;
+export function baseSpec(dir: string, trialId = 1): LaunchSpec {
+  const n = ++seq;
+  return {
+    trialId,
+    attempt: 1,
+    argv: [],
+    cwd: dir,
+    env: { ...process.env },
+    stdoutPath: path.join(dir, `t${n}.out.log`),
+    stderrPath: path.join(dir, `t${n}.err.log`),
+  };
+}
+
+/** Starts a trial and collects what it delivers; `onLine` may act on the handle. */
+export function startTrial(ex: Executor, spec: LaunchSpec, onLine?: (line: string, r: RunResult) => void): RunResult {
+  let inStart = true;
+  let resolve!: (e: ExitInfo) => void;
+  const r = { lines: [], exits: [], syncEvents: 0, done: new Promise<ExitInfo>((res) => (resolve = res)) } as unknown as RunResult;
+  r.handle = ex.start(spec, {
+    onLine(stream, line) {
+      if (inStart) r.syncEvents++;
+      r.lines.push({ stream, line });
+      onLine?.(line, r);
+    },
+    onExit(info) {
+      if (inStart) r.syncEvents++;
+      r.exits.push(info);
+      resolve(info);
+    },
+  });
+  inStart = false;
+  return r;
+}
+
+const settle = () => new Promise<void>((res) => setTimeout(res, 30));
+
+export function executorContract(name: string, harness: ExecutorHarness): void {
+  describe(`executor contract: ${name}`, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-exec-'));
+    const ex = harness.make();
+    after(() => {
+      ex.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('start → report lines in order → exit 0; lines land in the stdout file', async () => {
+      const values = [0.9, 0.5, 0.25, NaN];
+      const spec = harness.reports(baseSpec(dir), values);
+      const r = startTrial(ex, spec);
+      assert.ok(r.handle.pid > 0, `pid ${r.handle.pid}`);
+      assert.equal(r.handle.pgid, r.handle.pid, 'the trial leads its own process group');
+      const exit = await r.done;
+      assert.equal(r.syncEvents, 0, 'nothing is delivered inside start()');
+      assert.equal(exit.code, 0);
+      assert.equal(exit.stoppedBy, undefined);
+      assert.equal(exit.spawnError, undefined);
+      const parser = new ReportParser({ metricName: 'loss' });
+      const reports = r.lines.filter((l) => l.stream === 'stdout').map((l) => parser.parse(l.line)).filter((x) => x !== null);
+      assert.deepEqual(reports.map((x) => x!.step), [1, 2, 3, 4]);
+      assert.deepEqual(reports.map((x) => x!.values.loss), values);
+      await settle();
+      assert.equal(r.exits.length, 1, 'exactly one exit');
+      const file = fs.readFileSync(spec.stdoutPath, 'utf8');
+      assert.equal(file.trim().split('\n').length, values.length);
+    });
+
+    test('a non-zero exit code and the stderr tail are reported', async () => {
+      const r = startTrial(ex, harness.reports(baseSpec(dir), [1], { exitCode: 3, stderr: 'boom: bad thing' }));
+      const exit = await r.done;
+      assert.equal(exit.code, 3);
+      assert.match(exit.stderrTail, /boom: bad thing/);
+      assert.equal(exit.stoppedBy, undefined);
+    });
+
+    test('stop → one exit with stoppedBy; stop is idempotent; no lines after the exit', async () => {
+      const r = startTrial(ex, harness.forever(baseSpec(dir)), (_line, rr) => {
+        if (rr.lines.length === 2) {
+          rr.handle.stop('pruned at rung 1', { graceMs: 2000 });
+          rr.handle.stop('second reason', { graceMs: 2000 });
+        }
+      });
+      const exit = await r.done;
+      assert.deepEqual(exit.stoppedBy, { reason: 'pruned at rung 1', timeout: false });
+      assert.notEqual(exit.code, 0);
+      assert.equal(exit.signal, 'SIGTERM');
+      r.handle.stop('after the exit');
+      const n = r.lines.length;
+      await settle();
+      assert.equal(r.exits.length, 1, 'exactly one exit');
+      assert.equal(r.lines.length, n, 'nothing after the exit');
+      if (harness.realProcesses) assert.equal(harness.realProcesses(r.handle.pgid), false, 'the group is gone');
+    });
+
+    test('a trial that ignores SIGTERM is SIGKILLed after the grace period', async () => {
+      const r = startTrial(ex, harness.ignoresTerm(baseSpec(dir)), (line, rr) => {
+        if (line.startsWith('@@knobs')) rr.handle.stop('stop it', { graceMs: 300 });
+      });
+      const exit = await r.done;
+      assert.equal(exit.signal, 'SIGKILL');
+      assert.deepEqual(exit.stoppedBy, { reason: 'stop it', timeout: false });
+      if (harness.realProcesses) assert.equal(harness.realProcesses(r.handle.pgid), false, 'the group is gone');
+    });
+
+    test('timeoutMs stops the trial with stoppedBy.timeout', async () => {
+      const spec = { ...harness.forever(baseSpec(dir)), timeoutMs: 300 };
+      const r = startTrial(ex, spec);
+      const exit = await r.done;
+      assert.equal(exit.stoppedBy?.timeout, true);
+      assert.match(exit.stoppedBy!.reason, /timed out/);
+    });
+
+    test('a program that cannot start: spawnError, pid and pgid −1, one exit', async () => {
+      const r = startTrial(ex, harness.missing(baseSpec(dir)));
+      const exit = await r.done;
+      assert.equal(r.syncEvents, 0, 'nothing is delivered inside start()');
+      assert.ok(exit.spawnError && exit.spawnError.length > 0, 'spawnError is set');
+      assert.equal(r.handle.pid, -1);
+      assert.equal(r.handle.pgid, -1);
+      r.handle.stop('no-op');
+      await settle();
+      assert.equal(r.exits.length, 1);
+    });
+
+    test('concurrent trials get distinct pids, each its own group', async () => {
+      const a = startTrial(ex, harness.reports(baseSpec(dir, 1), [1, 2]));
+      const b = startTrial(ex, harness.reports(baseSpec(dir, 2), [3, 4]));
+      assert.notEqual(a.handle.pid, b.handle.pid);
+      assert.equal(a.handle.pgid, a.handle.pid);
+      assert.equal(b.handle.pgid, b.handle.pid);
+      assert.equal(a.handle.trialId, 1);
+      assert.equal(b.handle.trialId, 2);
+      const [ea, eb] = await Promise.all([a.done, b.done]);
+      assert.equal(ea.code, 0);
+      assert.equal(eb.code, 0);
+    });
+  });
+}

@@ -1,0 +1,57 @@
+/** Runs the executor contract for the local process executor and the simulated one. */
+import { groupAlive, LocalExecutor } from '../../src/core/runner/localExecutor';
+import { curveFromValues, SimulatedExecutor, type SimCurve } from '../../src/core/runner/simulatedExecutor';
+import type { LaunchSpec } from '../../src/core/runner/executor';
+import { executorContract } from './executor.contract';
+
+const PY = '/usr/bin/python3';
+const enc = (v: number) => (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
+
+const REPORTS = `
+import json, math, sys
+vals = json.loads(sys.argv[1])
+for i, v in enumerate(vals):
+    x = float(v)
+    print("@@knobs " + json.dumps({"step": i + 1, "metrics": {"loss": x if math.isfinite(x) else v}}), flush=True)
+if sys.argv[3]:
+    sys.stderr.write(sys.argv[3] + "\\n")
+sys.exit(int(sys.argv[2]))
+`;
+const FOREVER = `
+import json, time
+i = 0
+while True:
+    i += 1
+    print("@@knobs " + json.dumps({"step": i, "metrics": {"loss": 1.0 / i}}), flush=True)
+    time.sleep(0.02)
+`;
+const IGNORES_TERM = `
+import signal, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+print('@@knobs {"step": 1, "metrics": {"loss": 0.5}}', flush=True)
+time.sleep(60)
+`;
+
+executorContract('local (python3 processes)', {
+  make: () => new LocalExecutor({ graceMs: 2000 }),
+  reports: (b, values, o = {}) => ({ ...b, argv: [PY, '-c', REPORTS, JSON.stringify(values.map(enc)), String(o.exitCode ?? 0), o.stderr ?? ''] }),
+  forever: (b) => ({ ...b, argv: [PY, '-c', FOREVER] }),
+  ignoresTerm: (b) => ({ ...b, argv: [PY, '-c', IGNORES_TERM] }),
+  missing: (b) => ({ ...b, argv: ['/nonexistent/knobs-no-such-program'] }),
+  realProcesses: (pgid) => groupAlive(pgid),
+});
+
+const curves = new Map<string, SimCurve>();
+const register = (b: LaunchSpec, c: SimCurve): LaunchSpec => {
+  curves.set(b.stdoutPath, c);
+  return { ...b, argv: ['simulated'] };
+};
+const many = (n: number) => Array.from({ length: n }, (_, i) => 1 / (i + 1));
+
+executorContract('simulated (fake clock)', {
+  make: () => new SimulatedExecutor({ curveFor: (spec) => curves.get(spec.stdoutPath), startupMs: 1000, epochMs: 100 }),
+  reports: (b, values, o = {}) => register(b, curveFromValues('loss', values, { exitCode: o.exitCode, stderr: o.stderr ? [o.stderr] : undefined })),
+  forever: (b) => register(b, curveFromValues('loss', many(100_000))),
+  ignoresTerm: (b) => register(b, curveFromValues('loss', many(100_000), { ignoreSigterm: true })),
+  missing: (b) => register(b, { points: [], spawnError: 'spawn /nonexistent/knobs-no-such-program ENOENT' }),
+});
