@@ -9,3 +9,10 @@ samplerContract('sobol (every distribution)', () => new SobolSampler({ seed: 7 }
 samplerContract('sobol (grid space)', () => new SobolSampler({ seed: 7 }), gridSpace());
 samplerContract('grid', () => new GridSampler(), gridSpace(), { count: 100 });
 samplerContract('grid (constants only)', () => new GridSampler(), { params: [{ kind: 'constant', name: 'a', path: ['a'], value: 1 }] });
+
+// model-based samplers (TPE; GP joins when it lands). nStartup 3 so the contract's histories
+// (up to 8 completed trials) reach the model, not only the Sobol startup.
+import { TpeSampler } from '../../src/core/samplers/tpe/tpeSampler';
+samplerContract('tpe (every distribution)', () => new TpeSampler({ seed: 7 }), mixedSpace());
+samplerContract('tpe, model phase (every distribution)', () => new TpeSampler({ seed: 7, nStartup: 3 }), mixedSpace());
+samplerContract('tpe, model phase (grid space)', () => new TpeSampler({ seed: 7, nStartup: 3 }), gridSpace());
