@@ -107,11 +107,10 @@ function readJs(text: string, lang: SourceLang): ScriptArg[] {
   return out;
 }
 
-/** The arguments a script takes, with their defaults, in source order. */
+/** The arguments a script takes, with their defaults, in source order (no undefined fields). */
 export function readScriptArgs(text: string, lang: SourceLang): ScriptArg[] {
-  if (lang === 'python') return readPython(text);
-  if (lang === 'javascript' || lang === 'typescript') return readJs(text, lang);
-  return [];
+  const args = lang === 'python' ? readPython(text) : lang === 'javascript' || lang === 'typescript' ? readJs(text, lang) : [];
+  return args.map((a) => Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as unknown as ScriptArg);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,10 +176,6 @@ function paramLines(a: ScriptArg): { lines: string[]; note: string } | { skip: s
   return { lines: [`value: ${yamlValue(d)}`], note: `kept at the default${why}` };
 }
 
-function yamlKey(k: string): string {
-  return /^[A-Za-z_][\w.-]*$/.test(k) ? k : JSON.stringify(k);
-}
-
 /**
  * A commented sweep file for `program` over `args`: lr-like floats → log_uniform_values around
  * the default (÷10 … ×10), dropout-like → uniform, size-like powers of two → values, other ints →
@@ -205,12 +200,16 @@ export function sweepTemplate(opts: { program: string; args: ScriptArg[]; metric
   for (const a of opts.args) {
     if (seen.has(a.name)) continue;
     seen.add(a.name);
+    if (!/^[A-Za-z_][\w.-]*$/.test(a.name)) {
+      out.push(`  # ${JSON.stringify(a.name)} (${a.flag}): not a valid sweep parameter name, left out`);
+      continue;
+    }
     const p = paramLines(a);
     if ('skip' in p) {
       out.push(`  # ${a.name}: ${p.skip}`);
       continue;
     }
-    out.push(`  ${yamlKey(a.name)}:${' '.repeat(Math.max(1, 22 - a.name.length))}# ${p.note}`);
+    out.push(`  ${a.name}:${' '.repeat(Math.max(1, 22 - a.name.length))}# ${p.note}`);
     for (const l of p.lines) out.push(`    ${l}`);
     n++;
   }

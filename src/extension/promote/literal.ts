@@ -259,6 +259,7 @@ class LitReader {
       }
       return out;
     }
+    if (this.lang === 'yaml') return this.yamlPlain();
     const m = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d[\d_]*)?|Infinity|\.inf|\.nan)/.exec(s.slice(this.i));
     if (m && m[0] !== '-' && m[0] !== '+') {
       this.i += m[0].length;
@@ -282,10 +283,6 @@ class LitReader {
         if (word === 'True') return true;
         if (word === 'False') return false;
         if (word === 'None') return null;
-      } else if (this.lang === 'yaml') {
-        if (/^(?:true|True|TRUE)$/.test(word)) return true;
-        if (/^(?:false|False|FALSE)$/.test(word)) return false;
-        if (/^(?:null|Null|NULL|~)$/.test(word)) return null;
       } else {
         if (word === 'true') return true;
         if (word === 'false') return false;
@@ -295,11 +292,23 @@ class LitReader {
       }
       this.fail();
     }
-    if (this.lang === 'yaml' && c === '~') {
-      this.i++;
-      return null;
-    }
     this.fail();
+  }
+  /** A plain YAML scalar (up to `,` `]` `}` `#` or the line end), resolved as YAML 1.2 core does. */
+  yamlPlain(): unknown {
+    const m = /^[^,\]}\n#]*/.exec(this.s.slice(this.i))!;
+    const t = m[0].trim();
+    if (!t) this.fail();
+    this.i += m[0].length;
+    if (/^(?:true|True|TRUE)$/.test(t)) return true;
+    if (/^(?:false|False|FALSE)$/.test(t)) return false;
+    if (/^(?:null|Null|NULL|~)$/.test(t)) return null;
+    if (/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(t)) return Number(t);
+    if (/^0x[0-9a-fA-F]+$/.test(t)) return parseInt(t.slice(2), 16);
+    if (/^0o[0-7]+$/.test(t)) return parseInt(t.slice(2), 8);
+    if (/^[-+]?\.(?:inf|Inf|INF)$/.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+    if (/^\.(?:nan|NaN|NAN)$/.test(t)) return NaN;
+    return t;
   }
   string(): string | undefined {
     const s = this.s;
@@ -320,15 +329,15 @@ class LitReader {
     let out = '';
     for (;;) {
       if (j >= s.length) this.fail();
-      if (s.startsWith(close, j)) {
-        j += close.length;
-        break;
-      }
       const ch = s[j];
       if (this.lang === 'yaml' && q === "'" && ch === "'" && s[j + 1] === "'") {
         out += "'";
         j += 2;
         continue;
+      }
+      if (s.startsWith(close, j)) {
+        j += close.length;
+        break;
       }
       if (ch === '\\' && !(this.lang === 'yaml' && q === "'")) {
         const n = s[j + 1];
@@ -410,19 +419,6 @@ class LitReader {
 /** The value of a literal in `lang`, or undefined when `text` is not one literal. */
 export function parseLiteral(text: string, lang: SourceLang): { value: unknown } | undefined {
   const t = text.trim();
-  if (lang === 'yaml') {
-    // plain YAML scalars: numbers, booleans, null, else the text itself
-    const r = new LitReader(t, lang);
-    try {
-      const v = r.value();
-      r.ws();
-      if (r.i === t.length) return { value: v };
-    } catch {
-      /* plain string below */
-    }
-    if (/^[[{'"]/.test(t)) return undefined;
-    return { value: t };
-  }
   const r = new LitReader(t, lang);
   try {
     const v = r.value();
