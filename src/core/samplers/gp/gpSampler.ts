@@ -1,0 +1,117 @@
+/**
+ * GP-BO sampler (`method: gp`): a Matérn-5/2 ARD Gaussian process (gpModel.ts) on the unit-cube
+ * encoding of the space (encoding.ts), maximising log-EI (acquisition.ts).
+ * - Startup: while fewer than max(5, d + 1) trials have a value, scrambled Sobol (seeded from the
+ *   sampler's seed) at the suggestion index.
+ * - Observations: completed, stopped and pruned trials with a value (a pruned trial's last value
+ *   tells the model that its region is poor); failed and interrupted trials are ignored;
+ *   non-finite values count as the worst finite value.
+ * - Pending (pending/running) trials: kriging believer — after fitting on the observations, each
+ *   pending point is added with the posterior mean as its value (same hyperparameters), so its
+ *   variance, and hence its EI, collapses and concurrent suggestions differ.
+ * - History cap: above `maxHistory` observations, the best quarter plus a deterministic random
+ *   subset (from the suggestion's rng) of the rest are kept.
+ * - Determinism: all randomness comes from ctx.rng and the seed; no state is kept between calls
+ *   apart from a cache of the Sobol sequence, which depends on the seed and the dimension only.
+ */
+import { fromUnit, searchDims } from '../../space/transform';
+import type { FlatParams, Space } from '../../space/types';
+import type { Sampler, SamplerOptions, SuggestContext, TrialView } from '../sampler';
+import { SobolSequence } from '../sobol';
+import { SOBOL_MAX_DIMS } from '../sobolDirections';
+import { optimizeAcquisition } from './acquisition';
+import { type DimEncoding, encodeConfig, encodeSpace } from './encoding';
+import { fitHyperparameters, type GpData, GpModel } from './gpModel';
+import { capHistory } from './historyCap';
+import { type OutputWarp, transformOutputs } from './outputTransform';
+
+export interface GpSamplerOptions extends SamplerOptions {
+  /** Sobol suggestions before the model (default max(5, d + 1)). */
+  startup?: number;
+  /** Most observations the model is fitted on (default 300). */
+  maxHistory?: number;
+  /** Output warp before standardisation (default 'none'). */
+  outputWarp?: OutputWarp;
+  /** Sobol candidates scored by the acquisition (default 1024). */
+  candidates?: number;
+}
+
+const OBSERVED = new Set(['completed', 'stopped', 'pruned']);
+const PENDING = new Set(['pending', 'running']);
+
+export class GpSampler implements Sampler {
+  readonly name = 'gp';
+  readonly seed: number;
+  private readonly opts: GpSamplerOptions;
+  private sobol: { dims: number; seq: SobolSequence } | undefined;
+
+  constructor(opts: GpSamplerOptions) {
+    this.seed = opts.seed;
+    this.opts = opts;
+  }
+
+  /** Number of startup suggestions for a space with d search dimensions. */
+  startupCount(d: number): number {
+    return this.opts.startup ?? Math.max(5, d + 1);
+  }
+
+  private startupPoint(ctx: SuggestContext, d: number): FlatParams {
+    if (d > SOBOL_MAX_DIMS) return fromUnit(ctx.space, Array.from({ length: d }, () => ctx.rng.next()));
+    if (!this.sobol || this.sobol.dims !== d) this.sobol = { dims: d, seq: new SobolSequence({ dims: d, seed: this.seed }) };
+    return fromUnit(ctx.space, this.sobol.seq.point(ctx.index));
+  }
+
+  suggest(ctx: SuggestContext): FlatParams {
+    const { space } = ctx;
+    const d = searchDims(space).length;
+    if (d === 0) return fromUnit(space, []);
+    const observed = ctx.history.filter((t) => OBSERVED.has(t.state) && typeof t.value === 'number' && !Number.isNaN(t.value));
+    if (observed.length < this.startupCount(d)) return this.startupPoint(ctx, d);
+    const pending = ctx.history.filter((t) => PENDING.has(t.state));
+    const dims = encodeSpace(space);
+    const x = this.propose(space, dims, observed, pending, ctx);
+    return fromUnit(space, Array.from(x, (v) => Math.min(1, Math.max(0, v))));
+  }
+
+  private propose(space: Space, dims: DimEncoding[], observedAll: TrialView[], pending: TrialView[], ctx: SuggestContext): Float64Array {
+    const d = dims.length;
+    const rng = ctx.rng;
+    const observed = capHistory(observedAll, this.opts.maxHistory ?? 300, rng.child('subsample'));
+    const n = observed.length;
+    const X = new Float64Array(n * d);
+    observed.forEach((t, i) => X.set(encodeConfig(space, dims, t.flat), i * d));
+    const { y, bestIndex } = transformOutputs(
+      observed.map((t) => t.value as number),
+      this.opts.outputWarp ?? 'none',
+    );
+    const isCat = Uint8Array.from(dims, (dim) => (dim.kind === 'categorical' ? 1 : 0));
+    const data: GpData = { X, y, n, d, isCat };
+    const params = fitHyperparameters(data, { rng: rng.child('fit'), restarts: n > 150 ? 1 : 2 });
+    let model = new GpModel(data, params);
+    if (pending.length > 0) {
+      const m = pending.length;
+      const X2 = new Float64Array((n + m) * d);
+      X2.set(X);
+      const y2 = new Float64Array(n + m);
+      y2.set(y);
+      pending.forEach((t, k) => {
+        const u = encodeConfig(space, dims, t.flat);
+        X2.set(u, (n + k) * d);
+        y2[n + k] = model.predict(u).mean;
+      });
+      model = new GpModel({ X: X2, y: y2, n: n + m, d, isCat }, params);
+    }
+    // anchors: the best few observed points
+    const order = Array.from(y.keys()).sort((a, b) => y[a] - y[b] || a - b);
+    const anchors = order.slice(0, 5).map((i) => X.subarray(i * d, (i + 1) * d));
+    const result = optimizeAcquisition({
+      model,
+      dims,
+      best: y[bestIndex],
+      anchors,
+      rng: rng.child('acquisition'),
+      candidates: this.opts.candidates ?? (n > 150 ? 512 : 1024),
+    });
+    return result.x;
+  }
+}
