@@ -1,0 +1,235 @@
+/**
+ * One dashboard WebviewPanel per sweep. Strict CSP + nonce, assets from dist/ and media/ only,
+ * a ready handshake, then a snapshot and incremental appends (DashboardFeed). Every inbound
+ * message goes through parseWebviewMessage; invalid ones are logged and dropped. A serializer
+ * restores panels after a window reload (the state holds the sweep dir).
+ */
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/messages';
+import { DASHBOARD_VIEW_TYPE } from '../commandIds';
+import { DisposableStore } from '../disposables';
+import type { Log } from '../output';
+import type { SweepStore } from '../sweeps/store';
+import { dashboardHtml } from './html';
+import { DashboardFeed } from './snapshot';
+import { restoredDir } from './dashboardState';
+
+export interface DashboardActions {
+  stopTrial(dir: string, trial: number): unknown;
+  promote(dir: string, trial: number): unknown;
+  openLogs(dir: string, trial: number): unknown;
+  rerun(dir: string, trial: number): unknown;
+  stopSweep(dir: string): unknown;
+}
+
+class Dashboard implements vscode.Disposable {
+  readonly disposables = new DisposableStore();
+  private ready = false;
+  private readonly feed = new DashboardFeed();
+  private readonly changed = new Set<number>();
+  private timer?: ReturnType<typeof setTimeout>;
+
+  constructor(
+    readonly dir: string,
+    readonly panel: vscode.WebviewPanel,
+    private readonly mgr: DashboardManager,
+  ) {
+    const { store, log } = mgr;
+    this.disposables.add(panel);
+    panel.webview.options = mgr.webviewOptions();
+    panel.webview.html = mgr.html(panel.webview, dir);
+    this.disposables.add(panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)));
+    this.disposables.add(panel.onDidDispose(() => mgr.forget(this)));
+    this.disposables.add(
+      store.onDidChange((c) => {
+        if (path.resolve(c.dir) !== this.dir) return;
+        if (c.kind === 'removed') {
+          this.post({ type: 'error', message: 'this sweep was deleted' });
+          return;
+        }
+        for (const t of c.trials) this.changed.add(t);
+        if (c.kind === 'added') this.changed.clear();
+        this.scheduleAppend(c.kind === 'added');
+      }),
+    );
+    log.info(`dashboard opened for ${dir}`);
+  }
+
+  private onMessage(raw: unknown): void {
+    const msg = parseWebviewMessage(raw);
+    if (typeof msg === 'string') {
+      this.mgr.log.warn(`dashboard ${path.basename(this.dir)}: ignored an invalid message (${msg})`);
+      return;
+    }
+    void this.handle(msg);
+  }
+
+  private async handle(msg: WebviewMessage): Promise<void> {
+    const a = this.mgr.actions;
+    try {
+      switch (msg.type) {
+        case 'ready':
+          this.ready = true;
+          this.sendSnapshot();
+          return;
+        case 'log':
+          this.mgr.log[msg.level === 'error' ? 'error' : msg.level === 'warn' ? 'warn' : 'info'](`dashboard: ${msg.message}`);
+          return;
+        case 'stopTrial':
+          await a.stopTrial(this.dir, msg.trial);
+          return;
+        case 'promote':
+          await a.promote(this.dir, msg.trial);
+          return;
+        case 'openLogs':
+          await a.openLogs(this.dir, msg.trial);
+          return;
+        case 'rerun':
+          await a.rerun(this.dir, msg.trial);
+          return;
+        case 'stopSweep':
+          await a.stopSweep(this.dir);
+          return;
+      }
+    } catch (e) {
+      this.mgr.onError(`dashboard ${msg.type}`, e);
+    }
+  }
+
+  sendSnapshot(): void {
+    const e = this.mgr.store.get(this.dir);
+    if (!e) {
+      this.post({ type: 'error', message: `no sweep at ${this.dir}` });
+      return;
+    }
+    this.changed.clear();
+    this.post(this.feed.snapshot(e));
+    this.panel.title = `Knobs: ${e.id}`;
+  }
+
+  private scheduleAppend(full: boolean): void {
+    if (!this.ready) return;
+    if (full) {
+      this.sendSnapshot();
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const e = this.mgr.store.get(this.dir);
+      if (!e || !this.ready) return;
+      const ids = [...this.changed];
+      this.changed.clear();
+      const msg = this.feed.append(e, ids);
+      if (msg) this.post(msg);
+    }, 100);
+  }
+
+  private post(m: HostMessage): void {
+    void this.panel.webview.postMessage(m).then(undefined, (err) => this.mgr.log.warn(`dashboard post failed: ${String(err)}`));
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.disposables.dispose();
+  }
+}
+
+export class DashboardManager implements vscode.Disposable {
+  private readonly panels = new Map<string, Dashboard>();
+  private readonly disposables = new DisposableStore();
+
+  constructor(
+    readonly extensionUri: vscode.Uri,
+    readonly store: SweepStore,
+    readonly log: Log,
+    readonly actions: DashboardActions,
+    readonly onError: (what: string, e: unknown) => void,
+    /** Resolves when the first discovery of sweeps is done (restored panels wait for it). */
+    private readonly discovered: Promise<unknown> = Promise.resolve(),
+  ) {
+    this.disposables.add(
+      vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => {
+          await this.discovered;
+          const dir = restoredDir(state, panel.title, store.list());
+          if (!dir || !fs.existsSync(path.join(dir, 'journal.jsonl'))) {
+            log.warn(`a dashboard (${panel.title}) could not be restored: its sweep is gone`);
+            panel.dispose();
+            return;
+          }
+          if (this.panels.has(dir)) {
+            panel.dispose();
+            return;
+          }
+          log.info(`restoring the dashboard of ${dir}`);
+          if (!store.has(dir)) store.add(path.join(dir, 'journal.jsonl'));
+          this.adopt(dir, panel);
+        },
+      }),
+    );
+  }
+
+  webviewOptions(): vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+  }
+
+  html(webview: vscode.Webview, dir: string): string {
+    const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
+    return dashboardHtml({
+      cspSource: webview.cspSource,
+      scriptUri: asUri('dist', 'webview.js'),
+      styleUri: asUri('dist', 'webview.css'),
+      title: `Knobs: ${path.basename(dir)}`,
+    });
+  }
+
+  /** Opens (or reveals) the dashboard of a sweep. */
+  open(dir: string): vscode.WebviewPanel {
+    const abs = path.resolve(dir);
+    const existing = this.panels.get(abs);
+    if (existing) {
+      existing.panel.reveal(undefined, false);
+      return existing.panel;
+    }
+    if (!this.store.has(abs)) this.store.add(path.join(abs, 'journal.jsonl'));
+    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, `Knobs: ${path.basename(abs)}`, vscode.ViewColumn.Active, {
+      ...this.webviewOptions(),
+      retainContextWhenHidden: true,
+    });
+    this.adopt(abs, panel);
+    return panel;
+  }
+
+  private adopt(dir: string, panel: vscode.WebviewPanel): void {
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'beaker.svg');
+    const d = new Dashboard(dir, panel, this);
+    this.panels.set(dir, d);
+  }
+
+  forget(d: Dashboard): void {
+    if (this.panels.get(d.dir) === d) this.panels.delete(d.dir);
+    d.dispose();
+  }
+
+  /** The sweep of the focused dashboard, if any. */
+  activeDir(): string | undefined {
+    for (const d of this.panels.values()) if (d.panel.active) return d.dir;
+    return undefined;
+  }
+
+  close(dir: string): void {
+    this.panels.get(path.resolve(dir))?.panel.dispose();
+  }
+
+  dispose(): void {
+    for (const d of [...this.panels.values()]) d.dispose();
+    this.panels.clear();
+    this.disposables.dispose();
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Host→webview data, built purely from SweepState: a `snapshot` (meta, every trial row, every
+ * metric series, columnar) and then `append`s holding only the trials that changed and the metric
+ * points that are new since the last message. `DashboardFeed` remembers what was sent.
+ */
+import type { SweepState, TrialRecord } from '../../core/journal/reducer';
+import type { RunnerStatus } from '../../core/sweep/open';
+import { numericBounds } from '../../core/space/points';
+import type { ParamSpec } from '../../core/space/types';
+import type { HostMessage, MetricPoints, ParamAxis, ParamValue, SweepMeta, TrialRow, TrialStatus } from '../../protocol/messages';
+import { spaceParams, sweepStateText } from '../sweeps/describe';
+
+export interface SweepSource {
+  dir: string;
+  id: string;
+  state: SweepState;
+  runner: RunnerStatus;
+}
+
+const finiteOrNull = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : x);
+
+export function trialRow(t: TrialRecord): TrialRow {
+  const last: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(t.last)) last[k] = Number.isFinite(v) ? v : null;
+  let step: number | null = null;
+  for (const pts of Object.values(t.series)) {
+    const p = pts[pts.length - 1];
+    if (p && (step === null || p.step > step)) step = p.step;
+  }
+  const row: TrialRow = {
+    id: t.id,
+    status: t.status as TrialStatus,
+    attempt: t.attempt,
+    params: t.params as Record<string, ParamValue>,
+    value: finiteOrNull(t.value),
+    best: finiteOrNull(t.best),
+    last,
+    step,
+  };
+  if (t.reason !== undefined) row.reason = t.reason;
+  if (t.startedAt !== undefined) row.startedAt = t.startedAt;
+  if (t.endedAt !== undefined) row.endedAt = t.endedAt;
+  return row;
+}
+
+/** One axis per parameter of the space recorded at creation (`created.spaceKey`). */
+export function paramAxes(state: SweepState): ParamAxis[] {
+  const params = spaceParams(state);
+  const order = state.trials[0] ? Object.keys(state.trials[0].params) : [];
+  const pos = (n: string) => {
+    const i = order.indexOf(n);
+    return i === -1 ? order.length : i;
+  };
+  return [...params].sort((a, b) => pos(a.name) - pos(b.name)).map((p) => paramAxis(p, state));
+}
+
+const LOG_DISTS = new Set(['log_uniform', 'log_uniform_values', 'q_log_uniform', 'q_log_uniform_values', 'inv_log_uniform', 'inv_log_uniform_values', 'log_normal', 'q_log_normal']);
+
+export function paramAxis(p: ParamSpec, state?: SweepState): ParamAxis {
+  if (p.kind === 'constant') return { name: p.name, kind: 'constant', values: [p.value as ParamValue] };
+  if (p.kind === 'categorical') return { name: p.name, kind: 'categorical', values: p.values as ParamValue[] };
+  const axis: ParamAxis = { name: p.name, kind: 'numeric' };
+  let { lo, hi } = numericBounds(p);
+  if (p.distribution === 'normal' || p.distribution === 'q_normal') {
+    lo = (p.mu ?? 0) - 3 * (p.sigma ?? 1);
+    hi = (p.mu ?? 0) + 3 * (p.sigma ?? 1);
+  } else if (p.distribution === 'log_normal' || p.distribution === 'q_log_normal') {
+    lo = Math.exp((p.mu ?? 0) - 3 * (p.sigma ?? 1));
+    hi = Math.exp((p.mu ?? 0) + 3 * (p.sigma ?? 1));
+  }
+  // widen to what the trials actually hold (points_to_evaluate, quantisation)
+  if (state) {
+    for (const t of state.trials) {
+      const v = t.params[p.name];
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+  }
+  if (Number.isFinite(lo)) axis.min = lo;
+  if (Number.isFinite(hi)) axis.max = hi;
+  if (LOG_DISTS.has(p.distribution) && lo > 0) axis.log = true;
+  if (p.integer) axis.integer = true;
+  return axis;
+}
+
+/** `axes` may be passed when already known (they only depend on the space). */
+export function sweepMeta(src: SweepSource, axes?: ParamAxis[]): SweepMeta {
+  const { state } = src;
+  const c = state.created;
+  const meta: SweepMeta = {
+    id: src.id,
+    dir: src.dir,
+    method: c?.method ?? 'unknown',
+    seed: c?.seed ?? 0,
+    metric: { name: c?.metric.name ?? 'value', goal: c?.metric.goal ?? 'minimize' },
+    state: sweepStateText(state, src.runner),
+    createdAt: c?.t ?? state.firstT ?? 0,
+    updatedAt: state.lastT ?? c?.t ?? 0,
+    axes: axes ?? paramAxes(state),
+  };
+  if (c?.runCap !== undefined) meta.runCap = c.runCap;
+  if (state.paused) meta.paused = state.paused.reason;
+  return meta;
+}
+
+/** Every metric series of a trial's current attempt, columnar, from point index `from[name]`. */
+export function metricPoints(t: TrialRecord, from: Record<string, number> = {}): MetricPoints[] {
+  const out: MetricPoints[] = [];
+  for (const [name, pts] of Object.entries(t.series)) {
+    const start = from[name] ?? 0;
+    if (start >= pts.length) continue;
+    const steps = new Array<number>(pts.length - start);
+    const values = new Array<number>(pts.length - start);
+    for (let i = start; i < pts.length; i++) {
+      steps[i - start] = pts[i].step;
+      values[i - start] = pts[i].value;
+    }
+    out.push({ trial: t.id, attempt: t.attempt, name, steps, values });
+  }
+  return out;
+}
+
+export function buildSnapshot(src: SweepSource): Extract<HostMessage, { type: 'snapshot' }> {
+  const trials = src.state.trials.map(trialRow);
+  const series = src.state.trials.flatMap((t) => metricPoints(t));
+  return { type: 'snapshot', meta: sweepMeta(src), trials, series };
+}
+
+/** What changes a row: status, attempt, reports, value/best, reason, times. */
+function rowSignature(t: TrialRecord): string {
+  return `${t.status}|${t.attempt}|${t.reports}|${t.value}|${t.best}|${t.reason ?? ''}|${t.startedAt ?? ''}|${t.endedAt ?? ''}|${t.stopRequested}|${t.willRetry}`;
+}
+
+function metaSignature(m: SweepMeta): string {
+  return `${m.state}|${m.runCap ?? ''}|${m.paused ?? ''}|${m.axes.length}|${m.method}`;
+}
+
+/**
+ * Remembers what one webview has been sent. `snapshot()` resets it; `append()` returns only the
+ * changed trials and the new points (or undefined when nothing changed). `changed` narrows the
+ * check to the trials that new ops touched (the store reports them), so appends stay O(change).
+ */
+export class DashboardFeed {
+  private rows = new Map<number, string>();
+  /** per trial: the attempt and point counts per metric already sent */
+  private sent = new Map<number, { attempt: number; counts: Record<string, number> }>();
+  private meta = '';
+  private lastUpdated = 0;
+  private axes: ParamAxis[] | undefined;
+
+  snapshot(src: SweepSource): Extract<HostMessage, { type: 'snapshot' }> {
+    this.rows.clear();
+    this.sent.clear();
+    const msg = buildSnapshot(src);
+    for (const t of src.state.trials) this.remember(t);
+    this.meta = metaSignature(msg.meta);
+    this.axes = msg.meta.axes.length ? msg.meta.axes : undefined;
+    this.lastUpdated = msg.meta.updatedAt;
+    return msg;
+  }
+
+  append(src: SweepSource, changed?: Iterable<number>): Extract<HostMessage, { type: 'append' }> | undefined {
+    const trials: TrialRow[] = [];
+    const series: MetricPoints[] = [];
+    const candidates: Iterable<TrialRecord> = changed ? [...new Set(changed)].map((id) => src.state.byId.get(id)).filter((t): t is TrialRecord => !!t) : src.state.trials;
+    for (const t of candidates) {
+      const sig = rowSignature(t);
+      const prevSent = this.sent.get(t.id);
+      const from = prevSent && prevSent.attempt === t.attempt ? prevSent.counts : {};
+      const pts = metricPoints(t, from);
+      if (sig !== this.rows.get(t.id)) trials.push(trialRow(t));
+      series.push(...pts);
+      this.remember(t, sig);
+    }
+    const meta = sweepMeta(src, this.axes);
+    if (!this.axes && meta.axes.length) this.axes = meta.axes;
+    const metaSig = metaSignature(meta);
+    const metaChanged = metaSig !== this.meta || (meta.updatedAt !== this.lastUpdated && (trials.length > 0 || series.length > 0));
+    if (!trials.length && !series.length && metaSig === this.meta) return undefined;
+    this.meta = metaSig;
+    this.lastUpdated = meta.updatedAt;
+    const msg: Extract<HostMessage, { type: 'append' }> = { type: 'append', trials, series };
+    if (metaChanged) msg.meta = meta;
+    return msg;
+  }
+
+  private remember(t: TrialRecord, sig = rowSignature(t)): void {
+    this.rows.set(t.id, sig);
+    const counts: Record<string, number> = {};
+    for (const [name, pts] of Object.entries(t.series)) counts[name] = pts.length;
+    this.sent.set(t.id, { attempt: t.attempt, counts });
+  }
+}

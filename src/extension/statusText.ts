@@ -1,0 +1,25 @@
+/** The status bar's words for a sweep. Pure. */
+import { bestTrial, countTrials, type SweepState } from '../core/journal/reducer';
+import type { RunnerStatus } from '../core/sweep/open';
+import { formatMetric, progressText, sweepStateText } from './sweeps/describe';
+
+export interface StatusText {
+  text: string;
+  tooltip: string;
+}
+
+/** "$(beaker) 2/12 · best 0.083": running trials / run_cap (or total), and the best value. */
+export function statusText(id: string, state: SweepState, runner: RunnerStatus): StatusText {
+  const c = countTrials(state);
+  const total = state.created?.runCap ?? c.total;
+  const best = bestTrial(state);
+  const text = `$(beaker) ${c.running}/${total}${best ? ` · best ${formatMetric(best.value)}` : ''}`;
+  const metric = state.created?.metric.name ?? 'value';
+  const tooltip = [
+    `Knobs sweep ${id}: ${sweepStateText(state, runner)}`,
+    `${c.running} running, ${progressText(state)} finished, ${c.total} trials`,
+    best ? `best ${metric} ${formatMetric(best.value)} (trial ${best.id})` : 'no results yet',
+    'Click to open the dashboard',
+  ].join('\n');
+  return { text, tooltip };
+}

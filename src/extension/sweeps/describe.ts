@@ -1,0 +1,103 @@
+/**
+ * Words for a sweep's state, shared by the tree, the status bar and the dashboard header.
+ * Pure: SweepState + RunnerStatus in, strings out.
+ */
+import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
+import type { RunnerStatus } from '../../core/sweep/open';
+import { formatValue } from '../../core/space/config';
+import type { ParamSpec, Value } from '../../core/space/types';
+
+export type SweepPhase = 'running' | 'stopping' | 'paused' | 'lost' | 'finished' | 'stopped';
+
+export function sweepPhase(state: SweepState, runner: RunnerStatus): SweepPhase {
+  if (runner.kind === 'running') {
+    if (state.stopRequested) return 'stopping';
+    if (state.paused) return 'paused';
+    return 'running';
+  }
+  if (runner.kind === 'lost') return 'lost';
+  return state.finished ? 'finished' : 'stopped';
+}
+
+/** "running", "paused (3 crashes in a row)", "finished (run_cap)", "runner lost", "stopped". */
+export function sweepStateText(state: SweepState, runner: RunnerStatus): string {
+  const phase = sweepPhase(state, runner);
+  switch (phase) {
+    case 'paused':
+      return `paused (${state.paused!.reason})`;
+    case 'finished':
+      return `finished (${state.finished!.reason})`;
+    case 'lost':
+      return 'runner lost';
+    default:
+      return phase;
+  }
+}
+
+/** "5/16" (finished / run_cap), or "5" when there is no cap. */
+export function progressText(state: SweepState): string {
+  const c = countTrials(state);
+  const cap = state.created?.runCap;
+  return cap ? `${c.finished}/${cap}` : `${c.finished}`;
+}
+
+/** A metric value for humans: 0.0834, 3.2e-4, NaN. */
+export function formatMetric(v: number | undefined | null): string {
+  if (v === undefined || v === null) return '–';
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
+  return formatNumber(v);
+}
+
+/** Short numbers: integers as is, 4 significant digits, exponent form (3.2e-4) when tiny or huge. */
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '-∞';
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) {
+    const [m, e] = v.toExponential(2).split('e');
+    return `${String(+m)}e${e.replace('+', '')}`;
+  }
+  return String(+v.toPrecision(4));
+}
+
+/** A parameter value for humans (numbers short, strings as is). */
+export function formatParam(v: Value): string {
+  return typeof v === 'number' ? formatNumber(v) : formatValue(v);
+}
+
+/** "best val_loss 0.083 (trial 7)" or undefined when no trial has a value yet. */
+export function bestText(state: SweepState, withTrial = true): string | undefined {
+  const best = bestTrial(state);
+  if (!best || !state.created) return undefined;
+  return `best ${state.created.metric.name} ${formatMetric(best.value)}${withTrial ? ` (trial ${best.id})` : ''}`;
+}
+
+/** The search-space parameters recorded at creation (constants included), without source positions. */
+export function spaceParams(state: SweepState): ParamSpec[] {
+  const key = state.created?.spaceKey;
+  if (!key) return [];
+  try {
+    const parsed = JSON.parse(key) as { params?: ParamSpec[] } | ParamSpec[];
+    const params = Array.isArray(parsed) ? parsed : parsed.params;
+    return Array.isArray(params) ? params.filter((p) => p && typeof p.name === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Names of the parameters that are searched (not constants), in space order. */
+export function searchedParamNames(state: SweepState): string[] {
+  const params = spaceParams(state);
+  if (params.length) return params.filter((p) => p.kind !== 'constant').map((p) => p.name);
+  const first = state.trials[0];
+  return first ? Object.keys(first.params) : [];
+}
+
+/** "lr=3.2e-4 dropout=0.21" of the given names, cut at maxLen. */
+export function keyParamsText(t: TrialRecord, names: readonly string[], maxLen = 60): string {
+  const parts: string[] = [];
+  for (const n of names) if (n in t.params) parts.push(`${n}=${formatParam(t.params[n])}`);
+  const s = parts.join(' ');
+  return s.length > maxLen ? s.slice(0, maxLen - 1) + '…' : s;
+}

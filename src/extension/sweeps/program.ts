@@ -1,0 +1,36 @@
+/**
+ * Where a sweep's training script is: `program` from the sweep text recorded in the journal,
+ * resolved against the sweep file's folder. Cached per sweep (the text never changes). Pure.
+ */
+import * as path from 'node:path';
+import { parseSweep } from '../../core/space/parse';
+import type { SweepState } from '../../core/journal/reducer';
+
+const cache = new Map<string, { program?: string; names: string[] }>();
+
+export interface SweepProgram {
+  /** Absolute path of the program, when the sweep names one and has a file. */
+  program?: string;
+  /** Names of every parameter (dotted), constants included. */
+  names: string[];
+}
+
+export function sweepProgram(dir: string, state: SweepState): SweepProgram {
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  const c = state.created;
+  if (!c) return { names: [] };
+  const { spec } = parseSweep(c.text, { file: c.file });
+  const base = c.file ? path.dirname(c.file) : path.dirname(path.dirname(path.dirname(dir)));
+  const out: SweepProgram = {
+    program: spec?.program ? path.resolve(base, spec.program) : undefined,
+    names: spec ? spec.space.params.map((p) => p.name) : Object.keys(state.trials[0]?.params ?? {}),
+  };
+  cache.set(dir, out);
+  return out;
+}
+
+/** The sweep file text with the interpreter question answered: is the program Python? */
+export function isPythonProgram(program: string | undefined): boolean {
+  return !!program && /\.py$/i.test(program);
+}
