@@ -136,7 +136,7 @@ export class AshaScheduler implements Scheduler {
     return decision;
   }
 
-  onComplete(): void {
+  onComplete(_trial: number, _value: number | undefined): void {
     /* every report already went through onReport; Ray's on_trial_complete adds nothing more */
   }
 

@@ -111,8 +111,16 @@ export class HyperbandScheduler implements Scheduler {
     return decision;
   }
 
-  onComplete(): void {
+  onComplete(_trial: number, _value: number | undefined): void {
     /* finished trials keep their values in the bands; nothing else changes */
+  }
+
+  /**
+   * The decision for a trial against everything recorded now, without a new report (W&B's
+   * controller pass over all running runs). Changes nothing.
+   */
+  evaluate(trial: number): Decision {
+    return this.trials.has(trial) ? this.check(trial) : CONTINUE;
   }
 
   /** The current threshold of each band (for display). */

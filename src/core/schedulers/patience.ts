@@ -68,7 +68,7 @@ export class PatienceScheduler implements Scheduler {
     return decision;
   }
 
-  onComplete(): void {}
+  onComplete(_trial: number, _value: number | undefined): void {}
 
   private observe(s: State, step: number, value: number): void {
     if (!s.seen || value < s.best - this.minDelta) {
