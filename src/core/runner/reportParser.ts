@@ -160,7 +160,7 @@ export class ReportParser {
     names.sort((a, b) => b.length - a.length);
     const alternatives = names.length > 0 ? names.map(escapeRegex).join('|') : '(?!)';
     this.freeText = new RegExp(
-      String.raw`(?<![\w./])(['"]?)(${alternatives})\1\s*[:=]\s*(?:(?:np\.\w+|torch\.\w+|tensor|float)\()?(${NUMBER_TEXT})(?!\.?\w)`,
+      String.raw`(?<![\w./])(['"]?)(${alternatives})\1\s*[:=]\s*(?:(?:np\.\w+|torch\.\w+|tensor|float)\()?(${NUMBER_TEXT})(?!\.?\w|-\w)`,
       'g',
     );
     if (opts.metricRegex !== undefined && opts.metricRegex !== '') this.regex = compileMetricRegex(opts.metricRegex, opts.metricName);

@@ -32,14 +32,15 @@ export interface ParseResult {
 }
 
 /** Larger sweep files are refused before parsing. */
-export const MAX_SWEEP_FILE_BYTES = 16 * 1024 * 1024;
+/** Sweep files are small; anything larger is a mistake (and would parse slowly): refused at once. */
+export const MAX_SWEEP_FILE_BYTES = 256 * 1024;
 
 const MINIMAL_EXAMPLE = 'a sweep file is a map, e.g.\n  program: train.py\n  method: random\n  metric: {name: val_loss, goal: minimize}\n  parameters:\n    lr: {min: 0.0001, max: 0.1}';
 
 export function parseSweep(text: string, opts: ParseOptions = {}): ParseResult {
   const r = new Reporter();
   if (text.length > MAX_SWEEP_FILE_BYTES) {
-    r.error({ line: 1, col: 1 }, 'too-large', `the sweep file is ${text.length} characters, more than the limit of ${MAX_SWEEP_FILE_BYTES}`, 'a sweep file should be small: move data out of it');
+    r.error({ line: 1, col: 1 }, 'too-large', `the sweep file is ${(text.length / 1024).toFixed(0)} KiB, more than the limit of ${MAX_SWEEP_FILE_BYTES / 1024} KiB`, 'a sweep file should be small: keep data out of it, and list configs to try in points_to_evaluate only when few');
     return { diagnostics: r.diagnostics };
   }
   const tree = parseTree(text);

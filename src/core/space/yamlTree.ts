@@ -52,7 +52,7 @@ export interface TreeLimits {
   maxAliasCount: number;
 }
 
-export const DEFAULT_TREE_LIMITS: TreeLimits = { maxDepth: 64, maxNodes: 2_000_000, maxAliasCount: 1000 };
+export const DEFAULT_TREE_LIMITS: TreeLimits = { maxDepth: 64, maxNodes: 100_000, maxAliasCount: 1000 };
 
 const INT_TAG = 'tag:yaml.org,2002:int';
 const INT_RE = /^[-+]?(?:0x[0-9a-fA-F]+|0o[0-7]+|[0-9]+)$/;
