@@ -31,6 +31,28 @@ export function fastNormalCdf(x: number): number {
   return x >= 0 ? 1 - 0.5 * r : 0.5 * r;
 }
 
+const TABLE_STEP = 1 / 256;
+const TABLE_MAX = 9;
+let cdfTable: Float64Array | undefined;
+
+/**
+ * Φ(x) by linear interpolation in a table of fastNormalCdf (step 1/256 on [-9, 9], error below
+ * 5e-7): the truncation constants of a large estimator cost no exp.
+ */
+export function tableNormalCdf(x: number): number {
+  if (x <= -TABLE_MAX) return 0;
+  if (x >= TABLE_MAX) return 1;
+  if (!cdfTable) {
+    const n = Math.round((2 * TABLE_MAX) / TABLE_STEP);
+    cdfTable = new Float64Array(n + 2);
+    for (let i = 0; i <= n + 1; i++) cdfTable[i] = fastNormalCdf(-TABLE_MAX + i * TABLE_STEP);
+  }
+  const f = (x + TABLE_MAX) / TABLE_STEP;
+  const i = Math.floor(f);
+  const w = f - i;
+  return cdfTable[i] + w * (cdfTable[i + 1] - cdfTable[i]);
+}
+
 export interface ParzenOptions {
   dims: readonly TpeDim[];
   /** Observations in model coordinates (NaN = unknown). */
@@ -91,6 +113,8 @@ export class ParzenEstimator {
         this.logHit[j] = Float64Array.from(dim.prior, (p) => Math.log(1 - lam + lam * p));
       }
     }
+    // −log σ − log √(2π) per numeric dimension (observation kernels)
+    const dimConst = sigmas.map((sg) => -Math.log(sg) - LOG_SQRT_2PI);
     let total = priorWeight;
     for (let i = 0; i < n; i++) total += opts.weights ? opts.weights[i] : 1;
     let cum = 0;
@@ -100,16 +124,22 @@ export class ParzenEstimator {
       this.cumWeights[i] = cum;
       let c = Math.log(w / total);
       const row = i * d;
+      // Π of the truncation masses (each ≥ 0.3), logged every 32 factors
+      let zProd = 1;
       for (let j = 0; j < d; j++) {
         const dim = dims[j];
         const x = i < n ? points[i][j] : dim.kind === 'categorical' ? NaN : 0.5;
         this.mu[row + j] = x;
         if (dim.kind !== 'numeric' || Number.isNaN(x)) continue;
-        const s = i < n ? sigmas[j] : this.priorSigma;
-        const z = fastNormalCdf((1 - x) / s) - fastNormalCdf(-x / s);
-        c -= Math.log(s) + LOG_SQRT_2PI + Math.log(z);
+        const s = i < n ? this.invSigma[j] : 1 / this.priorSigma;
+        zProd *= tableNormalCdf((1 - x) * s) - tableNormalCdf(-x * s);
+        c += i < n ? dimConst[j] : -Math.log(this.priorSigma) - LOG_SQRT_2PI;
+        if ((j & 31) === 31) {
+          c -= Math.log(zProd);
+          zProd = 1;
+        }
       }
-      this.logConst[i] = c;
+      this.logConst[i] = c - Math.log(zProd);
     }
   }
 
@@ -143,25 +173,27 @@ export class ParzenEstimator {
   logPdf(xs: readonly Float64Array[]): Float64Array {
     const m = this.n + 1;
     const d = this.d;
+    const { numIdx, catIdx, numMu, numInv } = this.layout();
+    const dn = numIdx.length;
     const out = new Float64Array(xs.length);
     const comp = new Float64Array(m);
-    const prior = this.n; // the prior row
+    const xn = new Float64Array(dn);
     for (let c = 0; c < xs.length; c++) {
       const x = xs[c];
+      for (let t = 0; t < dn; t++) xn[t] = x[numIdx[t]];
       let max = -Infinity;
       for (let i = 0; i < m; i++) {
         let s = this.logConst[i];
-        const row = i * d;
-        for (let j = 0; j < d; j++) {
-          const mu = this.mu[row + j];
-          const dim = this.dims[j];
-          if (dim.kind === 'categorical') {
-            const k = x[j];
-            s += Number.isNaN(mu) ? this.logPrior[j][k] : k === mu ? this.logHit[j][k] : this.logMiss[j][k];
-          } else if (mu === mu) {
-            const z = (x[j] - mu) * (i === prior ? 1 / this.priorSigma : this.invSigma[j]);
-            s -= 0.5 * z * z;
-          }
+        const row = i * dn;
+        for (let t = 0; t < dn; t++) {
+          const z = (xn[t] - numMu[row + t]) * numInv[row + t];
+          s -= 0.5 * z * z;
+        }
+        for (let t = 0; t < catIdx.length; t++) {
+          const j = catIdx[t];
+          const mu = this.mu[i * d + j];
+          const k = x[j];
+          s += mu !== mu ? this.logPrior[j][k] : k === mu ? this.logHit[j][k] : this.logMiss[j][k];
         }
         comp[i] = s;
         if (s > max) max = s;
@@ -175,6 +207,33 @@ export class ParzenEstimator {
       out[c] = max + Math.log(sum);
     }
     return out;
+  }
+
+  private packed: { numIdx: Int32Array; catIdx: Int32Array; numMu: Float64Array; numInv: Float64Array } | undefined;
+
+  /**
+   * Numeric means and inverse bandwidths packed per component (a coordinate the component lacks
+   * gets inverse bandwidth 0, so it adds nothing): the hot loop has no branches.
+   */
+  private layout(): { numIdx: Int32Array; catIdx: Int32Array; numMu: Float64Array; numInv: Float64Array } {
+    if (this.packed) return this.packed;
+    const num: number[] = [];
+    const cat: number[] = [];
+    this.dims.forEach((dim, j) => (dim.kind === 'categorical' ? cat : num).push(j));
+    const m = this.n + 1;
+    const dn = num.length;
+    const numMu = new Float64Array(m * dn);
+    const numInv = new Float64Array(m * dn);
+    for (let i = 0; i < m; i++) {
+      for (let t = 0; t < dn; t++) {
+        const mu = this.mu[i * this.d + num[t]];
+        if (mu !== mu) continue;
+        numMu[i * dn + t] = mu;
+        numInv[i * dn + t] = i === this.n ? 1 / this.priorSigma : this.invSigma[num[t]];
+      }
+    }
+    this.packed = { numIdx: Int32Array.from(num), catIdx: Int32Array.from(cat), numMu, numInv };
+    return this.packed;
   }
 }
 
