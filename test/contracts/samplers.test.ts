@@ -16,3 +16,6 @@ import { TpeSampler } from '../../src/core/samplers/tpe/tpeSampler';
 samplerContract('tpe (every distribution)', () => new TpeSampler({ seed: 7 }), mixedSpace());
 samplerContract('tpe, model phase (every distribution)', () => new TpeSampler({ seed: 7, nStartup: 3 }), mixedSpace());
 samplerContract('tpe, model phase (grid space)', () => new TpeSampler({ seed: 7, nStartup: 3 }), gridSpace());
+import { GpSampler } from '../../src/core/samplers/gp/gpSampler';
+samplerContract('gp (every distribution)', () => new GpSampler({ seed: 7 }), mixedSpace(), { count: 12 });
+samplerContract('gp, model phase (grid space)', () => new GpSampler({ seed: 7, startup: 3 }), gridSpace(), { count: 12 });

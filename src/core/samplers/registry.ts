@@ -11,6 +11,7 @@
  */
 import type { Method, Space } from '../space/types';
 import { searchDims } from '../space/transform';
+import { GpSampler } from './gp/gpSampler';
 import { GridSampler } from './grid';
 import { RandomSampler } from './random';
 import type { Sampler } from './sampler';
@@ -61,11 +62,6 @@ export function chooseBayes(opts: { space?: Space; runCap?: number }): BayesChoi
   return { method: 'gp', reason: `${what}, ${cap}` };
 }
 
-/** GP-BO, until src/core/samplers/gp/gpSampler.ts lands: TPE stands in. */
-function createGp(seed: number): { sampler: Sampler; standIn: boolean } {
-  return { sampler: new TpeSampler({ seed }), standIn: true };
-}
-
 export function createSampler(method: Method, opts: CreateSamplerOptions): CreatedSampler {
   switch (method) {
     case 'grid':
@@ -76,18 +72,12 @@ export function createSampler(method: Method, opts: CreateSamplerOptions): Creat
       return { sampler: new SobolSampler({ seed: opts.seed }) };
     case 'tpe':
       return { sampler: new TpeSampler({ seed: opts.seed }) };
-    case 'gp': {
-      const gp = createGp(opts.seed);
-      return gp.standIn ? { sampler: gp.sampler, notice: 'method gp runs TPE until GP-BO lands' } : { sampler: gp.sampler };
-    }
+    case 'gp':
+      return { sampler: new GpSampler({ seed: opts.seed }) };
     case 'bayes': {
       const choice = chooseBayes(opts);
       if (choice.method === 'tpe') return { sampler: new TpeSampler({ seed: opts.seed }), notice: `method bayes → tpe (${choice.reason})` };
-      const gp = createGp(opts.seed);
-      return {
-        sampler: gp.sampler,
-        notice: gp.standIn ? `method bayes → gp (${choice.reason}); GP-BO has not landed, TPE stands in` : `method bayes → gp (${choice.reason})`,
-      };
+      return { sampler: new GpSampler({ seed: opts.seed }), notice: `method bayes → gp (${choice.reason})` };
     }
   }
 }
