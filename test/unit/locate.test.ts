@@ -81,7 +81,7 @@ test('python: dict literals, dict(), assignments, class attributes and function 
     ['lr', 'dict', '1e-3'],
     ['lr', 'function-default', '0.1'],
     ['lr', 'assign', '3e-4'],
-    ['lr', 'dict', '0.01'], // optimizer.lr: a last-key-only match comes last
+    // (optimizer.lr is not offered for `lr`: the requested `optimizer.lr` owns it)
     ['batch_size', 'assign', '32'],
     ['optimizer.lr', 'dict', '0.01'],
     ['optimizer.betas', 'dict', '(0.9, 0.999)'],
@@ -93,6 +93,8 @@ test('python: dict literals, dict(), assignments, class attributes and function 
     ['note', 'dict', '"lr = 5 inside a string"'],
   ]);
   assert.deepEqual(posOf(text, "'lr': 1e-3"), { line: s[0].line, col: s[0].col });
+  // asked alone, `lr` also finds optimizer.lr, after every full match
+  assert.deepEqual(summary(locateParams(text, 'python', ['lr'])).at(-1), ['lr', 'dict', '0.01']);
   assert.deepEqual(posOf(text, 'LR = 3e-4'), { line: s[2].line, col: s[2].col });
 });
 
@@ -267,5 +269,21 @@ test('a {default}/{value} wrapper hides its sibling metadata keys', () => {
   assert.deepEqual(summary(locateParams(json, 'json')), [
     ['lr', 'json', '0.01'],
     ['x.desc', 'json', '"d"'],
+  ]);
+});
+
+test('a last-key match never takes a site that another requested name owns', () => {
+  const text = 'optimizer:\n  lr: 0.1\nscheduler:\n  lr: 0.5\n';
+  assert.deepEqual(summary(locateParams(text, 'yaml', ['lr'])), [
+    ['lr', 'yaml', '0.1'],
+    ['lr', 'yaml', '0.5'],
+  ]);
+  assert.deepEqual(summary(locateParams(text, 'yaml', ['lr', 'optimizer.lr'])), [
+    ['lr', 'yaml', '0.5'],
+    ['optimizer.lr', 'yaml', '0.1'],
+  ]);
+  assert.deepEqual(summary(locateParams(text, 'yaml', ['lr', 'optimizer.lr', 'scheduler.lr'])), [
+    ['optimizer.lr', 'yaml', '0.1'],
+    ['scheduler.lr', 'yaml', '0.5'],
   ]);
 });

@@ -217,3 +217,10 @@ test('promote into examples/tfjs-digits/train.mjs rewrites its OPTIONS defaults'
   assert.match(out, /batch_size: \{ type: 'int', default: 64,/);
   assert.match(out, /weight_decay: \{ type: 'float', default: 1e-5,/);
 });
+
+test('promote does not write a plain name into a nested key that its own param owns', () => {
+  const text = 'optimizer:\n  lr: 0.1\n';
+  const plan = planPromote(text, 'yaml', { lr: 0.3, 'optimizer.lr': 0.2 });
+  assert.deepEqual(plan.missing, ['lr']);
+  assert.equal(applyEdits(text, plan.edits), 'optimizer:\n  lr: 0.2\n');
+});

@@ -106,6 +106,7 @@ const PY_OPS = ['**=', '//=', '>>=', '<<=', '...', '->', ':=', '==', '!=', '<=',
 const JS_OPS = ['>>>=', '...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??=', '=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '**', '<<', '>>'];
 const NUM_RE = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d[\d_]*)?)[jJn]?/y;
 const ID_RE = /[A-Za-z_$\u00C0-\uFFFF][\w$\u00C0-\uFFFF]*/y;
+const PY_STR_PREFIX = /[rRbBuUfF]{0,2}(?=['"])/y;
 
 /** Python tokens; `nl` marks the end of each logical line (never inside brackets). */
 export function tokenizePython(text: string): Tok[] {
@@ -136,9 +137,8 @@ export function tokenizePython(text: string): Tok[] {
       continue;
     }
     // strings, with prefixes
-    const pm = /[rRbBuUfF]{0,2}(?=['"])/y;
-    pm.lastIndex = i;
-    const p = pm.exec(text);
+    PY_STR_PREFIX.lastIndex = i;
+    const p = c === '"' || c === "'" || /[rRbBuUfF]/.test(c) ? PY_STR_PREFIX.exec(text) : null;
     if (p && (p[0].length > 0 || c === '"' || c === "'")) {
       const q = text[i + p[0].length];
       const triple = text.startsWith(q.repeat(3), i + p[0].length);
@@ -559,7 +559,9 @@ function scanPython(text: string): PyScan {
     if (!isArgparse && !isClick) continue;
     const call: OptionCall = { kind: isArgparse ? 'argparse' : 'click', start, strings: [], kwargs: {} };
     let typerDefault: { s: number; e: number } | undefined;
+    let defaultSpan: { s: number; e: number } | undefined;
     for (const a of kwEntries(i)) {
+      if (a.key === 'default') defaultSpan = { s: a.vs, e: a.e };
       if (a.key) {
         const lit = litEnd(toks, match, a.vs, lang) === a.e;
         call.kwargs[a.key] = { start: toks[a.vs].start, end: toks[a.e - 1].end, text: text.slice(toks[a.vs].start, toks[a.e - 1].end), literal: lit };
@@ -579,10 +581,8 @@ function scanPython(text: string): PyScan {
     calls.push(call);
     if (!call.dest) continue;
     const d = call.kwargs.default;
-    if (d && d.literal) {
-      const vs = toks.findIndex((t) => t.start === d.start);
-      const ve = toks.findIndex((t) => t.end === d.end, vs) + 1;
-      valueSite(call.dest.split('.'), call.kind, start, vs, ve);
+    if (d && d.literal && defaultSpan) {
+      valueSite(call.dest.split('.'), call.kind, start, defaultSpan.s, defaultSpan.e);
     } else if (typerDefault) {
       valueSite(call.dest.split('.'), 'click', start, typerDefault.s, typerDefault.e);
     }
@@ -970,7 +970,8 @@ export function positionOf(starts: readonly number[], offset: number): { line: n
 /**
  * Definition sites in `text`. With `names`, only sites of those names, grouped by name in the
  * given order, each group best first (argparse/click > dict/object/config key > function default
- * > assignment, with last-key-only matches after all others; then source order), with `name` set to the
+ * > assignment, with last-key-only matches after all others, and none for a site that another
+ * requested name matches fully; then source order), with `name` set to the
  * requested name. Without `names`, every site, grouped the same way by the name as written.
  */
 export function locateParams(text: string, lang: SourceLang, names?: readonly string[]): ParamSite[] {
@@ -990,10 +991,12 @@ export function locateParams(text: string, lang: SourceLang, names?: readonly st
   };
   const out: ParamSite[] = [];
   if (names) {
+    // a site that another requested name matches fully is not offered as a last-key match
+    const owned = new Set(uniq.filter((r) => names.some((n) => { const l = matchLevel(n, r.path); return l === 0 || l === 1; })));
     for (const name of names) {
       const hits = uniq
         .map((r) => ({ r, level: matchLevel(name, r.path) }))
-        .filter((h) => h.level >= 0)
+        .filter((h) => h.level >= 0 && !(h.level === 2 && owned.has(h.r)))
         .sort((a, b) => +(a.level === 2) - +(b.level === 2) || KIND_RANK[a.r.kind] - KIND_RANK[b.r.kind] || a.level - b.level || a.r.valueStart - b.r.valueStart);
       for (const h of hits) out.push(toSite(h.r, name));
     }
