@@ -105,8 +105,13 @@ export async function pickSweep(ctx: CommandContext, arg: unknown, title: string
     return e;
   }
   if (hasFile(arg)) {
-    const list = ctx.store.byFile(arg.file).filter((e) => !filter || filter(e));
-    if (!list.length) throw new KnobsError('E_NO_SWEEP', `no sweep of ${path.basename(arg.file)} yet`, { hint: 'start one with "▶ Run sweep"' });
+    const all = ctx.store.byFile(arg.file);
+    const list = all.filter((e) => !filter || filter(e));
+    if (!all.length) throw new KnobsError('E_NO_SWEEP', `no sweep of ${path.basename(arg.file)} yet`, { hint: 'start one with "▶ Run sweep"' });
+    if (!list.length) {
+      const latest = all[0];
+      throw new KnobsError('E_NO_SWEEP', `the latest sweep of ${path.basename(arg.file)} (${latest.id}) is ${sweepStateText(latest.state, latest.runner)}`, { hint: 'open its dashboard to follow it' });
+    }
     return list[0];
   }
   const active = ctx.dashboards.activeDir();

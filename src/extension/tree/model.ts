@@ -176,7 +176,7 @@ export function trialNode(s: SweepInput, t: TrialRecord, ctx: { keyParams: strin
     status,
     isBest,
     label,
-    description: (isBest ? '★ ' : '') + bits.join(' · '),
+    description: bits.join(' · '),
     tooltip,
     icon: isBest && status !== 'running' ? { id: 'star-full', color: 'charts.yellow' } : TRIAL_ICONS[status],
     contextValue: trialContextValue(status),

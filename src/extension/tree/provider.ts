@@ -69,7 +69,10 @@ export class SweepTreeProvider implements vscode.TreeDataProvider<TreeNodeModel>
       // refresh the element in place: VS Code asks again for the item of the same key
       const e = this.store.get(n.dir);
       const fresh = e ? sweepNode(e) : n;
-      const item = new vscode.TreeItem(fresh.label, vscode.TreeItemCollapsibleState.Collapsed);
+      // the newest sweep and live ones open expanded, so their trials show at once
+      const newest = this.store.list()[0]?.dir === n.dir;
+      const live = fresh.phase === 'running' || fresh.phase === 'paused' || fresh.phase === 'stopping';
+      const item = new vscode.TreeItem(fresh.label, newest || live ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       fill(item, fresh);
       item.command = undefined;
       return item;
