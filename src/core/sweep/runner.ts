@@ -56,6 +56,8 @@ export interface RunnerOptions {
   /** How often control.jsonl is polled (ms). */
   pollMs?: number;
   scheduler?: Scheduler;
+  /** Injected journal I/O (fault tests: a full disk, a read-only folder). */
+  journalIo?: { write(fd: number, data: string): void; fsync(fd: number): void };
   /** How often GPUs are sampled into the journal while trials run (ms). */
   gpuSampleMs?: number;
   /** Called after every journal op the runner writes (for live UIs). */
@@ -148,7 +150,7 @@ export class SweepRunner {
       throw new KnobsError('E_JOURNAL', `${this.paths.journal} has no sweep_created op`, { hint: 'start a new sweep with `knobs run sweep.yaml`' });
     }
     this.seed = created.seed;
-    this.journal = JournalWriter.open(this.paths.journal, { workerId: `runner-${process.pid}` });
+    this.journal = JournalWriter.open(this.paths.journal, { workerId: `runner-${process.pid}`, io: this.opts.journalIo });
     this.journal.onError = (e) => this.onFatal(e);
     this.control = new ControlReader(this.paths.control);
 
@@ -581,8 +583,17 @@ export class SweepRunner {
 
   // ---- journal and shutdown ---------------------------------------------------------------
 
-  private append(input: OpInput): Op {
-    const op = this.journal.append(input);
+  /** Appends and applies an op. After a journal failure it does nothing (the runner is stopping). */
+  private append(input: OpInput): Op | undefined {
+    if (this.fatal) return undefined;
+    let op: Op;
+    try {
+      op = this.journal.append(input);
+    } catch (e) {
+      if (!isKnobsError(e)) throw e;
+      this.onFatal(e);
+      return undefined;
+    }
     applyOp(this.state, op);
     this.opts.onOp?.(op, this.state);
     return op;
