@@ -287,3 +287,23 @@ test('a last-key match never takes a site that another requested name owns', () 
     ['scheduler.lr', 'yaml', '0.5'],
   ]);
 });
+
+test('a map with a numeric sibling of `value`/`default` is a config, not a wrapper', () => {
+  const yaml = 'model:\n  value: 3\n  lr: 0.1\nopt:\n  desc: x\n  value: 0.5\n';
+  assert.deepEqual(summary(locateParams(yaml, 'yaml')), [
+    ['model', 'yaml', '3'],
+    ['model.lr', 'yaml', '0.1'],
+    ['opt', 'yaml', '0.5'],
+  ]);
+  const js = "const o = { lr: { default: 0.003, min: 0, max: -1 } };";
+  assert.deepEqual(summary(locateParams(js, 'javascript')), [
+    ['lr', 'object', '0.003'],
+    ['lr.min', 'object', '0'],
+    ['lr.max', 'object', '-1'],
+  ]);
+  const json = '{"m": {"value": 1, "k": 2}}';
+  assert.deepEqual(summary(locateParams(json, 'json')), [
+    ['m', 'json', '1'],
+    ['m.k', 'json', '2'],
+  ]);
+});

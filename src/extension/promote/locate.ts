@@ -681,7 +681,12 @@ function scanJs(text: string, lang: SourceLang): JsScan {
     consumed.add(open);
     const entries = splitArgs(toks, match, open);
     // `lr: { type: 'float', default: 0.003, help: '...' }`: only `default` is a value to promote
-    const wrapped = prefix.length > 0 && entries.some(([s, e]) => keyOf(toks[s]) === 'default' && isOp(toks[s + 1], ':') && litEnd(toks, match, s + 2, lang) === e);
+    // (unless a sibling holds a number: then it is a config map with a key named `default`)
+    const numeric = (s: number, e: number) => isOp(toks[s + 1], ':') && (toks[s + 2]?.t === 'num' ? e === s + 3 : isOp(toks[s + 2], '-') && toks[s + 3]?.t === 'num' && e === s + 4);
+    const wrapped =
+      prefix.length > 0 &&
+      entries.some(([s, e]) => keyOf(toks[s]) === 'default' && isOp(toks[s + 1], ':') && litEnd(toks, match, s + 2, lang) === e) &&
+      !entries.some(([s, e]) => keyOf(toks[s]) !== 'default' && numeric(s, e));
     for (const [s, e] of entries) {
       const k = toks[s];
       if (wrapped && keyOf(k) !== 'default') continue;
@@ -861,7 +866,11 @@ function scanYaml(text: string): RawSite[] {
   const walk = (node: unknown, prefix: string[]): void => {
     if (!isMap(node)) return;
     // `dropout: {desc: ..., value: 0.1}` (W&B config-defaults): only the value is promoted
-    const wrapped = prefix.length > 0 && node.items.some((p) => isScalar(p.key) && WRAPPER_KEYS.has(String(p.key.value)) && isScalar(p.value));
+    // (unless a sibling holds a number: then it is a config map with a key named `value`)
+    const wrapped =
+      prefix.length > 0 &&
+      node.items.some((p) => isScalar(p.key) && WRAPPER_KEYS.has(String(p.key.value)) && isScalar(p.value)) &&
+      !node.items.some((p) => isScalar(p.key) && !WRAPPER_KEYS.has(String(p.key.value)) && isScalar(p.value) && typeof p.value.value === 'number');
     for (const pair of node.items) {
       const k = pair.key as YNode | null;
       if (!isScalar(k) || !k.range) continue;
@@ -894,7 +903,11 @@ function scanJson(text: string): RawSite[] {
   const keyAt = (s: number) => strValue(toks[s], 'json') ?? (toks[s].t === 'name' ? toks[s].s : undefined);
   const obj = (open: number, prefix: string[]): void => {
     const entries = splitArgs(toks, match, open);
-    const wrapped = prefix.length > 0 && entries.some(([s, e]) => WRAPPER_KEYS.has(keyAt(s) ?? '') && isOp(toks[s + 1], ':') && litEnd(toks, match, s + 2, 'json') === e);
+    const numeric = (s: number, e: number) => isOp(toks[s + 1], ':') && (toks[s + 2]?.t === 'num' ? e === s + 3 : isOp(toks[s + 2], '-') && toks[s + 3]?.t === 'num' && e === s + 4);
+    const wrapped =
+      prefix.length > 0 &&
+      entries.some(([s, e]) => WRAPPER_KEYS.has(keyAt(s) ?? '') && isOp(toks[s + 1], ':') && litEnd(toks, match, s + 2, 'json') === e) &&
+      !entries.some(([s, e]) => !WRAPPER_KEYS.has(keyAt(s) ?? '') && numeric(s, e));
     for (const [s, e] of entries) {
       const key = keyAt(s);
       if (key === undefined || !isOp(toks[s + 1], ':')) continue;
