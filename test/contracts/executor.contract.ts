@@ -161,6 +161,11 @@ export function executorContract(name: string, harness: ExecutorHarness): void {
       r.handle.stop('no-op');
       await settle();
       assert.equal(r.exits.length, 1);
+      // stopped before the failure is delivered: the exit still says why it never ran
+      const r2 = startTrial(ex, harness.missing(baseSpec(dir)));
+      r2.handle.stop('stopped at once');
+      const exit2 = await r2.done;
+      assert.ok(exit2.spawnError && exit2.spawnError.length > 0, 'spawnError survives an early stop');
     });
 
     test('concurrent trials get distinct pids, each its own group', async () => {

@@ -313,6 +313,7 @@ class SimTrial implements TrialHandle {
   kill(): void {
     if (this.finished) return;
     this.stoppedBy ??= { reason: 'runner stopped', timeout: false };
+    if (this.pid === -1) return; // never started: its spawn-error exit is pending
     this.cancelAll();
     this.cancels.push(this.ex.clock.schedule(this.ex.clock.now, () => this.finish({ code: null, signal: 'SIGKILL' })));
   }
@@ -320,6 +321,7 @@ class SimTrial implements TrialHandle {
   private stopInternal(reason: string, timeout: boolean, graceMs?: number): void {
     if (this.stoppedBy || this.finished) return;
     this.stoppedBy = { reason, timeout };
+    if (this.pid === -1) return; // never started: its spawn-error exit is pending
     const clock = this.ex.clock;
     if (this.curve?.ignoreSigterm) {
       // keeps running (and reporting) through the grace period, then SIGKILL
