@@ -167,3 +167,28 @@ test('scatter projection and nearest point respect the mask', () => {
   assert.equal(nearestPoint(px, py, 4, 62, 58, 5, Uint8Array.from([1, 0, 1, 1])), -1);
   assert.equal(nearestPoint(px, py, 4, 40, 40, 5), -1);
 });
+
+test('rasterDensity: a bin pair becomes a gap-free 1-px line weighted by its count', async () => {
+  const { rasterDensity } = await import('../../webview/src/charts/pcpData');
+  const bins = 2;
+  // one pair of axes at x=0 and x=10; 3 lines from the low bin to the high bin
+  const counts = [new Uint32Array([0, 3, 0, 0])]; // l=0 → r=1
+  const W = 12, H = 20;
+  const yOf = (u: number) => 19 - u * 19; // unit 0.25 → y 14.25, 0.75 → y 4.75
+  const acc = rasterDensity({ bins, counts, max: 3 }, [0, 10], yOf, W, H);
+  // every column 0..9 has a pixel set, with the count as weight
+  for (let x = 0; x < 10; x++) {
+    let col = 0;
+    for (let y = 0; y < H; y++) col += acc[y * W + x] > 0 ? 1 : 0;
+    assert.ok(col >= 1, `column ${x} is drawn`);
+  }
+  assert.equal(acc[14 * W + 0], 3, 'starts at the low bin centre');
+  assert.ok(acc[5 * W + 9] === 3 || acc[4 * W + 9] === 3, 'ends at the high bin centre');
+  assert.equal(acc[0 * W + 11], 0, 'nothing past the right axis');
+  // the steep part has no vertical gaps: rows 5..14 are all covered somewhere
+  for (let y = 5; y <= 14; y++) assert.ok(Array.from({ length: 10 }, (_, x) => acc[y * W + x]).some((v) => v > 0), `row ${y} covered`);
+  // reusing the buffer clears it first
+  const again = rasterDensity({ bins, counts: [new Uint32Array(4)], max: 0 }, [0, 10], yOf, W, H, acc);
+  assert.equal(again, acc);
+  assert.ok(again.every((v) => v === 0));
+});

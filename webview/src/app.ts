@@ -112,7 +112,7 @@ export class App implements Ctx {
       const h = document.createElement('vscode-tab-header');
       h.setAttribute('slot', 'header');
       h.textContent = names[t];
-      h.id = `tab-${t}`;
+      h.dataset.tab = t;
       this.tabs.append(h);
     }
     for (const t of TABS) {
@@ -316,35 +316,35 @@ export class App implements Ctx {
     const s = this.store;
     const n = s.size;
     if (d.data || d.axes) {
-      this.units = unitColumns(s, s.scales.map((_, a) => a), d.axes ? undefined : this.units, d.axes ? undefined : d.changedRows ?? undefined);
+      this.units = perf.section('units', () => unitColumns(s, s.scales.map((_, a) => a), d.axes ? undefined : this.units, d.axes ? undefined : d.changedRows ?? undefined));
       if (this.mask.length < n) this.mask = new Uint8Array(Math.max(n, this.mask.length * 2));
       d.sort = true;
       d.filter = true;
     }
     let orderChanged = false;
     if (d.filter) {
-      this.matched = computeMask(s, this.filters, this.mask);
-      this.renderFilterBar();
+      this.matched = perf.section('mask', () => computeMask(s, this.filters, this.mask));
+      perf.section('filterbar', () => this.renderFilterBar());
       d.chart = true;
       orderChanged = true;
     }
     if (d.sort) {
-      this.sorted = sortOrder(s, this.currentSort());
+      this.sorted = perf.section('sort', () => sortOrder(s, this.currentSort()));
       orderChanged = true;
     }
     if (orderChanged) {
-      this.table.setOrder(applyMask(this.sorted, this.mask, this.matched), this.currentSort());
+      perf.section('table', () => this.table.setOrder(applyMask(this.sorted, this.mask, this.matched), this.currentSort()));
       if (!this.painted && this.scrollRow > 0) this.table.scrollToRowIndex(this.scrollRow);
     } else if (d.table) this.table.render(true);
     else if (d.overlay) this.table.renderHighlight();
-    if (d.summary) this.summary.render();
+    if (d.summary) perf.section('summary', () => this.summary.render());
     const view = this.tab === 'curves' ? this.curves : this.tab === 'parallel' ? this.pcp : this.scatter;
     if (n > 0 || this.gotSnapshot) {
       const r = view.root;
       const w = r.clientWidth, h = r.clientHeight;
       if (w > 0 && h > 0) {
-        if (d.chart) view.draw(w, h);
-        else if (d.overlay) view.drawOverlay();
+        if (d.chart) perf.section(`draw-${this.tab}`, () => view.draw(w, h));
+        else if (d.overlay) perf.section(`overlay-${this.tab}`, () => view.drawOverlay());
       }
     }
     this.dirty = { data: false, axes: false, changedRows: null, filter: false, sort: false, summary: false, chart: false, overlay: false, table: false };

@@ -34,9 +34,9 @@ export function formatDuration(ms: number | null | undefined): string {
 }
 
 /** A parameter value for a table cell or a tooltip. */
-export function formatParam(v: ParamValue | undefined): string {
+export function formatParam(v: ParamValue | undefined, digits = 4): string {
   if (v === undefined) return '';
-  if (typeof v === 'number') return formatNumber(v);
+  if (typeof v === 'number') return formatNumber(v, digits);
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
 }

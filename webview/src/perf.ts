@@ -7,9 +7,23 @@ export interface PerfLog {
   /** ms from snapshot received to the first frame drawn */
   firstPaint?: number;
   interactions: Record<string, number[]>;
+  /** Time spent per render section (last 200 of each), for profiling. */
+  sections: Record<string, number[]>;
 }
 
-const log: PerfLog = { interactions: {} };
+const log: PerfLog = { interactions: {}, sections: {} };
+
+/** Times fn() under `name`. */
+export function section<T>(name: string, fn: () => T): T {
+  const t0 = performance.now();
+  try {
+    return fn();
+  } finally {
+    const a = (log.sections[name] ??= []);
+    a.push(performance.now() - t0);
+    if (a.length > 200) a.shift();
+  }
+}
 const pending = new Map<string, number>();
 (globalThis as unknown as { __knobsPerf: PerfLog }).__knobsPerf = log;
 

@@ -18,6 +18,8 @@ import { Ctx, el } from '../context';
 import { CurvePoint, curvePoints, nearestCurve, pickCurveTrials, suggestLogY } from './curveData';
 import { fitCanvas, withAlpha } from './theme';
 import { formatNumber } from '../format';
+import { section } from '../perf';
+import type { Series } from '../state/store';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale);
 
@@ -30,6 +32,8 @@ export class CurvesView {
   private empty = el('div', 'empty', 'No metric points yet.');
   private chart: Chart<'line', CurvePoint[]> | undefined;
   private curves: { id: number; points: CurvePoint[] }[] = [];
+  /** Decimated points per trial, reused while its series did not grow. */
+  private cache = new Map<number, { len: number; target: number; points: CurvePoint[]; series: Series }>();
   private w = 0;
   private h = 0;
 
@@ -50,9 +54,19 @@ export class CurvesView {
     this.w = w;
     this.h = h;
     const { store, theme: t, mask, selected, matched } = this.ctx;
-    const target = Math.max(50, Math.min(400, Math.round(w / 2)));
-    const ids = pickCurveTrials(store, { max: MAX_CURVES, selected, mask: matched < store.size ? mask : undefined });
-    this.curves = ids.map((id) => ({ id, points: curvePoints(store.seriesOf(id)!, target) }));
+    const target = Math.max(50, Math.min(300, Math.round(w / 3)));
+    const ids = section('curves-pick', () => pickCurveTrials(store, { max: MAX_CURVES, selected, mask: matched < store.size ? mask : undefined }));
+    const cache: typeof this.cache = new Map();
+    this.curves = section('curves-points', () =>
+      ids.map((id) => {
+        const sr = store.seriesOf(id)!;
+        const old = this.cache.get(id);
+        const points = old && old.len === sr.steps.length && old.target === target && old.series === sr ? old.points : curvePoints(sr, target);
+        cache.set(id, { len: sr.steps.length, target, points, series: sr });
+        return { id, points };
+      }),
+    );
+    this.cache = cache;
     this.empty.style.display = this.curves.length ? 'none' : '';
     const bestId = store.best?.id;
     const datasets: ChartDataset<'line', CurvePoint[]>[] = [];
@@ -114,7 +128,7 @@ export class CurvesView {
       }
       (sy as unknown as { title: { text: string } }).title.text = store.metricName;
       if (c.width !== w || c.height !== h) c.resize(w, h);
-      c.update('none');
+      section('curves-chartjs', () => c.update('none'));
     }
     this.drawOverlay();
   }

@@ -7,18 +7,21 @@
  */
 import { Ctx, el } from '../context';
 import { AxisScale, METRIC_AXIS, ticks } from './axes';
-import { DENSITY_THRESHOLD, axisAt, brushRange, density, rangeUnits, sampleRows } from './pcpData';
-import { fitCanvas, withAlpha } from './theme';
+import { DENSITY_THRESHOLD, Density, axisAt, brushRange, density, rangeUnits, rasterDensity, sampleRows } from './pcpData';
+import { fitCanvas, toRgba, withAlpha } from './theme';
 
 const PAD = { top: 34, bottom: 18, left: 56, right: 56 };
 const BINS = 48;
-const SAMPLE = 1500;
+const SAMPLE = 400;
+const EMPTY_DENSITY: Density = { bins: 0, counts: [], max: 0 };
 
 export class ParallelView {
   readonly root = el('div', 'chart pcp');
   private base = el('canvas', 'layer');
   private over = el('canvas', 'layer over');
   private axes: number[] = [];
+  private acc: Float32Array | undefined;
+  private allLayer: { key: string; pixels: Uint8ClampedArray } | undefined;
   private w = 0;
   private h = 0;
   private drag: { axis: number; u0: number; moved: boolean } | undefined;
@@ -32,6 +35,11 @@ export class ParallelView {
 
   private get units(): Float32Array[] {
     return this.ctx.units;
+  }
+
+  private layerKey(): string {
+    const dpr = window.devicePixelRatio || 1;
+    return `${this.ctx.store.rev}:${Math.round(this.w * dpr)}:${Math.round(this.h * dpr)}:${this.ctx.theme.muted}:${this.axes.length}`;
   }
 
   private xs(): number[] {
@@ -60,10 +68,10 @@ export class ParallelView {
     const filtering = matched < n;
     g.lineWidth = 1;
     if (n > DENSITY_THRESHOLD) {
-      if (filtering) this.drawDensity(g, xs, density(this.units, n, BINS), t.muted, 0.25);
-      this.drawDensity(g, xs, density(this.units, n, BINS, filtering ? mask : undefined), t.blue, 0.5);
+      const all = filtering ? (this.allLayer?.key === this.layerKey() ? EMPTY_DENSITY : density(this.units, n, BINS)) : undefined;
+      this.drawDensity(g, xs, all, density(this.units, n, BINS, filtering ? mask : undefined));
       const sample = sampleRows(n, SAMPLE, filtering ? mask : undefined, matched);
-      this.drawLines(g, xs, sample, t.blue, 0.18);
+      this.drawLines(g, xs, sample, t.blue, 0.12);
     } else {
       const out: number[] = [], inn: number[] = [];
       for (let i = 0; i < n; i++) (mask[i] ? inn : out).push(i);
@@ -142,36 +150,53 @@ export class ParallelView {
         else g.moveTo(xs[k], y);
         pen = true;
       }
+      if (j % 64 === 63) {
+        g.stroke();
+        g.beginPath();
+      }
     }
     g.stroke();
     g.globalAlpha = 1;
   }
 
-  private drawDensity(g: CanvasRenderingContext2D, xs: number[], d: ReturnType<typeof density>, color: string, maxAlpha: number): void {
-    if (!d.max) return;
-    const LEVELS = 6;
-    const lm = Math.log1p(d.max);
-    g.strokeStyle = color;
-    g.lineWidth = 1.2;
-    for (let lvl = 1; lvl <= LEVELS; lvl++) {
-      g.globalAlpha = (maxAlpha * lvl) / LEVELS;
-      g.beginPath();
-      for (let p = 0; p < d.counts.length; p++) {
-        const c = d.counts[p];
-        for (let l = 0; l < d.bins; l++) {
-          for (let r = 0; r < d.bins; r++) {
-            const v = c[l * d.bins + r];
-            if (!v) continue;
-            const q = Math.max(1, Math.ceil((Math.log1p(v) / lm) * LEVELS));
-            if (q !== lvl) continue;
-            g.moveTo(xs[p], this.yOf((l + 0.5) / d.bins));
-            g.lineTo(xs[p + 1], this.yOf((r + 0.5) / d.bins));
-          }
-        }
+  /** Density layers as one ImageData: all trials (muted, when filtering) under the matching ones (blue). */
+  private drawDensity(g: CanvasRenderingContext2D, xs: number[], all: Density | undefined, matching: Density): void {
+    const t = this.ctx.theme;
+    const dpr = window.devicePixelRatio || 1;
+    const W = Math.max(1, Math.round(this.w * dpr)), H = Math.max(1, Math.round(this.h * dpr));
+    const dxs = xs.map((x) => x * dpr);
+    const yOf = (u: number) => this.yOf(u) * dpr;
+    const img = g.createImageData(W, H);
+    const px = img.data;
+    // the all-trials layer does not change while brushing: cache its pixels
+    const key = all ? this.layerKey() : '';
+    const cached = all && this.allLayer?.key === key;
+    if (cached) px.set(this.allLayer!.pixels);
+    const layer = (d: Density, css: string, maxAlpha: number) => {
+      const acc = (this.acc = rasterDensity(d, dxs, yOf, W, H, this.acc));
+      let max = 0;
+      for (let k = 0; k < acc.length; k++) if (acc[k] > max) max = acc[k];
+      if (!max) return;
+      const lm = Math.log1p(max);
+      const [r, gg, b] = toRgba(css);
+      for (let k = 0, o = 0; k < acc.length; k++, o += 4) {
+        const v = acc[k];
+        if (!v) continue;
+        const a = maxAlpha * (0.25 + (0.75 * Math.log1p(v)) / lm);
+        const A = px[o + 3] / 255;
+        const na = a + A * (1 - a);
+        px[o] = (r * a + px[o] * A * (1 - a)) / na;
+        px[o + 1] = (gg * a + px[o + 1] * A * (1 - a)) / na;
+        px[o + 2] = (b * a + px[o + 2] * A * (1 - a)) / na;
+        px[o + 3] = na * 255;
       }
-      g.stroke();
+    };
+    if (all && !cached) {
+      layer(all, t.muted, 0.35);
+      this.allLayer = { key, pixels: new Uint8ClampedArray(px) };
     }
-    g.globalAlpha = 1;
+    layer(matching, t.blue, 0.85);
+    g.putImageData(img, 0, 0);
   }
 
   private drawAxes(g: CanvasRenderingContext2D, xs: number[]): void {
@@ -194,10 +219,15 @@ export class ParallelView {
       g.fillStyle = t.muted;
       g.textAlign = 'right';
       const tk = Number.isFinite(s.lo) ? ticks(s, 4) : [];
+      g.strokeStyle = t.bg;
+      g.lineWidth = 3;
+      g.lineJoin = 'round';
       for (const tick of tk) {
         const y = this.yOf(tick.u);
         g.fillRect(xs[k] - 3, Math.round(y), 3, 1);
-        g.fillText(clip(tick.label, 10), xs[k] - 5, y);
+        const label = clip(tick.label, 10);
+        g.strokeText(label, xs[k] - 5, y);
+        g.fillText(label, xs[k] - 5, y);
       }
     }
   }

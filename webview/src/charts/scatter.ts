@@ -17,10 +17,13 @@ const CELL_MIN_W = 240;
 const CELL_MIN_H = 150;
 const PAD = { top: 20, bottom: 22, left: 48, right: 10 };
 const PIXEL_THRESHOLD = 2000;
+const INSET = 6;
 
 interface Cell {
   axis: number;
   box: Plot;
+  /** The data area (box minus an inset so points do not sit on the frame). */
+  inner: Plot;
   px: Float32Array;
   py: Float32Array;
 }
@@ -76,8 +79,9 @@ export class ScatterView {
       const cx = (a % cols) * cellW, cy = Math.floor(a / cols) * cellH;
       const box: Plot = { x: cx + PAD.left, y: cy + PAD.top, w: cellW - PAD.left - PAD.right, h: cellH - PAD.top - PAD.bottom };
       const old = prev[a];
-      const { px, py } = project(units[a], my, n, box, old ? { px: old.px, py: old.py } : undefined);
-      this.cells.push({ axis: a, box, px, py });
+      const inner: Plot = { x: box.x + INSET, y: box.y + INSET, w: box.w - 2 * INSET, h: box.h - 2 * INSET };
+      const { px, py } = project(units[a], my, n, inner, old ? { px: old.px, py: old.py } : undefined);
+      this.cells.push({ axis: a, box, inner, px, py });
     }
     if (n > PIXEL_THRESHOLD) this.plotPixels(g, w, h);
     else {
@@ -141,30 +145,31 @@ export class ScatterView {
 
   private drawFrame(g: CanvasRenderingContext2D, c: Cell, sx: AxisScale, sy: AxisScale): void {
     const t = this.ctx.theme;
-    const { x, y, w, h } = c.box;
+    const b = c.box;
     g.strokeStyle = t.grid;
     g.lineWidth = 1;
     g.globalAlpha = 0.8;
-    g.strokeRect(Math.round(x) + 0.5, Math.round(y) + 0.5, Math.round(w), Math.round(h));
+    g.strokeRect(Math.round(b.x) + 0.5, Math.round(b.y) + 0.5, Math.round(b.w), Math.round(b.h));
+    const { x, y, w, h } = c.inner;
     g.globalAlpha = 1;
     g.fillStyle = t.fg;
     g.textAlign = 'left';
     g.textBaseline = 'alphabetic';
-    g.fillText(clip(`${sx.label}${sx.log ? ' (log)' : ''}`, 30), x, y - 6);
+    g.fillText(clip(`${sx.label}${sx.log ? ' (log)' : ''}`, 30), b.x, b.y - 6);
     g.fillStyle = t.muted;
     g.textBaseline = 'top';
     g.textAlign = 'center';
     if (Number.isFinite(sx.lo)) for (const tk of ticks(sx, 4)) {
       const px = x + tk.u * w;
-      g.fillRect(Math.round(px), y + h, 1, 3);
-      g.fillText(clip(tk.label, 8), px, y + h + 5);
+      g.fillRect(Math.round(px), b.y + b.h, 1, 3);
+      g.fillText(clip(tk.label, 8), px, b.y + b.h + 5);
     }
     g.textAlign = 'right';
     g.textBaseline = 'middle';
     if (Number.isFinite(sy.lo)) for (const tk of ticks(sy, 3)) {
       const py = y + (1 - tk.u) * h;
-      g.fillRect(x - 3, Math.round(py), 3, 1);
-      g.fillText(clip(tk.label, 7), x - 5, py);
+      g.fillRect(b.x - 3, Math.round(py), 3, 1);
+      g.fillText(clip(tk.label, 7), b.x - 5, py);
     }
   }
 
@@ -180,11 +185,11 @@ export class ScatterView {
       g.fillStyle = withAlpha(t.selection, 0.12);
       if (r) {
         const [lo, hi] = rangeUnits(sx, r);
-        g.fillRect(c.box.x + lo * c.box.w, c.box.y, Math.max(2, (hi - lo) * c.box.w), c.box.h);
+        g.fillRect(c.inner.x + lo * c.inner.w, c.box.y, Math.max(2, (hi - lo) * c.inner.w), c.box.h);
       }
       if (m) {
         const [lo, hi] = rangeUnits(metric, m);
-        g.fillRect(c.box.x, c.box.y + (1 - hi) * c.box.h, c.box.w, Math.max(2, (hi - lo) * c.box.h));
+        g.fillRect(c.box.x, c.inner.y + (1 - hi) * c.inner.h, c.box.w, Math.max(2, (hi - lo) * c.inner.h));
       }
       const mark = (id: number | null | undefined, color: string, radius: number, fill: boolean) => {
         if (id == null) return;
@@ -258,11 +263,11 @@ export class ScatterView {
     const { store } = this.ctx;
     const c = d.cell;
     const sx = store.scales[c.axis];
-    const ux0 = (d.x0 - c.box.x) / c.box.w, ux1 = (d.x1 - c.box.x) / c.box.w;
+    const ux0 = (d.x0 - c.inner.x) / c.inner.w, ux1 = (d.x1 - c.inner.x) / c.inner.w;
     this.ctx.setRange(sx.name, brushRange(sx, ux0, ux1), kind);
     if (Math.abs(d.y1 - d.y0) >= 6) {
       const m = store.scales[store.scales.length - 1];
-      const uy0 = 1 - (d.y0 - c.box.y) / c.box.h, uy1 = 1 - (d.y1 - c.box.y) / c.box.h;
+      const uy0 = 1 - (d.y0 - c.inner.y) / c.inner.h, uy1 = 1 - (d.y1 - c.inner.y) / c.inner.h;
       this.ctx.setRange(METRIC_AXIS, brushRange(m, uy0, uy1), kind);
     }
   }

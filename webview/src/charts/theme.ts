@@ -60,7 +60,7 @@ let probe: CanvasRenderingContext2D | null = null;
 export function toRgba(css: string): [number, number, number, number] {
   probe ??= document.createElement('canvas').getContext('2d');
   if (!probe) return [128, 128, 128, 1];
-  probe.fillStyle = '#000';
+  probe.fillStyle = 'transparent';
   probe.fillStyle = css;
   const v = String(probe.fillStyle);
   if (v.startsWith('#')) return [parseInt(v.slice(1, 3), 16), parseInt(v.slice(3, 5), 16), parseInt(v.slice(5, 7), 16), 1];

@@ -32,6 +32,7 @@ interface Slot {
 
 export class TrialTable {
   readonly root = el('div', 'table');
+  private headWrap = el('div', 'thead-wrap');
   private head = el('div', 'thead');
   private body = el('div', 'tbody');
   private spacer = el('div', 'spacer');
@@ -48,8 +49,10 @@ export class TrialTable {
 
   constructor(private ctx: Ctx) {
     this.body.append(this.spacer, this.rowsEl, this.empty);
-    this.root.append(this.head, this.body);
+    this.headWrap.append(this.head);
+    this.root.append(this.headWrap, this.body);
     this.body.addEventListener('scroll', () => {
+      this.headWrap.scrollLeft = this.body.scrollLeft;
       this.render();
       this.onScroll(Math.floor(this.body.scrollTop / ROW_H));
     });
@@ -96,7 +99,7 @@ export class TrialTable {
       { key: 'value', label: s.metricName, width: 92, sortable: true, cell: (r) => formatNumber(r.value), cls: 'num' },
       { key: 'best', label: 'best', width: 84, sortable: true, cell: (r) => formatNumber(r.best), cls: 'num' },
       { key: 'step', label: 'step', width: 56, sortable: true, cell: (r) => (r.step == null ? '' : String(r.step)), cls: 'num' },
-      ...s.paramNames.map((p) => ({ key: `param:${p}`, label: p, width: Math.max(72, Math.min(140, p.length * 8 + 24)), sortable: true, cell: (r: TrialRow) => formatParam(r.params[p]), cls: 'num' })),
+      ...s.paramNames.map((p) => ({ key: `param:${p}`, label: p, width: Math.max(76, Math.min(140, p.length * 8 + 24)), sortable: true, cell: (r: TrialRow) => formatParam(r.params[p], 3), cls: 'num' })),
       { key: 'duration', label: 'time', width: 72, sortable: true, cell: (r, now) => (r.startedAt === undefined ? '' : formatDuration((r.endedAt ?? now) - r.startedAt)), cls: 'num' },
       { key: 'reason', label: 'reason', width: 160, sortable: false, cell: (r) => r.reason ?? '' },
     ];
@@ -112,7 +115,7 @@ export class TrialTable {
       h.title = c.sortable ? `Sort by ${c.label}` : c.label;
       this.head.append(h);
     }
-    this.head.append(el('div', 'th', ''));
+    this.head.append(el('div', 'th actions-h', ''));
     const width = cols.reduce((a, c) => a + c.width, 0) + 220;
     this.head.style.width = `${width}px`;
     this.rowsEl.style.width = `${width}px`;
