@@ -12,6 +12,7 @@ import { createSweep } from '../../core/sweep/create';
 import { sendControl } from '../../core/sweep/control';
 import { openSweep, resumeSpec } from '../../core/sweep/open';
 import { resolveSweep } from '../../core/sweep/paths';
+import { checkSweepPaths, workspaceRoot } from '../../core/sweep/workspace';
 import { SweepRunner, type RunOutcome } from '../../core/sweep/runner';
 import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
 import { EXIT, knobsDirFor, type CliIO } from '../context';
@@ -27,6 +28,7 @@ export const RUN_FLAGS: Record<string, FlagSpec> = {
   'max-concurrent': { value: true, arg: 'N', help: 'trials at a time (overrides max_concurrent)' },
   'run-cap': { value: true, arg: 'N', help: 'stop after N finished trials (overrides run_cap)' },
   python: { value: true, arg: 'PATH', help: 'interpreter for ${interpreter} (also KNOBS_PYTHON)' },
+  workspace: { value: true, arg: 'DIR', help: 'the workspace paths in the sweep file must stay in (default: its git work tree, else its folder; also KNOBS_WORKSPACE)' },
   'grace-ms': { value: true, arg: 'MS', help: 'SIGTERM→SIGKILL grace when stopping a trial (default 10000)' },
   help: { value: false, help: 'show this help' },
 };
@@ -63,6 +65,7 @@ export async function cmdRun(a: ParsedArgs, io: CliIO): Promise<number> {
   if (a.positionals.length > 1) throw new KnobsError('E_USAGE', `unexpected argument \`${a.positionals[1]}\``, { hint: 'knobs run sweep.yaml [options]' });
   let spec = loadSweepFile(path.resolve(io.cwd, file));
   spec = applyOverrides(spec, a);
+  checkPaths(spec, a, io);
   if (!a.flags.json) printDiagnostics(spec, io);
   const seed = intFlag(a.flags, 'seed', 0) ?? spec.seed ?? randomInt(0, 2 ** 31 - 1);
   const knobsDir = knobsDirFor({ dir: strFlag(a.flags, 'dir'), sweepFile: spec.file, cwd: io.cwd });
@@ -94,12 +97,14 @@ export async function cmdResume(a: ParsedArgs, io: CliIO): Promise<number> {
     const created = opened.state.created!;
     let forkSpec = loadSweepFile(created.file!);
     forkSpec = applyOverrides(forkSpec, a);
+    checkPaths(forkSpec, a, io);
     const paths = createSweep({ spec: forkSpec, knobsDir: path.dirname(path.dirname(dir)), seed: forkSpec.seed ?? created.seed, python: pythonFor(forkSpec, io.env), forkedFrom: created.sweepId });
     io.err.write(`knobs: forked ${created.sweepId} into a new sweep ${paths.id}\n`);
     if (a.flags.detach) return detach(paths.dir, a, io);
     return runAttached(paths.dir, forkSpec, a, io);
   }
   spec = applyOverrides(spec, a);
+  checkPaths(spec, a, io);
   if (!a.flags.json) io.err.write(`knobs: resuming ${opened.paths.id}\n`);
   if (a.flags.detach) return detach(dir, a, io, true);
   return runAttached(dir, spec, a, io);
@@ -111,7 +116,13 @@ export async function cmdRunner(a: ParsedArgs, io: CliIO): Promise<number> {
   if (!dir) throw new KnobsError('E_USAGE', '_runner needs a sweep folder');
   const opened = openSweep(dir);
   const spec = applyOverrides(resumeSpec(opened.state, (f) => loadSweepFile(f)).spec, a);
+  checkPaths(spec, a, io);
   return runAttached(dir, spec, a, io);
+}
+
+function checkPaths(spec: SweepSpec, a: ParsedArgs, io: CliIO): void {
+  if (!spec.file) return;
+  checkSweepPaths(spec, workspaceRoot(spec.file, strFlag(a.flags, 'workspace') ?? io.env.KNOBS_WORKSPACE));
 }
 
 function pythonFor(spec: SweepSpec, env: NodeJS.ProcessEnv): string | undefined {
@@ -127,7 +138,7 @@ function detach(sweepDir: string, a: ParsedArgs, io: CliIO, resumed = false): nu
   const log = path.join(sweepDir, 'runner.log');
   const fd = fs.openSync(log, 'a');
   const passthrough: string[] = [];
-  for (const k of ['max-concurrent', 'run-cap', 'python', 'grace-ms']) {
+  for (const k of ['max-concurrent', 'run-cap', 'python', 'grace-ms', 'workspace']) {
     const v = strFlag(a.flags, k);
     if (v !== undefined) passthrough.push(`--${k}`, v);
   }
