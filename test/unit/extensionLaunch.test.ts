@@ -90,6 +90,12 @@ test('the real CLI bundle starts a detached runner; the store follows it; stop a
   }
 });
 
+test('a missing folder or CLI bundle is reported as such, before spawning', async () => {
+  await assert.rejects(launch(runSpec({ extensionPath: ROOT, execPath: process.execPath, env: process.env, file: '/no/such/dir/sweep.yaml' }), 'knobs run'), /knobs run: the folder \/no\/such\/dir does not exist/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-ext-launch-nocli-'));
+  await assert.rejects(launch(runSpec({ extensionPath: '/no/ext', execPath: process.execPath, env: process.env, file: path.join(dir, 'sweep.yaml') }), 'knobs run'), /the Knobs CLI bundle \/no\/ext\/dist\/cli\.js is missing/);
+});
+
 test('a sweep file with errors makes launch fail with the CLI’s located message', { timeout: 30_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-ext-launch-bad-'));
   const file = path.join(dir, 'sweep.yaml');

@@ -66,9 +66,14 @@ export class SweepDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
 
   validate(doc: vscode.TextDocument): void {
     if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-remote') return;
+    const clear = () => {
+      this.collection.delete(doc.uri);
+      this.fixes.delete(doc.uri.toString());
+    };
+    if (!/\.(ya?ml|json)$/i.test(doc.fileName)) return clear();
     const enabled = vscode.workspace.getConfiguration(undefined, doc.uri).get<boolean>(SETTINGS.diagnosticsEnabled, true);
     const text = doc.getText();
-    if (!enabled || !/\.(ya?ml|json)$/i.test(doc.fileName) || !isSweepFile(doc.fileName, text)) {
+    if (!enabled || !isSweepFile(doc.fileName, text)) {
       this.collection.delete(doc.uri);
       this.fixes.delete(doc.uri.toString());
       return;

@@ -6,6 +6,7 @@
  * {"sweep","dir","pid","log"}; the runner outlives a window reload. No vscode import.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KnobsError } from '../../core/errors';
 import { sweepPaths } from '../../core/sweep/paths';
@@ -107,6 +108,13 @@ export function cliError(code: number | null, stderr: string, what: string): Kno
  * returns the parsed result. `log` hears every stderr line.
  */
 export function launch(spec: LaunchSpec, what: string, log?: (line: string) => void, timeoutMs = 60_000): Promise<DetachResult> {
+  if (!fs.existsSync(spec.cwd)) {
+    return Promise.reject(new KnobsError('E_SPAWN', `${what}: the folder ${spec.cwd} does not exist`, { hint: 'the sweep file was moved or deleted; open it again' }));
+  }
+  const cli = spec.args[0];
+  if (cli && cli.endsWith('cli.js') && !fs.existsSync(cli)) {
+    return Promise.reject(new KnobsError('E_SPAWN', `${what}: the Knobs CLI bundle ${cli} is missing`, { hint: 'reinstall the extension (or run `npm run build` in a development checkout)' }));
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, shell: false, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     let out = '';
