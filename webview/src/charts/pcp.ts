@@ -11,7 +11,7 @@ import { DENSITY_THRESHOLD, Density, axisAt, brushRange, density, rangeUnits, ra
 import { fitCanvas, toRgba, withAlpha } from './theme';
 
 const PAD = { top: 34, bottom: 18, left: 56, right: 56 };
-const BINS = 48;
+const BINS = 64;
 const SAMPLE = 400;
 const EMPTY_DENSITY: Density = { bins: 0, counts: [], max: 0 };
 
@@ -182,7 +182,8 @@ export class ParallelView {
       for (let k = 0, o = 0; k < acc.length; k++, o += 4) {
         const v = acc[k];
         if (!v) continue;
-        const a = maxAlpha * (0.25 + (0.75 * Math.log1p(v)) / lm);
+        const q = Math.log1p(v) / lm;
+        const a = maxAlpha * (0.06 + 0.94 * q * q);
         const A = px[o + 3] / 255;
         const na = a + A * (1 - a);
         px[o] = (r * a + px[o] * A * (1 - a)) / na;
@@ -192,10 +193,10 @@ export class ParallelView {
       }
     };
     if (all && !cached) {
-      layer(all, t.muted, 0.35);
+      layer(all, t.muted, 0.45);
       this.allLayer = { key, pixels: new Uint8ClampedArray(px) };
     }
-    layer(matching, t.blue, 0.85);
+    layer(matching, t.blue, 0.9);
     g.putImageData(img, 0, 0);
   }
 

@@ -11,6 +11,7 @@ import type { SortSpec } from '../state/sort';
 import { scrollToRow, visibleWindow } from './virtual';
 
 export const ROW_H = 28;
+const ACTIONS_W = 190;
 
 interface Column {
   key: string;
@@ -94,7 +95,7 @@ export class TrialTable {
     if (key === this.columnsKey) return;
     this.columnsKey = key;
     const cols: Column[] = [
-      { key: 'id', label: '#', width: 56, sortable: true, cell: (r) => String(r.id), cls: 'num' },
+      { key: 'id', label: '#', width: 68, sortable: true, cell: (r) => String(r.id), cls: 'num' },
       { key: 'status', label: 'State', width: 104, sortable: true, cell: (r) => statusLabel(r.status) },
       { key: 'value', label: s.metricName, width: 92, sortable: true, cell: (r) => formatNumber(r.value), cls: 'num' },
       { key: 'best', label: 'best', width: 84, sortable: true, cell: (r) => formatNumber(r.best), cls: 'num' },
@@ -104,7 +105,7 @@ export class TrialTable {
       { key: 'reason', label: 'reason', width: 160, sortable: false, cell: (r) => r.reason ?? '' },
     ];
     this.columns = cols;
-    const template = `${cols.map((c) => `${c.width}px`).join(' ')} 220px`;
+    const template = `${cols.map((c) => `${c.width}px`).join(' ')} ${ACTIONS_W}px`;
     this.head.replaceChildren();
     this.head.style.gridTemplateColumns = template;
     this.rowsEl.style.setProperty('--cols', template);
@@ -116,7 +117,7 @@ export class TrialTable {
       this.head.append(h);
     }
     this.head.append(el('div', 'th actions-h', ''));
-    const width = cols.reduce((a, c) => a + c.width, 0) + 220;
+    const width = cols.reduce((a, c) => a + c.width, 0) + ACTIONS_W;
     this.head.style.width = `${width}px`;
     this.rowsEl.style.width = `${width}px`;
     this.spacer.style.width = `${width}px`;
