@@ -76,10 +76,14 @@ describe('tpe: startup and determinism', () => {
     assert.notDeepEqual(tpe.suggest({ space, index: 3, history: pruned, rng: rngFor(2, 3) }), sobol.suggest({ space, index: 3, history: [], rng: rngFor(2, 3) }));
   });
 
-  test('snapshot: a seeded run does not drift', () => {
+  test('snapshot: a seeded run does not drift (categorical profile)', () => {
     const history = optimise(new TpeSampler({ seed: 5 }), smallSpace(), smallLoss, 5, 16);
-    const tail = history.slice(-2).map((t) => t.flat);
-    assert.deepEqual(tail, SNAPSHOT);
+    assert.deepEqual(history.slice(-2).map((t) => t.flat), SNAPSHOT);
+  });
+
+  test('snapshot: a seeded run does not drift (numeric profile)', () => {
+    const history = optimise(new TpeSampler({ seed: 5 }), braninSpace, branin, 5, 16);
+    assert.deepEqual(history.slice(-2).map((t) => t.flat), NUMERIC_SNAPSHOT);
   });
 
   test('a fresh instance (a resumed sweep) suggests what a long-lived one does', () => {
@@ -218,6 +222,11 @@ describe('tpe: search quality (statistical, fixed seeds)', () => {
 });
 
 const SNAPSHOT: FlatParams[] = [
-  { opt: 'adam', lr: 0.0003245282587536853, layers: 4, drop: 0.45 },
-  { opt: 'adam', lr: 0.0003183239080779461, layers: 5, drop: 0.45 },
+  { opt: 'adam', lr: 0.0001994578408625571, layers: 2, drop: 0.45 },
+  { opt: 'adam', lr: 0.003714609721187547, layers: 5, drop: 0 },
+];
+
+const NUMERIC_SNAPSHOT: FlatParams[] = [
+  { x1: -2.6479567555257892, x2: 10.233133090174501 },
+  { x1: -4.513038207223627, x2: 9.436017550960448 },
 ];

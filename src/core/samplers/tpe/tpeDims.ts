@@ -9,7 +9,7 @@
  * Encodings are cached per params object (the runner hands the same objects every time), so
  * building the model costs O(trials) cheap look-ups, not O(trials) transforms.
  */
-import { numericFromUnit, numericToUnit, searchDims, valueKey } from '../../space/transform';
+import { numericArgs, numericFromUnit, numericToUnit, searchDims, valueKey } from '../../space/transform';
 import type { CategoricalParam, FlatParams, NumericParam, Space } from '../../space/types';
 
 export interface NumericDim {
@@ -18,6 +18,8 @@ export interface NumericDim {
   /** Snap u to the coordinate of the value it maps to (integer / q dims), else identity. */
   snap(u: number): number;
   discrete: boolean;
+  /** Width of one value's cell in u (int_uniform, q_uniform), else 0: the least useful bandwidth. */
+  cell: number;
 }
 
 export interface CategoricalDim {
@@ -43,7 +45,9 @@ function numericDim(p: NumericParam): NumericDim {
         return Number.isFinite(s) ? Math.min(1, Math.max(0, s)) : u;
       }
     : (u: number): number => u;
-  return { kind: 'numeric', name: p.name, snap, discrete };
+  const { min, max, q } = numericArgs(p);
+  const cell = p.distribution === 'int_uniform' ? 1 / (max - min + 1) : p.distribution === 'q_uniform' && max > min ? Math.min(1, q / (max - min)) : 0;
+  return { kind: 'numeric', name: p.name, snap, discrete, cell };
 }
 
 function categoricalDim(p: CategoricalParam): CategoricalDim {
