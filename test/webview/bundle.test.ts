@@ -34,8 +34,10 @@ test('the CSS reads colours from --vscode-* variables', () => {
   for (const p of colourProps) {
     if (/:\s*(none|0|transparent|1px solid transparent)\s*$/.test(p) || /^\s*border-(radius|left-width|collapse)/.test(p.trim())) continue;
     if (/border-radius|border-bottom-width/.test(p)) continue;
-    assert.match(p, /var\(--vscode-|transparent|inherit|currentColor/, `${p.trim()} uses a theme variable`);
+    assert.match(p, /var\(--vscode-|var\(--row-bg\)|transparent|inherit|currentColor/, `${p.trim()} uses a theme variable`);
   }
+  // local custom properties (--row-bg) are themselves built from theme variables
+  for (const p of css.match(/--row-bg\s*:[^;]+/g) ?? []) assert.match(p, /var\(--vscode-|transparent/, p);
 });
 
 test('dist/webview.js has no eval or new Function (strict CSP), and the CSS bundle exists', () => {
