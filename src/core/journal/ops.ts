@@ -132,6 +132,12 @@ export interface SweepFinishedOp extends OpBase {
   /** "run_cap" | "exhausted" | "target" | "stopped" | "sweep_timeout" */
   reason: string;
 }
+export interface CheckpointsDeletedOp extends OpBase {
+  op: 'checkpoints_deleted';
+  trials: number[];
+  bytes: number;
+  reason: string;
+}
 export interface GpuStatusOp extends OpBase {
   op: 'gpu_status';
   gpus: { index: number; name: string; memoryUsedMiB: number; memoryTotalMiB: number; utilization: number; trials: number[] }[];
@@ -158,6 +164,7 @@ export type Op =
   | LaunchResumedOp
   | SweepFinishedOp
   | GpuStatusOp
+  | CheckpointsDeletedOp
   | NoticeOp;
 
 export type OpKind = Op['op'];

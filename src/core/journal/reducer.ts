@@ -56,6 +56,8 @@ export interface TrialRecord {
   stopRequested: boolean;
   /** True when a failed trial will run again. */
   willRetry: boolean;
+  /** keep_checkpoints deleted this trial's checkpoint folder. */
+  checkpointsDeleted?: boolean;
 }
 
 export interface RunnerInfo {
@@ -217,6 +219,12 @@ export function applyOp(s: SweepState, op: Op): void {
       return;
     case 'sweep_finished':
       s.finished = { reason: op.reason, t: op.t };
+      return;
+    case 'checkpoints_deleted':
+      for (const id of op.trials) {
+        const t = s.byId.get(id);
+        if (t) t.checkpointsDeleted = true;
+      }
       return;
     case 'gpu_status':
       s.gpus = { t: op.t, gpus: op.gpus };

@@ -90,27 +90,30 @@ export function cholLogDet(L: Float64Array, n: number): number {
   return 2 * s;
 }
 
-/** A⁻¹ (symmetric, row-major) from A's factor L, via L⁻¹ then L⁻ᵀ L⁻¹. */
+/** A⁻¹ (symmetric, row-major) from A's factor L: with M = L⁻¹, A⁻¹ = Mᵀ M (rows of Mᵀ are contiguous). */
 export function cholInverse(L: Float64Array, n: number): Float64Array {
-  // M = L⁻¹ (lower triangular)
-  const M = new Float64Array(n * n);
+  // Mt[j, i] = (L⁻¹)[i, j], nonzero for i ≥ j: row j of Mt solves L m = e_j.
+  const Mt = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
-    M[j * n + j] = 1 / L[j * n + j];
+    const rj = j * n;
+    Mt[rj + j] = 1 / L[j * n + j];
     for (let i = j + 1; i < n; i++) {
       const ri = i * n;
       let s = 0;
-      for (let k = j; k < i; k++) s -= L[ri + k] * M[k * n + j];
-      M[ri + j] = s / L[ri + i];
+      for (let k = j; k < i; k++) s -= L[ri + k] * Mt[rj + k];
+      Mt[rj + i] = s / L[ri + i];
     }
   }
-  // A⁻¹ = Mᵀ M: (i, j) = Σ_{k ≥ max(i,j)} M[k,i] M[k,j]
+  // A⁻¹[i, j] = Σ_{k ≥ max(i, j)} M[k, i] M[k, j] = Σ_k Mt[i, k] Mt[j, k]
   const inv = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
+    const ri = i * n;
     for (let j = 0; j <= i; j++) {
+      const rj = j * n;
       let s = 0;
-      for (let k = i; k < n; k++) s += M[k * n + i] * M[k * n + j];
-      inv[i * n + j] = s;
-      inv[j * n + i] = s;
+      for (let k = i; k < n; k++) s += Mt[ri + k] * Mt[rj + k];
+      inv[ri + j] = s;
+      inv[rj + i] = s;
     }
   }
   return inv;

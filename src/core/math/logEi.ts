@@ -8,45 +8,15 @@
  * which stays finite and smooth where EI itself underflows to 0. (Ament et al. switch to the
  * leading term at −1/√ε; the asymptotic series from −1000 on keeps full precision where the
  * log1mexp form loses digits to cancellation, ≈ ε z² relative.) d log h / dz = Φ(z)/h(z) is
- * computed in log space as well. erfcx(x) = exp(x²) erfc(x) uses Lentz's continued fraction for
- * x ≥ 1.25 and exp(x²)·erfc(x) below.
+ * computed in log space as well. erfcx and Φ come from math/erfc.ts (Cephes rational fits).
  */
-import { erfc, normalCdf } from './normal';
+import { erfcx, normalCdfFast as normalCdf } from './erfc';
+
+export { erfcx };
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const LOG_SQRT_PI_OVER_2 = 0.5 * Math.log(Math.PI / 2);
-const INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
 const Z_ASYMPTOTIC = -1000;
-
-/** erfcx(x) = exp(x²) erfc(x), accurate in relative terms for all x ≥ 0 (and finite below). */
-export function erfcx(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x < 0) return 2 * Math.exp(x * x) - erfcx(-x);
-  if (x < 1.25) return Math.exp(x * x) * erfc(x);
-  if (x > 1e8) return INV_SQRT_PI / x;
-  // erfc(x) = Γ(1/2, x²)/Γ(1/2); Lentz's continued fraction for Γ(a, y) e^y y^-a with a = 1/2.
-  const y = x * x;
-  const a = 0.5;
-  const tiny = 1e-300;
-  let b = y + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 500; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  // Γ(1/2, y) = e^{-y} y^{1/2} h, Γ(1/2) = √π
-  return x * h * INV_SQRT_PI;
-}
 
 /** log(1 − e^x) for x < 0 (Mächler's split at −ln 2). */
 export function log1mexp(x: number): number {

@@ -127,7 +127,7 @@ export class AshaScheduler implements Scheduler {
     } else if (this.maxT !== undefined && step >= this.maxT) {
       const rung = this.rungFor(trial, step);
       if (rung) this.record(trial, step, value, rung);
-      decision = { action: 'stop', reason: `reached max_t ${fmt(this.maxT)} (step ${step})` };
+      decision = { action: 'stop', reason: `reached max_t ${fmt(this.maxT)} (step ${step})`, budget: true };
     } else {
       const rung = this.rungFor(trial, step);
       decision = rung ? this.judge(trial, step, value, rung) : CONTINUE;

@@ -6,7 +6,8 @@
  */
 import type { Goal } from '../space/types';
 
-export type Decision = { action: 'continue' } | { action: 'stop'; reason: string };
+/** `budget`: the trial used its whole budget (e.g. ASHA's max_t): it is complete, not pruned. */
+export type Decision = { action: 'continue' } | { action: 'stop'; reason: string; budget?: boolean };
 
 export const CONTINUE: Decision = Object.freeze({ action: 'continue' });
 

@@ -38,6 +38,7 @@ export const TOP_LEVEL_KEYS: Record<string, KeyInfo> = {
   gpus_per_trial: { source: 'knobs', doc: 'GPUs per trial; fractions pack trials on one GPU' },
   gpus: { source: 'knobs', doc: 'GPU indices the sweep may use' },
   gpu_memory_per_trial: { source: 'knobs', doc: 'GPU memory a trial needs ("8GiB", "6000MiB"); admitted against free memory' },
+  keep_checkpoints: { source: 'knobs', doc: 'keep the checkpoints of the best N trials; delete those of pruned and worse ones' },
   stop_grace_period: { source: 'knobs', doc: 'SIGTERM→SIGKILL grace when stopping or pruning a trial (default 10s)' },
   metric_regex: { source: 'knobs', doc: 'JS regex with named groups (or one group for metric.name)' },
   metrics: { source: 'knobs', doc: 'extra metric names captured from free text' },
@@ -71,7 +72,7 @@ export const GOALS = ['minimize', 'maximize'] as const;
 export const EARLY_TERMINATE_KEYS: Record<string, { keys: string[]; doc: string }> = {
   hyperband: { keys: ['min_iter', 'max_iter', 's', 'eta', 'strict'], doc: 'W&B hyperband: min_iter, or max_iter and s; eta (default 3); strict (default true)' },
   asha: { keys: ['max_t', 'grace_period', 'reduction_factor', 'brackets'], doc: 'ASHA: max_t, grace_period (default 1), reduction_factor (default 4), brackets (default 1)' },
-  median: { keys: ['min_steps'], doc: 'median stopping: min_steps (default 0)' },
+  median: { keys: ['min_steps', 'startup_trials'], doc: 'median stopping: min_steps (default 0), startup_trials (finished trials before it acts, default 5)' },
   patience: { keys: ['patience', 'min_delta'], doc: 'stop after `patience` reports without improving by min_delta (defaults 5 and 0)' },
   none: { keys: [], doc: 'no early stopping' },
 };

@@ -211,6 +211,7 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
       r.error(node.loc, 'bad-value', `\`gpu_memory_per_trial\` is ${describeNode(node)} but must be a memory size`, 'write e.g. `gpu_memory_per_trial: 8GiB` (or 6000MiB, or a number of MiB)');
     } else spec.gpuMemoryPerTrialMiB = mib;
   }
+  if (n('keep_checkpoints')) spec.keepCheckpoints = readNumber(r, n('keep_checkpoints')!, 'keep_checkpoints', { int: true, min: 0 });
   if (n('stop_grace_period')) {
     const node = n('stop_grace_period')!;
     const v = node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number') ? parseDuration(node.value) : undefined;

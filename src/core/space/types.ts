@@ -138,6 +138,8 @@ export interface SweepSpec {
   gpus?: number[];
   /** GPU memory a trial needs (MiB), admitted against nvidia-smi's free memory. */
   gpuMemoryPerTrialMiB?: number;
+  /** Keep the checkpoint folders of the best N trials only (undefined: keep all). */
+  keepCheckpoints?: number;
   /** SIGTERM→SIGKILL grace for stops and prunes (ms). */
   stopGraceMs?: number;
   /** A JS regex source with named groups, or one group for metric.name. */

@@ -22,7 +22,8 @@ import { decodeNumber, encodeNumber, type FailureKind, type Op, type OpInput } f
 import { createRng } from '../random/rng';
 import type { Sampler, TrialView } from '../samplers/sampler';
 import { createSampler } from '../samplers/registry';
-import { FifoScheduler, normalise, type Scheduler } from '../schedulers/scheduler';
+import { normalise, type Scheduler } from '../schedulers/scheduler';
+import { createScheduler } from '../schedulers/registry';
 import { toConfig } from '../space/config';
 import type { SweepSpec } from '../space/types';
 import { buildArgv, formatArgsJsonFile } from '../runner/command';
@@ -110,7 +111,7 @@ export class SweepRunner {
   constructor(private readonly opts: RunnerOptions) {
     this.paths = sweepPaths(opts.sweepDir);
     this.spec = opts.spec;
-    this.scheduler = opts.scheduler ?? new FifoScheduler();
+    this.scheduler = opts.scheduler ?? createScheduler(opts.spec.earlyTerminate, { goal: opts.spec.metric.goal, maxConcurrent: opts.spec.maxConcurrent });
     this.cwd = opts.cwd ?? (opts.spec.file ? path.dirname(opts.spec.file) : process.cwd());
   }
 
@@ -468,7 +469,7 @@ export class SweepRunner {
     if (v !== undefined && !run.stopAs) {
       const decision = this.scheduler.onReport(run.trial.id, report.step, normalise(v, this.spec.metric.goal));
       if (decision.action === 'stop') {
-        run.stopAs = { status: 'pruned', reason: decision.reason, by: 'pruned' };
+        run.stopAs = decision.budget ? { status: 'stopped', reason: decision.reason, by: 'budget' } : { status: 'pruned', reason: decision.reason, by: 'pruned' };
         run.handle.stop(decision.reason, { graceMs: this.opts.graceMs });
       }
     }
@@ -483,6 +484,10 @@ export class SweepRunner {
     try {
       if (run.stopAs?.status === 'interrupted') {
         this.append({ op: 'trial_interrupted', trial: trial.id, attempt, reason: run.stopAs.reason });
+      } else if (run.stopAs?.by === 'budget') {
+        // it used its whole budget (max_t): complete, whatever the exit after our SIGTERM
+        this.append({ op: 'trial_completed', trial: trial.id, attempt, exitCode: 0 });
+        this.streak(undefined);
       } else if (run.stopAs) {
         this.append({ op: 'trial_stopped', trial: trial.id, attempt, reason: run.stopAs.reason, by: run.stopAs.by });
         this.streak(undefined);
@@ -497,7 +502,10 @@ export class SweepRunner {
         if (willRetry) this.rerunQueue.push(trial.id);
         this.streak(kind, trial, info);
       }
-      if (isFinal(trial.status)) this.scheduler.onComplete(trial.id, this.normalised(trial.value));
+      if (isFinal(trial.status)) {
+        this.scheduler.onComplete(trial.id, this.normalised(trial.value));
+        this.pruneCheckpoints();
+      }
     } catch (e) {
       if (!isKnobsError(e)) throw e;
       // journal failure: already routed to onFatal
@@ -528,6 +536,38 @@ export class SweepRunner {
       const reason = `${n} trials in a row ${what}${detail ? ` — last error: ${detail}` : ''}. Launching is paused: run \`knobs resume\` when fixed.`;
       this.append({ op: 'launch_paused', reason, kind });
     }
+  }
+
+  /**
+   * keep_checkpoints: N — keeps the checkpoint folders of the best N finished trials and deletes
+   * those of pruned, failed and worse ones, so a long sweep does not fill the disk. Trials that
+   * may still run (pending, interrupted, retrying) keep theirs.
+   */
+  private pruneCheckpoints(): void {
+    const keep = this.spec.keepCheckpoints;
+    if (keep === undefined) return;
+    const goal = this.spec.metric.goal;
+    const ranked = this.state.trials
+      .filter((t) => (t.status === 'completed' || t.status === 'stopped') && t.value !== undefined && !Number.isNaN(t.value))
+      .sort((a, b) => normalise(a.value!, goal) - normalise(b.value!, goal));
+    const kept = new Set(ranked.slice(0, keep).map((t) => t.id));
+    const victims = this.state.trials.filter((t) => isFinal(t.status) && !kept.has(t.id) && !t.checkpointsDeleted);
+    const deleted: number[] = [];
+    let bytes = 0;
+    for (const t of victims) {
+      const dir = path.join(trialDir(this.paths.dir, t.id), 'checkpoints');
+      const size = folderBytes(dir);
+      if (size === 0) continue;
+      try {
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir);
+        deleted.push(t.id);
+        bytes += size;
+      } catch {
+        /* try again after the next trial */
+      }
+    }
+    if (deleted.length) this.append({ op: 'checkpoints_deleted', trials: deleted, bytes, reason: `keep_checkpoints: ${keep}` });
   }
 
   // ---- control ----------------------------------------------------------------------------
@@ -648,6 +688,28 @@ export class SweepRunner {
     }
     this.lock?.release();
   }
+}
+
+function folderBytes(dir: string): number {
+  let total = 0;
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) total += folderBytes(p);
+    else {
+      try {
+        total += fs.lstatSync(p).size || 1;
+      } catch {
+        /* vanished */
+      }
+    }
+  }
+  return total;
 }
 
 function hasEntries(dir: string): boolean {

@@ -8,7 +8,7 @@
 import { cholesky, cholInverse, cholLogDet, cholSolve } from '../../math/cholesky';
 import { minimizeLbfgs } from '../../math/lbfgs';
 import type { Rng } from '../../random/rng';
-import { covarianceMatrix, type KernelParams, matern52, matern52Grad, sqDistance } from './kernel';
+import { covarianceMatrix, type KernelParams, matern52, matern52Grad, SQRT5 } from './kernel';
 
 export const MIN_NOISE = 1e-6;
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -57,13 +57,61 @@ export function logPrior(theta: ArrayLike<number>, d: number, grad?: Float64Arra
 }
 
 /**
- * log p(y | X, θ) (+ log prior when `prior`), and its gradient in θ written into `grad`:
- * ∂/∂θ_p = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ_p), α = K⁻¹y.
+ * Per-dimension distances δ_j of every training pair (i > k), computed once per fit:
+ * pair p = i(i−1)/2 + k holds δ_j at D[p·d + j].
  */
-export function logMarginalLikelihood(data: GpData, theta: ArrayLike<number>, grad?: Float64Array, prior = true): number {
-  const { X, y, n, d, isCat } = data;
+export interface PairDistances {
+  D: Float64Array;
+  pairs: number;
+}
+
+export function pairDistances(data: GpData): PairDistances {
+  const { X, n, d, isCat } = data;
+  const pairs = (n * (n - 1)) / 2;
+  const D = new Float64Array(pairs * d);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < i; k++, p++) {
+      for (let j = 0; j < d; j++) {
+        const a = X[i * d + j];
+        const b = X[k * d + j];
+        D[p * d + j] = isCat[j] ? (a === b ? 0 : 1) : (a - b) * (a - b);
+      }
+    }
+  }
+  return { D, pairs };
+}
+
+/**
+ * log p(y | X, θ) (+ log prior when `prior`), and its gradient in θ written into `grad`:
+ * ∂/∂θ_p = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ_p), α = K⁻¹y. `cache` (pairDistances) saves recomputing
+ * distances across evaluations on the same data.
+ */
+export function logMarginalLikelihood(data: GpData, theta: ArrayLike<number>, grad?: Float64Array, prior = true, cache?: PairDistances): number {
+  const { y, n, d } = data;
+  const { D } = cache ?? pairDistances(data);
   const params = paramsFromTheta(theta, d);
-  const K = covarianceMatrix(X, n, d, params, isCat);
+  const { invSqLengthscales: lambda, signalVar: s, noiseVar } = params;
+  const K = new Float64Array(n * n);
+  const pairs = (n * (n - 1)) / 2;
+  const mVal = new Float64Array(pairs);
+  const mGrad = grad ? new Float64Array(pairs) : undefined;
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    K[i * n + i] = s + noiseVar;
+    for (let k = 0; k < i; k++, p++) {
+      let r2 = 0;
+      const o = p * d;
+      for (let j = 0; j < d; j++) r2 += lambda[j] * D[o + j];
+      const r = Math.sqrt(r2);
+      const e = Math.exp(-SQRT5 * r);
+      const m = (1 + SQRT5 * r + (5 / 3) * r2) * e;
+      mVal[p] = m;
+      if (mGrad) mGrad[p] = -(5 / 6) * (1 + SQRT5 * r) * e;
+      K[i * n + k] = s * m;
+      K[k * n + i] = s * m;
+    }
+  }
   let chol;
   try {
     chol = cholesky(K, n);
@@ -75,34 +123,28 @@ export function logMarginalLikelihood(data: GpData, theta: ArrayLike<number>, gr
   let quad = 0;
   for (let i = 0; i < n; i++) quad += y[i] * alpha[i];
   let lml = -0.5 * quad - 0.5 * cholLogDet(L, n) - 0.5 * n * LOG_2PI;
-  if (grad) {
+  if (grad && mGrad) {
     grad.fill(0);
     const Kinv = cholInverse(L, n);
-    const { invSqLengthscales: lambda, signalVar: s } = params;
-    const e = params.noiseVar - MIN_NOISE;
+    const e = noiseVar - MIN_NOISE;
     let gS = 0;
     let gNoise = 0;
+    p = 0;
     for (let i = 0; i < n; i++) {
       const ri = i * n;
       // diagonal: ∂K_ii/∂log s = s, ∂K_ii/∂θ_noise = e
       const wii = alpha[i] * alpha[i] - Kinv[ri + i];
       gS += 0.5 * wii * s;
       gNoise += 0.5 * wii * e;
-      const xi = i * d;
-      for (let k = 0; k < i; k++) {
-        const w = alpha[i] * alpha[k] - Kinv[ri + k]; // off-diagonal pair counted twice below
-        const r2 = sqDistance(X, i, X, k, d, lambda, isCat);
-        gS += w * s * matern52(r2);
-        const c = w * s * matern52Grad(r2);
-        const xk = k * d;
-        for (let j = 0; j < d; j++) {
-          const a = X[xi + j];
-          const b = X[xk + j];
-          const delta = isCat[j] ? (a === b ? 0 : 1) : (a - b) * (a - b);
-          grad[j] += c * lambda[j] * delta;
-        }
+      for (let k = 0; k < i; k++, p++) {
+        const w = alpha[i] * alpha[k] - Kinv[ri + k]; // each off-diagonal pair appears twice: ½·2
+        gS += w * s * mVal[p];
+        const c = w * s * mGrad[p];
+        const o = p * d;
+        for (let j = 0; j < d; j++) grad[j] += c * D[o + j];
       }
     }
+    for (let j = 0; j < d; j++) grad[j] *= lambda[j];
     grad[d] = gS;
     grad[d + 1] = gNoise;
   }
@@ -237,10 +279,13 @@ export function fitHyperparameters(data: GpData, opts: FitOptions): KernelParams
   const fg = (theta: Float64Array, g: Float64Array): number => {
     // keep θ in a sane box so exp() stays finite
     for (let i = 0; i < theta.length; i++) if (!(Math.abs(theta[i]) < 25)) return Infinity;
-    const v = logMarginalLikelihood(data, theta, g);
+    evaluations++;
+    const v = logMarginalLikelihood(data, theta, g, true, cache);
     for (let i = 0; i < g.length; i++) g[i] = -g[i];
     return -v;
   };
+  const cache = pairDistances(data);
+  let evaluations = 0;
   const lower = new Float64Array(d + 2).fill(-20);
   const upper = new Float64Array(d + 2).fill(20);
   for (const t0 of starts) {
@@ -250,5 +295,6 @@ export function fitHyperparameters(data: GpData, opts: FitOptions): KernelParams
       best = r.x;
     }
   }
+  if (process.env.KNOBS_GP_DEBUG) console.error(`gp fit n=${data.n} d=${d} evals=${evaluations} -lml=${bestF}`);
   return paramsFromTheta(best, d);
 }

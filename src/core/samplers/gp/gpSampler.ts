@@ -32,6 +32,8 @@ export interface GpSamplerOptions extends SamplerOptions {
   maxHistory?: number;
   /** Output warp before standardisation (default 'none'). */
   outputWarp?: OutputWarp;
+  /** For the 'log' warp: the offset c as a fraction of median − min (default 0.01). */
+  logOffset?: number;
   /** Sobol candidates scored by the acquisition (default 1024). */
   candidates?: number;
 }
@@ -83,6 +85,7 @@ export class GpSampler implements Sampler {
     const { y, bestIndex } = transformOutputs(
       observed.map((t) => t.value as number),
       this.opts.outputWarp ?? 'none',
+      this.opts.logOffset,
     );
     const isCat = Uint8Array.from(dims, (dim) => (dim.kind === 'categorical' ? 1 : 0));
     const data: GpData = { X, y, n, d, isCat };

@@ -14,7 +14,7 @@ export interface TransformedOutputs {
   bestIndex: number;
 }
 
-export function transformOutputs(raw: readonly number[], warp: OutputWarp): TransformedOutputs {
+export function transformOutputs(raw: readonly number[], warp: OutputWarp, logOffset = 0.01): TransformedOutputs {
   const n = raw.length;
   let lo = Infinity;
   let hi = -Infinity;
@@ -38,7 +38,7 @@ export function transformOutputs(raw: readonly number[], warp: OutputWarp): Tran
   if (warp === 'log' && hi > lo) {
     const sorted = Array.from(y).sort((a, b) => a - b);
     const median = sorted[Math.floor((n - 1) / 2)];
-    const c = Math.max((median - lo) * 0.01, (hi - lo) * 1e-9);
+    const c = Math.max((median - lo) * logOffset, (hi - lo) * 1e-9);
     for (let i = 0; i < n; i++) y[i] = Math.log(y[i] - lo + c);
   }
   let mean = 0;
