@@ -28,6 +28,7 @@ import { startSession, type Session } from './support/session';
 import { argparseDefaults, LONG_EPOCHS, prepareDigitsWorkspace, sweepDirs, theSweep } from './support/sweep';
 import { assertToolchain, skipReason } from './support/toolchain';
 import type { Workbench } from './support/workbench';
+import type { FrameLocator, Locator } from 'playwright-core';
 
 const skip = skipReason();
 
@@ -37,17 +38,34 @@ function stepper(name: string) {
   return (msg: string) => console.log(`[e2e ${name} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
 }
 
-/** Clicks "Apply" in the Refactor Preview when promote shows one (knobs.promote.showPreview). */
-async function applyRefactorPreview(wb: Workbench, changed: () => boolean): Promise<'preview' | 'direct'> {
-  const apply = wb.page.locator('.part.panel, .part.auxiliarybar, .part.sidebar').getByRole('button', { name: /^Apply$/ }).first();
-  return waitFor('the promote edit (Refactor Preview "Apply", or the file changing on disk)', async () => {
+/**
+ * Promote shows its edits in VS Code's Refactor Preview (WorkspaceEdit entries with
+ * needsConfirmation). There every such edit starts unchecked, so, as a user would, tick the
+ * file's checkbox (which ticks all its edits), then click Apply. Returns 'direct' when the file
+ * changed without a preview (knobs.promote.showPreview off).
+ */
+async function applyRefactorPreview(wb: Workbench, changed: () => boolean, log: (m: string) => void): Promise<'preview' | 'direct'> {
+  const panel = wb.page.locator('.part.panel');
+  const apply = panel.getByRole('button', { name: /^Apply$/ }).first();
+  const how = await waitFor('the promote edit (a Refactor Preview, or the file changing on disk)', async () => {
     if (changed()) return 'direct' as const;
-    if (await apply.isVisible().catch(() => false)) {
-      await apply.click();
-      return 'preview' as const;
-    }
+    if (await apply.isVisible().catch(() => false)) return 'preview' as const;
     return undefined;
   }, { timeoutMs: 30_000, intervalMs: 300 });
+  if (how === 'direct') return how;
+  const edits = panel.locator('.monaco-list-row[role="checkbox"][aria-level="2"]');
+  await edits.first().waitFor({ state: 'visible', timeout: 10_000 });
+  const labels = await edits.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+  log(`refactor preview: ${JSON.stringify(labels)}`);
+  await wb.screenshot('5a-promote-preview');
+  const files = panel.locator('.monaco-list-row[role="checkbox"][aria-level="1"]');
+  for (const f of await files.all()) {
+    const box = f.locator('.edit-checkbox').first();
+    if ((await box.getAttribute('aria-checked')) !== 'true') await box.click();
+  }
+  await waitFor('every edit in the preview ticked', async () => (await panel.locator('.edit-checkbox[aria-checked="false"]').count()) === 0, { timeoutMs: 5000 });
+  await apply.click();
+  return how;
 }
 
 test('e2e: run, watch, dashboard, stop a trial, promote, reload mid-sweep (pytorch-digits)', { skip, timeout: 170_000 }, async () => {
@@ -104,15 +122,17 @@ test('e2e: run, watch, dashboard, stop a trial, promote, reload mid-sweep (pytor
     if (await dashLens.isVisible().catch(() => false)) await dashLens.click();
     else await wb.runCommand('Knobs: Open Dashboard');
     const view = wb.webview();
-    const canvas = view.locator('canvas').first();
+    const canvas = view.locator('canvas:visible').first();
     await canvas.waitFor({ state: 'visible', timeout: 30_000 });
-    const rows = view.getByRole('row').filter({ hasText: /completed|running/ });
+    const rows = view.locator(ROW).filter({ hasText: /Completed|Running/i });
     await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
     const rowCount = await rows.count();
     assert.ok(rowCount >= 2, `the table shows the running and finished trials (${rowCount} rows)`);
     const box = await canvas.boundingBox();
     assert.ok(box && box.width > 100 && box.height > 50, `the curves canvas has a size (${JSON.stringify(box)})`);
-    await sleep(500); // let the charts draw before the screenshot
+    const inked = await waitFor('curves drawn on the canvas', () => canvas.evaluate(inkedPixels), { timeoutMs: 15_000 });
+    log(`dashboard: ${rowCount} rows, curves canvas ${box!.width}x${box!.height} with ${inked} drawn pixels`);
+    await sleep(300);
     await wb.screenshot('3-dashboard');
 
     // 4. stop the running trial 1 (LONG_EPOCHS, minutes long) from the table
@@ -122,31 +142,39 @@ test('e2e: run, watch, dashboard, stop a trial, promote, reload mid-sweep (pytor
       assert.equal(t1?.params.epochs, LONG_EPOCHS, 'trial 1 is the long one from points_to_evaluate');
       assert.equal(t1?.status, 'running', 'trial 1 is still running before the stop');
     }
-    const row1 = view.getByRole('row').filter({ has: view.getByRole('cell', { name: /^#?1$/ }) }).first();
-    const stop1 = row1.getByRole('button', { name: /stop/i }).first();
+    const row1 = trialRow(view, 1);
+    const stop1 = row1.locator('[data-action="stop"], [role="button"][aria-label^="Stop"]').first();
     await stop1.waitFor({ state: 'visible', timeout: 10_000 });
     await stop1.click();
     await waitFor('trial 1 stopped in the journal', () => theSweep(workspace)?.state.trials.find((t) => t.id === 1)?.status === 'stopped', { timeoutMs: 30_000 });
     await wb.treeItem(/^Trial 1, stopped/).waitFor({ state: 'visible', timeout: 15_000 });
-    await row1.filter({ hasText: /stopped/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    await row1.filter({ hasText: /stopped/i }).waitFor({ state: 'visible', timeout: 15_000 });
     log('trial 1 stopped from the table');
     await wb.screenshot('4-trial-stopped');
 
     // 5. promote the best config: train.py's defaults change on disk
     const before5 = fs.readFileSync(trainPy, 'utf8');
+    const bestBefore = bestTrial(theSweep(workspace)!.state)?.id;
     await wb.runCommand('Knobs: Promote Best Config');
-    const how = await applyRefactorPreview(wb, () => fs.readFileSync(trainPy, 'utf8') !== before5);
+    const how = await applyRefactorPreview(wb, () => fs.readFileSync(trainPy, 'utf8') !== before5, log);
     await waitFor('train.py rewritten on disk', () => fs.readFileSync(trainPy, 'utf8') !== before5, { timeoutMs: 20_000 });
     const st5 = theSweep(workspace)!.state;
-    const best = bestTrial(st5)!;
+    const bestAfter = bestTrial(st5)?.id;
     const defaultsAfter = argparseDefaults(trainPy);
-    log(`promoted (${how}) trial ${best.id}: ${JSON.stringify(defaultsAfter)}`);
+    const notes5 = (await wb.notificationTexts()).join(' | ');
+    // the trial promoted: the one the notification names, else the best one (the best can change
+    // while the sweep runs, so it must be the best just before or just after the command)
+    const named = /Promoted trial (\d+)/.exec(notes5);
+    const promotedId = named ? +named[1] : bestAfter;
+    log(`promoted (${how}) trial ${promotedId} (best before ${bestBefore}, after ${bestAfter}): ${JSON.stringify(defaultsAfter)}; ${notes5}`);
+    assert.ok(promotedId === bestBefore || promotedId === bestAfter, `the promoted trial ${promotedId} is the best one (${bestBefore} before, ${bestAfter} after)`);
+    const promoted = st5.trials.find((t) => t.id === promotedId)!;
     for (const name of ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'hidden', 'epochs']) {
-      const want = best.params[name];
-      assert.ok(want !== undefined, `the best trial has ${name}`);
+      const want = promoted.params[name];
+      assert.ok(want !== undefined, `trial ${promotedId} has ${name}`);
       const got = defaultsAfter[name];
       assert.ok(got !== undefined, `train.py still defines --${name} with a default`);
-      if (typeof want === 'number') assert.ok(Math.abs(Number(got) - want) <= 1e-9 * Math.max(1, Math.abs(want)), `--${name} default is ${got}, the best trial's ${formatValue(want)}`);
+      if (typeof want === 'number') assert.ok(Math.abs(Number(got) - want) <= 1e-9 * Math.max(1, Math.abs(want)), `--${name} default is ${got}, trial ${promotedId}'s is ${formatValue(want)}`);
       else assert.equal(got, formatValue(want));
     }
     assert.notDeepEqual(defaultsAfter, defaultsBefore, 'the defaults changed');
@@ -177,8 +205,9 @@ test('e2e: run, watch, dashboard, stop a trial, promote, reload mid-sweep (pytor
     await wb.treeItem(/^Trial 1, stopped/).waitFor({ state: 'visible', timeout: 10_000 });
     // the dashboard is restored by its serializer and keeps receiving appends
     const view6 = wb.webview();
-    await view6.locator('canvas').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await view6.getByRole('row').filter({ hasText: /completed/ }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await view6.locator('canvas:visible').first().waitFor({ state: 'visible', timeout: 30_000 });
+    await view6.locator(ROW).filter({ hasText: /Completed/i }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await trialRow(view6, newest).waitFor({ state: 'visible', timeout: 20_000 });
     log(`after reload: ${after6.state.trials.length} trials (was ${trialsBefore}); tree ${JSON.stringify((await wb.treeLabels()).slice(0, 4))}`);
     await wb.screenshot('6-after-reload');
 
@@ -232,6 +261,25 @@ test('e2e: untrusted workspace — nothing runs, the view says why', { skip, tim
     await s?.close({ failed });
   }
 });
+
+/** Table rows of the dashboard (its virtual table's `.tr` slots; hidden slots excluded). */
+const ROW = '.tr:visible, [role="row"]:visible';
+
+/** The dashboard row of one trial: its first cell is the trial number. */
+function trialRow(view: FrameLocator, id: number): Locator {
+  return view.locator(ROW).filter({ has: view.locator('.td:first-child, [role="cell"]:first-child', { hasText: new RegExp(`^\\s*#?${id}\\s*$`) }) }).first();
+}
+
+/** Number of non-transparent pixels of a canvas (0 when nothing was drawn). Runs in the webview. */
+function inkedPixels(c: unknown): number {
+  const canvas = c as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
+  const ctx = canvas.getContext('2d');
+  if (!ctx || !canvas.width || !canvas.height) return 0;
+  const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
+  return n;
+}
 
 function cmdline(pid: number): string {
   try {

@@ -52,6 +52,8 @@ export async function startSession(opts: {
   settings?: Record<string, unknown>;
   env?: Record<string, string>;
 }): Promise<Session> {
+  // screenshots and logs of an earlier run of this session name go
+  if (fs.existsSync(ARTIFACTS)) for (const f of fs.readdirSync(ARTIFACTS)) if (f.startsWith(`${opts.name}-`)) fs.rmSync(path.join(ARTIFACTS, f), { force: true });
   const base = fs.mkdtempSync(path.join(os.tmpdir(), `knobs-e2e-${opts.name}-`));
   const dirs = makeDirs(base);
   const workspace = path.join(base, 'workspace');

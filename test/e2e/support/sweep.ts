@@ -24,11 +24,11 @@ export function prepareDigitsWorkspace(dir: string, opts: { runCap?: number } = 
   const doc = YAML.parseDocument(fs.readFileSync(path.join(EXAMPLE, 'sweep.yaml'), 'utf8'));
   doc.set('method', 'random');
   doc.setIn(['parameters', 'epochs'], doc.createNode({ values: [SHORT_EPOCHS, LONG_EPOCHS], probabilities: [1, 0] }, { flow: true }));
-  doc.set('points_to_evaluate', doc.createNode([LONG_POINT], { flow: true }));
+  doc.set('points_to_evaluate', doc.createNode([doc.createNode(LONG_POINT, { flow: true })]));
   doc.set('run_cap', opts.runCap ?? 40);
   doc.set('max_concurrent', 2);
   doc.set('seed', 11);
-  fs.writeFileSync(path.join(dir, 'sweep.yaml'), doc.toString());
+  fs.writeFileSync(path.join(dir, 'sweep.yaml'), doc.toString({ lineWidth: 200 }));
 }
 
 /** Sweep folders under <workspace>/.knobs/sweeps/. */

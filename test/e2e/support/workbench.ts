@@ -36,16 +36,32 @@ export class Workbench {
     if (await qi.isVisible().catch(() => false)) await this.page.keyboard.press('Escape');
   }
 
-  /** F1, `>title`, click the row whose label is the command (exact label match when possible). */
+  /**
+   * F1, `>title`, click the row whose label is the command (exact label match when possible).
+   * Right after start-up the palette may not list an extension's commands yet ("No matching
+   * commands"), so it reopens the palette until the command shows up or `timeoutMs` passes.
+   */
   async runCommand(title: string, opts: { timeoutMs?: number } = {}): Promise<void> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('F1');
+    const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const rows = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title });
-    await rows.first().waitFor({ state: 'visible', timeout: opts.timeoutMs ?? 15_000 });
-    // prefer the row whose whole label is the title (not "Knobs: Run Sweep…" vs "Knobs: Run Sweep Again")
+    const allRows = this.page.locator('.quick-input-list .monaco-list-row');
+    const rows = allRows.filter({ hasText: title });
+    for (;;) {
+      await this.closeQuickInput();
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`>${title}`);
+      const found = await rows.first().waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+      if (found) break;
+      if (Date.now() > deadline) {
+        const seen = await allRows.allInnerTexts().catch(() => []);
+        const shot = await this.screenshot('palette-miss');
+        await this.page.keyboard.press('Escape');
+        throw new Error(`the command palette has no "${title}" (rows: ${JSON.stringify(seen.map((r) => r.replace(/\s+/g, ' ')))}; see ${shot})`);
+      }
+      await sleep(500);
+    }
+    // prefer the row whose whole label is the title (not "Knobs: Run Sweep" vs "Knobs: Run Sweep Again")
     const n = await rows.count();
     for (let i = 0; i < n; i++) {
       const label = (await rows.nth(i).getAttribute('aria-label')) ?? (await rows.nth(i).innerText());
