@@ -10,7 +10,7 @@
  *   --seeds N | a,b,c | a-b   seeds (default 20: 0..19; --quick 5)
  *   --budget N           trials per run (default 100); regret is reported at 25, 50, 100, ≤ N
  *   --no-latency         skip the latency grid;  --latency-only  run only the latency grid
- *   --reps N             timed suggests per latency cell (default 50; --quick 15)
+ *   --reps N             timed suggests per latency cell (default 50; --quick 10)
  *   --jobs N             Optuna processes at once (default 1; ours runs in this process beside them)
  *   --python PATH        interpreter with optuna (default /usr/bin/python3, or $KNOBS_BENCH_PYTHON)
  *   --out PATH           markdown report (default bench/results/samplers.md; `-` for none)
@@ -89,7 +89,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     budget: 100,
     latency: true,
     regret: true,
-    reps: quick ? 15 : 50,
+    reps: quick ? 10 : 50,
     jobs: 1,
     python: process.env.KNOBS_BENCH_PYTHON ?? '/usr/bin/python3',
     out: path.join(ROOT, 'bench', 'results', 'samplers.md'),
