@@ -4,9 +4,7 @@ import { isKnobsError, KnobsError } from '../../src/core/errors';
 import { createRng } from '../../src/core/random/rng';
 import { GridSampler, gridAxis, gridPoint, gridSize } from '../../src/core/samplers/grid';
 import { RandomSampler } from '../../src/core/samplers/random';
-import { createSampler } from '../../src/core/samplers/registry';
 import type { Sampler, SuggestContext } from '../../src/core/samplers/sampler';
-import { SobolSampler } from '../../src/core/samplers/sobol';
 import { valueKey } from '../../src/core/space/transform';
 import type { FlatParams, Space } from '../../src/core/space/types';
 import { categorical, constant, gridSpace, mixedSpace, numeric } from '../contracts/sampler.contract';
@@ -129,25 +127,5 @@ describe('grid sampler', () => {
       assert.deepEqual((e as KnobsError).location, { line: 7, col: 5 }, 'the error points at the parameter');
       return true;
     });
-  });
-});
-
-describe('registry', () => {
-  test('grid, random and sobol by name; bayes, tpe and gp run Sobol with a one-line notice', () => {
-    assert.equal(createSampler('grid', { seed: 1 }).sampler.name, 'grid');
-    assert.equal(createSampler('random', { seed: 1 }).sampler.name, 'random');
-    const sobol = createSampler('sobol', { seed: 1 });
-    assert.equal(sobol.sampler.name, 'sobol');
-    assert.equal(sobol.notice, undefined);
-    for (const m of ['bayes', 'tpe', 'gp'] as const) {
-      const c = createSampler(m, { seed: 1 });
-      assert.equal(c.sampler.name, 'sobol');
-      assert.equal(c.notice, `method \`${m}\` runs Sobol until model-based search (TPE/GP) lands`);
-      assert.ok(!c.notice?.includes('\n'));
-    }
-    // the seed reaches the Sobol sampler
-    const space = smallSpace();
-    assert.deepEqual(run(createSampler('bayes', { seed: 9 }).sampler, space, 0, 4), run(new SobolSampler({ seed: 9 }), space, 0, 4));
-    assert.notDeepEqual(run(createSampler('sobol', { seed: 9 }).sampler, space, 0, 4), run(new SobolSampler({ seed: 10 }), space, 0, 4));
   });
 });

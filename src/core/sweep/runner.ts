@@ -159,7 +159,7 @@ export class SweepRunner {
     this.append({ op: 'runner_started', pid: process.pid, host: os.hostname(), resumed });
     if (bad.length) this.notice('warning', `skipped ${bad.length} corrupt journal line(s): ${bad.slice(0, 5).join(', ')}`);
 
-    const { sampler, notice } = createSampler(this.spec.method, { seed: this.seed });
+    const { sampler, notice } = createSampler(this.spec.method, { seed: this.seed, space: this.spec.space, runCap: this.spec.runCap });
     this.sampler = sampler;
     if (notice) this.notice('info', notice);
     this.interpreter = resolveInterpreter({ program: this.spec.program, override: this.opts.interpreter ?? this.spec.interpreter, env: this.opts.env ?? process.env });
