@@ -101,3 +101,31 @@ test('100k trials: a brush + refilter is linear (guard against quadratic work)',
   }
   assert.ok(performance.now() - t0 < 5000);
 });
+
+test('argsort (radix) matches a comparator sort: negatives, zeros, ties, NaN, descending', async () => {
+  const { argsort } = await import('../../webview/src/state/sort');
+  const keys = Float64Array.from([3, -1, 0, -0, NaN, 1e-300, -1e300, 3, 2.5, -2.5, Infinity, -Infinity, NaN, 0.1 + 0.2, 0.3]);
+  const ref = (desc: boolean) => {
+    const idx = Array.from(keys, (_, i) => i);
+    return idx.sort((a, b) => {
+      const x = keys[a], y = keys[b];
+      if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y) ? a - b : Number.isNaN(x) ? 1 : -1;
+      if (x !== y) return desc ? (x < y ? 1 : -1) : x < y ? -1 : 1;
+      return a - b;
+    });
+  };
+  assert.deepEqual(Array.from(argsort(keys)), ref(false));
+  assert.deepEqual(Array.from(argsort(keys, true)), ref(true));
+  // random keys with many ties
+  let seed = 1;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const big = Float64Array.from({ length: 5000 }, () => (rnd() < 0.05 ? NaN : Math.round(rnd() * 200) / 7 - 10));
+  const idx = Array.from(big, (_, i) => i);
+  const want = idx.sort((a, b) => {
+    const x = big[a], y = big[b];
+    if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y) ? a - b : Number.isNaN(x) ? 1 : -1;
+    return x === y ? a - b : x - y;
+  });
+  assert.deepEqual(Array.from(argsort(big)), want);
+  assert.deepEqual(Array.from(argsort(new Float64Array(0))), []);
+});

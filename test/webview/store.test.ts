@@ -74,6 +74,10 @@ test('unknown categorical values get new categories; a new snapshot resets every
   assert.deepEqual(s.scales[a].categories, ['adam', 'sgd', 'adamw', 'lion']);
   assert.equal(s.cols[a][0], 3);
   assert.ok(Number.isNaN(s.cols[s.axisIndex('lr')][0]), 'missing param is NaN');
+  const grew = s.apply({ type: 'append', trials: [row(2, 0.5, { params: { optimizer: 'lamb' } })], series: [] })!;
+  assert.equal(grew.axes, true, 'a new category moves every position on that axis');
+  const same = s.apply({ type: 'append', trials: [row(3, 0.5, { params: { optimizer: 'lamb' } })], series: [] })!;
+  assert.equal(same.axes, false);
   s.apply({ type: 'snapshot', meta: syntheticMeta(), trials: [], series: [] });
   assert.equal(s.size, 0);
   assert.equal(s.best, undefined);

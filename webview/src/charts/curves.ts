@@ -23,7 +23,7 @@ import type { Series } from '../state/store';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale);
 
-export const MAX_CURVES = 120;
+export const MAX_CURVES = 80;
 
 export class CurvesView {
   readonly root = el('div', 'chart curves');
@@ -54,7 +54,7 @@ export class CurvesView {
     this.w = w;
     this.h = h;
     const { store, theme: t, mask, selected, matched } = this.ctx;
-    const target = Math.max(50, Math.min(300, Math.round(w / 3)));
+    const target = Math.max(50, Math.min(200, Math.round(w / 4)));
     const ids = section('curves-pick', () => pickCurveTrials(store, { max: MAX_CURVES, selected, mask: matched < store.size ? mask : undefined }));
     const cache: typeof this.cache = new Map();
     this.curves = section('curves-points', () =>

@@ -52,6 +52,8 @@ export class TrialStore {
   /** Bumped on every change. */
   rev = 0;
   private declared: boolean[] = [];
+  /** A categorical axis grew a category (every unit position on it moved). */
+  private categoriesGrew = false;
 
   get size(): number {
     return this.rows.length;
@@ -84,6 +86,7 @@ export class TrialStore {
     for (const t of trials) this.upsert(t);
     for (const s of series) this.addPoints(s);
     this.refit();
+    this.categoriesGrew = false;
     this.rev++;
     return { meta: true, axes: true, trials: [], series: [], reset: true };
   }
@@ -111,7 +114,8 @@ export class TrialStore {
       this.addPoints(s);
       change.series.push(s.trial);
     }
-    if (this.refit()) change.axes = true;
+    if (this.refit() || this.categoriesGrew) change.axes = true;
+    this.categoriesGrew = false;
     this.rev++;
     return change;
   }
@@ -194,6 +198,7 @@ export class TrialStore {
           if (k < 0) {
             k = s.categories.push(key) - 1;
             s.hi = Math.max(0, s.categories.length - 1);
+            this.categoriesGrew = true;
           }
           this.cols[a][i] = k;
         }

@@ -67,6 +67,22 @@ export class TrialTable {
       if (id !== this.ctx.hovered) this.ctx.setHover(id, 'hover-table');
     });
     this.rowsEl.addEventListener('pointerleave', () => this.ctx.setHover(null, 'hover-table'));
+    // keyboard: arrows/Home/End move the selection, Enter opens the logs
+    this.body.tabIndex = 0;
+    this.body.setAttribute('role', 'grid');
+    this.body.setAttribute('aria-label', 'Trials');
+    this.body.addEventListener('keydown', (e) => {
+      const n = this.order.length;
+      if (!n) return;
+      const cur = this.ctx.selected == null ? -1 : this.order.indexOf(this.ctx.store.indexById.get(this.ctx.selected) ?? -1);
+      const page = Math.max(1, Math.floor(this.body.clientHeight / ROW_H) - 1);
+      const next = { ArrowDown: cur + 1, ArrowUp: cur - 1, PageDown: cur + page, PageUp: cur - page, Home: 0, End: n - 1 }[e.key];
+      if (next !== undefined) {
+        e.preventDefault();
+        const k = Math.max(0, Math.min(n - 1, next));
+        this.ctx.select(this.ctx.store.rows[this.order[k]].id, 'select-key');
+      } else if (e.key === 'Enter' && this.ctx.selected != null) this.ctx.post({ type: 'openLogs', trial: this.ctx.selected });
+    });
     this.rowsEl.addEventListener('click', (e) => {
       const slot = this.slotOf(e.target);
       if (!slot?.row) return;
@@ -127,6 +143,7 @@ export class TrialTable {
 
   private makeSlot(k: number): Slot {
     const r = el('div', 'tr');
+    r.setAttribute('role', 'row');
     r.dataset.slot = String(k);
     r.style.gridTemplateColumns = this.head.style.gridTemplateColumns;
     const cells = this.columns.map((c) => {
@@ -142,6 +159,7 @@ export class TrialTable {
       b.dataset.action = action;
       b.textContent = label;
       b.title = title;
+      b.setAttribute('aria-label', title);
       actions.append(b);
       return b;
     };
