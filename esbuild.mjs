@@ -10,7 +10,7 @@ const jobs = [
   build({ ...common, entryPoints: ['src/cli/main.ts'], platform: 'node', target: 'node20', format: 'cjs', outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ];
 if (existsSync('src/extension/extension.ts')) {
-  jobs.push(build({ ...common, entryPoints: ['src/extension/extension.ts'], platform: 'node', target: 'node20', format: 'cjs', outfile: 'dist/extension.js', external: ['vscode'] }));
+  jobs.push(build({ ...common, entryPoints: ['src/extension/extension.ts'], platform: 'node', target: 'node20', format: 'cjs', outfile: 'dist/extension.js', external: ['vscode'], minify: true }));
 }
 if (existsSync('webview/src/main.ts')) {
   jobs.push(build({ ...common, entryPoints: ['webview/src/main.ts'], platform: 'browser', target: 'es2022', format: 'iife', outfile: 'dist/webview.js', minify: true }));
