@@ -168,4 +168,36 @@ export function report(metrics = {}) {
   return line;
 }
 
-export default { params, report, trialDir, checkpointDir, resumeFrom, shouldStop, inSweep, trialId, attempt, formatReport, REPORT_TAG };
+// --- learning-rate range test ------------------------------------------------------------------
+// `knobs lr-find` runs the script once with KNOBS_LR_FIND=1 and an exponential ramp
+// (KNOBS_LR_MIN, KNOBS_LR_MAX, KNOBS_LR_STEPS). Train `steps` optimizer steps with
+// lr = lrAt(step) and report the loss each step:
+//
+//   const ramp = knobs.lrFinder();          // null unless run by `knobs lr-find`
+//   if (ramp) for (let step = 0; step < ramp.steps; step++) {
+//     optimizer.learningRate = knobs.lrAt(step);
+//     const loss = trainStep();
+//     knobs.report({ step, loss, lr: knobs.lrAt(step) });
+//   }
+
+/** The lr range test's ramp { minLr, maxLr, steps } when this run is one, else null. */
+export function lrFinder() {
+  if (env('KNOBS_LR_FIND') === null) return null;
+  const minLr = Number(process.env.KNOBS_LR_MIN);
+  const maxLr = Number(process.env.KNOBS_LR_MAX);
+  const steps = Number(process.env.KNOBS_LR_STEPS);
+  if (!(minLr > 0 && maxLr > minLr && Number.isInteger(steps) && steps >= 2)) {
+    throw new Error(`the lr ramp needs 0 < KNOBS_LR_MIN < KNOBS_LR_MAX and an integer KNOBS_LR_STEPS >= 2, got ${process.env.KNOBS_LR_MIN}, ${process.env.KNOBS_LR_MAX}, ${process.env.KNOBS_LR_STEPS}`);
+  }
+  return { minLr, maxLr, steps };
+}
+
+/** The ramp's lr at a 0-based step: min * (max/min) ** (step / (steps - 1)), clamped. */
+export function lrAt(step, ramp = lrFinder()) {
+  if (!ramp) throw new Error('knobs.lrAt: not an lr range test run (KNOBS_LR_FIND is not set)');
+  const n = Math.max(1, ramp.steps - 1);
+  const s = Math.min(n, Math.max(0, step));
+  return ramp.minLr * Math.pow(ramp.maxLr / ramp.minLr, s / n);
+}
+
+export default { params, report, trialDir, checkpointDir, resumeFrom, shouldStop, inSweep, trialId, attempt, formatReport, lrFinder, lrAt, REPORT_TAG };

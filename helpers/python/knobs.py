@@ -37,6 +37,9 @@ __all__ = [
     "in_sweep",
     "trial_id",
     "attempt",
+    "lr_finder",
+    "lr_at",
+    "lr_finder_step",
     "REPORT_TAG",
 ]
 
@@ -48,6 +51,10 @@ _ENV_TRIAL_DIR = "KNOBS_TRIAL_DIR"
 _ENV_PARAMS = "KNOBS_PARAMS"
 _ENV_RESUME_FROM = "KNOBS_RESUME_FROM"
 _ENV_CHECKPOINT_DIR = "KNOBS_CHECKPOINT_DIR"
+_ENV_LR_FIND = "KNOBS_LR_FIND"
+_ENV_LR_MIN = "KNOBS_LR_MIN"
+_ENV_LR_MAX = "KNOBS_LR_MAX"
+_ENV_LR_STEPS = "KNOBS_LR_STEPS"
 
 _write_lock = threading.Lock()
 _stop = threading.Event()
@@ -213,3 +220,57 @@ def report(step=None, **metrics):
         out.write(line + "\n")
         out.flush()
     return line
+
+
+# --- learning-rate range test -------------------------------------------------------------------
+#
+# `knobs lr-find` runs the script once with KNOBS_LR_FIND=1 and an exponential ramp
+# (KNOBS_LR_MIN, KNOBS_LR_MAX, KNOBS_LR_STEPS). The script trains for `steps` optimizer steps
+# with lr = knobs.lr_at(step) and reports the training loss each step:
+#
+#     ramp = knobs.lr_finder()                 # None unless run by `knobs lr-find`
+#     if ramp is not None:
+#         for step, (x, y) in zip(range(ramp["steps"]), batches()):
+#             lr = knobs.lr_finder_step(optimizer, step)   # sets the lr on every param group
+#             loss = train_step(x, y)
+#             knobs.report(step=step, loss=loss, lr=lr)
+#         sys.exit(0)
+#
+# Knobs stops the process early once the smoothed loss has diverged (4x its best).
+
+
+def lr_finder():
+    """The lr range test's ramp {"min_lr", "max_lr", "steps"} when this run is one, else None."""
+    if _env(_ENV_LR_FIND) is None:
+        return None
+    try:
+        lo = float(os.environ[_ENV_LR_MIN])
+        hi = float(os.environ[_ENV_LR_MAX])
+        steps = int(os.environ[_ENV_LR_STEPS])
+    except (KeyError, ValueError) as e:
+        raise ValueError("KNOBS_LR_FIND is set but KNOBS_LR_MIN/KNOBS_LR_MAX/KNOBS_LR_STEPS are not valid: %s" % e)
+    if not (lo > 0 and hi > lo and steps >= 2):
+        raise ValueError("the lr ramp needs 0 < KNOBS_LR_MIN < KNOBS_LR_MAX and KNOBS_LR_STEPS >= 2, got %r, %r, %r" % (lo, hi, steps))
+    return {"min_lr": lo, "max_lr": hi, "steps": steps}
+
+
+def lr_at(step, ramp=None):
+    """The ramp's lr at a 0-based step: min * (max/min) ** (step / (steps - 1)), clamped to the ramp.
+
+    `ramp` defaults to lr_finder(); raises outside an lr range test when no ramp is given.
+    """
+    r = ramp if ramp is not None else lr_finder()
+    if r is None:
+        raise RuntimeError("knobs.lr_at: not an lr range test run (KNOBS_LR_FIND is not set)")
+    n = max(1, r["steps"] - 1)
+    s = min(n, max(0, step))
+    return r["min_lr"] * (r["max_lr"] / r["min_lr"]) ** (float(s) / n)
+
+
+def lr_finder_step(optimizer, step, ramp=None):
+    """Sets lr_at(step) on every param group of a torch optimizer (anything with
+    `param_groups`); returns the lr. Call it before optimizer.step()."""
+    lr = lr_at(step, ramp)
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    return lr
