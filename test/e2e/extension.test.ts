@@ -17,7 +17,7 @@
  * Without the toolchain (`node scripts/setup.mjs` installs it) the tests fail with the reason
  * under KNOBS_REQUIRE_ALL=1, and are skipped with the reason otherwise.
  */
-import { after, test } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -68,198 +68,205 @@ async function applyRefactorPreview(wb: Workbench, changed: () => boolean, log: 
   return how;
 }
 
-test('e2e: run, watch, dashboard, stop a trial, promote, reload mid-sweep (pytorch-digits)', { skip, timeout: 170_000 }, async () => {
-  const tc = assertToolchain();
-  const log = stepper('scenario');
-  let s: Session | undefined;
-  let failed = true;
-  try {
-    s = await startSession({ tc, name: 'scenario', trusted: true, prepareWorkspace: (d) => prepareDigitsWorkspace(d) });
-    const { wb, workspace } = s;
-    log(`workbench ready; installed: ${s.extensions.join(', ')}; vsix ${(s.vsixBytes / 1024).toFixed(0)} KiB`);
-    assert.ok(s.extensions.some((e) => /^knobs\.knobs@/.test(e)), `the .vsix is installed (extensions: ${s.extensions.join(', ')})`);
-    const trainPy = path.join(workspace, 'train.py');
-    const defaultsBefore = argparseDefaults(trainPy);
+// The two sessions are independent, so they run side by side (the whole e2e stays under ~3 min
+// on 2 cores); the untrusted one is light (no trials).
+describe('e2e in code-server', { concurrency: 2 }, () => {
+  it('runs, watches, opens the dashboard, stops a trial, promotes, reloads mid-sweep (pytorch-digits)', { skip, timeout: 240_000 }, async () => {
+    const tc = assertToolchain();
+    const log = stepper('scenario');
+    let s: Session | undefined;
+    let failed = true;
+    try {
+      s = await startSession({ tc, name: 'scenario', trusted: true, prepareWorkspace: (d) => prepareDigitsWorkspace(d) });
+      const { wb, workspace } = s;
+      log(`workbench ready ${JSON.stringify(s.timings)}; installed: ${s.extensions.join(', ')}; vsix ${(s.vsixBytes / 1024).toFixed(0)} KiB`);
+      assert.ok(s.extensions.some((e) => /^knobs\.knobs@/.test(e)), `the .vsix is installed (extensions: ${s.extensions.join(', ')})`);
+      const trainPy = path.join(workspace, 'train.py');
+      const defaultsBefore = argparseDefaults(trainPy);
 
-    // 1. open sweep.yaml and click "▶ Run sweep" on its code lens
-    await wb.openFile('sweep.yaml');
-    const runLens = wb.codeLens(/Run sweep/);
-    await runLens.waitFor({ state: 'visible', timeout: 45_000 });
-    log(`code lenses: ${JSON.stringify(await wb.codeLensTexts())}`);
-    await wb.screenshot('1-sweep-file-lenses');
-    assert.equal(sweepDirs(workspace).length, 0, 'no sweep before the click');
-    await runLens.click();
-    const started = await waitFor('a sweep folder with a live runner after "Run sweep"', () => {
-      const sw = theSweep(workspace);
-      return sw && sw.runner.kind === 'running' && sw.runner.pid ? sw : undefined;
-    }, { timeoutMs: 30_000 });
-    const runnerPid = started.runner.pid!;
-    log(`sweep ${path.basename(started.paths.journal, '')} started; runner pid ${runnerPid}`);
-    assert.ok(isRunning(runnerPid), 'the runner process is alive');
+      // 1. open sweep.yaml and click "▶ Run sweep" on its code lens
+      await wb.openFile('sweep.yaml');
+      const runLens = wb.codeLens(/Run sweep/);
+      await runLens.waitFor({ state: 'visible', timeout: 45_000 });
+      log(`code lenses: ${JSON.stringify(await wb.codeLensTexts())}`);
+      await wb.screenshot('1-sweep-file-lenses');
+      assert.equal(sweepDirs(workspace).length, 0, 'no sweep before the click');
+      await runLens.click();
+      const started = await waitFor('a sweep folder with a live runner after "Run sweep"', () => {
+        const sw = theSweep(workspace);
+        return sw && sw.runner.kind === 'running' && sw.runner.pid ? sw : undefined;
+      }, { timeoutMs: 30_000 });
+      const runnerPid = started.runner.pid!;
+      log(`sweep ${path.basename(started.paths.journal, '')} started; runner pid ${runnerPid}`);
+      assert.ok(isRunning(runnerPid), 'the runner process is alive');
 
-    // 2. trials appear in the tree and reach a final state
-    await wb.showKnobs();
-    const sweepItem = wb.treeItem(/^Sweep /);
-    await sweepItem.waitFor({ state: 'visible', timeout: 20_000 });
-    if ((await sweepItem.getAttribute('aria-expanded')) === 'false') await sweepItem.click();
-    await wb.treeItem(/^Trial 1\b.*running/).waitFor({ state: 'visible', timeout: 30_000 });
-    await wb.screenshot('2a-tree-running');
-    const finalItem = wb.treeItem(/^Trial \d+, (completed|failed|stopped|pruned)/).first();
-    await finalItem.waitFor({ state: 'visible', timeout: 45_000 });
-    const finalLabel = (await finalItem.getAttribute('aria-label')) ?? '';
-    log(`tree: ${JSON.stringify(await wb.treeLabels())}`);
-    assert.match(finalLabel, /^Trial \d+, completed, val_loss [0-9.e+-]+/, `a trial completed with a metric (tree shows ${JSON.stringify(finalLabel)})`);
-    {
-      const st = theSweep(workspace)!.state;
-      const done = st.trials.filter((t) => isFinal(t.status));
-      assert.ok(done.length >= 1, 'the journal has a finished trial');
-      assert.ok(done.some((t) => t.status === 'completed' && typeof t.value === 'number'), `a completed trial with a value in the journal: ${JSON.stringify(done.map((t) => [t.id, t.status, t.value]))}`);
+      // 2. trials appear in the tree and reach a final state
+      await wb.showKnobs();
+      const sweepItem = wb.treeItem(/^Sweep /);
+      await sweepItem.waitFor({ state: 'visible', timeout: 20_000 });
+      if ((await sweepItem.getAttribute('aria-expanded')) === 'false') await sweepItem.click();
+      await wb.treeItem(/^Trial 1\b.*running/).waitFor({ state: 'visible', timeout: 30_000 });
+      await wb.screenshot('2a-tree-running');
+      const finalItem = wb.treeItem(/^Trial \d+, (completed|failed|stopped|pruned)/).first();
+      await finalItem.waitFor({ state: 'visible', timeout: 45_000 });
+      const finalLabel = (await finalItem.getAttribute('aria-label')) ?? '';
+      log(`tree: ${JSON.stringify(await wb.treeLabels())}`);
+      assert.match(finalLabel, /^Trial \d+, completed, val_loss [0-9.e+-]+/, `a trial completed with a metric (tree shows ${JSON.stringify(finalLabel)})`);
+      {
+        const st = theSweep(workspace)!.state;
+        const done = st.trials.filter((t) => isFinal(t.status));
+        assert.ok(done.length >= 1, 'the journal has a finished trial');
+        assert.ok(done.some((t) => t.status === 'completed' && typeof t.value === 'number'), `a completed trial with a value in the journal: ${JSON.stringify(done.map((t) => [t.id, t.status, t.value]))}`);
+      }
+      await wb.screenshot('2b-tree-final');
+
+      // 3. the dashboard: curves canvas and table rows
+      const dashLens = wb.codeLens(/Dashboard/);
+      if (await dashLens.isVisible().catch(() => false)) await dashLens.click();
+      else await wb.runCommand('Knobs: Open Dashboard');
+      const view = wb.webview();
+      const canvas = view.locator('canvas:visible').first();
+      await canvas.waitFor({ state: 'visible', timeout: 30_000 });
+      const rows = view.locator(ROW).filter({ hasText: /Completed|Running/i });
+      await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
+      const rowCount = await rows.count();
+      assert.ok(rowCount >= 2, `the table shows the running and finished trials (${rowCount} rows)`);
+      const box = await canvas.boundingBox();
+      assert.ok(box && box.width > 100 && box.height > 50, `the curves canvas has a size (${JSON.stringify(box)})`);
+      const inked = await waitFor('curves drawn on the canvas', () => canvas.evaluate(inkedPixels), { timeoutMs: 15_000 });
+      log(`dashboard: ${rowCount} rows, curves canvas ${box!.width}x${box!.height} with ${inked} drawn pixels`);
+      await sleep(300);
+      await wb.screenshot('3-dashboard');
+
+      // 4. stop the running trial 1 (LONG_EPOCHS, minutes long) from the table
+      {
+        const st = theSweep(workspace)!.state;
+        const t1 = st.trials.find((t) => t.id === 1);
+        assert.equal(t1?.params.epochs, LONG_EPOCHS, 'trial 1 is the long one from points_to_evaluate');
+        assert.equal(t1?.status, 'running', 'trial 1 is still running before the stop');
+      }
+      const row1 = trialRow(view, 1);
+      const stop1 = row1.locator('[data-action="stop"], [role="button"][aria-label^="Stop"]').first();
+      await stop1.waitFor({ state: 'visible', timeout: 10_000 });
+      await stop1.click();
+      await waitFor('trial 1 stopped in the journal', () => theSweep(workspace)?.state.trials.find((t) => t.id === 1)?.status === 'stopped', { timeoutMs: 30_000 });
+      await wb.treeItem(/^Trial 1, stopped/).waitFor({ state: 'visible', timeout: 15_000 });
+      await row1.filter({ hasText: /stopped/i }).waitFor({ state: 'visible', timeout: 15_000 });
+      log('trial 1 stopped from the table');
+      await wb.screenshot('4-trial-stopped');
+
+      // 5. promote the best config: train.py's defaults change on disk
+      const before5 = fs.readFileSync(trainPy, 'utf8');
+      const bestBefore = bestTrial(theSweep(workspace)!.state)?.id;
+      await wb.runCommand('Knobs: Promote Best Config');
+      const how = await applyRefactorPreview(wb, () => fs.readFileSync(trainPy, 'utf8') !== before5, log);
+      await waitFor('train.py rewritten on disk', () => fs.readFileSync(trainPy, 'utf8') !== before5, { timeoutMs: 20_000 });
+      const st5 = theSweep(workspace)!.state;
+      const bestAfter = bestTrial(st5)?.id;
+      const defaultsAfter = argparseDefaults(trainPy);
+      const notes5 = (await wb.notificationTexts()).join(' | ');
+      // the trial promoted: the one the notification names, else the best one (the best can change
+      // while the sweep runs, so it must be the best just before or just after the command)
+      const named = /Promoted trial (\d+)/.exec(notes5);
+      const promotedId = named ? +named[1] : bestAfter;
+      log(`promoted (${how}) trial ${promotedId} (best before ${bestBefore}, after ${bestAfter}): ${JSON.stringify(defaultsAfter)}; ${notes5}`);
+      assert.ok(promotedId === bestBefore || promotedId === bestAfter, `the promoted trial ${promotedId} is the best one (${bestBefore} before, ${bestAfter} after)`);
+      const promoted = st5.trials.find((t) => t.id === promotedId)!;
+      for (const name of ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'hidden', 'epochs']) {
+        const want = promoted.params[name];
+        assert.ok(want !== undefined, `trial ${promotedId} has ${name}`);
+        const got = defaultsAfter[name];
+        assert.ok(got !== undefined, `train.py still defines --${name} with a default`);
+        if (typeof want === 'number') assert.ok(Math.abs(Number(got) - want) <= 1e-9 * Math.max(1, Math.abs(want)), `--${name} default is ${got}, trial ${promotedId}'s is ${formatValue(want)}`);
+        else assert.equal(got, formatValue(want));
+      }
+      assert.notDeepEqual(defaultsAfter, defaultsBefore, 'the defaults changed');
+      await wb.screenshot('5-promoted');
+      await wb.page.keyboard.press('Escape');
+
+      // 6. reload the window mid-sweep: the runner goes on, the views re-attach
+      const before6 = theSweep(workspace)!;
+      assert.equal(before6.runner.kind, 'running', 'the sweep is still running before the reload');
+      const journalSize = fs.statSync(before6.paths.journal).size;
+      const trialsBefore = before6.state.trials.length;
+      await wb.runCommand('Developer: Reload Window');
+      await sleep(1000);
+      await wb.waitReady();
+      log('window reloaded');
+      assert.ok(isRunning(runnerPid), `the runner (pid ${runnerPid}) survived the reload`);
+      const after6 = await waitFor('the journal to grow after the reload', () => {
+        const sw = theSweep(workspace);
+        return sw && fs.statSync(sw.paths.journal).size > journalSize && sw.state.trials.length > trialsBefore ? sw : undefined;
+      }, { timeoutMs: 30_000 });
+      assert.equal(after6.runner.pid, runnerPid, 'the same runner holds the sweep');
+      await wb.showKnobs();
+      await wb.treeItem(/^Sweep /).waitFor({ state: 'visible', timeout: 20_000 });
+      const sweepItem6 = wb.treeItem(/^Sweep /);
+      if ((await sweepItem6.getAttribute('aria-expanded')) === 'false') await sweepItem6.click();
+      const newest = after6.state.trials.length;
+      await wb.treeItem(new RegExp(`^Trial ${newest}\\b`)).waitFor({ state: 'visible', timeout: 20_000 });
+      await wb.treeItem(/^Trial 1, stopped/).waitFor({ state: 'visible', timeout: 10_000 });
+      // the dashboard is restored by its serializer and keeps receiving appends
+      const view6 = wb.webview();
+      await view6.locator('canvas:visible').first().waitFor({ state: 'visible', timeout: 30_000 });
+      await view6.locator(ROW).filter({ hasText: /Completed/i }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      await trialRow(view6, newest).waitFor({ state: 'visible', timeout: 20_000 });
+      log(`after reload: ${after6.state.trials.length} trials (was ${trialsBefore}); tree ${JSON.stringify((await wb.treeLabels()).slice(0, 4))}`);
+      await wb.screenshot('6-after-reload');
+
+      // stop the sweep: the runner exits, nothing is left running
+      await wb.runCommand('Knobs: Stop Sweep');
+      await waitFor('the runner to exit after Stop Sweep', () => !isRunning(runnerPid), { timeoutMs: 30_000 });
+      const end = theSweep(workspace)!;
+      const c = countTrials(end.state);
+      assert.equal(c.running, 0, 'no trial is running after Stop Sweep');
+      assert.ok(c.completed >= 2, `trials completed (${JSON.stringify(c)})`);
+      assert.deepEqual(taggedPids(s.tag).filter((p) => /python/.test(cmdline(p))), [], 'no trial process is left');
+      await sleep(1000);
+      await wb.screenshot('7-sweep-stopped');
+      log(`done: ${JSON.stringify(c)}`);
+      failed = false;
+    } finally {
+      await s?.close({ failed });
     }
-    await wb.screenshot('2b-tree-final');
+  });
 
-    // 3. the dashboard: curves canvas and table rows
-    const dashLens = wb.codeLens(/Dashboard/);
-    if (await dashLens.isVisible().catch(() => false)) await dashLens.click();
-    else await wb.runCommand('Knobs: Open Dashboard');
-    const view = wb.webview();
-    const canvas = view.locator('canvas:visible').first();
-    await canvas.waitFor({ state: 'visible', timeout: 30_000 });
-    const rows = view.locator(ROW).filter({ hasText: /Completed|Running/i });
-    await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
-    const rowCount = await rows.count();
-    assert.ok(rowCount >= 2, `the table shows the running and finished trials (${rowCount} rows)`);
-    const box = await canvas.boundingBox();
-    assert.ok(box && box.width > 100 && box.height > 50, `the curves canvas has a size (${JSON.stringify(box)})`);
-    const inked = await waitFor('curves drawn on the canvas', () => canvas.evaluate(inkedPixels), { timeoutMs: 15_000 });
-    log(`dashboard: ${rowCount} rows, curves canvas ${box!.width}x${box!.height} with ${inked} drawn pixels`);
-    await sleep(300);
-    await wb.screenshot('3-dashboard');
-
-    // 4. stop the running trial 1 (LONG_EPOCHS, minutes long) from the table
-    {
-      const st = theSweep(workspace)!.state;
-      const t1 = st.trials.find((t) => t.id === 1);
-      assert.equal(t1?.params.epochs, LONG_EPOCHS, 'trial 1 is the long one from points_to_evaluate');
-      assert.equal(t1?.status, 'running', 'trial 1 is still running before the stop');
+  it('refuses to run in an untrusted workspace, and the view says why', { skip, timeout: 120_000 }, async () => {
+    const tc = assertToolchain();
+    const log = stepper('untrusted');
+    let s: Session | undefined;
+    let failed = true;
+    try {
+      s = await startSession({ tc, name: 'untrusted', trusted: false, prepareWorkspace: (d) => prepareDigitsWorkspace(d) });
+      const { wb, workspace } = s;
+      log(`workbench ready (restricted mode) ${JSON.stringify(s.timings)}`);
+      await wb.openFile('sweep.yaml');
+      await wb.showKnobs();
+      const text = await waitFor('the Knobs view to say the workspace is not trusted', async () => {
+        const t = await wb.sidebarText();
+        return /trust/i.test(t) ? t : undefined;
+      }, { timeoutMs: 30_000 });
+      log(`view: ${JSON.stringify(text.replace(/\s+/g, ' ').slice(0, 300))}`);
+      await wb.screenshot('1-view-says-why');
+      // asking to run is refused: a message, and no sweep, no runner, no trial
+      const lens = wb.codeLens(/Run sweep/);
+      if (await lens.waitFor({ state: 'visible', timeout: 20_000 }).then(() => true, () => false)) await lens.click();
+      else await wb.runCommand('Knobs: Run Sweep');
+      const notes = await waitFor('a notification that running needs a trusted workspace', async () => {
+        const n = await wb.notificationTexts();
+        return n.some((t) => /trust/i.test(t)) ? n : undefined;
+      }, { timeoutMs: 20_000 });
+      log(`notifications: ${JSON.stringify(notes)}`);
+      await sleep(2000); // time for anything that would start to show up
+      await wb.screenshot('2-run-refused');
+      assert.deepEqual(sweepDirs(workspace), [], 'no sweep was created in an untrusted workspace');
+      assert.ok(!fs.existsSync(path.join(workspace, '.knobs')), 'no .knobs folder');
+      assert.deepEqual(taggedPids(s.tag).filter((p) => /python|_runner/.test(cmdline(p))), [], 'no runner or trial process');
+      failed = false;
+    } finally {
+      await s?.close({ failed });
     }
-    const row1 = trialRow(view, 1);
-    const stop1 = row1.locator('[data-action="stop"], [role="button"][aria-label^="Stop"]').first();
-    await stop1.waitFor({ state: 'visible', timeout: 10_000 });
-    await stop1.click();
-    await waitFor('trial 1 stopped in the journal', () => theSweep(workspace)?.state.trials.find((t) => t.id === 1)?.status === 'stopped', { timeoutMs: 30_000 });
-    await wb.treeItem(/^Trial 1, stopped/).waitFor({ state: 'visible', timeout: 15_000 });
-    await row1.filter({ hasText: /stopped/i }).waitFor({ state: 'visible', timeout: 15_000 });
-    log('trial 1 stopped from the table');
-    await wb.screenshot('4-trial-stopped');
-
-    // 5. promote the best config: train.py's defaults change on disk
-    const before5 = fs.readFileSync(trainPy, 'utf8');
-    const bestBefore = bestTrial(theSweep(workspace)!.state)?.id;
-    await wb.runCommand('Knobs: Promote Best Config');
-    const how = await applyRefactorPreview(wb, () => fs.readFileSync(trainPy, 'utf8') !== before5, log);
-    await waitFor('train.py rewritten on disk', () => fs.readFileSync(trainPy, 'utf8') !== before5, { timeoutMs: 20_000 });
-    const st5 = theSweep(workspace)!.state;
-    const bestAfter = bestTrial(st5)?.id;
-    const defaultsAfter = argparseDefaults(trainPy);
-    const notes5 = (await wb.notificationTexts()).join(' | ');
-    // the trial promoted: the one the notification names, else the best one (the best can change
-    // while the sweep runs, so it must be the best just before or just after the command)
-    const named = /Promoted trial (\d+)/.exec(notes5);
-    const promotedId = named ? +named[1] : bestAfter;
-    log(`promoted (${how}) trial ${promotedId} (best before ${bestBefore}, after ${bestAfter}): ${JSON.stringify(defaultsAfter)}; ${notes5}`);
-    assert.ok(promotedId === bestBefore || promotedId === bestAfter, `the promoted trial ${promotedId} is the best one (${bestBefore} before, ${bestAfter} after)`);
-    const promoted = st5.trials.find((t) => t.id === promotedId)!;
-    for (const name of ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'hidden', 'epochs']) {
-      const want = promoted.params[name];
-      assert.ok(want !== undefined, `trial ${promotedId} has ${name}`);
-      const got = defaultsAfter[name];
-      assert.ok(got !== undefined, `train.py still defines --${name} with a default`);
-      if (typeof want === 'number') assert.ok(Math.abs(Number(got) - want) <= 1e-9 * Math.max(1, Math.abs(want)), `--${name} default is ${got}, trial ${promotedId}'s is ${formatValue(want)}`);
-      else assert.equal(got, formatValue(want));
-    }
-    assert.notDeepEqual(defaultsAfter, defaultsBefore, 'the defaults changed');
-    await wb.screenshot('5-promoted');
-    await wb.page.keyboard.press('Escape');
-
-    // 6. reload the window mid-sweep: the runner goes on, the views re-attach
-    const before6 = theSweep(workspace)!;
-    assert.equal(before6.runner.kind, 'running', 'the sweep is still running before the reload');
-    const journalSize = fs.statSync(before6.paths.journal).size;
-    const trialsBefore = before6.state.trials.length;
-    await wb.runCommand('Developer: Reload Window');
-    await sleep(1000);
-    await wb.waitReady();
-    log('window reloaded');
-    assert.ok(isRunning(runnerPid), `the runner (pid ${runnerPid}) survived the reload`);
-    const after6 = await waitFor('the journal to grow after the reload', () => {
-      const sw = theSweep(workspace);
-      return sw && fs.statSync(sw.paths.journal).size > journalSize && sw.state.trials.length > trialsBefore ? sw : undefined;
-    }, { timeoutMs: 30_000 });
-    assert.equal(after6.runner.pid, runnerPid, 'the same runner holds the sweep');
-    await wb.showKnobs();
-    await wb.treeItem(/^Sweep /).waitFor({ state: 'visible', timeout: 20_000 });
-    const sweepItem6 = wb.treeItem(/^Sweep /);
-    if ((await sweepItem6.getAttribute('aria-expanded')) === 'false') await sweepItem6.click();
-    const newest = after6.state.trials.length;
-    await wb.treeItem(new RegExp(`^Trial ${newest}\\b`)).waitFor({ state: 'visible', timeout: 20_000 });
-    await wb.treeItem(/^Trial 1, stopped/).waitFor({ state: 'visible', timeout: 10_000 });
-    // the dashboard is restored by its serializer and keeps receiving appends
-    const view6 = wb.webview();
-    await view6.locator('canvas:visible').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await view6.locator(ROW).filter({ hasText: /Completed/i }).first().waitFor({ state: 'visible', timeout: 20_000 });
-    await trialRow(view6, newest).waitFor({ state: 'visible', timeout: 20_000 });
-    log(`after reload: ${after6.state.trials.length} trials (was ${trialsBefore}); tree ${JSON.stringify((await wb.treeLabels()).slice(0, 4))}`);
-    await wb.screenshot('6-after-reload');
-
-    // stop the sweep: the runner exits, nothing is left running
-    await wb.runCommand('Knobs: Stop Sweep');
-    await waitFor('the runner to exit after Stop Sweep', () => !isRunning(runnerPid), { timeoutMs: 30_000 });
-    const end = theSweep(workspace)!;
-    const c = countTrials(end.state);
-    assert.equal(c.running, 0, 'no trial is running after Stop Sweep');
-    assert.ok(c.completed >= 2, `trials completed (${JSON.stringify(c)})`);
-    assert.deepEqual(taggedPids(s.tag).filter((p) => /python/.test(cmdline(p))), [], 'no trial process is left');
-    await sleep(1000);
-    await wb.screenshot('7-sweep-stopped');
-    log(`done: ${JSON.stringify(c)}`);
-    failed = false;
-  } finally {
-    await s?.close({ failed });
-  }
-});
-
-test('e2e: untrusted workspace — nothing runs, the view says why', { skip, timeout: 90_000 }, async () => {
-  const tc = assertToolchain();
-  const log = stepper('untrusted');
-  let s: Session | undefined;
-  let failed = true;
-  try {
-    s = await startSession({ tc, name: 'untrusted', trusted: false, prepareWorkspace: (d) => prepareDigitsWorkspace(d) });
-    const { wb, workspace } = s;
-    log('workbench ready (restricted mode)');
-    await wb.openFile('sweep.yaml');
-    await wb.showKnobs();
-    const text = await waitFor('the Knobs view to say the workspace is not trusted', async () => {
-      const t = await wb.sidebarText();
-      return /trust/i.test(t) ? t : undefined;
-    }, { timeoutMs: 30_000 });
-    log(`view: ${JSON.stringify(text.replace(/\s+/g, ' ').slice(0, 300))}`);
-    await wb.screenshot('1-view-says-why');
-    // asking to run is refused: a message, and no sweep, no runner, no trial
-    const lenses = await wb.codeLensTexts();
-    if (lenses.some((l) => /Run sweep/.test(l))) await wb.codeLens(/Run sweep/).click();
-    else await wb.runCommand('Knobs: Run Sweep').catch(() => undefined);
-    await sleep(4000);
-    await wb.screenshot('2-run-refused');
-    const notes = await wb.notificationTexts();
-    log(`notifications: ${JSON.stringify(notes)}`);
-    assert.deepEqual(sweepDirs(workspace), [], 'no sweep was created in an untrusted workspace');
-    assert.ok(!fs.existsSync(path.join(workspace, '.knobs')), 'no .knobs folder');
-    assert.deepEqual(taggedPids(s.tag).filter((p) => /python|_runner/.test(cmdline(p))), [], 'no runner or trial process');
-    failed = false;
-  } finally {
-    await s?.close({ failed });
-  }
+  });
 });
 
 /** Table rows of the dashboard (its virtual table's `.tr` slots; hidden slots excluded). */

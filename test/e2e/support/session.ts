@@ -37,6 +37,8 @@ export interface Session {
   vsixBytes: number;
   /** Console errors and page errors seen in the workbench (offline noise filtered out). */
   consoleErrors: string[];
+  /** ms since the start of startSession when each phase ended: vsix, install, server, browser, workbench. */
+  timings: Record<string, number>;
   close(opts?: { failed?: boolean }): Promise<void>;
 }
 
@@ -59,7 +61,11 @@ export async function startSession(opts: {
   const workspace = path.join(base, 'workspace');
   fs.mkdirSync(workspace);
   opts.prepareWorkspace(workspace);
+  const t0 = Date.now();
+  const timings: Record<string, number> = {};
+  const mark = (k: string) => (timings[k] = Date.now() - t0);
   const vsix = buildVsix();
+  mark('vsix');
   const tag = `${opts.name}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const env = isolatedEnv(dirs, { KNOBS_PYTHON: PYTHON, KNOBS_E2E_TAG: tag, ...(opts.env ?? {}) });
   seedSettings(dirs, {
@@ -67,7 +73,9 @@ export async function startSession(opts: {
     ...(opts.settings ?? {}),
   });
   const extensions = installExtension(opts.tc, dirs, vsix.file, env);
+  mark('install');
   const server = await startCodeServer({ tc: opts.tc, dirs, workspace, trusted: opts.trusted, env, tag });
+  mark('server');
   let context: BrowserContext | undefined;
   try {
     context = await chromium.launchPersistentContext(path.join(base, 'chromium-profile'), {
@@ -81,6 +89,7 @@ export async function startSession(opts: {
     await server.stop();
     throw e;
   }
+  mark('browser');
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20_000);
   const consoleErrors: string[] = [];
@@ -103,6 +112,7 @@ export async function startSession(opts: {
     extensions,
     vsixBytes: vsix.bytes,
     consoleErrors,
+    timings,
     async close(closeOpts = {}) {
       if (closed) return;
       closed = true;
@@ -119,6 +129,8 @@ export async function startSession(opts: {
     await session.close({ failed: true });
     throw e;
   }
+  mark('workbench');
+  session.timings = timings;
   return session;
 }
 

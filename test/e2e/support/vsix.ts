@@ -14,15 +14,33 @@ function run(cmd: string, args: string[], what: string): void {
   }
 }
 
+const BUNDLES = ['dist/extension.js', 'dist/cli.js', 'dist/webview.js'];
+const SOURCES = ['src', 'webview/src', 'package.json', 'esbuild.mjs'];
+
+function newestMtime(p: string): number {
+  const st = fs.statSync(p, { throwIfNoEntry: false });
+  if (!st) return 0;
+  if (!st.isDirectory()) return st.mtimeMs;
+  let m = 0;
+  for (const e of fs.readdirSync(p)) m = Math.max(m, newestMtime(path.join(p, e)));
+  return m;
+}
+
+/** The bundles exist and are newer than every source file (as right after `npm run build`). */
+function bundlesFresh(): boolean {
+  const oldest = Math.min(...BUNDLES.map((b) => fs.statSync(path.join(ROOT, b), { throwIfNoEntry: false })?.mtimeMs ?? 0));
+  return oldest > 0 && SOURCES.every((s) => newestMtime(path.join(ROOT, s)) <= oldest);
+}
+
 /**
- * Bundles dist/ again (esbuild only: the test itself was compiled by `npm run build`, so the
+ * Bundles dist/ again when a source is newer than a bundle (esbuild only: the test itself was compiled by `npm run build`, so the
  * type-check already passed) and packages `<tmp>/knobs.vsix` with `vsce package --no-dependencies`.
  */
 export function buildVsix(): { file: string; bytes: number } {
   if (built && fs.existsSync(built.file)) return built;
   const given = process.env.KNOBS_E2E_VSIX; // a .vsix built elsewhere (debugging the harness)
   if (given) return (built = { file: path.resolve(given), bytes: fs.statSync(given).size });
-  run(process.execPath, ['esbuild.mjs'], 'bundling (node esbuild.mjs)');
+  if (!bundlesFresh()) run(process.execPath, ['esbuild.mjs'], 'bundling (node esbuild.mjs)');
   for (const f of ['dist/extension.js', 'dist/cli.js']) {
     if (!fs.existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing after \`node esbuild.mjs\`: the extension cannot be packaged`);
   }

@@ -89,17 +89,34 @@ export class Workbench {
     return labels;
   }
 
-  /** Quick open (Go to File) with a workspace-relative path; waits for its editor tab. */
-  async openFile(rel: string): Promise<void> {
+  /**
+   * Opens a workspace file: a top-level file by clicking it in the Explorer (quick open depends
+   * on the file search, which is slow on a busy machine); a nested one by quick open, retried.
+   * Waits for its editor tab.
+   */
+  async openFile(rel: string, timeoutMs = 30_000): Promise<void> {
     await this.closeQuickInput();
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(rel);
     const base = path.basename(rel);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first();
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
-    await this.page.keyboard.press('Enter');
+    if (!rel.includes('/')) {
+      const explorer = this.page.getByRole('tab', { name: /^Explorer/ }).first();
+      if ((await explorer.getAttribute('aria-selected')) !== 'true') await explorer.click();
+      const item = this.page.locator('.part.sidebar .explorer-folders-view').getByRole('treeitem', { name: base, exact: true }).first();
+      await item.waitFor({ state: 'visible', timeout: timeoutMs });
+      await item.click();
+    } else {
+      const deadline = Date.now() + timeoutMs;
+      const input = this.page.locator('.quick-input-widget input');
+      const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: base }).first();
+      for (;;) {
+        await this.closeQuickInput();
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(rel);
+        if (await row.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) break;
+        if (Date.now() > deadline) throw new Error(`quick open found no ${rel} within ${timeoutMs} ms`);
+      }
+      await this.page.keyboard.press('Enter');
+    }
     await this.editorTab(base).waitFor({ state: 'visible', timeout: 15_000 });
   }
 
