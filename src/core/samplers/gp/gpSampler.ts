@@ -9,8 +9,9 @@
  * - Pending (pending/running) trials: kriging believer — after fitting on the observations, each
  *   pending point is added with the posterior mean as its value (same hyperparameters), so its
  *   variance, and hence its EI, collapses and concurrent suggestions differ.
- * - History cap: above `maxHistory` observations, the best quarter plus a deterministic random
- *   subset (from the suggestion's rng) of the rest are kept.
+ * - History cap: above `maxHistory` (200) observations, the best quarter plus a deterministic
+ *   random subset (from the suggestion's rng) of the rest are kept; the kernel hyperparameters
+ *   are fitted on at most `fitHistory` (100) of those, chosen the same way.
  * - Determinism: all randomness comes from ctx.rng and the seed; no state is kept between calls
  *   apart from a cache of the Sobol sequence, which depends on the seed and the dimension only.
  */
@@ -28,8 +29,10 @@ import { type OutputWarp, transformOutputs } from './outputTransform';
 export interface GpSamplerOptions extends SamplerOptions {
   /** Sobol suggestions before the model (default max(5, d + 1)). */
   startup?: number;
-  /** Most observations the model is fitted on (default 300). */
+  /** Most observations the model is conditioned on (default 200). */
   maxHistory?: number;
+  /** Most observations the hyperparameters are fitted on (default 100). */
+  fitHistory?: number;
   /** Output warp before standardisation (default 'none'). */
   outputWarp?: OutputWarp;
   /** For the 'log' warp: the offset c as a fraction of median − min (default 0.01). */
@@ -78,7 +81,7 @@ export class GpSampler implements Sampler {
   private propose(space: Space, dims: DimEncoding[], observedAll: TrialView[], pending: TrialView[], ctx: SuggestContext): Float64Array {
     const d = dims.length;
     const rng = ctx.rng;
-    const observed = capHistory(observedAll, this.opts.maxHistory ?? 300, rng.child('subsample'));
+    const observed = capHistory(observedAll, this.opts.maxHistory ?? 200, rng.child('subsample'));
     const n = observed.length;
     const X = new Float64Array(n * d);
     observed.forEach((t, i) => X.set(encodeConfig(space, dims, t.flat), i * d));
@@ -89,7 +92,20 @@ export class GpSampler implements Sampler {
     );
     const isCat = Uint8Array.from(dims, (dim) => (dim.kind === 'categorical' ? 1 : 0));
     const data: GpData = { X, y, n, d, isCat };
-    const params = fitHyperparameters(data, { rng: rng.child('fit'), restarts: n > 150 ? 1 : 2 });
+    // hyperparameters from at most `fitHistory` of them (best quarter + seeded subset): the fit
+    // costs O(n³) per likelihood evaluation, the final model O(n³) once
+    const fitCap = this.opts.fitHistory ?? 100;
+    let fitData = data;
+    if (n > fitCap) {
+      const row = new Map(observed.map((t, i) => [t, i]));
+      const keep = capHistory(observed, fitCap, rng.child('fit-subset')).map((t) => row.get(t) as number);
+      const Xf = new Float64Array(keep.length * d);
+      keep.forEach((i, r) => Xf.set(X.subarray(i * d, (i + 1) * d), r * d));
+      const yf = Float64Array.from(keep, (i) => y[i]);
+      fitData = { X: Xf, y: yf, n: keep.length, d, isCat };
+    }
+    const restarts = fitData.n <= 50 ? 2 : fitData.n <= 100 ? 1 : 0;
+    const params = fitHyperparameters(fitData, { rng: rng.child('fit'), restarts });
     let model = new GpModel(data, params);
     if (pending.length > 0) {
       const m = pending.length;
