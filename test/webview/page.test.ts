@@ -1,0 +1,155 @@
+/**
+ * The built dashboard (dist/webview.js) in headless Debian chromium, on the standalone page of
+ * bench/ui/server.mjs (the panel's strict CSP, theme variables, a mock acquireVsCodeApi): the
+ * ready handshake, the snapshot rendering, linked selection, the per-row buttons' messages,
+ * appends, persisted UI state, and malformed/error messages. Needs /usr/bin/chromium (CI installs it).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '../../..');
+// the bench server is an ES module; TypeScript would turn import() into require()
+const importEsm = new Function('p', 'return import(p)') as (p: string) => Promise<any>;
+
+let browser: Browser;
+let srv: { url: string; close(): Promise<void> };
+let CHROMIUM_ARGS: string[];
+
+before(async () => {
+  assert.ok(fs.existsSync('/usr/bin/chromium'), 'Debian chromium is installed at /usr/bin/chromium (apt-get install chromium)');
+  assert.ok(fs.existsSync(path.join(ROOT, 'dist', 'webview.js')), 'dist/webview.js is built');
+  const server = await importEsm(path.join(ROOT, 'bench', 'ui', 'server.mjs'));
+  CHROMIUM_ARGS = server.CHROMIUM_ARGS;
+  srv = await server.startServer();
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+async function open(query: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/favicon|404/.test(m.text())) errors.push(m.text());
+  });
+  await page.goto(`${srv.url}?${query}`);
+  await page.waitForFunction(() => (window as any).__knobsPerf?.firstPaint !== undefined, null, { timeout: 60000 });
+  return { page, errors };
+}
+
+const posted = (page: Page) => page.evaluate(() => (window as any).__posted as { type: string; trial?: number }[]);
+
+test('ready → snapshot: header, curves canvas, virtualized rows; no CSP or script errors', async () => {
+  const { page, errors } = await open('trials=5000&points=10&running=0.02');
+  assert.deepEqual((await posted(page))[0], { type: 'ready' });
+  assert.match(await page.locator('.summary .name').innerText(), /synthetic-sweep/);
+  assert.match(await page.locator('.summary .states').innerText(), /5,000 \/ 5,000 trials/);
+  assert.ok(await page.locator('.chart.curves canvas').first().isVisible());
+  const rows = await page.locator('.tbody .tr').count();
+  assert.ok(rows > 5 && rows < 80, `only visible rows are in the DOM (${rows} of 5000)`);
+  // best first: the first row is the best trial, highlighted
+  const best = await page.evaluate(() => (window as any).__knobsApp.store.best.id);
+  assert.equal((await page.locator('.tbody .tr').first().locator('.td').first().innerText()).trim(), String(best));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('row buttons post stopTrial (running only), promote and openLogs; clicking selects and persists', async () => {
+  const { page } = await open('trials=40&points=10&running=0.5');
+  // sort by state: running trials first
+  await page.locator('.th[data-key="status"]').click();
+  const first = page.locator('.tbody .tr').first();
+  const id = Number((await first.locator('.td').first().innerText()).trim());
+  assert.equal(await page.evaluate((i) => (window as any).__knobsApp.store.row(i).status, id), 'running');
+  await first.locator('vscode-button[data-action="stop"]').click();
+  await first.locator('vscode-button[data-action="promote"]').click();
+  await first.locator('vscode-button[data-action="logs"]').click();
+  const msgs = (await posted(page)).slice(1);
+  assert.deepEqual(msgs, [
+    { type: 'stopTrial', trial: id },
+    { type: 'promote', trial: id },
+    { type: 'openLogs', trial: id },
+  ]);
+  // select a row: highlighted, and the UI state is saved with the sort
+  await first.locator('.td').nth(2).click();
+  await page.waitForTimeout(400);
+  assert.ok(await first.evaluate((r) => r.classList.contains('selected')));
+  const state = await page.evaluate(() => (window as any).acquireVsCodeApi().getState());
+  assert.equal(state.selected, id);
+  assert.deepEqual(state.sort, { key: 'status', dir: 'asc' });
+  // keyboard: ArrowDown moves the selection to the next row
+  await page.locator('.tbody').press('ArrowDown');
+  await page.waitForTimeout(100);
+  const second = Number((await page.locator('.tbody .tr').nth(1).locator('.td').first().innerText()).trim());
+  assert.equal(await page.evaluate(() => (window as any).__knobsApp.selected), second);
+  // finished trials first (state descending): their Stop button is hidden
+  await page.locator('.th[data-key="status"]').click();
+  const done = page.locator('.tbody .tr', { hasText: 'Completed' }).first();
+  assert.equal(await done.locator('vscode-button[data-action="stop"]').evaluate((b) => getComputedStyle(b).visibility), 'hidden');
+  assert.equal(await done.locator('vscode-button[data-action="promote"]').evaluate((b) => getComputedStyle(b).visibility), 'visible');
+  await page.close();
+});
+
+test('state filter and a scatter brush narrow the rows; counts are exact', async () => {
+  const { page } = await open('trials=300&points=5&running=0.1&tab=scatter');
+  await page.locator('.filterbar vscode-checkbox[data-state="running"]').click();
+  await page.waitForTimeout(200);
+  const running = await page.evaluate(() => (window as any).__knobsApp.store.counts.running);
+  assert.match(await page.locator('.filterbar .match').innerText(), new RegExp(`^${running} of 300 trials match`));
+  assert.equal(await page.evaluate(() => (window as any).__knobsApp.table.order.length), running);
+  const states = await page.locator('.tbody .tr:visible .td:nth-child(2)').allInnerTexts();
+  assert.ok(states.length > 3 && states.every((s) => s.trim() === 'Running'), 'only running rows are shown');
+  // drag across the first scatter cell: a range filter on lr appears as a chip
+  const b = (await page.locator('.chart.scatter').boundingBox())!;
+  await page.mouse.move(b.x + 60, b.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(b.x + 140, b.y + 45, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForTimeout(200);
+  assert.match(await page.locator('.filterbar .chips').innerText(), /lr ∈ \[/);
+  const { matched, expected } = await page.evaluate(() => {
+    const app = (window as any).__knobsApp;
+    const [lo, hi] = app.filters.ranges.lr;
+    const expected = app.store.rows.filter((r: any) => r.status === 'running' && r.params.lr >= lo && r.params.lr <= hi).length;
+    return { matched: app.matched, expected };
+  });
+  assert.equal(matched, expected);
+  await page.close();
+});
+
+test('appends update rows in place; error and malformed messages are handled', async () => {
+  const { page } = await open('trials=10&points=5&running=0.3');
+  await page.evaluate(() => {
+    const d = (window as any).__data;
+    const t = { ...d.trials[0], status: 'completed', value: 0.001, best: 0.001 };
+    window.postMessage({ type: 'append', trials: [t], series: [{ trial: t.id, attempt: 1, name: 'val_loss', steps: [99], values: [0.001] }] }, '*');
+  });
+  await page.waitForTimeout(400);
+  assert.match(await page.locator('.summary .best').innerText(), /0\.001\s+trial 1\b/);
+  assert.equal((await page.locator('.tbody .tr').first().locator('.td').first().innerText()).trim(), '1');
+  await page.evaluate(() => window.postMessage({ type: 'append', trials: 'nope', series: [] }, '*'));
+  await page.evaluate(() => window.postMessage({ type: 'error', message: 'journal unreadable' }, '*'));
+  await page.waitForTimeout(100);
+  assert.equal(await page.locator('.banner').innerText(), 'journal unreadable');
+  const logs = (await posted(page)).filter((m) => m.type === 'log');
+  assert.equal(logs.length, 1);
+  await page.close();
+});
+
+test('light theme: colours follow the theme variables', async () => {
+  const { page } = await open('trials=20&points=5&theme=light');
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, 'rgb(255, 255, 255)');
+  const theme = await page.evaluate(() => (window as any).__knobsApp.theme);
+  assert.equal(theme.blue, '#1a85ff');
+  assert.equal(theme.dark, false);
+  await page.close();
+});
