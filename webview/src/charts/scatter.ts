@@ -155,8 +155,14 @@ export class ScatterView {
     g.fillStyle = t.fg;
     g.textAlign = 'left';
     g.textBaseline = 'alphabetic';
-    g.fillText(clip(`${sx.label}${sx.log ? ' (log)' : ''}`, 30), b.x, b.y - 6);
+    const title = clip(`${sx.label}${sx.log ? ' (log)' : ''}`, 30);
+    g.fillText(title, b.x, b.y - 6);
     g.fillStyle = t.muted;
+    const ylabel = clip(`↕ ${sy.label}`, 16);
+    if (g.measureText(title).width + g.measureText(ylabel).width + 16 < b.w) {
+      g.textAlign = 'right';
+      g.fillText(ylabel, b.x + b.w, b.y - 6);
+    }
     g.textBaseline = 'top';
     g.textAlign = 'center';
     if (Number.isFinite(sx.lo)) for (const tk of ticks(sx, 4)) {
