@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { latencySpace, measureLatency, runOurs } from '../../bench/samplers/ours';
 import { checkpoints, parseSeeds } from '../../bench/samplers/run';
 import { MIXED_OPTIMIZERS, mixedLoss, PROBLEMS, problemByName, problemDomain, probePoints, spaceDomain } from '../../bench/samplers/problems';
 import { averageRanks, mannWhitneyU, median, quantile, runningMin } from '../../bench/samplers/stats';
@@ -147,6 +148,35 @@ describe('benchmark statistics', () => {
       // symmetric in the order of the samples
       assert.ok(close(mannWhitneyU(y, x).p, p, 1e-9));
     }
+  });
+});
+
+describe('benchmark harness', () => {
+  test('runOurs drives a sampler as the runner does: one suggestion per trial, deterministic per seed', () => {
+    const p = problemByName('mixed');
+    const a = runOurs({ method: 'sobol', space: p.space, objective: p.objective, seed: 3, budget: 12 });
+    const b = runOurs({ method: 'sobol', space: p.space, objective: p.objective, seed: 3, budget: 12 });
+    const c = runOurs({ method: 'sobol', space: p.space, objective: p.objective, seed: 4, budget: 12 });
+    assert.equal(a.values.length, 12);
+    assert.equal(a.suggestMs.length, 12);
+    assert.deepEqual(a.values, b.values);
+    assert.notDeepEqual(a.values, c.values);
+    assert.ok(a.values.every((v) => v >= p.optimum));
+    // random search: trial i is fromUnit of the rng createRng(seed).child('sampler', i)
+    const r = runOurs({ method: 'random', space: p.space, objective: p.objective, seed: 9, budget: 3 });
+    const expected = [0, 1, 2].map((i) => p.objective(new RandomSampler().suggest({ space: p.space, index: i, history: [], rng: createRng(9).child('sampler', i) })));
+    assert.deepEqual(r.values, expected);
+  });
+
+  test('latency cells time one suggest per rep on a d-parameter unit space', () => {
+    assert.deepEqual(
+      latencySpace(3).params.map((q) => q.name),
+      ['x1', 'x2', 'x3'],
+    );
+    const { ms, cpuMs } = measureLatency({ method: 'random', trials: 20, params: 4, reps: 3, seed: 1 });
+    assert.equal(ms.length, 3);
+    assert.equal(cpuMs.length, 3);
+    assert.ok(ms.every((x) => x >= 0 && Number.isFinite(x)));
   });
 });
 
