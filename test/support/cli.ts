@@ -67,7 +67,12 @@ export function waitExit(child: ChildProcess, timeoutMs = 120_000): Promise<numb
 export function sweepDirs(folder: string): string[] {
   const root = path.join(folder, '.knobs', 'sweeps');
   if (!fs.existsSync(root)) return [];
-  return fs.readdirSync(root).sort().map((d) => path.join(root, d));
+  // a sweep folder counts once its journal exists (the folder is made a moment before)
+  return fs
+    .readdirSync(root)
+    .sort()
+    .map((d) => path.join(root, d))
+    .filter((d) => fs.existsSync(path.join(d, 'journal.jsonl')));
 }
 
 export function onlySweep(folder: string): string {

@@ -409,13 +409,18 @@ test('random garbage never throws (seeded fuzz)', () => {
   }
 });
 
-test('a 1 MB sweep file parses', () => {
-  const n = 15_000;
+test('a 200 KB sweep file parses; one over 256 KiB is refused at once with a clear error', () => {
+  const n = 3_000;
   const lines = ['program: train.py', 'method: random', 'run_cap: 10', 'metric: {name: loss}', 'parameters:'];
   for (let i = 0; i < n; i++) lines.push(`  p${i}: {distribution: log_uniform_values, min: 0.000${(i % 9) + 1}, max: 0.${(i % 9) + 1}5}`);
   const text = lines.join('\n') + '\n';
-  assert.ok(text.length > 900_000);
+  assert.ok(text.length > 180_000 && text.length < 256 * 1024);
   const spec = ok(text);
   assert.equal(spec.space.params.length, n);
   assert.equal(spec.locs[`parameters.p${n - 1}.max`].line, n + 5);
+  const big = text + '# ' + 'x'.repeat(300_000) + '\n';
+  const { spec: none, diagnostics } = parseSweep(big);
+  assert.equal(none, undefined);
+  assert.equal(diagnostics[0].code, 'too-large');
+  assert.match(diagnostics[0].message, /more than the limit of 256 KiB/);
 });

@@ -183,7 +183,7 @@ describe('ASHA (Ray AsyncHyperBandScheduler)', () => {
     const s = new AshaScheduler({ max_t: 3, grace_period: 1, reduction_factor: 3 }, MIN);
     assert.equal(s.onReport(1, 1, 0.5).action, 'continue');
     assert.equal(s.onReport(1, 2, 0.4).action, 'continue');
-    assert.deepEqual(s.onReport(1, 3, 0.3), { action: 'stop', reason: 'reached max_t 3 (step 3)' });
+    assert.deepEqual(s.onReport(1, 3, 0.3), { action: 'stop', reason: 'reached max_t 3 (step 3)', budget: true });
   });
 
   test('a trial that skips a rung is judged at the highest rung reached, then the lower one (Ray’s loop)', () => {
