@@ -199,6 +199,7 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
         return sw && fs.statSync(sw.paths.journal).size > journalSize && sw.state.trials.length > trialsBefore ? sw : undefined;
       }, { timeoutMs: 30_000 });
       assert.equal(after6.runner.pid, runnerPid, 'the same runner holds the sweep');
+      log(`journal grew: ${after6.state.trials.length} trials (was ${trialsBefore}), runner pid ${runnerPid} alive`);
       await wb.showKnobs();
       await wb.treeItem(/^Sweep /).waitFor({ state: 'visible', timeout: 20_000 });
       const sweepItem6 = wb.treeItem(/^Sweep /);
@@ -206,6 +207,7 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       const newest = after6.state.trials.length;
       await wb.treeItem(new RegExp(`^Trial ${newest}\\b`)).waitFor({ state: 'visible', timeout: 20_000 });
       await wb.treeItem(/^Trial 1, stopped/).waitFor({ state: 'visible', timeout: 10_000 });
+      log('tree re-attached');
       // the dashboard is restored by its serializer and keeps receiving appends
       const view6 = wb.webview();
       await view6.locator('canvas:visible').first().waitFor({ state: 'visible', timeout: 30_000 });

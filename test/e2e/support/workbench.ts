@@ -129,14 +129,25 @@ export class Workbench {
     return this.page.getByRole('tab', { name: /^Knobs/ }).first();
   }
 
-  /** Shows the Knobs sidebar (clicking the tab again would hide it, so only when not selected). */
-  async showKnobs(timeoutMs = 20_000): Promise<void> {
+  /**
+   * Shows the Knobs sidebar. Clicking the tab of the open container hides the sidebar, so it
+   * clicks only when needed; right after a reload the container may not be registered yet, so it
+   * retries until the sidebar shows the Knobs view.
+   */
+  async showKnobs(timeoutMs = 30_000): Promise<void> {
     const tab = this.knobsTab();
+    const sidebar = this.page.locator('.part.sidebar');
     await tab.waitFor({ state: 'visible', timeout: timeoutMs });
-    const selected = (await tab.getAttribute('aria-selected')) === 'true' || (await tab.getAttribute('aria-checked')) === 'true';
-    const sidebarVisible = await this.page.locator('.part.sidebar').isVisible().catch(() => false);
-    if (!selected || !sidebarVisible) await tab.click();
-    await this.page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 10_000 });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const selected = (await tab.getAttribute('aria-selected')) === 'true' || (await tab.getAttribute('aria-checked')) === 'true';
+      const visible = await sidebar.isVisible().catch(() => false);
+      const title = visible ? await sidebar.locator('.composite.title').innerText().catch(() => '') : '';
+      if (selected && visible && /knobs/i.test(title)) return;
+      if (Date.now() > deadline) throw new Error(`the Knobs sidebar did not show (tab selected: ${selected}, sidebar visible: ${visible}, title: ${JSON.stringify(title)})`);
+      if (!selected || !visible) await tab.click();
+      await sleep(1000);
+    }
   }
 
   /** Tree rows (`.monaco-list-row` with role treeitem), named by their aria-label. */
