@@ -1,6 +1,7 @@
 /**
  * The Executor interface: starts trial processes and reports their output and exit.
- * Implementations: localExecutor.ts (real processes); later a simulated one (fake clock) and Slurm.
+ * Implementations: localExecutor.ts (real processes), simulatedExecutor.ts (fake clock),
+ * slurmExecutor.ts (Slurm batch jobs).
  * All pass test/contracts/executor.contract.ts.
  */
 
@@ -32,6 +33,12 @@ export interface ExitInfo {
 export interface TrialEvents {
   onLine(stream: 'stdout' | 'stderr', line: string): void;
   onExit(info: ExitInfo): void;
+  /**
+   * Optional (queued executors such as Slurm): the trial waits in the queue for `reason`
+   * (Slurm's: Resources, Priority, QOSMaxJobsPerUserLimit…), called when the reason changes;
+   * `null` once it leaves the queue (runs, or ends before running). Local executors never call it.
+   */
+  onPending?(reason: string | null): void;
 }
 
 export interface TrialHandle {
@@ -40,6 +47,8 @@ export interface TrialHandle {
   readonly pid: number;
   /** Process group id (the group is the trial's). */
   readonly pgid: number;
+  /** The batch system's job id (Slurm); undefined for local processes. pid/pgid are −1 then. */
+  readonly jobId?: string;
   /** SIGTERM to the group, then SIGKILL after graceMs. Idempotent. */
   stop(reason: string, opts?: { graceMs?: number }): void;
 }

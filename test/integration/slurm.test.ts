@@ -1,0 +1,340 @@
+/**
+ * The Slurm executor against a real single-node Slurm (test/slurm/cluster.ts brings it up once
+ * for this file). When the cluster cannot start, every test fails with the reason under
+ * KNOBS_REQUIRE_ALL=1 and is skipped with it otherwise.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { KnobsError } from '../../src/core/errors';
+import type { ExitInfo, LaunchSpec } from '../../src/core/runner/executor';
+import { ReportParser } from '../../src/core/runner/reportParser';
+import { readSlurmJobRecord, slurmTrialFiles, SlurmExecutor, type SlurmExecutorOptions, type SlurmTrialHandle } from '../../src/core/runner/slurmExecutor';
+import { loadSweepFile } from '../../src/core/space/parse';
+import { createSweep } from '../../src/core/sweep/create';
+import { SweepRunner } from '../../src/core/sweep/runner';
+import { readJournal } from '../../src/core/journal/reader';
+import { helperPaths } from '../../src/core/runner/helpersPath';
+import { gate, jobState, startCluster, type ClusterResult, type Cluster } from '../slurm/cluster';
+
+const PY = process.env.KNOBS_PYTHON || '/usr/bin/python3';
+let cluster: ClusterResult = { ok: false, reason: 'not started yet' };
+let dir = '';
+
+before(async () => {
+  cluster = await startCluster();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-slurm-it-'));
+});
+after(() => {
+  if (cluster.ok) cluster.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const executors: SlurmExecutor[] = [];
+after(() => {
+  for (const e of executors) e.dispose();
+});
+
+function make(c: Cluster, o: SlurmExecutorOptions & { partition?: string; gres?: string; time?: string } = {}): SlurmExecutor {
+  const { partition, gres, time, ...opts } = o;
+  const ex = new SlurmExecutor({ type: 'slurm', partition: partition ?? c.partition, ...(gres ? { gres } : {}), ...(time ? { time } : {}) }, { env: c.env, pollMs: 250, tailMs: 100, graceMs: 2000, ...opts });
+  executors.push(ex);
+  return ex;
+}
+
+let n = 0;
+function launch(argv: string[], extra: Partial<LaunchSpec> = {}): LaunchSpec {
+  const t = path.join(dir, `trial-${++n}`);
+  fs.mkdirSync(t, { recursive: true });
+  return { trialId: n, attempt: 1, argv, cwd: t, env: { ...process.env, KNOBS_TRIAL_ID: String(n) }, stdoutPath: path.join(t, 'stdout.log'), stderrPath: path.join(t, 'stderr.log'), ...extra };
+}
+
+interface Run {
+  handle: SlurmTrialHandle;
+  lines: { stream: string; line: string }[];
+  pending: (string | null)[];
+  exits: ExitInfo[];
+  done: Promise<ExitInfo>;
+}
+
+function start(ex: SlurmExecutor, spec: LaunchSpec, onLine?: (line: string, r: Run) => void): Run {
+  let resolve!: (e: ExitInfo) => void;
+  const r = { lines: [], pending: [], exits: [], done: new Promise<ExitInfo>((res) => (resolve = res)) } as unknown as Run;
+  r.handle = ex.start(spec, {
+    onLine: (stream, line) => {
+      r.lines.push({ stream, line });
+      onLine?.(line, r);
+    },
+    onExit: (info) => {
+      r.exits.push(info);
+      resolve(info);
+    },
+    onPending: (reason) => r.pending.push(reason),
+  });
+  return r;
+}
+
+const REPORTS = `
+import json, sys
+for i, v in enumerate(json.loads(sys.argv[1])):
+    print("@@knobs " + json.dumps({"step": i + 1, "metrics": {"loss": v}}), flush=True)
+if len(sys.argv) > 3:
+    sys.stderr.write(sys.argv[3] + "\\n")
+sys.exit(int(sys.argv[2]))
+`;
+const FOREVER = `
+import json, time
+i = 0
+while True:
+    i += 1
+    print("@@knobs " + json.dumps({"step": i, "metrics": {"loss": 1.0 / i}}), flush=True)
+    time.sleep(0.1)
+`;
+const IGNORES_TERM = `
+import signal, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+print('@@knobs {"step": 1, "metrics": {"loss": 0.5}}', flush=True)
+time.sleep(120)
+`;
+
+test('a trial runs as a Slurm job: its lines in order, exit 0, job id on the handle, pid/pgid −1', async (t) => {
+  if (!gate(t, cluster)) return;
+  const ex = make(cluster);
+  const spec = launch([PY, '-c', REPORTS, '[0.9, 0.5, 0.25]', '0']);
+  const r = start(ex, spec);
+  assert.match(r.handle.jobId ?? '', /^\d+$/);
+  assert.equal(r.handle.pid, -1);
+  assert.equal(r.handle.pgid, -1);
+  const exit = await r.done;
+  assert.equal(exit.code, 0, exit.stderrTail);
+  assert.equal(exit.spawnError, undefined);
+  const parser = new ReportParser({ metricName: 'loss' });
+  const reps = r.lines.filter((l) => l.stream === 'stdout').map((l) => parser.parse(l.line)).filter((x) => x !== null);
+  assert.deepEqual(reps.map((x) => x!.values.loss), [0.9, 0.5, 0.25]);
+  assert.equal(fs.readFileSync(slurmTrialFiles(spec).exitCode, 'utf8'), '0\n', 'the exit code is in the trial folder');
+  assert.equal(readSlurmJobRecord(spec)?.jobId, r.handle.jobId, 'job.json records the job');
+  assert.equal(r.handle.status().state, 'COMPLETED');
+});
+
+test('a non-zero exit and the stderr tail; hostile KNOBS_* values reach the job intact', async (t) => {
+  if (!gate(t, cluster)) return;
+  const ex = make(cluster);
+  const params = JSON.stringify({ name: `it's "a,b"`, cmd: '$(touch /tmp/knobs-slurm-pwned)', nl: 'x\ny' });
+  const spec = launch([PY, '-c', 'import os, sys; print(os.environ["KNOBS_PARAMS"]); print(sys.argv[1]); sys.stderr.write("boom: bad thing\\n"); sys.exit(3)', `a'b "c" $(d) e,f`]);
+  spec.env = { ...spec.env, KNOBS_PARAMS: params };
+  const r = start(ex, spec);
+  const exit = await r.done;
+  assert.equal(exit.code, 3);
+  assert.match(exit.stderrTail, /boom: bad thing/);
+  const out = r.lines.filter((l) => l.stream === 'stdout').map((l) => l.line);
+  assert.equal(out.slice(0, 2).join('\n'), `${params.replace('x\\ny', 'x\\ny')}\na'b "c" $(d) e,f`);
+  assert.deepEqual(JSON.parse(out[0]), JSON.parse(params));
+  assert.equal(fs.existsSync('/tmp/knobs-slurm-pwned'), false);
+});
+
+test('stop: scancel --signal=TERM ends the job, one exit with stoppedBy, the job leaves the queue, its exit is recorded', async (t) => {
+  if (!gate(t, cluster)) return;
+  const ex = make(cluster);
+  const spec = launch([PY, '-c', FOREVER]);
+  const r = start(ex, spec, (_l, rr) => {
+    if (rr.lines.length === 2) {
+      rr.handle.stop('pruned at rung 1', { graceMs: 20_000 });
+      rr.handle.stop('second reason');
+    }
+  });
+  const exit = await r.done;
+  assert.deepEqual(exit.stoppedBy, { reason: 'pruned at rung 1', timeout: false });
+  assert.equal(exit.signal, 'SIGTERM');
+  assert.equal(exit.code, null);
+  const state = jobState(cluster as Cluster, r.handle.jobId!);
+  assert.ok(!/PENDING|RUNNING|COMPLETING|CONFIGURING/.test(state), `squeue: ${state}`);
+  assert.equal(fs.readFileSync(slurmTrialFiles(spec).exitCode, 'utf8').trim(), '143');
+  const nLines = r.lines.length;
+  await new Promise((res) => setTimeout(res, 500));
+  assert.equal(r.exits.length, 1);
+  assert.equal(r.lines.length, nLines, 'nothing after the exit');
+});
+
+test('a job that ignores SIGTERM is cancelled (KILL) after the grace period', async (t) => {
+  if (!gate(t, cluster)) return;
+  const ex = make(cluster);
+  const r = start(ex, launch([PY, '-c', IGNORES_TERM]), (line, rr) => {
+    if (line.startsWith('@@knobs')) rr.handle.stop('stop it', { graceMs: 300 });
+  });
+  const exit = await r.done;
+  assert.equal(exit.signal, 'SIGKILL');
+  assert.deepEqual(exit.stoppedBy, { reason: 'stop it', timeout: false });
+  const state = jobState(cluster as Cluster, r.handle.jobId!);
+  assert.ok(!/PENDING|RUNNING|COMPLETING/.test(state), `squeue: ${state}`);
+});
+
+test('timeoutMs stops the job with stoppedBy.timeout', async (t) => {
+  if (!gate(t, cluster)) return;
+  const ex = make(cluster);
+  const r = start(ex, launch([PY, '-c', FOREVER], { timeoutMs: 500 }));
+  const exit = await r.done;
+  assert.equal(exit.stoppedBy?.timeout, true);
+  assert.match(exit.stoppedBy!.reason, /timed out/);
+});
+
+test('a program missing on the node: spawnError from the job, exit 127', async (t) => {
+  if (!gate(t, cluster)) return;
+  const ex = make(cluster);
+  const r = start(ex, launch(['/nonexistent/knobs-no-such-program']));
+  const exit = await r.done;
+  assert.match(exit.spawnError ?? '', /cannot start \/nonexistent\/knobs-no-such-program/);
+  assert.equal(exit.code, 127);
+});
+
+test('gres reaches the jobs (SLURM_JOB_GPUS, CUDA_VISIBLE_DEVICES); a job waiting for GPUs reports why it is pending', async (t) => {
+  if (!gate(t, cluster)) return;
+  const ex = make(cluster, { gpusPerTrial: 1 });
+  const hold = fs.mkdtempSync(path.join(dir, 'hold-'));
+  const release = path.join(hold, 'go');
+  const prog = `
+import os, sys, time
+print("GPUS", os.environ.get("SLURM_JOB_GPUS"), os.environ.get("CUDA_VISIBLE_DEVICES"), flush=True)
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.1)
+`;
+  const runs = [1, 2, 3].map(() => start(ex, launch([PY, '-c', prog, release])));
+  // two jobs hold both GPUs until `go` exists: the third waits in the queue
+  const third = runs[2];
+  for (let i = 0; i < 400 && !third.pending.some((p) => p && p !== 'None'); i++) await new Promise((res) => setTimeout(res, 50));
+  assert.ok(third.pending.some((p) => p === 'Resources' || p === 'Priority'), `pending reasons: ${JSON.stringify(third.pending)}`);
+  assert.equal(third.handle.status().state, 'PENDING');
+  assert.match(third.handle.status().reason ?? '', /Resources|Priority/);
+  fs.writeFileSync(release, '');
+  const exits = await Promise.all(runs.map((r) => r.done));
+  for (const e of exits) assert.equal(e.code, 0, e.stderrTail);
+  const seen = runs.map((r) => r.lines.find((l) => l.line.startsWith('GPUS'))?.line ?? '');
+  for (const s of seen) assert.match(s, /^GPUS [01] [01]$/, s);
+  assert.equal(third.pending[third.pending.length - 1], null, 'onPending(null) when it left the queue');
+});
+
+test('attach: a second executor re-attaches to a running job by id and gets its lines and exit; nothing is resubmitted', async (t) => {
+  if (!gate(t, cluster)) return;
+  const first = make(cluster);
+  const prog = `
+import sys, time
+for i in range(1, 9):
+    print("line %d" % i, flush=True)
+    time.sleep(0.25)
+sys.exit(5)
+`;
+  const spec = launch([PY, '-c', prog]);
+  let seenFirst!: () => void;
+  const firstLine = new Promise<void>((res) => (seenFirst = res));
+  const r1 = start(first, spec, () => seenFirst());
+  await firstLine;
+  const jobId = r1.handle.jobId!;
+  first.detach(); // the runner died: nobody watches the job
+  const second = make(cluster);
+  let resolve!: (e: ExitInfo) => void;
+  const done = new Promise<ExitInfo>((res) => (resolve = res));
+  const lines: string[] = [];
+  const h = second.attach(jobId, spec, { onLine: (s, l) => s === 'stdout' && lines.push(l), onExit: resolve });
+  assert.equal(h.jobId, jobId);
+  const exit = await done;
+  assert.equal(exit.code, 5);
+  assert.deepEqual(lines, [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `line ${i}`), 'all lines of the attempt, once each');
+  assert.equal(r1.exits.length, 0, 'the detached executor delivers nothing');
+  assert.equal(readSlurmJobRecord(spec)?.jobId, jobId, 'nothing resubmitted: job.json still names the first job');
+  assert.throws(() => second.attach('not-a-job', spec, { onLine() {}, onExit() {} }), KnobsError);
+});
+
+test('attach to a job that already ended delivers its output and final state', async (t) => {
+  if (!gate(t, cluster)) return;
+  const first = make(cluster);
+  const spec = launch([PY, '-c', 'print("only line"); raise SystemExit(4)']);
+  const r1 = start(first, spec);
+  await r1.done;
+  const second = make(cluster);
+  const lines: string[] = [];
+  const exit = await new Promise<ExitInfo>((res) => second.attach(r1.handle.jobId!, spec, { onLine: (s, l) => s === 'stdout' && lines.push(l), onExit: res }));
+  assert.equal(exit.code, 4);
+  assert.deepEqual(lines, ['only line']);
+  assert.doesNotMatch(exit.stderrTail, /srun: error/, "srun's own end-of-step line stays out of the stderr tail");
+});
+
+test('a bad partition: check() and the trial quote Slurm and say how to fix it', async (t) => {
+  if (!gate(t, cluster)) return;
+  const ex = make(cluster, { partition: 'no-such-partition' });
+  await assert.rejects(ex.check(), (e: unknown) => e instanceof KnobsError && /Invalid partition name specified/.test(e.message) && /sinfo -s/.test(e.hint ?? ''));
+  const r = start(ex, launch([PY, '-c', 'pass']));
+  assert.equal(r.handle.jobId, undefined);
+  assert.match(r.handle.error?.message ?? '', /Slurm refused: .*invalid partition/is);
+  const exit = await r.done;
+  assert.match(exit.spawnError ?? '', /Invalid partition name specified[\s\S]*fix: .*executor\.partition/);
+  // too many GPUs for any node
+  const big = make(cluster, { gres: 'gpu:9' });
+  await assert.rejects(big.check(), (e: unknown) => e instanceof KnobsError && /Requested node configuration is not available/.test(e.message) && /gpus_per_trial/.test(e.hint ?? ''));
+  // a fraction of a GPU on a site without shards
+  const frac = make(cluster, { gpusPerTrial: 0.5 });
+  await assert.rejects(frac.check(), (e: unknown) => e instanceof KnobsError && /no gres\/shard or gres\/mps/.test(e.message));
+});
+
+test('sbatch missing from PATH: a clear error, and each trial fails to start with it', async (t) => {
+  if (!gate(t, cluster)) return;
+  const ex = make(cluster, { env: { ...(cluster as Cluster).env, PATH: '/nonexistent' } });
+  await assert.rejects(ex.check(), (e: unknown) => e instanceof KnobsError && /`sbatch` was not found on PATH/.test(e.message) && /login node/.test(e.hint ?? ''));
+  const r = start(ex, launch([PY, '-c', 'pass']));
+  const exit = await r.done;
+  assert.match(exit.spawnError ?? '', /`sbatch` was not found on PATH/);
+});
+
+test('SweepRunner on Slurm: a 6-trial sweep of a real Python script, 2 jobs at a time', async (t) => {
+  if (!gate(t, cluster)) return;
+  const sd = fs.mkdtempSync(path.join(dir, 'sweep-'));
+  fs.writeFileSync(
+    path.join(sd, 'train.py'),
+    `import argparse, json, os, time
+import knobs
+p = argparse.ArgumentParser()
+p.add_argument("--x", type=float)
+a, _ = p.parse_known_args()
+t0 = time.time()
+for step in range(1, 4):
+    knobs.report(step=step, loss=a.x + 1.0 / step)
+    time.sleep(0.2)
+with open(os.path.join(os.environ["KNOBS_SWEEP_DIR"], "spans.jsonl"), "a") as f:
+    f.write(json.dumps({"trial": os.environ["KNOBS_TRIAL_ID"], "job": os.environ.get("SLURM_JOB_ID"), "t0": t0, "t1": time.time()}) + "\\n")
+`,
+  );
+  const file = path.join(sd, 'sweep.yaml');
+  fs.writeFileSync(file, `program: train.py
+method: random
+metric: {name: loss}
+parameters:
+  x: {min: 0.0, max: 1.0}
+run_cap: 6
+max_concurrent: 2
+seed: 5
+executor: {type: slurm, partition: ${(cluster as Cluster).partition}, time: "5:00"}
+`);
+  const spec = loadSweepFile(file);
+  assert.equal(spec.executor.type, 'slurm');
+  const paths = createSweep({ spec, knobsDir: path.join(sd, '.knobs'), seed: 5 });
+  const ex = make(cluster as Cluster);
+  const env = { ...(cluster as Cluster).env, KNOBS_PYTHON: PY };
+  const runner = new SweepRunner({ sweepDir: paths.dir, spec, executor: ex, env, interpreter: PY, graceMs: 2000 });
+  const outcome = await runner.run();
+  assert.deepEqual(outcome, { kind: 'finished', reason: 'run_cap' });
+  const { ops } = readJournal(paths.journal);
+  const completed = ops.filter((o) => o.op === 'trial_completed').map((o) => (o as { trial: number }).trial);
+  assert.deepEqual(completed.sort((a, b) => a - b), [1, 2, 3, 4, 5, 6]);
+  assert.equal(ops.filter((o) => o.op === 'metric').length, 18);
+  const spans = fs.readFileSync(path.join(paths.dir, 'spans.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { job: string; t0: number; t1: number });
+  assert.equal(spans.length, 6);
+  assert.equal(new Set(spans.map((s) => s.job)).size, 6, 'six distinct Slurm jobs');
+  for (const s of spans) assert.match(s.job ?? '', /^\d+$/);
+  const events = spans.flatMap((s) => [{ t: s.t0, d: 1 }, { t: s.t1, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d);
+  let live = 0;
+  for (const e of events) {
+    live += e.d;
+    assert.ok(live <= 2, 'never more than max_concurrent jobs at once');
+  }
+  assert.ok(helperPaths().python.length > 0);
+});
