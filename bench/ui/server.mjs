@@ -208,6 +208,9 @@ export function startServer() {
         }
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(cache.get(key));
+      } else if (u.pathname === '/favicon.ico') {
+        res.writeHead(204);
+        res.end();
       } else {
         res.writeHead(404);
         res.end();
