@@ -271,8 +271,12 @@ describe('output transform and history cap', () => {
     assert.equal(y[3], y[0], 'NaN counts as the worst finite value');
     const flat = transformOutputs([5, 5, 5], 'log');
     assert.deepEqual(Array.from(flat.y), [0, 0, 0]);
-    const warped = transformOutputs([0, 1, 2, 1000], 'log');
-    assert.ok(warped.y[3] - warped.y[2] < 3 * (warped.y[2] - warped.y[0]), 'the log warp compresses the outlier');
+    const raw = [0, 1, 2, 1000];
+    const w = transformOutputs(raw, 'log').y;
+    const plain = transformOutputs(raw, 'none').y;
+    assert.ok(w[0] < w[1] && w[1] < w[2] && w[2] < w[3], 'the warp keeps the order');
+    const spread = (v: Float64Array): number => (v[2] - v[0]) / (v[3] - v[0]);
+    assert.ok(spread(w) > 50 * spread(plain), `the log warp compresses the outlier (${spread(w)} vs ${spread(plain)})`);
   });
 
   test('keeps the best quarter and a seeded subset, in history order', () => {

@@ -33,9 +33,9 @@ export interface GpSamplerOptions extends SamplerOptions {
   maxHistory?: number;
   /** Most observations the hyperparameters are fitted on (default 100). */
   fitHistory?: number;
-  /** Output warp before standardisation (default 'none'). */
+  /** Output warp before standardisation (default 'log'). */
   outputWarp?: OutputWarp;
-  /** For the 'log' warp: the offset c as a fraction of median − min (default 0.01). */
+  /** For the 'log' warp: the offset c as a fraction of median − min (default 1). */
   logOffset?: number;
   /** Sobol candidates scored by the acquisition (default 1024). */
   candidates?: number;
@@ -87,7 +87,7 @@ export class GpSampler implements Sampler {
     observed.forEach((t, i) => X.set(encodeConfig(space, dims, t.flat), i * d));
     const { y, bestIndex } = transformOutputs(
       observed.map((t) => t.value as number),
-      this.opts.outputWarp ?? 'none',
+      this.opts.outputWarp ?? 'log',
       this.opts.logOffset,
     );
     const isCat = Uint8Array.from(dims, (dim) => (dim.kind === 'categorical' ? 1 : 0));

