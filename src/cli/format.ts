@@ -119,7 +119,7 @@ export function trialRows(state: SweepState, trials: TrialRecord[], s: Style, pa
     String(lastStep(t) ?? '-'),
     formatMetric(t.value),
     formatMetric(t.best),
-    t.reason ?? '',
+    t.reason ?? (t.queueReason ? `queued: ${t.queueReason}` : ''),
   ]);
 }
 

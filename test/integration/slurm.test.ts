@@ -338,3 +338,86 @@ executor: {type: slurm, partition: ${(cluster as Cluster).partition}, time: "5:0
   }
   assert.ok(helperPaths().python.length > 0);
 });
+
+// ---- through the CLI: the runner on Slurm ------------------------------------------------------
+import { onlySweep, ops as journalOps, runCli, startCli, state as sweepState, sweepDirs, sweepFolder, testEnv, waitExit, waitFor } from '../support/cli';
+
+const slurmSweep = (c: Cluster, body: string) => `${body}
+executor: {type: slurm, partition: ${c.partition}}
+`;
+
+test('CLI on Slurm: kill -9 of the runner, then resume re-attaches to the running jobs without duplicates', async (t) => {
+  if (!gate(t, cluster)) return;
+  const c = cluster;
+  const { dir: folder } = sweepFolder(
+    slurmSweep(
+      c,
+      `program: slow_report.py
+method: random
+metric: {name: loss}
+parameters:
+  x: {min: 0.0, max: 1.0}
+  steps: {value: 25}
+  interval: {value: 0.12}
+run_cap: 4
+max_concurrent: 2
+seed: 8`,
+    ),
+    ['slow_report.py'],
+  );
+  const env = testEnv({ ...c.env });
+  const child = startCli(['run', 'sweep.yaml'], { cwd: folder, env });
+  const sweep = await waitFor('two jobs reporting', () => {
+    const d = sweepDirs(folder)[0];
+    return d && sweepState(d).trials.filter((x) => x.status === 'running' && x.reports >= 2).length === 2 ? d : undefined;
+  }, 90_000);
+  process.kill(child.pid!, 'SIGKILL');
+  await waitExit(child);
+  const r = runCli(['resume'], { cwd: folder, env, timeoutMs: 180_000 });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stderr, /re-attached to trial 1/);
+  const s = sweepState(sweep);
+  assert.equal(s.trials.length, 4);
+  const ops = journalOps(sweep);
+  assert.equal(ops.filter((o) => o.op === 'trial_interrupted').length, 0, 'nothing was interrupted or resubmitted');
+  const started = ops.flatMap((o) => (o.op === 'trial_started' ? [o] : []));
+  assert.equal(started.length, 4, 'one submission per trial');
+  assert.equal(new Set(started.map((o) => o.jobId)).size, 4, 'four distinct jobs');
+  for (const x of s.trials) {
+    assert.equal(x.status, 'completed', x.reason);
+    const steps = x.series.loss.map((p) => p.step);
+    assert.deepEqual(steps, [...Array(25).keys()].map((i) => i + 1), `trial ${x.id}: every step once`);
+  }
+});
+
+test('CLI on Slurm: ASHA prunes through scancel, and the pruned jobs leave the queue', async (t) => {
+  if (!gate(t, cluster)) return;
+  const c = cluster;
+  const { dir: folder } = sweepFolder(
+    slurmSweep(
+      c,
+      `program: report_py.py
+method: grid
+metric: {name: loss}
+parameters:
+  x: {values: [0.3, 1.0, 0.9, 0.35]}
+  steps: {value: 12}
+  sleep: {value: 0.15}
+early_terminate: {type: asha, max_t: 12, grace_period: 2, reduction_factor: 2}
+stop_grace_period: 3s`,
+    ),
+    ['report_py.py'],
+  );
+  const r = runCli(['run', 'sweep.yaml'], { cwd: folder, env: testEnv({ ...c.env }), timeoutMs: 180_000 });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const sweep = onlySweep(folder);
+  const s = sweepState(sweep);
+  const pruned = s.trials.filter((x) => x.status === 'pruned');
+  assert.ok(pruned.length >= 1, `some trial pruned: ${s.trials.map((x) => `${x.id}:${x.status}`).join(' ')}`);
+  for (const x of pruned) {
+    assert.match(x.reason!, /rung/);
+    const jobId = x.attempts[0].jobId!;
+    assert.match(jobId, /^\d+$/);
+    assert.notEqual(jobState(c, jobId), 'RUNNING', `job ${jobId} was cancelled`);
+  }
+});

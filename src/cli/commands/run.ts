@@ -4,7 +4,9 @@ import { randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KnobsError } from '../../core/errors';
+import type { Executor } from '../../core/runner/executor';
 import { LocalExecutor } from '../../core/runner/localExecutor';
+import { SlurmExecutor } from '../../core/runner/slurmExecutor';
 import { resolveInterpreter } from '../../core/runner/interpreter';
 import { loadSweepFile } from '../../core/space/parse';
 import type { SweepSpec } from '../../core/space/types';
@@ -134,6 +136,12 @@ function pythonFor(spec: SweepSpec, env: NodeJS.ProcessEnv): string | undefined 
   }
 }
 
+/** The sweep file's `executor:` (local processes by default; Slurm jobs). */
+function createExecutor(spec: SweepSpec, io: CliIO, graceMs: number | undefined, onNotice: (m: string) => void): Executor {
+  if (spec.executor.type === 'slurm') return new SlurmExecutor(spec.executor, { gpusPerTrial: spec.gpusPerTrial, env: io.env, graceMs, onNotice });
+  return new LocalExecutor({ graceMs });
+}
+
 function detach(sweepDir: string, a: ParsedArgs, io: CliIO, resumed = false): number {
   const log = path.join(sweepDir, 'runner.log');
   const fd = fs.openSync(log, 'a');
@@ -162,10 +170,12 @@ async function runAttached(sweepDir: string, spec: SweepSpec, a: ParsedArgs, io:
   const json = !!a.flags.json;
   const view = new LiveView({ out: io.out, json, runCap: spec.runCap, maxConcurrent: spec.maxConcurrent });
   const graceMs = intFlag(a.flags, 'grace-ms', 0) ?? spec.stopGraceMs;
+  const executor = createExecutor(spec, io, graceMs, (m) => view.notice(m));
+  if (executor instanceof SlurmExecutor) await executor.check(); // sbatch --test-only: a clear error before any trial
   const runner = new SweepRunner({
     sweepDir,
     spec,
-    executor: new LocalExecutor({ graceMs }),
+    executor,
     env: io.env,
     graceMs,
     onOp: (op, state) => view.onOp(op, state),

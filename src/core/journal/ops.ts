@@ -73,6 +73,17 @@ export interface TrialStartedOp extends OpBase {
   argv: string[];
   gpus?: number[];
   resumeFrom?: string;
+  /** The executor's job id (Slurm); pid and pgid are -1 then. */
+  jobId?: string;
+  /** True when a new runner re-attached to a job that outlived the old one. */
+  reattached?: boolean;
+}
+export interface TrialPendingOp extends OpBase {
+  op: 'trial_pending';
+  trial: number;
+  attempt: number;
+  /** The scheduler's reason it waits (Slurm: Resources, Priority, ...); null once it runs. */
+  reason: string | null;
 }
 export interface MetricOp extends OpBase {
   op: 'metric';
@@ -165,6 +176,7 @@ export type Op =
   | SweepFinishedOp
   | GpuStatusOp
   | CheckpointsDeletedOp
+  | TrialPendingOp
   | NoticeOp;
 
 export type OpKind = Op['op'];

@@ -9,6 +9,8 @@ import { decodeNumber, type FailureKind, type Op, type SweepCreatedOp } from './
 
 export interface AttemptState {
   attempt: number;
+  /** Executor job id (Slurm). */
+  jobId?: string;
   pid?: number;
   pgid?: number;
   argv?: string[];
@@ -56,6 +58,8 @@ export interface TrialRecord {
   stopRequested: boolean;
   /** True when a failed trial will run again. */
   willRetry: boolean;
+  /** Why a submitted trial waits in the cluster queue (Slurm's reason), while it does. */
+  queueReason?: string;
   /** keep_checkpoints deleted this trial's checkpoint folder. */
   checkpointsDeleted?: boolean;
 }
@@ -144,9 +148,16 @@ export function applyOp(s: SweepState, op: Op): void {
     case 'trial_started': {
       const t = s.byId.get(op.trial);
       if (!t) return;
+      if (op.reattached) {
+        t.status = 'running';
+        t.endedAt = undefined;
+        t.reason = undefined;
+        return;
+      }
       t.status = 'running';
       t.attempt = op.attempt;
-      t.attempts.push({ attempt: op.attempt, pid: op.pid, pgid: op.pgid, argv: op.argv, gpus: op.gpus, startedAt: op.t, status: 'running' });
+      t.attempts.push({ attempt: op.attempt, pid: op.pid, pgid: op.pgid, jobId: op.jobId, argv: op.argv, gpus: op.gpus, startedAt: op.t, status: 'running' });
+      t.queueReason = undefined;
       t.series = {};
       t.last = {};
       t.value = undefined;
@@ -220,6 +231,11 @@ export function applyOp(s: SweepState, op: Op): void {
     case 'sweep_finished':
       s.finished = { reason: op.reason, t: op.t };
       return;
+    case 'trial_pending': {
+      const t = s.byId.get(op.trial);
+      if (t && op.attempt === t.attempt) t.queueReason = op.reason ?? undefined;
+      return;
+    }
     case 'checkpoints_deleted':
       for (const id of op.trials) {
         const t = s.byId.get(id);

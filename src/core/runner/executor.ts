@@ -56,6 +56,14 @@ export interface TrialHandle {
 export interface Executor {
   readonly name: string;
   start(spec: LaunchSpec, events: TrialEvents): TrialHandle;
+  /**
+   * Re-attaches to a trial that outlived a crashed runner (a Slurm job, by id): its output is
+   * delivered again from the attempt's start, then its exit. Executors whose trials die with
+   * the runner (local processes) leave it out.
+   */
+  attach?(jobId: string, spec: LaunchSpec, events: TrialEvents): TrialHandle;
+  /** For attach-capable executors: the job a crashed runner submitted but never journaled. */
+  findSubmitted?(spec: LaunchSpec): string | undefined;
   /** Kill everything still running (SIGKILL) and release resources. */
   dispose(): void;
 }

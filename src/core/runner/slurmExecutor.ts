@@ -225,6 +225,11 @@ export class SlurmExecutor implements Executor {
    * from this attempt's start (job.json; the file's start when missing) and its exit. Nothing is
    * submitted. A job that already ended delivers its output and final state at once.
    */
+  findSubmitted(spec: LaunchSpec): string | undefined {
+    const rec = readSlurmJobRecord(spec);
+    return rec && rec.attempt === spec.attempt ? rec.jobId : undefined;
+  }
+
   attach(jobId: string, spec: LaunchSpec, events: TrialEvents): SlurmTrialHandle {
     if (!/^\d+(_\d+)?$/.test(jobId)) throw new KnobsError('E_USAGE', `"${jobId}" is not a Slurm job id`, { hint: 'pass the jobId recorded in the journal' });
     const trial = new SlurmTrial(this, spec, events);

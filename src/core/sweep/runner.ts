@@ -27,7 +27,7 @@ import { createScheduler } from '../schedulers/registry';
 import { toConfig } from '../space/config';
 import type { SweepSpec } from '../space/types';
 import { buildArgv, formatArgsJsonFile } from '../runner/command';
-import type { Executor, ExitInfo, TrialHandle } from '../runner/executor';
+import type { Executor, ExitInfo, LaunchSpec, TrialEvents, TrialHandle } from '../runner/executor';
 import { classifyFailure, lastLine } from '../runner/failure';
 import { resolveInterpreter } from '../runner/interpreter';
 import { detectGpus, parseNvidiaSmi, queryNvidiaSmi, type GpuInfo } from '../runner/gpu';
@@ -76,6 +76,8 @@ interface Running {
   handle: TrialHandle;
   trial: TrialRecord;
   parser: ReportParser;
+  /** Re-attached after a crash: reports up to this step are already in the journal. */
+  skipUntilStep?: number;
   /** Why we are stopping it, if we are. */
   stopAs?: { status: 'stopped' | 'pruned' | 'interrupted'; reason: string; by: string };
 }
@@ -186,6 +188,7 @@ export class SweepRunner {
   /** Detects GPUs when the sweep asks for them; without any, trials run on CPU (said once). */
   private setUpGpus(): void {
     if (!(this.spec.gpusPerTrial > 0)) return;
+    if (this.opts.executor.attach) return; // a cluster executor places GPUs itself (e.g. Slurm gres)
     const env = this.opts.env ?? process.env;
     const found = detectGpus({ env, restrict: this.spec.gpus });
     if (found.gpus.length === 0) {
@@ -225,13 +228,19 @@ export class SweepRunner {
     for (const t of this.state.trials) {
       if (t.source !== 'points_to_evaluate' && t.index !== undefined) this.nextSamplerIndex = Math.max(this.nextSamplerIndex, t.index + 1);
     }
+    const reattach: TrialRecord[] = [];
     for (const t of this.state.trials) {
       if (t.status === 'running') {
         const a = t.attempts[t.attempts.length - 1];
+        if (a?.jobId && this.opts.executor.attach) {
+          reattach.push(t); // a cluster job outlives the runner: follow it again, never resubmit
+          continue;
+        }
         if (a?.pgid && groupAlive(a.pgid)) killGroup(a.pgid, 'SIGKILL');
         this.append({ op: 'trial_interrupted', trial: t.id, attempt: t.attempt, reason: 'runner stopped' });
       }
     }
+    for (const t of reattach) this.reattach(t);
     for (const t of this.state.trials) {
       if (t.status === 'interrupted' || t.status === 'pending') {
         if (t.stopRequested) {
@@ -389,36 +398,30 @@ export class SweepRunner {
 
   // ---- one trial --------------------------------------------------------------------------
 
-  private launch(trial: TrialRecord, gpus?: number[]): void {
-    const attempt = trial.attempt + 1;
+  /** Everything a trial's process needs: folders, params file, argv, env, parser, events. */
+  private prepare(trial: TrialRecord, attempt: number, gpus: number[] | undefined, fresh: boolean) {
     const dir = trialDir(this.paths.dir, trial.id);
     const checkpoints = path.join(dir, 'checkpoints');
     const stdoutPath = path.join(dir, 'stdout.log');
     const stderrPath = path.join(dir, 'stderr.log');
     const config = toConfig(this.spec.space, trial.params);
     const argsJsonFile = path.join(dir, 'params.json');
-    let argv: string[];
-    try {
-      fs.mkdirSync(checkpoints, { recursive: true });
-      fs.writeFileSync(argsJsonFile, formatArgsJsonFile(config));
-      argv = buildArgv({
-        command: this.spec.command,
-        program: this.spec.program,
-        interpreter: this.interpreter,
-        space: this.spec.space,
-        flat: trial.params,
-        config,
-        argsJsonFile,
-        env: this.opts.env ?? process.env,
-      });
-      if (attempt > 1) {
-        const banner = `\n===== knobs: attempt ${attempt} (${new Date().toISOString()}) =====\n`;
-        fs.appendFileSync(stdoutPath, banner);
-        fs.appendFileSync(stderrPath, banner);
-      }
-    } catch (e) {
-      this.onFatal(isKnobsError(e) ? e : new KnobsError('E_SPAWN', `cannot prepare trial ${trial.id}: ${(e as Error).message}`, { cause: e }));
-      return;
+    fs.mkdirSync(checkpoints, { recursive: true });
+    if (fresh) fs.writeFileSync(argsJsonFile, formatArgsJsonFile(config));
+    const argv = buildArgv({
+      command: this.spec.command,
+      program: this.spec.program,
+      interpreter: this.interpreter,
+      space: this.spec.space,
+      flat: trial.params,
+      config,
+      argsJsonFile,
+      env: this.opts.env ?? process.env,
+    });
+    if (fresh && attempt > 1) {
+      const banner = `\n===== knobs: attempt ${attempt} (${new Date().toISOString()}) =====\n`;
+      fs.appendFileSync(stdoutPath, banner);
+      fs.appendFileSync(stderrPath, banner);
     }
     const resumeFrom = hasEntries(checkpoints) ? checkpoints : undefined;
     const env = trialEnv({
@@ -435,13 +438,30 @@ export class SweepRunner {
     });
     const parser = new ReportParser({ metricName: this.spec.metric.name, metrics: this.spec.metrics, metricRegex: this.spec.metricRegex });
     const run: Partial<Running> = { trial, parser };
-    const handle = this.opts.executor.start(
-      { trialId: trial.id, attempt, argv, cwd: this.cwd, env, stdoutPath, stderrPath, timeoutMs: this.spec.trialTimeoutMs },
-      {
-        onLine: (_stream, line) => this.onLine(run as Running, line),
-        onExit: (info) => this.onExit(run as Running, info),
+    const spec: LaunchSpec = { trialId: trial.id, attempt, argv, cwd: this.cwd, env, stdoutPath, stderrPath, timeoutMs: this.spec.trialTimeoutMs };
+    const events: TrialEvents = {
+      onLine: (_stream, line) => this.onLine(run as Running, line),
+      onExit: (info) => this.onExit(run as Running, info),
+      onPending: (reason) => {
+        if (!this.done && this.running.has(trial.id)) this.append({ op: 'trial_pending', trial: trial.id, attempt, reason });
       },
-    );
+    };
+    return { dir, config, argv, resumeFrom, spec, events, run };
+  }
+
+  private launch(trial: TrialRecord, gpus?: number[]): void {
+    const attempt = trial.attempt + 1;
+    let prepared: ReturnType<SweepRunner['prepare']>;
+    try {
+      prepared = this.prepare(trial, attempt, gpus, true);
+    } catch (e) {
+      this.onFatal(isKnobsError(e) ? e : new KnobsError('E_SPAWN', `cannot prepare trial ${trial.id}: ${(e as Error).message}`, { cause: e }));
+      return;
+    }
+    const { dir, config, argv, resumeFrom, spec, events, run } = prepared;
+    // a job a crashed runner submitted but never journaled: follow it instead of submitting again
+    const submitted = this.opts.executor.findSubmitted?.(spec);
+    const handle = submitted && this.opts.executor.attach ? this.opts.executor.attach(submitted, spec, events) : this.opts.executor.start(spec, events);
     run.handle = handle;
     this.running.set(trial.id, run as Running);
     writeJson(path.join(dir, 'config.json'), {
@@ -453,15 +473,39 @@ export class SweepRunner {
       argv,
       cwd: this.cwd,
       gpus: gpus ?? [],
+      jobId: handle.jobId,
       startedAt: new Date().toISOString(),
     });
-    this.append({ op: 'trial_started', trial: trial.id, attempt, pid: handle.pid, pgid: handle.pgid, argv, resumeFrom, gpus });
+    this.append({ op: 'trial_started', trial: trial.id, attempt, pid: handle.pid, pgid: handle.pgid, argv, resumeFrom, gpus, jobId: handle.jobId });
+  }
+
+  /** Follows a cluster job that outlived the previous runner; reports already journaled are skipped. */
+  private reattach(trial: TrialRecord): void {
+    const a = trial.attempts[trial.attempts.length - 1];
+    let prepared: ReturnType<SweepRunner['prepare']>;
+    try {
+      prepared = this.prepare(trial, trial.attempt, a.gpus, false);
+    } catch (e) {
+      this.onFatal(isKnobsError(e) ? e : new KnobsError('E_SPAWN', `cannot re-attach trial ${trial.id}: ${(e as Error).message}`, { cause: e }));
+      return;
+    }
+    const { spec, events, run } = prepared;
+    let last = 0;
+    for (const series of Object.values(trial.series)) last = Math.max(last, series[series.length - 1]?.step ?? 0);
+    run.skipUntilStep = last;
+    run.handle = this.opts.executor.attach!(a.jobId!, spec, events);
+    this.running.set(trial.id, run as Running);
+    this.notice('info', `re-attached to trial ${trial.id} (job ${a.jobId})`);
   }
 
   private onLine(run: Running, line: string): void {
     if (this.done || this.fatal) return;
     const report = run.parser.parse(line);
     if (!report || !this.running.has(run.trial.id)) return;
+    if (run.skipUntilStep !== undefined) {
+      if (report.step <= run.skipUntilStep) return; // replayed output of a re-attached job
+      run.skipUntilStep = undefined;
+    }
     const values: Record<string, ReturnType<typeof encodeNumber>> = {};
     for (const [k, v] of Object.entries(report.values)) values[k] = encodeNumber(v);
     this.append({ op: 'metric', trial: run.trial.id, attempt: run.trial.attempt, step: report.step, values });
