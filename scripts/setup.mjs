@@ -129,5 +129,8 @@ function e2eToolchain() {
 const tSetup = Date.now();
 debianPackages();
 if (!skipE2e) e2eToolchain();
+// a throwaway single-node Slurm for test/integration/slurm.test.ts
+const { setupSlurm } = await import('./setupSlurm.mjs');
+setupSlurm(); // when it cannot install, the Slurm tests say why (and fail under KNOBS_REQUIRE_ALL=1)
 log(`setup done in ${secs(tSetup)}`);
 process.exit(exitCode);
