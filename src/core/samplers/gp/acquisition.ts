@@ -5,7 +5,9 @@
  * 2. refine the best few, distinct starts with bounded L-BFGS on the numeric coordinates
  *    (analytic gradient of log-EI through the posterior mean and variance), then sweep each
  *    categorical dimension over its values and re-refine when a value changed;
- * 3. snap integer/q/categorical coordinates (encoding.ts) and return the best point.
+ * 3. snap integer/q/categorical coordinates (encoding.ts; candidates are scored snapped too) and
+ *    return the best point of the refined starts and top candidates that is not already in the
+ *    data — a snapped optimum can fall on a trial that has run.
  */
 import { minimizeLbfgs } from '../../math/lbfgs';
 import { logHWithGrad } from '../../math/logEi';
@@ -57,6 +59,17 @@ export function logEiAt(model: GpModel, best: number, x: ArrayLike<number>, grad
   return value + Math.log(sd);
 }
 
+/** Whether x coincides with a row of the model's data (observed or pending). */
+function inData(model: GpModel, x: ArrayLike<number>): boolean {
+  const { X, n, d } = model;
+  for (let i = 0; i < n; i++) {
+    let same = true;
+    for (let j = 0; j < d && same; j++) same = Math.abs(X[i * d + j] - x[j]) < 1e-12;
+    if (same) return true;
+  }
+  return false;
+}
+
 export function optimizeAcquisition(opts: AcquisitionOptions): AcquisitionResult {
   const { model, dims, best, rng } = opts;
   const d = dims.length;
@@ -85,6 +98,8 @@ export function optimizeAcquisition(opts: AcquisitionOptions): AcquisitionResult
       pts.push(p);
     }
   }
+  // score what would actually run: discrete and categorical coordinates snapped
+  for (const p of pts) for (let j = 0; j < d; j++) p[j] = snapCoordinate(dims[j], p[j]);
   const scores = pts.map((p) => logEiAt(model, best, p));
   const order = scores.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
   const starts: Float64Array[] = [];
@@ -121,8 +136,10 @@ export function optimizeAcquisition(opts: AcquisitionOptions): AcquisitionResult
     return { x: r.x, f: -r.f };
   };
 
-  let bestX = starts[0];
-  let bestF = -Infinity;
+  // final pool: the refined starts (snapped) and the best scored candidates; the winner is the
+  // best point that is not already in the model's data (a snapped optimum can land on a trial
+  // that has run, e.g. an integer next to the relaxed optimum)
+  const pool: { x: Float64Array; f: number }[] = [];
   for (const s of starts) {
     let { x, f } = refine(s);
     for (let pass = 0; pass < 2 && catDims.length > 0; pass++) {
@@ -143,13 +160,13 @@ export function optimizeAcquisition(opts: AcquisitionOptions): AcquisitionResult
       if (!changed) break;
       ({ x, f } = refine(x));
     }
-    // snap discrete coordinates; keep the snapped value's score
     const snapped = x.map((v, j) => snapCoordinate(dims[j], v));
-    const fs = logEiAt(model, best, snapped);
-    if (fs > bestF || !Number.isFinite(bestF)) {
-      bestF = fs;
-      bestX = snapped;
-    }
+    pool.push({ x: snapped, f: logEiAt(model, best, snapped) });
   }
+  for (const i of order.slice(0, 32)) pool.push({ x: pts[i], f: scores[i] });
+  const ranked = pool.filter((p) => Number.isFinite(p.f)).sort((a, b) => b.f - a.f);
+  const fresh = ranked.find((p) => !inData(model, p.x)) ?? ranked[0] ?? { x: pts[order[0]], f: scores[order[0]] };
+  const bestX = fresh.x;
+  const bestF = fresh.f;
   return { x: bestX, logEi: bestF };
 }
