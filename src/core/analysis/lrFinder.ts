@@ -133,6 +133,11 @@ export function planLrFind(o: PlanLrFindOptions): LrFindPlan {
   if (o.sweep) {
     const space = o.sweep.space;
     const centre = fromUnit(space, searchDims(space).map(() => 0.5));
+    // readable argv: 3 significant digits for continuous values (0.0010000000000000002 → 0.001)
+    for (const p of space.params) {
+      const v = centre[p.name];
+      if (p.kind === 'numeric' && !p.integer && typeof v === 'number') centre[p.name] = roundSig(v, 3);
+    }
     const params: FlatParams = { ...centre, ...(o.params ?? {}) };
     const config = nestConfig(space, params);
     env.KNOBS_PARAMS = JSON.stringify(config);
@@ -272,12 +277,14 @@ export function analyseLrFind(points: readonly LrPoint[], opts: AnalyseLrFindOpt
   let steep = -1;
   for (let i = start; i <= end; i++) if (Number.isFinite(slopes[i]) && (steep < 0 || slopes[i] < slopes[steep])) steep = i;
   const windowSize = end - start + 1;
+  let anyDescent = false;
+  for (let i = 1; i <= Math.min(minIndex, stopIndex - 2); i++) if (slopes[i] < 0) anyDescent = true;
   if (steep >= 0 && slopes[steep] < 0 && (windowSize >= minPoints || opts.method === 'steepest')) {
     return { ...base, suggestion: make(points[steep].lr, 'steepest', steep) };
   }
   if (opts.method === 'steepest') return { ...base, note: 'no descending part of the smoothed curve to read a steepest point from' };
   return minTen(
-    windowSize < minPoints
+    anyDescent && windowSize < minPoints
       ? `the descent before the minimum has ${Math.max(0, windowSize)} point(s) (< ${minPoints}): used one decade below the minimum`
       : 'the smoothed curve never descends: used one decade below the minimum',
   );
