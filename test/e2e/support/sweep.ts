@@ -22,7 +22,9 @@ export const LONG_POINT = { lr: 0.003, dropout: 0.1, weight_decay: 0.0001, l1: 0
 export function prepareDigitsWorkspace(dir: string, opts: { runCap?: number } = {}): void {
   fs.copyFileSync(path.join(EXAMPLE, 'train.py'), path.join(dir, 'train.py'));
   const doc = YAML.parseDocument(fs.readFileSync(path.join(EXAMPLE, 'sweep.yaml'), 'utf8'));
-  doc.set('method', 'random');
+  const method = doc.createNode('random');
+  method.comment = ' e2e: plain random search, cheap and deterministic';
+  doc.set('method', method);
   doc.setIn(['parameters', 'epochs'], doc.createNode({ values: [SHORT_EPOCHS, LONG_EPOCHS], probabilities: [1, 0] }, { flow: true }));
   doc.set('points_to_evaluate', doc.createNode([doc.createNode(LONG_POINT, { flow: true })]));
   doc.set('run_cap', opts.runCap ?? 40);
