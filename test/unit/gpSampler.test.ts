@@ -118,6 +118,18 @@ describe('GP sampler', () => {
     assert.ok((best.value as number) < 0.05, `best ${best.value}`);
   });
 
+  test('does not re-propose a config that has run while new ones remain (discrete space)', () => {
+    const space: Space = {
+      params: [numeric('a', { distribution: 'int_uniform', min: 1, max: 3 }), categorical('b', ['x', 'y', 'z'])],
+    };
+    const f = (p: FlatParams): number => Math.abs((p.a as number) - 2) + (p.b === 'y' ? 0 : 1);
+    const h = runSweep(new GpSampler({ seed: 4, startup: 3 }), space, f, 4, 9);
+    const key = (t: TrialView): string => JSON.stringify(t.flat);
+    for (let i = 3; i < h.length; i++) {
+      assert.ok(!h.slice(0, i).some((t) => key(t) === key(h[i])), `trial ${i} ${key(h[i])} is new`);
+    }
+  });
+
   test('caps a long history and still gives a valid, deterministic config', () => {
     const rng = createRng(8);
     const history: TrialView[] = Array.from({ length: 400 }, (_, i) => {
