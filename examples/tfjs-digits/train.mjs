@@ -9,6 +9,10 @@
 // (the line "backend: ..." says which). Reports val_loss, val_acc and train_loss each epoch
 // through helpers/node/knobs.mjs (found via KNOBS_HELPERS_NODE, which the runner sets, or
 // ../../helpers/node/knobs.mjs); without the helper it prints `epoch 3 | val_loss: ...`.
+//
+// `knobs lr-find sweep.yaml` runs it as an lr range test: with KNOBS_LR_FIND set it trains
+// KNOBS_LR_STEPS minibatches with the Adam learning rate set to knobs.lrAt(step) before each,
+// and reports `loss` and `lr` every step (no validation).
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
@@ -201,6 +205,24 @@ async function main() {
   const valSet = take(val);
   const model = buildModel(tf, a);
   const order = rng(a.seed);
+
+  const ramp = knobs && knobs.lrFinder ? knobs.lrFinder() : null;
+  if (ramp) {
+    // lr range test: one minibatch per step, cycling through shuffled epochs
+    let idx = [];
+    for (let step = 0; step < ramp.steps; step++) {
+      if (idx.length < a.batch_size) idx = idx.concat(shuffle([...train], order));
+      const b = take(idx.splice(0, a.batch_size));
+      const lr = knobs.lrAt(step, ramp);
+      model.optimizer.learningRate = lr; // tf.train.adam reads it at every step
+      const loss = await model.trainOnBatch(b.x, b.y);
+      tf.dispose([b.x, b.y]);
+      const value = Array.isArray(loss) ? loss[0] : loss;
+      knobs.report({ step, loss: value, lr });
+      if (!Number.isFinite(value) || knobs.shouldStop()) break;
+    }
+    return;
+  }
 
   for (let epoch = 1; epoch <= a.epochs; epoch++) {
     const batch = take(shuffle([...train], order));
