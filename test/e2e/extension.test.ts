@@ -26,7 +26,7 @@ import { applyOp, bestTrial, countTrials, createState, isFinal, type TrialRecord
 import { formatValue } from '../../src/core/space/config';
 import { isRunning, sleep, taggedPids, waitFor } from './support/processes';
 import { startSession, type Session } from './support/session';
-import { argparseDefaults, LONG_EPOCHS, prepareDigitsWorkspace, sweepDirs, theSweep } from './support/sweep';
+import { argparseDefaults, argparseDefaultsOf, LONG_EPOCHS, prepareDigitsWorkspace, sweepDirs, theSweep } from './support/sweep';
 import { assertToolchain, skipReason } from './support/toolchain';
 import type { Workbench } from './support/workbench';
 import type { FrameLocator, Locator } from 'playwright-core';
@@ -161,8 +161,13 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       const opsBefore = readJournal(started.paths.journal).ops.length;
       await wb.runCommand('Knobs: Promote Best Config');
       const how = await applyRefactorPreview(wb, () => fs.readFileSync(trainPy, 'utf8') !== before5, log);
-      await waitFor('train.py rewritten on disk', () => fs.readFileSync(trainPy, 'utf8') !== before5, { timeoutMs: 20_000 });
-      const defaultsAfter = argparseDefaults(trainPy);
+      const PARAMS = ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'hidden', 'epochs'];
+      // the save truncates then writes: wait for a complete new file
+      const defaultsAfter = await waitFor('train.py rewritten on disk', () => {
+        const text = fs.readFileSync(trainPy, 'utf8');
+        const d = argparseDefaultsOf(text);
+        return text !== before5 && PARAMS.every((k) => k in d) ? d : undefined;
+      }, { timeoutMs: 20_000, intervalMs: 200 });
       // The best trial of a running sweep changes as trials report (a running trial can lead for
       // one epoch), so the promoted config must be the best one at some moment while the command
       // ran: replay the journal and collect the best trial after every op of that window.
@@ -176,7 +181,6 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
           if (b) bestIds.add(b.id);
         }
       });
-      const PARAMS = ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'hidden', 'epochs'];
       const matches = (t: TrialRecord) =>
         PARAMS.every((name) => {
           const want = t.params[name];

@@ -54,10 +54,15 @@ export function theSweep(workspace: string): OpenedSweep | undefined {
   }
 }
 
-/** `default=<literal>` of each `add_argument("--name", ...)` in a Python file. */
-export function argparseDefaults(file: string): Record<string, string> {
+/** `default=<literal>` of each `add_argument("--name", ...)` in Python source. */
+export function argparseDefaultsOf(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /add_argument\(\s*["']--([A-Za-z_][\w-]*)["'][^\n]*?default\s*=\s*([^,)\s]+)/g;
-  for (const m of fs.readFileSync(file, 'utf8').matchAll(re)) out[m[1]] = m[2];
+  for (const m of text.matchAll(re)) out[m[1]] = m[2];
   return out;
+}
+
+/** `default=<literal>` of each `add_argument("--name", ...)` in a Python file. */
+export function argparseDefaults(file: string): Record<string, string> {
+  return argparseDefaultsOf(fs.readFileSync(file, 'utf8'));
 }
