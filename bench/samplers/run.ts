@@ -14,6 +14,7 @@
  *   --jobs N             Optuna processes at once (default 1; ours runs in this process beside them)
  *   --python PATH        interpreter with optuna (default /usr/bin/python3, or $KNOBS_BENCH_PYTHON)
  *   --out PATH           markdown report (default bench/results/samplers.md; `-` for none)
+ *   --render RAW.json    re-render the report from a run's raw data (out/bench/samplers-raw.json)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -44,6 +45,8 @@ export interface BenchArgs {
   jobs: number;
   python: string;
   out: string | null;
+  /** Re-render the report from this raw JSON instead of running. */
+  render?: string;
   argv: string[];
 }
 
@@ -135,6 +138,9 @@ export function parseArgs(argv: string[]): BenchArgs {
         break;
       case '--python':
         a.python = next();
+        break;
+      case '--render':
+        a.render = path.resolve(next());
         break;
       case '--out': {
         const v = next();
@@ -491,8 +497,9 @@ export function renderReport(r: Report): string {
     L.push('## Estimated full run');
     L.push('');
     const est = estimateFull(r);
+    const wall = Math.max(est.ours, est.optuna / args.jobs) + est.latency;
     L.push(
-      `From this run's CPU time per run, 20 seeds × ${budget} trials of every method and problem here take ${(est.ours / 60).toFixed(1)} CPU-min for ours (in-process) and ${(est.optuna / 60).toFixed(1)} CPU-min for Optuna (child processes, ${args.jobs} at a time beside ours): about ${(Math.max(est.ours, est.optuna / args.jobs) / 60).toFixed(1)} min of wall time on 2 idle cores, plus the latency grid. This run itself took ${(r.wallSeconds / 60).toFixed(1)} min wall (${(r.cpuSeconds / 60).toFixed(1)} CPU-min).`,
+      `From this run's CPU time per run, a full run (20 seeds × ${budget} trials of every method and problem here, \`bayes\` reusing its twin after seed 0; latency 3 × 3 cells × 50 reps) needs ${(est.ours / 60).toFixed(1)} CPU-min for ours (in-process), ${(est.optuna / 60).toFixed(1)} CPU-min for Optuna (child processes, ${args.jobs} at a time beside ours) and ${(est.latency / 60).toFixed(1)} CPU-min of latency cells: about ${(wall / 60).toFixed(0)} min of wall time on 2 idle cores, several times that on a loaded machine. This run itself took ${(r.wallSeconds / 60).toFixed(1)} min wall for ${(r.cpuSeconds / 60).toFixed(1)} CPU-min.`,
     );
     L.push('');
   }
@@ -507,15 +514,31 @@ export function renderReport(r: Report): string {
 }
 
 /** CPU seconds a 20-seed run of the same methods and problems would take, ours and Optuna's. */
-function estimateFull(r: Report): { ours: number; optuna: number } {
+/**
+ * CPU seconds a full run (20 seeds, 3 × 3 latency grid with 50 reps) of the same methods and
+ * problems would take: ours, Optuna's regret batches, and the latency grid (both sides).
+ */
+function estimateFull(r: Report): { ours: number; optuna: number; latency: number } {
   let ours = 0;
   let optuna = 0;
   for (const b of r.batches) {
     const mean = b.cpu.reduce((x, y) => x + y, 0) / Math.max(1, b.cpu.length);
     if (b.method.startsWith('optuna-')) optuna += mean * 20 + 1; // + interpreter start per batch
+    else if (reusedFrom(r, b)) ours += b.cpu[0];
     else ours += mean * 20;
   }
-  return { ours, optuna };
+  // each of our cells costs a warm-up suggest and a timed one per rep; Optuna's one ask per rep
+  const dimsFactor = 3 / Math.max(1, new Set(r.latency.map((c) => c.params)).size);
+  let latency = 0;
+  for (const c of r.latency) latency += median(c.cpuMs) * (c.method.startsWith('optuna-') ? 1 : 2) * 50 * dimsFactor;
+  return { ours, optuna, latency: latency / 1000 };
+}
+
+/** The method whose runs a `bayes` batch reused (identical trials on every seed), if any. */
+function reusedFrom(r: Report, b: Batch): string | undefined {
+  if (b.method !== 'bayes') return undefined;
+  const twin = r.batches.find((x) => x !== b && x.problem === b.problem && !x.method.startsWith('optuna-') && x.values.length === b.values.length && x.values.every((v, k) => v.length === b.values[k].length && v.every((y, i) => y === b.values[k][i])));
+  return twin?.method;
 }
 
 // ---- main -------------------------------------------------------------------------------------
@@ -524,6 +547,14 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const loadStart = os.loadavg()[0];
   const args = parseArgs(process.argv.slice(2));
+  if (args.render) {
+    // Re-render a report from a previous run's raw data (out/bench/samplers-raw.json).
+    const raw = JSON.parse(fs.readFileSync(args.render, 'utf8')) as Omit<Report, 'problems'> & { problems: string[] };
+    const md = renderReport({ ...raw, problems: raw.problems.map(problemByName) });
+    process.stdout.write(md + '\n');
+    if (args.out) fs.writeFileSync(args.out, md + '\n');
+    return;
+  }
   const problems = args.problems.map(problemByName);
   const ourMethods = args.methods.filter((m) => !m.startsWith('optuna-')) as Method[];
   const optunaMethods = args.methods.filter((m) => m.startsWith('optuna-'));
@@ -645,9 +676,10 @@ async function main(): Promise<void> {
   if (args.out) {
     fs.mkdirSync(path.dirname(args.out), { recursive: true });
     fs.writeFileSync(args.out, md + '\n');
-    const raw = path.join(ROOT, 'out', 'bench', 'samplers-raw.json');
+    const defaultOut = path.join(ROOT, 'bench', 'results', 'samplers.md');
+    const raw = args.out === defaultOut ? path.join(ROOT, 'out', 'bench', 'samplers-raw.json') : `${args.out}.raw.json`;
     fs.mkdirSync(path.dirname(raw), { recursive: true });
-    fs.writeFileSync(raw, JSON.stringify({ args, machine: report.machine, batches, latency }, null, 0));
+    fs.writeFileSync(raw, JSON.stringify({ ...report, problems: problems.map((p) => p.name) }));
     log(`[bench] wrote ${path.relative(ROOT, args.out)} (raw data: ${path.relative(ROOT, raw)}) in ${(report.wallSeconds / 60).toFixed(1)} min`);
   }
 }
