@@ -9,7 +9,9 @@ a slot asks for a trial, the trial "trains" by walking its config's curve (first
 config's start-up + one epoch, then one per epoch), reports each value and asks should_prune();
 a pruned trial is told PRUNED and the slot asks again at the same instant; a finished one is told
 its last value. Costs are the recorded ones, as on the Knobs side. Output per run: the reports
-that improved the best so far, as [epochs so far, simulated ms, value], plus totals.
+that improved the best so far, as [epochs so far, simulated ms, value], plus totals. With
+"threshold" in the request a run ends at the first report ≤ threshold (TPE's ask cost grows with
+the trials, and nothing after that report changes the result).
   tpe+hyperband: TPESampler(seed) + HyperbandPruner(min_resource=1, max_resource=epochs, reduction_factor=3)
   random+median: RandomSampler(seed) + MedianPruner() (n_startup_trials 5, n_warmup_steps 0)
 """
@@ -35,7 +37,7 @@ def make_study(method, seed, epochs):
     return optuna.create_study(direction="minimize", sampler=sampler, pruner=pruner)
 
 
-def replay(doc, method, seed, run_cap):
+def replay(doc, method, seed, run_cap, threshold):
     epochs = doc["epochs"]
     configs = {c["id"]: c for c in doc["configs"] if len(c["val_loss"]) == epochs}
     ids = sorted(configs)
@@ -73,6 +75,8 @@ def replay(doc, method, seed, run_cap):
         if v < best:
             best = v
             trace.append([total_epochs, round(now, 1), v])
+            if v <= threshold:
+                break  # reached the target: the rest of the run does not change the result
         if trial.should_prune():
             study.tell(trial, state=optuna.trial.TrialState.PRUNED)
             launch(now, slot)
@@ -93,7 +97,7 @@ def main():
     out = []
     for method in req["methods"]:
         for seed in req["seeds"]:
-            out.append(replay(doc, method, seed, req["runCap"]))
+            out.append(replay(doc, method, seed, req["runCap"], req.get("threshold", float("-inf"))))
             print("optuna %s seed %d: %d trials, %d epochs, %.1f s" % (method, seed, out[-1]["trials"], out[-1]["totalEpochs"], out[-1]["realMs"] / 1000), file=sys.stderr, flush=True)
     json.dump({"optuna": optuna.__version__, "runs": out}, sys.stdout)
 

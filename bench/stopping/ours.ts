@@ -28,6 +28,8 @@ export interface Trace {
   /** Trial id of each report. */
   trial: number[];
   trials: number;
+  /** Config id of each launch, in order. */
+  configs: number[];
   totalEpochs: number;
   totalMs: number;
   realMs: number;
@@ -56,10 +58,11 @@ ${et}`;
 
 class Tap implements Executor {
   readonly name = 'simulated';
-  readonly trace: Trace = { epochs: [], ms: [], values: [], trial: [], trials: 0, totalEpochs: 0, totalMs: 0, realMs: 0 };
+  readonly trace: Trace = { epochs: [], ms: [], values: [], trial: [], trials: 0, configs: [], totalEpochs: 0, totalMs: 0, realMs: 0 };
   constructor(readonly inner: SimulatedExecutor) {}
   start(spec: LaunchSpec, events: TrialEvents): TrialHandle {
     this.trace.trials++;
+    this.trace.configs.push(Number((JSON.parse(spec.env.KNOBS_PARAMS ?? '{}') as { config?: unknown }).config));
     return this.inner.start(spec, {
       ...events,
       onLine: (stream, line) => {

@@ -59,6 +59,8 @@ interface Run {
   seed: number;
   best: [number, number, number][];
   trials: number;
+  /** Launches of a config id already launched earlier in the run (Knobs side only). */
+  repeats: number;
   totalEpochs: number;
   totalMs: number;
   realMs: number;
@@ -73,10 +75,10 @@ function reduce(method: string, seed: number, t: Trace): Run {
       best.push([t.epochs[i], t.ms[i], b]);
     }
   }
-  return { method, seed, best, trials: t.trials, totalEpochs: t.totalEpochs, totalMs: t.totalMs, realMs: t.realMs };
+  return { method, seed, best, trials: t.trials, repeats: t.configs.length - new Set(t.configs).size, totalEpochs: t.totalEpochs, totalMs: t.totalMs, realMs: t.realMs };
 }
 
-function runOptuna(python: string, set: CurveSet, seeds: number[], runCap: number): Promise<Run[]> {
+function runOptuna(python: string, set: CurveSet, seeds: number[], runCap: number, threshold: number): Promise<Run[]> {
   return new Promise((resolve, reject) => {
     const p = spawn(python, [path.join(ROOT, 'bench', 'stopping', 'optuna_replay.py')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
@@ -85,9 +87,9 @@ function runOptuna(python: string, set: CurveSet, seeds: number[], runCap: numbe
     p.on('close', (code) => {
       if (code !== 0) return reject(new Error(`optuna_replay.py exited ${code}`));
       const doc = JSON.parse(out) as { runs: { method: string; seed: number; trace: [number, number, number][]; trials: number; totalEpochs: number; totalMs: number; realMs: number }[] };
-      resolve(doc.runs.map((r) => ({ method: `optuna ${r.method}`, seed: r.seed, best: r.trace, trials: r.trials, totalEpochs: r.totalEpochs, totalMs: r.totalMs, realMs: r.realMs })));
+      resolve(doc.runs.map((r) => ({ method: `optuna ${r.method}`, seed: r.seed, best: r.trace, trials: r.trials, repeats: NaN, totalEpochs: r.totalEpochs, totalMs: r.totalMs, realMs: r.realMs })));
     });
-    p.stdin.end(JSON.stringify({ file: path.join(ROOT, set.file), methods: OPTUNA_METHODS, seeds, runCap }));
+    p.stdin.end(JSON.stringify({ file: path.join(ROOT, set.file), methods: OPTUNA_METHODS, seeds, runCap, threshold }));
   });
 }
 
@@ -111,6 +113,8 @@ interface Row {
   epochs: number;
   ms: number;
   totalEpochs: number;
+  repeats: number;
+  trials: number;
   realMs: number;
 }
 
@@ -128,10 +132,16 @@ async function benchDataset(set: CurveSet, args: Args, work: string): Promise<Da
   const r = Math.max(10, Math.round(n / 4));
   const pruneCap = 6 * r;
   process.stderr.write(`${set.name}: ${n} configs × ${set.epochs} epochs; R = ${r}\n`);
-  const optuna = runOptuna(args.python, set, args.seeds, pruneCap);
   const runs: Run[] = [];
   const noneFirstR: number[] = [];
+  let optuna: Promise<Run[]> | undefined;
   for (const method of OUR_METHODS) {
+    if (method !== 'none' && !optuna) {
+      // the target is known once no pruning has run: Optuna runs beside our other methods, and
+      // each of its runs ends at the target
+      const t = median(noneFirstR);
+      optuna = runOptuna(args.python, set, args.seeds, pruneCap, t + 0.01 * Math.abs(t));
+    }
     for (const seed of args.seeds) {
       const t = await runOurs({ set, method: method as OurMethod, seed, runCap: method === 'none' ? 3 * r : pruneCap, workDir: work });
       runs.push(reduce(method, seed, t));
@@ -143,7 +153,7 @@ async function benchDataset(set: CurveSet, args: Args, work: string): Promise<Da
       process.stderr.write(`  knobs ${method} seed ${seed}: ${t.trials} trials, ${t.totalEpochs} epochs, ${(t.realMs / 1000).toFixed(1)} s\n`);
     }
   }
-  runs.push(...(await optuna));
+  runs.push(...(await optuna!));
   const target = median(noneFirstR);
   const threshold = target + 0.01 * Math.abs(target);
   const rows: Row[] = [];
@@ -156,8 +166,10 @@ async function benchDataset(set: CurveSet, args: Args, work: string): Promise<Da
       seeds: mine.length,
       epochs: median(hits.map((h) => h.epochs)),
       ms: median(hits.map((h) => h.ms)),
-      totalEpochs: median(mine.map((x) => x.totalEpochs)),
+      totalEpochs: method.startsWith('optuna') ? NaN : median(mine.map((x) => x.totalEpochs)),
       realMs: median(mine.map((x) => x.realMs)),
+      repeats: median(mine.map((x) => x.repeats)),
+      trials: median(mine.map((x) => x.trials)),
     });
   }
   return { set, n, r, target, threshold, rows };
@@ -177,12 +189,12 @@ function table(d: DatasetResult): string[] {
     `${d.set.source}; ${d.n} configs × ${d.set.epochs} epochs; start-up ${d.set.startupMs} ms, epoch ${d.set.epochMs} ms (medians). ` +
       `R = ${d.r}; target val_loss ${d.target.toPrecision(5)} (no pruning's best in its first R trials, median), within 1%: ≤ ${d.threshold.toPrecision(5)}.`,
     '',
-    '| method | seeds reaching | epochs to target (median) | simulated time to target | vs no pruning | vs Optuna best (' + optBest.method.replace('optuna ', '') + ') | epochs in whole run | real ms per run |',
-    '|---|---|---|---|---|---|---|---|',
+    '| method | seeds reaching | epochs to target (median) | simulated time to target | vs no pruning | vs Optuna best (' + optBest.method.replace('optuna ', '') + ') | epochs in whole run | repeated configs / trials in whole run | real ms per run |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of d.rows) {
     const ours = !r.method.startsWith('optuna');
-    lines.push(`| ${r.method} | ${r.reached}/${r.seeds} | ${fmtN(r.epochs)} | ${fmtS(r.ms)} | ${ratio(none.epochs, r.epochs)} (time ${ratio(none.ms, r.ms)}) | ${ours && r.method !== 'none' ? `${ratio(optBest.epochs, r.epochs)} (time ${ratio(optBest.ms, r.ms)})` : ''} | ${Math.round(r.totalEpochs)} | ${Math.round(r.realMs)} |`);
+    lines.push(`| ${r.method} | ${r.reached}/${r.seeds} | ${fmtN(r.epochs)} | ${fmtS(r.ms)} | ${ratio(none.epochs, r.epochs)} (time ${ratio(none.ms, r.ms)}) | ${ours && r.method !== 'none' ? `${ratio(optBest.epochs, r.epochs)} (time ${ratio(optBest.ms, r.ms)})` : ''} | ${Number.isFinite(r.totalEpochs) ? Math.round(r.totalEpochs) : '(ends at target)'} | ${Number.isFinite(r.repeats) ? `${Math.round(r.repeats)} / ${Math.round(r.trials)}` : ''} | ${Math.round(r.realMs)} |`);
   }
   return lines;
 }
