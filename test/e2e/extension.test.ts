@@ -28,6 +28,7 @@ import { isRunning, sleep, taggedPids, waitFor } from './support/processes';
 import { startSession, type Session } from './support/session';
 import { argparseDefaults, argparseDefaultsOf, LONG_EPOCHS, prepareDigitsWorkspace, sweepDirs, theSweep } from './support/sweep';
 import { assertToolchain, skipReason } from './support/toolchain';
+import { removeVsix } from './support/vsix';
 import type { Workbench } from './support/workbench';
 import type { FrameLocator, Locator } from 'playwright-core';
 
@@ -317,5 +318,6 @@ function cmdline(pid: number): string {
 // code-server's and chromium's handles must not keep this test process alive: every session
 // is closed in `finally`, and if anything still holds the event loop, exit explicitly.
 after(() => {
+  removeVsix();
   setTimeout(() => process.exit(process.exitCode ?? 0), 3000).unref();
 });

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from './toolchain';
 
-let built: { file: string; bytes: number } | undefined;
+let built: { file: string; bytes: number; dir?: string } | undefined;
 
 function run(cmd: string, args: string[], what: string): void {
   const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', timeout: 180_000, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -48,6 +48,12 @@ export function buildVsix(): { file: string; bytes: number } {
   const file = path.join(dir, 'knobs.vsix');
   const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', file], 'vsce package');
-  built = { file, bytes: fs.statSync(file).size };
+  built = { file, bytes: fs.statSync(file).size, dir };
   return built;
+}
+
+/** Removes the temp folder of the .vsix this process built (not one given by KNOBS_E2E_VSIX). */
+export function removeVsix(): void {
+  if (built?.dir) fs.rmSync(built.dir, { recursive: true, force: true });
+  built = undefined;
 }
