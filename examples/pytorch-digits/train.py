@@ -8,8 +8,9 @@ Reports val_loss, val_acc and train_loss after each epoch through the Knobs help
 same numbers as `epoch 3 | train_loss: ... | val_loss: ... | val_acc: ...`.
 Saves a checkpoint after each epoch and resumes from one when Knobs restarts the trial.
 
-Data: a fixed held-out test split (--test_fraction of the images, seed TEST_SPLIT_SEED, never
-seen in training or validation), then the rest is split into train and val by --split_seed.
+Data: --val_fraction of the images is held out from training (seed --split_seed); that held-out
+part is split again (stratified, fixed seed TEST_SPLIT_SEED) into validation and a test split
+(--test_fraction of it), which neither training nor model selection ever sees.
 
 Modes:
   knobs lr-find sweep.yaml       an lr range test: with KNOBS_LR_FIND set, trains for
@@ -68,8 +69,8 @@ def parse_args(argv=None):
     p.add_argument("--arch", default="mlp", choices=["mlp", "cnn"], help="mlp, or a small CNN on the 8x8 images")
     p.add_argument("--seed", type=int, default=0, help="seed for weights, dropout and batch order")
     p.add_argument("--split_seed", type=int, default=0, help="seed of the train/val split (keep it fixed across trials)")
-    p.add_argument("--val_fraction", type=float, default=0.2, help="share of the non-test images used for validation")
-    p.add_argument("--test_fraction", type=float, default=0.2, help="share of all images held out for the final test")
+    p.add_argument("--val_fraction", type=float, default=0.2, help="share of the images held out from training (validation + test)")
+    p.add_argument("--test_fraction", type=float, default=0.5, help="share of the held-out images kept for the final test")
     p.add_argument("--clr", type=str2bool, nargs="?", const=True, default=False, help="cyclical lr (CyclicLR) between --base_lr and --lr")
     p.add_argument("--base_lr", type=float, default=None, help="CyclicLR lower bound (default: lr / 4)")
     p.add_argument("--clr_step_epochs", type=float, default=2.0, help="CyclicLR half-cycle, in epochs")
@@ -143,8 +144,8 @@ def load_data(split_seed, val_fraction, test_fraction, device):
     digits = load_digits()
     x = (digits.data / 16.0).astype(np.float32)  # pixel values are 0..16
     y = digits.target.astype(np.int64)
-    x_rest, x_te, y_rest, y_te = train_test_split(x, y, test_size=test_fraction, random_state=TEST_SPLIT_SEED, stratify=y)
-    x_tr, x_va, y_tr, y_va = train_test_split(x_rest, y_rest, test_size=val_fraction, random_state=split_seed, stratify=y_rest)
+    x_tr, x_out, y_tr, y_out = train_test_split(x, y, test_size=val_fraction, random_state=split_seed, stratify=y)
+    x_va, x_te, y_va, y_te = train_test_split(x_out, y_out, test_size=test_fraction, random_state=TEST_SPLIT_SEED, stratify=y_out)
     t = lambda a: torch.from_numpy(a).to(device)
     return t(x_tr), t(y_tr), t(x_va), t(y_va), t(x_te), t(y_te)
 
