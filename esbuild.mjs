@@ -1,5 +1,7 @@
 // Bundles the CLI, the extension host and the dashboard webview into dist/.
 //   dist/cli.js        the `knobs` CLI and the detached runner (node)
+//   dist/importanceWorker.js  the worker_threads entry of computeImportanceInWorker (node; loaded
+//                      from the folder of the bundle that calls it: cli.js, extension.js)
 //   dist/extension.js  the VS Code extension host entry (cjs, `vscode` external)
 //   dist/webview.js    the dashboard app (browser, iife) + dist/webview.css
 import { build } from 'esbuild';
@@ -8,6 +10,7 @@ import { chmodSync, existsSync } from 'node:fs';
 const common = { bundle: true, sourcemap: true, logLevel: 'warning' };
 const jobs = [
   build({ ...common, entryPoints: ['src/cli/main.ts'], platform: 'node', target: 'node20', format: 'cjs', outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/core/analysis/importanceWorker.ts'], platform: 'node', target: 'node20', format: 'cjs', outfile: 'dist/importanceWorker.js' }),
 ];
 if (existsSync('src/extension/extension.ts')) {
   jobs.push(build({ ...common, entryPoints: ['src/extension/extension.ts'], platform: 'node', target: 'node20', format: 'cjs', outfile: 'dist/extension.js', external: ['vscode'], minify: true }));
