@@ -7,7 +7,8 @@
  *   --problems a,b       subset of: branin hartmann3 hartmann6 rosenbrock4 ackley10 styblinski10 mixed
  *   --methods a,b        subset of: random sobol tpe gp bayes optuna-random optuna-tpe optuna-tpe-mv
  *                        optuna-cmaes optuna-qmc
- *   --seeds N | a,b,c | a-b   seeds (default 20: 0..19; --quick 5)
+ *   --seeds N | a,b,c | a-b   seeds (default 20: 1..20; --quick 5: 1..5). N means 1..N: Optuna
+ *                        3.1's QMCSampler takes `seed or random()`, so seed 0 would be unseeded
  *   --budget N           trials per run (default 100); regret is reported at 25, 50, 100, ≤ N
  *   --no-latency         skip the latency grid;  --latency-only  run only the latency grid
  *   --reps N             timed suggests per latency cell (default 50; --quick 10)
@@ -73,7 +74,7 @@ export function parseSeeds(v: string): number[] {
   if (v.includes(',')) return v.split(',').map((s) => checkInt(s, '--seeds'));
   const n = checkInt(v, '--seeds');
   if (n < 1) fail('--seeds must be ≥ 1');
-  return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: n }, (_, i) => i + 1);
 }
 
 function checkInt(v: string | undefined, flag: string): number {
@@ -641,7 +642,7 @@ async function main(): Promise<void> {
     for (const m of latencyMethods.filter((x) => !x.startsWith('optuna-'))) {
       for (const d of paramsList) {
         for (const n of trialsList) {
-          const { ms, cpuMs } = measureLatency({ method: m as Method, trials: n, params: d, reps: args.reps, seed: 0 });
+          const { ms, cpuMs } = measureLatency({ method: m as Method, trials: n, params: d, reps: args.reps, seed: 1 });
           latency.push({ method: m, trials: n, params: d, ms, cpuMs });
           log(`[knobs] latency ${m} n=${n} d=${d}: p50 ${fmtMs(quantile(ms, 0.5))} ms, p99 ${fmtMs(quantile(ms, 0.99))} ms (cpu p50 ${fmtMs(quantile(cpuMs, 0.5))} ms)`);
           await yieldToEvents();
@@ -650,7 +651,7 @@ async function main(): Promise<void> {
     }
     if (latencyMethods.includes('optuna-tpe')) {
       const cells = paramsList.flatMap((d) => trialsList.map((n) => ({ trials: n, params: d })));
-      const res = await pythonJob<{ cells: { trials: number; params: number; ms: number[]; cpuMs: number[] }[] }>(args, tmp, 'latency', { sampler: 'optuna-tpe', cells, reps: args.reps, seed: 0 }, 'latency');
+      const res = await pythonJob<{ cells: { trials: number; params: number; ms: number[]; cpuMs: number[] }[] }>(args, tmp, 'latency', { sampler: 'optuna-tpe', cells, reps: args.reps, seed: 1 }, 'latency');
       for (const c of res.cells) latency.push({ method: 'optuna-tpe', trials: c.trials, params: c.params, ms: c.ms, cpuMs: c.cpuMs });
     }
   }

@@ -182,7 +182,8 @@ describe('benchmark harness', () => {
 
 describe('benchmark flags', () => {
   test('seeds and regret checkpoints', () => {
-    assert.deepEqual(parseSeeds('3'), [0, 1, 2]);
+    // a count means 1..N (Optuna 3.1's QMCSampler treats seed 0 as no seed)
+    assert.deepEqual(parseSeeds('3'), [1, 2, 3]);
     assert.deepEqual(parseSeeds('4-6'), [4, 5, 6]);
     assert.deepEqual(parseSeeds('7,2'), [7, 2]);
     assert.deepEqual(checkpoints(100), [25, 50, 100]);
