@@ -41,4 +41,6 @@ export const SETTINGS = {
   treePageSize: 'knobs.tree.pageSize',
   diagnosticsEnabled: 'knobs.diagnostics.enabled',
   promotePreview: 'knobs.promote.showPreview',
+  /** Prefix of the fit diagnosis settings (knobs.diagnosis.trainMetric, ...). */
+  diagnosis: 'knobs.diagnosis',
 } as const;

@@ -23,6 +23,7 @@ import { SweepStore } from './sweeps/store';
 import { DEFAULT_PAGE_SIZE } from './tree/model';
 import { SweepTreeProvider } from './tree/provider';
 import { UNTRUSTED_MESSAGE } from './trust';
+import { readFitSettings, type FitSettings } from './insight/fit';
 
 let active: DisposableStore | undefined;
 
@@ -42,7 +43,16 @@ export function activate(context: vscode.ExtensionContext): KnobsApi {
 
   const store = disposables.add(new SweepStore({ onError: (e) => log.error(`sweep store: ${String(e)}`) }));
   const pageSize = () => Math.max(10, vscode.workspace.getConfiguration().get<number>(SETTINGS.treePageSize, DEFAULT_PAGE_SIZE));
-  const tree = disposables.add(new SweepTreeProvider(store, pageSize));
+  // fit diagnosis settings (knobs.diagnosis.*), read once per change; bad values are logged
+  let fit: FitSettings | undefined;
+  const fitSettings = (): FitSettings => {
+    if (fit) return fit;
+    const cfg = vscode.workspace.getConfiguration(SETTINGS.diagnosis);
+    const r = readFitSettings((k) => cfg.get(k));
+    for (const p of r.problems) log.warn(`settings: ${p}; using the default`);
+    return (fit = r.settings);
+  };
+  const tree = disposables.add(new SweepTreeProvider(store, pageSize, fitSettings));
   const view = disposables.add(vscode.window.createTreeView(SWEEPS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }));
 
   // trust: the tree says why nothing runs
@@ -90,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): KnobsApi {
   };
   const discovered = discover().catch((e) => log.error(`discovery failed: ${String(e)}`));
   const dashboards = disposables.add(new DashboardManager(context.extensionUri, store, log, lazyActions, onError, discovered));
+  dashboards.fitSettings = fitSettings;
   const h = registerCommands({ extensionPath: context.extensionPath, store, log, tree, dashboards, rediscover: discover }, disposables);
   actions = dashboardActions(h);
 
@@ -106,6 +117,11 @@ export function activate(context: vscode.ExtensionContext): KnobsApi {
   disposables.add(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SETTINGS.treePageSize)) tree.refresh();
+      if (e.affectsConfiguration(SETTINGS.diagnosis)) {
+        fit = undefined;
+        tree.refresh();
+        dashboards.refreshAll();
+      }
     }),
   );
   void vscode.commands.executeCommand('setContext', 'knobs.activated', true);

@@ -2,6 +2,7 @@
 import { bestTrial, countTrials, type SweepState } from '../core/journal/reducer';
 import type { RunnerStatus } from '../core/sweep/open';
 import { formatMetric, progressText, sweepStateText } from './sweeps/describe';
+import { gpuText } from './tree/model';
 
 export interface StatusText {
   text: string;
@@ -19,6 +20,13 @@ export function statusText(id: string, state: SweepState, runner: RunnerStatus):
     `Knobs sweep ${id}: ${sweepStateText(state, runner)}`,
     `${c.running} running, ${progressText(state)} finished, ${c.total} trials`,
     best ? `best ${metric} ${formatMetric(best.value)} (trial ${best.id})` : 'no results yet',
+    // the runner's latest nvidia-smi sample, while it runs
+    ...(runner.kind === 'running' && state.gpus?.gpus.length
+      ? state.gpus.gpus.map((g) => {
+          const x = gpuText(g);
+          return `${x.label} — ${x.description}`;
+        })
+      : []),
     'Click to open the dashboard',
   ].join('\n');
   return { text, tooltip };

@@ -27,7 +27,14 @@ export interface TrialRow {
   reason?: string;
   startedAt?: number;
   endedAt?: number;
+  /** Fit diagnosis from the training/validation losses (absent: not enough data). */
+  fit?: FitTag;
+  /** Why that tag (the rule with its numbers). */
+  fitReason?: string;
 }
+
+export type FitTag = 'overfitting' | 'underfitting' | 'ok';
+export const FIT_TAGS: readonly FitTag[] = ['overfitting', 'underfitting', 'ok'];
 
 /** An axis of the search space, for parallel coordinates and scatter plots. */
 export interface ParamAxis {

@@ -15,6 +15,7 @@ import type { SweepStore } from '../sweeps/store';
 import { dashboardHtml } from './html';
 import { DashboardFeed } from './snapshot';
 import { restoredDir } from './dashboardState';
+import { DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
 
 export interface DashboardActions {
   stopTrial(dir: string, trial: number): unknown;
@@ -27,7 +28,7 @@ export interface DashboardActions {
 class Dashboard implements vscode.Disposable {
   readonly disposables = new DisposableStore();
   private ready = false;
-  private readonly feed = new DashboardFeed();
+  private readonly feed: DashboardFeed;
   private readonly changed = new Set<number>();
   private timer?: ReturnType<typeof setTimeout>;
 
@@ -37,6 +38,7 @@ class Dashboard implements vscode.Disposable {
     private readonly mgr: DashboardManager,
   ) {
     const { store, log } = mgr;
+    this.feed = new DashboardFeed(() => mgr.fitSettings());
     this.disposables.add(panel);
     panel.webview.options = mgr.webviewOptions();
     panel.webview.html = mgr.html(panel.webview, dir);
@@ -109,6 +111,10 @@ class Dashboard implements vscode.Disposable {
     this.panel.title = `Knobs: ${e.id}`;
   }
 
+  refresh(): void {
+    if (this.ready) this.sendSnapshot();
+  }
+
   private scheduleAppend(full: boolean): void {
     if (!this.ready) return;
     if (full) {
@@ -140,6 +146,8 @@ class Dashboard implements vscode.Disposable {
 export class DashboardManager implements vscode.Disposable {
   private readonly panels = new Map<string, Dashboard>();
   private readonly disposables = new DisposableStore();
+  /** The knobs.diagnosis.* settings (the table's fit column). */
+  fitSettings: () => FitSettings = () => DEFAULT_FIT_SETTINGS;
 
   constructor(
     readonly extensionUri: vscode.Uri,
@@ -221,6 +229,11 @@ export class DashboardManager implements vscode.Disposable {
   activeDir(): string | undefined {
     for (const d of this.panels.values()) if (d.panel.active) return d.dir;
     return undefined;
+  }
+
+  /** Sends every open dashboard a fresh snapshot (settings changed). */
+  refreshAll(): void {
+    for (const d of this.panels.values()) d.refresh();
   }
 
   close(dir: string): void {

@@ -9,6 +9,7 @@ import { numericBounds } from '../../core/space/points';
 import type { ParamSpec } from '../../core/space/types';
 import type { HostMessage, MetricPoints, ParamAxis, ParamValue, SweepMeta, TrialRow, TrialStatus } from '../../protocol/messages';
 import { spaceParams, sweepStateText } from '../sweeps/describe';
+import { fitTag, sweepReference, trialDiagnosis, DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
 
 export interface SweepSource {
   dir: string;
@@ -19,7 +20,17 @@ export interface SweepSource {
 
 const finiteOrNull = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : x);
 
-export function trialRow(t: TrialRecord): TrialRow {
+/** Fit diagnosis context for rows: the settings and the sweep's reference training loss. */
+export interface FitContext {
+  settings: FitSettings;
+  reference?: number;
+}
+
+export function fitContext(state: SweepState, settings: FitSettings = DEFAULT_FIT_SETTINGS): FitContext {
+  return { settings, reference: settings.enabled ? sweepReference(state, settings) : undefined };
+}
+
+export function trialRow(t: TrialRecord, fit?: FitContext): TrialRow {
   const last: Record<string, number | null> = {};
   for (const [k, v] of Object.entries(t.last)) last[k] = Number.isFinite(v) ? v : null;
   let step: number | null = null;
@@ -40,6 +51,14 @@ export function trialRow(t: TrialRecord): TrialRow {
   if (t.reason !== undefined) row.reason = t.reason;
   if (t.startedAt !== undefined) row.startedAt = t.startedAt;
   if (t.endedAt !== undefined) row.endedAt = t.endedAt;
+  if (fit && t.status !== 'pending') {
+    const d = trialDiagnosis(t, fit.settings, fit.reference);
+    const tag = fitTag(d);
+    if (d && tag) {
+      row.fit = tag;
+      row.fitReason = d.reason;
+    }
+  }
   return row;
 }
 
@@ -122,8 +141,9 @@ export function metricPoints(t: TrialRecord, from: Record<string, number> = {}):
   return out;
 }
 
-export function buildSnapshot(src: SweepSource): Extract<HostMessage, { type: 'snapshot' }> {
-  const trials = src.state.trials.map(trialRow);
+export function buildSnapshot(src: SweepSource, fit: FitSettings = DEFAULT_FIT_SETTINGS): Extract<HostMessage, { type: 'snapshot' }> {
+  const ctx = fitContext(src.state, fit);
+  const trials = src.state.trials.map((t) => trialRow(t, ctx));
   const series = src.state.trials.flatMap((t) => metricPoints(t));
   return { type: 'snapshot', meta: sweepMeta(src), trials, series };
 }
@@ -150,10 +170,13 @@ export class DashboardFeed {
   private lastUpdated = 0;
   private axes: ParamAxis[] | undefined;
 
+  /** `fit`: the knobs.diagnosis.* settings, read at each message. */
+  constructor(private readonly fit: () => FitSettings = () => DEFAULT_FIT_SETTINGS) {}
+
   snapshot(src: SweepSource): Extract<HostMessage, { type: 'snapshot' }> {
     this.rows.clear();
     this.sent.clear();
-    const msg = buildSnapshot(src);
+    const msg = buildSnapshot(src, this.fit());
     for (const t of src.state.trials) this.remember(t);
     this.meta = metaSignature(msg.meta);
     this.axes = msg.meta.axes.length ? msg.meta.axes : undefined;
@@ -164,13 +187,14 @@ export class DashboardFeed {
   append(src: SweepSource, changed?: Iterable<number>): Extract<HostMessage, { type: 'append' }> | undefined {
     const trials: TrialRow[] = [];
     const series: MetricPoints[] = [];
+    let ctx: FitContext | undefined;
     const candidates: Iterable<TrialRecord> = changed ? [...new Set(changed)].map((id) => src.state.byId.get(id)).filter((t): t is TrialRecord => !!t) : src.state.trials;
     for (const t of candidates) {
       const sig = rowSignature(t);
       const prevSent = this.sent.get(t.id);
       const from = prevSent && prevSent.attempt === t.attempt ? prevSent.counts : {};
       const pts = metricPoints(t, from);
-      if (sig !== this.rows.get(t.id)) trials.push(trialRow(t));
+      if (sig !== this.rows.get(t.id)) trials.push(trialRow(t, (ctx ??= fitContext(src.state, this.fit()))));
       series.push(...pts);
       this.remember(t, sig);
     }

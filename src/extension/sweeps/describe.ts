@@ -19,7 +19,28 @@ export function sweepPhase(state: SweepState, runner: RunnerStatus): SweepPhase 
   return state.finished ? 'finished' : 'stopped';
 }
 
-/** "running", "paused (3 crashes in a row)", "finished (run_cap)", "runner lost", "stopped". */
+/** "12 s", "3 min", "2 h", "4 d": how long ago, for humans. */
+export function formatAge(ms: number | undefined): string | undefined {
+  if (ms === undefined || !Number.isFinite(ms)) return undefined;
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h`;
+  return `${Math.floor(h / 24)} d`;
+}
+
+/** "runner lost (pid 4242, last seen 12 s ago)": a runner that died without a clean stop. */
+export function runnerLostText(runner: RunnerStatus): string {
+  const bits: string[] = [];
+  if (runner.pid !== undefined) bits.push(`pid ${runner.pid}`);
+  const age = formatAge(runner.lastSeenMs);
+  if (age !== undefined) bits.push(`last seen ${age} ago`);
+  return bits.length ? `runner lost (${bits.join(', ')})` : 'runner lost';
+}
+
+/** "running", "paused (3 crashes in a row)", "finished (run_cap)", "runner lost (pid N, last seen 12 s ago)", "stopped". */
 export function sweepStateText(state: SweepState, runner: RunnerStatus): string {
   const phase = sweepPhase(state, runner);
   switch (phase) {
@@ -28,7 +49,7 @@ export function sweepStateText(state: SweepState, runner: RunnerStatus): string 
     case 'finished':
       return `finished (${state.finished!.reason})`;
     case 'lost':
-      return 'runner lost';
+      return runnerLostText(runner);
     default:
       return phase;
   }

@@ -11,6 +11,7 @@ import type { Op } from '../../core/journal/ops';
 import { runnerStatus, type RunnerStatus } from '../../core/sweep/open';
 import { sweepPaths, type SweepPaths } from '../../core/sweep/paths';
 import { Emitter, type DisposableLike } from '../disposables';
+import { formatAge } from './describe';
 
 export interface SweepEntry {
   readonly dir: string;
@@ -135,11 +136,14 @@ export class SweepStore implements DisposableLike {
     return change;
   }
 
-  /** Re-checks every runner's heartbeat (a runner that died shows as lost). */
+  /**
+   * Re-checks every runner's heartbeat (a runner that died shows as lost). A lost runner's
+   * "last seen 12 s ago" is a change too, when its words change.
+   */
   refreshRunners(): void {
     for (const e of this.entries.values()) {
       const r = this.safeRunner(e);
-      const changed = r.kind !== e.runner.kind || r.pid !== e.runner.pid;
+      const changed = r.kind !== e.runner.kind || r.pid !== e.runner.pid || (r.kind === 'lost' && formatAge(r.lastSeenMs) !== formatAge(e.runner.lastSeenMs));
       e.runner = r;
       if (changed) {
         e.version++;

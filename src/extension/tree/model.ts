@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
 import type { RunnerStatus } from '../../core/sweep/open';
 import type { TrialStatus } from '../../protocol/messages';
+import { diagnosisLines, fitTag, sweepReference, trialDiagnosis, DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
 import { bestText, formatMetric, formatParam, keyParamsText, progressText, searchedParamNames, sweepPhase, sweepStateText, type SweepPhase } from '../sweeps/describe';
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -51,7 +52,19 @@ export interface MoreNode extends NodeBase {
   shown: number;
   total: number;
 }
-export type TreeNodeModel = SweepNode | TrialNode | MoreNode;
+/** "GPUs" under a running sweep; its children are one GpuNode per GPU. */
+export interface GpusNode extends NodeBase {
+  kind: 'gpus';
+  dir: string;
+}
+export interface GpuNode extends NodeBase {
+  kind: 'gpu';
+  dir: string;
+  index: number;
+}
+export type TreeNodeModel = SweepNode | TrialNode | MoreNode | GpusNode | GpuNode;
+
+type GpuSample = NonNullable<SweepState['gpus']>['gpus'][number];
 
 export interface SweepInput {
   dir: string;
@@ -103,6 +116,7 @@ export function sweepNode(s: SweepInput): SweepNode {
     `trials: ${c.total} (${c.running} running, ${c.completed} completed, ${c.failed} failed, ${c.stopped + c.pruned} stopped/pruned, ${c.pending} pending)`,
     bestText(state),
     state.paused ? `paused: ${state.paused.reason} — resume to continue` : undefined,
+    phase === 'lost' ? 'the runner died without a clean stop: Resume continues the sweep from its journal' : undefined,
   ]
     .filter(Boolean)
     .join('\n');
@@ -140,21 +154,33 @@ export function orderTrials(state: SweepState): TrialRecord[] {
   return ranked.map((x) => x.t);
 }
 
-export function trialNode(s: SweepInput, t: TrialRecord, ctx: { keyParams: string[]; bestId?: number }): TrialNode {
+/** Options of the trial nodes: fit diagnosis settings (knobs.diagnosis.*). */
+export interface TrialNodeOptions {
+  fit?: FitSettings;
+}
+
+export function trialNode(s: SweepInput, t: TrialRecord, ctx: { keyParams: string[]; bestId?: number; fit?: FitSettings; reference?: number }): TrialNode {
   const metric = s.state.created?.metric.name ?? 'value';
   const isBest = ctx.bestId === t.id;
   const status = t.status as TrialStatus;
+  const diagnosis = status === 'pending' ? undefined : trialDiagnosis(t, ctx.fit ?? DEFAULT_FIT_SETTINGS, ctx.reference);
+  const tag = fitTag(diagnosis);
+  // a Slurm job still waiting in the queue says why (Resources, Priority, ...)
+  const queued = t.queueReason && (status === 'running' || status === 'pending') ? t.queueReason : undefined;
   const bits: string[] = [];
+  if (queued) bits.push(`queued: ${queued}`);
   if (t.value !== undefined) bits.push(`${metric} ${formatMetric(t.value)}`);
   if (t.best !== undefined && t.best !== t.value) bits.push(`best ${formatMetric(t.best)}`);
+  if (tag) bits.push(tag);
   if (t.reason && status !== 'completed' && status !== 'running') bits.push(t.reason);
   const params = keyParamsText(t, ctx.keyParams);
   if (params) bits.push(params);
   const label = `Trial ${t.id}`;
-  const statusWord = status + (t.willRetry ? ' (will retry)' : '') + (t.stopRequested && status === 'running' ? ' (stopping)' : '');
+  const statusWord = (queued ? 'queued' : status) + (t.willRetry ? ' (will retry)' : '') + (t.stopRequested && status === 'running' ? ' (stopping)' : '');
   const tooltip = [
     `${label}${isBest ? ' ★ best' : ''} — ${statusWord}${t.attempt > 1 ? `, attempt ${t.attempt}` : ''}`,
     t.reason ? `reason: ${t.reason}` : undefined,
+    queued ? `queued in Slurm: ${queued} (the job has not started yet)` : undefined,
     `${metric}: last ${formatMetric(t.value)}, best ${formatMetric(t.best)}${t.reports ? ` (${t.reports} reports)` : ''}`,
     ...Object.entries(t.last)
       .filter(([k]) => k !== metric)
@@ -162,10 +188,12 @@ export function trialNode(s: SweepInput, t: TrialRecord, ctx: { keyParams: strin
     'params:',
     ...Object.entries(t.params).map(([k, v]) => `  ${k} = ${formatParam(v)}`),
     t.startedAt ? `ran ${formatDuration((t.endedAt ?? s.state.lastT ?? t.startedAt) - t.startedAt)}` : undefined,
+    // the best trial's tooltip carries the advice; others name the tag and why
+    ...(isBest ? diagnosisLines(diagnosis) : diagnosisLines(diagnosis).slice(0, 1)),
   ]
     .filter((x) => x !== undefined)
     .join('\n');
-  const aria = [`Trial ${t.id}`, statusWord, t.value !== undefined ? `${metric} ${formatMetric(t.value)}` : undefined, isBest ? 'best' : undefined, t.reason && status !== 'completed' && status !== 'running' ? t.reason : undefined]
+  const aria = [`Trial ${t.id}`, statusWord, t.value !== undefined ? `${metric} ${formatMetric(t.value)}` : undefined, isBest ? 'best' : undefined, queued ? `queued: ${queued}` : undefined, tag, t.reason && status !== 'completed' && status !== 'running' ? t.reason : undefined]
     .filter(Boolean)
     .join(', ');
   return {
@@ -178,19 +206,21 @@ export function trialNode(s: SweepInput, t: TrialRecord, ctx: { keyParams: strin
     label,
     description: bits.join(' · '),
     tooltip,
-    icon: isBest && status !== 'running' ? { id: 'star-full', color: 'charts.yellow' } : TRIAL_ICONS[status],
+    icon: isBest && status !== 'running' ? { id: 'star-full', color: 'charts.yellow' } : queued ? TRIAL_ICONS.pending : TRIAL_ICONS[status],
     contextValue: trialContextValue(status),
     ariaLabel: aria,
   };
 }
 
 /** The children of a sweep node: up to `limit` trials, then "Show more" when there are more. */
-export function trialNodes(s: SweepInput, limit = DEFAULT_PAGE_SIZE, pageSize = DEFAULT_PAGE_SIZE): (TrialNode | MoreNode)[] {
+export function trialNodes(s: SweepInput, limit = DEFAULT_PAGE_SIZE, pageSize = DEFAULT_PAGE_SIZE, opts: TrialNodeOptions = {}): (TrialNode | MoreNode)[] {
   const ordered = orderTrials(s.state);
   const best = bestTrial(s.state);
   const keyParams = orderedKeyParams(s.state);
   const shown = ordered.slice(0, Math.max(0, limit));
-  const out: (TrialNode | MoreNode)[] = shown.map((t) => trialNode(s, t, { keyParams, bestId: best?.id }));
+  const fit = opts.fit ?? DEFAULT_FIT_SETTINGS;
+  const reference = fit.enabled ? sweepReference(s.state, fit) : undefined;
+  const out: (TrialNode | MoreNode)[] = shown.map((t) => trialNode(s, t, { keyParams, bestId: best?.id, fit, reference }));
   if (ordered.length > shown.length) {
     const rest = ordered.length - shown.length;
     const next = Math.min(rest, pageSize);
@@ -208,6 +238,53 @@ export function trialNodes(s: SweepInput, limit = DEFAULT_PAGE_SIZE, pageSize = 
     });
   }
   return out;
+}
+
+/** Phases whose GPU sample is current (the runner samples nvidia-smi every few seconds). */
+export function showsGpus(s: SweepInput): boolean {
+  const phase = sweepPhase(s.state, s.runner);
+  return (phase === 'running' || phase === 'paused' || phase === 'stopping') && !!s.state.gpus?.gpus.length;
+}
+
+const gib = (mib: number) => (mib / 1024).toFixed(mib >= 10 * 1024 ? 0 : 1);
+
+/** "2 trials (#3, #5) · 12.3/80 GiB · 87%" */
+export function gpuText(g: GpuSample): { label: string; description: string; tooltip: string } {
+  const trials = g.trials.length ? `${g.trials.length} trial${g.trials.length === 1 ? '' : 's'} (${g.trials.map((t) => `#${t}`).join(', ')})` : 'idle';
+  const mem = `${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)} GiB`;
+  const util = `${Math.round(g.utilization)}%`;
+  return {
+    label: `GPU ${g.index}: ${g.name}`,
+    description: `${trials} · ${mem} · ${util}`,
+    tooltip: `GPU ${g.index} (${g.name})\ntrials: ${g.trials.length ? g.trials.join(', ') : 'none'}\nmemory: ${g.memoryUsedMiB} of ${g.memoryTotalMiB} MiB used\nutilisation: ${util}`,
+  };
+}
+
+export function gpusNode(s: SweepInput): GpusNode {
+  const gpus = s.state.gpus?.gpus ?? [];
+  const busy = gpus.filter((g) => g.trials.length).length;
+  const used = gpus.reduce((a, g) => a + g.memoryUsedMiB, 0);
+  const total = gpus.reduce((a, g) => a + g.memoryTotalMiB, 0);
+  const util = gpus.length ? Math.round(gpus.reduce((a, g) => a + g.utilization, 0) / gpus.length) : 0;
+  const description = `${busy}/${gpus.length} busy · ${gib(used)}/${gib(total)} GiB · ${util}%`;
+  return {
+    kind: 'gpus',
+    key: `gpus:${s.dir}`,
+    dir: s.dir,
+    label: 'GPUs',
+    description,
+    tooltip: gpus.map((g) => { const x = gpuText(g); return `${x.label} — ${x.description}`; }).join('\n'),
+    icon: { id: 'circuit-board' },
+    contextValue: 'knobsGpus',
+    ariaLabel: `GPUs, ${description}`,
+  };
+}
+
+export function gpuNodes(s: SweepInput): GpuNode[] {
+  return (s.state.gpus?.gpus ?? []).map((g) => {
+    const x = gpuText(g);
+    return { kind: 'gpu', key: `gpu:${s.dir}:${g.index}`, dir: s.dir, index: g.index, ...x, icon: { id: g.trials.length ? 'pulse' : 'circle-outline' }, contextValue: 'knobsGpu', ariaLabel: `${x.label}, ${x.description}` };
+  });
 }
 
 /** Searched parameter names in the order the trials carry them (file order). */

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
 import { DisposableStore } from '../disposables';
 import type { SweepStore } from '../sweeps/store';
-import { DEFAULT_PAGE_SIZE, sweepNode, trialNodes, type IconModel, type TreeNodeModel } from './model';
+import { DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
+import { DEFAULT_PAGE_SIZE, gpuNodes, gpusNode, showsGpus, sweepNode, trialNodes, type IconModel, type TreeNodeModel } from './model';
 
 export class SweepTreeProvider implements vscode.TreeDataProvider<TreeNodeModel>, vscode.Disposable {
   private readonly disposables = new DisposableStore();
@@ -20,6 +21,7 @@ export class SweepTreeProvider implements vscode.TreeDataProvider<TreeNodeModel>
   constructor(
     private readonly store: SweepStore,
     private readonly pageSize: () => number = () => DEFAULT_PAGE_SIZE,
+    private readonly fitSettings: () => FitSettings = () => DEFAULT_FIT_SETTINGS,
   ) {
     this.disposables.add(
       store.onDidChange((c) => {
@@ -77,8 +79,15 @@ export class SweepTreeProvider implements vscode.TreeDataProvider<TreeNodeModel>
       item.command = undefined;
       return item;
     }
+    if (n.kind === 'gpus') {
+      const e = this.store.get(n.dir);
+      const item = new vscode.TreeItem(n.label, vscode.TreeItemCollapsibleState.Collapsed);
+      fill(item, e && showsGpus(e) ? gpusNode(e) : n);
+      return item;
+    }
     const item = new vscode.TreeItem(n.label, vscode.TreeItemCollapsibleState.None);
     fill(item, n);
+    if (n.kind === 'gpu') return item;
     if (n.kind === 'more') item.command = { command: COMMANDS.showMoreTrials.id, title: 'Show more', arguments: [n] };
     else item.command = { command: COMMANDS.openTrialLogs.id, title: 'Open logs', arguments: [n] };
     return item;
@@ -91,14 +100,20 @@ export class SweepTreeProvider implements vscode.TreeDataProvider<TreeNodeModel>
       for (const s of nodes) this.sweepNodes.set(s.dir, s);
       return nodes;
     }
-    if (n.kind !== 'sweep') return [];
+    if (n.kind !== 'sweep' && n.kind !== 'gpus') return [];
     const e = this.store.get(n.dir);
     if (!e) return [];
-    return trialNodes(e, this.limits.get(n.dir) ?? this.pageSize(), this.pageSize());
+    if (n.kind === 'gpus') return showsGpus(e) ? gpuNodes(e) : [];
+    const trials = trialNodes(e, this.limits.get(n.dir) ?? this.pageSize(), this.pageSize(), { fit: this.fitSettings() });
+    return showsGpus(e) ? [gpusNode(e), ...trials] : trials;
   }
 
   getParent(n: TreeNodeModel): TreeNodeModel | undefined {
     if (n.kind === 'sweep') return undefined;
+    if (n.kind === 'gpu') {
+      const e = this.store.get(n.dir);
+      return e ? gpusNode(e) : undefined;
+    }
     return this.sweepNodes.get(n.dir);
   }
 

@@ -1,6 +1,10 @@
 /** Sorting of the trial table (pure): keys read from the store's columns; NaN/missing sorts last. */
+import type { FitTag } from '../../../src/protocol/messages';
 import { TrialStore, STATUS_CODE } from './store';
 import { STATUS_ORDER } from '../format';
+
+/** Fit tags in sort order: the ones that need attention first. */
+const FIT_RANK: Record<FitTag, number> = { overfitting: 0, underfitting: 1, ok: 2 };
 
 /** 'id' | 'status' | 'value' | 'best' | 'step' | 'duration' | 'param:<name>' | 'last:<name>' */
 export type SortKey = string;
@@ -40,6 +44,7 @@ export function sortKeys(store: TrialStore, key: SortKey): Float64Array {
     if (key === 'id') v = r.id;
     else if (key === 'best') v = r.best;
     else if (key === 'step') v = r.step;
+    else if (key === 'fit') v = r.fit === undefined ? null : FIT_RANK[r.fit];
     else if (key === 'duration') v = r.startedAt !== undefined ? (r.endedAt ?? store.meta?.updatedAt ?? r.startedAt) - r.startedAt : null;
     else if (key.startsWith('last:')) v = r.last[key.slice(5)];
     out[i] = typeof v === 'number' && Number.isFinite(v) ? v : NaN;

@@ -49,6 +49,8 @@ export class TrialStore {
   /** Total metric points held (for the streaming bench and the header). */
   points = 0;
   bestIndex = -1;
+  /** Some trial carries a fit diagnosis (the table shows its column then). */
+  hasFit = false;
   /** Bumped on every change. */
   rev = 0;
   private declared: boolean[] = [];
@@ -81,6 +83,7 @@ export class TrialStore {
     this.series.clear();
     this.points = 0;
     this.bestIndex = -1;
+    this.hasFit = false;
     Object.assign(this.counts, emptyCounts());
     this.setupAxes(meta, Math.max(16, trials.length));
     for (const t of trials) this.upsert(t);
@@ -185,6 +188,7 @@ export class TrialStore {
       this.rows[i] = t;
     }
     this.counts[t.status] = (this.counts[t.status] ?? 0) + 1;
+    if (t.fit) this.hasFit = true;
     this.status[i] = STATUS_CODE[t.status] ?? 0;
     const m = this.scales.length - 1;
     for (let a = 0; a < m; a++) {

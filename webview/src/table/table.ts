@@ -42,6 +42,7 @@ export class TrialTable {
   private columns: Column[] = [];
   private slots: Slot[] = [];
   private columnsKey = '';
+  private fitColumn = -1;
   /** Row indices in display order (sorted, filtered). */
   order: Int32Array = new Int32Array(0);
   sort: SortSpec = { key: 'value', dir: 'asc' };
@@ -107,7 +108,7 @@ export class TrialTable {
   /** Rebuilds the columns when the params or metric change. */
   private ensureColumns(): void {
     const s = this.ctx.store;
-    const key = JSON.stringify([s.paramNames, s.metricName]);
+    const key = JSON.stringify([s.paramNames, s.metricName, s.hasFit]);
     if (key === this.columnsKey) return;
     this.columnsKey = key;
     const cols: Column[] = [
@@ -116,11 +117,13 @@ export class TrialTable {
       { key: 'value', label: s.metricName, width: 92, sortable: true, cell: (r) => formatNumber(r.value), cls: 'num' },
       { key: 'best', label: 'best', width: 84, sortable: true, cell: (r) => formatNumber(r.best), cls: 'num' },
       { key: 'step', label: 'step', width: 56, sortable: true, cell: (r) => (r.step == null ? '' : String(r.step)), cls: 'num' },
+      ...(s.hasFit ? [{ key: 'fit', label: 'fit', width: 96, sortable: true, cell: (r: TrialRow) => r.fit ?? '', cls: 'fit' }] : []),
       ...s.paramNames.map((p) => ({ key: `param:${p}`, label: p, width: Math.max(76, Math.min(140, p.length * 8 + 24)), sortable: true, cell: (r: TrialRow) => formatParam(r.params[p], 3), cls: 'num' })),
       { key: 'duration', label: 'time', width: 72, sortable: true, cell: (r, now) => (r.startedAt === undefined ? '' : formatDuration((r.endedAt ?? now) - r.startedAt)), cls: 'num' },
       { key: 'reason', label: 'reason', width: 160, sortable: false, cell: (r) => r.reason ?? '' },
     ];
     this.columns = cols;
+    this.fitColumn = cols.findIndex((c) => c.key === 'fit');
     const template = `${cols.map((c) => `${c.width}px`).join(' ')} ${ACTIONS_W}px`;
     this.head.replaceChildren();
     this.head.style.gridTemplateColumns = template;
@@ -233,6 +236,11 @@ export class TrialTable {
         sl.cells[1].prepend(sl.dot);
         sl.dot.style.background = `var(${statusColorVar(row.status)})`;
         sl.cells[this.columns.length - 1].title = row.reason ?? '';
+        const fitCol = this.fitColumn;
+        if (fitCol >= 0) {
+          sl.cells[fitCol].title = row.fitReason ?? '';
+          sl.cells[fitCol].dataset.fit = row.fit ?? '';
+        }
         sl.stop.style.visibility = row.status === 'running' ? 'visible' : 'hidden';
         sl.el.classList.toggle('best', row.id === store.best?.id);
       }
