@@ -4,7 +4,7 @@
  * With --json: one JSON object per journal op on stdout (NDJSON), then a summary object.
  */
 import type { Op } from '../core/journal/ops';
-import { bestTrial, countTrials, type SweepState } from '../core/journal/reducer';
+import { bestTrial, countTrials, type EvaluationState, type SweepState } from '../core/journal/reducer';
 import { formatParams } from '../core/space/config';
 import { formatDuration, formatMetric, shownParams, style, table, trialHeaders, trialRows } from './format';
 
@@ -128,9 +128,22 @@ export function eventLine(op: Op, s: SweepState): string | undefined {
       return `launching paused: ${op.reason}`;
     case 'sweep_finished':
       return `sweep finished (${op.reason})`;
+    case 'evaluate_started':
+      return `evaluate: trial ${op.trial} on held-out test data`;
+    case 'evaluate_result':
+      return s.evaluation ? `evaluate: trial ${op.trial}: ${evaluationText(s.evaluation)}` : undefined;
     default:
       return undefined;
   }
+}
+
+/** "test_acc=0.97 test_loss=0.1", or why the evaluation failed. */
+export function evaluationText(e: EvaluationState): string {
+  const names = Object.keys(e.metrics).sort();
+  const values = names.map((k) => `${k}=${formatMetric(e.metrics[k])}`).join(' ');
+  if (e.status === 'running') return 'running';
+  if (e.status === 'failed') return `failed: ${e.error ?? `exit code ${e.exitCode}`}${values ? ` (${values})` : ''}`;
+  return values || 'no metrics';
 }
 
 /** One line per GPU from the latest sample: trials, memory, utilisation. */

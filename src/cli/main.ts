@@ -1,5 +1,6 @@
 /**
- * `knobs`: the headless CLI. Commands: run, resume, status, best, stop, export, list, validate.
+ * `knobs`: the headless CLI. Commands: run, resume, status, best, stop, export, list, validate,
+ * evaluate, lr-find, importance.
  * Errors are KnobsErrors printed as "file:line:col: message / fix: hint" with exit code 1
  * (2 for usage errors).
  */
@@ -10,6 +11,7 @@ import { EXIT, type CliIO } from './context';
 import { RESUME_FLAGS, RUN_FLAGS, cmdResume, cmdRun, cmdRunner } from './commands/run';
 import { BEST_FLAGS, EXPORT_FLAGS, LIST_FLAGS, STATUS_FLAGS, STOP_FLAGS, VALIDATE_FLAGS, cmdBest, cmdExport, cmdList, cmdStatus, cmdStop, cmdValidate } from './commands/inspect';
 import { closest } from '../core/space/suggest';
+import { EVALUATE_FLAGS, cmdEvaluate } from './commands/insight';
 
 interface Command {
   usage: string;
@@ -28,13 +30,14 @@ const COMMANDS: Record<string, Command> = {
   export: { usage: 'knobs export [sweep] --csv|--json [-o FILE]', description: 'Export every trial.', flags: EXPORT_FLAGS, run: cmdExport },
   list: { usage: 'knobs list [--json]', description: 'List the sweeps under .knobs/.', flags: LIST_FLAGS, run: cmdList },
   validate: { usage: 'knobs validate <sweep.yaml>', description: 'Check a sweep file and print its diagnostics.', flags: VALIDATE_FLAGS, run: cmdValidate },
+  evaluate: { usage: 'knobs evaluate [sweep] [--trial N] [--json]', description: 'Run the sweep file’s `evaluate:` on the best trial (held-out test data); stores its test metrics.', flags: EVALUATE_FLAGS, run: cmdEvaluate },
   _runner: { usage: 'knobs _runner <sweepDir>', description: 'internal: the detached runner', flags: RUN_FLAGS, run: cmdRunner, hidden: true },
 };
 
 function mainHelp(): string {
   const rows = Object.entries(COMMANDS)
     .filter(([, c]) => !c.hidden)
-    .map(([name, c]) => `  ${name.padEnd(10)}${c.description}`);
+    .map(([name, c]) => `  ${name.padEnd(12)}${c.description}`);
   return `knobs ${KNOBS_VERSION} — hyperparameter sweeps from W&B-style sweep files, offline\n\nusage: knobs <command> [options]\n\n${rows.join('\n')}\n\n<sweep> is a sweep id or folder; it defaults to the latest sweep under ./.knobs\nRun \`knobs <command> --help\` for options.\n`;
 }
 

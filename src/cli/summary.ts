@@ -4,7 +4,7 @@ import { bestTrial, countTrials } from '../core/journal/reducer';
 import { toConfig } from '../core/space/config';
 import type { RunnerStatus } from '../core/sweep/open';
 import type { Space } from '../core/space/types';
-import { gpuLines } from './liveView';
+import { evaluationText, gpuLines } from './liveView';
 import { formatConfigYaml, formatDuration, formatMetric, style, table, trialHeaders, trialRows, type Style } from './format';
 
 export interface SweepSummaryJson {
@@ -20,7 +20,26 @@ export interface SweepSummaryJson {
   paused?: { reason: string };
   elapsedMs: number;
   best?: TrialJson;
+  /** The `evaluate:` run (test metrics, apart from validation metrics). */
+  evaluation?: EvaluationJson;
   trials?: TrialJson[];
+}
+
+export interface EvaluationJson {
+  trial: number;
+  status: string;
+  by: string;
+  metrics: Record<string, number | string | null>;
+  exitCode?: number | null;
+  error?: string;
+}
+
+export function evaluationJson(s: SweepState): EvaluationJson | undefined {
+  const e = s.evaluation;
+  if (!e) return undefined;
+  const metrics: Record<string, number | string | null> = {};
+  for (const [k, v] of Object.entries(e.metrics)) metrics[k] = jsonNumber(v);
+  return { trial: e.trial, status: e.status, by: e.by, metrics, exitCode: e.exitCode, error: e.error };
 }
 
 export interface TrialJson {
@@ -86,6 +105,7 @@ export function summaryJson(o: { state: SweepState; dir: string; runner: RunnerS
     paused: s.paused ? { reason: s.paused.reason } : undefined,
     elapsedMs: (s.lastT ?? c.t) - c.t,
     best: best ? trialJson(best, o.space) : undefined,
+    evaluation: evaluationJson(s),
     trials: o.withTrials ? s.trials.map((t) => trialJson(t, o.space)) : undefined,
   };
 }
@@ -125,6 +145,7 @@ export function summaryText(o: { state: SweepState; dir: string; runner: RunnerS
   } else {
     lines.push('', 'best: no trial has reported the metric yet');
   }
+  if (s.evaluation) lines.push(`${st.bold('test')}: ${evaluationText(s.evaluation)} (evaluate on trial ${s.evaluation.trial})`);
   return lines.join('\n');
 }
 

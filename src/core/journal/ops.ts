@@ -153,6 +153,25 @@ export interface GpuStatusOp extends OpBase {
   op: 'gpu_status';
   gpus: { index: number; name: string; memoryUsedMiB: number; memoryTotalMiB: number; utilization: number; trials: number[] }[];
 }
+/** The sweep file's `evaluate:` command started on a (best) trial's checkpoint. */
+export interface EvaluateStartedOp extends OpBase {
+  op: 'evaluate_started';
+  trial: number;
+  argv: string[];
+  pid: number;
+  /** "sweep_finished" (after the sweep) or "user" (knobs evaluate / the tree). */
+  by: string;
+}
+/** Its result: test metrics (kept apart from the trial's validation metrics), last value per name. */
+export interface EvaluateResultOp extends OpBase {
+  op: 'evaluate_result';
+  trial: number;
+  metrics: Record<string, NumberOrNonFinite>;
+  exitCode: number | null;
+  signal?: string | null;
+  /** Why it failed or was stopped, with the stderr tail. */
+  error?: string;
+}
 export interface NoticeOp extends OpBase {
   op: 'notice';
   level: 'info' | 'warning' | 'error';
@@ -177,6 +196,8 @@ export type Op =
   | GpuStatusOp
   | CheckpointsDeletedOp
   | TrialPendingOp
+  | EvaluateStartedOp
+  | EvaluateResultOp
   | NoticeOp;
 
 export type OpKind = Op['op'];

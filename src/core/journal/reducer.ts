@@ -72,6 +72,21 @@ export interface RunnerInfo {
   stopReason?: string;
 }
 
+/** The `evaluate:` run on a trial (the latest one): test metrics, apart from validation metrics. */
+export interface EvaluationState {
+  trial: number;
+  status: 'running' | 'completed' | 'failed';
+  argv: string[];
+  by: string;
+  /** Last value per reported name (test_loss, test_acc, …). */
+  metrics: Record<string, number>;
+  exitCode?: number | null;
+  signal?: string | null;
+  error?: string;
+  startedAt: number;
+  endedAt?: number;
+}
+
 export interface SweepState {
   created?: SweepCreatedOp;
   trials: TrialRecord[];
@@ -84,6 +99,8 @@ export interface SweepState {
   notices: { level: string; message: string; t: number }[];
   /** The latest GPU sample (GPU sweeps only). */
   gpus?: { t: number; gpus: import('./ops').GpuStatusOp['gpus'] };
+  /** The latest `evaluate:` run (evaluate_started / evaluate_result). */
+  evaluation?: EvaluationState;
   lastSeq: number;
   firstT?: number;
   lastT?: number;
@@ -245,6 +262,27 @@ export function applyOp(s: SweepState, op: Op): void {
     case 'gpu_status':
       s.gpus = { t: op.t, gpus: op.gpus };
       return;
+    case 'evaluate_started':
+      s.evaluation = { trial: op.trial, status: 'running', argv: op.argv, by: op.by, metrics: {}, startedAt: op.t };
+      return;
+    case 'evaluate_result': {
+      const metrics: Record<string, number> = {};
+      for (const [k, v] of Object.entries(op.metrics)) metrics[k] = decodeNumber(v);
+      const prev = s.evaluation?.trial === op.trial ? s.evaluation : undefined;
+      s.evaluation = {
+        trial: op.trial,
+        status: op.exitCode === 0 && !op.error ? 'completed' : 'failed',
+        argv: prev?.argv ?? [],
+        by: prev?.by ?? 'user',
+        metrics,
+        exitCode: op.exitCode,
+        signal: op.signal,
+        error: op.error,
+        startedAt: prev?.startedAt ?? op.t,
+        endedAt: op.t,
+      };
+      return;
+    }
     case 'notice':
       s.notices.push({ level: op.level, message: op.message, t: op.t });
       return;

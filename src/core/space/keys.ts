@@ -49,6 +49,7 @@ export const TOP_LEVEL_KEYS: Record<string, KeyInfo> = {
   interpreter: { source: 'knobs', doc: 'overrides ${interpreter}' },
   wandb: { source: 'knobs', doc: '"shim" puts the offline wandb shim on PYTHONPATH' },
   executor: { source: 'knobs', doc: '{type: local | slurm, ...}' },
+  evaluate: { source: 'knobs', doc: 'command run once on the best trial after the sweep (held-out test data); same macros plus ${best_trial_dir} and ${checkpoint}' },
 };
 
 export const METRIC_KEYS: Record<string, KeyInfo> = {

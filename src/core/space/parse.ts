@@ -162,6 +162,24 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
       spec.command = cmd;
     }
   }
+  const evaluateN = top('evaluate');
+  if (evaluateN) {
+    const example = 'write e.g. `evaluate: [${env}, ${interpreter}, ${program}, ${args}, --evaluate, ${checkpoint}]`';
+    const items = evaluateN.kind === 'seq' ? evaluateN.items : undefined;
+    if (!items) {
+      const fix = evaluateN.kind === 'scalar' && typeof evaluateN.value === 'string' ? { title: 'Split into a list', replacement: JSON.stringify(evaluateN.value.split(/\s+/).filter(Boolean)) } : undefined;
+      r.error(evaluateN.loc, 'bad-type', `\`evaluate\` is ${describeNode(evaluateN)} but must be a list of strings`, example, fix);
+    } else if (items.length === 0) {
+      r.error(evaluateN.loc, 'empty', '`evaluate` is empty', `${example}, or remove it`);
+    } else {
+      const cmd: string[] = [];
+      for (const it of items) {
+        const s = readString(r, it, 'evaluate item', 'a word such as `${checkpoint}` or `--evaluate`');
+        if (s !== undefined) cmd.push(s);
+      }
+      spec.evaluate = cmd;
+    }
+  }
   const programN = top('program');
   if (programN) {
     const s = readString(r, programN, 'program', 'the script path, e.g. `program: train.py`');

@@ -152,6 +152,11 @@ export interface SweepSpec {
   interpreter?: string;
   wandbShim: boolean;
   executor: ExecutorSpec;
+  /**
+   * `evaluate:`: a command list (the same macros as `command`, plus ${best_trial_dir} and
+   * ${checkpoint}) run once on the best trial after the sweep, on held-out test data.
+   */
+  evaluate?: string[];
   /** Warnings and notices found while parsing (errors throw). */
   diagnostics: Diagnostic[];
   /** Source position of each key path ("parameters.lr.max"), for editors. */

@@ -7,7 +7,9 @@
  *   3. launch trials while slots are free (reruns first, then new suggestions), record every
  *      report, ask the scheduler, honour stop commands from control.jsonl;
  *   4. finish on run_cap / exhausted grid / target / stop / sweep_timeout, or pause launching after
- *      `max_consecutive_failures` failures of one kind in a row.
+ *      `max_consecutive_failures` failures of one kind in a row;
+ *   5. on run_cap / exhausted / target (never on a stop or an interrupt), run the sweep file's
+ *      `evaluate:` command once on the best trial (`runEvaluation`), then journal sweep_finished.
  * A config depends only on (seed, trial index) for random/grid/Sobol, so a resumed sweep proposes
  * the same configs as an uninterrupted one.
  */
@@ -17,7 +19,7 @@ import * as path from 'node:path';
 import { KnobsError, isKnobsError } from '../errors';
 import { JournalWriter } from '../journal/writer';
 import { readJournal } from '../journal/reader';
-import { applyOp, countTrials, createState, isFinal, type SweepState, type TrialRecord } from '../journal/reducer';
+import { applyOp, bestTrial, countTrials, createState, isFinal, type SweepState, type TrialRecord } from '../journal/reducer';
 import { decodeNumber, encodeNumber, type FailureKind, type Op, type OpInput } from '../journal/ops';
 import { createRng } from '../random/rng';
 import type { Sampler, TrialView } from '../samplers/sampler';
@@ -27,6 +29,8 @@ import { createScheduler } from '../schedulers/registry';
 import { toConfig } from '../space/config';
 import type { SweepSpec } from '../space/types';
 import { buildArgv, formatArgsJsonFile } from '../runner/command';
+import { buildEvaluateArgv, testMetricName } from '../analysis/evaluate';
+import { LocalExecutor } from '../runner/localExecutor';
 import type { Executor, ExitInfo, LaunchSpec, TrialEvents, TrialHandle } from '../runner/executor';
 import { classifyFailure, lastLine } from '../runner/failure';
 import { resolveInterpreter } from '../runner/interpreter';
@@ -107,6 +111,9 @@ export class SweepRunner {
   private readonly cwd: string;
   private interpreter = '';
   private allocator: GpuAllocator | undefined;
+  /** The `evaluate:` run after the sweep, while it runs. */
+  private evaluating: { stop(reason: string): void } | undefined;
+  private evaluated = false;
   /** Provisional allocator key while the next trial is asked. */
   private static readonly PENDING = -1;
 
@@ -139,6 +146,7 @@ export class SweepRunner {
       r.stopAs = { status: 'interrupted', reason, by: 'runner' };
       r.handle.stop(reason, { graceMs: Math.min(this.opts.graceMs ?? 10_000, 5_000) });
     }
+    this.evaluating?.stop(reason);
     this.pump();
   }
 
@@ -299,7 +307,7 @@ export class SweepRunner {
   }
 
   private finishIfIdle(): void {
-    if (this.running.size > 0 || this.done) return;
+    if (this.running.size > 0 || this.done || this.evaluating) return;
     if (this.fatal) return this.end({ kind: 'interrupted', reason: this.fatal.message }, this.fatal);
     if (this.interrupting) return this.end({ kind: 'interrupted', reason: this.interrupting.reason });
     if (this.stopping) return this.finishSweep(this.stopping.reason);
@@ -614,6 +622,37 @@ export class SweepRunner {
     if (deleted.length) this.append({ op: 'checkpoints_deleted', trials: deleted, bytes, reason: `keep_checkpoints: ${keep}` });
   }
 
+  /** Runs `evaluate:` on the best trial, journals it, then finishes the sweep. */
+  private evaluate(best: TrialRecord, reason: string): void {
+    const run = runEvaluation({
+      spec: this.spec,
+      sweepDir: this.paths.dir,
+      trial: best,
+      interpreter: this.interpreter,
+      cwd: this.cwd,
+      env: this.opts.env ?? process.env,
+      wandbShim: this.opts.wandbShim || this.spec.wandbShim,
+      graceMs: this.opts.graceMs,
+      by: 'sweep_finished',
+      append: (op) => {
+        this.append(op);
+      },
+    });
+    this.evaluating = run;
+    this.opts.onNotice?.(`evaluate: running on the best trial ${best.id}`);
+    run.done.then(
+      () => {
+        this.evaluating = undefined;
+        this.finishSweep(reason);
+      },
+      (e: unknown) => {
+        this.evaluating = undefined;
+        this.notice('error', `evaluate failed: ${(e as Error)?.message ?? String(e)}`);
+        this.finishSweep(reason);
+      },
+    );
+  }
+
   // ---- control ----------------------------------------------------------------------------
 
   private pollControl(): void {
@@ -699,6 +738,15 @@ export class SweepRunner {
   }
 
   private finishSweep(reason: string): void {
+    if (!this.evaluated && this.spec.evaluate?.length && EVALUATE_AFTER.includes(reason) && !this.fatal && !this.interrupting) {
+      this.evaluated = true;
+      const best = bestTrial(this.state);
+      if (best) {
+        this.evaluate(best, reason);
+        return;
+      }
+      this.notice('warning', `evaluate: no trial reported ${this.spec.metric.name}, so there is no best trial to evaluate`);
+    }
     try {
       this.append({ op: 'sweep_finished', reason });
     } catch {
@@ -732,6 +780,127 @@ export class SweepRunner {
     }
     this.lock?.release();
   }
+}
+
+/** Finish reasons after which `evaluate:` runs (a stop, a timeout or an interrupt skip it). */
+const EVALUATE_AFTER: readonly string[] = ['run_cap', 'exhausted', 'target'];
+
+export interface RunEvaluationOptions {
+  spec: SweepSpec;
+  sweepDir: string;
+  /** The trial evaluated (the best one, or --trial N). */
+  trial: TrialRecord;
+  interpreter: string;
+  cwd: string;
+  /** The base environment, as for trials. */
+  env: NodeJS.ProcessEnv;
+  wandbShim?: boolean;
+  graceMs?: number;
+  /** Who asked: "sweep_finished" or "user". */
+  by: string;
+  /** Journals an op (evaluate_started, evaluate_result). */
+  append(op: OpInput): void;
+  timeoutMs?: number;
+}
+
+export interface EvaluationRun {
+  done: Promise<{ metrics: Record<string, number>; exitCode: number | null; error?: string }>;
+  /** SIGTERM to its process group, then SIGKILL. */
+  stop(reason: string): void;
+}
+
+/**
+ * Runs the sweep file's `evaluate:` command once on a trial: argv from buildEvaluateArgv (the
+ * trial's config, ${best_trial_dir}, ${checkpoint}), the trial's environment (KNOBS_* of that
+ * trial) plus KNOBS_EVALUATE=1, a LocalExecutor; output in the trial folder
+ * (evaluate.stdout.log, evaluate.stderr.log). Every reported metric is kept (last value per name,
+ * renamed by testMetricName) and journaled in evaluate_result, apart from validation metrics.
+ */
+export function runEvaluation(o: RunEvaluationOptions): EvaluationRun {
+  const spec = o.spec;
+  if (!spec.evaluate?.length) {
+    throw new KnobsError('E_USAGE', `the sweep file${spec.file ? ` ${spec.file}` : ''} has no \`evaluate:\` command`, {
+      hint: 'add e.g. `evaluate: [${env}, ${interpreter}, ${program}, ${args}, --evaluate, ${checkpoint}]` to the sweep file',
+      location: spec.file ? { file: spec.file } : undefined,
+    });
+  }
+  const dir = trialDir(o.sweepDir, o.trial.id);
+  const checkpoints = path.join(dir, 'checkpoints');
+  fs.mkdirSync(checkpoints, { recursive: true });
+  const config = toConfig(spec.space, o.trial.params);
+  const argsJsonFile = path.join(dir, 'evaluate-params.json');
+  fs.writeFileSync(argsJsonFile, formatArgsJsonFile(config));
+  const argv = buildEvaluateArgv({
+    evaluate: spec.evaluate,
+    program: spec.program,
+    interpreter: o.interpreter,
+    space: spec.space,
+    flat: o.trial.params,
+    config,
+    argsJsonFile,
+    env: o.env,
+    sweepFile: spec.file,
+    bestTrialDir: dir,
+    checkpointDir: checkpoints,
+  });
+  const env = trialEnv({
+    base: o.env,
+    trialId: o.trial.id,
+    attempt: Math.max(1, o.trial.attempt),
+    sweepDir: o.sweepDir,
+    trialDir: dir,
+    checkpointDir: checkpoints,
+    config,
+    wandbShim: !!o.wandbShim,
+  });
+  env.KNOBS_EVALUATE = '1';
+  const parser = new ReportParser({ metricName: spec.metric.name, metrics: spec.metrics, metricRegex: spec.metricRegex });
+  const metrics: Record<string, number> = {};
+  const executor = new LocalExecutor({ graceMs: o.graceMs });
+  let stoppedWhy: string | undefined;
+  let handle: TrialHandle | undefined;
+  const done = new Promise<{ metrics: Record<string, number>; exitCode: number | null; error?: string }>((resolve) => {
+    handle = executor.start(
+      {
+        trialId: o.trial.id,
+        attempt: Math.max(1, o.trial.attempt),
+        argv,
+        cwd: o.cwd,
+        env,
+        stdoutPath: path.join(dir, 'evaluate.stdout.log'),
+        stderrPath: path.join(dir, 'evaluate.stderr.log'),
+        timeoutMs: o.timeoutMs ?? spec.trialTimeoutMs,
+      },
+      {
+        onLine(stream, line) {
+          if (stream !== 'stdout') return;
+          const r = parser.parse(line);
+          if (r) for (const [k, v] of Object.entries(r.values)) metrics[testMetricName(k)] = v;
+        },
+        onExit(info) {
+          let error: string | undefined;
+          const tail = lastLine(info.spawnError ?? info.stderrTail);
+          if (info.spawnError) error = `could not start \`${argv[0]}\`: ${info.spawnError}`;
+          else if (stoppedWhy || info.stoppedBy) error = `stopped: ${stoppedWhy ?? info.stoppedBy!.reason}`;
+          else if (info.code !== 0) error = `${info.signal ? `killed by ${info.signal}` : `exit code ${info.code}`}${tail ? `: ${tail}` : ''}`;
+          else if (Object.keys(metrics).length === 0) error = 'it exited 0 but reported no metrics (report e.g. test_loss and test_acc with knobs.report)';
+          const encoded: Record<string, ReturnType<typeof encodeNumber>> = {};
+          for (const [k, v] of Object.entries(metrics)) encoded[k] = encodeNumber(v);
+          o.append({ op: 'evaluate_result', trial: o.trial.id, metrics: encoded, exitCode: info.code, signal: info.signal, error });
+          resolve({ metrics, exitCode: info.code, error });
+        },
+      },
+    );
+  });
+  o.append({ op: 'evaluate_started', trial: o.trial.id, argv, pid: handle!.pid, by: o.by });
+  return {
+    done,
+    stop(reason: string) {
+      if (stoppedWhy) return;
+      stoppedWhy = reason;
+      handle?.stop(reason, { graceMs: Math.min(o.graceMs ?? 10_000, 5_000) });
+    },
+  };
 }
 
 function folderBytes(dir: string): number {
