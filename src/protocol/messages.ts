@@ -74,10 +74,66 @@ export interface MetricPoints {
   values: number[];
 }
 
+/** One bar of the importance chart. */
+export interface ImportanceBar {
+  name: string;
+  /** Share of the metric's variance (fanova) or divergence (ped-anova), 0…1. */
+  importance: number;
+  /** Pearson r with the metric (−1…1); null for categoricals. */
+  correlation: number | null;
+}
+
+/** Hyperparameter importance computed in the host (a worker thread) from the completed trials. */
+export interface ImportanceView {
+  method: 'fanova' | 'ped-anova';
+  /** Trials used. */
+  n: number;
+  explained?: number;
+  note?: string;
+  params: ImportanceBar[];
+}
+
+export type ImportanceMessage = { type: 'importance'; importance: ImportanceView | null; message?: string };
+
 export type HostMessage =
   | { type: 'snapshot'; meta: SweepMeta; trials: TrialRow[]; series: MetricPoints[] }
   | { type: 'append'; meta?: SweepMeta; trials: TrialRow[]; series: MetricPoints[] }
+  | ImportanceMessage
   | { type: 'error'; message: string };
+
+const isFiniteNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/**
+ * Validates an `importance` message in the webview (host messages are checked too: a bad one is
+ * dropped, never drawn). Returns the message or what is wrong.
+ */
+export function parseImportanceMessage(raw: unknown): ImportanceMessage | string {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return 'importance: not an object';
+  const m = raw as Record<string, unknown>;
+  if (m.type !== 'importance') return 'importance: wrong type';
+  if (m.message !== undefined && (typeof m.message !== 'string' || m.message.length > 2000)) return 'importance.message must be a short string';
+  const message = m.message as string | undefined;
+  if (m.importance === null) return message === undefined ? { type: 'importance', importance: null } : { type: 'importance', importance: null, message };
+  const v = m.importance as Record<string, unknown> | undefined;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'importance.importance must be an object or null';
+  if (v.method !== 'fanova' && v.method !== 'ped-anova') return 'importance.method must be fanova or ped-anova';
+  if (!isFiniteNum(v.n) || v.n < 0) return 'importance.n must be a count';
+  if (v.explained !== undefined && !isFiniteNum(v.explained)) return 'importance.explained must be a number';
+  if (v.note !== undefined && (typeof v.note !== 'string' || v.note.length > 2000)) return 'importance.note must be a short string';
+  if (!Array.isArray(v.params) || v.params.length > 10_000) return 'importance.params must be an array';
+  const params: ImportanceBar[] = [];
+  for (const p of v.params as unknown[]) {
+    const b = p as Record<string, unknown> | null;
+    if (!b || typeof b !== 'object' || typeof b.name !== 'string' || b.name.length > 500) return 'importance.params[].name must be a string';
+    if (!isFiniteNum(b.importance) || b.importance < 0 || b.importance > 1 + 1e-9) return `importance of ${b.name} must be in 0…1`;
+    if (b.correlation !== null && (!isFiniteNum(b.correlation) || Math.abs(b.correlation) > 1 + 1e-9)) return `correlation of ${b.name} must be in −1…1 or null`;
+    params.push({ name: b.name, importance: b.importance, correlation: b.correlation as number | null });
+  }
+  const view: ImportanceView = { method: v.method, n: v.n, params };
+  if (v.explained !== undefined) view.explained = v.explained as number;
+  if (v.note !== undefined) view.note = v.note as string;
+  return message === undefined ? { type: 'importance', importance: view } : { type: 'importance', importance: view, message };
+}
 
 export type WebviewMessage =
   | { type: 'ready' }

@@ -9,7 +9,8 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { HostMessage, TrialStatus, WebviewMessage } from '../../src/protocol/messages';
+import { parseImportanceMessage, type HostMessage, type TrialStatus, type WebviewMessage } from '../../src/protocol/messages';
+import { ImportanceChart } from './charts/importance';
 import { Ctx, el } from './context';
 import { TrialStore } from './state/store';
 import { Filters, applyMask, computeMask, isFiltering, withRange, withStates } from './state/filter';
@@ -74,6 +75,7 @@ export class App implements Ctx {
   private pcp: ParallelView;
   private scatter: ScatterView;
   private table: TrialTable;
+  private importance = new ImportanceChart();
   private filterBar = el('div', 'filterbar');
   private stateBoxes = new Map<TrialStatus, HTMLElement & { checked: boolean }>();
   private matchText = el('span', 'match');
@@ -106,8 +108,8 @@ export class App implements Ctx {
 
   private build(): void {
     const charts = el('section', 'charts');
-    const names: Record<Tab, string> = { curves: 'Learning curves', parallel: 'Parallel coordinates', scatter: 'Params vs metric' };
-    const views = { curves: this.curves.root, parallel: this.pcp.root, scatter: this.scatter.root };
+    const names: Record<Tab, string> = { curves: 'Learning curves', parallel: 'Parallel coordinates', scatter: 'Params vs metric', importance: 'Importance' };
+    const views = { curves: this.curves.root, parallel: this.pcp.root, scatter: this.scatter.root, importance: this.importance.root };
     for (const t of TABS) {
       const h = document.createElement('vscode-tab-header');
       h.setAttribute('slot', 'header');
@@ -201,6 +203,12 @@ export class App implements Ctx {
     if (m.type === 'error') {
       this.banner.textContent = typeof m.message === 'string' ? m.message : 'error';
       this.banner.style.display = '';
+      return;
+    }
+    if (m.type === 'importance') {
+      const imp = parseImportanceMessage(raw);
+      if (typeof imp === 'string') this.post({ type: 'log', level: 'warn', message: `dashboard: ignored an importance message (${imp})` });
+      else this.importance.set(imp.importance, imp.message);
       return;
     }
     if (m.type !== 'snapshot' && m.type !== 'append') return;
@@ -338,7 +346,7 @@ export class App implements Ctx {
     } else if (d.table) this.table.render(true);
     else if (d.overlay) this.table.renderHighlight();
     if (d.summary) perf.section('summary', () => this.summary.render());
-    const view = this.tab === 'curves' ? this.curves : this.tab === 'parallel' ? this.pcp : this.scatter;
+    const view = this.tab === 'curves' ? this.curves : this.tab === 'parallel' ? this.pcp : this.tab === 'scatter' ? this.scatter : this.importance;
     if (n > 0 || this.gotSnapshot) {
       const r = view.root;
       const w = r.clientWidth, h = r.clientHeight;

@@ -14,6 +14,7 @@ import type { Log } from '../output';
 import type { SweepStore } from '../sweeps/store';
 import { dashboardHtml } from './html';
 import { DashboardFeed } from './snapshot';
+import { ImportanceFeed } from '../insight/importanceFeed';
 import { restoredDir } from './dashboardState';
 import { DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
 
@@ -29,6 +30,7 @@ class Dashboard implements vscode.Disposable {
   readonly disposables = new DisposableStore();
   private ready = false;
   private readonly feed: DashboardFeed;
+  private readonly importance: ImportanceFeed;
   private readonly changed = new Set<number>();
   private timer?: ReturnType<typeof setTimeout>;
 
@@ -39,6 +41,11 @@ class Dashboard implements vscode.Disposable {
   ) {
     const { store, log } = mgr;
     this.feed = new DashboardFeed(() => mgr.fitSettings());
+    this.importance = new ImportanceFeed(() => store.get(dir)?.state, {
+      onResult: (m) => this.ready && this.post(m),
+      onError: (e) => log.warn(`importance of ${path.basename(dir)}: ${e instanceof Error ? e.message : String(e)}`),
+    });
+    this.disposables.onDispose(() => this.importance.dispose());
     this.disposables.add(panel);
     panel.webview.options = mgr.webviewOptions();
     panel.webview.html = mgr.html(panel.webview, dir);
@@ -52,6 +59,7 @@ class Dashboard implements vscode.Disposable {
           return;
         }
         for (const t of c.trials) this.changed.add(t);
+        this.importance.changed();
         if (c.kind === 'added') this.changed.clear();
         this.scheduleAppend(c.kind === 'added');
       }),
@@ -108,6 +116,9 @@ class Dashboard implements vscode.Disposable {
     }
     this.changed.clear();
     this.post(this.feed.snapshot(e));
+    const imp = this.importance.latest();
+    if (imp) this.post(imp);
+    else this.importance.changed();
     this.panel.title = `Knobs: ${e.id}`;
   }
 
