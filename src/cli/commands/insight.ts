@@ -5,8 +5,11 @@ import { KnobsError } from '../../core/errors';
 import { JournalWriter } from '../../core/journal/writer';
 import { applyOp, bestTrial } from '../../core/journal/reducer';
 import { resolveInterpreter } from '../../core/runner/interpreter';
-import { loadSweepFile } from '../../core/space/parse';
-import type { SweepSpec } from '../../core/space/types';
+import { loadSweepFile, parseSweep } from '../../core/space/parse';
+import type { NumericParam, ParamSpec, SweepSpec } from '../../core/space/types';
+import { cyclicLrArgs, LR_FIND_DEFAULTS, planLrFind, sweepRange, type LrPoint, type LrRamp, type LrSuggestion } from '../../core/analysis/lrFinder';
+import { runLrFind, type LrFindRunResult } from '../../core/analysis/runLrFind';
+import { formatArgsJsonFile } from '../../core/runner/command';
 import { acquireLock, HEARTBEAT_MS } from '../../core/sweep/lock';
 import { journalSpec, openSweep, resumeSpec, type OpenedSweep } from '../../core/sweep/open';
 import { resolveSweep, trialDir } from '../../core/sweep/paths';
@@ -110,4 +113,232 @@ export function existsFile(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+// ---- knobs lr-find ----------------------------------------------------------------------------
+
+export const LR_FIND_FLAGS: Record<string, FlagSpec> = {
+  min: { value: true, arg: 'LR', help: `lowest lr of the ramp (default ${LR_FIND_DEFAULTS.minLr})` },
+  max: { value: true, arg: 'LR', help: `highest lr of the ramp (default ${LR_FIND_DEFAULTS.maxLr})` },
+  steps: { value: true, arg: 'N', help: `optimizer steps of the ramp (default ${LR_FIND_DEFAULTS.steps})` },
+  param: { value: true, arg: 'NAME', help: 'the lr parameter of the sweep file (default: the first named lr / learning_rate)' },
+  write: { value: false, help: 'write the suggested range into that parameter’s min/max in the sweep file' },
+  python: { value: true, arg: 'PATH', help: 'interpreter (also KNOBS_PYTHON)' },
+  timeout: { value: true, arg: 'SECONDS', help: 'stop the run after this long (default 600)' },
+  json: { value: false, help: 'JSON output (the saved result)' },
+  help: HELP,
+};
+
+export interface LrFindResultFile {
+  kind: 'knobs.lrFind';
+  version: 1;
+  createdAt: string;
+  /** The sweep file or script it ran. */
+  source: string;
+  sweepFile?: string;
+  param?: string;
+  argv: string[];
+  ramp: LrRamp;
+  points: LrPoint[];
+  smoothed: (number | null)[];
+  stopIndex: number;
+  diverged: boolean;
+  minLr: number | null;
+  stoppedBy?: string;
+  exitCode: number | null;
+  suggestion?: LrSuggestion;
+  sweepRange?: ReturnType<typeof sweepRange>;
+  cyclicLr?: ReturnType<typeof cyclicLrArgs>;
+  note?: string;
+  /** Set after --write. */
+  written?: { file: string; param: string; min: number; max: number };
+}
+
+function numFlag(a: ParsedArgs, name: string): number | undefined {
+  const v = a.flags[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v === true || !Number.isFinite(n) || n <= 0) throw new KnobsError('E_USAGE', `--${name} is \`${v}\` but must be a number > 0`, { hint: `e.g. --${name} ${name === 'max' ? '10' : '1e-7'}` });
+  return n;
+}
+
+function stamp(d = new Date()): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}-${p(d.getMilliseconds(), 3)}`;
+}
+
+/** The sweep file's lr parameter: --param NAME, else the first named lr / learning_rate (leaf name), else one ending in lr. */
+export function findLrParam(spec: SweepSpec, name?: string): NumericParam {
+  const numeric = spec.space.params.filter((p): p is NumericParam => p.kind === 'numeric');
+  let p: ParamSpec | undefined;
+  if (name) {
+    p = spec.space.params.find((x) => x.name === name);
+    if (!p) throw new KnobsError('E_USAGE', `the sweep file has no parameter \`${name}\``, { hint: `its parameters: ${spec.space.params.map((x) => x.name).join(', ')}`, location: spec.file ? { file: spec.file } : undefined });
+  } else {
+    const leaf = (x: ParamSpec) => x.path[x.path.length - 1].toLowerCase();
+    p = spec.space.params.find((x) => ['lr', 'learning_rate', 'learning-rate', 'learningrate'].includes(leaf(x))) ?? numeric.find((x) => /(^|_)lr$|learning_?rate/.test(leaf(x)));
+    if (!p) throw new KnobsError('E_USAGE', 'the sweep file has no parameter named lr or learning_rate', { hint: 'name it with --param NAME', location: spec.file ? { file: spec.file } : undefined });
+  }
+  if (p.kind !== 'numeric') throw new KnobsError('E_USAGE', `parameter \`${p.name}\` is ${p.kind}, not a numeric range`, { hint: 'give it `distribution: log_uniform_values` with min and max, or paste the printed block', location: spec.file ? { file: spec.file, line: p.loc?.line, col: p.loc?.col } : undefined });
+  return p;
+}
+
+const VALUE_RANGE_DISTRIBUTIONS = ['uniform', 'log_uniform_values', 'q_uniform', 'q_log_uniform_values'];
+
+/**
+ * The sweep file's text with the lr parameter's `min:` and `max:` values replaced (found by the
+ * spec's locs); every other byte is kept. Throws KnobsError when the block has no min/max in values.
+ */
+export function rewriteLrRange(spec: SweepSpec, param: NumericParam, range: { min: number; max: number }): string {
+  const where = spec.file ? { file: spec.file, line: param.loc?.line, col: param.loc?.col } : undefined;
+  if (!VALUE_RANGE_DISTRIBUTIONS.includes(param.distribution)) {
+    throw new KnobsError('E_USAGE', `parameter \`${param.name}\` has distribution ${param.distribution}, whose min/max are not learning rates`, {
+      hint: `set \`distribution: log_uniform_values\` (then min/max are lrs) and run again, or paste the printed block by hand`,
+      location: where,
+    });
+  }
+  const key = 'parameters.' + param.path.join('.parameters.');
+  const text = spec.text;
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const edits: { start: number; end: number; value: string }[] = [];
+  for (const [k, v] of [['min', range.min], ['max', range.max]] as const) {
+    const loc = spec.locs[`${key}.${k}`];
+    if (!loc || loc.endLine === undefined || loc.endCol === undefined) {
+      throw new KnobsError('E_USAGE', `parameter \`${param.name}\` has no \`${k}:\` line to rewrite`, { hint: 'write it as a block with `min:` and `max:` lines, or paste the printed block', location: where });
+    }
+    const start = lineStarts[loc.line - 1] + loc.col - 1;
+    const end = lineStarts[loc.endLine - 1] + loc.endCol - 1;
+    const m = /^(\w+\s*:\s*)([\s\S]*)$/.exec(text.slice(start, end));
+    if (!m || m[2].includes('\n')) throw new KnobsError('E_USAGE', `parameter \`${param.name}\`: \`${k}\` is not written as \`${k}: value\` on one line`, { hint: 'paste the printed block by hand', location: where });
+    edits.push({ start: start + m[1].length, end, value: String(v) });
+  }
+  edits.sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of edits) out = out.slice(0, e.start) + e.value + out.slice(e.end);
+  return out;
+}
+
+/** A one-line sparkline of the smoothed loss over the used curve (low = low loss). */
+export function sparkline(values: readonly number[], width = 60): string {
+  const bars = '▁▂▃▄▅▆▇█';
+  const v = values.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return '';
+  const cols = Math.min(width, v.length);
+  const buckets: number[] = [];
+  for (let c = 0; c < cols; c++) {
+    const a = Math.floor((c * v.length) / cols);
+    const b = Math.max(a + 1, Math.floor(((c + 1) * v.length) / cols));
+    let s = 0;
+    for (let i = a; i < b; i++) s += v[i];
+    buckets.push(s / (b - a));
+  }
+  const lo = Math.min(...buckets);
+  // scaled from the minimum to the starting loss (a diverging tail is clipped to █)
+  const hi = buckets[0] > lo ? buckets[0] : Math.max(...buckets);
+  return buckets.map((x) => bars[hi > lo ? Math.max(0, Math.min(7, Math.floor(((x - lo) / (hi - lo)) * 8))) : 0]).join('');
+}
+
+const fmtLr = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e') : String(x));
+
+export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
+  const target = a.positionals[0];
+  if (!target) throw new KnobsError('E_USAGE', 'which sweep file or script?', { hint: 'knobs lr-find sweep.yaml, or knobs lr-find train.py' });
+  const abs = path.resolve(io.cwd, target);
+  const isSweep = /\.ya?ml$/i.test(target);
+  const spec = isSweep ? loadSweepFile(abs) : undefined;
+  if (!isSweep && !existsFile(abs)) throw new KnobsError('E_USAGE', `cannot find ${target}`, { hint: 'give a sweep file (.yaml) or a script (.py, .mjs, .js)' });
+  const param = spec && (a.flags.write || strFlag(a.flags, 'param')) ? findLrParam(spec, strFlag(a.flags, 'param')) : undefined;
+  if (a.flags.write && !spec) throw new KnobsError('E_USAGE', '--write needs a sweep file', { hint: 'knobs lr-find sweep.yaml --write' });
+  const steps = intFlag(a.flags, 'steps', 2);
+  const timeoutS = numFlag(a, 'timeout') ?? 600;
+  const knobsDir = knobsDirFor({ sweepFile: spec ? abs : undefined, cwd: io.cwd });
+  const outDir = path.join(knobsDir, 'lr-find', stamp());
+  fs.mkdirSync(outDir, { recursive: true });
+  const python = strFlag(a.flags, 'python');
+  const interpreter = spec
+    ? resolveInterpreter({ program: spec.program, override: python ?? spec.interpreter, env: io.env })
+    : /\.py$/i.test(abs)
+      ? resolveInterpreter({ program: abs, override: python, env: io.env })
+      : undefined;
+  const argsJsonFile = path.join(outDir, 'params.json');
+  const plan = planLrFind({ minLr: numFlag(a, 'min'), maxLr: numFlag(a, 'max'), steps, env: io.env, sweep: spec, interpreter, argsJsonFile, script: spec ? undefined : abs, scriptArgs: a.positionals.slice(1) });
+  if (plan.config) fs.writeFileSync(argsJsonFile, formatArgsJsonFile(plan.config, spec!.space));
+  const cwd = spec ? path.dirname(abs) : io.cwd;
+  if (!a.flags.json) io.err.write(`knobs: lr range test ${fmtLr(plan.ramp.minLr)} → ${fmtLr(plan.ramp.maxLr)} over ${plan.ramp.steps} steps: ${plan.argv.join(' ')}\n  logs: ${path.relative(io.cwd, outDir) || outDir}\n`);
+
+  const ac = new AbortController();
+  const onSig = () => ac.abort();
+  process.on('SIGINT', onSig);
+  let r: LrFindRunResult;
+  try {
+    r = await runLrFind({ argv: plan.argv, cwd, env: plan.env, ramp: plan.ramp, stdoutPath: path.join(outDir, 'stdout.log'), stderrPath: path.join(outDir, 'stderr.log'), timeoutMs: timeoutS * 1000, signal: ac.signal });
+  } finally {
+    process.off('SIGINT', onSig);
+  }
+  const an = r.analysis;
+  const s = an.suggestion;
+  const result: LrFindResultFile = {
+    kind: 'knobs.lrFind',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    source: abs,
+    sweepFile: spec ? abs : undefined,
+    param: param?.name,
+    argv: plan.argv,
+    ramp: plan.ramp,
+    points: r.points,
+    smoothed: an.smoothed.map((x) => (Number.isFinite(x) ? x : null)),
+    stopIndex: an.stopIndex,
+    diverged: an.diverged,
+    minLr: Number.isFinite(an.minLr) ? an.minLr : null,
+    stoppedBy: r.stoppedBy,
+    exitCode: r.exitCode,
+    suggestion: s,
+    sweepRange: s ? sweepRange(s, an) : undefined,
+    cyclicLr: s ? cyclicLrArgs(s) : undefined,
+    note: an.note,
+  };
+  const failed = !s || (r.points.length === 0);
+  if (s && a.flags.write && spec && param) {
+    const range = result.sweepRange!;
+    const text = rewriteLrRange(spec, param, range);
+    const check = parseSweep(text, { file: abs });
+    const p = check.spec?.space.params.find((x) => x.name === param.name);
+    if (!check.spec || !p || p.kind !== 'numeric' || p.min !== range.min || p.max !== range.max) {
+      throw new KnobsError('E_INTERNAL', `rewriting ${target} would not give ${param.name} the range [${range.min}, ${range.max}]; the file is unchanged`, { hint: 'paste the printed block by hand' });
+    }
+    fs.writeFileSync(abs, text);
+    result.written = { file: abs, param: param.name, min: range.min, max: range.max };
+  }
+  fs.writeFileSync(path.join(outDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
+
+  if (a.flags.json) {
+    io.out.write(JSON.stringify({ ...result, dir: outDir }) + '\n');
+  } else {
+    const lines: string[] = [];
+    const used = an.smoothed.slice(0, an.stopIndex);
+    lines.push(`${r.points.length} points${r.stoppedBy ? ` (stopped: ${r.stoppedBy === 'diverged' ? `the loss diverged at lr ${fmtLr(r.points[r.points.length - 1]?.lr ?? NaN)}` : r.stoppedBy})` : r.exitCode !== 0 ? ` (the script exited with code ${r.exitCode})` : ''}`);
+    if (used.length) {
+      lines.push(`smoothed loss vs lr (log scale), ${fmtLr(r.points[0].lr)} … ${fmtLr(r.points[an.stopIndex - 1].lr)}:`);
+      lines.push(`  ${sparkline(used)}`);
+      lines.push(`  min ${Number(an.minLoss.toPrecision(4))} at lr ${fmtLr(an.minLr)}`);
+    }
+    if (s) {
+      const sr = result.sweepRange!;
+      const c = result.cyclicLr!;
+      lines.push('', `suggestion (${s.method}): max_lr = ${fmtLr(s.maxLr)}, base_lr = ${fmtLr(s.baseLr)} (band ${fmtLr(s.baseLrRange.low)} … ${fmtLr(s.baseLrRange.high)})`);
+      if (an.note) lines.push(`  note: ${an.note}`);
+      lines.push('', 'sweep file:', `  ${param?.path[param.path.length - 1] ?? 'lr'}:`, `    distribution: ${sr.distribution}`, `    min: ${sr.min}`, `    max: ${sr.max}`);
+      lines.push('', `CyclicLR: torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr=${c.base_lr}, max_lr=${c.max_lr})`);
+      if (result.written) lines.push('', `wrote ${param!.name}: min ${result.written.min}, max ${result.written.max} into ${path.relative(io.cwd, abs) || abs}`);
+    } else {
+      lines.push('', `no suggestion: ${an.note ?? 'no points'}${r.stderrTail ? `\n  stderr: ${r.stderrTail.trim().split('\n').slice(-3).join('\n          ')}` : ''}`);
+      lines.push('  fix: the script must report `loss` each step while KNOBS_LR_FIND=1 (knobs.lr_at(step) gives the lr); see the README');
+    }
+    lines.push('', `saved ${path.relative(io.cwd, path.join(outDir, 'result.json'))}`);
+    io.out.write(lines.join('\n') + '\n');
+  }
+  if (ac.signal.aborted) return EXIT.interrupted;
+  return failed ? EXIT.error : EXIT.ok;
 }
