@@ -21,6 +21,7 @@ export const COMMANDS = {
   promoteTrialConfig: { id: 'knobs.promoteTrialConfig', title: 'Promote This Config', palette: false, icon: '$(arrow-up)' },
   rerunTrialConfig: { id: 'knobs.rerunTrialConfig', title: 'Rerun With This Config', palette: false, icon: '$(debug-rerun)' },
   showMoreTrials: { id: 'knobs.showMoreTrials', title: 'Show More Trials', palette: false, icon: '$(ellipsis)' },
+  findLearningRate: { id: 'knobs.findLearningRate', title: 'Find Learning Rate', palette: true, icon: '$(pulse)' },
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;
@@ -41,6 +42,19 @@ export const SETTINGS = {
   treePageSize: 'knobs.tree.pageSize',
   diagnosticsEnabled: 'knobs.diagnostics.enabled',
   promotePreview: 'knobs.promote.showPreview',
-  /** Prefix of the fit diagnosis settings (knobs.diagnosis.trainMetric, ...). */
-  diagnosis: 'knobs.diagnosis',
+  diagnosisEnabled: 'knobs.diagnosis.enabled',
+  diagnosisTrainMetric: 'knobs.diagnosis.trainMetric',
+  diagnosisValMetric: 'knobs.diagnosis.valMetric',
+  diagnosisWindow: 'knobs.diagnosis.window',
+  diagnosisMinPoints: 'knobs.diagnosis.minPoints',
+  diagnosisValRise: 'knobs.diagnosis.valRise',
+  diagnosisGapRatio: 'knobs.diagnosis.gapRatio',
+  diagnosisGapGrowth: 'knobs.diagnosis.gapGrowth',
+  diagnosisMaxTrainLoss: 'knobs.diagnosis.maxTrainLoss',
+  diagnosisTrainLossRatio: 'knobs.diagnosis.trainLossRatio',
+  diagnosisMinTrainDrop: 'knobs.diagnosis.minTrainDrop',
+  diagnosisStillFalling: 'knobs.diagnosis.stillFalling',
 } as const;
+
+/** Section of the fit diagnosis settings (knobs.diagnosis.trainMetric, ...). */
+export const DIAGNOSIS_SECTION = 'knobs.diagnosis';

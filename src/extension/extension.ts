@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SWEEP_GLOB } from '../core/sweep/paths';
 import { KnobsCodeLensProvider } from './codelens/provider';
-import { COMMANDS, SETTINGS, SWEEPS_VIEW_ID } from './commandIds';
+import { COMMANDS, DIAGNOSIS_SECTION, SETTINGS, SWEEPS_VIEW_ID } from './commandIds';
 import { dashboardActions, registerCommands } from './commands/register';
 import { SweepDiagnostics } from './diagnostics/sweepDiagnostics';
 import { DisposableStore } from './disposables';
@@ -47,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): KnobsApi {
   let fit: FitSettings | undefined;
   const fitSettings = (): FitSettings => {
     if (fit) return fit;
-    const cfg = vscode.workspace.getConfiguration(SETTINGS.diagnosis);
+    const cfg = vscode.workspace.getConfiguration(DIAGNOSIS_SECTION);
     const r = readFitSettings((k) => cfg.get(k));
     for (const p of r.problems) log.warn(`settings: ${p}; using the default`);
     return (fit = r.settings);
@@ -117,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): KnobsApi {
   disposables.add(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SETTINGS.treePageSize)) tree.refresh();
-      if (e.affectsConfiguration(SETTINGS.diagnosis)) {
+      if (e.affectsConfiguration(DIAGNOSIS_SECTION)) {
         fit = undefined;
         tree.refresh();
         dashboards.refreshAll();

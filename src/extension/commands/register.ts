@@ -29,6 +29,7 @@ import { sweepStateText } from '../sweeps/describe';
 import type { SweepTreeProvider } from '../tree/provider';
 import { rerunFileName, rerunSweepText } from './rerun';
 import { UNTRUSTED_MESSAGE } from '../trust';
+import { runLrFindCommand } from './lrFind';
 
 export interface CommandContext {
   extensionPath: string;
@@ -347,6 +348,10 @@ function handlers(ctx: CommandContext): Record<CommandKey, Handler> {
     }),
     promoteTrialConfig: withTrial('Knobs: promote the config of which trial?', promote),
     rerunTrialConfig: withTrial('Knobs: rerun which trial?', rerun),
+    findLearningRate: async (arg?: unknown) => {
+      if (!vscode.workspace.isTrusted) throw new KnobsError('E_USAGE', UNTRUSTED_MESSAGE);
+      await runLrFindCommand(ctx.extensionPath, log, arg);
+    },
     openExample: async () => {
       const src = path.join(ctx.extensionPath, 'examples', 'pytorch-digits');
       if (!fs.existsSync(src)) throw new KnobsError('E_SWEEP_IO', `the example is missing from the extension (${src})`, { hint: 'reinstall Knobs' });
