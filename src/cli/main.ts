@@ -11,7 +11,7 @@ import { EXIT, type CliIO } from './context';
 import { RESUME_FLAGS, RUN_FLAGS, cmdResume, cmdRun, cmdRunner } from './commands/run';
 import { BEST_FLAGS, EXPORT_FLAGS, LIST_FLAGS, STATUS_FLAGS, STOP_FLAGS, VALIDATE_FLAGS, cmdBest, cmdExport, cmdList, cmdStatus, cmdStop, cmdValidate } from './commands/inspect';
 import { closest } from '../core/space/suggest';
-import { EVALUATE_FLAGS, LR_FIND_FLAGS, cmdEvaluate, cmdLrFind } from './commands/insight';
+import { EVALUATE_FLAGS, IMPORTANCE_FLAGS, LR_FIND_FLAGS, cmdEvaluate, cmdImportance, cmdLrFind } from './commands/insight';
 
 interface Command {
   usage: string;
@@ -31,6 +31,7 @@ const COMMANDS: Record<string, Command> = {
   list: { usage: 'knobs list [--json]', description: 'List the sweeps under .knobs/.', flags: LIST_FLAGS, run: cmdList },
   validate: { usage: 'knobs validate <sweep.yaml>', description: 'Check a sweep file and print its diagnostics.', flags: VALIDATE_FLAGS, run: cmdValidate },
   'lr-find': { usage: 'knobs lr-find <sweep.yaml|script> [--min 1e-7] [--max 10] [--steps 100] [--write] [--json]', description: 'LR range test: one run with an exponential lr ramp; suggests max_lr/base_lr and a sweep range.', flags: LR_FIND_FLAGS, run: cmdLrFind },
+  importance: { usage: 'knobs importance [sweep] [--method fanova|ped-anova] [--json]', description: 'Which parameters matter: importance (fANOVA-style) and correlation with the metric.', flags: IMPORTANCE_FLAGS, run: cmdImportance },
   evaluate: { usage: 'knobs evaluate [sweep] [--trial N] [--json]', description: 'Run the sweep file’s `evaluate:` on the best trial (held-out test data); stores its test metrics.', flags: EVALUATE_FLAGS, run: cmdEvaluate },
   _runner: { usage: 'knobs _runner <sweepDir>', description: 'internal: the detached runner', flags: RUN_FLAGS, run: cmdRunner, hidden: true },
 };

@@ -10,6 +10,9 @@ import type { NumericParam, ParamSpec, SweepSpec } from '../../core/space/types'
 import { cyclicLrArgs, LR_FIND_DEFAULTS, planLrFind, sweepRange, type LrPoint, type LrRamp, type LrSuggestion } from '../../core/analysis/lrFinder';
 import { runLrFind, type LrFindRunResult } from '../../core/analysis/runLrFind';
 import { formatArgsJsonFile } from '../../core/runner/command';
+import { computeImportanceInWorker } from '../../core/analysis/importanceClient';
+import type { ImportanceOptions } from '../../core/analysis/importance';
+import { table } from '../format';
 import { acquireLock, HEARTBEAT_MS } from '../../core/sweep/lock';
 import { journalSpec, openSweep, resumeSpec, type OpenedSweep } from '../../core/sweep/open';
 import { resolveSweep, trialDir } from '../../core/sweep/paths';
@@ -341,4 +344,51 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   }
   if (ac.signal.aborted) return EXIT.interrupted;
   return failed ? EXIT.error : EXIT.ok;
+}
+
+// ---- knobs importance ------------------------------------------------------------------------
+
+export const IMPORTANCE_FLAGS: Record<string, FlagSpec> = {
+  dir: DIR,
+  method: { value: true, arg: 'fanova|ped-anova', help: 'fanova (default: variance share of each main effect) or ped-anova (where the top trials concentrate)' },
+  all: { value: false, help: 'also use stopped and pruned trials (default: completed only)' },
+  json: { value: false, help: 'JSON output' },
+  help: HELP,
+};
+
+/** `knobs importance [sweep]`: importance (in a worker thread) and correlation of each searched parameter with the metric. */
+export async function cmdImportance(a: ParsedArgs, io: CliIO): Promise<number> {
+  const o = openRef(a, io);
+  const method = strFlag(a.flags, 'method');
+  if (method !== undefined && method !== 'fanova' && method !== 'ped-anova') {
+    throw new KnobsError('E_USAGE', `--method is \`${method}\` but must be fanova or ped-anova`, { hint: '--method fanova' });
+  }
+  const spec = journalSpec(o.state);
+  const c = o.state.created!;
+  const trials = o.state.trials.map((t) => ({ params: t.params, value: t.value, status: t.status }));
+  const report = await computeImportanceInWorker(trials, spec.space, c.metric.goal, {
+    method: method as ImportanceOptions['method'],
+    statuses: a.flags.all ? ['completed', 'stopped', 'pruned'] : undefined,
+  });
+  if (a.flags.json) {
+    io.out.write(JSON.stringify({ sweep: c.sweepId, metric: c.metric, ...report }) + '\n');
+    return report.n > 0 ? EXIT.ok : EXIT.error;
+  }
+  if (report.n === 0 || report.params.length === 0) {
+    io.err.write(`knobs: no completed trial of ${c.sweepId} with ${c.metric.name} to compute importance from${report.note ? ` (${report.note})` : ''}\n`);
+    return EXIT.error;
+  }
+  const max = Math.max(...report.params.map((p) => p.importance), 1e-12);
+  const bar = (x: number) => '█'.repeat(Math.round((x / max) * 20)).padEnd(20, '·');
+  const corr = (x: number | null) => (x === null ? '-' : (x >= 0 ? '+' : '') + x.toFixed(2));
+  const rows = report.params.map((p) => [p.name, `${bar(p.importance)} ${p.importance.toFixed(3)}`, corr(p.correlation), corr(p.spearman)]);
+  const lines = [
+    `importance of each parameter for ${c.metric.name} (${c.metric.goal}) · ${report.method} · ${report.n} trials${report.transform === 'rank' ? ' · ranked values' : ''}${report.explained !== undefined ? ` · explained ${(report.explained * 100).toFixed(0)}%` : ''}`,
+    '',
+    table(['param', 'importance', 'corr', 'spearman'], rows, { align: ['l', 'l', 'r', 'r'] }),
+  ];
+  if (report.note) lines.push('', `note: ${report.note}`);
+  lines.push('', `corr: Pearson r of the value (log scale for log params) with ${c.metric.name}; ${c.metric.goal === 'minimize' ? 'negative: larger values lower it' : 'positive: larger values raise it'}`);
+  io.out.write(lines.join('\n') + '\n');
+  return EXIT.ok;
 }
