@@ -5,6 +5,7 @@ import { toConfig } from '../core/space/config';
 import type { RunnerStatus } from '../core/sweep/open';
 import type { Space } from '../core/space/types';
 import { evaluationText, gpuLines } from './liveView';
+import { diagnoseFit, DIAGNOSIS_METRICS, fitSeriesOf, referenceTrainLoss, type Diagnosis } from '../core/analysis/diagnosis';
 import { formatConfigYaml, formatDuration, formatMetric, style, table, trialHeaders, trialRows, type Style } from './format';
 
 export interface SweepSummaryJson {
@@ -117,7 +118,21 @@ export function runnerLine(r: RunnerStatus): string {
 }
 
 /** The text summary: header, counts, trial table (sorted best first), best config. */
-export function summaryText(o: { state: SweepState; dir: string; runner: RunnerStatus; out: NodeJS.WriteStream; limit?: number }): string {
+/**
+ * Fit diagnosis per trial (diagnoseFit on its training/validation series, the sweep's best final
+ * training loss as the reference); undefined when no trial reports both metrics.
+ */
+export function fitTags(state: SweepState, names: { train?: string; val?: string } = {}): Map<number, Diagnosis> | undefined {
+  const train = names.train ?? DIAGNOSIS_METRICS.train;
+  const val = names.val ?? DIAGNOSIS_METRICS.val;
+  if (!state.trials.some((t) => t.series[train]?.length && t.series[val]?.length)) return undefined;
+  const reference = referenceTrainLoss(state.trials.filter((t) => t.status === 'completed' || t.status === 'stopped'), train);
+  const out = new Map<number, Diagnosis>();
+  for (const t of state.trials) out.set(t.id, diagnoseFit(fitSeriesOf(t.series, { train, val }), { referenceTrainLoss: reference }));
+  return out;
+}
+
+export function summaryText(o: { state: SweepState; dir: string; runner: RunnerStatus; out: NodeJS.WriteStream; limit?: number; fit?: { train?: string; val?: string } }): string {
   const s = o.state;
   const c = s.created!;
   const st: Style = style(o.out);
@@ -135,18 +150,36 @@ export function summaryText(o: { state: SweepState; dir: string; runner: RunnerS
   ];
   if (s.paused) lines.push(st.red(`launching paused: ${s.paused.reason}`));
   if (o.runner.kind === 'running') for (const line of gpuLines(s)) lines.push(line);
+  const fit = fitTags(s, o.fit);
   if (shown.length) {
-    lines.push('', table(trialHeaders(s), trialRows(s, shown, st, 70), { maxWidth: cols - 1, align: ['r', 'l', 'l', 'r', 'r', 'r', 'l'] }));
+    const headers = trialHeaders(s);
+    const rows = trialRows(s, shown, st, 70);
+    if (fit) {
+      // the tag goes before the note (the last column)
+      headers.splice(headers.length - 1, 0, 'fit');
+      rows.forEach((r, i) => r.splice(r.length - 1, 0, fitTag(fit.get(shown[i].id), st)));
+    }
+    lines.push('', table(headers, rows, { maxWidth: cols - 1, align: ['r', 'l', 'l', 'r', 'r', 'r', 'l', 'l'] }));
     if (sorted.length > limit) lines.push(st.dim(`… ${sorted.length - limit} more (knobs export --csv for all)`));
   }
   const best = bestTrial(s);
   if (best) {
     lines.push('', `${st.bold('best')}: trial ${best.id} · ${c.metric.name} = ${st.green(formatMetric(best.value))}`, formatConfigYaml(best.params));
+    const d = fit?.get(best.id);
+    if (d && d.tag !== 'unknown') {
+      lines.push(`${st.bold('fit')}: ${fitTag(d, st)}: ${d.reason}`);
+      if (d.advice.length) lines.push(`  next: ${d.advice.join('; ')}`);
+    }
   } else {
     lines.push('', 'best: no trial has reported the metric yet');
   }
   if (s.evaluation) lines.push(`${st.bold('test')}: ${evaluationText(s.evaluation)} (evaluate on trial ${s.evaluation.trial})`);
   return lines.join('\n');
+}
+
+function fitTag(d: Diagnosis | undefined, st: Style): string {
+  if (!d || d.tag === 'unknown') return st.dim('-');
+  return d.tag === 'ok' ? st.green('ok') : st.yellow(d.tag);
 }
 
 function rank(a: TrialRecord, b: TrialRecord, goal: string): number {

@@ -18,7 +18,14 @@ import { formatConfigYaml } from '../format';
 const DIR: FlagSpec = { value: true, arg: 'DIR', help: 'the folder holding .knobs/ (default: the current folder)' };
 const HELP: FlagSpec = { value: false, help: 'show this help' };
 
-export const STATUS_FLAGS: Record<string, FlagSpec> = { dir: DIR, json: { value: false, help: 'JSON output' }, all: { value: false, help: 'show every trial' }, help: HELP };
+export const STATUS_FLAGS: Record<string, FlagSpec> = {
+  dir: DIR,
+  json: { value: false, help: 'JSON output' },
+  all: { value: false, help: 'show every trial' },
+  'train-metric': { value: true, arg: 'NAME', help: 'training loss for the fit tag (default train_loss)' },
+  'val-metric': { value: true, arg: 'NAME', help: 'validation loss for the fit tag (default val_loss)' },
+  help: HELP,
+};
 export const BEST_FLAGS: Record<string, FlagSpec> = { dir: DIR, json: { value: false, help: 'JSON output' }, help: HELP };
 export const EXPORT_FLAGS: Record<string, FlagSpec> = {
   dir: DIR,
@@ -49,7 +56,8 @@ export function cmdStatus(a: ParsedArgs, io: CliIO): number {
   if (a.flags.json) {
     io.out.write(JSON.stringify(summaryJson({ state: o.state, dir: o.paths.dir, runner: o.runner, space: spaceOf(o), withTrials: true })) + '\n');
   } else {
-    io.out.write(summaryText({ state: o.state, dir: o.paths.dir, runner: o.runner, out: io.out, limit: a.flags.all ? Infinity : 30 }) + '\n');
+    const fit = { train: strFlag(a.flags, 'train-metric'), val: strFlag(a.flags, 'val-metric') };
+    io.out.write(summaryText({ state: o.state, dir: o.paths.dir, runner: o.runner, out: io.out, limit: a.flags.all ? Infinity : 30, fit }) + '\n');
   }
   return EXIT.ok;
 }

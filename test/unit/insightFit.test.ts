@@ -1,0 +1,74 @@
+/** The fit tag column and the best trial's advice in `knobs status`, from a replayed journal. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { replay } from '../../src/core/journal/reducer';
+import type { Op, OpInput } from '../../src/core/journal/ops';
+import { fitTags, summaryText } from '../../src/cli/summary';
+
+function journal(trainName = 'train_loss', valName = 'val_loss'): Op[] {
+  const inputs: OpInput[] = [
+    {
+      op: 'sweep_created',
+      sweepId: 's1',
+      text: '',
+      spaceKey: JSON.stringify({ params: [{ name: 'dropout', kind: 'numeric' }] }),
+      seed: 1,
+      metric: { name: valName, goal: 'minimize' },
+      method: 'random',
+      provenance: { knobsVersion: '0', nodeVersion: '20', host: 'h', cwd: '/' },
+    },
+  ];
+  // trial 1 overfits (validation rises from epoch 4 while training falls), trial 2 is ok,
+  // trial 3 underfits (training loss barely falls)
+  const curves: Record<number, { train: number[]; val: number[] }> = {
+    1: { train: [1.0, 0.6, 0.45, 0.35, 0.28, 0.22, 0.18, 0.15], val: [1.0, 0.7, 0.55, 0.5, 0.56, 0.62, 0.7, 0.8] },
+    2: { train: [1.0, 0.5, 0.35, 0.3, 0.29, 0.29, 0.29, 0.29], val: [1.0, 0.55, 0.42, 0.4, 0.39, 0.39, 0.39, 0.39] },
+    3: { train: [1.0, 0.95, 0.92, 0.9, 0.9, 0.9, 0.9, 0.9], val: [1.0, 0.96, 0.93, 0.92, 0.92, 0.92, 0.92, 0.92] },
+  };
+  for (const id of [1, 2, 3]) {
+    inputs.push({ op: 'trial_asked', trial: id, params: { dropout: id / 10 }, source: 'random', index: id - 1 });
+    inputs.push({ op: 'trial_started', trial: id, attempt: 1, pid: 1, pgid: 1, argv: [] });
+    curves[id].train.forEach((tr, step) => inputs.push({ op: 'metric', trial: id, attempt: 1, step, values: { [trainName]: tr, [valName]: curves[id].val[step] } }));
+    inputs.push({ op: 'trial_completed', trial: id, attempt: 1, exitCode: 0 });
+  }
+  inputs.push({ op: 'sweep_finished', reason: 'run_cap' });
+  return inputs.map((o, i) => ({ ...o, seq: i + 1, w: 'test', t: 1000 + i }) as Op);
+}
+
+const out = { columns: 200, isTTY: false } as unknown as NodeJS.WriteStream;
+
+test('status shows overfitting / ok / underfitting tags and the best trial’s advice', () => {
+  const s = replay(journal());
+  const tags = fitTags(s)!;
+  assert.equal(tags.get(1)!.tag, 'overfitting');
+  assert.equal(tags.get(2)!.tag, 'ok');
+  assert.equal(tags.get(3)!.tag, 'underfitting');
+  const text = summaryText({ state: s, dir: '/x', runner: { kind: 'stopped' }, out });
+  const lines = text.split('\n');
+  const header = lines.find((l) => /^trial\s+state/.test(l))!;
+  assert.match(header, /\bfit\s+note$|\bfit$/);
+  const row = (id: number) => lines.find((l) => new RegExp(`^\\s*${id}\\s+completed`).test(l))!;
+  assert.match(row(1), /\boverfitting\b/);
+  assert.match(row(2), /\bok\b/);
+  assert.match(row(3), /\bunderfitting\b/);
+  // best = trial 2 (lowest final val_loss 0.39): ok, no advice line
+  assert.match(text, /best: trial 2/);
+  assert.match(text, /^fit: ok: /m);
+  assert.doesNotMatch(text, /^ {2}next: /m);
+});
+
+test('the best trial’s advice line; --train-metric/--val-metric pick other names; no column without the metrics', () => {
+  // make trial 1 the best by the metric: its last validation value is not the lowest, so rename
+  const ops = journal('loss_tr', 'loss_va');
+  const s = replay(ops);
+  assert.equal(fitTags(s), undefined, 'default names are absent: no tags');
+  const plain = summaryText({ state: s, dir: '/x', runner: { kind: 'stopped' }, out });
+  assert.doesNotMatch(plain, /\bfit\b/);
+  const text = summaryText({ state: s, dir: '/x', runner: { kind: 'stopped' }, out, fit: { train: 'loss_tr', val: 'loss_va' } });
+  assert.match(text, /\boverfitting\b/);
+  // drop trials 2 and 3: the overfitting trial is the best; its advice is Goodfellow's
+  const only1 = replay(ops.filter((o) => !('trial' in o) || o.trial === 1));
+  const t1 = summaryText({ state: only1, dir: '/x', runner: { kind: 'stopped' }, out, fit: { train: 'loss_tr', val: 'loss_va' } });
+  assert.match(t1, /^fit: overfitting: validation loss rose/m);
+  assert.match(t1, /^ {2}next: more regularisation: raise dropout, weight decay/m);
+});
