@@ -11,7 +11,7 @@ import type { SortSpec } from '../state/sort';
 import { scrollToRow, visibleWindow } from './virtual';
 
 export const ROW_H = 28;
-const ACTIONS_W = 190;
+const ACTIONS_W = 220; // Stop + Promote + Logs at the default font, without clipping
 
 interface Column {
   key: string;
