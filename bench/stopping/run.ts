@@ -230,7 +230,7 @@ async function main(): Promise<void> {
     '',
     `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}. Whole bench: ${secs} s.`,
     '',
-    `Command: \`npm run bench:stopping -- ${process.argv.slice(2).join(' ')}\` (seeds ${args.seeds[0]}..${args.seeds[args.seeds.length - 1]}).`,
+    `Command: \`npm run bench:stopping${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}\` (seeds ${args.seeds[0]}..${args.seeds[args.seeds.length - 1]}).`,
     '',
     '## Protocol',
     '',
