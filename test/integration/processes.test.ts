@@ -42,7 +42,7 @@ method: grid
 metric: {name: loss}
 parameters:
   x: {values: [1, 2]}
-  steps: {value: 12}
+  steps: {value: 40}
   interval: {value: 0.1}
 max_concurrent: 2
 `,
@@ -58,9 +58,9 @@ max_concurrent: 2
   const s = state(sweep);
   assert.equal(s.byId.get(1)!.status, 'stopped');
   assert.equal(s.byId.get(1)!.reason, 'stopped by user');
-  assert.ok(s.byId.get(1)!.reports < 12, 'stopped early');
+  assert.ok(s.byId.get(1)!.reports < 40, 'stopped early');
   assert.equal(s.byId.get(2)!.status, 'completed');
-  assert.equal(s.byId.get(2)!.reports, 12);
+  assert.equal(s.byId.get(2)!.reports, 40);
   assert.equal(groupAlive(s.byId.get(1)!.attempts[0].pgid!), false);
   // the helper's should_stop() let the script exit on its own after SIGTERM
   const out = fs.readFileSync(path.join(sweep, 'trials', '0001', 'stdout.log'), 'utf8');
@@ -80,8 +80,8 @@ method: ${method}
 metric: {name: loss}
 parameters:
   x: {min: 0.0, max: 1.0}
-  steps: {value: 6}
-  interval: {value: 0.08}
+  steps: {value: 10}
+  interval: {value: 0.15}
 run_cap: 8
 max_concurrent: 2
 seed: 1234

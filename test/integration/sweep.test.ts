@@ -178,7 +178,8 @@ test('the W&B fixture sweep runs unchanged under the shim', () => {
   const s = state(onlySweep(dir));
   assert.equal(s.trials.length, 3);
   for (const t of s.trials) {
-    assert.equal(t.status, 'completed', t.reason);
+    // its early_terminate (W&B hyperband) may prune a weak trial: that is the file working as written
+    assert.ok(t.status === 'completed' || (t.status === 'pruned' && /milestone/.test(t.reason ?? '')), `${t.status}: ${t.reason}`);
     assert.ok(t.series.val_loss.length >= 1, 'wandb.log reached the journal');
     assert.ok(typeof t.params['schedule.decay'] === 'number', 'nested parameters');
   }
