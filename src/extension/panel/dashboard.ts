@@ -189,6 +189,33 @@ export class DashboardManager implements vscode.Disposable {
         },
       }),
     );
+    // give the serializer (window reload) time to adopt its panels first
+    const timer = setTimeout(() => void this.reopenOrphans().catch((e) => log.warn(`could not re-open dashboards: ${String(e)}`)), 3000);
+    this.disposables.add({ dispose: () => clearTimeout(timer) });
+  }
+
+  /**
+   * After an extension-host crash VS Code keeps the dashboard tabs but hands them to nobody (the
+   * serializer runs only on window restore: microsoft/vscode#188257), so they would stay frozen.
+   * Once discovery has settled (restored panels are adopted by then), close every Knobs dashboard
+   * tab that no panel of ours owns and open its sweep's dashboard again.
+   */
+  async reopenOrphans(): Promise<number> {
+    await this.discovered;
+    let reopened = 0;
+    for (const group of vscode.window.tabGroups.all) {
+      for (const tab of group.tabs) {
+        const input = tab.input;
+        if (!(input instanceof vscode.TabInputWebview) || !input.viewType.endsWith(DASHBOARD_VIEW_TYPE)) continue;
+        const dir = restoredDir(undefined, tab.label, this.store.list());
+        if (!dir || this.panels.has(dir)) continue;
+        this.log.info(`re-opening the orphaned dashboard of ${dir} (the extension host restarted)`);
+        await vscode.window.tabGroups.close(tab, true);
+        this.open(dir);
+        reopened++;
+      }
+    }
+    return reopened;
   }
 
   webviewOptions(): vscode.WebviewOptions {
