@@ -3,34 +3,10 @@ import { groupAlive, LocalExecutor } from '../../src/core/runner/localExecutor';
 import { curveFromValues, SimulatedExecutor, type SimCurve } from '../../src/core/runner/simulatedExecutor';
 import type { LaunchSpec } from '../../src/core/runner/executor';
 import { executorContract } from './executor.contract';
+import { FOREVER, IGNORES_TERM, REPORTS } from '../support/pyScripts';
 
 const PY = '/usr/bin/python3';
 const enc = (v: number) => (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
-
-const REPORTS = `
-import json, math, sys
-vals = json.loads(sys.argv[1])
-for i, v in enumerate(vals):
-    x = float(v)
-    print("@@knobs " + json.dumps({"step": i + 1, "metrics": {"loss": x if math.isfinite(x) else v}}), flush=True)
-if sys.argv[3]:
-    sys.stderr.write(sys.argv[3] + "\\n")
-sys.exit(int(sys.argv[2]))
-`;
-const FOREVER = `
-import json, time
-i = 0
-while True:
-    i += 1
-    print("@@knobs " + json.dumps({"step": i, "metrics": {"loss": 1.0 / i}}), flush=True)
-    time.sleep(0.02)
-`;
-const IGNORES_TERM = `
-import signal, time
-signal.signal(signal.SIGTERM, signal.SIG_IGN)
-print('@@knobs {"step": 1, "metrics": {"loss": 0.5}}', flush=True)
-time.sleep(60)
-`;
 
 executorContract('local (python3 processes)', {
   make: () => new LocalExecutor({ graceMs: 2000 }),

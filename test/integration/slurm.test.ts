@@ -17,6 +17,7 @@ import { createSweep } from '../../src/core/sweep/create';
 import { SweepRunner } from '../../src/core/sweep/runner';
 import { readJournal } from '../../src/core/journal/reader';
 import { helperPaths } from '../../src/core/runner/helpersPath';
+import { FOREVER, IGNORES_TERM, REPORTS } from '../support/pyScripts';
 import { gate, jobState, startCluster, type ClusterResult, type Cluster } from '../slurm/cluster';
 
 const PY = process.env.KNOBS_PYTHON || '/usr/bin/python3';
@@ -76,29 +77,6 @@ function start(ex: SlurmExecutor, spec: LaunchSpec, onLine?: (line: string, r: R
   return r;
 }
 
-const REPORTS = `
-import json, sys
-for i, v in enumerate(json.loads(sys.argv[1])):
-    print("@@knobs " + json.dumps({"step": i + 1, "metrics": {"loss": v}}), flush=True)
-if len(sys.argv) > 3:
-    sys.stderr.write(sys.argv[3] + "\\n")
-sys.exit(int(sys.argv[2]))
-`;
-const FOREVER = `
-import json, time
-i = 0
-while True:
-    i += 1
-    print("@@knobs " + json.dumps({"step": i, "metrics": {"loss": 1.0 / i}}), flush=True)
-    time.sleep(0.1)
-`;
-const IGNORES_TERM = `
-import signal, time
-signal.signal(signal.SIGTERM, signal.SIG_IGN)
-print('@@knobs {"step": 1, "metrics": {"loss": 0.5}}', flush=True)
-time.sleep(120)
-`;
-
 test('a trial runs as a Slurm job: its lines in order, exit 0, job id on the handle, pid/pgid −1', async (t) => {
   if (!gate(t, cluster)) return;
   const ex = make(cluster);
@@ -137,7 +115,7 @@ test('a non-zero exit and the stderr tail; hostile KNOBS_* values reach the job 
 test('stop: scancel --signal=TERM ends the job, one exit with stoppedBy, the job leaves the queue, its exit is recorded', async (t) => {
   if (!gate(t, cluster)) return;
   const ex = make(cluster);
-  const spec = launch([PY, '-c', FOREVER]);
+  const spec = launch([PY, '-c', FOREVER, '0.1']);
   const r = start(ex, spec, (_l, rr) => {
     if (rr.lines.length === 2) {
       rr.handle.stop('pruned at rung 1', { graceMs: 20_000 });
@@ -160,7 +138,7 @@ test('stop: scancel --signal=TERM ends the job, one exit with stoppedBy, the job
 test('a job that ignores SIGTERM is cancelled (KILL) after the grace period', async (t) => {
   if (!gate(t, cluster)) return;
   const ex = make(cluster);
-  const r = start(ex, launch([PY, '-c', IGNORES_TERM]), (line, rr) => {
+  const r = start(ex, launch([PY, '-c', IGNORES_TERM, '120']), (line, rr) => {
     if (line.startsWith('@@knobs')) rr.handle.stop('stop it', { graceMs: 300 });
   });
   const exit = await r.done;
@@ -173,7 +151,7 @@ test('a job that ignores SIGTERM is cancelled (KILL) after the grace period', as
 test('timeoutMs stops the job with stoppedBy.timeout', async (t) => {
   if (!gate(t, cluster)) return;
   const ex = make(cluster);
-  const r = start(ex, launch([PY, '-c', FOREVER], { timeoutMs: 500 }));
+  const r = start(ex, launch([PY, '-c', FOREVER, '0.1'], { timeoutMs: 500 }));
   const exit = await r.done;
   assert.equal(exit.stoppedBy?.timeout, true);
   assert.match(exit.stoppedBy!.reason, /timed out/);
