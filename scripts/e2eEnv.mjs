@@ -7,7 +7,7 @@
 //   .cache/e2e/code-server/node_modules/code-server/out/node/entry.js
 //   /usr/bin/chromium (Debian; KNOBS_CHROMIUM overrides)
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +23,7 @@ export const CODE_SERVER_PREFIX = join(E2E_CACHE, 'code-server');
 export const CODE_SERVER_DIR = join(CODE_SERVER_PREFIX, 'node_modules', 'code-server');
 export const CODE_SERVER_ENTRY = join(CODE_SERVER_DIR, 'out', 'node', 'entry.js');
 export const CHROMIUM = process.env.KNOBS_CHROMIUM || '/usr/bin/chromium';
+export const SETUP_FAILURE_FILE = join(E2E_CACHE, 'setup-failure.txt');
 export const E2E_DEBIAN_PACKAGES = ['chromium', 'libkrb5-dev'];
 
 /** Node 24's major version, or null when it is missing or does not run. */
@@ -60,6 +61,9 @@ export function checkE2e() {
   if (node24 && !codeServer) problems.push(`code-server ${CODE_SERVER_VERSION} missing or broken: ${CODE_SERVER_ENTRY} (run \`node scripts/setup.mjs\`)`);
   const chromium = chromiumVersion();
   if (!chromium) problems.push(`chromium missing: ${CHROMIUM} (apt-get install chromium, or set KNOBS_CHROMIUM)`);
+  if (problems.length && existsSync(SETUP_FAILURE_FILE)) {
+    problems.push(`the last setup said: ${readFileSync(SETUP_FAILURE_FILE, 'utf8').trim()}`);
+  }
   return {
     ok: problems.length === 0,
     problems,

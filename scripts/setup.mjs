@@ -12,10 +12,11 @@
 // KNOBS_SKIP_SETUP=1 skips it all (e.g. on a machine you manage yourself);
 // KNOBS_SKIP_E2E_SETUP=1 skips only the e2e toolchain.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import {
   E2E_DEBIAN_PACKAGES, NODE24_SPEC, NODE24_PREFIX, NODE24_DIR, NODE24_BIN_DIR,
   CODE_SERVER_VERSION, CODE_SERVER_PREFIX, CODE_SERVER_ENTRY, node24Version, codeServerVersion,
+  E2E_CACHE, SETUP_FAILURE_FILE,
 } from './e2eEnv.mjs';
 
 if (process.env.KNOBS_SKIP_SETUP === '1') process.exit(0);
@@ -78,23 +79,57 @@ function debianPackages() {
 }
 
 // ---- 2. e2e toolchain: Node 24 + code-server under .cache/e2e ---------------------------------
+// `npm test` runs this script as a lifecycle step, so the environment carries what the outer npm
+// (on this machine's Node 20) exported: npm_config_user_agent says node/v20, and code-server's
+// postinstall reads the Node version from it and refuses to install. The nested installs get the
+// environment a shell would give them: no lifecycle variables and none of the outer npm's derived
+// config (user agent, prefixes, node-gyp, nodedir); settings a user exported (a registry, a proxy,
+// a cache) are kept.
+const OUTER_NPM_DERIVED = new Set([
+  'npm_config_user_agent', 'npm_config_node_gyp', 'npm_config_nodedir', 'npm_config_npm_version',
+  'npm_config_prefix', 'npm_config_global_prefix', 'npm_config_local_prefix',
+]);
+function nestedNpmEnv(env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) {
+    const key = k.toLowerCase();
+    if (key.startsWith('npm_') && (!key.startsWith('npm_config_') || OUTER_NPM_DERIVED.has(key))) continue;
+    if (k === 'NODE' || k === 'INIT_CWD') continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 function npmInstall(prefix, spec, env) {
   mkdirSync(prefix, { recursive: true });
-  return spawnSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec], {
-    stdio: 'inherit',
+  const r = spawnSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', '--loglevel=error', spec], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
     env,
   });
+  process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
+  if (r.status !== 0) recordFailure(`npm install ${spec} exited ${r.status}:\n${(r.stderr || r.stdout || '').slice(-3000)}`);
+  return r;
+}
+
+// Why the last install failed, for the e2e suite to quote (the CI log keeps only its tail).
+function recordFailure(text) {
+  mkdirSync(E2E_CACHE, { recursive: true });
+  writeFileSync(SETUP_FAILURE_FILE, text);
 }
 
 function e2eToolchain() {
   const tAll = Date.now();
+  rmSync(SETUP_FAILURE_FILE, { force: true });
   let node24 = node24Version();
   if (node24) log(`Node 24 cached: ${node24} (${NODE24_DIR})`);
   else {
     log(`installing ${NODE24_SPEC} into ${NODE24_PREFIX} …`);
     const t0 = Date.now();
     rmSync(NODE24_PREFIX, { recursive: true, force: true });
-    const r = npmInstall(NODE24_PREFIX, NODE24_SPEC, process.env);
+    const r = npmInstall(NODE24_PREFIX, NODE24_SPEC, nestedNpmEnv(process.env));
     node24 = node24Version();
     if (r.status !== 0 || !node24) {
       warn(`could not install ${NODE24_SPEC} (npm exit ${r.status}); the e2e suite will report it`);
@@ -112,12 +147,13 @@ function e2eToolchain() {
   const t0 = Date.now();
   rmSync(CODE_SERVER_PREFIX, { recursive: true, force: true });
   const env = {
-    ...process.env,
+    ...nestedNpmEnv(process.env),
     PATH: `${NODE24_BIN_DIR}:${process.env.PATH ?? ''}`,
     npm_config_nodedir: NODE24_DIR,
   };
   const r = npmInstall(CODE_SERVER_PREFIX, `code-server@${CODE_SERVER_VERSION}`, env);
   const ok = codeServerVersion();
+  if (r.status === 0 && !ok) recordFailure(`npm installed code-server, but \`${CODE_SERVER_ENTRY} --version\` did not print ${CODE_SERVER_VERSION}`);
   if (r.status !== 0 || !ok) {
     warn(`code-server install failed (npm exit ${r.status}; ${CODE_SERVER_ENTRY} ${ok ? 'runs' : 'does not run'}).`
       + ' It needs the Kerberos headers (apt-get install libkrb5-dev) and a C++ toolchain; the e2e suite will report it');
