@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 
 const root = new URL('../..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);
@@ -129,8 +130,12 @@ function page({ nonce, origin, theme, state, stream }) {
 <link rel="stylesheet" href="${origin}/webview.css">
 </head><body class="${th.cls}">
 <div id="app"></div>
+<script nonce="${nonce}" src="${origin}/wire.js"></script>
 <script nonce="${nonce}">
 (() => {
+  // the host's encoder (src/protocol/messages.ts): messages are posted columnar, as the extension posts them
+  const wire = (m) => window.__knobsWire.encodeHostMessage(m);
+  window.__wire = wire;
   let state = ${JSON.stringify(state ?? null)};
   const posted = (window.__posted = []);
   const stream = ${JSON.stringify(stream ?? null)};
@@ -144,14 +149,16 @@ function page({ nonce, origin, theme, state, stream }) {
     for (const s of data.series) s.values = s.values.map((v) => (v === null ? NaN : v));
     window.__data = data;
     if (!stream) {
+      const snap = wire({ type: 'snapshot', meta: data.meta, trials: data.trials, series: data.series });
       performance.mark('bench:post');
-      window.postMessage({ type: 'snapshot', meta: data.meta, trials: data.trials, series: data.series }, '*');
+      window.postMessage(snap, '*');
       return;
     }
     // streaming: the trials first (no points), then appends of 'chunk' steps for every trial
     const trials = data.trials.map((t) => ({ ...t, status: 'running' }));
+    const snap = wire({ type: 'snapshot', meta: data.meta, trials, series: [] });
     performance.mark('bench:post');
-    window.postMessage({ type: 'snapshot', meta: data.meta, trials, series: [] }, '*');
+    window.postMessage(snap, '*');
     const total = Math.max(...data.series.map((s) => s.steps.length));
     const frames = (window.__frames = []);
     let last = performance.now();
@@ -164,7 +171,7 @@ function page({ nonce, origin, theme, state, stream }) {
         if (from >= s.steps.length) continue;
         series.push({ trial: s.trial, attempt: s.attempt, name: s.name, steps: s.steps.slice(from, from + stream.chunk), values: s.values.slice(from, from + stream.chunk) });
       }
-      window.postMessage({ type: 'append', trials: [], series }, '*');
+      window.postMessage(wire({ type: 'append', trials: [], series }), '*');
       await new Promise((r) => setTimeout(r, stream.everyMs));
     }
     performance.mark('bench:stream-end');
@@ -181,6 +188,7 @@ function page({ nonce, origin, theme, state, stream }) {
 /** Starts the server; resolves to { url, close }. Query: trials, points, seed, theme, tab, stream=chunk,everyMs */
 export function startServer() {
   const cache = new Map();
+  let wireJs;
   const server = createServer((req, res) => {
     const u = new URL(req.url, 'http://127.0.0.1');
     const origin = `http://127.0.0.1:${server.address().port}`;
@@ -197,6 +205,17 @@ export function startServer() {
         const type = u.pathname.endsWith('.js') ? 'text/javascript' : 'text/css';
         res.writeHead(200, { 'content-type': type });
         res.end(readFileSync(join(root, 'dist', u.pathname.slice(1))));
+      } else if (u.pathname === '/wire.js') {
+        wireJs ??= buildSync({
+          stdin: { contents: "export { encodeHostMessage } from './src/protocol/messages';", resolveDir: root, loader: 'ts' },
+          bundle: true,
+          format: 'iife',
+          globalName: '__knobsWire',
+          write: false,
+          logLevel: 'silent',
+        }).outputFiles[0].text;
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        res.end(wireJs);
       } else if (u.pathname === '/data') {
         const key = u.search;
         if (!cache.has(key)) {

@@ -2,7 +2,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseImportanceMessage, parseWebviewMessage } from '../../src/protocol/messages';
+import {
+  decodeSeries,
+  decodeTrials,
+  encodeHostMessage,
+  encodeSeries,
+  encodeTrials,
+  parseHostMessage,
+  parseImportanceMessage,
+  parseWebviewMessage,
+  type MetricPoints,
+  type SweepMeta,
+  type TrialRow,
+} from '../../src/protocol/messages';
 
 test('valid webview messages pass unchanged', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
@@ -64,4 +76,141 @@ test('importance messages are validated before they are drawn', () => {
   assert.match(parseImportanceMessage({ ...ok, importance: { ...ok.importance, params: [{ name: 'lr', importance: 3, correlation: 0 }] } }) as string, /0…1/);
   assert.match(parseImportanceMessage({ ...ok, importance: { ...ok.importance, method: 'magic' } }) as string, /method/);
   assert.deepEqual(parseImportanceMessage({ type: 'importance', importance: null }), { type: 'importance', importance: null });
+});
+
+// ---- host → webview: the columnar wire format ----------------------------------------------
+
+const META: SweepMeta = {
+  id: 's1',
+  dir: '/w/.knobs/sweeps/s1',
+  method: 'tpe',
+  seed: 1,
+  metric: { name: 'val_loss', goal: 'minimize' },
+  runCap: 10,
+  state: 'running',
+  createdAt: 1000,
+  updatedAt: 2000,
+  axes: [
+    { name: 'lr', kind: 'numeric', min: 1e-4, max: 0.1, log: true },
+    { name: 'opt', kind: 'categorical', values: ['adam', 'sgd'] },
+    { name: 'epochs', kind: 'constant', values: [3] },
+  ],
+};
+
+const paramValue = fc.oneof(
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.integer(),
+  fc.string({ maxLength: 8 }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }).map((o) => ({ ...o })),
+);
+const finiteOrNull = fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null });
+const trialRow = (id: number) =>
+  fc.record(
+    {
+      status: fc.constantFrom('pending', 'running', 'completed', 'failed', 'stopped', 'pruned', 'interrupted'),
+      attempt: fc.integer({ min: 1, max: 5 }),
+      params: fc.dictionary(fc.constantFrom('lr', 'opt', 'epochs', 'a.b'), paramValue, { maxKeys: 4 }),
+      value: finiteOrNull,
+      best: finiteOrNull,
+      last: fc.dictionary(fc.constantFrom('val_loss', 'acc'), fc.double({ noNaN: true, noDefaultInfinity: true }), { maxKeys: 2 }),
+      step: fc.option(fc.integer({ min: 0, max: 1000 }), { nil: null }),
+      reason: fc.constantFrom('exit code 1', 'asha: rung 1', 'stopped by user'),
+      startedAt: fc.integer({ min: 0, max: 2e12 }),
+      endedAt: fc.integer({ min: 0, max: 2e12 }),
+      fit: fc.constantFrom('overfitting', 'underfitting', 'ok'),
+      fitReason: fc.string({ maxLength: 20 }),
+    },
+    { requiredKeys: ['status', 'attempt', 'params', 'value', 'best', 'last', 'step'] },
+  ).map((r) => ({ id, ...r, params: { ...r.params }, last: { ...r.last } }) as TrialRow);
+
+test('property: trial rows and metric points survive the columnar encoding unchanged', () => {
+  fc.assert(
+    fc.property(fc.array(fc.nat(30), { maxLength: 30 }).chain((ids) => fc.tuple(...[...new Set(ids)].map((k) => trialRow(k + 1)))), (rows) => {
+      const cols = encodeTrials(rows);
+      assert.equal(cols.n, rows.length);
+      assert.deepEqual(decodeTrials(cols), rows);
+      return true;
+    }),
+    { seed: 5, numRuns: 300 },
+  );
+  const pts: MetricPoints[] = [
+    { trial: 1, attempt: 1, name: 'val_loss', steps: [1, 2, 3], values: [0.5, NaN, 0.25] },
+    { trial: 2, attempt: 2, name: 'acc', steps: [], values: [] },
+    { trial: 1, attempt: 1, name: 'acc', steps: [7], values: [Infinity] },
+  ];
+  const enc = encodeSeries(pts);
+  assert.deepEqual([...enc.offsets], [0, 3, 3, 4]);
+  assert.deepEqual(enc.names, ['val_loss', 'acc']);
+  assert.deepEqual(decodeSeries(enc), pts);
+});
+
+test('the columns are typed arrays: numeric params as Float64Array, the rest dictionary-coded', () => {
+  const rows: TrialRow[] = [1, 2, 3].map((id) => ({ id, status: 'completed', attempt: 1, params: { lr: 0.001 * id, opt: id === 2 ? 'sgd' : 'adam', epochs: 3 }, value: id / 10, best: id / 10, last: { val_loss: id / 10 }, step: 3 }));
+  const wire = encodeHostMessage({ type: 'snapshot', meta: META, trials: rows, series: [] });
+  assert.equal(wire.type, 'snapshot');
+  if (wire.type !== 'snapshot') return;
+  const lr = wire.trials.params.find((p) => p.name === 'lr')!;
+  assert.ok('num' in lr && lr.num instanceof Float64Array);
+  const opt = wire.trials.params.find((p) => p.name === 'opt')!;
+  assert.ok('dict' in opt);
+  assert.deepEqual(opt.dict, ['adam', 'sgd']);
+  assert.deepEqual([...opt.codes], [0, 1, 0]);
+  assert.ok(wire.trials.id instanceof Int32Array && wire.trials.status instanceof Uint8Array);
+  // a valid wire message parses to the same content
+  assert.deepEqual(parseHostMessage(wire), wire);
+  assert.deepEqual(parseHostMessage(encodeHostMessage({ type: 'append', trials: [], series: [] })), encodeHostMessage({ type: 'append', trials: [], series: [] }));
+  assert.deepEqual(parseHostMessage({ type: 'error', message: 'x' }), { type: 'error', message: 'x' });
+});
+
+test('malformed or hostile host messages are rejected with a reason', () => {
+  const rows: TrialRow[] = [{ id: 1, status: 'running', attempt: 1, params: { opt: 'adam' }, value: null, best: null, last: {}, step: null, reason: 'r' }];
+  const good = () => encodeHostMessage({ type: 'snapshot', meta: structuredClone(META), trials: rows, series: [{ trial: 1, attempt: 1, name: 'val_loss', steps: [1, 2], values: [1, 2] }] }) as any;
+  const cases: [(m: any) => void, RegExp][] = [
+    [(m) => (m.trials = rows), /columns/],
+    [(m) => (m.trials.status[0] = 7), /not a state/],
+    [(m) => (m.trials.id = new Float64Array([1])), /Int32Array/],
+    [(m) => (m.trials.id[0] = 0), /positive integer/],
+    [(m) => (m.trials.value = new Float64Array(2)), /holds 2 entries, not 1/],
+    [(m) => (m.trials.n = 1.5), /count/],
+    [(m) => (m.trials.fit[0] = 9), /fit tag/],
+    [(m) => (m.trials.params[0].codes[0] = 5), /out of range/],
+    [(m) => (m.trials.params[0].dict = [() => 1]), /param values/],
+    [(m) => (m.trials.params[0].name = 'x'.repeat(600)), /name must be a string/],
+    [(m) => (m.trials.reason.codes[0] = -2), /out of range/],
+    [(m) => (m.trials.last = 'x'), /array/],
+    [(m) => (m.series.offsets[1] = 5), /offsets/],
+    [(m) => (m.series.offsets = new Int32Array([0, 3, 2])), /offsets/],
+    [(m) => (m.series.values = new Float64Array(1)), /one length/],
+    [(m) => (m.series.name[0] = 3), /out of range/],
+    [(m) => (m.meta = undefined), /meta must be an object/],
+    [(m) => (m.meta.metric.goal = 'up'), /metric/],
+    [(m) => (m.meta.axes[0].kind = 'weird'), /unknown kind/],
+    [(m) => (m.meta.axes[0].min = 'a'), /min must be a number/],
+    [(m) => (m.extra = 1), /unexpected field/],
+    [(m) => (m.type = 'snapshot2'), /unknown message type/],
+  ];
+  for (const [mutate, why] of cases) {
+    const m = good();
+    assert.equal(typeof parseHostMessage(m), 'object', 'the unmutated message is valid');
+    mutate(m);
+    const r = parseHostMessage(m);
+    assert.equal(typeof r, 'string', `rejected: ${mutate.toString()}`);
+    assert.match(r as string, why, mutate.toString());
+  }
+  assert.match(parseHostMessage(null) as string, /not an object/);
+  assert.match(parseHostMessage({ type: 'error', message: 3 }) as string, /error.message/);
+});
+
+test('property: random host messages are rejected or well-formed', () => {
+  fc.assert(
+    fc.property(fc.record({ type: fc.constantFrom('snapshot', 'append', 'error', 'importance'), meta: fc.anything(), trials: fc.anything(), series: fc.anything(), message: fc.anything() }, { requiredKeys: ['type'] }), (raw) => {
+      const r = parseHostMessage(raw);
+      if (typeof r !== 'string' && (r.type === 'snapshot' || r.type === 'append')) assert.ok(r.trials.id instanceof Int32Array);
+      return true;
+    }),
+    { seed: 6, numRuns: 1000 },
+  );
 });

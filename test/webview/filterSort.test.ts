@@ -6,6 +6,8 @@ import { applyMask, computeMask, countByState, emptyFilters, isFiltering, withRa
 import { sortOrder, toggleSort } from '../../webview/src/state/sort';
 import { METRIC_AXIS } from '../../webview/src/charts/axes';
 
+const rowsOf = (s: TrialStore) => Array.from({ length: s.size }, (_, i) => s.rowAt(i));
+
 function store(n = 500) {
   const s = new TrialStore();
   s.apply({ type: 'snapshot', ...syntheticSweep({ trials: n, points: 0, seed: 11 }) });
@@ -28,7 +30,7 @@ test('state + range filters agree with a brute-force count over the rows', () =>
   assert.deepEqual(f.ranges.lr, [0.001, 0.01]);
   const mask = new Uint8Array(s.size);
   const n = computeMask(s, f, mask);
-  const expected = s.rows.filter((r) => (r.status === 'completed' || r.status === 'pruned') && (r.params.lr as number) >= 0.001 && (r.params.lr as number) <= 0.01 && r.params.optimizer !== 'adam' && r.value !== null && r.value <= 0.6);
+  const expected = rowsOf(s).filter((r) => (r.status === 'completed' || r.status === 'pruned') && (r.params.lr as number) >= 0.001 && (r.params.lr as number) <= 0.01 && r.params.optimizer !== 'adam' && r.value !== null && r.value <= 0.6);
   assert.equal(n, expected.length);
   assert.ok(n > 0 && n < s.size);
   const byState = countByState(s, mask);
@@ -63,25 +65,25 @@ test('sort by value: best first for minimize, NaN last in both directions, ties 
   assert.ok(firstNaN > 0, 'some failed trials have no value');
   for (let k = 1; k < firstNaN; k++) assert.ok(vals[k - 1] <= vals[k]);
   assert.ok(vals.slice(firstNaN).every((v) => Number.isNaN(v)));
-  assert.equal(s.rows[asc[0]].id, s.best!.id);
+  assert.equal(s.rowAt(asc[0]).id, s.best!.id);
   const desc = sortOrder(s, { key: 'value', dir: 'desc' });
   assert.ok(Number.isNaN(s.metric[desc[desc.length - 1]]));
   assert.ok(s.metric[desc[0]] >= s.metric[desc[1]]);
   const byId = sortOrder(s, { key: 'id', dir: 'desc' });
-  assert.equal(s.rows[byId[0]].id, 300);
+  assert.equal(s.rowAt(byId[0]).id, 300);
 });
 
 test('sort by param, status and categorical', () => {
   const s = store(200);
   const o = sortOrder(s, { key: 'param:lr', dir: 'asc' });
-  for (let k = 1; k < o.length; k++) assert.ok((s.rows[o[k - 1]].params.lr as number) <= (s.rows[o[k]].params.lr as number));
+  for (let k = 1; k < o.length; k++) assert.ok((s.rowAt(o[k - 1]).params.lr as number) <= (s.rowAt(o[k]).params.lr as number));
   const st = sortOrder(s, { key: 'status', dir: 'asc' });
-  assert.equal(s.rows[st[0]].status, 'running');
+  assert.equal(s.rowAt(st[0]).status, 'running');
   const cat = sortOrder(s, { key: 'param:optimizer', dir: 'asc' });
-  assert.equal(s.rows[cat[0]].params.optimizer, 'adam');
-  assert.equal(s.rows[cat[cat.length - 1]].params.optimizer, 'adamw');
+  assert.equal(s.rowAt(cat[0]).params.optimizer, 'adam');
+  assert.equal(s.rowAt(cat[cat.length - 1]).params.optimizer, 'adamw');
   const c = sortOrder(s, { key: 'param:epochs', dir: 'asc' });
-  assert.equal(s.rows[c[0]].id, 1, 'constant params keep id order');
+  assert.equal(s.rowAt(c[0]).id, 1, 'constant params keep id order');
 });
 
 test('toggleSort flips the same key and starts the metric best-first', () => {

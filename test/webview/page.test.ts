@@ -118,7 +118,11 @@ test('state filter and a scatter brush narrow the rows; counts are exact', async
   const { matched, expected } = await page.evaluate(() => {
     const app = (window as any).__knobsApp;
     const [lo, hi] = app.filters.ranges.lr;
-    const expected = app.store.rows.filter((r: any) => r.status === 'running' && r.params.lr >= lo && r.params.lr <= hi).length;
+    let expected = 0;
+    for (let i = 0; i < app.store.size; i++) {
+      const r = app.store.rowAt(i);
+      if (r.status === 'running' && r.params.lr >= lo && r.params.lr <= hi) expected++;
+    }
     return { matched: app.matched, expected };
   });
   assert.equal(matched, expected);
@@ -130,7 +134,7 @@ test('appends update rows in place; error and malformed messages are handled', a
   await page.evaluate(() => {
     const d = (window as any).__data;
     const t = { ...d.trials[0], status: 'completed', value: 0.001, best: 0.001 };
-    window.postMessage({ type: 'append', trials: [t], series: [{ trial: t.id, attempt: 1, name: 'val_loss', steps: [99], values: [0.001] }] }, '*');
+    window.postMessage((window as any).__wire({ type: 'append', trials: [t], series: [{ trial: t.id, attempt: 1, name: 'val_loss', steps: [99], values: [0.001] }] }), '*');
   });
   await page.waitForTimeout(400);
   assert.match(await page.locator('.summary .best').innerText(), /0\.001\s+trial 1\b/);
@@ -139,8 +143,20 @@ test('appends update rows in place; error and malformed messages are handled', a
   await page.evaluate(() => window.postMessage({ type: 'error', message: 'journal unreadable' }, '*'));
   await page.waitForTimeout(100);
   assert.equal(await page.locator('.banner').innerText(), 'journal unreadable');
-  const logs = (await posted(page)).filter((m) => m.type === 'log');
-  assert.equal(logs.length, 1);
+  // a row-shaped append (not columnar) and one with a bad status code are dropped and logged
+  await page.evaluate(() => {
+    const d = (window as any).__data;
+    window.postMessage({ type: 'append', trials: [d.trials[1]], series: [] }, '*');
+    const bad = (window as any).__wire({ type: 'append', trials: [{ ...d.trials[1], value: 5 }], series: [] });
+    bad.trials.status[0] = 99;
+    window.postMessage(bad, '*');
+  });
+  await page.waitForTimeout(100);
+  const logs = (await posted(page)).filter((m) => m.type === 'log') as unknown as { message: string }[];
+  assert.equal(logs.length, 3, JSON.stringify(logs));
+  assert.match(logs[0].message, /trials must be columns/);
+  assert.match(logs[2].message, /status\[0\] is not a state/);
+  assert.notEqual(await page.evaluate(() => (window as any).__knobsApp.store.row(2).value), 5, 'the bad append changed nothing');
   await page.close();
 });
 

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { parseImportanceMessage, type HostMessage, type TrialStatus, type WebviewMessage } from '../../src/protocol/messages';
+import { parseHostMessage, type TrialStatus, type WebviewMessage } from '../../src/protocol/messages';
 import { ImportanceChart } from './charts/importance';
 import { Ctx, el } from './context';
 import { TrialStore } from './state/store';
@@ -198,29 +198,26 @@ export class App implements Ctx {
   // ---- messages -------------------------------------------------------------------------
 
   private onMessage(raw: unknown): void {
-    const m = raw as Partial<HostMessage> | null;
-    if (!m || typeof m !== 'object' || typeof m.type !== 'string') return;
+    if (!raw || typeof raw !== 'object' || typeof (raw as { type?: unknown }).type !== 'string') return;
+    const m = parseHostMessage(raw);
+    if (typeof m === 'string') {
+      this.post({ type: 'log', level: 'warn', message: `dashboard: ignored a host message (${m})` });
+      return;
+    }
     if (m.type === 'error') {
-      this.banner.textContent = typeof m.message === 'string' ? m.message : 'error';
+      this.banner.textContent = m.message;
       this.banner.style.display = '';
       return;
     }
     if (m.type === 'importance') {
-      const imp = parseImportanceMessage(raw);
-      if (typeof imp === 'string') this.post({ type: 'log', level: 'warn', message: `dashboard: ignored an importance message (${imp})` });
-      else this.importance.set(imp.importance, imp.message);
-      return;
-    }
-    if (m.type !== 'snapshot' && m.type !== 'append') return;
-    if (!Array.isArray(m.trials) || !Array.isArray(m.series) || (m.type === 'snapshot' && (!m.meta || !Array.isArray(m.meta.axes)))) {
-      this.post({ type: 'log', level: 'warn', message: `dashboard: ignored a malformed ${m.type} message` });
+      this.importance.set(m.importance, m.message);
       return;
     }
     if (m.type === 'snapshot') {
       perf.markSnapshot();
       this.gotSnapshot = true;
     } else if (!this.gotSnapshot) return;
-    const change = this.store.apply(m as HostMessage);
+    const change = perf.section('store', () => this.store.apply(m));
     if (!change) return;
     this.banner.style.display = 'none';
     const d = this.dirty;

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/messages';
+import { encodeHostMessage, parseWebviewMessage, type HostMessage, type WebviewMessage, type WireHostMessage } from '../../protocol/messages';
 import { DASHBOARD_VIEW_TYPE } from '../commandIds';
 import { DisposableStore } from '../disposables';
 import type { Log } from '../output';
@@ -115,7 +115,11 @@ class Dashboard implements vscode.Disposable {
       return;
     }
     this.changed.clear();
-    this.post(this.feed.snapshot(e));
+    const t0 = performance.now();
+    const snap = encodeHostMessage(this.feed.snapshot(e));
+    const built = performance.now() - t0;
+    this.postWire(snap);
+    if (snap.type === 'snapshot') this.mgr.log.info(`dashboard ${e.id}: snapshot of ${snap.trials.n} trials and ${snap.series.steps.length} points built in ${built.toFixed(0)} ms, posted at ${Date.now()}`);
     const imp = this.importance.latest();
     if (imp) this.post(imp);
     else this.importance.changed();
@@ -145,6 +149,11 @@ class Dashboard implements vscode.Disposable {
   }
 
   private post(m: HostMessage): void {
+    this.postWire(encodeHostMessage(m));
+  }
+
+  /** Trials and points travel columnar (typed arrays: VS Code transfers them as binary). */
+  private postWire(m: WireHostMessage): void {
     void this.panel.webview.postMessage(m).then(undefined, (err) => this.mgr.log.warn(`dashboard post failed: ${String(err)}`));
   }
 

@@ -3,8 +3,10 @@
  * then the best by value, up to a cap so 1k × 1k-point sweeps stay fast) and each curve's points,
  * decimated to about the chart's pixel width.
  */
-import type { Series, TrialStore } from '../state/store';
+import { STATUS_CODE, type Series, type TrialStore } from '../state/store';
 import { decimate } from './decimate';
+
+const RUNNING = STATUS_CODE.running;
 
 export interface CurvePoint {
   x: number;
@@ -24,9 +26,9 @@ export function pickCurveTrials(store: TrialStore, o: PickOptions): number[] {
   const metric = o.metric ?? store.metricName;
   const out: number[] = [];
   const seen = new Set<number>();
-  const has = (i: number) => (o.mask ? o.mask[i] === 1 : true) && (store.seriesOf(store.rows[i].id, metric)?.steps.length ?? 0) > 0;
+  const has = (i: number) => (o.mask ? o.mask[i] === 1 : true) && (store.seriesOf(store.ids[i], metric)?.steps.length ?? 0) > 0;
   const add = (i: number) => {
-    const id = store.rows[i].id;
+    const id = store.ids[i];
     if (out.length < o.max && !seen.has(id) && has(i)) {
       seen.add(id);
       out.push(id);
@@ -41,7 +43,7 @@ export function pickCurveTrials(store: TrialStore, o: PickOptions): number[] {
   const runCap = Math.max(1, Math.floor(o.max / 2));
   let running = 0;
   for (let i = store.size - 1; i >= 0 && running < runCap; i--) {
-    if (store.rows[i].status === 'running' && has(i)) {
+    if (store.status[i] === RUNNING && has(i)) {
       add(i);
       running++;
     }
@@ -52,7 +54,7 @@ export function pickCurveTrials(store: TrialStore, o: PickOptions): number[] {
     const top: number[] = [];
     for (let i = 0; i < store.size; i++) {
       const v = store.metric[i];
-      if (Number.isNaN(v) || seen.has(store.rows[i].id) || !has(i)) continue;
+      if (Number.isNaN(v) || seen.has(store.ids[i]) || !has(i)) continue;
       if (top.length === room && !store.better(v, store.metric[top[top.length - 1]])) continue;
       let k = top.length;
       while (k > 0 && store.better(v, store.metric[top[k - 1]])) k--;

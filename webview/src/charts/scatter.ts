@@ -256,10 +256,10 @@ export class ScatterView {
     const c = this.cellAt(p.x, p.y);
     const { store, mask } = this.ctx;
     const i = c ? nearestPoint(c.px, c.py, store.size, p.x, p.y, 10, mask) : -1;
-    const id = i >= 0 ? store.rows[i].id : null;
+    const id = i >= 0 ? store.ids[i] : null;
     if (id !== this.ctx.hovered) this.ctx.setHover(id, 'hover-scatter');
     if (i >= 0 && c) {
-      const r = store.rows[i];
+      const r = store.rowAt(i);
       const sx = store.scales[c.axis];
       this.ctx.tip(`trial ${r.id} · ${r.status}\n${sx.name} = ${formatParam(r.params[sx.name])}\n${store.metricName} = ${formatNumber(r.value)}`, e.clientX, e.clientY);
     } else this.ctx.tip(null);
@@ -289,7 +289,7 @@ export class ScatterView {
     }
     const { store, mask } = this.ctx;
     const i = nearestPoint(d.cell.px, d.cell.py, store.size, d.x0, d.y0, 10, mask);
-    if (i >= 0) this.ctx.select(store.rows[i].id, 'select-scatter');
+    if (i >= 0) this.ctx.select(store.ids[i], 'select-scatter');
     else this.ctx.setRange(store.scales[d.cell.axis].name, undefined, 'brush-scatter');
   }
 }

@@ -1,5 +1,5 @@
 /** Sorting of the trial table (pure): keys read from the store's columns; NaN/missing sorts last. */
-import type { FitTag } from '../../../src/protocol/messages';
+import { FIT_TAGS, type FitTag } from '../../../src/protocol/messages';
 import { TrialStore, STATUS_CODE } from './store';
 import { STATUS_ORDER } from '../format';
 
@@ -17,7 +17,6 @@ export interface SortSpec {
 export function sortKeys(store: TrialStore, key: SortKey): Float64Array {
   const n = store.size;
   const out = new Float64Array(n);
-  const rows = store.rows;
   if (key === 'value') {
     out.set(store.metric.subarray(0, n));
     return out;
@@ -38,17 +37,26 @@ export function sortKeys(store: TrialStore, key: SortKey): Float64Array {
     for (let i = 0; i < n; i++) out[i] = rank[store.status[i]];
     return out;
   }
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    let v: number | null | undefined;
-    if (key === 'id') v = r.id;
-    else if (key === 'best') v = r.best;
-    else if (key === 'step') v = r.step;
-    else if (key === 'fit') v = r.fit === undefined ? null : FIT_RANK[r.fit];
-    else if (key === 'duration') v = r.startedAt !== undefined ? (r.endedAt ?? store.meta?.updatedAt ?? r.startedAt) - r.startedAt : null;
-    else if (key.startsWith('last:')) v = r.last[key.slice(5)];
-    out[i] = typeof v === 'number' && Number.isFinite(v) ? v : NaN;
-  }
+  const col = (src: ArrayLike<number>) => {
+    for (let i = 0; i < n; i++) out[i] = src[i];
+  };
+  if (key === 'id') col(store.ids);
+  else if (key === 'best') col(store.bestValue);
+  else if (key === 'step') col(store.step);
+  else if (key === 'fit') {
+    const rank = [NaN, ...FIT_TAGS.map((t) => FIT_RANK[t])];
+    for (let i = 0; i < n; i++) out[i] = rank[store.fit[i]];
+  } else if (key === 'duration') {
+    const end = store.meta?.updatedAt ?? NaN;
+    for (let i = 0; i < n; i++) {
+      const s = store.startedAt[i], e = store.endedAt[i];
+      out[i] = s === s ? (e === e ? e : end === end ? end : s) - s : NaN;
+    }
+  } else if (key.startsWith('last:')) {
+    const c = store.lastColumn(key.slice(5));
+    if (c) col(c);
+    else out.fill(NaN);
+  } else out.fill(NaN);
   return out;
 }
 

@@ -1,13 +1,28 @@
 /**
- * The dashboard's state (pure, no DOM): the host's `snapshot`, then its `append`s, folded into
- * rows plus columnar arrays (one Float64Array per axis, the metric, a status code) so filtering,
- * brushing and drawing 100k trials never walk objects. Appends are incremental: a changed trial
- * updates its slots in O(axes), new metric points are pushed onto the trial's series.
+ * The dashboard's state (pure, no DOM): the host's columnar `snapshot`, then its `append`s, folded
+ * into growable typed-array columns: one per trial field, the raw values of every param, and one
+ * Float64Array per chart axis (raw number, or category index) plus the metric. Filtering, brushing,
+ * sorting and drawing 100k trials never walk objects; a TrialRow object is built only for the rows
+ * a view shows (`rowAt`, cached until the trial changes). Appends are incremental: a changed trial
+ * updates its slots in O(fields), new metric points are pushed onto the trial's series.
  */
-import type { HostMessage, MetricPoints, SweepMeta, TrialRow, TrialStatus } from '../../../src/protocol/messages';
+import {
+  FIT_TAGS,
+  TRIAL_STATUSES,
+  encodeHostMessage,
+  type HostMessage,
+  type ParamValue,
+  type SeriesColumns,
+  type StringColumn,
+  type SweepMeta,
+  type TrialColumns,
+  type TrialRow,
+  type TrialStatus,
+  type WireHostMessage,
+} from '../../../src/protocol/messages';
 import { AxisScale, METRIC_AXIS, categoryKey, fitRange, numericValue, paramScale } from '../charts/axes';
 
-export const STATUSES: readonly TrialStatus[] = ['pending', 'running', 'completed', 'failed', 'stopped', 'pruned', 'interrupted'];
+export const STATUSES: readonly TrialStatus[] = TRIAL_STATUSES;
 export const STATUS_CODE: Readonly<Record<TrialStatus, number>> = Object.fromEntries(STATUSES.map((s, i) => [s, i])) as Record<TrialStatus, number>;
 
 export interface Series {
@@ -29,9 +44,51 @@ export interface Change {
   reset: boolean;
 }
 
+/** Raw values of one param: a number (code -1), or a code into `dict`; NaN and -1: absent. */
+interface RawParam {
+  num: Float64Array;
+  code: Int32Array;
+  dict: ParamValue[];
+  index: Map<string, number>;
+}
+
+class StringDict {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  code(s: string): number {
+    let c = this.index.get(s);
+    if (c === undefined) {
+      c = this.values.push(s) - 1;
+      this.index.set(s, c);
+    }
+    return c;
+  }
+  /** Codes of an incoming column's dictionary in this one. */
+  map(col: StringColumn): Int32Array {
+    return Int32Array.from(col.dict, (s) => this.code(s));
+  }
+}
+
+function growF64(a: Float64Array, cap: number): Float64Array {
+  const n = new Float64Array(cap).fill(NaN);
+  n.set(a);
+  return n;
+}
+function growI32(a: Int32Array, cap: number, fill = 0): Int32Array {
+  const n = new Int32Array(cap);
+  if (fill) n.fill(fill);
+  n.set(a);
+  return n;
+}
+function growU8(a: Uint8Array, cap: number): Uint8Array {
+  const n = new Uint8Array(cap);
+  n.set(a);
+  return n;
+}
+
 export class TrialStore {
   meta: SweepMeta | undefined;
-  rows: TrialRow[] = [];
+  size = 0;
   /** Row index by trial id. */
   readonly indexById = new Map<number, number>();
   /** Scales of the non-constant params, then the metric (last). */
@@ -42,7 +99,24 @@ export class TrialStore {
   cols: Float64Array[] = [];
   /** The sweep metric per row (NaN: none); same as the last column. */
   metric: Float64Array = new Float64Array(0);
+  ids: Int32Array = new Int32Array(0);
   status: Uint8Array = new Uint8Array(0);
+  attempt: Int32Array = new Int32Array(0);
+  bestValue: Float64Array = new Float64Array(0);
+  step: Float64Array = new Float64Array(0);
+  startedAt: Float64Array = new Float64Array(0);
+  endedAt: Float64Array = new Float64Array(0);
+  /** 0: none, else 1 + index into FIT_TAGS. */
+  fit: Uint8Array = new Uint8Array(0);
+  private reasonCode: Int32Array = new Int32Array(0);
+  private fitReasonCode: Int32Array = new Int32Array(0);
+  private reasons = new StringDict();
+  private fitReasons = new StringDict();
+  /** Raw param values by name (every param the host sent, constants included). */
+  private params = new Map<string, RawParam>();
+  /** Last value of each metric by name. */
+  private lastCols = new Map<string, Float64Array>();
+  private cap = 0;
   readonly counts: Record<TrialStatus, number> = emptyCounts();
   /** series.get(trialId).get(metricName) */
   readonly series = new Map<number, Map<string, Series>>();
@@ -54,12 +128,15 @@ export class TrialStore {
   /** Bumped on every change. */
   rev = 0;
   private declared: boolean[] = [];
+  /** Per axis: category index (categorical) or number (numeric) of a raw dict code / raw number. */
+  private codeCache: Map<number, number>[] = [];
+  private numCache: Map<number, number>[] = [];
+  private catIndex: Map<string, number>[] = [];
+  private rowCache: (TrialRow | undefined)[] = [];
   /** A categorical axis grew a category (every unit position on it moved). */
   private categoriesGrew = false;
-
-  get size(): number {
-    return this.rows.length;
-  }
+  /** An update overwrote a value on the edge of a data-driven range: refit over every row. */
+  private edgeHit = false;
 
   get minimize(): boolean {
     return this.meta?.metric.goal !== 'maximize';
@@ -69,67 +146,109 @@ export class TrialStore {
     return this.meta?.metric.name ?? 'metric';
   }
 
-  /** Applies a host message; returns what changed, or undefined for messages that hold no state. */
-  apply(msg: HostMessage): Change | undefined {
-    if (msg.type === 'snapshot') return this.snapshot(msg.meta, msg.trials, msg.series);
-    if (msg.type === 'append') return this.append(msg.meta, msg.trials, msg.series);
-    return undefined;
+  /**
+   * Applies a host message (columnar, as posted; row messages are encoded first, for tests and
+   * the synthetic sweeps). Returns what changed, or undefined for messages that hold no state.
+   */
+  apply(msg: HostMessage | WireHostMessage): Change | undefined {
+    if (msg.type !== 'snapshot' && msg.type !== 'append') return undefined;
+    const w = (Array.isArray(msg.trials) ? encodeHostMessage(msg as HostMessage) : msg) as Extract<WireHostMessage, { type: 'snapshot' | 'append' }>;
+    if (w.type === 'snapshot') return this.snapshot(w.meta, w.trials, w.series);
+    return this.append(w.meta, w.trials, w.series);
   }
 
-  snapshot(meta: SweepMeta, trials: TrialRow[], series: MetricPoints[]): Change {
+  snapshot(meta: SweepMeta, trials: TrialColumns, series: SeriesColumns): Change {
     this.meta = meta;
-    this.rows = [];
+    this.size = 0;
+    this.cap = 0;
+    this.cols = [];
+    this.ids = new Int32Array(0);
+    this.status = new Uint8Array(0);
+    this.attempt = new Int32Array(0);
+    this.bestValue = new Float64Array(0);
+    this.step = new Float64Array(0);
+    this.startedAt = new Float64Array(0);
+    this.endedAt = new Float64Array(0);
+    this.fit = new Uint8Array(0);
+    this.reasonCode = new Int32Array(0);
+    this.fitReasonCode = new Int32Array(0);
     this.indexById.clear();
     this.series.clear();
+    this.params.clear();
+    this.lastCols.clear();
+    this.reasons = new StringDict();
+    this.fitReasons = new StringDict();
+    this.rowCache = [];
     this.points = 0;
     this.bestIndex = -1;
     this.hasFit = false;
     Object.assign(this.counts, emptyCounts());
-    this.setupAxes(meta, Math.max(16, trials.length));
-    for (const t of trials) this.upsert(t);
-    for (const s of series) this.addPoints(s);
+    this.setupAxes(meta);
+    this.ingest(trials);
+    this.addSeries(series);
     this.refit();
     this.categoriesGrew = false;
     this.rev++;
     return { meta: true, axes: true, trials: [], series: [], reset: true };
   }
 
-  append(meta: SweepMeta | undefined, trials: TrialRow[], series: MetricPoints[]): Change {
+  append(meta: SweepMeta | undefined, trials: TrialColumns, series: SeriesColumns): Change {
     const change: Change = { meta: false, axes: false, trials: [], series: [], reset: false };
     if (meta) {
       change.meta = true;
       const before = this.meta ? axesKey(this.meta) : '';
       this.meta = meta;
       if (axesKey(meta) !== before) {
-        // A different space (should not happen within a sweep): rebuild every column.
-        const rows = this.rows;
-        this.rows = [];
-        this.indexById.clear();
-        Object.assign(this.counts, emptyCounts());
-        this.bestIndex = -1;
-        this.setupAxes(meta, Math.max(16, rows.length));
-        for (const r of rows) this.upsert(r);
+        // A different space (should not happen within a sweep): derive every column again.
+        this.setupAxes(meta);
+        this.derive(0, this.size, null);
         change.axes = true;
       }
     }
-    for (const t of trials) change.trials.push(this.upsert(t));
-    for (const s of series) {
-      this.addPoints(s);
-      change.series.push(s.trial);
-    }
-    if (this.refit() || this.categoriesGrew) change.axes = true;
+    this.edgeHit = change.axes;
+    const rows = this.ingest(trials);
+    for (let k = 0; k < rows.length; k++) change.trials.push(rows[k]);
+    this.addSeries(series);
+    for (let k = 0; k < series.n; k++) change.series.push(series.trial[k]);
+    if (this.refit(this.edgeHit ? undefined : rows) || this.categoriesGrew) change.axes = true;
     this.categoriesGrew = false;
     this.rev++;
     return change;
   }
 
+  /** The trial at row i as an object (built on demand, cached until it changes). */
+  rowAt(i: number): TrialRow {
+    let r = this.rowCache[i];
+    if (!r) this.rowCache[i] = r = this.buildRow(i);
+    return r;
+  }
+
   row(id: number): TrialRow | undefined {
     const i = this.indexById.get(id);
-    return i === undefined ? undefined : this.rows[i];
+    return i === undefined ? undefined : this.rowAt(i);
+  }
+
+  statusAt(i: number): TrialStatus {
+    return STATUSES[this.status[i]];
+  }
+
+  /** A param's raw value at row i (undefined: absent). */
+  param(i: number, name: string): ParamValue | undefined {
+    const p = this.params.get(name);
+    if (!p) return undefined;
+    const c = p.code[i];
+    if (c >= 0) return p.dict[c];
+    const v = p.num[i];
+    return v === v ? v : undefined;
+  }
+
+  /** Last value of a metric per row (NaN: none), or undefined for an unknown metric. */
+  lastColumn(name: string): Float64Array | undefined {
+    return this.lastCols.get(name);
   }
 
   get best(): TrialRow | undefined {
-    return this.bestIndex >= 0 ? this.rows[this.bestIndex] : undefined;
+    return this.bestIndex >= 0 ? this.rowAt(this.bestIndex) : undefined;
   }
 
   /** True when `a` is a better metric value than `b` (NaN is never better). */
@@ -148,113 +267,247 @@ export class TrialStore {
     return this.scales.findIndex((s) => s.name === name);
   }
 
-  private setupAxes(meta: SweepMeta, capacity: number): void {
+  private buildRow(i: number): TrialRow {
+    const params: Record<string, ParamValue> = {};
+    for (const name of this.params.keys()) {
+      const v = this.param(i, name);
+      if (v !== undefined) params[name] = v;
+    }
+    const last: Record<string, number | null> = {};
+    for (const [name, col] of this.lastCols) if (col[i] === col[i]) last[name] = col[i];
+    const orNull = (x: number) => (x === x ? x : null);
+    const r: TrialRow = { id: this.ids[i], status: this.statusAt(i), attempt: this.attempt[i], params, value: orNull(this.metric[i]), best: orNull(this.bestValue[i]), last, step: orNull(this.step[i]) };
+    if (this.reasonCode[i] >= 0) r.reason = this.reasons.values[this.reasonCode[i]];
+    if (this.startedAt[i] === this.startedAt[i]) r.startedAt = this.startedAt[i];
+    if (this.endedAt[i] === this.endedAt[i]) r.endedAt = this.endedAt[i];
+    if (this.fit[i] > 0) r.fit = FIT_TAGS[this.fit[i] - 1];
+    if (this.fitReasonCode[i] >= 0) r.fitReason = this.fitReasons.values[this.fitReasonCode[i]];
+    return r;
+  }
+
+  private setupAxes(meta: SweepMeta): void {
     this.paramNames = meta.axes.map((a) => a.name);
     const params = meta.axes.filter((a) => a.kind !== 'constant');
     this.scales = params.map(paramScale);
     this.declared = params.map((a) => a.kind === 'numeric' && Number.isFinite(a.min) && Number.isFinite(a.max));
     this.scales.push({ name: METRIC_AXIS, label: meta.metric.name, kind: 'metric', log: false, integer: false, lo: NaN, hi: NaN, categories: [] });
     this.declared.push(false);
-    this.cols = this.scales.map(() => new Float64Array(capacity).fill(NaN));
-    this.metric = this.cols[this.cols.length - 1];
-    this.status = new Uint8Array(capacity);
+    const cap = Math.max(16, this.cap);
+    const metric = this.cap ? this.metric : new Float64Array(cap).fill(NaN);
+    this.cols = this.scales.map((_, a) => (a === this.scales.length - 1 ? metric : new Float64Array(cap).fill(NaN)));
+    this.metric = metric;
+    this.codeCache = this.scales.map(() => new Map());
+    this.numCache = this.scales.map(() => new Map());
+    this.catIndex = this.scales.map((s) => new Map(s.categories.map((c, k) => [c, k])));
+    if (!this.cap) this.resize(cap);
   }
 
-  private grow(need: number): void {
-    const cap = this.status.length;
-    if (need <= cap) return;
-    const next = Math.max(need, cap * 2);
-    this.cols = this.cols.map((c) => {
-      const n = new Float64Array(next).fill(NaN);
-      n.set(c);
-      return n;
-    });
+  private resize(cap: number): void {
+    this.cols = this.cols.map((c) => growF64(c, cap));
     this.metric = this.cols[this.cols.length - 1];
-    const st = new Uint8Array(next);
-    st.set(this.status);
-    this.status = st;
-  }
-
-  /** Inserts or replaces a trial; returns its row index. */
-  private upsert(t: TrialRow): number {
-    let i = this.indexById.get(t.id);
-    if (i === undefined) {
-      i = this.rows.length;
-      this.grow(i + 1);
-      this.rows.push(t);
-      this.indexById.set(t.id, i);
-    } else {
-      this.counts[this.rows[i].status]--;
-      this.rows[i] = t;
+    this.ids = growI32(this.ids, cap);
+    this.status = growU8(this.status, cap);
+    this.attempt = growI32(this.attempt, cap);
+    this.bestValue = growF64(this.bestValue, cap);
+    this.step = growF64(this.step, cap);
+    this.startedAt = growF64(this.startedAt, cap);
+    this.endedAt = growF64(this.endedAt, cap);
+    this.fit = growU8(this.fit, cap);
+    this.reasonCode = growI32(this.reasonCode, cap, -1);
+    this.fitReasonCode = growI32(this.fitReasonCode, cap, -1);
+    for (const p of this.params.values()) {
+      p.num = growF64(p.num, cap);
+      p.code = growI32(p.code, cap, -1);
     }
-    this.counts[t.status] = (this.counts[t.status] ?? 0) + 1;
-    if (t.fit) this.hasFit = true;
-    this.status[i] = STATUS_CODE[t.status] ?? 0;
+    for (const [k, c] of this.lastCols) this.lastCols.set(k, growF64(c, cap));
+    this.cap = cap;
+  }
+
+  /** Inserts or replaces a block of trials; returns their row indices. */
+  private ingest(c: TrialColumns): Int32Array {
+    const n = c.n;
+    const rows = new Int32Array(n);
+    let fresh = 0;
+    for (let j = 0; j < n; j++) if (!this.indexById.has(c.id[j])) fresh++;
+    if (this.size + fresh > this.cap) this.resize(Math.max(this.size + fresh, this.cap * 2, 16));
+    const reasonMap = this.reasons.map(c.reason), fitReasonMap = this.fitReasons.map(c.fitReason);
+    for (let j = 0; j < n; j++) {
+      const id = c.id[j];
+      let i = this.indexById.get(id);
+      if (i === undefined) {
+        i = this.size++;
+        this.indexById.set(id, i);
+      } else this.counts[STATUSES[this.status[i]]]--;
+      rows[j] = i;
+      this.rowCache[i] = undefined;
+      this.ids[i] = id;
+      const st = c.status[j];
+      this.status[i] = st;
+      this.counts[STATUSES[st]]++;
+      this.attempt[i] = c.attempt[j];
+      this.bestValue[i] = c.best[j];
+      this.step[i] = c.step[j];
+      this.startedAt[i] = c.startedAt[j];
+      this.endedAt[i] = c.endedAt[j];
+      this.fit[i] = c.fit[j];
+      if (c.fit[j]) this.hasFit = true;
+      const rc = c.reason.codes[j], fc = c.fitReason.codes[j];
+      this.reasonCode[i] = rc >= 0 ? reasonMap[rc] : -1;
+      this.fitReasonCode[i] = fc >= 0 ? fitReasonMap[fc] : -1;
+      this.setMetric(i, c.value[j]);
+    }
+    // raw params: the block's columns, and "absent" for params the block does not carry
+    const carried = new Set<string>();
+    for (const p of c.params) {
+      carried.add(p.name);
+      let raw = this.params.get(p.name);
+      if (!raw) this.params.set(p.name, (raw = { num: new Float64Array(this.cap).fill(NaN), code: new Int32Array(this.cap).fill(-1), dict: [], index: new Map() }));
+      if ('num' in p) {
+        for (let j = 0; j < n; j++) {
+          raw.num[rows[j]] = p.num[j];
+          raw.code[rows[j]] = -1;
+        }
+      } else {
+        const r = raw;
+        const map = Int32Array.from(p.dict, (v) => {
+          const key = categoryKey(v) + (typeof v === 'string' ? '' : '\u0000');
+          let k = r.index.get(key);
+          if (k === undefined) r.index.set(key, (k = r.dict.push(v) - 1));
+          return k;
+        });
+        for (let j = 0; j < n; j++) {
+          const k = p.codes[j];
+          raw.num[rows[j]] = NaN;
+          raw.code[rows[j]] = k >= 0 ? map[k] : -1;
+        }
+      }
+    }
+    for (const [name, raw] of this.params) {
+      if (carried.has(name)) continue;
+      for (let j = 0; j < n; j++) {
+        raw.num[rows[j]] = NaN;
+        raw.code[rows[j]] = -1;
+      }
+    }
+    const lastCarried = new Set<string>();
+    for (const l of c.last) {
+      lastCarried.add(l.name);
+      let col = this.lastCols.get(l.name);
+      if (!col) this.lastCols.set(l.name, (col = new Float64Array(this.cap).fill(NaN)));
+      for (let j = 0; j < n; j++) col[rows[j]] = l.values[j];
+    }
+    for (const [name, col] of this.lastCols) if (!lastCarried.has(name)) for (let j = 0; j < n; j++) col[rows[j]] = NaN;
+    this.derive(0, n, rows);
+    return rows;
+  }
+
+  /** Chart-axis columns from the raw params for rows[from..to) (rows null: row indices themselves). */
+  private derive(from: number, to: number, rows: Int32Array | null): void {
     const m = this.scales.length - 1;
     for (let a = 0; a < m; a++) {
       const s = this.scales[a];
-      const v = t.params[s.name];
-      if (s.kind === 'categorical') {
-        if (v === undefined) this.cols[a][i] = NaN;
-        else {
-          const key = categoryKey(v);
-          let k = s.categories.indexOf(key);
-          if (k < 0) {
-            k = s.categories.push(key) - 1;
-            s.hi = Math.max(0, s.categories.length - 1);
-            this.categoriesGrew = true;
+      const col = this.cols[a];
+      const raw = this.params.get(s.name);
+      if (!raw) {
+        for (let k = from; k < to; k++) col[rows ? rows[k] : k] = NaN;
+        continue;
+      }
+      const categorical = s.kind === 'categorical';
+      const codeCache = this.codeCache[a], numCache = this.numCache[a];
+      const lo = s.lo, hi = s.hi;
+      for (let k = from; k < to; k++) {
+        const i = rows ? rows[k] : k;
+        if (!categorical && (col[i] === lo || col[i] === hi)) this.edgeHit = true;
+        const code = raw.code[i];
+        if (code >= 0) {
+          let v = codeCache.get(code);
+          if (v === undefined) codeCache.set(code, (v = categorical ? this.category(a, raw.dict[code]) : numericValue(raw.dict[code])));
+          col[i] = v;
+        } else {
+          const x = raw.num[i];
+          if (!categorical || x !== x) col[i] = x;
+          else {
+            let v = numCache.get(x);
+            if (v === undefined) numCache.set(x, (v = this.category(a, x)));
+            col[i] = v;
           }
-          this.cols[a][i] = k;
         }
-      } else this.cols[a][i] = numericValue(v);
+      }
     }
-    const value = typeof t.value === 'number' && Number.isFinite(t.value) ? t.value : NaN;
+  }
+
+  /** Category index of a value on categorical axis a (a new value appends a category). */
+  private category(a: number, v: ParamValue): number {
+    const s = this.scales[a];
+    const key = categoryKey(v);
+    let k = this.catIndex[a].get(key);
+    if (k === undefined) {
+      k = s.categories.push(key) - 1;
+      this.catIndex[a].set(key, k);
+      s.hi = Math.max(0, s.categories.length - 1);
+      this.categoriesGrew = true;
+    }
+    return k;
+  }
+
+  private setMetric(i: number, value: number): void {
     const prevBest = this.bestIndex;
     const old = this.metric[i];
+    if (old === this.scales[this.scales.length - 1].lo || old === this.scales[this.scales.length - 1].hi) this.edgeHit = true;
     this.metric[i] = value;
     if (prevBest === i) {
       if (Number.isNaN(value) || this.better(old, value)) this.recomputeBest();
     } else if (this.better(value, prevBest >= 0 ? this.metric[prevBest] : NaN)) this.bestIndex = i;
-    return i;
   }
 
   private recomputeBest(): void {
     let b = -1;
-    for (let i = 0; i < this.rows.length; i++) if (this.better(this.metric[i], b >= 0 ? this.metric[b] : NaN)) b = i;
+    for (let i = 0; i < this.size; i++) if (this.better(this.metric[i], b >= 0 ? this.metric[b] : NaN)) b = i;
     this.bestIndex = b;
   }
 
-  private addPoints(p: MetricPoints): void {
-    let byName = this.series.get(p.trial);
-    if (!byName) this.series.set(p.trial, (byName = new Map()));
-    let s = byName.get(p.name);
-    if (!s || p.attempt > s.attempt) {
-      if (s) this.points -= s.steps.length;
-      s = { attempt: p.attempt, steps: [], values: [] };
-      byName.set(p.name, s);
-    } else if (p.attempt < s.attempt) return; // points of an older attempt
-    const n = Math.min(p.steps.length, p.values.length);
-    for (let k = 0; k < n; k++) {
-      s.steps.push(p.steps[k]);
-      const v = p.values[k];
-      s.values.push(typeof v === 'number' ? v : NaN);
+  private addSeries(p: SeriesColumns): void {
+    for (let k = 0; k < p.n; k++) {
+      const trial = p.trial[k], attempt = p.attempt[k], name = p.names[p.name[k]];
+      let byName = this.series.get(trial);
+      if (!byName) this.series.set(trial, (byName = new Map()));
+      let s = byName.get(name);
+      if (!s || attempt > s.attempt) {
+        if (s) this.points -= s.steps.length;
+        s = { attempt, steps: [], values: [] };
+        byName.set(name, s);
+      } else if (attempt < s.attempt) continue; // points of an older attempt
+      const a = p.offsets[k], b = p.offsets[k + 1];
+      const steps = s.steps, values = s.values;
+      for (let q = a; q < b; q++) {
+        steps.push(p.steps[q]);
+        values.push(p.values[q]);
+      }
+      this.points += b - a;
     }
-    this.points += n;
   }
 
-  /** Fits data-driven ranges (metric, unbounded params). Returns true when a range moved. */
-  private refit(): boolean {
+  /**
+   * Fits data-driven ranges (metric, unbounded params). Returns true when a range moved. With
+   * `rows` (an append that replaced no edge value) only those rows can widen a range.
+   */
+  private refit(rows?: Int32Array): boolean {
     let changed = false;
-    const n = this.rows.length;
+    const n = rows ? rows.length : this.size;
     for (let a = 0; a < this.scales.length; a++) {
       const s = this.scales[a];
       if (s.kind !== 'numeric' && s.kind !== 'metric') continue;
       const c = this.cols[a];
       let min = Infinity, max = -Infinity;
-      for (let i = 0; i < n; i++) {
-        const v = c[i];
+      for (let k = 0; k < n; k++) {
+        const v = c[rows ? rows[k] : k];
         if (v < min) min = v;
         if (v > max) max = v;
+      }
+      if (rows && Number.isFinite(s.lo) && Number.isFinite(s.hi)) {
+        if (!(min < s.lo) && !(max > s.hi)) continue;
+        min = Math.min(min, s.lo);
+        max = Math.max(max, s.hi);
       }
       if (min <= max && fitRange(s, min, max, this.declared[a])) changed = true;
     }

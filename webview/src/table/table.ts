@@ -81,7 +81,7 @@ export class TrialTable {
       if (next !== undefined) {
         e.preventDefault();
         const k = Math.max(0, Math.min(n - 1, next));
-        this.ctx.select(this.ctx.store.rows[this.order[k]].id, 'select-key');
+        this.ctx.select(this.ctx.store.ids[this.order[k]], 'select-key');
       } else if (e.key === 'Enter' && this.ctx.selected != null) this.ctx.post({ type: 'openLogs', trial: this.ctx.selected });
     });
     this.rowsEl.addEventListener('click', (e) => {
@@ -224,7 +224,7 @@ export class TrialTable {
         continue;
       }
       const idx = this.order[w.start + k];
-      const row = store.rows[idx];
+      const row = store.rowAt(idx);
       if (force || sl.row !== row || sl.index !== w.start + k || row.status === 'running') {
         if (!sl.row) sl.el.style.display = '';
         sl.row = row;
