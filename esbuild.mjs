@@ -4,6 +4,7 @@
 //                      from the folder of the bundle that calls it: cli.js, extension.js)
 //   dist/extension.js  the VS Code extension host entry (cjs, `vscode` external)
 //   dist/webview.js    the dashboard app (browser, iife) + dist/webview.css
+//   dist/lrFind.js     the lr-finder panel (browser, iife; webview/src/lrfind/) + dist/lrFind.css
 import { build } from 'esbuild';
 import { chmodSync, existsSync } from 'node:fs';
 
@@ -17,6 +18,9 @@ if (existsSync('src/extension/extension.ts')) {
 }
 if (existsSync('webview/src/main.ts')) {
   jobs.push(build({ ...common, entryPoints: ['webview/src/main.ts'], platform: 'browser', target: 'es2022', format: 'iife', outfile: 'dist/webview.js', minify: true }));
+}
+if (existsSync('webview/src/lrfind/main.ts')) {
+  jobs.push(build({ ...common, entryPoints: ['webview/src/lrfind/main.ts'], platform: 'browser', target: 'es2022', format: 'iife', outfile: 'dist/lrFind.js', minify: true }));
 }
 await Promise.all(jobs);
 chmodSync('dist/cli.js', 0o755);

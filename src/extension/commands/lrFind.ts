@@ -1,8 +1,10 @@
 /**
  * "Knobs: Find Learning Rate": runs `knobs lr-find <sweep file> --json` under the host's own Node
  * (process.execPath with ELECTRON_RUN_AS_NODE=1, an argv array, no shell), with a cancellable
- * progress notification, then offers "Use these bounds", which runs it again with `--write`
- * (the CLI rewrites the lr parameter's min/max and checks the file still parses).
+ * progress notification, then opens the lr-finder panel on the result it saved
+ * (<dir>/result.json): the curve with the suggestion marked, "Use these bounds in the sweep file"
+ * (one undoable WorkspaceEdit) and "Write CyclicLR(...) in the code" (through promote's preview).
+ * "Knobs: Show Learning Rate Finder Result" opens that panel on a result saved earlier.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,7 +12,30 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
 import type { Log } from '../output';
-import { lrFindArgv, lrFindSummary, parseLrFindOutput, type LrFindView } from '../insight/lrFind';
+import { lrFindArgv, lrFindSummary, parseLrFindOutput, parseLrFindResultFile, type LrFindView } from '../insight/lrFind';
+import { useBounds, writeCyclicLr } from '../insight/lrFindActions';
+import { LrFindPanels } from '../insight/lrFindPanel';
+import { reportError } from '../output';
+
+let panels: LrFindPanels | undefined;
+
+/** The one lr-finder panel manager (its serializer restores panels after a reload); dispose at deactivation. */
+export function lrFindPanels(extensionPath: string, log: Log): LrFindPanels & vscode.Disposable {
+  if (!panels) {
+    const mgr = new LrFindPanels(vscode.Uri.file(extensionPath), log, {
+      useBounds: (s) => useBounds(s, log),
+      writeCyclicLr: (s) => writeCyclicLr(s, log),
+      onError: (what, e) => reportError(log, what, e),
+    });
+    const dispose = mgr.dispose.bind(mgr);
+    mgr.dispose = () => {
+      if (panels === mgr) panels = undefined;
+      dispose();
+    };
+    panels = mgr;
+  }
+  return panels;
+}
 
 async function pickSweepFile(arg: unknown): Promise<string | undefined> {
   if (arg instanceof vscode.Uri) return arg.fsPath;
@@ -55,25 +80,87 @@ export async function runLrFindCommand(extensionPath: string, log: Log, arg?: un
   if (!file) return undefined;
   const cli = path.join(extensionPath, 'dist', 'cli.js');
   if (!fs.existsSync(cli)) throw new KnobsError('E_SWEEP_IO', `the Knobs CLI bundle is missing (${cli})`, { hint: 'reinstall Knobs' });
-  const run = (write: boolean) =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Knobs: lr range test of ${path.basename(file)}${write ? ' (writing the bounds)' : ''}`, cancellable: true }, async (_p, token) => {
-      const argv = lrFindArgv(cli, file, write);
-      log.info(`lr-find: ${process.execPath} ${argv.join(' ')}`);
-      const v = parseLrFindOutput(await runCli(argv, path.dirname(file), token, log));
-      if (typeof v === 'string') throw new KnobsError('E_INTERNAL', v);
-      return v;
-    });
-  const v = await run(false);
+  const v = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Knobs: lr range test of ${path.basename(file)}`, cancellable: true }, async (_p, token) => {
+    const argv = lrFindArgv(cli, file);
+    log.info(`lr-find: ${process.execPath} ${argv.join(' ')}`);
+    const r = parseLrFindOutput(await runCli(argv, path.dirname(file), token, log));
+    if (typeof r === 'string') throw new KnobsError('E_INTERNAL', r);
+    return r;
+  });
   log.info(`lr-find ${file}: ${lrFindSummary(v)}${v.dir ? ` (saved in ${v.dir})` : ''}`);
-  if (!v.suggestion || !v.sweepRange) {
-    void vscode.window.showWarningMessage(`Knobs: ${lrFindSummary(v)}`);
-    return v;
-  }
-  const use = 'Use these bounds';
-  const choice = await vscode.window.showInformationMessage(`Knobs: ${lrFindSummary(v)}`, use);
-  if (choice === use) {
-    const w = await run(true);
-    if (w.written) void vscode.window.showInformationMessage(`Knobs: ${w.written.param} now ranges ${w.written.min} … ${w.written.max} in ${path.basename(w.written.file)}`);
-  }
+  if (!v.suggestion || !v.sweepRange) void vscode.window.showWarningMessage(`Knobs: ${lrFindSummary(v)}`);
+  const result = v.dir ? path.join(v.dir, 'result.json') : undefined;
+  if (result && fs.existsSync(result)) lrFindPanels(extensionPath, log).open(result);
   return v;
+}
+
+export interface SavedLrFind {
+  file: string;
+  sweepFile?: string;
+  source?: string;
+  param?: string;
+  createdAt: string;
+  maxLr?: number;
+}
+
+/** Saved results: every .knobs/lr-find/<stamp>/result.json in the workspace and beside `near`, newest first. */
+async function savedResults(near?: string): Promise<SavedLrFind[]> {
+  const files = new Set((await vscode.workspace.findFiles('**/.knobs/lr-find/*/result.json', '**/node_modules/**', 500)).map((u) => u.fsPath));
+  if (near) {
+    const dir = path.join(path.dirname(near), '.knobs', 'lr-find');
+    try {
+      for (const d of fs.readdirSync(dir)) if (fs.existsSync(path.join(dir, d, 'result.json'))) files.add(path.join(dir, d, 'result.json'));
+    } catch {
+      /* none */
+    }
+  }
+  const out: SavedLrFind[] = [];
+  for (const f of files) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(f, 'utf8'));
+    } catch {
+      continue;
+    }
+    const s = parseLrFindResultFile(raw, f);
+    if (typeof s === 'string') continue;
+    out.push({ file: f, sweepFile: s.sweepFile, source: s.source, param: s.param, createdAt: s.createdAt ?? path.basename(path.dirname(f)), maxLr: s.suggestion?.maxLr });
+  }
+  return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+}
+
+/**
+ * "Knobs: Show Learning Rate Finder Result": a result.json (explorer), else the newest result of
+ * the active (or given) sweep file, else a pick among every saved result.
+ */
+export async function showLrFindResultCommand(extensionPath: string, log: Log, arg?: unknown): Promise<string | undefined> {
+  let file: string | undefined;
+  if (arg instanceof vscode.Uri && path.basename(arg.fsPath) === 'result.json') file = arg.fsPath;
+  else {
+    const sweep = arg instanceof vscode.Uri ? arg.fsPath : vscode.window.activeTextEditor?.document.fileName;
+    const yaml = sweep && /\.ya?ml$/i.test(sweep) ? sweep : undefined;
+    const all = await savedResults(yaml);
+    const mine = yaml ? all.filter((r) => r.sweepFile && path.resolve(r.sweepFile) === path.resolve(yaml)) : [];
+    if (mine.length) file = mine[0].file;
+    else if (all.length === 1) file = all[0].file;
+    else if (all.length) {
+      const pick = await vscode.window.showQuickPick(
+        all.map((r) => ({
+          label: `${path.basename(r.sweepFile ?? r.source ?? 'lr-find')}${r.param ? ` · ${r.param}` : ''}`,
+          description: `${r.maxLr !== undefined ? `max_lr ${Number(r.maxLr.toPrecision(2))} · ` : 'no suggestion · '}${r.createdAt.replace('T', ' ').slice(0, 19)}`,
+          detail: vscode.workspace.asRelativePath(r.file),
+          file: r.file,
+        })),
+        { title: 'Knobs: show which lr range test?' },
+      );
+      file = pick?.file;
+      if (!file) return undefined;
+    }
+  }
+  if (!file) {
+    void vscode.window.showInformationMessage('Knobs: no saved lr range test in this workspace; run Knobs: Find Learning Rate first.');
+    return undefined;
+  }
+  lrFindPanels(extensionPath, log).open(file);
+  return file;
 }

@@ -20,6 +20,7 @@ import { guarded } from '../output';
 import type { DashboardManager } from '../panel/dashboard';
 import { promoteSummary, promoteTrial } from '../promote/promote';
 import { langOf } from '../promote/locate';
+import { disposePreview } from '../promote/preview';
 import { launch, resumeSpec, runSpec } from '../runner/launch';
 import { pythonInterpreter } from '../interpreter';
 import { readScriptArgs, sweepTemplate } from '../sweepTemplate';
@@ -29,7 +30,7 @@ import { sweepStateText } from '../sweeps/describe';
 import type { SweepTreeProvider } from '../tree/provider';
 import { rerunFileName, rerunSweepText } from './rerun';
 import { UNTRUSTED_MESSAGE } from '../trust';
-import { runLrFindCommand } from './lrFind';
+import { lrFindPanels, runLrFindCommand, showLrFindResultCommand } from './lrFind';
 
 export interface CommandContext {
   extensionPath: string;
@@ -45,6 +46,8 @@ type Handler = (...args: unknown[]) => unknown;
 
 export function registerCommands(ctx: CommandContext, disposables: DisposableStore): Record<CommandKey, Handler> {
   const h = handlers(ctx);
+  disposables.add(lrFindPanels(ctx.extensionPath, ctx.log));
+  disposables.onDispose(disposePreview);
   for (const key of Object.keys(COMMANDS) as CommandKey[]) {
     const c = COMMANDS[key];
     disposables.add(vscode.commands.registerCommand(c.id, guarded(ctx.log, c.title, h[key])));
@@ -351,6 +354,9 @@ function handlers(ctx: CommandContext): Record<CommandKey, Handler> {
     findLearningRate: async (arg?: unknown) => {
       if (!vscode.workspace.isTrusted) throw new KnobsError('E_USAGE', UNTRUSTED_MESSAGE);
       await runLrFindCommand(ctx.extensionPath, log, arg);
+    },
+    showLrFindResult: async (arg?: unknown) => {
+      await showLrFindResultCommand(ctx.extensionPath, log, arg);
     },
     openExample: async () => {
       const src = path.join(ctx.extensionPath, 'examples', 'pytorch-digits');

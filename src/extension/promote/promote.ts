@@ -1,8 +1,8 @@
 /**
  * Promote a trial's config into code: planPromote (pure, promote/edits.ts) on the program file
- * (and config-like files beside it for names not found there), then ONE WorkspaceEdit whose
- * entries need confirmation, so VS Code shows its refactor (diff) preview; after it is applied
- * every touched document is saved. Undo restores all of it. Missing names are reported.
+ * (and config-like files beside it for names not found there); the diff of the proposed text is
+ * shown with a modal "Promote / Cancel" (promote/preview.ts), then ONE WorkspaceEdit is applied
+ * and every touched document saved. Undo restores all of it. Missing names are reported.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +16,7 @@ import type { SweepEntry } from '../sweeps/store';
 import { sweepProgram } from '../sweeps/program';
 import { planPromote, type PromotePlan } from './edits';
 import { langOf } from './locate';
+import { previewAndApply } from './preview';
 
 export interface PromoteResult {
   applied: boolean;
@@ -90,27 +91,16 @@ export async function promoteTrial(entry: SweepEntry, trial: TrialRecord, log: L
     return { applied: false, files: [], missing, unchanged, edits: 0 };
   }
   const preview = vscode.workspace.getConfiguration().get<boolean>(SETTINGS.promotePreview, true);
-  const we = new vscode.WorkspaceEdit();
-  for (const p of plans) {
-    const doc = p.doc ?? (await vscode.workspace.openTextDocument(p.uri));
-    if (doc.getText() !== p.text) throw new KnobsError('E_INTERNAL', `${p.file} changed while promoting`, { hint: 'try again' });
-    for (const e of p.plan.edits) {
-      const range = new vscode.Range(doc.positionAt(e.start), doc.positionAt(e.end));
-      const meta: vscode.WorkspaceEditEntryMetadata = {
-        needsConfirmation: preview,
-        label: `${e.name}: ${e.oldText} → ${e.newText}`,
-        description: `trial ${trial.id} of ${entry.id}`,
-      };
-      we.replace(p.uri, range, e.newText, meta);
-    }
-  }
   log.info(`promote trial ${trial.id} of ${entry.id}: ${plans.map((p) => `${path.basename(p.file)} (${p.plan.edits.map((e) => `${e.name}=${e.newText}`).join(', ')})`).join('; ')}`);
-  const ok = await vscode.workspace.applyEdit(we);
+  const where = plans.map((p) => path.basename(p.file)).join(', ');
+  const ok = await previewAndApply({
+    message: `Promote trial ${trial.id} of ${entry.id} into ${where}?`,
+    confirm: 'Promote',
+    diffTitle: `${where} ↔ trial ${trial.id} promoted`,
+    preview,
+    changes: plans.map((p) => ({ uri: p.uri, text: p.text, edits: p.plan.edits.map((e) => ({ start: e.start, end: e.end, newText: e.newText, label: `${e.name}: ${e.oldText} → ${e.newText}` })) })),
+  });
   if (!ok) return { applied: false, files: plans.map((p) => p.file), missing, unchanged, edits };
-  for (const p of plans) {
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === p.uri.fsPath) ?? (await vscode.workspace.openTextDocument(p.uri));
-    if (doc.isDirty) await doc.save();
-  }
   return { applied: true, files: plans.map((p) => p.file), missing, unchanged, edits };
 }
 
