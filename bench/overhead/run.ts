@@ -12,10 +12,13 @@
  *    The knobs wall includes the CLI's own start-up and sweep creation; `elapsedMs` from the
  *    summary (the runner's own clock) is shown beside it.
  * 2. 200 trials of `sleep 1` at max_concurrent 8: wall against the ideal 200/8 × 1 s = 25 s.
- * 3. Ingest: one trial printing 1,000,000 `@@knobs {...}` report lines (a Python loop); lines/s =
- *    lines / (trial_completed.t − trial_started.t in the journal), and the metric ops counted in
- *    the journal (nothing dropped ⇔ count = lines). The same producer piped into `cat >/dev/null`
- *    is the floor.
+ * 3. Ingest: one trial printing 1,000,000 `@@knobs {...}` report lines, in the helpers' exact
+ *    format, written 4,096 lines per write(2) so that the producer is not the bottleneck (the trial
+ *    env sets PYTHONUNBUFFERED=1, so a plain `sys.stdout.write` per line would be one syscall per
+ *    line); lines/s = lines / (trial_completed.t − trial_started.t in the journal), and the metric
+ *    ops counted in the journal (nothing dropped ⇔ count = lines). The producer alone, writing to
+ *    /dev/null and through a pipe into `cat >/dev/null`, is measured in the same run, and so is the
+ *    old per-line producer (one write per line, as `knobs.report` does) alone, for reference.
  * CPU (user+sys of the whole process tree, from bash's `times`) is reported beside each wall
  * time, because the machine may be shared: CPU seconds are less sensitive to other load.
  */
@@ -79,7 +82,20 @@ const next = () => {
 for (let i = 0; i < conc; i++) next();
 `;
 
-const GEN = `import sys
+/** Buffered producer: 4,096 report lines per write(2); the same text as json.dumps in knobs.report. */
+const GEN = `import os, sys
+n = int(sys.argv[1])
+i = 1
+while i <= n:
+    j = min(n, i + 4095)
+    data = memoryview(''.join(['@@knobs {"step": %d, "metrics": {"loss": %r}}\\n' % (k, 1.0 / k) for k in range(i, j + 1)]).encode())
+    while len(data):
+        data = data[os.write(1, data):]
+    i = j + 1
+`;
+
+/** The producer of the first bench (session 1): one write per line once PYTHONUNBUFFERED=1. */
+const GEN_PER_LINE = `import sys
 n = int(sys.argv[1])
 w = sys.stdout.write
 for i in range(1, n + 1):
@@ -151,9 +167,14 @@ function main(): void {
     const idir = path.join(work, 'ingest');
     fs.mkdirSync(idir, { recursive: true });
     fs.writeFileSync(path.join(idir, 'gen.py'), GEN);
-    process.stderr.write(`floor: python gen.py ${nLines} | cat >/dev/null\n`);
-    const floor = timed(['bash', '-c', `/usr/bin/python3 gen.py ${nLines} | cat > /dev/null`], idir);
-    process.stderr.write(`  ${s(floor.wallMs)} wall, ${s(floor.cpuMs)} CPU\nknobs: one trial printing ${nLines} report lines\n`);
+    fs.writeFileSync(path.join(idir, 'gen_per_line.py'), GEN_PER_LINE);
+    // as in a trial: PYTHONUNBUFFERED=1 (trialEnv sets it)
+    const py = (script: string, sink: string) => `PYTHONUNBUFFERED=1 /usr/bin/python3 ${script} ${nLines} ${sink}`;
+    process.stderr.write(`producer alone: python gen.py ${nLines} >/dev/null\n`);
+    const alone = timed(['bash', '-c', py('gen.py', '> /dev/null')], idir);
+    const floor = timed(['bash', '-c', py('gen.py', '| cat > /dev/null')], idir);
+    const perLine = timed(['bash', '-c', py('gen_per_line.py', '> /dev/null')], idir);
+    process.stderr.write(`  ${s(alone.wallMs)} wall alone, ${s(floor.wallMs)} through a pipe; per-line producer ${s(perLine.wallMs)}\nknobs: one trial printing ${nLines} report lines\n`);
     const ki = runSweep(idir, `name: overhead-ingest\ncommand: ["/usr/bin/python3", "gen.py", "${nLines}"]\nmethod: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  i: {values: [1]}\nmax_concurrent: 1\n`);
     const journal = path.join(ki.summary.dir, 'journal.jsonl');
     let metricOps = 0;
@@ -181,7 +202,9 @@ function main(): void {
       '',
       '| | wall | lines/s | CPU (tree) |',
       '|---|---|---|---|',
+      `| producer alone: \`python3 gen.py >/dev/null\` (4,096 lines per write) | ${s(alone.wallMs)} | ${Math.round(nLines / (alone.wallMs / 1000)).toLocaleString('en')} | ${s(alone.cpuMs)} |`,
       `| floor: \`python3 gen.py | cat >/dev/null\` | ${s(floor.wallMs)} | ${Math.round(nLines / (floor.wallMs / 1000)).toLocaleString('en')} | ${s(floor.cpuMs)} |`,
+      `| reference, not used: one write per line (\`sys.stdout.write\`, unbuffered) \`>/dev/null\` | ${s(perLine.wallMs)} | ${Math.round(nLines / (perLine.wallMs / 1000)).toLocaleString('en')} | ${s(perLine.cpuMs)} |`,
       `| knobs: trial_started → trial_completed | ${s(trialMs)} | **${Math.round(rate).toLocaleString('en')}** | |`,
       `| knobs: whole CLI process | ${s(ki.wallMs)} | ${Math.round(nLines / (ki.wallMs / 1000)).toLocaleString('en')} | ${s(ki.cpuMs)} |`,
       '',

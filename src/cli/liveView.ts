@@ -28,18 +28,31 @@ export class LiveView {
     if (this.tty) this.timer = setInterval(() => this.render(), 250);
   }
 
-  onOp(op: Op, state: SweepState): void {
+  /** --json: lines not yet written (one write per event-loop turn or 64 KiB, not one per op). */
+  private jsonPending: string[] = [];
+  private jsonBytes = 0;
+  private jsonFlushQueued = false;
+
+  /** `line`: the op's journal line (with its "\n"), echoed as is under --json. */
+  onOp(op: Op, state: SweepState, line?: string): void {
     this.state = state;
     if (this.o.json) {
-      this.o.out.write(JSON.stringify(op) + '\n');
+      const text = line ?? JSON.stringify(op) + '\n';
+      this.jsonPending.push(text);
+      this.jsonBytes += text.length;
+      if (this.jsonBytes >= 1 << 16) this.flush();
+      else if (!this.jsonFlushQueued) {
+        this.jsonFlushQueued = true;
+        setImmediate(() => this.flush());
+      }
       return;
     }
     if (this.tty) {
       this.dirty = true;
       return;
     }
-    const line = eventLine(op, state);
-    if (line) this.o.out.write(line + '\n');
+    const event = eventLine(op, state);
+    if (event) this.o.out.write(event + '\n');
   }
 
   notice(message: string): void {
@@ -97,7 +110,18 @@ export class LiveView {
   }
 
   /** Stops redrawing; leaves the last frame on screen. */
+  /** Writes the --json lines held back so far. */
+  flush(): void {
+    this.jsonFlushQueued = false;
+    if (!this.jsonPending.length) return;
+    const text = this.jsonPending.length === 1 ? this.jsonPending[0] : this.jsonPending.join('');
+    this.jsonPending = [];
+    this.jsonBytes = 0;
+    this.o.out.write(text);
+  }
+
   close(): void {
+    this.flush();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.tty) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { JournalWriter } from '../../src/core/journal/writer';
 import { JournalTail, parseJournalText, readJournal } from '../../src/core/journal/reader';
 import { applyOp, bestTrial, countTrials, createState, replay } from '../../src/core/journal/reducer';
@@ -54,30 +55,115 @@ test('writer stamps gap-free seq, worker id and time; reader and reducer replay 
   assert.equal(countTrials(s).finished, 1);
 });
 
-test('metric ops are group-committed; lifecycle ops are fsynced at once', async () => {
+test('lifecycle ops are written before append returns; their fsync runs in the background, shared by the ops written meanwhile', async () => {
   const file = tmp();
   let fsyncs = 0;
   const io = { write: (fd: number, d: string) => void fs.writeSync(fd, d), fsync: (fd: number) => (fsyncs++, fs.fsyncSync(fd)) };
   const w = JournalWriter.open(file, { workerId: 'w', io, flushIntervalMs: 50, flushLines: 1000 });
   w.append(created);
+  assert.equal(readJournal(file).ops.length, 1, 'in the file when append returns');
+  assert.equal(fsyncs, 0, 'the fsync does not block append');
+  assert.equal(w.acknowledgedSeq, 0, 'not acknowledged before its fsync returned');
+  w.append({ op: 'runner_started', pid: 1, host: 'h', resumed: false });
+  w.append({ op: 'trial_asked', trial: 1, params: { x: 1 }, source: 'random', index: 0 });
+  assert.equal(readJournal(file).ops.length, 3);
+  await w.settled();
+  assert.equal(fsyncs, 1, 'one fsync for the three ops (group commit)');
+  assert.equal(w.acknowledgedSeq, 3);
+  w.close();
+});
+
+test('metric ops are group-committed: written every window or flushLines, and before the next lifecycle op', async () => {
+  const file = tmp();
+  let fsyncs = 0;
+  const io = { write: (fd: number, d: string) => void fs.writeSync(fd, d), fsync: (fd: number) => (fsyncs++, fs.fsyncSync(fd)) };
+  const w = JournalWriter.open(file, { workerId: 'w', io, flushIntervalMs: 50, flushLines: 1000 });
+  w.append(created);
+  await w.settled();
   assert.equal(fsyncs, 1);
-  assert.equal(w.acknowledgedSeq, 1);
   for (let i = 0; i < 500; i++) w.append({ op: 'metric', trial: 1, attempt: 1, step: i, values: { loss: i } });
-  assert.equal(fsyncs, 1, 'metrics wait for the window');
-  assert.equal(w.acknowledgedSeq, 1, 'not acknowledged before the fsync');
-  assert.equal(readJournal(file).ops.length, 1);
+  assert.equal(readJournal(file).ops.length, 1, 'metrics wait for the window');
   await new Promise((r) => setTimeout(r, 120));
+  assert.equal(readJournal(file).ops.length, 501, 'written after the window');
+  await w.settled();
   assert.equal(fsyncs, 2, 'one fsync for the whole batch');
   assert.equal(w.acknowledgedSeq, 501);
-  assert.equal(readJournal(file).ops.length, 501);
   for (let i = 0; i < 1000; i++) w.append({ op: 'metric', trial: 1, attempt: 1, step: i, values: { loss: i } });
-  assert.equal(fsyncs, 3, 'a full batch of 1000 lines commits at once');
+  assert.equal(readJournal(file).ops.length, 1501, 'a full batch of 1000 lines is written at once');
   w.append({ op: 'metric', trial: 1, attempt: 1, step: 0, values: {} });
   w.append({ op: 'trial_completed', trial: 1, attempt: 1, exitCode: 0 });
-  assert.equal(fsyncs, 4, 'a lifecycle op commits pending metrics with it');
   const ops = readJournal(file).ops;
+  assert.equal(ops.length, 1503, 'a lifecycle op writes the pending metrics with it');
   assert.equal(ops[ops.length - 1].op, 'trial_completed');
+  assert.equal(ops[ops.length - 2].op, 'metric');
+  await w.settled();
+  assert.equal(w.acknowledgedSeq, 1503);
   w.close();
+});
+
+test('metric lines are the same JSON as JSON.stringify of the op, non-finite values included', () => {
+  const file = tmp();
+  const w = JournalWriter.open(file, { workerId: 'w"1', now: () => 1.5 });
+  const inputs: OpInput[] = [
+    { op: 'metric', trial: 1, attempt: 2, step: 3, values: { loss: 0.1 + 0.2, 'we"ird\nname': -0, big: 1e21, tiny: 5e-324 } },
+    { op: 'metric', trial: 1, attempt: 2, step: 4.5, values: { loss: 'NaN', acc: 'Infinity', neg: '-Infinity' } },
+    { op: 'metric', trial: 1, attempt: 2, step: 5, values: {} },
+  ];
+  const expected: string[] = [];
+  for (const input of inputs) {
+    const op = w.append(input);
+    assert.equal(w.lastLine, JSON.stringify(op) + '\n');
+    expected.push(JSON.stringify({ ...input, seq: op.seq, w: 'w"1', t: 1.5 }));
+  }
+  w.close();
+  assert.deepEqual(fs.readFileSync(file, 'utf8').trimEnd().split('\n'), expected);
+});
+
+test('a runner killed right after append returns keeps the lifecycle op (a real SIGKILL)', () => {
+  const file = tmp();
+  const writer = path.resolve(__dirname, '../../src/core/journal/writer.js');
+  const script = `
+    const { JournalWriter } = require(${JSON.stringify(writer)});
+    const w = JournalWriter.open(${JSON.stringify(file)}, { workerId: 'victim' });
+    w.append(${JSON.stringify(created)});
+    for (let i = 1; i <= 50; i++) w.append({ op: 'metric', trial: 1, attempt: 1, step: i, values: { loss: i } });
+    w.append({ op: 'trial_started', trial: 1, attempt: 1, pid: 1, pgid: 1, argv: ['x'] });
+    process.kill(process.pid, 'SIGKILL');
+  `;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(r.signal, 'SIGKILL', r.stderr);
+  const ops = readJournal(file).ops;
+  assert.equal(ops.length, 52, 'every op appended before the kill is in the file');
+  assert.equal(ops[51].op, 'trial_started');
+});
+
+test('close() with a background fsync in flight leaves a complete, acknowledged journal', async () => {
+  const file = tmp();
+  const w = JournalWriter.open(file, { workerId: 'w' });
+  for (const op of sample()) w.append(op);
+  w.close();
+  assert.equal(w.acknowledgedSeq, 8);
+  await w.settled();
+  await new Promise((r) => setTimeout(r, 20)); // the background fsync returns on a closed writer
+  assert.equal(readJournal(file).ops.length, 8);
+});
+
+test('a failed background fsync is reported through onError and fails later appends', async () => {
+  const file = tmp();
+  const io = {
+    write: (fd: number, d: string) => void fs.writeSync(fd, d),
+    fsync: () => {
+      throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+    },
+  };
+  const w = JournalWriter.open(file, { workerId: 'w', io });
+  const got = new Promise<KnobsError>((resolve) => (w.onError = resolve));
+  w.append(created);
+  const e = await got;
+  assert.equal(e.code, 'E_DISK');
+  assert.equal(w.acknowledgedSeq, 0);
+  assert.throws(() => w.append(created), (x: unknown) => x instanceof KnobsError && x.code === 'E_DISK');
+  await w.settled(); // resolves on a failed writer
 });
 
 test('a torn last line is ignored by readers and cut off by the next writer', () => {

@@ -12,7 +12,7 @@ import { loadSweepFile } from '../../core/space/parse';
 import type { SweepSpec } from '../../core/space/types';
 import { createSweep } from '../../core/sweep/create';
 import { sendControl } from '../../core/sweep/control';
-import { openSweep, resumeSpec } from '../../core/sweep/open';
+import { openSweep, resumeSpec, runnerStatus } from '../../core/sweep/open';
 import { resolveSweep } from '../../core/sweep/paths';
 import { checkSweepPaths, workspaceRoot } from '../../core/sweep/workspace';
 import { SweepRunner, type RunOutcome } from '../../core/sweep/runner';
@@ -178,7 +178,7 @@ async function runAttached(sweepDir: string, spec: SweepSpec, a: ParsedArgs, io:
     executor,
     env: io.env,
     graceMs,
-    onOp: (op, state) => view.onOp(op, state),
+    onOp: (op, state, line) => view.onOp(op, state, line),
     onNotice: (m) => view.notice(m),
   });
   let signals = 0;
@@ -188,6 +188,7 @@ async function runAttached(sweepDir: string, spec: SweepSpec, a: ParsedArgs, io:
       view.notice(`${sig}: stopping trials (they will rerun on \`knobs resume\`); press Ctrl-C again to kill them now`);
       runner.interrupt(`runner stopped (${sig})`);
     } else {
+      view.close();
       process.exit(EXIT.interrupted);
     }
   };
@@ -203,7 +204,8 @@ async function runAttached(sweepDir: string, spec: SweepSpec, a: ParsedArgs, io:
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
   }
-  const opened = openSweep(sweepDir);
+  // the runner's own state is the replayed journal (it applied every op it wrote): no re-read
+  const opened = { state: runner.state, paths: runner.paths, runner: runnerStatus(runner.paths, runner.state) };
   if (json) {
     io.out.write(JSON.stringify({ type: 'summary', outcome, ...summaryJson({ state: opened.state, dir: sweepDir, runner: opened.runner, space: spec.space, withTrials: false }) }) + '\n');
   } else {

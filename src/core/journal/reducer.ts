@@ -192,8 +192,10 @@ export function applyOp(s: SweepState, op: Op): void {
       if (!t || op.attempt !== t.attempt) return;
       t.reports++;
       const metric = s.created?.metric;
-      for (const [name, raw] of Object.entries(op.values)) {
-        const value = decodeNumber(raw);
+      const values = op.values;
+      for (const name in values) {
+        const raw = values[name];
+        const value = typeof raw === 'number' ? raw : decodeNumber(raw);
         (t.series[name] ??= []).push({ step: op.step, value, t: op.t });
         t.last[name] = value;
         if (metric && name === metric.name) {

@@ -1,14 +1,24 @@
 /**
  * Append-only journal writer with group commit.
- * - Lifecycle ops (everything but `metric`) are written and fsynced before `append` returns.
- * - Metric ops are buffered and committed (write + fsync) at least every 200 ms or 4,096 lines,
- *   and always before the next lifecycle op, so the file order is the append order.
- * "Acknowledged" means the fsync returned: `onCommit` reports the highest committed seq.
+ * - Every lifecycle op (everything but `metric` and `gpu_status`) is written to the file (one
+ *   write(2), with any metric ops buffered before it, so the file order is the append order)
+ *   before `append` returns: a runner that dies right after `append` (SIGKILL, a crash) loses
+ *   nothing, since the kernel holds the bytes.
+ * - The fsync that makes them survive an OS crash or a power cut is started at once, off the
+ *   event loop (libuv's thread pool), and shared by every op written while it runs (group
+ *   commit across concurrent trials): the runner goes on (spawns the next trial) while the disk
+ *   flushes, instead of blocking ~1–5 ms per op. `acknowledgedSeq` is the highest seq whose
+ *   fsync has returned; `settled()` waits for it to reach `lastSeq`.
+ * - Metric ops are buffered in memory and written at least every 200 ms or 4,096 lines, and
+ *   always before the next lifecycle op; their fsync is group-committed the same way.
+ * - `commit()` writes and fsyncs synchronously (a barrier); `close()` does it last.
  * On open, a torn last line (a crash mid-write; never acknowledged) is truncated away.
+ * A failed write throws E_DISK from `append`; a failed fsync is reported through `onError`,
+ * and every later `append` throws it.
  */
 import * as fs from 'node:fs';
 import { KnobsError } from '../errors';
-import { isLifecycle, type Op, type OpInput } from './ops';
+import { isLifecycle, type MetricOp, type Op, type OpInput } from './ops';
 import { readJournal } from './reader';
 
 export interface JournalWriterOptions {
@@ -18,7 +28,10 @@ export interface JournalWriterOptions {
   flushIntervalMs?: number;
   /** Group-commit size for metric ops (lines). */
   flushLines?: number;
-  /** Injected for fault tests: replaces fs.writeSync/fsyncSync. */
+  /**
+   * Injected for fault tests: replaces fs.writeSync/fsyncSync. The background fsync then calls
+   * `fsync` from a setImmediate instead of the thread pool.
+   */
   io?: { write(fd: number, data: string): void; fsync(fd: number): void };
   now?: () => number;
 }
@@ -28,24 +41,41 @@ export class JournalWriter {
   private seq: number;
   private buffer: string[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Highest seq written to the file (not necessarily fsynced). */
+  private writtenSeq: number;
+  /** Highest seq whose fsync returned. */
   private committedSeq: number;
+  /** An fsync is running in the background. */
+  private syncing = false;
+  /** Close the fd once the background fsync returns. */
+  private closeAfterSync = false;
+  private waiters: (() => void)[] = [];
   private closed = false;
   private failed: KnobsError | undefined;
   private readonly io: NonNullable<JournalWriterOptions['io']>;
+  private readonly injectedIo: boolean;
   private readonly now: () => number;
   private readonly flushIntervalMs: number;
   private readonly flushLines: number;
-  /** Called after a failed write: the runner stops cleanly. */
+  private readonly workerJson: string;
+  /** JSON of metric names seen so far (names repeat on every report). */
+  private readonly keyJson = new Map<string, string>();
+  /** The line of the last op appended, with its "\n" (the CLI's --json echoes it as is). */
+  lastLine = '';
+  /** Called after a failed write or fsync: the runner stops cleanly. */
   onError: ((err: KnobsError) => void) | undefined;
 
   private constructor(readonly path: string, private readonly opts: JournalWriterOptions, fd: number, lastSeq: number) {
     this.fd = fd;
     this.seq = lastSeq;
+    this.writtenSeq = lastSeq;
     this.committedSeq = lastSeq;
+    this.injectedIo = !!opts.io;
     this.io = opts.io ?? { write: (f, d) => fs.writeSync(f, d), fsync: (f) => fs.fsyncSync(f) };
     this.now = opts.now ?? Date.now;
     this.flushIntervalMs = opts.flushIntervalMs ?? 200;
     this.flushLines = opts.flushLines ?? 4096;
+    this.workerJson = JSON.stringify(opts.workerId);
   }
 
   /** Opens (creating if needed) a journal for appending; repairs a torn last line. */
@@ -75,23 +105,43 @@ export class JournalWriter {
   get lastSeq(): number {
     return this.seq;
   }
+  /** The highest seq known to be on disk (its fsync returned). */
   get acknowledgedSeq(): number {
     return this.committedSeq;
   }
+  /** The highest seq handed to the kernel (survives the process, not yet an OS crash). */
+  get writtenSeqNo(): number {
+    return this.writtenSeq;
+  }
 
-  /** Stamps seq/w/t and appends. Throws KnobsError('E_DISK') if the disk refuses. */
+  /**
+   * Stamps seq/w/t and appends. Lifecycle ops are written before it returns (their fsync runs
+   * in the background). Throws KnobsError('E_DISK') if the disk refuses.
+   */
   append<T extends OpInput>(input: T): Op {
     if (this.failed) throw this.failed;
     if (this.closed) throw new KnobsError('E_JOURNAL', `journal ${this.path} is closed`);
-    const op = { ...input, seq: ++this.seq, w: this.opts.workerId, t: this.now() } as unknown as Op;
-    this.buffer.push(JSON.stringify(op) + '\n');
+    const seq = ++this.seq;
+    const t = this.now();
+    let op: Op;
+    let line: string;
+    if (input.op === 'metric') {
+      const m = input as unknown as Omit<MetricOp, 'seq' | 'w' | 't'>;
+      op = { op: 'metric', trial: m.trial, attempt: m.attempt, step: m.step, values: m.values, seq, w: this.opts.workerId, t };
+      line = this.metricLine(m, seq, t);
+    } else {
+      op = { ...input, seq, w: this.opts.workerId, t } as unknown as Op;
+      line = JSON.stringify(op) + '\n';
+    }
+    this.lastLine = line;
+    this.buffer.push(line);
     if (isLifecycle(op) || this.buffer.length >= this.flushLines) {
-      this.commit();
+      this.flush();
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         try {
-          this.commit();
+          this.flush();
         } catch (e) {
           // reported through onError; the next append rethrows
         }
@@ -100,27 +150,135 @@ export class JournalWriter {
     return op;
   }
 
-  /** Writes and fsyncs everything buffered. */
-  commit(): void {
+  /**
+   * The JSON line of a metric op, built without an intermediate object: the same text as
+   * JSON.stringify({op, trial, attempt, step, values, seq, w, t}) (non-finite numbers are
+   * null there too; the runner sends them as the strings "NaN", "Infinity", "-Infinity").
+   */
+  private metricLine(m: Omit<MetricOp, 'seq' | 'w' | 't'>, seq: number, t: number): string {
+    let values = '';
+    const v = m.values as Record<string, unknown>;
+    for (const k in v) {
+      const x = v[k];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      let kj = this.keyJson.get(k);
+      if (kj === undefined) {
+        kj = JSON.stringify(k);
+        if (this.keyJson.size < 10_000) this.keyJson.set(k, kj);
+      }
+      values += (values ? ',' : '') + kj + ':' + jsonValue(x);
+    }
+    return (
+      '{"op":"metric","trial":' + jsonValue(m.trial) + ',"attempt":' + jsonValue(m.attempt) + ',"step":' + jsonValue(m.step) +
+      ',"values":{' + values + '},"seq":' + seq + ',"w":' + this.workerJson + ',"t":' + jsonValue(t) + '}\n'
+    );
+  }
+
+  /** Writes everything buffered (one write) and starts a background fsync. */
+  private flush(): void {
     if (this.failed) throw this.failed;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
     if (this.buffer.length === 0) return;
-    const data = this.buffer.join('');
-    const lines = this.buffer.length;
+    const data = this.buffer.length === 1 ? this.buffer[0] : this.buffer.join('');
     try {
       this.io.write(this.fd, data);
-      this.io.fsync(this.fd);
     } catch (e) {
-      this.failed = diskError(this.path, e);
-      this.onError?.(this.failed);
-      throw this.failed;
+      this.fail(e);
     }
     this.buffer = [];
+    this.writtenSeq = this.seq;
+    this.startSync();
+  }
+
+  /** One fsync at a time; ops written while it runs share the next one. */
+  private startSync(): void {
+    if (this.syncing || this.failed || this.closed) return;
+    if (this.committedSeq >= this.writtenSeq) return;
+    this.syncing = true;
+    let target = this.writtenSeq;
+    const fd = this.fd;
+    const done = (e: unknown) => {
+      this.syncing = false;
+      if (this.closeAfterSync) {
+        this.closeAfterSync = false;
+        closeQuietly(fd);
+      }
+      if (e && !this.closed && !this.failed) {
+        try {
+          this.fail(e);
+        } catch {
+          /* reported through onError */
+        }
+      }
+      if (!e) this.committedSeq = Math.max(this.committedSeq, target);
+      if (!this.closed && !this.failed && this.committedSeq < this.writtenSeq) return this.startSync();
+      this.wake();
+    };
+    if (this.injectedIo) {
+      setImmediate(() => {
+        if (this.closed) return done(null);
+        target = this.writtenSeq; // everything written by now is covered
+        try {
+          this.io.fsync(fd);
+          done(null);
+        } catch (e) {
+          done(e);
+        }
+      });
+    } else {
+      fs.fsync(fd, done);
+    }
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /**
+   * Resolves once everything appended so far is on disk (or the writer failed or closed);
+   * buffered metric ops are written first.
+   */
+  settled(): Promise<void> {
+    if (!this.failed && !this.closed && this.buffer.length) {
+      try {
+        this.flush();
+      } catch {
+        /* failed: resolves below */
+      }
+    }
+    if (this.failed || this.closed || this.committedSeq >= this.seq) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Writes and fsyncs everything buffered, synchronously (a barrier). */
+  commit(): void {
+    if (this.failed) throw this.failed;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const data = this.buffer.join('');
+    try {
+      if (data) this.io.write(this.fd, data);
+      this.buffer = [];
+      this.writtenSeq = this.seq;
+      if (this.committedSeq < this.seq) this.io.fsync(this.fd);
+    } catch (e) {
+      this.fail(e);
+    }
     this.committedSeq = this.seq;
-    void lines;
+    this.wake();
+  }
+
+  private fail(e: unknown): never {
+    this.failed = diskError(this.path, e);
+    this.onError?.(this.failed);
+    throw this.failed;
   }
 
   close(): void {
@@ -130,13 +288,25 @@ export class JournalWriter {
     } finally {
       this.closed = true;
       if (this.timer) clearTimeout(this.timer);
-      try {
-        fs.closeSync(this.fd);
-      } catch {
-        /* already closed */
-      }
+      if (this.syncing) this.closeAfterSync = true; // the background fsync still uses the fd
+      else closeQuietly(this.fd);
+      this.wake();
     }
   }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    /* already closed */
+  }
+}
+
+/** JSON.stringify of a value inside a metric op, without the call for plain finite numbers. */
+function jsonValue(x: unknown): string {
+  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : 'null';
+  return JSON.stringify(x) ?? 'null';
 }
 
 export function diskError(path: string, e: unknown): KnobsError {

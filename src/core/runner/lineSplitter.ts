@@ -46,10 +46,18 @@ export class LineSplitter {
     let start = 0;
     while (start < buf.length) {
       const nl = buf.indexOf(0x0a, start);
-      const end = nl === -1 ? buf.length : nl;
-      this.append(buf.subarray(start, end));
-      if (nl === -1) break;
-      lines.push(this.take());
+      if (nl === -1) {
+        this.append(buf.subarray(start));
+        break;
+      }
+      if (this.pendingBytes === 0 && !this.overflow && nl - start <= this.max) {
+        // the whole line is in this chunk (the usual case): decode it in place, no copy
+        const end = nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl;
+        lines.push({ text: decoder.decode(buf.subarray(start, end)), truncated: false });
+      } else {
+        this.append(buf.subarray(start, nl));
+        lines.push(this.take());
+      }
       start = nl + 1;
     }
     return lines;

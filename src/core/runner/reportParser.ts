@@ -74,15 +74,21 @@ function jsonNumber(v: unknown): number | undefined {
   return undefined;
 }
 
-function collectNumbers(obj: Record<string, unknown>, prefix: string, out: Record<string, number>, depth: number): void {
-  for (const key of Object.keys(obj)) {
+/** Copies the numeric leaves of `obj` into `out`; returns how many it found. */
+function collectNumbers(obj: Record<string, unknown>, prefix: string, out: Record<string, number>, depth: number): number {
+  let found = 0;
+  for (const key in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
     const v = obj[key];
     const n = jsonNumber(v);
-    if (n !== undefined) out[prefix + key] = n;
-    else if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < MAX_JSON_DEPTH) {
-      collectNumbers(v as Record<string, unknown>, `${prefix}${key}.`, out, depth + 1);
+    if (n !== undefined) {
+      out[prefix + key] = n;
+      found++;
+    } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && depth < MAX_JSON_DEPTH) {
+      found += collectNumbers(v as Record<string, unknown>, `${prefix}${key}.`, out, depth + 1);
     }
   }
+  return found;
 }
 
 function stepFrom(values: Record<string, number>): number | undefined {
@@ -148,6 +154,8 @@ function compileMetricRegex(source: string, metricName: string): CompiledRegex {
   );
 }
 
+const FREE_TEXT_CACHE = new Map<string, RegExp>();
+
 export class ReportParser {
   private count = 0;
   private readonly freeText: RegExp;
@@ -159,10 +167,14 @@ export class ReportParser {
     const names = [...new Set([opts.metricName, ...(opts.metrics ?? [])].filter((n) => n.length > 0))];
     names.sort((a, b) => b.length - a.length);
     const alternatives = names.length > 0 ? names.map(escapeRegex).join('|') : '(?!)';
-    this.freeText = new RegExp(
-      String.raw`(?<![\w./])(['"]?)(${alternatives})\1\s*[:=]\s*(?:(?:np\.\w+|torch\.\w+|tensor|float)\()?(${NUMBER_TEXT})(?!\.?\w|-\w)`,
-      'g',
-    );
+    // one compiled regex per set of names (a sweep makes a parser per trial); `read` resets lastIndex
+    let free = FREE_TEXT_CACHE.get(alternatives);
+    if (!free) {
+      free = new RegExp(String.raw`(?<![\w./])(['"]?)(${alternatives})\1\s*[:=]\s*(?:(?:np\.\w+|torch\.\w+|tensor|float)\()?(${NUMBER_TEXT})(?!\.?\w|-\w)`, 'g');
+      if (FREE_TEXT_CACHE.size > 64) FREE_TEXT_CACHE.clear();
+      FREE_TEXT_CACHE.set(alternatives, free);
+    }
+    this.freeText = free;
     if (opts.metricRegex !== undefined && opts.metricRegex !== '') this.regex = compileMetricRegex(opts.metricRegex, opts.metricName);
   }
 
@@ -225,13 +237,14 @@ export class ReportParser {
     const obj = parseLooseJson(payload.trim());
     if (!isPlainObject(obj)) return undefined;
     const values: Record<string, number> = {};
-    if (isPlainObject(obj.metrics)) collectNumbers(obj.metrics, '', values, 0);
+    let found: number;
+    if (isPlainObject(obj.metrics)) found = collectNumbers(obj.metrics, '', values, 0);
     else {
       const rest = { ...obj };
       delete rest.step;
-      collectNumbers(rest, '', values, 0);
+      found = collectNumbers(rest, '', values, 0);
     }
-    if (Object.keys(values).length === 0) return undefined;
+    if (found === 0) return undefined;
     const step = jsonNumber(obj.step);
     return { values, step: step !== undefined && Number.isFinite(step) ? step : stepFrom(values) };
   }
@@ -242,8 +255,7 @@ export class ReportParser {
     const obj = parseLooseJson(text);
     if (!isPlainObject(obj)) return undefined;
     const values: Record<string, number> = {};
-    collectNumbers(obj, '', values, 0);
-    if (Object.keys(values).length === 0) return undefined;
+    if (collectNumbers(obj, '', values, 0) === 0) return undefined;
     return { values, step: stepFrom(values) };
   }
 

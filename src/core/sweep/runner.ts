@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { KnobsError, isKnobsError } from '../errors';
 import { JournalWriter } from '../journal/writer';
 import { readJournal } from '../journal/reader';
-import { applyOp, bestTrial, countTrials, createState, isFinal, type SweepState, type TrialRecord } from '../journal/reducer';
+import { applyOp, bestTrial, createState, isFinal, type SweepState, type TrialRecord } from '../journal/reducer';
 import { decodeNumber, encodeNumber, type FailureKind, type Op, type OpInput } from '../journal/ops';
 import { createRng } from '../random/rng';
 import type { Sampler, TrialView } from '../samplers/sampler';
@@ -65,8 +65,8 @@ export interface RunnerOptions {
   journalIo?: { write(fd: number, data: string): void; fsync(fd: number): void };
   /** How often GPUs are sampled into the journal while trials run (ms). */
   gpuSampleMs?: number;
-  /** Called after every journal op the runner writes (for live UIs). */
-  onOp?: (op: Op, state: SweepState) => void;
+  /** Called after every journal op the runner writes (for live UIs), with its journal line ("\n"-terminated). */
+  onOp?: (op: Op, state: SweepState, line: string) => void;
   /** Human-readable notices (e.g. "method bayes runs Sobol ..."). */
   onNotice?: (message: string) => void;
 }
@@ -320,8 +320,7 @@ export class SweepRunner {
   private doneReason(): string | undefined {
     if (this.rerunQueue.length) return undefined;
     if (this.targetReached()) return 'target';
-    const c = countTrials(this.state);
-    if (this.spec.runCap !== undefined && c.total >= this.spec.runCap) return 'run_cap';
+    if (this.spec.runCap !== undefined && this.state.trials.length >= this.spec.runCap) return 'run_cap';
     if (this.exhausted) return 'exhausted';
     return undefined;
   }
@@ -340,15 +339,14 @@ export class SweepRunner {
       if (t && !isFinal(t.status) && !this.running.has(id)) return t;
     }
     if (this.targetReached() || this.exhausted) return undefined;
-    const c = countTrials(this.state);
-    if (this.spec.runCap !== undefined && c.total >= this.spec.runCap) return undefined;
+    if (this.spec.runCap !== undefined && this.state.trials.length >= this.spec.runCap) return undefined;
     return this.ask();
   }
 
   /** Asks for a new config: points_to_evaluate first, then the sampler. */
   private ask(): TrialRecord | undefined {
     const id = this.state.trials.length + 1;
-    const fromPoints = this.state.trials.filter((t) => t.source === 'points_to_evaluate').length;
+    const fromPoints = this.spec.pointsToEvaluate.length ? this.state.trials.filter((t) => t.source === 'points_to_evaluate').length : 0;
     let params;
     let source: string;
     let index: number | undefined;
@@ -360,7 +358,16 @@ export class SweepRunner {
       const rng = createRng(this.seed).child('sampler', index);
       let suggestion;
       try {
-        suggestion = this.sampler.suggest({ space: this.spec.space, index, history: this.history(), rng });
+        // the history is built only when the sampler reads it (grid/random/Sobol never do): O(1) per trial for them
+        const history = () => this.history();
+        suggestion = this.sampler.suggest({
+          space: this.spec.space,
+          index,
+          rng,
+          get history() {
+            return history();
+          },
+        });
       } catch (e) {
         if (isKnobsError(e)) {
           this.onFatal(e);
@@ -400,6 +407,15 @@ export class SweepRunner {
     }));
   }
 
+  private envSnapshot: NodeJS.ProcessEnv | undefined;
+  /**
+   * The base environment of trials, copied once per run: reading process.env goes through a
+   * native lookup per key, and a copy of it per trial cost ~0.2 ms.
+   */
+  private baseEnv(): NodeJS.ProcessEnv {
+    return (this.envSnapshot ??= { ...(this.opts.env ?? process.env) });
+  }
+
   private normalised(v: number | undefined): number | undefined {
     return v === undefined ? undefined : normalise(v, this.spec.metric.goal);
   }
@@ -424,7 +440,7 @@ export class SweepRunner {
       flat: trial.params,
       config,
       argsJsonFile,
-      env: this.opts.env ?? process.env,
+      env: this.baseEnv(),
     });
     if (fresh && attempt > 1) {
       const banner = `\n===== knobs: attempt ${attempt} (${new Date().toISOString()}) =====\n`;
@@ -433,7 +449,7 @@ export class SweepRunner {
     }
     const resumeFrom = hasEntries(checkpoints) ? checkpoints : undefined;
     const env = trialEnv({
-      base: this.opts.env ?? process.env,
+      base: this.baseEnv(),
       trialId: trial.id,
       attempt,
       sweepDir: this.paths.dir,
@@ -514,9 +530,7 @@ export class SweepRunner {
       if (report.step <= run.skipUntilStep) return; // replayed output of a re-attached job
       run.skipUntilStep = undefined;
     }
-    const values: Record<string, ReturnType<typeof encodeNumber>> = {};
-    for (const [k, v] of Object.entries(report.values)) values[k] = encodeNumber(v);
-    this.append({ op: 'metric', trial: run.trial.id, attempt: run.trial.attempt, step: report.step, values });
+    this.append({ op: 'metric', trial: run.trial.id, attempt: run.trial.attempt, step: report.step, values: encodeValues(report.values) });
     const v = report.values[this.spec.metric.name];
     if (v !== undefined && !run.stopAs) {
       const decision = this.scheduler.onReport(run.trial.id, report.step, normalise(v, this.spec.metric.goal));
@@ -718,7 +732,7 @@ export class SweepRunner {
       return undefined;
     }
     applyOp(this.state, op);
-    this.opts.onOp?.(op, this.state);
+    this.opts.onOp?.(op, this.state, this.journal.lastLine);
     return op;
   }
 
@@ -901,6 +915,18 @@ export function runEvaluation(o: RunEvaluationOptions): EvaluationRun {
       handle?.stop(reason, { graceMs: Math.min(o.graceMs ?? 10_000, 5_000) });
     },
   };
+}
+
+/** The values as journaled: the same object when all are finite (the usual case), else a copy with NaN/±Infinity as strings. */
+function encodeValues(values: Record<string, number>): Record<string, ReturnType<typeof encodeNumber>> {
+  for (const k in values) {
+    if (!Number.isFinite(values[k])) {
+      const out: Record<string, ReturnType<typeof encodeNumber>> = {};
+      for (const j in values) out[j] = encodeNumber(values[j]);
+      return out;
+    }
+  }
+  return values;
 }
 
 function folderBytes(dir: string): number {
