@@ -6,17 +6,26 @@
  *    and value, then running/pending trials as constant liars) is split: the best
  *    `gamma(n)` observations form l(x), the rest g(x) (parzen.ts).
  * 3. `nCandidates` points are drawn from l(x) with the suggestion's rng; the one with the largest
- *    log l(x) − log g(x) is suggested.
+ *    log l(x) − log g(x) is suggested, unless that config was already tried (seen.ts: any
+ *    non-failed trial, running ones included), in which case the best candidate not tried is.
+ *    On a discrete space a model that learnt "this config was good" would otherwise propose it
+ *    again and again; a rerun costs a whole trial and cannot improve the best.
+ * 4. No candidate new: `dedupRounds` more draws from l(x); still none: on a finite space (seen.ts,
+ *    at most 4,096 configs) the untried config with the best score, or null when every config
+ *    has been tried (the sweep ends as `exhausted`, as a grid does); on an infinite or larger
+ *    space up to 64 uniform draws, and only then the best candidate even though it ran before.
+ *    The startup (Sobol) phase skips tried configs the same way (uniform draws, then the list).
  * The suggestion is a pure function of (seed, space, history, rng): the only instance state is
  * caches of pure functions (space encodings, the Sobol sequence).
  * Cost per suggestion: O(n log n) to rank (n = trials) plus O(nCandidates · n · d) to score.
  */
 import type { Rng } from '../../random/rng';
-import { fromUnit } from '../../space/transform';
+import { fromUnit, searchDims } from '../../space/transform';
 import type { FlatParams, Space } from '../../space/types';
 import type { Sampler, SuggestContext } from '../sampler';
 import { SobolSequence } from '../sobol';
 import { SOBOL_MAX_DIMS } from '../sobolDirections';
+import { finiteConfigs, SeenConfigs } from '../seen';
 import { rankHistory } from './observations';
 import { ParzenEstimator } from './parzen';
 import { TpeDims } from './tpeDims';
@@ -49,6 +58,8 @@ export interface TpeOptions {
    * normalised to mean 1; 'uniform': all 1 (Optuna).
    */
   belowWeights?: 'uniform' | 'rank';
+  /** Extra rounds of nCandidates draws from l(x) when every candidate was already tried (default 4). */
+  dedupRounds?: number;
   /** Integer / q_uniform dims: bandwidth ≥ this many value cells (default 1), so they never collapse. */
   cellFloor?: number;
   /** Numeric bandwidth ≥ this × Optuna's multivariate bandwidth 0.2 n^(-1/(d+4)) (default 0). */
@@ -73,7 +84,7 @@ type Settings = Required<Omit<TpeOptions, 'seed'>>;
  *   category that found its valley (mixed problem: 0.04 regret vs 0.010 with these).
  */
 function defaults(hasCategorical: boolean): Settings {
-  const common = { nStartup: 10, nCandidates: 24, priorWeight: 1, clipCap: 100, cellFloor: 1, optunaFloor: 0 };
+  const common = { nStartup: 10, nCandidates: 24, dedupRounds: 4, priorWeight: 1, clipCap: 100, cellFloor: 1, optunaFloor: 0 };
   if (hasCategorical) {
     return {
       ...common,
@@ -130,12 +141,18 @@ export class TpeSampler implements Sampler {
     return this.sobolCache.point(index);
   }
 
-  suggest(ctx: SuggestContext): FlatParams {
+  suggest(ctx: SuggestContext): FlatParams | null {
     const { dims, settings: st } = this.dimsFor(ctx.space);
     const d = dims.length;
     if (d === 0) return fromUnit(ctx.space, []);
+    const seen = new SeenConfigs(ctx.space, ctx.history);
     const ranked = rankHistory(ctx.history, dims);
-    if (ranked.finished < Math.max(1, st.nStartup)) return fromUnit(ctx.space, this.startupPoint(d, ctx.index, ctx.rng));
+    if (ranked.finished < Math.max(1, st.nStartup)) {
+      const point = fromUnit(ctx.space, this.startupPoint(d, ctx.index, ctx.rng));
+      if (!seen.has(point)) return point;
+      const other = this.untried(ctx, seen);
+      return other === undefined ? point : other;
+    }
 
     const n = ranked.points.length;
     const nBelow = Math.max(1, Math.min(n - 1, Math.floor(st.gamma(n))));
@@ -148,19 +165,52 @@ export class TpeSampler implements Sampler {
     }
     const l = this.estimator(st, dims, below, weights);
     const g = this.estimator(st, dims, above);
-    const candidates = l.sample(ctx.rng, st.nCandidates);
-    const ll = l.logPdf(candidates);
-    const lg = g.logPdf(candidates);
-    let best = 0;
-    let bestScore = -Infinity;
-    for (let c = 0; c < candidates.length; c++) {
-      const s = ll[c] - lg[c];
-      if (s > bestScore) {
-        bestScore = s;
-        best = c;
+    const score = (xs: Float64Array[]): number[] => {
+      const ll = l.logPdf(xs);
+      const lg = g.logPdf(xs);
+      return xs.map((_, c) => (Number.isNaN(ll[c] - lg[c]) ? -Infinity : ll[c] - lg[c]));
+    };
+    let first: FlatParams | undefined;
+    for (let round = 0; round <= Math.max(0, st.dedupRounds); round++) {
+      const candidates = l.sample(ctx.rng, st.nCandidates);
+      const s = score(candidates);
+      // best first; ties to the earlier draw (the first maximum, as a plain argmax)
+      const order = s.map((_, c) => c).sort((a, b) => (s[b] > s[a] ? 1 : s[b] < s[a] ? -1 : a - b));
+      for (const c of order) {
+        const flat = fromUnit(ctx.space, dims.toUnitPoint(candidates[c]));
+        if (!seen.has(flat)) return flat;
+        first ??= flat;
       }
     }
-    return fromUnit(ctx.space, dims.toUnitPoint(candidates[best]));
+    const other = this.untried(ctx, seen, (xs) => score(xs));
+    return other === undefined ? (first as FlatParams) : other;
+  }
+
+  /**
+   * A config no trial has tried (see the file comment, step 4): on a finite space the untried
+   * config with the best score (or a uniform pick without a score), null when there is none;
+   * else the first of up to 64 uniform draws that is new; undefined when none was.
+   */
+  private untried(ctx: SuggestContext, seen: SeenConfigs, score?: (xs: Float64Array[]) => number[]): FlatParams | null | undefined {
+    const all = finiteConfigs(ctx.space);
+    if (all) {
+      const fresh = all.filter((c) => !seen.has(c));
+      if (fresh.length === 0) return null;
+      let pick = Math.min(fresh.length - 1, Math.floor(ctx.rng.next() * fresh.length));
+      if (score) {
+        const { dims } = this.dimsFor(ctx.space);
+        const s = score(fresh.map((c) => dims.encode(c)));
+        pick = 0;
+        for (let i = 1; i < s.length; i++) if (s[i] > s[pick]) pick = i;
+      }
+      return JSON.parse(JSON.stringify(fresh[pick])) as FlatParams;
+    }
+    const d = searchDimsCount(ctx.space);
+    for (let k = 0; k < 64; k++) {
+      const flat = fromUnit(ctx.space, Array.from({ length: d }, () => ctx.rng.next()));
+      if (!seen.has(flat)) return flat;
+    }
+    return undefined;
   }
 
   private estimator(st: Settings, dims: TpeDims, points: readonly Float64Array[], weights?: number[]): ParzenEstimator {
@@ -201,3 +251,5 @@ export class TpeSampler implements Sampler {
     return new ParzenEstimator({ dims: dims.dims, points, priorWeight: st.priorWeight, sigmas, lambdas, weights });
   }
 }
+
+const searchDimsCount = (space: Space): number => searchDims(space).length;
