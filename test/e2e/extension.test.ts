@@ -7,10 +7,12 @@
  *   2. trials appear in the Knobs tree and reach a final state;
  *   3. open the dashboard: the curves canvas and table rows;
  *   4. stop the running (long) trial 1 from the table;
- *   5. promote the best config: train.py's argparse defaults change on disk;
+ *   5. promote the best config: a diff and a modal "Promote"; train.py's argparse defaults change on disk;
  *   6. reload the window mid-sweep: the runner (same pid) keeps going, the journal keeps growing,
  *      and the tree and the dashboard re-attach;
- *   then stop the sweep from the palette.
+ *   then stop the sweep from the palette;
+ *   8. the lr-finder panel on a saved result: the curve drawn, "Use these bounds" rewrites
+ *      sweep.yaml's lr range, "Write CyclicLR" (diff + "Write") the defaults CyclicLR reads.
  * Plus: in an untrusted workspace nothing runs and the view says why.
  * Screenshots of every step go to test/e2e/artifacts/.
  *
@@ -24,6 +26,8 @@ import * as path from 'node:path';
 import { readJournal } from '../../src/core/journal/reader';
 import { applyOp, bestTrial, countTrials, createState, isFinal, type TrialRecord } from '../../src/core/journal/reducer';
 import { formatValue } from '../../src/core/space/config';
+import { loadSweepFile } from '../../src/core/space/parse';
+import { analyseLrFind, cyclicLrArgs, sweepRange } from '../../src/core/analysis/lrFinder';
 import { isRunning, sleep, taggedPids, waitFor } from './support/processes';
 import { startSession, type Session } from './support/session';
 import { argparseDefaults, argparseDefaultsOf, LONG_EPOCHS, prepareDigitsWorkspace, sweepDirs, theSweep } from './support/sweep';
@@ -41,33 +45,64 @@ function stepper(name: string) {
 }
 
 /**
- * Promote shows its edits in VS Code's Refactor Preview (WorkspaceEdit entries with
- * needsConfirmation). There every such edit starts unchecked, so, as a user would, tick the
- * file's checkbox (which ticks all its edits), then click Apply. Returns 'direct' when the file
- * changed without a preview (knobs.promote.showPreview off).
+ * Promote (and "Write CyclicLR") show the diff of the proposed text (a diff editor on a read-only
+ * knobs-preview document) with a modal "<button> / Cancel"; one click applies it. Checks the diff
+ * editor and the dialog's list of edits, takes a screenshot, clicks the button, and checks that
+ * the preview tab closes. Returns 'direct' when the file changed without a preview
+ * (knobs.promote.showPreview off).
  */
-async function applyRefactorPreview(wb: Workbench, changed: () => boolean, log: (m: string) => void): Promise<'preview' | 'direct'> {
-  const panel = wb.page.locator('.part.panel');
-  const apply = panel.getByRole('button', { name: /^Apply$/ }).first();
-  const how = await waitFor('the promote edit (a Refactor Preview, or the file changing on disk)', async () => {
+async function confirmPreview(wb: Workbench, button: string, changed: () => boolean, log: (m: string) => void, shot: string): Promise<'preview' | 'direct'> {
+  const dialog = wb.page.locator('.monaco-dialog-box').first();
+  const how = await waitFor(`the ${button} preview (a diff and a dialog, or the file changing on disk)`, async () => {
     if (changed()) return 'direct' as const;
-    if (await apply.isVisible().catch(() => false)) return 'preview' as const;
+    if (await dialog.isVisible().catch(() => false)) return 'preview' as const;
     return undefined;
   }, { timeoutMs: 30_000, intervalMs: 300 });
   if (how === 'direct') return how;
-  const edits = panel.locator('.monaco-list-row[role="checkbox"][aria-level="2"]');
-  await edits.first().waitFor({ state: 'visible', timeout: 10_000 });
-  const labels = await edits.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
-  log(`refactor preview: ${JSON.stringify(labels)}`);
-  await wb.screenshot('5a-promote-preview');
-  const files = panel.locator('.monaco-list-row[role="checkbox"][aria-level="1"]');
-  for (const f of await files.all()) {
-    const box = f.locator('.edit-checkbox').first();
-    if ((await box.getAttribute('aria-checked')) !== 'true') await box.click();
-  }
-  await waitFor('every edit in the preview ticked', async () => (await panel.locator('.edit-checkbox[aria-checked="false"]').count()) === 0, { timeoutMs: 5000 });
-  await apply.click();
+  const diff = wb.page.locator('.monaco-diff-editor').first();
+  await diff.waitFor({ state: 'visible', timeout: 10_000 });
+  const text = (await dialog.innerText()).replace(/\s+/g, ' ').trim();
+  log(`${button} preview: dialog ${JSON.stringify(text)}; diff tab ${JSON.stringify(await wb.page.locator('.tabs-container .tab.active').first().innerText().catch(() => ''))}`);
+  assert.match(text, /→/, 'the dialog lists the edits (name: old → new)');
+  assert.ok(!changed(), 'nothing is written before the click');
+  await sleep(700); // the diff decorations
+  await wb.screenshot(shot);
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  await waitFor('the preview tab to close', async () => (await wb.page.locator('.tabs-container .tab', { hasText: '↔' }).count()) === 0, { timeoutMs: 10_000 });
   return how;
+}
+
+/** The webview frame that shows `selector` (with several webviews open). */
+async function webviewWith(wb: Workbench, selector: string, timeoutMs = 30_000): Promise<FrameLocator> {
+  return waitFor(`a webview with ${selector}`, async () => {
+    const n = await wb.webviewCount();
+    for (let i = 0; i < n; i++) if (await wb.webview(i).locator(selector).isVisible().catch(() => false)) return wb.webview(i);
+    return undefined;
+  }, { timeoutMs, intervalMs: 500 });
+}
+
+/** A saved lr range test as `knobs lr-find` writes it, from a synthetic curve through the core analysis. */
+function writeLrFindResult(workspace: string): { file: string; range: { min: number; max: number }; cyclic: { base_lr: number; max_lr: number } } {
+  const points = Array.from({ length: 80 }, (_, i) => {
+    const lr = 1e-6 * Math.pow(1e7, i / 79);
+    const x = Math.log10(lr);
+    return { lr, loss: (x < -2 ? 2.3 - 1.8 / (1 + Math.exp(-(x + 3.5) * 3)) : 0.5 + (x + 2) ** 2 * 3) + 0.04 * Math.sin(i * 1.7) };
+  });
+  const an = analyseLrFind(points);
+  const s = an.suggestion!;
+  const range = sweepRange(s, an);
+  const cyclic = cyclicLrArgs(s);
+  const sweepFile = path.join(workspace, 'sweep.yaml');
+  const result = {
+    kind: 'knobs.lrFind', version: 1, createdAt: new Date().toISOString(), source: sweepFile, sweepFile, param: 'lr', argv: ['python3', 'train.py'],
+    ramp: { minLr: 1e-6, maxLr: 10, steps: 80 }, points, smoothed: an.smoothed.map((v) => (Number.isFinite(v) ? v : null)), stopIndex: an.stopIndex,
+    diverged: an.diverged, minLr: an.minLr, exitCode: 0, suggestion: s, sweepRange: range, cyclicLr: cyclic, note: an.note,
+  };
+  const file = path.join(workspace, '.knobs', 'lr-find', '20250101-000000-000', 'result.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(result, null, 2));
+  return { file, range: { min: range.min, max: range.max }, cyclic };
 }
 
 // The two sessions are independent, so they run side by side (the whole e2e stays under ~3 min
@@ -161,7 +196,7 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       const before5 = fs.readFileSync(trainPy, 'utf8');
       const opsBefore = readJournal(started.paths.journal).ops.length;
       await wb.runCommand('Knobs: Promote Best Config');
-      const how = await applyRefactorPreview(wb, () => fs.readFileSync(trainPy, 'utf8') !== before5, log);
+      const how = await confirmPreview(wb, 'Promote', () => fs.readFileSync(trainPy, 'utf8') !== before5, log, '5a-promote-preview');
       const PARAMS = ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'hidden', 'epochs'];
       // the save truncates then writes: wait for a complete new file
       const defaultsAfter = await waitFor('train.py rewritten on disk', () => {
@@ -244,6 +279,42 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       await sleep(1000);
       await wb.screenshot('7-sweep-stopped');
       log(`done: ${JSON.stringify(c)}`);
+
+      // 8. the lr finder panel on a saved result: the curve, "Use these bounds", "Write CyclicLR"
+      const lrf = writeLrFindResult(workspace);
+      const sweepYaml = path.join(workspace, 'sweep.yaml');
+      await wb.openFile('sweep.yaml');
+      await wb.runCommand('Knobs: Show Learning Rate Finder Result');
+      const lrView = await webviewWith(wb, '#use-bounds');
+      const lrCanvas = lrView.locator('canvas').first();
+      await lrCanvas.waitFor({ state: 'visible', timeout: 20_000 });
+      const lrInk = await waitFor('the lr-finder curve drawn', () => lrCanvas.evaluate(inkedPixels), { timeoutMs: 15_000 });
+      const heading = await lrView.locator('h1').innerText();
+      const sugg = await lrView.locator('.suggestion').innerText();
+      log(`lr finder: ${JSON.stringify(heading)}; ${JSON.stringify(sugg)}; ${lrInk} drawn pixels`);
+      assert.match(sugg, /^max_lr [0-9.e-]+ \(/);
+      await wb.screenshot('8a-lr-finder');
+      await lrView.locator('#use-bounds').click();
+      const lrParam = await waitFor('sweep.yaml to range lr over the saved bounds', () => {
+        try {
+          const p = loadSweepFile(sweepYaml).space.params.find((x) => x.name === 'lr');
+          return p && p.kind === 'numeric' && p.distribution === 'log_uniform_values' && p.min === lrf.range.min && p.max === lrf.range.max ? p : undefined;
+        } catch {
+          return undefined;
+        }
+      }, { timeoutMs: 20_000, intervalMs: 200 });
+      await lrView.locator('.status', { hasText: /now ranges/ }).waitFor({ state: 'visible', timeout: 10_000 });
+      log(`use these bounds: lr ${lrParam.kind === 'numeric' ? `${lrParam.min} … ${lrParam.max}` : ''} in sweep.yaml`);
+      await wb.screenshot('8b-bounds-written');
+      const before8 = fs.readFileSync(trainPy, 'utf8');
+      await lrView.locator('#write-cyclic-lr').click();
+      await confirmPreview(wb, 'Write', () => fs.readFileSync(trainPy, 'utf8') !== before8, log, '8c-cyclic-lr-preview');
+      const clr = await waitFor('train.py with the CyclicLR bounds', () => {
+        const d = argparseDefaultsOf(fs.readFileSync(trainPy, 'utf8'));
+        return Number(d.base_lr) === lrf.cyclic.base_lr && Number(d.lr) === lrf.cyclic.max_lr ? d : undefined;
+      }, { timeoutMs: 20_000, intervalMs: 200 });
+      log(`write CyclicLR: train.py defaults base_lr=${clr.base_lr}, lr=${clr.lr}`);
+      await wb.screenshot('8d-cyclic-lr-written');
       failed = false;
     } finally {
       await s?.close({ failed });
