@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decimate, lttb, minMax } from '../../webview/src/charts/decimate';
 import { curvePoints, nearestCurve, pickCurveTrials, segDist2, suggestLogY } from '../../webview/src/charts/curveData';
-import { density, sampleRows, brushRange, rangeUnits, axisAt, unitColumns } from '../../webview/src/charts/pcpData';
+import { binColumns, density, densityFromBins, sampleRows, brushRange, rangeUnits, axisAt, unitColumns } from '../../webview/src/charts/pcpData';
+import { blendCounts, pixelIndex } from '../../webview/src/charts/scatter';
 import { project, nearestPoint } from '../../webview/src/charts/scatterData';
 import { fitRange, fromUnit, niceStep, paramScale, ticks, toUnit, METRIC_AXIS } from '../../webview/src/charts/axes';
 import { TrialStore } from '../../webview/src/state/store';
@@ -72,9 +73,9 @@ test('pickCurveTrials: best first, then the selected, running, then best by valu
 test('curvePoints decimates long curves and drops NaN; suggestLogY', () => {
   const steps = range(1000).map((x) => x + 1);
   const values = steps.map((x) => (x === 3 ? NaN : 1 / x));
-  const short = curvePoints({ attempt: 1, steps: steps.slice(0, 10), values: values.slice(0, 10) }, 100);
+  const short = curvePoints({ steps: steps.slice(0, 10), values: values.slice(0, 10) }, 100);
   assert.equal(short.length, 9);
-  const long = curvePoints({ attempt: 1, steps, values }, 100);
+  const long = curvePoints({ steps, values }, 100);
   assert.equal(long.length, 100);
   assert.deepEqual(long[0], { x: 1, y: 1 });
   assert.equal(suggestLogY([long]), true);
@@ -191,4 +192,28 @@ test('rasterDensity: a bin pair becomes a gap-free 1-px line weighted by its cou
   const again = rasterDensity({ bins, counts: [new Uint32Array(4)], max: 0 }, [0, 10], yOf, W, H, acc);
   assert.equal(again, acc);
   assert.ok(again.every((v) => v === 0));
+});
+
+test('density from precomputed bins equals density from units, with and without a mask', () => {
+  const s = new TrialStore();
+  s.apply({ type: 'snapshot', ...syntheticSweep({ trials: 3000, points: 0, seed: 9 }) });
+  const units = unitColumns(s, s.scales.map((_, a) => a));
+  const bins = binColumns(units, s.size, 64);
+  assert.deepEqual(densityFromBins(bins, s.size, 64), density(units, s.size, 64));
+  const mask = new Uint8Array(s.size).map((_, i) => (i % 3 === 0 ? 1 : 0));
+  assert.deepEqual(densityFromBins(bins, s.size, 64, mask), density(units, s.size, 64, mask));
+});
+
+test('scatter pixels: squares land where the points are; counts blend like stacked squares', () => {
+  const px = new Float32Array([10, 0, NaN, 99.6]), py = new Float32Array([5, 0, 3, 49.6]);
+  const W = 100, H = 50;
+  const pix = pixelIndex(px, py, 4, 1, W, H, 2);
+  assert.deepEqual([...pix], [4 * W + 9, 0, -1, 48 * W + 98], 'centred, clamped inside the canvas, -1 for missing');
+  const d = new Uint8ClampedArray(4 * 3);
+  // pixel 0: one muted hit; pixel 1: one muted and one matching; pixel 2: nothing
+  blendCounts(d, new Uint32Array([1, 1, 0]), new Uint32Array([0, 1, 0]), [100, 100, 100], [0, 0, 200], 0.5, 0.5);
+  assert.deepEqual([...d.slice(0, 4)], [100, 100, 100, 128]);
+  // blue at 0.5 over grey at 0.5: alpha 0.75, colour (0.5·blue + 0.25·grey) / 0.75
+  assert.deepEqual([...d.slice(4, 8)], [33, 33, 167, 191]);
+  assert.deepEqual([...d.slice(8, 12)], [0, 0, 0, 0]);
 });

@@ -57,13 +57,13 @@ test('series: appended points concatenate; a newer attempt replaces; older attem
   const s = new TrialStore();
   s.apply({ type: 'snapshot', meta: syntheticMeta(), trials: [row(1, 0.5)], series: [{ trial: 1, attempt: 1, name: 'val_loss', steps: [1, 2], values: [1, 0.8] }] });
   s.apply({ type: 'append', trials: [], series: [{ trial: 1, attempt: 1, name: 'val_loss', steps: [3], values: [NaN] }] });
-  assert.deepEqual(s.seriesOf(1)!.steps, [1, 2, 3]);
+  assert.deepEqual([...s.seriesOf(1)!.steps], [1, 2, 3]);
   assert.ok(Number.isNaN(s.seriesOf(1)!.values[2]));
   assert.equal(s.points, 3);
   s.apply({ type: 'append', trials: [], series: [{ trial: 1, attempt: 2, name: 'val_loss', steps: [1], values: [0.9] }] });
-  assert.deepEqual(s.seriesOf(1)!.values, [0.9]);
+  assert.deepEqual([...s.seriesOf(1)!.values], [0.9]);
   s.apply({ type: 'append', trials: [], series: [{ trial: 1, attempt: 1, name: 'val_loss', steps: [4], values: [0.1] }] });
-  assert.deepEqual(s.seriesOf(1)!.values, [0.9]);
+  assert.deepEqual([...s.seriesOf(1)!.values], [0.9]);
   assert.equal(s.points, 1);
 });
 

@@ -56,6 +56,9 @@ export class App implements Ctx {
   selected: number | null;
   hovered: number | null = null;
   units: Float32Array[] = [];
+  unitsRev = 0;
+  /** Units wait for a chart that needs them: every row (all) or some rows since the last compute. */
+  private unitsPending: { all: boolean; rows: number[] } = { all: true, rows: [] };
   private sort: SortSpec | null;
   private tab: Tab;
   private sorted: Int32Array = new Int32Array(0);
@@ -321,7 +324,9 @@ export class App implements Ctx {
     const s = this.store;
     const n = s.size;
     if (d.data || d.axes) {
-      this.units = perf.section('units', () => unitColumns(s, s.scales.map((_, a) => a), d.axes ? undefined : this.units, d.axes ? undefined : d.changedRows ?? undefined));
+      const u = this.unitsPending;
+      if (d.axes || !d.changedRows) u.all = true;
+      else if (!u.all) for (const r of d.changedRows) u.rows.push(r);
       if (this.mask.length < n) this.mask = new Uint8Array(Math.max(n, this.mask.length * 2));
       d.sort = true;
       d.filter = true;
@@ -344,6 +349,7 @@ export class App implements Ctx {
     else if (d.overlay) this.table.renderHighlight();
     if (d.summary) perf.section('summary', () => this.summary.render());
     const view = this.tab === 'curves' ? this.curves : this.tab === 'parallel' ? this.pcp : this.tab === 'scatter' ? this.scatter : this.importance;
+    if ((this.tab === 'parallel' || this.tab === 'scatter') && (d.chart || d.overlay)) this.ensureUnits();
     if (n > 0 || this.gotSnapshot) {
       const r = view.root;
       const w = r.clientWidth, h = r.clientHeight;
@@ -358,6 +364,17 @@ export class App implements Ctx {
       perf.markFirstPaint();
     }
     perf.frameDone();
+  }
+
+  /** Unit positions for the charts that plot them (deferred until such a tab is drawn). */
+  private ensureUnits(): void {
+    const u = this.unitsPending;
+    if (!u.all && !u.rows.length && this.units.length) return;
+    const s = this.store;
+    const all = u.all || !this.units.length;
+    this.units = perf.section('units', () => unitColumns(s, s.scales.map((_, a) => a), all ? undefined : this.units, all ? undefined : u.rows));
+    this.unitsPending = { all: false, rows: [] };
+    this.unitsRev++;
   }
 
   private renderFilterBar(): void {

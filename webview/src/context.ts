@@ -15,6 +15,8 @@ export interface Ctx {
   readonly hovered: number | null;
   /** units[a][i]: unit position of row i on store.scales[a] (shared by the charts). */
   readonly units: Float32Array[];
+  /** Bumped whenever units change (views cache what they derive from them). */
+  readonly unitsRev: number;
   /** Shows a tooltip at client coordinates, or hides it (null). */
   tip(text: string | null, x?: number, y?: number): void;
   /** `kind` names the interaction for the bench timings. */

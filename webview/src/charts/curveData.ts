@@ -3,7 +3,7 @@
  * then the best by value, up to a cap so 1k × 1k-point sweeps stay fast) and each curve's points,
  * decimated to about the chart's pixel width.
  */
-import { STATUS_CODE, type Series, type TrialStore } from '../state/store';
+import { STATUS_CODE, type TrialStore } from '../state/store';
 import { decimate } from './decimate';
 
 const RUNNING = STATUS_CODE.running;
@@ -69,7 +69,7 @@ export function pickCurveTrials(store: TrialStore, o: PickOptions): number[] {
 }
 
 /** The points of a series, decimated to about `target` (LTTB), skipping non-finite values. */
-export function curvePoints(s: Series, target: number): CurvePoint[] {
+export function curvePoints(s: { steps: ArrayLike<number>; values: ArrayLike<number> }, target: number): CurvePoint[] {
   const n = s.steps.length;
   if (n <= target) {
     const out: CurvePoint[] = [];

@@ -61,8 +61,8 @@ export class CurvesView {
       ids.map((id) => {
         const sr = store.seriesOf(id)!;
         const old = this.cache.get(id);
-        const points = old && old.len === sr.steps.length && old.target === target && old.series === sr ? old.points : curvePoints(sr, target);
-        cache.set(id, { len: sr.steps.length, target, points, series: sr });
+        const points = old && old.len === sr.length && old.target === target && old.series === sr ? old.points : curvePoints(sr, target);
+        cache.set(id, { len: sr.length, target, points, series: sr });
         return { id, points };
       }),
     );

@@ -79,6 +79,41 @@ export function density(units: Float32Array[], n: number, bins: number, mask?: U
   return { bins, counts, max };
 }
 
+/** Bin of every row on each axis (0..bins-1; 255: missing), computed once per data change. */
+export function binColumns(units: Float32Array[], n: number, bins: number, out?: Uint8Array[]): Uint8Array[] {
+  return units.map((u, k) => {
+    const b = out?.[k] && out[k].length >= n ? out[k] : new Uint8Array(Math.max(16, n));
+    for (let i = 0; i < n; i++) {
+      const x = u[i];
+      if (x !== x) b[i] = 255;
+      else {
+        const v = Math.floor(x * bins);
+        b[i] = v < 0 ? 0 : v >= bins ? bins - 1 : v;
+      }
+    }
+    return b;
+  });
+}
+
+/** density() from precomputed bins: one increment per row and axis pair. */
+export function densityFromBins(bins: Uint8Array[], n: number, nb: number, mask?: Uint8Array): Density {
+  const counts: Uint32Array[] = [];
+  let max = 0;
+  for (let p = 0; p + 1 < bins.length; p++) {
+    const c = new Uint32Array(nb * nb);
+    const L = bins[p], R = bins[p + 1];
+    for (let i = 0; i < n; i++) {
+      if (mask && !mask[i]) continue;
+      const l = L[i], r = R[i];
+      if (l === 255 || r === 255) continue;
+      c[l * nb + r]++;
+    }
+    for (let k = 0; k < c.length; k++) if (c[k] > max) max = c[k];
+    counts.push(c);
+  }
+  return { bins: nb, counts, max };
+}
+
 /** Up to `max` rows with mask[i] = 1 at an even stride (deterministic). */
 export function sampleRows(n: number, max: number, mask?: Uint8Array, count?: number): Int32Array {
   const total = count ?? (mask ? mask.subarray(0, n).reduce((s, v) => s + v, 0) : n);

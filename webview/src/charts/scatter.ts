@@ -30,15 +30,24 @@ interface Cell {
 
 export class ScatterView {
   readonly root = el('div', 'chart scatter');
+  /** Points (redrawn when the filter changes), frames and labels (on layout changes), overlay. */
+  private pts = el('canvas', 'layer');
   private base = el('canvas', 'layer');
   private over = el('canvas', 'layer over');
   private cells: Cell[] = [];
   private w = 0;
   private h = 0;
+  private layoutKey = '';
+  private theme: unknown;
+  /** Per cell: the device-pixel index of each point's square (-1: none). */
+  private pix: Int32Array[] = [];
+  private img: ImageData | undefined;
+  private cntIn: Uint32Array = new Uint32Array(0);
+  private cntOut: Uint32Array = new Uint32Array(0);
   private drag: { cell: Cell; x0: number; y0: number; x1: number; y1: number; moved: boolean } | undefined;
 
   constructor(private ctx: Ctx) {
-    this.root.append(this.base, this.over);
+    this.root.append(this.pts, this.base, this.over);
     this.over.addEventListener('pointerdown', (e) => this.down(e));
     this.over.addEventListener('pointermove', (e) => this.move(e));
     this.over.addEventListener('pointerup', (e) => this.up(e));
@@ -59,39 +68,52 @@ export class ScatterView {
     return rows * cellH;
   }
 
+  /**
+   * Redraws the points for the current filter; positions, frames and labels only when the data,
+   * the size or the theme changed (a brush only re-plots the points).
+   */
   draw(w: number, h: number): void {
-    const { store, theme: t, units } = this.ctx;
+    const { store, theme: t, units, unitsRev } = this.ctx;
     const params = store.scales.length - 1;
     const cols = Math.max(1, Math.min(params, Math.floor(w / CELL_MIN_W)));
     const rows = Math.max(1, Math.ceil(params / cols));
     const cellW = Math.floor(w / cols);
     const cellH = Math.max(CELL_MIN_H, Math.floor(h / rows));
     h = rows * cellH;
-    this.w = w;
-    this.h = h;
-    const g = fitCanvas(this.base, w, h);
-    g.clearRect(0, 0, w, h);
     const n = store.size;
-    const my = units[store.scales.length - 1];
-    const prev = this.cells;
-    this.cells = [];
-    for (let a = 0; a < params; a++) {
-      const cx = (a % cols) * cellW, cy = Math.floor(a / cols) * cellH;
-      const box: Plot = { x: cx + PAD.left, y: cy + PAD.top, w: cellW - PAD.left - PAD.right, h: cellH - PAD.top - PAD.bottom };
-      const old = prev[a];
-      const inner: Plot = { x: box.x + INSET, y: box.y + INSET, w: box.w - 2 * INSET, h: box.h - 2 * INSET };
-      const { px, py } = project(units[a], my, n, inner, old ? { px: old.px, py: old.py } : undefined);
-      this.cells.push({ axis: a, box, inner, px, py });
+    const dpr = window.devicePixelRatio || 1;
+    const key = `${unitsRev}:${n}:${w}:${h}:${dpr}:${params}`;
+    if (key !== this.layoutKey || this.theme !== t) {
+      this.layoutKey = key;
+      this.theme = t;
+      this.w = w;
+      this.h = h;
+      const my = units[store.scales.length - 1];
+      const prev = this.cells;
+      this.cells = [];
+      for (let a = 0; a < params; a++) {
+        const cx = (a % cols) * cellW, cy = Math.floor(a / cols) * cellH;
+        const box: Plot = { x: cx + PAD.left, y: cy + PAD.top, w: cellW - PAD.left - PAD.right, h: cellH - PAD.top - PAD.bottom };
+        const old = prev[a];
+        const inner: Plot = { x: box.x + INSET, y: box.y + INSET, w: box.w - 2 * INSET, h: box.h - 2 * INSET };
+        const { px, py } = project(units[a], my, n, inner, old ? { px: old.px, py: old.py } : undefined);
+        this.cells.push({ axis: a, box, inner, px, py });
+      }
+      if (n > PIXEL_THRESHOLD) this.pix = this.cells.map((c, k) => pixelIndex(c.px, c.py, n, dpr, Math.round(w * dpr), Math.round(h * dpr), pointSize(dpr), this.pix[k]));
+      const g = fitCanvas(this.base, w, h);
+      g.clearRect(0, 0, w, h);
+      g.font = t.font;
+      for (const c of this.cells) this.drawFrame(g, c, store.scales[c.axis], store.scales[store.scales.length - 1]);
     }
+    const g = fitCanvas(this.pts, w, h);
     if (n > PIXEL_THRESHOLD) this.plotPixels(g, w, h);
     else {
+      g.clearRect(0, 0, w, h);
       for (const c of this.cells) {
         this.plotDots(g, c, false, withAlpha(t.muted, 0.35), 2);
         this.plotDots(g, c, true, withAlpha(t.blue, 0.75), 2.5);
       }
     }
-    g.font = t.font;
-    for (const c of this.cells) this.drawFrame(g, c, store.scales[c.axis], store.scales[store.scales.length - 1]);
     this.drawOverlay();
   }
 
@@ -109,38 +131,36 @@ export class ScatterView {
     g.fill();
   }
 
-  /** Every point as a 2×2 device-pixel square blended into one ImageData. */
+  /**
+   * Every point as a small device-pixel square: hits are counted per pixel (matching and not),
+   * then each pixel gets the colour of that many alpha-blended squares (the muted ones under the
+   * matching ones) from a lookup table. One pass over the points, one over the pixels.
+   */
   private plotPixels(g: CanvasRenderingContext2D, w: number, h: number): void {
     const { store, mask, theme: t } = this.ctx;
     const dpr = window.devicePixelRatio || 1;
     const W = Math.round(w * dpr), H = Math.round(h * dpr);
-    const img = g.createImageData(W, H);
-    const d = img.data;
-    const cin = toRgba(t.blue), cout = toRgba(t.muted);
-    const size = Math.max(2, Math.round(2 * dpr));
-    const put = (x: number, y: number, c: number[], a: number) => {
-      const X = Math.round(x * dpr) - (size >> 1), Y = Math.round(y * dpr) - (size >> 1);
-      for (let yy = Y; yy < Y + size; yy++) {
-        if (yy < 0 || yy >= H) continue;
-        let o = (yy * W + X) * 4;
-        for (let xx = X; xx < X + size; xx++, o += 4) {
-          if (xx < 0 || xx >= W) continue;
-          const A = d[o + 3] / 255;
-          const na = a + A * (1 - a);
-          d[o] = (c[0] * a + d[o] * A * (1 - a)) / na;
-          d[o + 1] = (c[1] * a + d[o + 1] * A * (1 - a)) / na;
-          d[o + 2] = (c[2] * a + d[o + 2] * A * (1 - a)) / na;
-          d[o + 3] = na * 255;
-        }
-      }
-    };
-    const n = store.size;
-    const ain = n > 20000 ? 0.3 : 0.5;
-    for (const c of this.cells) {
-      for (let i = 0; i < n; i++) if (!mask[i] && c.px[i] === c.px[i]) put(c.px[i], c.py[i], cout, 0.12);
-      for (let i = 0; i < n; i++) if (mask[i] && c.px[i] === c.px[i]) put(c.px[i], c.py[i], cin, ain);
+    if (!this.img || this.img.width !== W || this.img.height !== H) {
+      this.img = g.createImageData(W, H);
+      this.cntIn = new Uint32Array(W * H);
+      this.cntOut = new Uint32Array(W * H);
+    } else {
+      this.cntIn.fill(0);
+      this.cntOut.fill(0);
     }
-    g.putImageData(img, 0, 0);
+    const n = store.size;
+    const cin = this.cntIn, cout = this.cntOut;
+    const size = pointSize(dpr);
+    for (const pix of this.pix) {
+      for (let i = 0; i < n; i++) {
+        const p = pix[i];
+        if (p < 0) continue;
+        const cnt = mask[i] ? cin : cout;
+        for (let dy = 0, row = p; dy < size; dy++, row += W) for (let dx = 0; dx < size; dx++) cnt[row + dx]++;
+      }
+    }
+    blendCounts(this.img.data, cout, cin, toRgba(t.muted), toRgba(t.blue), 0.12, n > 20000 ? 0.3 : 0.5);
+    g.putImageData(this.img, 0, 0);
   }
 
   private drawFrame(g: CanvasRenderingContext2D, c: Cell, sx: AxisScale, sy: AxisScale): void {
@@ -291,5 +311,52 @@ export class ScatterView {
     const i = nearestPoint(d.cell.px, d.cell.py, store.size, d.x0, d.y0, 10, mask);
     if (i >= 0) this.ctx.select(store.ids[i], 'select-scatter');
     else this.ctx.setRange(store.scales[d.cell.axis].name, undefined, 'brush-scatter');
+  }
+}
+
+function pointSize(dpr: number): number {
+  return Math.max(2, Math.round(2 * dpr));
+}
+
+/** Device-pixel index of the top-left corner of each point's size×size square (-1: no point). */
+export function pixelIndex(px: Float32Array, py: Float32Array, n: number, dpr: number, W: number, H: number, size: number, out?: Int32Array): Int32Array {
+  const pix = out && out.length >= n ? out : new Int32Array(n);
+  const half = size >> 1;
+  for (let i = 0; i < n; i++) {
+    const x = px[i], y = py[i];
+    if (x !== x || y !== y) {
+      pix[i] = -1;
+      continue;
+    }
+    let X = Math.round(x * dpr) - half, Y = Math.round(y * dpr) - half;
+    X = X < 0 ? 0 : X > W - size ? W - size : X;
+    Y = Y < 0 ? 0 : Y > H - size ? H - size : Y;
+    pix[i] = Y * W + X;
+  }
+  return pix;
+}
+
+/**
+ * Colours pixels from hit counts: `under` hits of colour cu at alpha au, then `over` hits of co at
+ * alpha ao, blended as that many squares drawn one over another (alpha 1 − (1 − a)^k).
+ */
+export function blendCounts(d: Uint8ClampedArray, under: Uint32Array, over: Uint32Array, cu: number[], co: number[], au: number, ao: number): void {
+  const K = 256;
+  const lu = new Float32Array(K), lo = new Float32Array(K);
+  for (let k = 0; k < K; k++) {
+    lu[k] = 1 - (1 - au) ** k;
+    lo[k] = 1 - (1 - ao) ** k;
+  }
+  d.fill(0);
+  for (let p = 0, o = 0; p < under.length; p++, o += 4) {
+    const ku = under[p], ko = over[p];
+    if (!ku && !ko) continue;
+    const A = lu[ku < K ? ku : K - 1], a = lo[ko < K ? ko : K - 1];
+    const na = a + A * (1 - a);
+    const wu = (A * (1 - a)) / na, wo = a / na;
+    d[o] = co[0] * wo + cu[0] * wu;
+    d[o + 1] = co[1] * wo + cu[1] * wu;
+    d[o + 2] = co[2] * wo + cu[2] * wu;
+    d[o + 3] = na * 255;
   }
 }

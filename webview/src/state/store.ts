@@ -25,10 +25,109 @@ import { AxisScale, METRIC_AXIS, categoryKey, fitRange, numericValue, paramScale
 export const STATUSES: readonly TrialStatus[] = TRIAL_STATUSES;
 export const STATUS_CODE: Readonly<Record<TrialStatus, number>> = Object.fromEntries(STATUSES.map((s, i) => [s, i])) as Record<TrialStatus, number>;
 
-export interface Series {
-  attempt: number;
-  steps: number[];
-  values: number[];
+/**
+ * One metric series of one trial: steps and values in typed arrays. A snapshot's series are views
+ * into the message's arrays (no copy); appending copies into a growable buffer.
+ */
+export class Series {
+  private s: Float64Array;
+  private v: Float64Array;
+  /** Where this series starts in s/v (a snapshot's series share the message's arrays). */
+  private off: number;
+  private owned = false;
+  length: number;
+
+  constructor(readonly attempt: number, steps: Float64Array, values: Float64Array, from: number, to: number) {
+    this.s = steps;
+    this.v = values;
+    this.off = from;
+    this.length = to - from;
+  }
+
+  get steps(): Float64Array {
+    return this.s.subarray(this.off, this.off + this.length);
+  }
+
+  get values(): Float64Array {
+    return this.v.subarray(this.off, this.off + this.length);
+  }
+
+  /** Appends points a..b of (steps, values). */
+  push(steps: Float64Array, values: Float64Array, a: number, b: number): void {
+    const need = this.length + (b - a);
+    if (!this.owned || need > this.s.length) {
+      const cap = Math.max(16, need, this.owned ? this.s.length * 2 : need);
+      const s = new Float64Array(cap), v = new Float64Array(cap);
+      s.set(this.steps);
+      v.set(this.values);
+      this.s = s;
+      this.v = v;
+      this.off = 0;
+      this.owned = true;
+    }
+    this.s.set(steps.subarray(a, b), this.length);
+    this.v.set(values.subarray(a, b), this.length);
+    this.length = need;
+  }
+}
+
+/** Values by trial id: a plain array while ids are dense (they are trial numbers), else a Map. */
+class IdMap<T> {
+  private dense: (T | undefined)[] = [];
+  private sparse: Map<number, T> | undefined;
+
+  get(id: number): T | undefined {
+    return this.sparse ? this.sparse.get(id) : this.dense[id];
+  }
+
+  set(id: number, v: T): void {
+    if (!this.sparse && id > 4 * this.dense.length + 65_536) {
+      this.sparse = new Map();
+      this.dense.forEach((x, k) => x !== undefined && this.sparse!.set(k, x));
+    }
+    if (this.sparse) this.sparse.set(id, v);
+    else {
+      while (this.dense.length < id) this.dense.push(undefined);
+      this.dense[id] = v;
+    }
+  }
+}
+
+/** Row index by trial id: a typed array while ids are dense (they are trial numbers), else a Map. */
+class IdIndex {
+  private dense: Int32Array = new Int32Array(0);
+  private sparse: Map<number, number> | undefined;
+
+  get(id: number): number | undefined {
+    if (this.sparse) return this.sparse.get(id);
+    const i = id < this.dense.length ? this.dense[id] : -1;
+    return i >= 0 ? i : undefined;
+  }
+
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  set(id: number, i: number, size: number): void {
+    if (!this.sparse && id >= this.dense.length) {
+      if (id > 4 * size + 65_536) {
+        // ids far beyond the trial count: fall back to a Map
+        this.sparse = new Map();
+        for (let k = 0; k < this.dense.length; k++) if (this.dense[k] >= 0) this.sparse.set(k, this.dense[k]);
+      } else {
+        const next = new Int32Array(Math.max(id + 1, this.dense.length * 2, 1024)).fill(-1);
+        next.set(this.dense);
+        this.dense = next;
+      }
+    }
+    if (this.sparse) this.sparse.set(id, i);
+    else this.dense[id] = i;
+  }
+
+  clear(): void {
+    this.dense = new Int32Array(0);
+    this.sparse = undefined;
+  }
 }
 
 /** What an update touched (for views to redraw only what changed). */
@@ -90,7 +189,7 @@ export class TrialStore {
   meta: SweepMeta | undefined;
   size = 0;
   /** Row index by trial id. */
-  readonly indexById = new Map<number, number>();
+  readonly indexById = new IdIndex();
   /** Scales of the non-constant params, then the metric (last). */
   scales: AxisScale[] = [];
   /** Every param axis including constants (table columns). */
@@ -118,8 +217,8 @@ export class TrialStore {
   private lastCols = new Map<string, Float64Array>();
   private cap = 0;
   readonly counts: Record<TrialStatus, number> = emptyCounts();
-  /** series.get(trialId).get(metricName) */
-  readonly series = new Map<number, Map<string, Series>>();
+  /** series.get(metricName).get(trialId) */
+  readonly series = new Map<string, IdMap<Series>>();
   /** Total metric points held (for the streaming bench and the header). */
   points = 0;
   bestIndex = -1;
@@ -259,7 +358,7 @@ export class TrialStore {
   }
 
   seriesOf(id: number, name = this.metricName): Series | undefined {
-    return this.series.get(id)?.get(name);
+    return this.series.get(name)?.get(id);
   }
 
   /** Column index of an axis by name (METRIC_AXIS for the metric), -1 if none. */
@@ -336,7 +435,7 @@ export class TrialStore {
       let i = this.indexById.get(id);
       if (i === undefined) {
         i = this.size++;
-        this.indexById.set(id, i);
+        this.indexById.set(id, i, this.size);
       } else this.counts[STATUSES[this.status[i]]]--;
       rows[j] = i;
       this.rowCache[i] = undefined;
@@ -467,22 +566,20 @@ export class TrialStore {
   }
 
   private addSeries(p: SeriesColumns): void {
+    const maps = p.names.map((name) => {
+      let m = this.series.get(name);
+      if (!m) this.series.set(name, (m = new IdMap()));
+      return m;
+    });
     for (let k = 0; k < p.n; k++) {
-      const trial = p.trial[k], attempt = p.attempt[k], name = p.names[p.name[k]];
-      let byName = this.series.get(trial);
-      if (!byName) this.series.set(trial, (byName = new Map()));
-      let s = byName.get(name);
-      if (!s || attempt > s.attempt) {
-        if (s) this.points -= s.steps.length;
-        s = { attempt, steps: [], values: [] };
-        byName.set(name, s);
-      } else if (attempt < s.attempt) continue; // points of an older attempt
+      const trial = p.trial[k], attempt = p.attempt[k], byTrial = maps[p.name[k]];
       const a = p.offsets[k], b = p.offsets[k + 1];
-      const steps = s.steps, values = s.values;
-      for (let q = a; q < b; q++) {
-        steps.push(p.steps[q]);
-        values.push(p.values[q]);
-      }
+      let s = byTrial.get(trial);
+      if (s && attempt < s.attempt) continue; // points of an older attempt
+      if (!s || attempt > s.attempt) {
+        if (s) this.points -= s.length;
+        byTrial.set(trial, new Series(attempt, p.steps, p.values, a, b));
+      } else s.push(p.steps, p.values, a, b);
       this.points += b - a;
     }
   }
