@@ -7,7 +7,9 @@
  *    categorical dimension over its values and re-refine when a value changed;
  * 3. snap integer/q/categorical coordinates (encoding.ts; candidates are scored snapped too) and
  *    return the best point of the refined starts and top candidates that is not already in the
- *    data — a snapped optimum can fall on a trial that has run.
+ *    data — a snapped optimum can fall on a trial that has run — nor `exclude`d (configs tried by
+ *    trials the model does not hold: capped history, interrupted); when every one is, the best
+ *    of `fallback` (e.g. the untried configs of a finite space) that is neither.
  */
 import { minimizeLbfgs } from '../../math/lbfgs';
 import { logHWithGrad } from '../../math/logEi';
@@ -32,11 +34,17 @@ export interface AcquisitionOptions {
   /** Starts refined by L-BFGS (default 5). */
   localStarts?: number;
   maxIter?: number;
+  /** Points not to return (already tried), beside the model's own data. */
+  exclude?: (x: Float64Array) => boolean;
+  /** Snapped points scored only when every pooled point is in the data or excluded. */
+  fallback?: () => readonly Float64Array[];
 }
 
 export interface AcquisitionResult {
   x: Float64Array;
   logEi: number;
+  /** The point is in the data or excluded: nothing new was found. */
+  repeat: boolean;
 }
 
 /** log EI at x; with `grad`, its gradient in x (numeric dimensions) is written there. */
@@ -165,8 +173,16 @@ export function optimizeAcquisition(opts: AcquisitionOptions): AcquisitionResult
   }
   for (const i of order.slice(0, 32)) pool.push({ x: pts[i], f: scores[i] });
   const ranked = pool.filter((p) => Number.isFinite(p.f)).sort((a, b) => b.f - a.f);
-  const fresh = ranked.find((p) => !inData(model, p.x)) ?? ranked[0] ?? { x: pts[order[0]], f: scores[order[0]] };
-  const bestX = fresh.x;
-  const bestF = fresh.f;
-  return { x: bestX, logEi: bestF };
+  const isNew = (x: Float64Array): boolean => !inData(model, x) && !opts.exclude?.(x);
+  const fresh = ranked.find((p) => isNew(p.x));
+  if (fresh) return { x: fresh.x, logEi: fresh.f, repeat: false };
+  let alt: { x: Float64Array; f: number } | undefined;
+  for (const x of opts.fallback?.() ?? []) {
+    if (!isNew(x)) continue;
+    const f = logEiAt(model, best, x);
+    if (!alt || f > alt.f || (Number.isNaN(alt.f) && !Number.isNaN(f))) alt = { x, f };
+  }
+  if (alt) return { x: alt.x, logEi: alt.f, repeat: false };
+  const top = ranked[0] ?? { x: pts[order[0]], f: scores[order[0]] };
+  return { x: top.x, logEi: top.f, repeat: true };
 }

@@ -12,10 +12,16 @@
  * - History cap: above `maxHistory` (200) observations, the best quarter plus a deterministic
  *   random subset (from the suggestion's rng) of the rest are kept; the kernel hyperparameters
  *   are fitted on at most `fitHistory` (100) of those, chosen the same way.
+ * - No config twice (seen.ts): a suggestion never repeats the config of a non-failed trial
+ *   (running and interrupted included): the acquisition skips them; when its whole pool was
+ *   tried, the best untried config of a finite space (at most 4,096 configs) by EI, or null when
+ *   every config was tried (the sweep ends as `exhausted`). The startup phase skips a tried Sobol
+ *   point for an untried config (uniform draws, then the list).
  * - Determinism: all randomness comes from ctx.rng and the seed; no state is kept between calls
  *   apart from a cache of the Sobol sequence, which depends on the seed and the dimension only.
  */
 import { fromUnit, searchDims } from '../../space/transform';
+import { finiteConfigs, SeenConfigs } from '../seen';
 import type { FlatParams, Space } from '../../space/types';
 import type { Sampler, SamplerOptions, SuggestContext, TrialView } from '../sampler';
 import { SobolSequence } from '../sobol';
@@ -66,19 +72,35 @@ export class GpSampler implements Sampler {
     return fromUnit(ctx.space, this.sobol.seq.point(ctx.index));
   }
 
-  suggest(ctx: SuggestContext): FlatParams {
+  suggest(ctx: SuggestContext): FlatParams | null {
     const { space } = ctx;
     const d = searchDims(space).length;
     if (d === 0) return fromUnit(space, []);
+    const seen = new SeenConfigs(space, ctx.history);
     const observed = ctx.history.filter((t) => OBSERVED.has(t.state) && typeof t.value === 'number' && !Number.isNaN(t.value));
-    if (observed.length < this.startupCount(d)) return this.startupPoint(ctx, d);
+    if (observed.length < this.startupCount(d)) {
+      const point = this.startupPoint(ctx, d);
+      if (!seen.has(point)) return point;
+      const all = finiteConfigs(space);
+      if (all) {
+        const fresh = all.filter((c) => !seen.has(c));
+        return fresh.length ? (JSON.parse(JSON.stringify(fresh[Math.min(fresh.length - 1, Math.floor(ctx.rng.next() * fresh.length))])) as FlatParams) : null;
+      }
+      for (let k = 0; k < 64; k++) {
+        const flat = fromUnit(space, Array.from({ length: d }, () => ctx.rng.next()));
+        if (!seen.has(flat)) return flat;
+      }
+      return point;
+    }
     const pending = ctx.history.filter((t) => PENDING.has(t.state));
     const dims = encodeSpace(space);
-    const x = this.propose(space, dims, observed, pending, ctx);
-    return fromUnit(space, Array.from(x, (v) => Math.min(1, Math.max(0, v))));
+    const toFlat = (x: ArrayLike<number>): FlatParams => fromUnit(space, Array.from(x, (v) => Math.min(1, Math.max(0, v))));
+    const { x, repeat } = this.propose(space, dims, observed, pending, ctx, seen.size > 0 ? (u) => seen.has(toFlat(u)) : undefined);
+    if (repeat && finiteConfigs(space) && finiteConfigs(space)!.every((c) => seen.has(c))) return null;
+    return toFlat(x);
   }
 
-  private propose(space: Space, dims: DimEncoding[], observedAll: TrialView[], pending: TrialView[], ctx: SuggestContext): Float64Array {
+  private propose(space: Space, dims: DimEncoding[], observedAll: TrialView[], pending: TrialView[], ctx: SuggestContext, exclude?: (x: Float64Array) => boolean): { x: Float64Array; repeat: boolean } {
     const d = dims.length;
     const rng = ctx.rng;
     const observed = capHistory(observedAll, this.opts.maxHistory ?? 200, rng.child('subsample'));
@@ -130,7 +152,9 @@ export class GpSampler implements Sampler {
       anchors,
       rng: rng.child('acquisition'),
       candidates: this.opts.candidates ?? (n > 150 ? 512 : 1024),
+      exclude,
+      fallback: () => (finiteConfigs(space) ?? []).map((c) => Float64Array.from(encodeConfig(space, dims, c))),
     });
-    return result.x;
+    return { x: result.x, repeat: result.repeat };
   }
 }
