@@ -1,7 +1,9 @@
 /**
  * "Knobs: Find Learning Rate" (pure parts): the argv of `knobs lr-find <sweep file> --json`
  * (run under the host's Node, no shell) and a validator for its JSON result (the CLI's
- * LrFindResultFile: kind "knobs.lrFind", points, suggestion, sweepRange, written).
+ * LrFindResultFile: kind "knobs.lrFind", points, suggestion, sweepRange, written); and, for the
+ * lr-finder panel, the checked saved result.json (parseLrFindResultFile / readLrFindResult), the
+ * data the webview draws (lrFindData) and the result file a restored panel names.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
