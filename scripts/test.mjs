@@ -8,7 +8,21 @@ import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
-const groups = args.filter((a) => !a.startsWith('--'));
+// --only-file SUBSTR (repeatable) keeps the test files whose path contains SUBSTR
+const only = [];
+const groups = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--only-file') {
+    if (!args[i + 1]) {
+      console.error('--only-file needs a substring of a test file path');
+      process.exit(2);
+    }
+    only.push(args[++i]);
+  } else if (args[i].startsWith('--')) {
+    console.error(`unknown option ${args[i]} (usage: node scripts/test.mjs [unit|contracts|webview|integration|e2e ...] [--only-file substring])`);
+    process.exit(2);
+  } else groups.push(args[i]);
+}
 const suites = groups.length ? groups : ['unit', 'contracts', 'webview', 'integration', 'e2e'];
 
 function walk(dir, out) {
@@ -21,7 +35,14 @@ function walk(dir, out) {
   return out;
 }
 
-const files = suites.flatMap((s) => walk(join(root, 'out', 'test', s), []));
+const unknown = suites.filter((s) => !existsSync(join(root, 'out', 'test', s)));
+if (unknown.length) {
+  console.error(`no test group ${unknown.join(', ')} under out/test (did the build run?)`);
+  process.exit(2);
+}
+const files = suites
+  .flatMap((s) => walk(join(root, 'out', 'test', s), []))
+  .filter((f) => only.length === 0 || only.some((o) => relative(root, f).includes(o)));
 if (files.length === 0) {
   console.error(`no test files found for ${suites.join(', ')} (did the build run?)`);
   process.exit(1);
