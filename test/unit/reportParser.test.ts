@@ -159,3 +159,80 @@ test('throughput (printed, not asserted)', () => {
   console.log(`reportParser: ${Math.round(n / secs).toLocaleString('en')} lines/s`);
   assert.equal(found, (n / lines.length) * 4);
 });
+
+test('helper lines: the metrics text journaled as printed (valuesJson) reads back as the same values', async () => {
+  const { JournalWriter } = await import('../../src/core/journal/writer');
+  const { readJournal } = await import('../../src/core/journal/reader');
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const rng = createRng(7);
+  const names = ['loss', 'val_acc', 'x', 'a b', 'ünï', 'constructor', 'toString', 'epoch', 'step', 'metrics', 'br}ace', 'qu"ote', 'back\\slash', '__proto__'];
+  const numberTexts = ['0', '-0', '1', '1.0', '0.1', '-2.5e-3', '1E+5', '12345678901234567890', '5e-324', '1.7976931348623157e308', '1e999', '"NaN"', '"Infinity"', '"-Infinity"'];
+  const spaces = ['', ' ', '  ', '\t'];
+  const pick = <T>(xs: T[]) => xs[Math.floor(rng.next() * xs.length)];
+  const lines: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const sp = () => pick(spaces);
+    const n = 1 + Math.floor(rng.next() * 4);
+    const used = new Set<string>();
+    const pairs: string[] = [];
+    for (let k = 0; k < n; k++) {
+      const name = pick(names);
+      if (used.has(name)) continue;
+      used.add(name);
+      pairs.push(`${sp()}${JSON.stringify(name)}${sp()}:${sp()}${pick(numberTexts)}${sp()}`);
+    }
+    const metrics = `"metrics"${sp()}:${sp()}{${pairs.join(',')}}`;
+    const step = `"step"${sp()}:${sp()}${pick(['3', '0', '-1', '2.5', '1e2', '"7"'])}`;
+    const body = rng.next() < 0.3 ? metrics : rng.next() < 0.5 ? `${step},${sp()}${metrics}` : `${metrics},${sp()}${step}`;
+    lines.push(`${pick(['', 'noise '])}${REPORT_TAG}${sp()}{${sp()}${body}${sp()}}${sp()}`);
+  }
+  // the reference: JSON.parse of the payload, read as the documented rules say
+  const reference = (line: string): { step?: number; values: Record<string, number> } | null => {
+    const obj = JSON.parse(line.slice(line.indexOf(REPORT_TAG) + REPORT_TAG.length));
+    const values: Record<string, number> = {};
+    const num = (v: unknown) => (typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : undefined);
+    for (const [k, v] of Object.entries(obj.metrics as object)) if (num(v) !== undefined) values[k] = num(v)!;
+    if (Object.keys(values).length === 0) return null;
+    const s = num(obj.step);
+    const fromValues = ['step', '_step', 'global_step', 'epoch'].map((k) => values[k]).find((v) => v !== undefined && Number.isFinite(v));
+    return { step: s !== undefined && Number.isFinite(s) ? s : fromValues, values };
+  };
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-fastpath-')), 'journal.jsonl');
+  const w = JournalWriter.open(file, { workerId: 'w' });
+  const p = new ReportParser({ metricName: 'loss' });
+  const expected: Report[] = [];
+  let fast = 0;
+  for (const line of lines) {
+    const got = p.parse(line);
+    const want = reference(line);
+    if (want && want.step === undefined) want.step = p.reports; // counted step
+    same(got, want as Report | null, line);
+    if (!got) continue;
+    const printed = p.valuesJson;
+    if (printed !== undefined) fast++;
+    expected.push(got);
+    const values: Record<string, number | string> = {};
+    let finite = true;
+    for (const k in got.values) if (!Number.isFinite(got.values[k])) finite = false;
+    // as the runner does: the parser's object when every value is finite, else a copy with strings
+    const journaled = finite ? got.values : Object.fromEntries(Object.entries(got.values).map(([k, v]) => [k, Number.isFinite(v) ? v : String(v)]));
+    Object.assign(values, journaled);
+    w.append({ op: 'metric', trial: 1, attempt: 1, step: got.step, values: journaled as Record<string, number> }, finite ? printed : undefined);
+  }
+  w.close();
+  const ops = readJournal(file).ops;
+  assert.equal(ops.length, expected.length);
+  assert.ok(expected.length > 300, `most lines are reports (${expected.length})`);
+  assert.ok(fast > 100 && fast < expected.length, `most were journaled as printed, not all (${fast} of ${expected.length})`);
+  ops.forEach((op, i) => {
+    assert.equal(op.op, 'metric');
+    if (op.op !== 'metric') return;
+    // JSON has no -0 (JSON.stringify writes 0): compare zeros as equal
+    const z = (x: number) => (x === 0 ? 0 : x);
+    const zs = (r: Report) => ({ step: z(r.step), values: Object.fromEntries(Object.entries(r.values).map(([k, v]) => [k, z(v)])) });
+    const decoded = Object.fromEntries(Object.entries(op.values).map(([k, v]) => [k, typeof v === 'number' ? v : Number(v)]));
+    same(zs({ step: op.step, values: decoded }), zs(expected[i]), `journal line ${i + 1}`);
+  });
+});

@@ -204,7 +204,7 @@ export type OpKind = Op['op'];
 /** An op before the writer stamps seq, w and t. */
 export type OpInput = Op extends infer O ? (O extends Op ? Omit<O, 'seq' | 'w' | 't'> : never) : never;
 
-/** Ops fsynced at once; the rest (metric, gpu_status samples) are group-committed. */
+/** Ops written at once (their fsync runs in the background); the rest (metric, gpu_status samples) are group-committed. */
 export function isLifecycle(op: { op: OpKind }): boolean {
   return op.op !== 'metric' && op.op !== 'gpu_status';
 }

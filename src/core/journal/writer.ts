@@ -39,7 +39,13 @@ export interface JournalWriterOptions {
 export class JournalWriter {
   private fd: number;
   private seq: number;
-  private buffer: string[] = [];
+  /**
+   * Lines not yet written, already UTF-8 encoded into one reused Buffer: no string per line
+   * lives past its append (thousands of buffered strings were promoted and then collected).
+   */
+  private pending = Buffer.allocUnsafe(INITIAL_PENDING);
+  private pendingLen = 0;
+  private pendingLines = 0;
   private timer: NodeJS.Timeout | undefined;
   /** Highest seq written to the file (not necessarily fsynced). */
   private writtenSeq: number;
@@ -117,8 +123,11 @@ export class JournalWriter {
   /**
    * Stamps seq/w/t and appends. Lifecycle ops are written before it returns (their fsync runs
    * in the background). Throws KnobsError('E_DISK') if the disk refuses.
+   * `valuesJson` (metric ops only): the text of the `values` object between its braces, as the
+   * trial printed it (ReportParser.valuesJson); it must parse to the same values. It is copied
+   * into the line instead of formatting each number again.
    */
-  append<T extends OpInput>(input: T): Op {
+  append<T extends OpInput>(input: T, valuesJson?: string): Op {
     if (this.failed) throw this.failed;
     if (this.closed) throw new KnobsError('E_JOURNAL', `journal ${this.path} is closed`);
     const seq = ++this.seq;
@@ -128,14 +137,14 @@ export class JournalWriter {
     if (input.op === 'metric') {
       const m = input as unknown as Omit<MetricOp, 'seq' | 'w' | 't'>;
       op = { op: 'metric', trial: m.trial, attempt: m.attempt, step: m.step, values: m.values, seq, w: this.opts.workerId, t };
-      line = this.metricLine(m, seq, t);
+      line = this.metricLine(m, seq, t, valuesJson);
     } else {
       op = { ...input, seq, w: this.opts.workerId, t } as unknown as Op;
       line = JSON.stringify(op) + '\n';
     }
     this.lastLine = line;
-    this.buffer.push(line);
-    if (isLifecycle(op) || this.buffer.length >= this.flushLines) {
+    this.enqueue(line);
+    if (isLifecycle(op) || this.pendingLines >= this.flushLines) {
       this.flush();
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
@@ -153,11 +162,19 @@ export class JournalWriter {
   /**
    * The JSON line of a metric op, built without an intermediate object: the same text as
    * JSON.stringify({op, trial, attempt, step, values, seq, w, t}) (non-finite numbers are
-   * null there too; the runner sends them as the strings "NaN", "Infinity", "-Infinity").
+   * null there too; the runner sends them as the strings "NaN", "Infinity", "-Infinity"),
+   * except that values given as `valuesJson` keep their printed text.
    */
-  private metricLine(m: Omit<MetricOp, 'seq' | 'w' | 't'>, seq: number, t: number): string {
+  private metricLine(m: Omit<MetricOp, 'seq' | 'w' | 't'>, seq: number, t: number, valuesJson: string | undefined): string {
+    const values = valuesJson ?? this.valuesJson(m.values as Record<string, unknown>);
+    return (
+      '{"op":"metric","trial":' + jsonValue(m.trial) + ',"attempt":' + jsonValue(m.attempt) + ',"step":' + jsonValue(m.step) +
+      ',"values":{' + values + '},"seq":' + seq + ',"w":' + this.workerJson + ',"t":' + jsonValue(t) + '}\n'
+    );
+  }
+
+  private valuesJson(v: Record<string, unknown>): string {
     let values = '';
-    const v = m.values as Record<string, unknown>;
     for (const k in v) {
       const x = v[k];
       if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
@@ -168,10 +185,41 @@ export class JournalWriter {
       }
       values += (values ? ',' : '') + kj + ':' + jsonValue(x);
     }
-    return (
-      '{"op":"metric","trial":' + jsonValue(m.trial) + ',"attempt":' + jsonValue(m.attempt) + ',"step":' + jsonValue(m.step) +
-      ',"values":{' + values + '},"seq":' + seq + ',"w":' + this.workerJson + ',"t":' + jsonValue(t) + '}\n'
-    );
+    return values;
+  }
+
+  private enqueue(line: string): void {
+    const room = line.length * 3; // the most UTF-8 bytes a JS string of this length can need
+    if (this.pendingLen + room > this.pending.length) {
+      let size = this.pending.length * 2;
+      while (size < this.pendingLen + room) size *= 2;
+      const grown = Buffer.allocUnsafe(size);
+      this.pending.copy(grown, 0, 0, this.pendingLen);
+      this.pending = grown;
+    }
+    this.pendingLen += this.pending.write(line, this.pendingLen, 'utf8');
+    this.pendingLines++;
+  }
+
+  /** Hands the pending bytes to the kernel (one write, looped on short writes); throws E_DISK. */
+  private writePending(): void {
+    if (this.pendingLen === 0) return;
+    try {
+      if (this.injectedIo) this.io.write(this.fd, this.pending.toString('utf8', 0, this.pendingLen));
+      else {
+        for (let off = 0; off < this.pendingLen; ) {
+          const n = fs.writeSync(this.fd, this.pending, off, this.pendingLen - off);
+          if (!(n > 0)) throw Object.assign(new Error('short write'), { code: 'EIO' });
+          off += n;
+        }
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+    this.pendingLen = 0;
+    this.pendingLines = 0;
+    if (this.pending.length > MAX_KEPT_PENDING) this.pending = Buffer.allocUnsafe(INITIAL_PENDING);
+    this.writtenSeq = this.seq;
   }
 
   /** Writes everything buffered (one write) and starts a background fsync. */
@@ -181,15 +229,8 @@ export class JournalWriter {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.buffer.length === 0) return;
-    const data = this.buffer.length === 1 ? this.buffer[0] : this.buffer.join('');
-    try {
-      this.io.write(this.fd, data);
-    } catch (e) {
-      this.fail(e);
-    }
-    this.buffer = [];
-    this.writtenSeq = this.seq;
+    if (this.pendingLen === 0) return;
+    this.writePending();
     this.startSync();
   }
 
@@ -244,7 +285,7 @@ export class JournalWriter {
    * buffered metric ops are written first.
    */
   settled(): Promise<void> {
-    if (!this.failed && !this.closed && this.buffer.length) {
+    if (!this.failed && !this.closed && this.pendingLen) {
       try {
         this.flush();
       } catch {
@@ -262,11 +303,8 @@ export class JournalWriter {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const data = this.buffer.join('');
+    this.writePending();
     try {
-      if (data) this.io.write(this.fd, data);
-      this.buffer = [];
-      this.writtenSeq = this.seq;
       if (this.committedSeq < this.seq) this.io.fsync(this.fd);
     } catch (e) {
       this.fail(e);
@@ -294,6 +332,9 @@ export class JournalWriter {
     }
   }
 }
+
+const INITIAL_PENDING = 64 * 1024;
+const MAX_KEPT_PENDING = 4 * 1024 * 1024;
 
 function closeQuietly(fd: number): void {
   try {

@@ -78,7 +78,7 @@ function jsonNumber(v: unknown): number | undefined {
 function collectNumbers(obj: Record<string, unknown>, prefix: string, out: Record<string, number>, depth: number): number {
   let found = 0;
   for (const key in obj) {
-    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+    if (!Object.prototype.hasOwnProperty.call(obj, key) || key === '__proto__') continue; // never a metric (it would set the prototype)
     const v = obj[key];
     const n = jsonNumber(v);
     if (n !== undefined) {
@@ -183,8 +183,17 @@ export class ReportParser {
     return this.count;
   }
 
+  /**
+   * After `parse` returned a helper report whose `metrics` object holds exactly its values: that
+   * object's text between the braces, as the trial printed it (`"loss": 0.25, "acc": 0.9`), which
+   * parses to the same values; else undefined. The runner hands it to the journal writer, which
+   * then copies the numbers instead of formatting each double again.
+   */
+  valuesJson: string | undefined;
+
   /** The report in this line, or null. Never throws. */
   parse(line: string): Report | null {
+    this.valuesJson = undefined;
     let found: { values: Record<string, number>; step?: number } | undefined;
     try {
       found = this.read(line);
@@ -198,7 +207,7 @@ export class ReportParser {
 
   private read(line: string): { values: Record<string, number>; step?: number } | undefined {
     const tag = line.indexOf(REPORT_TAG);
-    if (tag >= 0) return this.readHelper(line.slice(tag + REPORT_TAG.length));
+    if (tag >= 0) return this.readHelper(line, tag + REPORT_TAG.length);
 
     const first = firstNonSpace(line);
     if (first >= 0 && line.charCodeAt(first) === 0x7b /* { */) {
@@ -233,13 +242,16 @@ export class ReportParser {
     return { values, step: step ?? stepFrom(values) ?? freeTextStep(line) };
   }
 
-  private readHelper(payload: string): { values: Record<string, number>; step?: number } | undefined {
-    const obj = parseLooseJson(payload.trim());
+  private readHelper(line: string, start: number): { values: Record<string, number>; step?: number } | undefined {
+    const payload = line.slice(start).trim();
+    const obj = parseLooseJson(payload);
     if (!isPlainObject(obj)) return undefined;
     const values: Record<string, number> = {};
     let found: number;
-    if (isPlainObject(obj.metrics)) found = collectNumbers(obj.metrics, '', values, 0);
-    else {
+    if (isPlainObject(obj.metrics)) {
+      found = collectNumbers(obj.metrics, '', values, 0);
+      if (found > 0) this.valuesJson = flatMetricsText(payload, obj, found);
+    } else {
       const rest = { ...obj };
       delete rest.step;
       found = collectNumbers(rest, '', values, 0);
@@ -248,6 +260,7 @@ export class ReportParser {
     const step = jsonNumber(obj.step);
     return { values, step: step !== undefined && Number.isFinite(step) ? step : stepFrom(values) };
   }
+
 
   private readJson(line: string): { values: Record<string, number>; step?: number } | undefined {
     const text = line.trim();
@@ -285,6 +298,36 @@ export class ReportParser {
     }
     return any ? { values, step: stepFrom(values) } : undefined;
   }
+}
+
+/**
+ * The text inside the braces of `metrics` in a helper payload, when it means exactly the values
+ * read from it: the payload has only `step` (a number) and `metrics`, every metric is a number or
+ * "NaN"/"Infinity"/"-Infinity" (nothing nested or ignored), and no name holds a brace, a quote,
+ * a backslash or is `__proto__` (so the first "}" closes the object and the text is unambiguous).
+ */
+function flatMetricsText(payload: string, obj: Record<string, unknown>, found: number): string | undefined {
+  let keys = 0;
+  for (const k in obj) {
+    keys++;
+    if (k !== 'metrics' && !(k === 'step' && typeof obj.step === 'number')) return undefined;
+  }
+  if (keys > 2) return undefined;
+  const metrics = obj.metrics as Record<string, unknown>;
+  let n = 0;
+  for (const name in metrics) {
+    n++;
+    const v = metrics[name];
+    if (typeof v !== 'number' && v !== 'NaN' && v !== 'Infinity' && v !== '-Infinity') return undefined;
+    if (name === '__proto__' || /["{}\\]/.test(name)) return undefined;
+  }
+  if (n !== found) return undefined;
+  const key = payload.indexOf('"metrics"');
+  if (key < 0) return undefined;
+  const open = payload.indexOf('{', key + 9);
+  const close = payload.indexOf('}', open + 1);
+  if (open < 0 || close < 0 || payload.slice(key + 9, open).trim() !== ':') return undefined;
+  return payload.slice(open + 1, close);
 }
 
 function firstNonSpace(line: string): number {

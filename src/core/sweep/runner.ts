@@ -530,7 +530,10 @@ export class SweepRunner {
       if (report.step <= run.skipUntilStep) return; // replayed output of a re-attached job
       run.skipUntilStep = undefined;
     }
-    this.append({ op: 'metric', trial: run.trial.id, attempt: run.trial.attempt, step: report.step, values: encodeValues(report.values) });
+    const values = encodeValues(report.values);
+    // the values' text as printed (helper lines) is journaled as is when nothing was re-encoded
+    const valuesJson = values === report.values ? run.parser.valuesJson : undefined;
+    this.append({ op: 'metric', trial: run.trial.id, attempt: run.trial.attempt, step: report.step, values }, valuesJson);
     const v = report.values[this.spec.metric.name];
     if (v !== undefined && !run.stopAs) {
       const decision = this.scheduler.onReport(run.trial.id, report.step, normalise(v, this.spec.metric.goal));
@@ -721,11 +724,11 @@ export class SweepRunner {
   // ---- journal and shutdown ---------------------------------------------------------------
 
   /** Appends and applies an op. After a journal failure it does nothing (the runner is stopping). */
-  private append(input: OpInput): Op | undefined {
+  private append(input: OpInput, valuesJson?: string): Op | undefined {
     if (this.fatal) return undefined;
     let op: Op;
     try {
-      op = this.journal.append(input);
+      op = this.journal.append(input, valuesJson);
     } catch (e) {
       if (!isKnobsError(e)) throw e;
       this.onFatal(e);
