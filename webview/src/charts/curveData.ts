@@ -26,7 +26,7 @@ export function pickCurveTrials(store: TrialStore, o: PickOptions): number[] {
   const metric = o.metric ?? store.metricName;
   const out: number[] = [];
   const seen = new Set<number>();
-  const has = (i: number) => (o.mask ? o.mask[i] === 1 : true) && (store.seriesOf(store.ids[i], metric)?.steps.length ?? 0) > 0;
+  const has = (i: number) => (o.mask ? o.mask[i] === 1 : true) && (store.seriesOf(store.ids[i], metric)?.length ?? 0) > 0;
   const add = (i: number) => {
     const id = store.ids[i];
     if (out.length < o.max && !seen.has(id) && has(i)) {

@@ -179,25 +179,33 @@ export function rasterDensity(d: Density, xs: number[], yOf: (u: number) => numb
   if (acc === buf) buf.fill(0);
   const ys = new Float64Array(d.bins);
   for (let b = 0; b < d.bins; b++) ys[b] = yOf((b + 0.5) / d.bins);
+  const nb = d.bins;
   for (let p = 0; p < d.counts.length; p++) {
     const c = d.counts[p];
     const x0 = Math.round(xs[p]), x1 = Math.round(xs[p + 1]);
     const span = x1 - x0;
     if (span <= 0) continue;
-    for (let l = 0; l < d.bins; l++) {
+    // the columns inside the buffer, clipped once
+    const xa = x0 < 0 ? 0 : x0, xb = x1 > W ? W : x1;
+    if (xa >= xb) continue;
+    for (let l = 0; l < nb; l++) {
       const ya = ys[l];
-      for (let r = 0; r < d.bins; r++) {
-        const v = c[l * d.bins + r];
+      const row = l * nb;
+      for (let r = 0; r < nb; r++) {
+        const v = c[row + r];
         if (!v) continue;
-        const yb = ys[r];
-        const slope = (yb - ya) / span;
-        let prev = Math.round(ya);
-        for (let X = x0; X < x1; X++) {
-          if (X < 0 || X >= W) continue;
-          const y = Math.round(ya + slope * (X - x0 + 1));
-          const lo = prev < y ? prev : y, hi = prev < y ? y : prev;
-          for (let Y = lo; Y <= hi; Y++) if (Y >= 0 && Y < H) buf[Y * W + X] += v;
-          prev = y;
+        const slope = (ys[r] - ya) / span;
+        // y before column xa (the previous column's end), then one step per column
+        let y = ya + slope * (xa - x0);
+        let prev = Math.round(y);
+        for (let X = xa; X < xb; X++) {
+          y += slope;
+          const yi = Math.round(y);
+          let lo = prev < yi ? prev : yi, hi = prev < yi ? yi : prev;
+          if (lo < 0) lo = 0;
+          if (hi >= H) hi = H - 1;
+          for (let Y = lo, o = lo * W + X; Y <= hi; Y++, o += W) buf[o] += v;
+          prev = yi;
         }
       }
     }

@@ -69,8 +69,6 @@ export function sortOrder(store: TrialStore, spec: SortSpec): Int32Array {
   return argsort(sortKeys(store, spec.key), spec.dir === 'desc');
 }
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Stable argsort of float keys (ascending, or descending), NaN last. */
@@ -80,14 +78,17 @@ export function argsort(keys: Float64Array, desc = false): Int32Array {
   let src = new Int32Array(n);
   const nans: number[] = [];
   let m = 0;
+  // the keys' IEEE bits, read in bulk from their buffer (no per-key conversion through a scratch array)
+  const bits = new Uint32Array(keys.buffer, keys.byteOffset, n * 2);
+  const L = LITTLE ? 0 : 1, H = LITTLE ? 1 : 0;
   for (let i = 0; i < n; i++) {
     const x = keys[i];
     if (x !== x) {
       nans.push(i);
       continue;
     }
-    f64[0] = x === 0 ? 0 : x; // -0 sorts with 0
-    let l = u32[LITTLE ? 0 : 1], h = u32[LITTLE ? 1 : 0];
+    let l = bits[2 * i + L], h = bits[2 * i + H];
+    if (x === 0) l = h = 0; // -0 sorts with 0
     if (h & 0x80000000) {
       h = ~h >>> 0;
       l = ~l >>> 0;
