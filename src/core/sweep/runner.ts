@@ -430,7 +430,7 @@ export class SweepRunner {
     const stderrPath = path.join(dir, 'stderr.log');
     const config = toConfig(this.spec.space, trial.params);
     const argsJsonFile = path.join(dir, 'params.json');
-    fs.mkdirSync(checkpoints, { recursive: true });
+    makeTrialDirs(dir, checkpoints);
     if (fresh) fs.writeFileSync(argsJsonFile, formatArgsJsonFile(config));
     const argv = buildArgv({
       command: this.spec.command,
@@ -962,11 +962,20 @@ function hasEntries(dir: string): boolean {
   }
 }
 
+/** Written in the background (after the spawn): config.json is informational; the journal is the source of truth. */
 function writeJson(file: string, value: unknown): void {
+  fs.writeFile(file, JSON.stringify(value, null, 2) + '\n', () => {
+    /* ignored: see above */
+  });
+}
+
+/** The trial folder and its checkpoints folder: two mkdirs for a new trial (a recursive mkdir tries the deepest first and fails). */
+function makeTrialDirs(dir: string, checkpoints: string): void {
   try {
-    fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
+    fs.mkdirSync(dir);
+    fs.mkdirSync(checkpoints);
   } catch {
-    /* config.json is informational; the journal is the source of truth */
+    fs.mkdirSync(checkpoints, { recursive: true });
   }
 }
 
