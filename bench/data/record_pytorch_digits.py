@@ -1,12 +1,22 @@
 """Records real learning curves of examples/pytorch-digits/train.py for bench/stopping.
 
-Usage (repo root):  /usr/bin/python3 bench/data/record_pytorch_digits.py [N=300] [SEED=2025]
-Writes bench/data/pytorch-digits.json (rewritten every few configs, so a partial run is usable):
-per config its params, per-epoch val_loss and val_acc (5 significant digits), its measured
-start-up (launch to first report minus one epoch) and median epoch time in ms. Each config runs
-as its own process (CPU, 1 thread, no Knobs helper: the script prints "epoch N | ..." lines),
-one at a time. Configs are drawn from examples/pytorch-digits/sweep.yaml's space (seeded).
+Usage (repo root):
+  /usr/bin/python3 bench/data/record_pytorch_digits.py [N=300] [SEED=2025] [options]
+    --in-process        run train.py's own main() for every config inside this one process
+                        (the same training code, seeds and data; it skips the ~3 s torch import
+                        per config). The start-up cost is then measured on --startup-runs real
+                        `train.py --epochs 2` processes and used for every config.
+    --epochs E          epochs per config (default 20, as the example's sweep.yaml)
+    --out NAME          bench/data/NAME.json (default pytorch-digits)
+    -- ARGS...          extra train.py arguments for every config (e.g. --val_fraction 0.5)
+Writes bench/data/NAME.json (rewritten every few configs, so a partial run is usable): per
+config its params, per-epoch val_loss and val_acc (5 significant digits), its measured start-up
+(launch to first report minus one epoch; per-process mode only) and median epoch time in ms.
+Per-process mode runs each config as its own process (CPU, 1 thread, no Knobs helper: the script
+prints "epoch N | ..." lines), one at a time. Configs are drawn from
+examples/pytorch-digits/sweep.yaml's space (seeded).
 """
+import importlib.util
 import json
 import math
 import os
@@ -19,10 +29,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-TRAIN = os.path.join(ROOT, "examples", "pytorch-digits", "train.py")
-OUT = os.path.join(HERE, "pytorch-digits.json")
+EXAMPLE = os.path.join(ROOT, "examples", "pytorch-digits")
+TRAIN = os.path.join(EXAMPLE, "train.py")
 LINE = re.compile(r"^epoch (\d+) \| (.*)$")
-EPOCHS = 20
 
 
 def sig(x, n=5):
@@ -44,24 +53,77 @@ def sample(rng):
     }
 
 
-def run(params, ckpt):
-    argv = [sys.executable, TRAIN] + [x for k, v in params.items() for x in ("--%s" % k, repr(v))]
-    argv += ["--epochs", str(EPOCHS), "--checkpoint_dir", ckpt, "--device", "cpu", "--threads", "1"]
+def train_argv(params, epochs, ckpt, extra):
+    argv = [x for k, v in params.items() for x in ("--%s" % k, repr(v))]
+    return argv + ["--epochs", str(epochs), "--checkpoint_dir", ckpt, "--device", "cpu", "--threads", "1"] + extra
+
+
+def parse(line):
+    m = LINE.match(line.strip())
+    return {k: float(v) for k, v in (part.split(": ") for part in m.group(2).split(" | "))} if m else None
+
+
+def run_process(params, epochs, extra):
+    """One config as its own process: (per-epoch metrics, report times in ms from launch, wall ms)."""
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
-    t0 = time.monotonic()
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-    epochs, times = [], []
-    for line in p.stdout:
-        m = LINE.match(line.strip())
-        if not m:
-            continue
-        times.append((time.monotonic() - t0) * 1000)
-        epochs.append({k: float(v) for k, v in (part.split(": ") for part in m.group(2).split(" | "))})
-    err = p.stderr.read()
-    if p.wait() != 0:
-        raise SystemExit("train.py failed: %s" % err[-2000:])
-    return epochs, times, (time.monotonic() - t0) * 1000
+    with tempfile.TemporaryDirectory() as ckpt:
+        t0 = time.monotonic()
+        p = subprocess.Popen([sys.executable, TRAIN] + train_argv(params, epochs, ckpt, extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        out, times = [], []
+        for line in p.stdout:
+            m = parse(line)
+            if m is None:
+                continue
+            times.append((time.monotonic() - t0) * 1000)
+            out.append(m)
+        err = p.stderr.read()
+        if p.wait() != 0:
+            raise SystemExit("train.py failed: %s" % err[-2000:])
+        return out, times, (time.monotonic() - t0) * 1000
+
+
+class Tap:
+    """sys.stdout while train.main() runs in-process: keeps each report line and its time."""
+
+    def __init__(self, t0):
+        self.t0, self.buf, self.out, self.times = t0, "", [], []
+
+    def write(self, text):
+        self.buf += text
+        while "\n" in self.buf:
+            line, self.buf = self.buf.split("\n", 1)
+            m = parse(line)
+            if m is not None:
+                self.times.append((time.monotonic() - self.t0) * 1000)
+                self.out.append(m)
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+def load_train():
+    sys.path.insert(0, EXAMPLE)
+    spec = importlib.util.spec_from_file_location("pytorch_digits_train", TRAIN)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.knobs = None  # no Knobs helper: the script prints "epoch N | ..." lines
+    return mod
+
+
+def run_in_process(train, params, epochs, extra):
+    with tempfile.TemporaryDirectory() as ckpt:
+        t0 = time.monotonic()
+        tap, real = Tap(t0), sys.stdout
+        sys.stdout = tap
+        try:
+            rc = train.main(train_argv(params, epochs, ckpt, extra))
+        finally:
+            sys.stdout = real
+        if rc:
+            raise SystemExit("train.main returned %r" % rc)
+        return tap.out, tap.times, (time.monotonic() - t0) * 1000
 
 
 def med(xs):
@@ -70,47 +132,87 @@ def med(xs):
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
-    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 2025
+    argv = sys.argv[1:]
+    extra = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, extra = argv[:i], argv[i + 1:]
+    opts = {"--epochs": "20", "--out": "pytorch-digits", "--startup-runs": "10"}
+    flags, pos = set(), []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in opts:
+            opts[a] = argv[i + 1]
+            i += 2
+        elif a.startswith("--"):
+            flags.add(a)
+            i += 1
+        else:
+            pos.append(a)
+            i += 1
+    n = int(pos[0]) if pos else 300
+    seed = int(pos[1]) if len(pos) > 1 else 2025
+    epochs = int(opts["--epochs"])
+    out_file = os.path.join(HERE, opts["--out"] + ".json")
+    in_process = "--in-process" in flags
+    meta = {"epochs": epochs, "extra": extra, "inProcess": in_process, "file": out_file, "seed": seed}
+    startup = None
+    if in_process:
+        # start-up as a sweep pays it: real processes, launch to first report minus one epoch
+        runs = []
+        for k in range(int(opts["--startup-runs"])):
+            _, times, _ = run_process(sample(random.Random(k)), 2, extra)
+            runs.append(times[0] - (times[1] - times[0]))
+        startup = round(med(runs))
+        print("start-up %d ms (median of %d real processes)" % (startup, len(runs)), file=sys.stderr, flush=True)
+        train = load_train()
     rng = random.Random(seed)
     configs = []
     for i in range(n):
         params = sample(rng)
-        with tempfile.TemporaryDirectory() as ckpt:
-            epochs, times, wall = run(params, ckpt)
+        if in_process:
+            epochs_out, times, wall = run_in_process(train, params, epochs, extra)
+        else:
+            epochs_out, times, wall = run_process(params, epochs, extra)
         gaps = [b - a for a, b in zip(times, times[1:])]
         epoch_ms = med(gaps)
-        configs.append({
+        c = {
             "id": i + 1,
             "params": params,
-            "val_loss": [sig(e["val_loss"]) for e in epochs],
-            "val_acc": [sig(e["val_acc"]) for e in epochs],
-            "startupMs": round(times[0] - epoch_ms),
+            "val_loss": [sig(e["val_loss"]) for e in epochs_out],
+            "val_acc": [sig(e["val_acc"]) for e in epochs_out],
             "epochMs": sig(epoch_ms, 4),
             "wallMs": round(wall),
-        })
-        print("%d/%d val_loss %.4f (%.1f s)" % (i + 1, n, epochs[-1]["val_loss"], wall / 1000), file=sys.stderr, flush=True)
+        }
+        if not in_process:
+            c["startupMs"] = round(times[0] - epoch_ms)
+        configs.append(c)
+        print("%d/%d val_loss %.4f (%.1f s)" % (i + 1, n, epochs_out[-1]["val_loss"], wall / 1000), file=sys.stderr, flush=True)
         if (i + 1) % 5 == 0 or i + 1 == n:
-            write(configs, seed)
+            write(configs, meta, startup)
 
 
-def write(configs, seed):
+def write(configs, meta, startup):
+    extra = " ".join(meta["extra"])
+    how = "train.py's main() in one process per recording, start-up measured on real processes" if meta["inProcess"] else "one process per config"
     doc = {
-        "source": "examples/pytorch-digits/train.py (CPU, 1 thread, no Knobs helper), one process per config",
+        "source": "examples/pytorch-digits/train.py%s (CPU, 1 thread, no Knobs helper), %s" % ((" " + extra) if extra else "", how),
         "script": "bench/data/record_pytorch_digits.py",
-        "seed": seed,
+        "seed": meta["seed"],
         "metric": "val_loss",
         "goal": "minimize",
-        "epochs": EPOCHS,
-        "startupMs": round(med([c["startupMs"] for c in configs])),
+        "epochs": meta["epochs"],
+        "trainArgs": meta["extra"],
+        "startupMs": startup if startup is not None else round(med([c["startupMs"] for c in configs])),
         "epochMs": sig(med([c["epochMs"] for c in configs]), 4),
         "configs": configs,
     }
-    tmp = OUT + ".tmp"
+    tmp = meta["file"] + ".tmp"
     with open(tmp, "w") as f:
         json.dump(doc, f, separators=(",", ":"))
         f.write("\n")
-    os.replace(tmp, OUT)
+    os.replace(tmp, meta["file"])
 
 
 if __name__ == "__main__":

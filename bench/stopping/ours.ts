@@ -35,13 +35,16 @@ export interface Trace {
   realMs: number;
 }
 
-export function sweepYaml(method: OurMethod, set: CurveSet, runCap: number, seed: number): string {
+/** The ASHA settings the bench uses unless told otherwise: the ones a user would write for E epochs. */
+export const defaultAsha = (epochs: number): string => `max_t: ${epochs}, grace_period: 1, reduction_factor: 3`;
+
+export function sweepYaml(method: OurMethod, set: CurveSet, runCap: number, seed: number, asha?: string): string {
   const ids = set.configs.map((c) => c.id);
   const E = set.epochs;
   const [sampler, sched] = method === 'none' ? ['random', undefined] : method.split('+');
   const et =
     sched === 'asha'
-      ? `early_terminate: {type: asha, max_t: ${E}, grace_period: 1, reduction_factor: 3}\n`
+      ? `early_terminate: {type: asha, ${asha ?? defaultAsha(E)}}\n`
       : sched === 'hyperband'
         ? `early_terminate: {type: hyperband, min_iter: 1, eta: 3}\n`
         : '';
@@ -85,11 +88,11 @@ class Tap implements Executor {
 /** Journal writes without fsync (the bench measures decisions, not the disk). */
 const fastIo = { write: (fd: number, data: string) => void fs.writeSync(fd, data), fsync: () => {} };
 
-export async function runOurs(opts: { set: CurveSet; method: OurMethod; seed: number; runCap: number; workDir: string }): Promise<Trace> {
+export async function runOurs(opts: { set: CurveSet; method: OurMethod; seed: number; runCap: number; workDir: string; asha?: string }): Promise<Trace> {
   const { set, method, seed, runCap } = opts;
   const dir = fs.mkdtempSync(path.join(opts.workDir, `${set.name}-${method.replace('+', '-')}-${seed}-`));
   fs.writeFileSync(path.join(dir, 'train.py'), '# replayed by the simulated executor\n');
-  const text = sweepYaml(method, set, runCap, seed);
+  const text = sweepYaml(method, set, runCap, seed, opts.asha);
   const file = path.join(dir, 'sweep.yaml');
   fs.writeFileSync(file, text);
   const parsed = parseSweep(text, { file });

@@ -26,7 +26,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DATASETS, loadCurveSet, ROOT, type CurveSet } from './curves';
-import { OUR_METHODS, runOurs, type OurMethod, type Trace } from './ours';
+import { defaultAsha, OUR_METHODS, runOurs, type OurMethod, type Trace } from './ours';
 import { runWall, type WallResult } from './wall';
 
 const OPTUNA_METHODS = ['tpe+hyperband', 'random+median'] as const;
@@ -179,6 +179,25 @@ const fmtN = (x: number): string => (Number.isFinite(x) ? String(Math.round(x)) 
 const fmtS = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000 >= 100 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`) : '∞');
 const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : !Number.isFinite(a) && Number.isFinite(b) ? '> any' : '—');
 
+/** The median relative change of val_loss from one epoch to the next, second half of each curve. */
+function noise(set: CurveSet): number {
+  return median(
+    set.configs.map((c) => {
+      const v = c.val_loss;
+      const h = v.length >> 1;
+      const r: number[] = [];
+      for (let i = h + 1; i < v.length; i++) r.push(Math.abs(v[i] - v[i - 1]) / Math.max(1e-12, Math.min(v[i], v[i - 1])));
+      return median(r);
+    }),
+  );
+}
+
+/** How many configs ever come within the threshold, and at which epoch they first do. */
+function winners(set: CurveSet, threshold: number): string {
+  const first = set.configs.map((c) => c.val_loss.findIndex((v) => v <= threshold) + 1).filter((e) => e > 0);
+  return `${first.length} of ${set.configs.length} configs ever come within it${first.length ? ` (first at epoch ${median(first)}, median)` : ''}`;
+}
+
 function table(d: DatasetResult): string[] {
   const none = d.rows.find((r) => r.method === 'none')!;
   const optunaRows = d.rows.filter((r) => r.method.startsWith('optuna'));
@@ -187,7 +206,8 @@ function table(d: DatasetResult): string[] {
     `### ${d.set.name}`,
     '',
     `${d.set.source}; ${d.n} configs × ${d.set.epochs} epochs; start-up ${d.set.startupMs} ms, epoch ${d.set.epochMs} ms (medians). ` +
-      `R = ${d.r}; target val_loss ${d.target.toPrecision(5)} (no pruning's best in its first R trials, median), within 1%: ≤ ${d.threshold.toPrecision(5)}.`,
+      `R = ${d.r}; target val_loss ${d.target.toPrecision(5)} (no pruning's best in its first R trials, median), within 1%: ≤ ${d.threshold.toPrecision(5)}. ` +
+      `${winners(d.set, d.threshold)}; epoch-to-epoch noise ${(100 * noise(d.set)).toFixed(1)}% (median over configs of the median |Δ val_loss| / val_loss in the second half of each curve).`,
     '',
     '| method | seeds reaching | epochs to target (median) | simulated time to target | vs no pruning | vs Optuna best (' + optBest.method.replace('optuna ', '') + ') | epochs in whole run | repeated configs / trials in whole run | real ms per run |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -236,9 +256,9 @@ async function main(): Promise<void> {
     '',
     '- Curves: real per-epoch val_loss recorded once by bench/data/record_*.py (see each data set below) and replayed; nothing is invented.',
     '- Knobs: the real SweepRunner (journal, sampler, scheduler) on the SimulatedExecutor, a fake clock paying each config\'s measured start-up and per-epoch cost; `max_concurrent: 2`. ' +
-      'Methods: `none` (random, no early_terminate), `random+asha` / `bayes+asha` (`{type: asha, max_t: E, grace_period: 1, reduction_factor: 3}`), `random+hyperband` (W&B rule, `{type: hyperband, min_iter: 1, eta: 3}`, strict). `bayes` maps to TPE here (one categorical).',
+      `Methods: \`none\` (random, no early_terminate), \`random+asha\` / \`bayes+asha\` (\`{type: asha, ${defaultAsha(0).replace('max_t: 0', 'max_t: E')}}\` for E recorded epochs: the epochs a user trains for as max_t, Ray Tune's grace_period default 1, reduction_factor 3; the same for every data set), \`random+hyperband\` (W&B rule, \`{type: hyperband, min_iter: 1, eta: 3}\`, strict). \`bayes\` maps to TPE here (one categorical); TPE never suggests a config a trial already tried (src/core/samplers/seen.ts), so a bayes run ends (\`exhausted\`) once every config id was tried.`,
     '- Optuna 3.1.0 (/usr/bin/python3, bench/stopping/optuna_replay.py): ask/tell on the same curves and costs with 2 slots on its own fake clock: TPESampler + HyperbandPruner(min_resource 1, max_resource E, reduction_factor 3), RandomSampler + MedianPruner() (defaults).',
-    '- Space: one categorical over the recorded config ids on both sides (the sampler picks a config id; the trial walks that config\'s curve). This keeps ours and theirs on exactly the same configs. Its cost: a model-based sampler sees no structure between ids, so TPE can only learn which ids were good (it cannot generalise to neighbours), and sampling is with replacement.',
+    '- Space: one categorical over the recorded config ids on both sides (the sampler picks a config id; the trial walks that config\'s curve). This keeps ours and theirs on exactly the same configs. Its cost: a model-based sampler sees no structure between ids, so TPE can only learn which ids were good (it cannot generalise to neighbours). Random samplers (ours and Optuna\'s) and Optuna\'s TPE sample with replacement.',
     '- Target: R = max(10, N/4) for N configs; the best val_loss that no pruning reports within its first R trials, median over seeds; a run reaches it when any report is ≤ target + 1%. Cost to target: epochs run by all trials (pruned ones included) and simulated time at that report. Medians over seeds (∞ when a seed never reaches it). Run caps: 3R trials (no pruning), 6R (pruning, both sides).',
     '- Goals: ≥ 3× fewer epochs than no pruning; ≥ 1.3× fewer than Optuna\'s better pair.',
     '',
