@@ -5,6 +5,7 @@
  *
  *   --quick        200 × true, 48 × sleep 1, 200k report lines (about a minute)
  *   --out PATH     markdown report (default bench/results/overhead.md; `-` for none)
+ *   --cli PATH     the CLI bundle to measure (default dist/cli.js; e.g. an older build, for a before/after)
  *
  * 1. 1,000 trials of `true` (`command: ["true"]`, no program) at max_concurrent 2, against a bare
  *    Node loop that spawns `true` 1,000 times, 2 at a time, with its own process group (as the
@@ -29,7 +30,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+const cliArg = process.argv.indexOf('--cli');
+const CLI = cliArg >= 0 ? path.resolve(process.argv[cliArg + 1]) : path.join(ROOT, 'dist', 'cli.js');
 
 interface Timed {
   wallMs: number;
@@ -228,7 +230,7 @@ function main(): void {
     `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${os.cpus().length} cores (nproc), ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}; ${os.tmpdir()} for the sweeps. ` +
       `Load average before ${la(loadBefore)}, after ${la(os.loadavg())}: the 2 cores were shared with other work, so wall times are inflated; CPU times are shown beside them. Whole bench: ${Math.round((Date.now() - t0) / 1000)} s.`,
     '',
-    `Command: \`npm run bench:overhead${argv.length ? ' -- ' + argv.join(' ') : ''}\` (the real CLI, dist/cli.js, \`knobs run sweep.yaml --json\`).`,
+    `Command: \`npm run bench:overhead${argv.length ? ' -- ' + argv.join(' ') : ''}\` (the real CLI, ${path.relative(ROOT, CLI) || CLI}, \`knobs run sweep.yaml --json\`).`,
     '',
     ...rows,
   ].join('\n');

@@ -115,10 +115,6 @@ export class JournalWriter {
   get acknowledgedSeq(): number {
     return this.committedSeq;
   }
-  /** The highest seq handed to the kernel (survives the process, not yet an OS crash). */
-  get writtenSeqNo(): number {
-    return this.writtenSeq;
-  }
 
   /**
    * Stamps seq/w/t and appends. Lifecycle ops are written before it returns (their fsync runs
