@@ -75,7 +75,7 @@ export async function interactions(page, frame) {
   }
   out['hover table'] = await samples(frame, 'hover-table');
   await reset(frame);
-  for (let k = 0; k < 10; k++) {
+  for (let k = 0; k < 20; k++) {
     await frame.locator('.filterbar vscode-checkbox[data-state="completed"]').click();
     await frames(frame);
   }

@@ -155,7 +155,8 @@ export interface SeriesColumns {
   names: string[];
   /** n + 1 entries, from 0 to steps.length. */
   offsets: Int32Array;
-  steps: Float64Array;
+  /** Int32Array when every step is a 32-bit integer (the usual case: half the bytes). */
+  steps: Float64Array | Int32Array;
   /** NaN stays NaN. */
   values: Float64Array;
 }
@@ -288,7 +289,9 @@ export function encodeSeries(points: readonly MetricPoints[]): SeriesColumns {
     total += Math.min(p.steps.length, p.values.length);
     offsets[k + 1] = total;
   }
-  const steps = new Float64Array(total), values = new Float64Array(total);
+  let integral = true;
+  for (let k = 0; k < n && integral; k++) for (const x of points[k].steps) if (!(Number.isInteger(x) && x >= -0x80000000 && x <= 0x7fffffff)) integral = false;
+  const steps = integral ? new Int32Array(total) : new Float64Array(total), values = new Float64Array(total);
   for (let k = 0; k < n; k++) {
     const p = points[k];
     const o = offsets[k], m = offsets[k + 1] - o;
@@ -420,7 +423,7 @@ export function parseSeriesColumns(x: unknown): SeriesColumns | string {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_TRIALS) return 'series.n must be a count';
   const bad = typed(c.trial, Int32Array, n, 'series.trial') ?? typed(c.attempt, Int32Array, n, 'series.attempt') ?? typed(c.name, Int32Array, n, 'series.name') ?? typed(c.offsets, Int32Array, n + 1, 'series.offsets');
   if (bad) return bad;
-  if (!(c.steps instanceof Float64Array) || !(c.values instanceof Float64Array) || c.steps.length !== c.values.length) return 'series.steps and series.values must be Float64Arrays of one length';
+  if (!(c.steps instanceof Float64Array || c.steps instanceof Int32Array) || !(c.values instanceof Float64Array) || c.steps.length !== c.values.length) return 'series.steps (Float64Array or Int32Array) and series.values (Float64Array) must have one length';
   if (!Array.isArray(c.names) || c.names.length > 10_000 || !c.names.every(isName)) return 'series.names must be strings';
   const trial = c.trial as Int32Array, name = c.name as Int32Array, offsets = c.offsets as Int32Array;
   if (offsets[0] !== 0 || offsets[n] !== c.steps.length) return 'series.offsets must run from 0 to the point count';

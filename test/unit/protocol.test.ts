@@ -145,6 +145,10 @@ test('property: trial rows and metric points survive the columnar encoding uncha
   assert.deepEqual([...enc.offsets], [0, 3, 3, 4]);
   assert.deepEqual(enc.names, ['val_loss', 'acc']);
   assert.deepEqual(decodeSeries(enc), pts);
+  assert.ok(enc.steps instanceof Int32Array, 'integer steps travel as Int32Array');
+  const frac = encodeSeries([{ trial: 1, attempt: 1, name: 'x', steps: [0.5, 1], values: [1, 2] }, { trial: 2, attempt: 1, name: 'x', steps: [2 ** 40], values: [3] }]);
+  assert.ok(frac.steps instanceof Float64Array, 'fractional or huge steps stay Float64Array');
+  assert.deepEqual(decodeSeries(frac)[0].steps, [0.5, 1]);
 });
 
 test('the columns are typed arrays: numeric params as Float64Array, the rest dictionary-coded', () => {
@@ -184,6 +188,7 @@ test('malformed or hostile host messages are rejected with a reason', () => {
     [(m) => (m.series.offsets[1] = 5), /offsets/],
     [(m) => (m.series.offsets = new Int32Array([0, 3, 2])), /offsets/],
     [(m) => (m.series.values = new Float64Array(1)), /one length/],
+    [(m) => (m.series.steps = new Uint8Array(2)), /Int32Array/],
     [(m) => (m.series.name[0] = 3), /out of range/],
     [(m) => (m.meta = undefined), /meta must be an object/],
     [(m) => (m.meta.metric.goal = 'up'), /metric/],

@@ -13,7 +13,7 @@ import { DisposableStore } from '../disposables';
 import type { Log } from '../output';
 import type { SweepStore } from '../sweeps/store';
 import { dashboardHtml } from './html';
-import { DashboardFeed } from './snapshot';
+import { DashboardFeed, onlySweepMetric } from './snapshot';
 import { ImportanceFeed } from '../insight/importanceFeed';
 import { restoredDir } from './dashboardState';
 import { DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
@@ -33,6 +33,8 @@ class Dashboard implements vscode.Disposable {
   private readonly importance: ImportanceFeed;
   private readonly changed = new Set<number>();
   private timer?: ReturnType<typeof setTimeout>;
+  /** The sweep metric (the only series the panel draws). */
+  private metric: string | undefined;
 
   constructor(
     readonly dir: string,
@@ -116,7 +118,9 @@ class Dashboard implements vscode.Disposable {
     }
     this.changed.clear();
     const t0 = performance.now();
-    const snap = encodeHostMessage(this.feed.snapshot(e));
+    const logical = this.feed.snapshot(e);
+    this.metric = logical.meta.metric.name;
+    const snap = encodeHostMessage(onlySweepMetric(logical, this.metric));
     const built = performance.now() - t0;
     this.postWire(snap);
     if (snap.type === 'snapshot') this.mgr.log.info(`dashboard ${e.id}: snapshot of ${snap.trials.n} trials and ${snap.series.steps.length} points built in ${built.toFixed(0)} ms, posted at ${Date.now()}`);
@@ -149,7 +153,8 @@ class Dashboard implements vscode.Disposable {
   }
 
   private post(m: HostMessage): void {
-    this.postWire(encodeHostMessage(m));
+    if (m.type === 'append' && m.meta) this.metric = m.meta.metric.name;
+    this.postWire(encodeHostMessage(this.metric ? onlySweepMetric(m, this.metric) : m));
   }
 
   /** Trials and points travel columnar (typed arrays: VS Code transfers them as binary). */

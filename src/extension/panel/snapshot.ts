@@ -148,6 +148,16 @@ export function buildSnapshot(src: SweepSource, fit: FitSettings = DEFAULT_FIT_S
   return { type: 'snapshot', meta: sweepMeta(src), trials, series };
 }
 
+/**
+ * The panel draws learning curves of the sweep metric only (the table shows every metric's last
+ * value from the trial rows), so the other metrics' points are not posted: with a few metrics per
+ * report that is most of a snapshot's bytes.
+ */
+export function onlySweepMetric<M extends HostMessage>(m: M, metric: string): M {
+  if ((m.type !== 'snapshot' && m.type !== 'append') || m.series.every((p) => p.name === metric)) return m;
+  return { ...m, series: m.series.filter((p) => p.name === metric) };
+}
+
 /** What changes a row: status, attempt, reports, value/best, reason, times. */
 function rowSignature(t: TrialRecord): string {
   return `${t.status}|${t.attempt}|${t.reports}|${t.value}|${t.best}|${t.reason ?? ''}|${t.startedAt ?? ''}|${t.endedAt ?? ''}|${t.stopRequested}|${t.willRetry}`;

@@ -30,21 +30,21 @@ export const STATUS_CODE: Readonly<Record<TrialStatus, number>> = Object.fromEnt
  * into the message's arrays (no copy); appending copies into a growable buffer.
  */
 export class Series {
-  private s: Float64Array;
+  private s: Float64Array | Int32Array;
   private v: Float64Array;
   /** Where this series starts in s/v (a snapshot's series share the message's arrays). */
   private off: number;
   private owned = false;
   length: number;
 
-  constructor(readonly attempt: number, steps: Float64Array, values: Float64Array, from: number, to: number) {
+  constructor(readonly attempt: number, steps: Float64Array | Int32Array, values: Float64Array, from: number, to: number) {
     this.s = steps;
     this.v = values;
     this.off = from;
     this.length = to - from;
   }
 
-  get steps(): Float64Array {
+  get steps(): Float64Array | Int32Array {
     return this.s.subarray(this.off, this.off + this.length);
   }
 
@@ -53,7 +53,7 @@ export class Series {
   }
 
   /** Appends points a..b of (steps, values). */
-  push(steps: Float64Array, values: Float64Array, a: number, b: number): void {
+  push(steps: Float64Array | Int32Array, values: Float64Array, a: number, b: number): void {
     const need = this.length + (b - a);
     if (!this.owned || need > this.s.length) {
       const cap = Math.max(16, need, this.owned ? this.s.length * 2 : need);

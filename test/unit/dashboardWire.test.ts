@@ -1,0 +1,30 @@
+/** What the dashboard panel posts: only the sweep metric's points, columnar. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { onlySweepMetric } from '../../src/extension/panel/snapshot';
+import { encodeHostMessage, parseHostMessage, type HostMessage, type SweepMeta } from '../../src/protocol/messages';
+
+const meta: SweepMeta = { id: 's', dir: '/s', method: 'random', seed: 1, metric: { name: 'val_loss', goal: 'minimize' }, state: 'running', createdAt: 0, updatedAt: 1, axes: [] };
+const series = [
+  { trial: 1, attempt: 1, name: 'val_loss', steps: [1, 2], values: [0.5, 0.4] },
+  { trial: 1, attempt: 1, name: 'train_loss', steps: [1, 2], values: [0.6, 0.3] },
+  { trial: 2, attempt: 1, name: 'acc', steps: [1], values: [0.9] },
+];
+
+test('only the sweep metric’s series are posted; trial rows keep every metric’s last value', () => {
+  const snap: HostMessage = { type: 'snapshot', meta, trials: [{ id: 1, status: 'running', attempt: 1, params: {}, value: 0.4, best: 0.4, last: { val_loss: 0.4, train_loss: 0.3 }, step: 2 }], series };
+  const out = onlySweepMetric(snap, 'val_loss');
+  assert.equal(out.type, 'snapshot');
+  if (out.type !== 'snapshot') return;
+  assert.deepEqual(out.series.map((p) => p.name), ['val_loss']);
+  assert.deepEqual(out.trials[0].last, { val_loss: 0.4, train_loss: 0.3 });
+  assert.equal(snap.series.length, 3, 'the input is not mutated');
+  const wire = encodeHostMessage(out);
+  assert.equal(typeof parseHostMessage(wire), 'object');
+  if (wire.type === 'snapshot') assert.deepEqual(wire.series.names, ['val_loss']);
+  const app: HostMessage = { type: 'append', trials: [], series: series.slice(1) };
+  const a = onlySweepMetric(app, 'val_loss');
+  assert.deepEqual(a.type === 'append' && a.series, []);
+  const err: HostMessage = { type: 'error', message: 'x' };
+  assert.equal(onlySweepMetric(err, 'val_loss'), err);
+});
