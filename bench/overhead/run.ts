@@ -5,13 +5,15 @@
  *
  *   --quick        200 × true, 48 × sleep 1, 200k report lines (about a minute)
  *   --out PATH     markdown report (default bench/results/overhead.md; `-` for none)
+ *   --repeat N     alternate the bare loop and knobs N times for the `true` case (default 3; medians)
  *   --cli PATH     the CLI bundle to measure (default dist/cli.js; e.g. an older build, for a before/after)
  *
  * 1. 1,000 trials of `true` (`command: ["true"]`, no program) at max_concurrent 2, against a bare
  *    Node loop that spawns `true` 1,000 times, 2 at a time, with its own process group (as the
  *    runner does), in the same invocation: added ms per trial = (knobs wall − bare wall) / trials.
  *    The knobs wall includes the CLI's own start-up and sweep creation; `elapsedMs` from the
- *    summary (the runner's own clock) is shown beside it.
+ *    summary (the runner's own clock) is shown beside it. The two alternate --repeat times
+ *    (default 3) and the medians are reported, since one pair is noisy on a shared machine.
  * 2. 200 trials of `sleep 1` at max_concurrent 8: wall against the ideal 200/8 × 1 s = 25 s, beside
  *    the same bare Node loop running them 8 at a time (what the machine allows right now).
  * 3. Ingest: one trial printing 1,000,000 `@@knobs {...}` report lines, in the helpers' exact
@@ -107,6 +109,10 @@ for i in range(1, n + 1):
 
 const values = (n: number): string => `[${Array.from({ length: n }, (_, i) => i + 1).join(', ')}]`;
 const ms = (x: number): string => `${Math.round(x)} ms`;
+const median = (xs: number[]): number => {
+  const ys = [...xs].sort((a, b) => a - b);
+  return ys.length % 2 ? ys[(ys.length - 1) / 2] : (ys[ys.length / 2 - 1] + ys[ys.length / 2]) / 2;
+};
 const s = (x: number): string => `${(x / 1000).toFixed(2)} s`;
 
 function main(): void {
@@ -117,6 +123,8 @@ function main(): void {
   const out = outArg === '-' ? null : outArg;
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
   const nTrue = quick ? 200 : 1000;
+  const ri = argv.indexOf('--repeat');
+  const repeat = ri >= 0 ? Math.max(1, Number(argv[ri + 1]) || 1) : 3;
   const nSleep = quick ? 48 : 200;
   const nLines = quick ? 200_000 : 1_000_000;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-bench-overhead-'));
@@ -124,28 +132,41 @@ function main(): void {
   const t0 = Date.now();
   const rows: string[] = [];
   try {
-    // 1. true
-    process.stderr.write(`bare loop: ${nTrue} × true, 2 at a time\n`);
-    const bare = timed(['node', '-e', BARE, String(nTrue), '2', 'true'], work);
-    process.stderr.write(`  ${s(bare.wallMs)} wall, ${s(bare.cpuMs)} CPU\n`);
-    process.stderr.write(`knobs: ${nTrue} × true, max_concurrent 2\n`);
-    const kt = runSweep(path.join(work, 'true'), `name: overhead-true\ncommand: ["true"]\nmethod: grid\nparameters:\n  i: {values: ${values(nTrue)}}\nmax_concurrent: 2\n`);
-    process.stderr.write(`  ${s(kt.wallMs)} wall (runner ${s(kt.summary.elapsedMs)}), ${s(kt.cpuMs)} CPU, completed ${kt.summary.counts.completed}\n`);
+    // 1. true: bare and knobs alternate `repeat` times; the medians are reported (less noise on a shared machine)
+    const bares: Timed[] = [];
+    const knobsRuns: (Timed & { summary: Summary })[] = [];
+    for (let r = 0; r < repeat; r++) {
+      process.stderr.write(`bare loop: ${nTrue} × true, 2 at a time (${r + 1}/${repeat})\n`);
+      const b = timed(['node', '-e', BARE, String(nTrue), '2', 'true'], work);
+      bares.push(b);
+      process.stderr.write(`  ${s(b.wallMs)} wall, ${s(b.cpuMs)} CPU\nknobs: ${nTrue} × true, max_concurrent 2 (${r + 1}/${repeat})\n`);
+      const k = runSweep(path.join(work, `true-${r}`), `name: overhead-true\ncommand: ["true"]\nmethod: grid\nparameters:\n  i: {values: ${values(nTrue)}}\nmax_concurrent: 2\n`);
+      knobsRuns.push(k);
+      process.stderr.write(`  ${s(k.wallMs)} wall (runner ${s(k.summary.elapsedMs)}), ${s(k.cpuMs)} CPU, completed ${k.summary.counts.completed}\n`);
+    }
+    const bare = { wallMs: median(bares.map((b) => b.wallMs)), cpuMs: median(bares.map((b) => b.cpuMs)) };
+    const kt = {
+      wallMs: median(knobsRuns.map((k) => k.wallMs)),
+      cpuMs: median(knobsRuns.map((k) => k.cpuMs)),
+      elapsedMs: median(knobsRuns.map((k) => k.summary.elapsedMs)),
+      completed: Math.min(...knobsRuns.map((k) => k.summary.counts.completed)),
+    };
     const cliStart = timed(['node', CLI, '--help'], work);
     const addWall = (kt.wallMs - bare.wallMs) / nTrue;
-    const addRunner = (kt.summary.elapsedMs - bare.wallMs) / nTrue;
+    const addRunner = (kt.elapsedMs - bare.wallMs) / nTrue;
     const addCpu = (kt.cpuMs - bare.cpuMs) / nTrue;
+    const perPair = knobsRuns.map((k, i) => ((k.wallMs - bares[i].wallMs) / nTrue).toFixed(2)).join(', ');
     rows.push(
-      `## ${nTrue} trials of \`true\`, max_concurrent 2`,
+      `## ${nTrue} trials of \`true\`, max_concurrent 2 (median of ${repeat} alternating runs)`,
       '',
       '| | wall | per trial | CPU (tree) | CPU per trial |',
       '|---|---|---|---|---|',
       `| bare Node spawn loop (2 at a time) | ${s(bare.wallMs)} | ${(bare.wallMs / nTrue).toFixed(2)} ms | ${s(bare.cpuMs)} | ${(bare.cpuMs / nTrue).toFixed(2)} ms |`,
       `| \`knobs run\` (whole CLI process) | ${s(kt.wallMs)} | ${(kt.wallMs / nTrue).toFixed(2)} ms | ${s(kt.cpuMs)} | ${(kt.cpuMs / nTrue).toFixed(2)} ms |`,
-      `| \`knobs run\`, runner's own elapsedMs | ${s(kt.summary.elapsedMs)} | ${(kt.summary.elapsedMs / nTrue).toFixed(2)} ms | | |`,
+      `| \`knobs run\`, runner's own elapsedMs | ${s(kt.elapsedMs)} | ${(kt.elapsedMs / nTrue).toFixed(2)} ms | | |`,
       '',
       `**Engine added per trial: ${addWall.toFixed(2)} ms (wall, whole CLI), ${addRunner.toFixed(2)} ms (runner elapsed), ${addCpu.toFixed(2)} ms CPU** — target ≤ 20 ms (ray#11004: 227 ms). ` +
-        `Completed ${kt.summary.counts.completed}/${nTrue}. CLI start-up alone (\`knobs --help\`): ${ms(cliStart.wallMs)}.`,
+        `Per run pair (knobs − bare, whole CLI): ${perPair} ms. Completed ${kt.completed}/${nTrue}. CLI start-up alone (\`knobs --help\`): ${ms(cliStart.wallMs)}.`,
       '',
     );
 
