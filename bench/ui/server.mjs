@@ -140,7 +140,16 @@ function page({ nonce, origin, theme, state, stream }) {
   const posted = (window.__posted = []);
   const stream = ${JSON.stringify(stream ?? null)};
   window.acquireVsCodeApi = () => ({
-    postMessage(m) { posted.push(m); if (m && m.type === 'ready') onReady(); },
+    postMessage(m) {
+      posted.push(m);
+      if (m && m.type === 'ready') onReady();
+      // the host's reply to a series request: those trials' whole series
+      if (m && m.type === 'series' && window.__data) {
+        const want = new Set(m.trials);
+        const series = window.__data.series.filter((s) => want.has(s.trial));
+        setTimeout(() => window.postMessage(wire({ type: 'series', series }), '*'), 0);
+      }
+    },
     getState() { return state; },
     setState(s) { state = s; },
   });
@@ -149,7 +158,8 @@ function page({ nonce, origin, theme, state, stream }) {
     for (const s of data.series) s.values = s.values.map((v) => (v === null ? NaN : v));
     window.__data = data;
     if (!stream) {
-      const snap = wire({ type: 'snapshot', meta: data.meta, trials: data.trials, series: data.series });
+      // the host's policy too: a large snapshot carries the featured trials' series, the rest on request
+      const snap = wire(window.__knobsWire.featuredSeries({ type: 'snapshot', meta: data.meta, trials: data.trials, series: data.series }));
       performance.mark('bench:post');
       window.postMessage(snap, '*');
       return;
@@ -212,7 +222,7 @@ export function startServer() {
         res.end(readFileSync(join(root, 'dist', u.pathname.slice(1))));
       } else if (u.pathname === '/wire.js') {
         wireJs ??= buildSync({
-          stdin: { contents: "export { encodeHostMessage } from './src/protocol/messages';", resolveDir: root, loader: 'ts' },
+          stdin: { contents: "export { encodeHostMessage } from './src/protocol/messages'; export { featuredSeries } from './src/extension/panel/snapshot';", resolveDir: root, loader: 'ts' },
           bundle: true,
           format: 'iife',
           globalName: '__knobsWire',

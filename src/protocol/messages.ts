@@ -102,6 +102,8 @@ export type ImportanceMessage = { type: 'importance'; importance: ImportanceView
 export type HostMessage =
   | { type: 'snapshot'; meta: SweepMeta; trials: TrialRow[]; series: MetricPoints[] }
   | { type: 'append'; meta?: SweepMeta; trials: TrialRow[]; series: MetricPoints[] }
+  /** The reply to the webview's `series` request: the whole series of those trials (they replace). */
+  | { type: 'series'; series: MetricPoints[] }
   | ImportanceMessage
   | { type: 'error'; message: string };
 
@@ -164,6 +166,7 @@ export interface SeriesColumns {
 export type WireHostMessage =
   | { type: 'snapshot'; meta: SweepMeta; trials: TrialColumns; series: SeriesColumns }
   | { type: 'append'; meta?: SweepMeta; trials: TrialColumns; series: SeriesColumns }
+  | { type: 'series'; series: SeriesColumns }
   | ImportanceMessage
   | { type: 'error'; message: string };
 
@@ -321,6 +324,7 @@ export function encodeHostMessage(m: HostMessage): WireHostMessage {
     if (m.meta) out.meta = m.meta;
     return out;
   }
+  if (m.type === 'series') return { type: 'series', series: encodeSeries(m.series) };
   return m;
 }
 
@@ -488,6 +492,12 @@ export function parseHostMessage(raw: unknown): WireHostMessage | string {
   const m = raw as Record<string, unknown>;
   if (m.type === 'importance') return parseImportanceMessage(raw);
   if (m.type === 'error') return typeof m.message === 'string' && m.message.length <= MAX_TEXT ? { type: 'error', message: m.message } : 'error.message must be a string';
+  if (m.type === 'series') {
+    const extra = Object.keys(m).filter((k) => k !== 'type' && k !== 'series');
+    if (extra.length) return `unexpected field(s) ${extra.join(', ')} in series`;
+    const series = parseSeriesColumns(m.series);
+    return typeof series === 'string' ? series : { type: 'series', series };
+  }
   if (m.type !== 'snapshot' && m.type !== 'append') return `unknown message type ${JSON.stringify(m.type)?.slice(0, 40)}`;
   const extra = Object.keys(m).filter((k) => k !== 'type' && k !== 'meta' && k !== 'trials' && k !== 'series');
   if (extra.length) return `unexpected field(s) ${extra.join(', ')} in ${m.type}`;
@@ -546,6 +556,8 @@ export type WebviewMessage =
   | { type: 'openLogs'; trial: number }
   | { type: 'rerun'; trial: number }
   | { type: 'stopSweep' }
+  /** Asks for the whole metric series of trials the snapshot left out (large sweeps). */
+  | { type: 'series'; trials: number[] }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 const TRIAL_MESSAGES = ['stopTrial', 'promote', 'openLogs', 'rerun'] as const;
@@ -566,6 +578,13 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | string {
     case 'ready':
     case 'stopSweep':
       return only('type') ?? { type: m.type };
+    case 'series': {
+      const bad = only('type', 'trials');
+      if (bad) return bad;
+      if (!Array.isArray(m.trials) || m.trials.length < 1 || m.trials.length > 1000) return 'series.trials must be 1 to 1000 trial numbers';
+      for (const t of m.trials) if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > 1e9) return 'series.trials must hold positive integers';
+      return { type: 'series', trials: [...(m.trials as number[])] };
+    }
     case 'log': {
       const bad = only('type', 'level', 'message');
       if (bad) return bad;

@@ -1,7 +1,8 @@
 /** What the dashboard panel posts: only the sweep metric's points, columnar. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { onlySweepMetric } from '../../src/extension/panel/snapshot';
+import { featuredSeries, onlySweepMetric } from '../../src/extension/panel/snapshot';
+import type { TrialRow } from '../../src/protocol/messages';
 import { encodeHostMessage, parseHostMessage, type HostMessage, type SweepMeta } from '../../src/protocol/messages';
 
 const meta: SweepMeta = { id: 's', dir: '/s', method: 'random', seed: 1, metric: { name: 'val_loss', goal: 'minimize' }, state: 'running', createdAt: 0, updatedAt: 1, axes: [] };
@@ -27,4 +28,17 @@ test('only the sweep metricâ€™s series are posted; trial rows keep every metricâ
   assert.deepEqual(a.type === 'append' && a.series, []);
   const err: HostMessage = { type: 'error', message: 'x' };
   assert.equal(onlySweepMetric(err, 'val_loss'), err);
+});
+
+test('a large snapshot keeps the series of running trials and of the best ones only', () => {
+  const trials: TrialRow[] = Array.from({ length: 50 }, (_, k) => ({ id: k + 1, status: k === 49 ? 'running' : 'completed', attempt: 1, params: {}, value: k === 49 ? null : 100 - k, best: null, last: {}, step: 10 }));
+  const series = trials.map((t) => ({ trial: t.id, attempt: 1, name: 'val_loss', steps: Array.from({ length: 10 }, (_, i) => i + 1), values: new Array(10).fill(1) }));
+  const snap = { type: 'snapshot' as const, meta, trials, series };
+  assert.equal(featuredSeries(snap, 1000, 5), snap, 'under the budget: everything');
+  const small = featuredSeries(snap, 100, 5);
+  // minimize: the best are the lowest values (trials 45..49), plus the running trial 50
+  assert.deepEqual(small.series.map((p) => p.trial), [45, 46, 47, 48, 49, 50]);
+  assert.equal(small.trials, trials, 'every trial row is still sent');
+  const max = featuredSeries({ ...snap, meta: { ...meta, metric: { name: 'val_loss', goal: 'maximize' } } }, 100, 3);
+  assert.deepEqual(max.series.map((p) => p.trial), [1, 2, 3, 50]);
 });

@@ -21,6 +21,9 @@ test('valid webview messages pass unchanged', () => {
   assert.deepEqual(parseWebviewMessage({ type: 'stopSweep' }), { type: 'stopSweep' });
   for (const type of ['stopTrial', 'promote', 'openLogs', 'rerun']) assert.deepEqual(parseWebviewMessage({ type, trial: 7 }), { type, trial: 7 });
   assert.deepEqual(parseWebviewMessage({ type: 'log', level: 'warn', message: 'x' }), { type: 'log', level: 'warn', message: 'x' });
+  assert.deepEqual(parseWebviewMessage({ type: 'series', trials: [3, 9] }), { type: 'series', trials: [3, 9] });
+  for (const bad of [[], [0], ['1'], [1.5], new Array(1001).fill(1)]) assert.match(parseWebviewMessage({ type: 'series', trials: bad }) as string, /series.trials/);
+  assert.match(parseWebviewMessage({ type: 'series', trials: [1], x: 1 }) as string, /unexpected field/);
 });
 
 test('malformed or hostile webview messages are rejected with a reason', () => {
@@ -53,7 +56,8 @@ test('property: anything random is either rejected or a well-formed message', ()
     fc.property(fc.anything({ withObjectString: true, withNullPrototype: true, maxDepth: 3 }), (raw) => {
       const r = parseWebviewMessage(raw);
       if (typeof r === 'string') return true;
-      assert.ok(['ready', 'stopSweep', 'stopTrial', 'promote', 'openLogs', 'rerun', 'log'].includes(r.type));
+      assert.ok(['ready', 'stopSweep', 'stopTrial', 'promote', 'openLogs', 'rerun', 'log', 'series'].includes(r.type));
+      if (r.type === 'series') assert.ok(r.trials.every((t) => Number.isInteger(t) && t > 0));
       if ('trial' in r) assert.ok(Number.isInteger(r.trial) && r.trial > 0);
       return true;
     }),
@@ -167,6 +171,9 @@ test('the columns are typed arrays: numeric params as Float64Array, the rest dic
   assert.deepEqual(parseHostMessage(wire), wire);
   assert.deepEqual(parseHostMessage(encodeHostMessage({ type: 'append', trials: [], series: [] })), encodeHostMessage({ type: 'append', trials: [], series: [] }));
   assert.deepEqual(parseHostMessage({ type: 'error', message: 'x' }), { type: 'error', message: 'x' });
+  const reply = encodeHostMessage({ type: 'series', series: [{ trial: 4, attempt: 1, name: 'val_loss', steps: [1], values: [0.3] }] });
+  assert.deepEqual(parseHostMessage(reply), reply);
+  assert.match(parseHostMessage({ type: 'series', series: [] }) as string, /columns/);
 });
 
 test('malformed or hostile host messages are rejected with a reason', () => {

@@ -160,6 +160,25 @@ test('appends update rows in place; error and malformed messages are handled', a
   await page.close();
 });
 
+test('a large sweep: the snapshot carries the best trials\' curves; filtered-in trials\' curves are fetched', async () => {
+  const { page, errors } = await open('trials=20000&points=14&running=0');
+  const before = await page.evaluate(() => ({ lazy: (window as any).__knobsApp.store.lazy.size, drawn: (window as any).__knobsApp.curves.curves.length }));
+  assert.ok(before.lazy > 15000, `most series were left out of the snapshot (${before.lazy} lazy)`);
+  assert.equal(before.drawn, 80, 'the curves tab draws its 80 curves from the snapshot');
+  assert.equal((await posted(page)).filter((m) => m.type === 'series').length, 0, 'nothing to fetch before a filter');
+  await page.locator('.filterbar vscode-checkbox[data-state="failed"]').click();
+  await page.waitForFunction(() => (window as any).__knobsApp.store.pending.size === 0 && (window as any).__knobsApp.curves.curves.length > 0, null, { timeout: 20000 });
+  const asks = (await posted(page)).filter((m) => m.type === 'series') as unknown as { trials: number[] }[];
+  assert.ok(asks.length >= 1, 'the webview asked for the failed trials\' series');
+  const shown = await page.evaluate(() => {
+    const app = (window as any).__knobsApp;
+    return app.curves.curves.map((c: any) => [app.store.row(c.id).status, app.store.seriesOf(c.id).length]);
+  });
+  assert.ok(shown.every(([st, n]: [string, number]) => st === 'failed' && n > 0), JSON.stringify(shown.slice(0, 5)));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('light theme: colours follow the theme variables', async () => {
   const { page } = await open('trials=20&points=5&theme=light');
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

@@ -139,3 +139,28 @@ test('rows built from the columns equal what the host sent (params of every kind
   assert.equal(s.rowAt(1).reason, undefined);
   assert.equal(s.best?.id, 2);
 });
+
+test('lazy series: trials the snapshot left out are fetched on demand; the reply replaces, appends in between are kept', () => {
+  const s = new TrialStore();
+  const pts = (trial: number, steps: number[], attempt = 1) => ({ trial, attempt, name: 'val_loss', steps, values: steps.map((x) => 1 / x) });
+  // trial 1 has its series; trial 2 reported (step 3) but its series was left out; trial 3 never reported
+  s.apply({ type: 'snapshot', meta: syntheticMeta(), trials: [row(1, 0.5, { step: 2 }), row(2, 0.4, { step: 3 }), row(3, null, { step: null, status: 'running' })], series: [pts(1, [1, 2])] });
+  assert.deepEqual([...s.lazy], [2]);
+  // an append for a lazy trial waits for the whole series
+  s.apply({ type: 'append', trials: [], series: [pts(2, [4])] });
+  assert.equal(s.seriesOf(2), undefined);
+  assert.deepEqual(s.takeLazy([2, 1]), [2], 'only lazy trials are asked for');
+  assert.equal(s.lazy.size, 0);
+  assert.ok(s.pending.has(2));
+  // asked: points appended before the reply are kept, then the reply replaces them
+  s.apply({ type: 'append', trials: [], series: [pts(2, [5])] });
+  assert.deepEqual([...s.seriesOf(2)!.steps], [5]);
+  const ch = s.apply({ type: 'series', series: [pts(2, [1, 2, 3, 4, 5])] })!;
+  assert.deepEqual(ch.series, [2]);
+  assert.deepEqual([...s.seriesOf(2)!.steps], [1, 2, 3, 4, 5]);
+  assert.equal(s.pending.size, 0);
+  s.apply({ type: 'append', trials: [], series: [pts(2, [6]), pts(3, [1])] });
+  assert.deepEqual([...s.seriesOf(2)!.steps], [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual([...s.seriesOf(3)!.steps], [1], 'a trial that had not reported is not lazy');
+  assert.equal(s.points, 2 + 6 + 1);
+});

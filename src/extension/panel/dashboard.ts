@@ -13,7 +13,7 @@ import { DisposableStore } from '../disposables';
 import type { Log } from '../output';
 import type { SweepStore } from '../sweeps/store';
 import { dashboardHtml } from './html';
-import { DashboardFeed, onlySweepMetric } from './snapshot';
+import { DashboardFeed, featuredSeries, onlySweepMetric, seriesReply } from './snapshot';
 import { ImportanceFeed } from '../insight/importanceFeed';
 import { restoredDir } from './dashboardState';
 import { DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
@@ -104,6 +104,11 @@ class Dashboard implements vscode.Disposable {
         case 'stopSweep':
           await a.stopSweep(this.dir);
           return;
+        case 'series': {
+          const e = this.mgr.store.get(this.dir);
+          if (e) this.post(seriesReply(e.state, msg.trials, e.state.created?.metric.name ?? this.metric ?? ''));
+          return;
+        }
       }
     } catch (e) {
       this.mgr.onError(`dashboard ${msg.type}`, e);
@@ -120,7 +125,7 @@ class Dashboard implements vscode.Disposable {
     const t0 = performance.now();
     const logical = this.feed.snapshot(e);
     this.metric = logical.meta.metric.name;
-    const snap = encodeHostMessage(onlySweepMetric(logical, this.metric));
+    const snap = encodeHostMessage(featuredSeries(onlySweepMetric(logical, this.metric)));
     const built = performance.now() - t0;
     this.postWire(snap);
     if (snap.type === 'snapshot') this.mgr.log.info(`dashboard ${e.id}: snapshot of ${snap.trials.n} trials and ${snap.series.steps.length} points built in ${built.toFixed(0)} ms, posted at ${Date.now()}`);

@@ -158,6 +158,37 @@ export function onlySweepMetric<M extends HostMessage>(m: M, metric: string): M 
   return { ...m, series: m.series.filter((p) => p.name === metric) };
 }
 
+/** Above this many points a snapshot carries only the featured trials' series (the rest on request). */
+export const SNAPSHOT_POINTS = 200_000;
+/** How many of the best trials keep their series in a large snapshot (the curves tab draws ≤ 80). */
+export const FEATURED_BEST = 200;
+
+/**
+ * A large sweep's snapshot keeps the series of its running trials and of its best trials only:
+ * the curves tab draws those first, and the webview asks (`series`) for any other trial it draws
+ * (a filter, a selection). Below `budget` points every series is sent.
+ */
+export function featuredSeries<M extends Extract<HostMessage, { type: 'snapshot' }>>(m: M, budget = SNAPSHOT_POINTS, keep = FEATURED_BEST): M {
+  let total = 0;
+  for (const p of m.series) total += p.steps.length;
+  if (total <= budget) return m;
+  const sign = m.meta.metric.goal === 'maximize' ? -1 : 1;
+  const ranked = m.trials.filter((t) => t.value !== null).sort((a, b) => sign * (a.value! - b.value!));
+  const ids = new Set<number>(ranked.slice(0, keep).map((t) => t.id));
+  for (const t of m.trials) if (t.status === 'running') ids.add(t.id);
+  return { ...m, series: m.series.filter((p) => ids.has(p.trial)) };
+}
+
+/** The reply to a `series` request: every series of those trials, from their first point. */
+export function seriesReply(state: SweepState, trials: readonly number[], metric: string): Extract<HostMessage, { type: 'series' }> {
+  const series: MetricPoints[] = [];
+  for (const id of trials) {
+    const t = state.byId.get(id);
+    if (t) for (const p of metricPoints(t)) if (p.name === metric) series.push(p);
+  }
+  return { type: 'series', series };
+}
+
 /** What changes a row: status, attempt, reports, value/best, reason, times. */
 function rowSignature(t: TrialRecord): string {
   return `${t.status}|${t.attempt}|${t.reports}|${t.value}|${t.best}|${t.reason ?? ''}|${t.startedAt ?? ''}|${t.endedAt ?? ''}|${t.stopRequested}|${t.willRetry}`;

@@ -26,7 +26,8 @@ export function pickCurveTrials(store: TrialStore, o: PickOptions): number[] {
   const metric = o.metric ?? store.metricName;
   const out: number[] = [];
   const seen = new Set<number>();
-  const has = (i: number) => (o.mask ? o.mask[i] === 1 : true) && (store.seriesOf(store.ids[i], metric)?.length ?? 0) > 0;
+  // a lazy trial (its series not fetched yet) counts: the view asks the host for it
+  const has = (i: number) => (o.mask ? o.mask[i] === 1 : true) && ((store.seriesOf(store.ids[i], metric)?.length ?? 0) > 0 || store.lazy.has(store.ids[i]) || store.pending.has(store.ids[i]));
   const add = (i: number) => {
     const id = store.ids[i];
     if (out.length < o.max && !seen.has(id) && has(i)) {

@@ -57,8 +57,11 @@ export class CurvesView {
     const target = Math.max(50, Math.min(200, Math.round(w / 4)));
     const ids = section('curves-pick', () => pickCurveTrials(store, { max: MAX_CURVES, selected, mask: matched < store.size ? mask : undefined }));
     const cache: typeof this.cache = new Map();
+    // series the snapshot left out: ask the host, draw them when they come
+    const missing = store.takeLazy(ids.filter((id) => store.lazy.has(id)));
+    if (missing.length) this.ctx.post({ type: 'series', trials: missing });
     this.curves = section('curves-points', () =>
-      ids.map((id) => {
+      ids.filter((id) => store.seriesOf(id)).map((id) => {
         const sr = store.seriesOf(id)!;
         const old = this.cache.get(id);
         const points = old && old.len === sr.length && old.target === target && old.series === sr ? old.points : curvePoints(sr, target);

@@ -219,6 +219,10 @@ export class TrialStore {
   readonly counts: Record<TrialStatus, number> = emptyCounts();
   /** series.get(metricName).get(trialId) */
   readonly series = new Map<string, IdMap<Series>>();
+  /** Trials whose series the snapshot left out and nobody asked for yet (their appends wait too). */
+  readonly lazy = new Set<number>();
+  /** Asked for, no reply yet (they still count as having a curve). */
+  readonly pending = new Set<number>();
   /** Total metric points held (for the streaming bench and the header). */
   points = 0;
   bestIndex = -1;
@@ -250,6 +254,7 @@ export class TrialStore {
    * the synthetic sweeps). Returns what changed, or undefined for messages that hold no state.
    */
   apply(msg: HostMessage | WireHostMessage): Change | undefined {
+    if (msg.type === 'series') return this.replaceSeries((Array.isArray(msg.series) ? encodeHostMessage(msg as HostMessage) : msg) as Extract<WireHostMessage, { type: 'series' }>);
     if (msg.type !== 'snapshot' && msg.type !== 'append') return undefined;
     const w = (Array.isArray(msg.trials) ? encodeHostMessage(msg as HostMessage) : msg) as Extract<WireHostMessage, { type: 'snapshot' | 'append' }>;
     if (w.type === 'snapshot') return this.snapshot(w.meta, w.trials, w.series);
@@ -283,8 +288,13 @@ export class TrialStore {
     this.hasFit = false;
     Object.assign(this.counts, emptyCounts());
     this.setupAxes(meta);
+    this.lazy.clear();
+    this.pending.clear();
     this.ingest(trials);
     this.addSeries(series);
+    // trials that reported but whose series the host left out (a large sweep): fetched on demand
+    const loaded = this.series.get(this.metricName);
+    for (let i = 0; i < this.size; i++) if (this.step[i] === this.step[i] && !loaded?.get(this.ids[i])) this.lazy.add(this.ids[i]);
     this.refit();
     this.categoriesGrew = false;
     this.rev++;
@@ -359,6 +369,39 @@ export class TrialStore {
 
   seriesOf(id: number, name = this.metricName): Series | undefined {
     return this.series.get(name)?.get(id);
+  }
+
+  /**
+   * Takes lazy trials out of `lazy` (the caller asks the host for their series); returns them.
+   * Points appended from now on are kept, and the host's reply replaces them with the whole series.
+   */
+  takeLazy(ids: Iterable<number>): number[] {
+    const out: number[] = [];
+    for (const id of ids) if (this.lazy.delete(id)) {
+      this.pending.add(id);
+      out.push(id);
+    }
+    return out;
+  }
+
+  /** The host's `series` reply: each series replaces what the store holds for that trial and metric. */
+  private replaceSeries(m: Extract<WireHostMessage, { type: 'series' }>): Change {
+    const p = m.series;
+    const change: Change = { meta: false, axes: false, trials: [], series: [], reset: false };
+    this.pending.clear();
+    for (let k = 0; k < p.n; k++) {
+      const trial = p.trial[k], name = p.names[p.name[k]];
+      let byTrial = this.series.get(name);
+      if (!byTrial) this.series.set(name, (byTrial = new IdMap()));
+      const old = byTrial.get(trial);
+      if (old) this.points -= old.length;
+      this.lazy.delete(trial);
+      byTrial.set(trial, new Series(p.attempt[k], p.steps, p.values, p.offsets[k], p.offsets[k + 1]));
+      this.points += p.offsets[k + 1] - p.offsets[k];
+      change.series.push(trial);
+    }
+    this.rev++;
+    return change;
   }
 
   /** Column index of an axis by name (METRIC_AXIS for the metric), -1 if none. */
@@ -574,6 +617,7 @@ export class TrialStore {
     for (let k = 0; k < p.n; k++) {
       const trial = p.trial[k], attempt = p.attempt[k], byTrial = maps[p.name[k]];
       const a = p.offsets[k], b = p.offsets[k + 1];
+      if (this.lazy.has(trial)) continue; // its whole series comes when asked for
       let s = byTrial.get(trial);
       if (s && attempt < s.attempt) continue; // points of an older attempt
       if (!s || attempt > s.attempt) {
