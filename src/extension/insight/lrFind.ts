@@ -74,24 +74,12 @@ export function lrFindSummary(v: LrFindView): string {
 // ---- saved results (.knobs/lr-find/<stamp>/result.json) ----------------------------------------
 
 /** A saved lr-find result, checked: what the panel draws and what its buttons write. */
-export interface LrFindSaved {
+export interface LrFindSaved extends Omit<LrFindData, 'title' | 'canWriteSweep' | 'canWriteCode' | 'resultFile'> {
   /** The result.json it came from. */
   file: string;
-  createdAt?: string;
   /** The sweep file it ran (absent when it ran a script). */
   sweepFile?: string;
   source?: string;
-  param?: string;
-  lrs: number[];
-  losses: (number | null)[];
-  smoothed: (number | null)[];
-  stopIndex: number;
-  diverged: boolean;
-  minLr: number | null;
-  suggestion?: { maxLr: number; baseLr: number; method: 'steepest' | 'min/10'; baseLrLow: number; baseLrHigh: number };
-  sweepRange?: { min: number; max: number };
-  cyclicLr?: { base_lr: number; max_lr: number };
-  note?: string;
 }
 
 const MAX_SAVED_POINTS = 100_000;
