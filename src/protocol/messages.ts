@@ -100,7 +100,8 @@ export type ImportanceMessage = { type: 'importance'; importance: ImportanceView
  * posted as `WireHostMessage`s (`encodeHostMessage`): trials and series columnar.
  */
 export type HostMessage =
-  | { type: 'snapshot'; meta: SweepMeta; trials: TrialRow[]; series: MetricPoints[] }
+  /** `partialSeries`: the series of some trials that reported were left out (asked for with `series`). */
+  | { type: 'snapshot'; meta: SweepMeta; trials: TrialRow[]; series: MetricPoints[]; partialSeries?: boolean }
   | { type: 'append'; meta?: SweepMeta; trials: TrialRow[]; series: MetricPoints[] }
   /** The reply to the webview's `series` request: the whole series of those trials (they replace). */
   | { type: 'series'; series: MetricPoints[] }
@@ -164,7 +165,7 @@ export interface SeriesColumns {
 }
 
 export type WireHostMessage =
-  | { type: 'snapshot'; meta: SweepMeta; trials: TrialColumns; series: SeriesColumns }
+  | { type: 'snapshot'; meta: SweepMeta; trials: TrialColumns; series: SeriesColumns; partialSeries?: boolean }
   | { type: 'append'; meta?: SweepMeta; trials: TrialColumns; series: SeriesColumns }
   | { type: 'series'; series: SeriesColumns }
   | ImportanceMessage
@@ -318,7 +319,11 @@ export function decodeSeries(s: SeriesColumns): MetricPoints[] {
 
 /** What the host posts: trials and series columnar; other messages unchanged. */
 export function encodeHostMessage(m: HostMessage): WireHostMessage {
-  if (m.type === 'snapshot') return { type: 'snapshot', meta: m.meta, trials: encodeTrials(m.trials), series: encodeSeries(m.series) };
+  if (m.type === 'snapshot') {
+    const out: WireHostMessage = { type: 'snapshot', meta: m.meta, trials: encodeTrials(m.trials), series: encodeSeries(m.series) };
+    if (m.partialSeries) out.partialSeries = true;
+    return out;
+  }
   if (m.type === 'append') {
     const out: WireHostMessage = { type: 'append', trials: encodeTrials(m.trials), series: encodeSeries(m.series) };
     if (m.meta) out.meta = m.meta;
@@ -499,8 +504,9 @@ export function parseHostMessage(raw: unknown): WireHostMessage | string {
     return typeof series === 'string' ? series : { type: 'series', series };
   }
   if (m.type !== 'snapshot' && m.type !== 'append') return `unknown message type ${JSON.stringify(m.type)?.slice(0, 40)}`;
-  const extra = Object.keys(m).filter((k) => k !== 'type' && k !== 'meta' && k !== 'trials' && k !== 'series');
+  const extra = Object.keys(m).filter((k) => k !== 'type' && k !== 'meta' && k !== 'trials' && k !== 'series' && !(k === 'partialSeries' && m.type === 'snapshot'));
   if (extra.length) return `unexpected field(s) ${extra.join(', ')} in ${m.type}`;
+  if (m.partialSeries !== undefined && typeof m.partialSeries !== 'boolean') return 'snapshot.partialSeries must be a boolean';
   let meta: SweepMeta | undefined;
   if (m.type === 'snapshot' || m.meta !== undefined) {
     const r = parseSweepMeta(m.meta);
@@ -511,7 +517,7 @@ export function parseHostMessage(raw: unknown): WireHostMessage | string {
   if (typeof trials === 'string') return trials;
   const series = parseSeriesColumns(m.series);
   if (typeof series === 'string') return series;
-  if (m.type === 'snapshot') return { type: 'snapshot', meta: meta!, trials, series };
+  if (m.type === 'snapshot') return m.partialSeries ? { type: 'snapshot', meta: meta!, trials, series, partialSeries: true } : { type: 'snapshot', meta: meta!, trials, series };
   return meta ? { type: 'append', meta, trials, series } : { type: 'append', trials, series };
 }
 

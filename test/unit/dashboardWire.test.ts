@@ -39,6 +39,12 @@ test('a large snapshot keeps the series of running trials and of the best ones o
   // minimize: the best are the lowest values (trials 45..49), plus the running trial 50
   assert.deepEqual(small.series.map((p) => p.trial), [45, 46, 47, 48, 49, 50]);
   assert.equal(small.trials, trials, 'every trial row is still sent');
+  assert.equal(small.partialSeries, true);
+  assert.equal(featuredSeries(snap, 1000, 5).partialSeries, undefined);
+  const wire = encodeHostMessage(small);
+  assert.deepEqual(parseHostMessage(wire), wire, 'partialSeries travels and validates');
+  assert.match(parseHostMessage({ ...wire, partialSeries: 'yes' }) as string, /partialSeries/);
+  assert.match(parseHostMessage({ ...encodeHostMessage({ type: 'append', trials: [], series: [] }), partialSeries: true }) as string, /unexpected field/);
   const max = featuredSeries({ ...snap, meta: { ...meta, metric: { name: 'val_loss', goal: 'maximize' } } }, 100, 3);
   assert.deepEqual(max.series.map((p) => p.trial), [1, 2, 3, 50]);
 });

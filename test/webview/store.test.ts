@@ -144,7 +144,10 @@ test('lazy series: trials the snapshot left out are fetched on demand; the reply
   const s = new TrialStore();
   const pts = (trial: number, steps: number[], attempt = 1) => ({ trial, attempt, name: 'val_loss', steps, values: steps.map((x) => 1 / x) });
   // trial 1 has its series; trial 2 reported (step 3) but its series was left out; trial 3 never reported
-  s.apply({ type: 'snapshot', meta: syntheticMeta(), trials: [row(1, 0.5, { step: 2 }), row(2, 0.4, { step: 3 }), row(3, null, { step: null, status: 'running' })], series: [pts(1, [1, 2])] });
+  const trials = [row(1, 0.5, { step: 2 }), row(2, 0.4, { step: 3 }), row(3, null, { step: null, status: 'running' })];
+  s.apply({ type: 'snapshot', meta: syntheticMeta(), trials, series: [pts(1, [1, 2])] });
+  assert.equal(s.lazy.size, 0, 'a whole snapshot: nothing is lazy (trial 2 simply has no series)');
+  s.apply({ type: 'snapshot', meta: syntheticMeta(), trials, series: [pts(1, [1, 2])], partialSeries: true });
   assert.deepEqual([...s.lazy], [2]);
   // an append for a lazy trial waits for the whole series
   s.apply({ type: 'append', trials: [], series: [pts(2, [4])] });

@@ -168,7 +168,7 @@ export const FEATURED_BEST = 200;
  * the curves tab draws those first, and the webview asks (`series`) for any other trial it draws
  * (a filter, a selection). Below `budget` points every series is sent.
  */
-export function featuredSeries<M extends Extract<HostMessage, { type: 'snapshot' }>>(m: M, budget = SNAPSHOT_POINTS, keep = FEATURED_BEST): M {
+export function featuredSeries(m: Extract<HostMessage, { type: 'snapshot' }>, budget = SNAPSHOT_POINTS, keep = FEATURED_BEST): Extract<HostMessage, { type: 'snapshot' }> {
   let total = 0;
   for (const p of m.series) total += p.steps.length;
   if (total <= budget) return m;
@@ -176,7 +176,7 @@ export function featuredSeries<M extends Extract<HostMessage, { type: 'snapshot'
   const ranked = m.trials.filter((t) => t.value !== null).sort((a, b) => sign * (a.value! - b.value!));
   const ids = new Set<number>(ranked.slice(0, keep).map((t) => t.id));
   for (const t of m.trials) if (t.status === 'running') ids.add(t.id);
-  return { ...m, series: m.series.filter((p) => ids.has(p.trial)) };
+  return { ...m, series: m.series.filter((p) => ids.has(p.trial)), partialSeries: true };
 }
 
 /** The reply to a `series` request: every series of those trials, from their first point. */

@@ -29,6 +29,7 @@ export class ParallelView {
   private drag: { axis: number; u0: number; moved: boolean } | undefined;
   private bins: Uint8Array[] = [];
   private densityImg: ImageData | undefined;
+  private fullAcc: { key: string; acc: Float32Array } | undefined;
   private densityCanvas = document.createElement('canvas');
   private binsKey = '';
 
@@ -187,8 +188,12 @@ export class ParallelView {
     const key = all ? this.layerKey() : '';
     const cached = all && this.allLayer?.key === key;
     if (cached) px.set(this.allLayer!.pixels);
-    const layer = (d: Density, css: string, maxAlpha: number) => {
-      const acc = (this.acc = rasterDensity(d, dxs, yOf, W, H, this.acc));
+    // the unfiltered raster (drawn while nothing is filtered) is kept: the first brush reuses it
+    // for the muted all-trials layer instead of rasterizing it again
+    const fullKey = `${this.ctx.store.rev}:${W}:${H}:${this.axes.length}`;
+    const layer = (d: Density, css: string, maxAlpha: number, reuse?: Float32Array) => {
+      const acc = reuse ?? (this.acc = rasterDensity(d, dxs, yOf, W, H, this.acc));
+      if (!all && !reuse) this.fullAcc = { key: fullKey, acc: acc.slice() };
       let max = 0;
       for (let k = 0; k < acc.length; k++) if (acc[k] > max) max = acc[k];
       if (!max) return;
@@ -208,7 +213,7 @@ export class ParallelView {
       }
     };
     if (all && !cached) {
-      layer(all, t.muted, 0.45);
+      layer(all, t.muted, 0.45, this.fullAcc?.key === fullKey ? this.fullAcc.acc : undefined);
       this.allLayer = { key, pixels: new Uint8ClampedArray(px) };
     }
     layer(matching, t.blue, 0.9);

@@ -257,11 +257,12 @@ export class TrialStore {
     if (msg.type === 'series') return this.replaceSeries((Array.isArray(msg.series) ? encodeHostMessage(msg as HostMessage) : msg) as Extract<WireHostMessage, { type: 'series' }>);
     if (msg.type !== 'snapshot' && msg.type !== 'append') return undefined;
     const w = (Array.isArray(msg.trials) ? encodeHostMessage(msg as HostMessage) : msg) as Extract<WireHostMessage, { type: 'snapshot' | 'append' }>;
-    if (w.type === 'snapshot') return this.snapshot(w.meta, w.trials, w.series);
+    if (w.type === 'snapshot') return this.snapshot(w.meta, w.trials, w.series, !!w.partialSeries);
     return this.append(w.meta, w.trials, w.series);
   }
 
-  snapshot(meta: SweepMeta, trials: TrialColumns, series: SeriesColumns): Change {
+  /** `partial`: the host left out the series of some trials that reported (they become lazy). */
+  snapshot(meta: SweepMeta, trials: TrialColumns, series: SeriesColumns, partial = false): Change {
     this.meta = meta;
     this.size = 0;
     this.cap = 0;
@@ -294,7 +295,7 @@ export class TrialStore {
     this.addSeries(series);
     // trials that reported but whose series the host left out (a large sweep): fetched on demand
     const loaded = this.series.get(this.metricName);
-    for (let i = 0; i < this.size; i++) if (this.step[i] === this.step[i] && !loaded?.get(this.ids[i])) this.lazy.add(this.ids[i]);
+    if (partial) for (let i = 0; i < this.size; i++) if (this.step[i] === this.step[i] && !loaded?.get(this.ids[i])) this.lazy.add(this.ids[i]);
     this.refit();
     this.categoriesGrew = false;
     this.rev++;
