@@ -62,6 +62,7 @@ export class App implements Ctx {
   private sort: SortSpec | null;
   private tab: Tab;
   private sorted: Int32Array = new Int32Array(0);
+  private sortCache: { rev: number; orders: Map<string, Int32Array> } = { rev: -1, orders: new Map() };
   private dirty: Dirty = { data: false, axes: true, changedRows: null, filter: true, sort: true, summary: true, chart: true, overlay: true, table: true };
   private raf = 0;
   private lastData = 0;
@@ -339,7 +340,7 @@ export class App implements Ctx {
       orderChanged = true;
     }
     if (d.sort) {
-      this.sorted = perf.section('sort', () => sortOrder(s, this.currentSort()));
+      this.sorted = perf.section('sort', () => this.sortedBy(this.currentSort()));
       orderChanged = true;
     }
     if (orderChanged) {
@@ -364,6 +365,20 @@ export class App implements Ctx {
       perf.markFirstPaint();
     }
     perf.frameDone();
+  }
+
+  /** Row order for a sort, remembered per key and direction until the data changes (toggling back is free). */
+  private sortedBy(spec: SortSpec): Int32Array {
+    const s = this.store;
+    if (this.sortCache.rev !== s.rev) this.sortCache = { rev: s.rev, orders: new Map() };
+    const key = `${spec.dir}:${spec.key}`;
+    let order = this.sortCache.orders.get(key);
+    if (!order) {
+      order = sortOrder(s, spec);
+      if (this.sortCache.orders.size >= 4) this.sortCache.orders.delete(this.sortCache.orders.keys().next().value!);
+      this.sortCache.orders.set(key, order);
+    }
+    return order;
   }
 
   /** Unit positions for the charts that plot them (deferred until such a tab is drawn). */
