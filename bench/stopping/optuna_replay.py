@@ -12,6 +12,7 @@ its last value. Costs are the recorded ones, as on the Knobs side. Output per ru
 that improved the best so far, as [epochs so far, simulated ms, value], plus totals. With
 "threshold" in the request a run ends at the first report ≤ threshold (TPE's ask cost grows with
 the trials, and nothing after that report changes the result).
+  Studies are named "<method>-seed<seed>" (HyperbandPruner hashes the name into its brackets).
   tpe+hyperband: TPESampler(seed) + HyperbandPruner(min_resource=1, max_resource=epochs, reduction_factor=3)
   random+median: RandomSampler(seed) + MedianPruner() (n_startup_trials 5, n_warmup_steps 0)
 """
@@ -34,7 +35,9 @@ def make_study(method, seed, epochs):
         pruner = optuna.pruners.MedianPruner()
     else:
         pruner = optuna.pruners.NopPruner()
-    return optuna.create_study(direction="minimize", sampler=sampler, pruner=pruner)
+    # a fixed study name: HyperbandPruner assigns brackets by a hash of study name and trial
+    # number, and the default name is a random UUID, which made the replays differ run to run
+    return optuna.create_study(study_name="%s-seed%d" % (method, seed), direction="minimize", sampler=sampler, pruner=pruner)
 
 
 def replay(doc, method, seed, run_cap, threshold):

@@ -8,6 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadCurveSet, ROOT } from './curves';
 
@@ -80,7 +81,7 @@ export async function runWall(o: { work: string; trials?: number; dataset?: stri
           `| ${r.method} | ${(r.wallMs / 1000).toFixed(1)} s | ${(r.elapsedMs / 1000).toFixed(1)} s | ${r.epochs} | ${r.trials} (${r.pruned}) | ${r.best.toPrecision(5)} | ${(none.wallMs / r.wallMs).toFixed(2)}× | ${(none.epochs / r.epochs).toFixed(2)}× |`,
       ),
       '',
-      `Start-up (a fresh Python importing scikit-learn; recorded median ${set.startupMs} ms) dwarfs an epoch (${set.epochMs} ms) here, so pruning saves epochs but little wall time — which is why the targets above are in epochs.`,
+      `Every trial pays a start-up (a fresh Python importing scikit-learn; recorded median ${set.startupMs} ms) that is many epochs long (${set.epochMs} ms each), so pruning saves a smaller share of the wall time than of the epochs, and the wall time moves with the machine's load (${os.loadavg()[0].toFixed(1)} at the end of this run) — which is why the targets above are in epochs.`,
     ],
   };
 }
