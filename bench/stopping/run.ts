@@ -9,6 +9,10 @@
  *   --no-wall           skip the real wall-clock run (bench/stopping/wall.ts)
  *   --python PATH       interpreter with optuna (default /usr/bin/python3)
  *   --out PATH          markdown report (default bench/results/stopping.md; `-` for none)
+ *   --asha 'K: V, ...'  other ASHA settings for random+asha / bayes+asha (side checks), e.g.
+ *                       'grace_period: 3, reduction_factor: 3'; max_t is the data set's epochs
+ *                       unless given
+ *   --tolerance F       "within F" of the target instead of within 0.01 (side checks)
  *
  * Protocol (also written into the report):
  * - The search space is one categorical over the recorded config ids, for Knobs and Optuna
@@ -38,6 +42,8 @@ interface Args {
   wall: boolean;
   python: string;
   out: string | null;
+  asha?: string;
+  tolerance: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -50,7 +56,7 @@ function parseArgs(argv: string[]): Args {
   const present = DATASETS.filter((d) => fs.existsSync(path.join(ROOT, 'bench', 'data', `${d}.json`)));
   const datasets = get('--datasets')?.split(',') ?? (quick ? present.filter((d) => d === 'sklearn-digits' || d === 'pytorch-digits') : present);
   const out = get('--out') ?? path.join(ROOT, 'bench', 'results', 'stopping.md');
-  return { quick, seeds: Array.from({ length: n }, (_, i) => i), datasets, wall: !quick && !argv.includes('--no-wall'), python: get('--python') ?? '/usr/bin/python3', out: out === '-' ? null : out };
+  return { quick, seeds: Array.from({ length: n }, (_, i) => i), datasets, wall: !quick && !argv.includes('--no-wall'), python: get('--python') ?? '/usr/bin/python3', out: out === '-' ? null : out, asha: get('--asha'), tolerance: Number(get('--tolerance') ?? 0.01) };
 }
 
 /** A run reduced to what the bench needs: (epochs, ms, value) where the best so far improved. */
@@ -140,10 +146,11 @@ async function benchDataset(set: CurveSet, args: Args, work: string): Promise<Da
       // the target is known once no pruning has run: Optuna runs beside our other methods, and
       // each of its runs ends at the target
       const t = median(noneFirstR);
-      optuna = runOptuna(args.python, set, args.seeds, pruneCap, t + 0.01 * Math.abs(t));
+      optuna = runOptuna(args.python, set, args.seeds, pruneCap, t + args.tolerance * Math.abs(t));
     }
     for (const seed of args.seeds) {
-      const t = await runOurs({ set, method: method as OurMethod, seed, runCap: method === 'none' ? 3 * r : pruneCap, workDir: work });
+      const asha = args.asha === undefined ? undefined : /max_t/.test(args.asha) ? args.asha : `max_t: ${set.epochs}, ${args.asha}`;
+      const t = await runOurs({ set, method: method as OurMethod, seed, runCap: method === 'none' ? 3 * r : pruneCap, workDir: work, asha });
       runs.push(reduce(method, seed, t));
       if (method === 'none') {
         let b = Infinity;
@@ -155,7 +162,7 @@ async function benchDataset(set: CurveSet, args: Args, work: string): Promise<Da
   }
   runs.push(...(await optuna!));
   const target = median(noneFirstR);
-  const threshold = target + 0.01 * Math.abs(target);
+  const threshold = target + args.tolerance * Math.abs(target);
   const rows: Row[] = [];
   for (const method of [...OUR_METHODS, ...OPTUNA_METHODS.map((m) => `optuna ${m}`)]) {
     const mine = runs.filter((x) => x.method === method);
@@ -206,7 +213,7 @@ function table(d: DatasetResult): string[] {
     `### ${d.set.name}`,
     '',
     `${d.set.source}; ${d.n} configs × ${d.set.epochs} epochs; start-up ${d.set.startupMs} ms, epoch ${d.set.epochMs} ms (medians). ` +
-      `R = ${d.r}; target val_loss ${d.target.toPrecision(5)} (no pruning's best in its first R trials, median), within 1%: ≤ ${d.threshold.toPrecision(5)}. ` +
+      `R = ${d.r}; target val_loss ${d.target.toPrecision(5)} (no pruning's best in its first R trials, median), within ${+((100 * (d.threshold - d.target)) / Math.abs(d.target || 1)).toPrecision(3)}%: ≤ ${d.threshold.toPrecision(5)}. ` +
       `${winners(d.set, d.threshold)}; epoch-to-epoch noise ${(100 * noise(d.set)).toFixed(1)}% (median over configs of the median |Δ val_loss| / val_loss in the second half of each curve).`,
     '',
     '| method | seeds reaching | epochs to target (median) | simulated time to target | vs no pruning | vs Optuna best (' + optBest.method.replace('optuna ', '') + ') | epochs in whole run | repeated configs / trials in whole run | real ms per run |',
@@ -252,6 +259,9 @@ async function main(): Promise<void> {
     '',
     `Command: \`npm run bench:stopping${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}\` (seeds ${args.seeds[0]}..${args.seeds[args.seeds.length - 1]}).`,
     '',
+    ...(args.asha !== undefined || args.tolerance !== 0.01
+      ? [`**Side check, not the protocol below:** ${args.asha !== undefined ? `ASHA settings \`${args.asha}\`` : 'the protocol\'s ASHA settings'}; within ${args.tolerance * 100}% of the target.`, '']
+      : []),
     '## Protocol',
     '',
     '- Curves: real per-epoch val_loss recorded once by bench/data/record_*.py (see each data set below) and replayed; nothing is invented.',
