@@ -97,12 +97,13 @@ export function activate(context: vscode.ExtensionContext): KnobsApi {
     openLogs: (d, t) => actions?.openLogs(d, t),
     rerun: (d, t) => actions?.rerun(d, t),
     stopSweep: (d) => actions?.stopSweep(d),
+    lrFind: (a, f, saved) => actions?.lrFind(a, f, saved),
   };
   const discovered = discover().catch((e) => log.error(`discovery failed: ${String(e)}`));
   const dashboards = disposables.add(new DashboardManager(context.extensionUri, store, log, lazyActions, onError, discovered));
   dashboards.fitSettings = fitSettings;
   const h = registerCommands({ extensionPath: context.extensionPath, store, log, tree, dashboards, rediscover: discover }, disposables);
-  actions = dashboardActions(h);
+  actions = dashboardActions(h, log);
 
   // lenses, diagnostics, status bar
   const lenses = disposables.add(new KnobsCodeLensProvider(store));

@@ -6,6 +6,7 @@
  * (and logs) anything that does not validate. Non-finite metric values travel as null in
  * `value`/`best` and as NaN inside `MetricPoints.values` (structured clone keeps NaN).
  */
+import { parseLrFindData, type LrFindData } from './lrFindMessages';
 
 export type TrialStatus = 'pending' | 'running' | 'completed' | 'failed' | 'stopped' | 'pruned' | 'interrupted';
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [k: string]: ParamValue };
@@ -106,7 +107,14 @@ export type HostMessage =
   /** The reply to the webview's `series` request: the whole series of those trials (they replace). */
   | { type: 'series'; series: MetricPoints[] }
   | ImportanceMessage
+  | LrFindTabMessage
   | { type: 'error'; message: string };
+
+/**
+ * The LR finder tab: the newest `knobs lr-find` result of this sweep's sweep file (null when there
+ * is none yet; `message` then says how to get one). The data is checked by lrFindMessages.ts.
+ */
+export type LrFindTabMessage = { type: 'lrFind'; data: LrFindData | null; message?: string };
 
 // ---- the columnar wire format ------------------------------------------------------------
 //
@@ -169,6 +177,7 @@ export type WireHostMessage =
   | { type: 'append'; meta?: SweepMeta; trials: TrialColumns; series: SeriesColumns }
   | { type: 'series'; series: SeriesColumns }
   | ImportanceMessage
+  | LrFindTabMessage
   | { type: 'error'; message: string };
 
 const numOrNaN = (x: number | null | undefined): number => (typeof x === 'number' && Number.isFinite(x) ? x : NaN);
@@ -496,6 +505,7 @@ export function parseHostMessage(raw: unknown): WireHostMessage | string {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return 'message is not an object';
   const m = raw as Record<string, unknown>;
   if (m.type === 'importance') return parseImportanceMessage(raw);
+  if (m.type === 'lrFind') return parseLrFindTabMessage(m);
   if (m.type === 'error') return typeof m.message === 'string' && m.message.length <= MAX_TEXT ? { type: 'error', message: m.message } : 'error.message must be a string';
   if (m.type === 'series') {
     const extra = Object.keys(m).filter((k) => k !== 'type' && k !== 'series');
@@ -519,6 +529,17 @@ export function parseHostMessage(raw: unknown): WireHostMessage | string {
   if (typeof series === 'string') return series;
   if (m.type === 'snapshot') return m.partialSeries ? { type: 'snapshot', meta: meta!, trials, series, partialSeries: true } : { type: 'snapshot', meta: meta!, trials, series };
   return meta ? { type: 'append', meta, trials, series } : { type: 'append', trials, series };
+}
+
+function parseLrFindTabMessage(m: Record<string, unknown>): LrFindTabMessage | string {
+  const extra = Object.keys(m).filter((k) => k !== 'type' && k !== 'data' && k !== 'message');
+  if (extra.length) return `unexpected field(s) ${extra.join(', ')} in lrFind`;
+  if (m.message !== undefined && (typeof m.message !== 'string' || m.message.length > MAX_TEXT)) return 'lrFind.message must be a short string';
+  const message = m.message as string | undefined;
+  if (m.data === null) return message === undefined ? { type: 'lrFind', data: null } : { type: 'lrFind', data: null, message };
+  const data = parseLrFindData(m.data);
+  if (typeof data === 'string') return `lrFind: ${data}`;
+  return message === undefined ? { type: 'lrFind', data } : { type: 'lrFind', data, message };
 }
 
 const isFiniteNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -564,7 +585,12 @@ export type WebviewMessage =
   | { type: 'stopSweep' }
   /** Asks for the whole metric series of trials the snapshot left out (large sweeps). */
   | { type: 'series'; trials: number[] }
+  /** The LR finder tab's buttons: bare actions; the host acts on the result it loaded itself. */
+  | { type: 'lrFindAction'; action: LrFindAction }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export const LR_FIND_ACTIONS = ['useBounds', 'writeCyclicLr', 'run'] as const;
+export type LrFindAction = (typeof LR_FIND_ACTIONS)[number];
 
 const TRIAL_MESSAGES = ['stopTrial', 'promote', 'openLogs', 'rerun'] as const;
 
@@ -590,6 +616,12 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | string {
       if (!Array.isArray(m.trials) || m.trials.length < 1 || m.trials.length > 1000) return 'series.trials must be 1 to 1000 trial numbers';
       for (const t of m.trials) if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > 1e9) return 'series.trials must hold positive integers';
       return { type: 'series', trials: [...(m.trials as number[])] };
+    }
+    case 'lrFindAction': {
+      const bad = only('type', 'action');
+      if (bad) return bad;
+      if (!(LR_FIND_ACTIONS as readonly unknown[]).includes(m.action)) return `lrFindAction.action must be one of ${LR_FIND_ACTIONS.join(', ')}`;
+      return { type: 'lrFindAction', action: m.action as LrFindAction };
     }
     case 'log': {
       const bad = only('type', 'level', 'message');

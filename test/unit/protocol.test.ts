@@ -226,3 +226,28 @@ test('property: random host messages are rejected or well-formed', () => {
     { seed: 6, numRuns: 1000 },
   );
 });
+
+test('the LR finder tab: lrFindAction carries a bare action; lrFind host messages are checked like the panel\'s', () => {
+  for (const action of ['useBounds', 'writeCyclicLr', 'run']) assert.deepEqual(parseWebviewMessage({ type: 'lrFindAction', action }), { type: 'lrFindAction', action });
+  assert.match(parseWebviewMessage({ type: 'lrFindAction', action: 'rm' }) as string, /action must be one of/);
+  assert.match(parseWebviewMessage({ type: 'lrFindAction' }) as string, /action must be one of/);
+  assert.match(parseWebviewMessage({ type: 'lrFindAction', action: 'useBounds', range: { min: 1, max: 2 } }) as string, /unexpected field/);
+
+  const data = {
+    title: 'sweep.yaml · lr', lrs: [1e-5, 1e-4, 1e-3], losses: [2, 1, null], smoothed: [2, 1.5, null], stopIndex: 2, diverged: true, minLr: 1e-4,
+    canWriteSweep: false, canWriteCode: false,
+  };
+  const ok = parseHostMessage({ type: 'lrFind', data });
+  assert.equal(typeof ok, 'object', String(ok));
+  assert.deepEqual((ok as { data: unknown }).data, parseHostMessage({ type: 'lrFind', data: { ...data } }) && (ok as { data: unknown }).data);
+  assert.equal((ok as { data: { lrs: number[] } }).data.lrs.length, 3);
+  assert.deepEqual(parseHostMessage({ type: 'lrFind', data: null, message: 'none yet' }), { type: 'lrFind', data: null, message: 'none yet' });
+  assert.deepEqual(encodeHostMessage({ type: 'lrFind', data: null }), { type: 'lrFind', data: null }, 'lrFind travels as it is');
+  const bad: [unknown, RegExp][] = [
+    [{ type: 'lrFind', data: { ...data, lrs: 'x' } }, /lrFind: /],
+    [{ type: 'lrFind', data: null, extra: 1 }, /unexpected field/],
+    [{ type: 'lrFind', data: null, message: 5 }, /message/],
+    [{ type: 'lrFind' }, /lrFind: /],
+  ];
+  for (const [raw, why] of bad) assert.match(parseHostMessage(raw) as string, why);
+});

@@ -188,3 +188,56 @@ test('light theme: colours follow the theme variables', async () => {
   assert.equal(theme.dark, false);
   await page.close();
 });
+
+test('LR finder tab: says how to get a range test, draws one the host sends, buttons post bare actions; a bad lrFind is dropped', async () => {
+  const { page, errors } = await open('trials=10&points=5&running=0');
+  await page.locator('vscode-tab-header[data-tab="lrfind"]').click();
+  await page.evaluate(() => window.postMessage({ type: 'lrFind', data: null, message: 'No learning-rate range test of sweep.yaml yet.' }, '*'));
+  await page.waitForTimeout(150);
+  assert.match(await page.locator('.lrf-caption').innerText(), /No learning-rate range test of sweep\.yaml yet/);
+  assert.equal(await page.locator('.lrf-canvas').isVisible(), false);
+  await page.locator('.lrf-btn[data-action="run"]').click();
+  // a real-looking ramp: loss falls, bottoms out near lr 3e-3, then blows up
+  const n = 60;
+  const lrs = Array.from({ length: n }, (_, i) => 1e-6 * Math.pow(10, (6 * i) / (n - 1)));
+  const losses = lrs.map((lr) => 2.3 - 1.5 / (1 + Math.pow(3e-4 / lr, 1.2)) + (lr > 3e-2 ? 40 * (lr - 3e-2) : 0));
+  const data = {
+    title: 'sweep.yaml · lr', lrs, losses, smoothed: losses, stopIndex: n, diverged: true, minLr: 3e-2,
+    suggestion: { maxLr: 3e-3, baseLr: 7.5e-4, method: 'steepest', baseLrLow: 3e-4, baseLrHigh: 7.5e-4 },
+    sweepRange: { min: 3e-4, max: 3e-3 }, cyclicLr: { base_lr: 7.5e-4, max_lr: 3e-3 }, canWriteSweep: true, canWriteCode: true,
+  };
+  await page.evaluate((d) => window.postMessage({ type: 'lrFind', data: d }, '*'), data);
+  await page.waitForTimeout(200);
+  assert.match(await page.locator('.lrf-caption').innerText(), /sweep\.yaml · lr: .*max_lr/);
+  assert.ok(await page.locator('.lrf-canvas').isVisible());
+  // the curve is drawn: many non-transparent pixels on the canvas
+  const inked = await page.evaluate(() => {
+    const c = document.querySelector('.lrf-canvas') as HTMLCanvasElement;
+    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let k = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) k++;
+    return k;
+  });
+  assert.ok(inked > 2000, `the lr curve inked ${inked} pixels`);
+  await page.locator('.lrf-btn[data-action="useBounds"]').click();
+  await page.locator('.lrf-btn[data-action="writeCyclicLr"]').click();
+  // hostile lrFind messages are logged and change nothing
+  await page.evaluate((d) => {
+    window.postMessage({ type: 'lrFind', data: { ...d, lrs: 'nope' } }, '*');
+    window.postMessage({ type: 'lrFind', data: null, extra: 1 }, '*');
+  }, data);
+  await page.waitForTimeout(150);
+  const msgs = await posted(page);
+  const actions = msgs.filter((m) => m.type === 'lrFindAction');
+  assert.deepEqual(actions, [
+    { type: 'lrFindAction', action: 'run' },
+    { type: 'lrFindAction', action: 'useBounds' },
+    { type: 'lrFindAction', action: 'writeCyclicLr' },
+  ]);
+  const logs = msgs.filter((m) => m.type === 'log') as unknown as { message: string }[];
+  assert.equal(logs.length, 2, JSON.stringify(logs));
+  assert.match(logs[0].message, /lrFind/);
+  assert.match(await page.locator('.lrf-caption').innerText(), /sweep\.yaml · lr/, 'the bad messages left the drawn result alone');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

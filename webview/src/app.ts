@@ -11,6 +11,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { parseHostMessage, type TrialStatus, type WebviewMessage } from '../../src/protocol/messages';
 import { ImportanceChart } from './charts/importance';
+import { LrFindTab } from './charts/lrFindTab';
 import { Ctx, el } from './context';
 import { TrialStore } from './state/store';
 import { Filters, applyMask, computeMask, isFiltering, withRange, withStates } from './state/filter';
@@ -80,6 +81,7 @@ export class App implements Ctx {
   private scatter: ScatterView;
   private table: TrialTable;
   private importance = new ImportanceChart();
+  private lrFind = new LrFindTab((m) => this.post(m), () => this.theme);
   private filterBar = el('div', 'filterbar');
   private stateBoxes = new Map<TrialStatus, HTMLElement & { checked: boolean }>();
   private matchText = el('span', 'match');
@@ -112,8 +114,8 @@ export class App implements Ctx {
 
   private build(): void {
     const charts = el('section', 'charts');
-    const names: Record<Tab, string> = { curves: 'Learning curves', parallel: 'Parallel coordinates', scatter: 'Params vs metric', importance: 'Importance' };
-    const views = { curves: this.curves.root, parallel: this.pcp.root, scatter: this.scatter.root, importance: this.importance.root };
+    const names: Record<Tab, string> = { curves: 'Learning curves', parallel: 'Parallel coordinates', scatter: 'Params vs metric', importance: 'Importance', lrfind: 'LR finder' };
+    const views = { curves: this.curves.root, parallel: this.pcp.root, scatter: this.scatter.root, importance: this.importance.root, lrfind: this.lrFind.root };
     for (const t of TABS) {
       const h = document.createElement('vscode-tab-header');
       h.setAttribute('slot', 'header');
@@ -215,6 +217,10 @@ export class App implements Ctx {
     }
     if (m.type === 'importance') {
       this.importance.set(m.importance, m.message);
+      return;
+    }
+    if (m.type === 'lrFind') {
+      this.lrFind.set(m.data, m.message);
       return;
     }
     if (m.type === 'snapshot') {
@@ -349,7 +355,7 @@ export class App implements Ctx {
     } else if (d.table) this.table.render(true);
     else if (d.overlay) this.table.renderHighlight();
     if (d.summary) perf.section('summary', () => this.summary.render());
-    const view = this.tab === 'curves' ? this.curves : this.tab === 'parallel' ? this.pcp : this.tab === 'scatter' ? this.scatter : this.importance;
+    const view = this.tab === 'curves' ? this.curves : this.tab === 'parallel' ? this.pcp : this.tab === 'scatter' ? this.scatter : this.tab === 'lrfind' ? this.lrFind : this.importance;
     if ((this.tab === 'parallel' || this.tab === 'scatter') && (d.chart || d.overlay)) this.ensureUnits();
     if (n > 0 || this.gotSnapshot) {
       const r = view.root;

@@ -17,7 +17,8 @@ import { COMMANDS, type CommandKey } from '../commandIds';
 import type { DisposableStore } from '../disposables';
 import type { Log } from '../output';
 import { guarded } from '../output';
-import type { DashboardManager } from '../panel/dashboard';
+import type { DashboardActions, DashboardManager } from '../panel/dashboard';
+import { useBounds, writeCyclicLr } from '../insight/lrFindActions';
 import { promoteSummary, promoteTrial } from '../promote/promote';
 import { langOf } from '../promote/locate';
 import { disposePreview } from '../promote/preview';
@@ -384,12 +385,15 @@ function handlers(ctx: CommandContext): Record<CommandKey, Handler> {
 }
 
 /** For the dashboard: the same actions by sweep dir + trial id. */
-export function dashboardActions(h: Record<CommandKey, Handler>) {
+export function dashboardActions(h: Record<CommandKey, Handler>, log: Log): DashboardActions {
   return {
     stopTrial: (dir: string, trial: number) => h.stopTrial({ dir, trial }),
     promote: (dir: string, trial: number) => h.promoteTrialConfig({ dir, trial }),
     openLogs: (dir: string, trial: number) => h.openTrialLogs({ dir, trial }),
     rerun: (dir: string, trial: number) => h.rerunTrialConfig({ dir, trial }),
     stopSweep: (dir: string) => h.stopSweep({ dir }),
+    // the LR finder tab: the same actions as the LR finder panel, on the result the host loaded
+    lrFind: (action, sweepFile, saved) =>
+      action === 'run' ? h.findLearningRate(vscode.Uri.file(sweepFile)) : saved && (action === 'useBounds' ? useBounds(saved, log) : writeCyclicLr(saved, log)),
   };
 }

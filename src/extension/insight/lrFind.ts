@@ -178,3 +178,25 @@ export function restoredResultFile(state: unknown): string | undefined {
   return fs.existsSync(f) ? f : undefined;
 }
 
+
+/**
+ * The newest saved lr range test of a sweep file: `knobs lr-find <sweep file>` saves into
+ * `<its folder>/.knobs/lr-find/<stamp>/result.json`, the same .knobs as the file's sweeps.
+ * Results of other files, and unreadable ones, are passed over. Undefined when there is none.
+ */
+export function newestLrFindOf(sweepFile: string): LrFindSaved | undefined {
+  const root = path.join(path.dirname(sweepFile), '.knobs', 'lr-find');
+  let stamps: string[];
+  try {
+    stamps = fs.readdirSync(root).sort().reverse();
+  } catch {
+    return undefined;
+  }
+  let best: LrFindSaved | undefined;
+  for (const stamp of stamps.slice(0, 200)) {
+    const saved = readLrFindResult(path.join(root, stamp, 'result.json'));
+    if (typeof saved === 'string' || !saved.sweepFile || path.resolve(saved.sweepFile) !== path.resolve(sweepFile)) continue;
+    if (!best || (saved.createdAt ?? stamp) > (best.createdAt ?? '')) best = saved;
+  }
+  return best;
+}

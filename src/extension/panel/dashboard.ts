@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { encodeHostMessage, parseWebviewMessage, type HostMessage, type WebviewMessage, type WireHostMessage } from '../../protocol/messages';
+import { encodeHostMessage, parseWebviewMessage, type HostMessage, type LrFindAction, type WebviewMessage, type WireHostMessage } from '../../protocol/messages';
 import { DASHBOARD_VIEW_TYPE } from '../commandIds';
 import { DisposableStore } from '../disposables';
 import type { Log } from '../output';
@@ -17,6 +17,7 @@ import { DashboardFeed, featuredSeries, onlySweepMetric, seriesReply } from './s
 import { ImportanceFeed } from '../insight/importanceFeed';
 import { restoredDir } from './dashboardState';
 import { DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
+import { lrFindData, newestLrFindOf, type LrFindSaved } from '../insight/lrFind';
 
 export interface DashboardActions {
   stopTrial(dir: string, trial: number): unknown;
@@ -24,6 +25,8 @@ export interface DashboardActions {
   openLogs(dir: string, trial: number): unknown;
   rerun(dir: string, trial: number): unknown;
   stopSweep(dir: string): unknown;
+  /** The LR finder tab: run a range test of the sweep file, or write the saved result's bounds. */
+  lrFind(action: LrFindAction, sweepFile: string, saved: LrFindSaved | undefined): unknown;
 }
 
 class Dashboard implements vscode.Disposable {
@@ -104,6 +107,14 @@ class Dashboard implements vscode.Disposable {
         case 'stopSweep':
           await a.stopSweep(this.dir);
           return;
+        case 'lrFindAction': {
+          const file = this.sweepFile();
+          if (!file) throw new Error('this sweep does not record its sweep file, so there is no range test to act on');
+          const saved = newestLrFindOf(file);
+          if (msg.action !== 'run' && !saved) throw new Error(`no saved lr range test of ${path.basename(file)}`);
+          await a.lrFind(msg.action, file, saved);
+          return;
+        }
         case 'series': {
           const e = this.mgr.store.get(this.dir);
           if (e) this.post(seriesReply(e.state, msg.trials, e.state.created?.metric.name ?? this.metric ?? ''));
@@ -132,11 +143,33 @@ class Dashboard implements vscode.Disposable {
     const imp = this.importance.latest();
     if (imp) this.post(imp);
     else this.importance.changed();
+    this.sendLrFind();
     this.panel.title = `Knobs: ${e.id}`;
   }
 
   refresh(): void {
     if (this.ready) this.sendSnapshot();
+  }
+
+  /** The sweep file this sweep was created from (absolute), if the journal says. */
+  sweepFile(): string | undefined {
+    return this.mgr.store.get(this.dir)?.state.created?.file;
+  }
+
+  /** The LR finder tab: the newest saved range test of this sweep's file, or how to make one. */
+  sendLrFind(): void {
+    if (!this.ready) return;
+    const file = this.sweepFile();
+    const saved = file ? newestLrFindOf(file) : undefined;
+    if (saved) this.post({ type: 'lrFind', data: lrFindData(saved) });
+    else
+      this.post({
+        type: 'lrFind',
+        data: null,
+        message: file
+          ? `No learning-rate range test of ${path.basename(file)} yet. Run one: it trains once while the lr ramps up, and suggests the lr range to search.`
+          : 'This sweep does not record its sweep file, so it has no learning-rate range test.',
+      });
   }
 
   private scheduleAppend(full: boolean): void {
@@ -208,6 +241,13 @@ export class DashboardManager implements vscode.Disposable {
         },
       }),
     );
+    // a new or rewritten lr range test re-fills the LR finder tab of the dashboards of that file
+    const lrWatcher = this.disposables.add(vscode.workspace.createFileSystemWatcher('**/.knobs/lr-find/*/result.json'));
+    const onLrFind = () => {
+      for (const d of this.panels.values()) d.sendLrFind();
+    };
+    this.disposables.add(lrWatcher.onDidCreate(onLrFind));
+    this.disposables.add(lrWatcher.onDidChange(onLrFind));
     // give the serializer (window reload) time to adopt its panels first
     const timer = setTimeout(() => void this.reopenOrphans().catch((e) => log.warn(`could not re-open dashboards: ${String(e)}`)), 3000);
     this.disposables.add({ dispose: () => clearTimeout(timer) });

@@ -8,7 +8,7 @@ import { Filters } from './filter';
 import { SortSpec } from './sort';
 import { STATUSES } from './store';
 
-export const TABS = ['curves', 'parallel', 'scatter', 'importance'] as const;
+export const TABS = ['curves', 'parallel', 'scatter', 'importance', 'lrfind'] as const;
 export type Tab = (typeof TABS)[number];
 
 export interface UiState {
