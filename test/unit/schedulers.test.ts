@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ashaMilestones, AshaScheduler } from '../../src/core/schedulers/asha';
-import { fmt, percentile } from '../../src/core/schedulers/common';
+import { fmt, percentile, TrialLog } from '../../src/core/schedulers/common';
 import { bandThreshold, HyperbandScheduler, hyperbandBands } from '../../src/core/schedulers/hyperband';
 import { MedianScheduler } from '../../src/core/schedulers/median';
 import { PatienceScheduler } from '../../src/core/schedulers/patience';
@@ -358,5 +358,23 @@ describe('helpers', () => {
     assert.equal(fmt(-0.29), '-0.29');
     assert.equal(fmt(1234.5), '1235');
     assert.equal(fmt(0.000012346), '1.235e-5');
+  });
+  test('TrialLog.report: judges new reports once, replays the same (step, value), flags overwrites', () => {
+    const log = new TrialLog();
+    const calls: { overwrite: boolean; logged: number[]; pending: Decision['action'][] }[] = [];
+    const stop: Decision = { action: 'stop', reason: 'r' };
+    const judge = (d: Decision) => (overwrite: boolean) => {
+      calls.push({ overwrite, logged: log.values(), pending: [...log.byStep.values()].map((e) => e.decision.action) });
+      return d;
+    };
+    assert.deepEqual(log.report(1, 0.5, judge({ action: 'continue' })), { action: 'continue' });
+    assert.deepEqual(calls, [{ overwrite: false, logged: [0.5], pending: ['continue'] }], 'the new value is logged (as continue) before judging');
+    assert.equal(log.report(1, 0.5, judge(stop)).action, 'continue', 'a replay returns the stored decision');
+    assert.equal(calls.length, 1, 'a replay is not judged');
+    assert.equal(log.report(2, NaN, judge(stop)), stop);
+    assert.equal(log.report(2, NaN, judge({ action: 'continue' })), stop, 'NaN replays too (Object.is)');
+    assert.equal(log.report(1, 0.25, judge(stop)), stop);
+    assert.deepEqual(calls.at(-1), { overwrite: true, logged: [0.25, NaN], pending: ['continue', 'stop'] }, 'an overwrite keeps the step in place');
+    assert.equal(log.byStep.get(1)?.decision, stop, 'the decision is stored');
   });
 });

@@ -110,30 +110,27 @@ export class AshaScheduler implements Scheduler {
   }
 
   onReport(trial: number, step: number, value: number): Decision {
-    const log = this.logs.get(trial);
-    const again = log.replayed(step, value);
-    if (again) return again.decision;
-    const key = `${trial}:${step}`;
-    const previous = this.recordedAt.get(key);
-    let decision: Decision;
-    if (Number.isNaN(value)) {
-      if (previous) previous.recorded.delete(trial);
-      this.recordedAt.delete(key);
-      decision = nanStop();
-    } else if (previous) {
-      // the same step again with another value (a rerun attempt): judge it where it was judged
-      previous.recorded.delete(trial);
-      decision = this.judge(trial, step, value, previous);
-    } else if (this.maxT !== undefined && step >= this.maxT) {
+    return this.logs.get(trial).report(step, value, () => {
+      const key = `${trial}:${step}`;
+      const previous = this.recordedAt.get(key);
+      if (Number.isNaN(value)) {
+        if (previous) previous.recorded.delete(trial);
+        this.recordedAt.delete(key);
+        return nanStop();
+      }
+      if (previous) {
+        // the same step again with another value (a rerun attempt): judge it where it was judged
+        previous.recorded.delete(trial);
+        return this.judge(trial, step, value, previous);
+      }
+      if (this.maxT !== undefined && step >= this.maxT) {
+        const rung = this.rungFor(trial, step);
+        if (rung) this.record(trial, step, value, rung);
+        return { action: 'stop', reason: `reached max_t ${fmt(this.maxT)} (step ${step})`, budget: true };
+      }
       const rung = this.rungFor(trial, step);
-      if (rung) this.record(trial, step, value, rung);
-      decision = { action: 'stop', reason: `reached max_t ${fmt(this.maxT)} (step ${step})`, budget: true };
-    } else {
-      const rung = this.rungFor(trial, step);
-      decision = rung ? this.judge(trial, step, value, rung) : CONTINUE;
-    }
-    log.set(step, value, decision);
-    return decision;
+      return rung ? this.judge(trial, step, value, rung) : CONTINUE;
+    });
   }
 
   onComplete(_trial: number, _value: number | undefined): void {

@@ -4,7 +4,7 @@
  * (values shown in the user's direction).
  */
 import type { Goal } from '../space/types';
-import type { Decision } from './scheduler';
+import { CONTINUE, type Decision } from './scheduler';
 
 export interface SchedulerOptions {
   goal: Goal;
@@ -63,6 +63,22 @@ export class TrialLog {
 
   set(step: number, value: number, decision: Decision): void {
     this.byStep.set(step, { value, decision });
+  }
+
+  /**
+   * onReport's common shape: a replay returns the stored decision and changes nothing; otherwise
+   * the report is logged (as CONTINUE while `judge` runs, so the log already holds the new value),
+   * `judge(overwrite)` gives the decision (`overwrite`: this step was seen before with another
+   * value), and that decision is stored and returned.
+   */
+  report(step: number, value: number, judge: (overwrite: boolean) => Decision): Decision {
+    const again = this.replayed(step, value);
+    if (again) return again.decision;
+    const overwrite = this.has(step);
+    this.set(step, value, CONTINUE);
+    const decision = judge(overwrite);
+    this.set(step, value, decision);
+    return decision;
   }
 
   /** Values in first-seen order. */

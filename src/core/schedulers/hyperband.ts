@@ -99,16 +99,11 @@ export class HyperbandScheduler implements Scheduler {
   }
 
   onReport(trial: number, step: number, value: number): Decision {
-    const log = this.logs.get(trial);
-    const again = log.replayed(step, value);
-    if (again) return again.decision;
-    const overwrite = log.has(step);
-    log.set(step, value, CONTINUE);
-    if (overwrite) this.rebuild(trial);
-    else if (Number.isFinite(value)) this.append(trial, value);
-    const decision = Number.isNaN(value) ? nanStop() : this.check(trial);
-    log.set(step, value, decision);
-    return decision;
+    return this.logs.get(trial).report(step, value, (overwrite) => {
+      if (overwrite) this.rebuild(trial);
+      else if (Number.isFinite(value)) this.append(trial, value);
+      return Number.isNaN(value) ? nanStop() : this.check(trial);
+    });
   }
 
   onComplete(_trial: number, _value: number | undefined): void {

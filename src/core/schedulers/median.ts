@@ -42,24 +42,20 @@ export class MedianScheduler implements Scheduler {
 
   onReport(trial: number, step: number, value: number): Decision {
     const log = this.logs.get(trial);
-    const again = log.replayed(step, value);
-    if (again) return again.decision;
-    const overwrite = log.has(step);
-    log.set(step, value, CONTINUE);
-    let at = this.atStep.get(step);
-    if (!at) this.atStep.set(step, (at = new Map()));
-    if (Number.isNaN(value)) at.delete(trial);
-    else at.set(trial, value);
-    if (overwrite) {
-      let b = Infinity;
-      for (const v of log.values()) if (v < b) b = v;
-      this.best.set(trial, b);
-    } else if (!Number.isNaN(value) && value < (this.best.get(trial) ?? Infinity)) {
-      this.best.set(trial, value);
-    }
-    const decision = Number.isNaN(value) ? nanStop() : this.check(trial, step);
-    log.set(step, value, decision);
-    return decision;
+    return log.report(step, value, (overwrite) => {
+      let at = this.atStep.get(step);
+      if (!at) this.atStep.set(step, (at = new Map()));
+      if (Number.isNaN(value)) at.delete(trial);
+      else at.set(trial, value);
+      if (overwrite) {
+        let b = Infinity;
+        for (const v of log.values()) if (v < b) b = v;
+        this.best.set(trial, b);
+      } else if (!Number.isNaN(value) && value < (this.best.get(trial) ?? Infinity)) {
+        this.best.set(trial, value);
+      }
+      return Number.isNaN(value) ? nanStop() : this.check(trial, step);
+    });
   }
 
   onComplete(trial: number, value: number | undefined): void {

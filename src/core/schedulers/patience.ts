@@ -41,31 +41,25 @@ export class PatienceScheduler implements Scheduler {
 
   onReport(trial: number, step: number, value: number): Decision {
     const log = this.logs.get(trial);
-    const again = log.replayed(step, value);
-    if (again) return again.decision;
-    const overwrite = log.has(step);
-    log.set(step, value, CONTINUE);
-    let s: State;
-    if (overwrite) {
-      s = { seen: false, best: Infinity, bestStep: step, wait: 0 };
-      for (const [k, e] of log.byStep) if (!Number.isNaN(e.value)) this.observe(s, k, e.value);
-      this.states.set(trial, s);
-    } else {
-      s = this.states.get(trial) ?? { seen: false, best: Infinity, bestStep: step, wait: 0 };
-      this.states.set(trial, s);
-      if (!Number.isNaN(value)) this.observe(s, step, value);
-    }
-    let decision: Decision = CONTINUE;
-    if (Number.isNaN(value)) decision = nanStop();
-    else if (s.wait >= this.patience) {
+    return log.report(step, value, (overwrite) => {
+      let s: State;
+      if (overwrite) {
+        s = { seen: false, best: Infinity, bestStep: step, wait: 0 };
+        for (const [k, e] of log.byStep) if (!Number.isNaN(e.value)) this.observe(s, k, e.value);
+        this.states.set(trial, s);
+      } else {
+        s = this.states.get(trial) ?? { seen: false, best: Infinity, bestStep: step, wait: 0 };
+        this.states.set(trial, s);
+        if (!Number.isNaN(value)) this.observe(s, step, value);
+      }
+      if (Number.isNaN(value)) return nanStop();
+      if (s.wait < this.patience) return CONTINUE;
       const by = this.minDelta > 0 ? ` of more than ${fmt(this.minDelta)}` : '';
-      decision = {
+      return {
         action: 'stop',
         reason: `no improvement${by} in ${s.wait} report${s.wait === 1 ? '' : 's'} (best ${shown(s.best, this.goal)} at step ${s.bestStep}; patience ${this.patience})`,
       };
-    }
-    log.set(step, value, decision);
-    return decision;
+    });
   }
 
   onComplete(_trial: number, _value: number | undefined): void {}
