@@ -163,6 +163,8 @@ export class GpModel {
   readonly Kinv: Float64Array;
   private readonly kbuf: Float64Array;
   private readonly vbuf: Float64Array;
+  /** r² from x to each training point, kept from the mean pass for the gradient pass. */
+  private readonly r2buf: Float64Array;
 
   constructor(data: GpData, params: KernelParams) {
     this.n = data.n;
@@ -176,6 +178,7 @@ export class GpModel {
     this.Kinv = cholInverse(L, data.n);
     this.kbuf = new Float64Array(data.n);
     this.vbuf = new Float64Array(data.n);
+    this.r2buf = new Float64Array(data.n);
   }
 
   /** Posterior mean and latent variance at x (length d). */
@@ -192,6 +195,7 @@ export class GpModel {
     const { invSqLengthscales: lambda, signalVar: s } = this.params;
     const kx = this.kbuf;
     const v = this.vbuf;
+    const r2s = this.r2buf;
     let mean = 0;
     for (let i = 0; i < n; i++) {
       let r2 = 0;
@@ -206,6 +210,7 @@ export class GpModel {
           r2 += lambda[j] * t * t;
         }
       }
+      r2s[i] = r2;
       kx[i] = s * matern52(r2);
       mean += kx[i] * alpha[i];
     }
@@ -223,18 +228,7 @@ export class GpModel {
       dVar.fill(0);
       for (let i = 0; i < n; i++) {
         const xi = i * d;
-        let r2 = 0;
-        for (let j = 0; j < d; j++) {
-          const a = X[xi + j];
-          const b = x[j];
-          if (isCat[j]) {
-            if (a !== b) r2 += lambda[j];
-          } else {
-            const t = a - b;
-            r2 += lambda[j] * t * t;
-          }
-        }
-        const g = s * matern52Grad(r2);
+        const g = s * matern52Grad(r2s[i]);
         for (let j = 0; j < d; j++) {
           if (isCat[j]) continue;
           // ∂k_i/∂x_j = g · 2 λ_j (x_j − X_ij)
