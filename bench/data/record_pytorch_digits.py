@@ -17,29 +17,18 @@ prints "epoch N | ..." lines), one at a time. Configs are drawn from
 examples/pytorch-digits/sweep.yaml's space (seeded).
 """
 import importlib.util
-import json
-import math
 import os
 import random
-import re
-import subprocess
 import sys
 import tempfile
 import time
+
+from recorder import curves, epoch_ms, log_uniform, med, parse_plain, progress, run_timed, sig, write_json
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EXAMPLE = os.path.join(ROOT, "examples", "pytorch-digits")
 TRAIN = os.path.join(EXAMPLE, "train.py")
-LINE = re.compile(r"^epoch (\d+) \| (.*)$")
-
-
-def sig(x, n=5):
-    return float("%.*g" % (n, x)) if math.isfinite(x) else None
-
-
-def log_uniform(rng, lo, hi):
-    return math.exp(rng.uniform(math.log(lo), math.log(hi)))
 
 
 def sample(rng):
@@ -58,29 +47,12 @@ def train_argv(params, epochs, ckpt, extra):
     return argv + ["--epochs", str(epochs), "--checkpoint_dir", ckpt, "--device", "cpu", "--threads", "1"] + extra
 
 
-def parse(line):
-    m = LINE.match(line.strip())
-    return {k: float(v) for k, v in (part.split(": ") for part in m.group(2).split(" | "))} if m else None
-
-
 def run_process(params, epochs, extra):
     """One config as its own process: (per-epoch metrics, report times in ms from launch, wall ms)."""
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     with tempfile.TemporaryDirectory() as ckpt:
-        t0 = time.monotonic()
-        p = subprocess.Popen([sys.executable, TRAIN] + train_argv(params, epochs, ckpt, extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-        out, times = [], []
-        for line in p.stdout:
-            m = parse(line)
-            if m is None:
-                continue
-            times.append((time.monotonic() - t0) * 1000)
-            out.append(m)
-        err = p.stderr.read()
-        if p.wait() != 0:
-            raise SystemExit("train.py failed: %s" % err[-2000:])
-        return out, times, (time.monotonic() - t0) * 1000
+        return run_timed([sys.executable, TRAIN] + train_argv(params, epochs, ckpt, extra), parse_plain, "train.py", env=env, cwd=ROOT)
 
 
 class Tap:
@@ -93,7 +65,7 @@ class Tap:
         self.buf += text
         while "\n" in self.buf:
             line, self.buf = self.buf.split("\n", 1)
-            m = parse(line)
+            m = parse_plain(line)
             if m is not None:
                 self.times.append((time.monotonic() - self.t0) * 1000)
                 self.out.append(m)
@@ -124,11 +96,6 @@ def run_in_process(train, params, epochs, extra):
         if rc:
             raise SystemExit("train.main returned %r" % rc)
         return tap.out, tap.times, (time.monotonic() - t0) * 1000
-
-
-def med(xs):
-    s = sorted(xs)
-    return s[len(s) // 2] if s else 0.0
 
 
 def main():
@@ -175,20 +142,20 @@ def main():
             epochs_out, times, wall = run_in_process(train, params, epochs, extra)
         else:
             epochs_out, times, wall = run_process(params, epochs, extra)
-        gaps = [b - a for a, b in zip(times, times[1:])]
-        epoch_ms = med(gaps)
+        gap = epoch_ms(times)
+        val_loss, val_acc = curves(epochs_out)
         c = {
             "id": i + 1,
             "params": params,
-            "val_loss": [sig(e["val_loss"]) for e in epochs_out],
-            "val_acc": [sig(e["val_acc"]) for e in epochs_out],
-            "epochMs": sig(epoch_ms, 4),
+            "val_loss": val_loss,
+            "val_acc": val_acc,
+            "epochMs": sig(gap, 4),
             "wallMs": round(wall),
         }
         if not in_process:
-            c["startupMs"] = round(times[0] - epoch_ms)
+            c["startupMs"] = round(times[0] - gap)
         configs.append(c)
-        print("%d/%d val_loss %.4f (%.1f s)" % (i + 1, n, epochs_out[-1]["val_loss"], wall / 1000), file=sys.stderr, flush=True)
+        progress(i, n, epochs_out, wall)
         if (i + 1) % 5 == 0 or i + 1 == n:
             write(configs, meta, startup)
 
@@ -208,11 +175,7 @@ def write(configs, meta, startup):
         "epochMs": sig(med([c["epochMs"] for c in configs]), 4),
         "configs": configs,
     }
-    tmp = meta["file"] + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(doc, f, separators=(",", ":"))
-        f.write("\n")
-    os.replace(tmp, meta["file"])
+    write_json(meta["file"], doc)
 
 
 if __name__ == "__main__":

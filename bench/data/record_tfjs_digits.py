@@ -10,29 +10,18 @@ examples/tfjs-digits/sweep.yaml's space. Reports are read in either of the scrip
 (`@@knobs {json}` through the Node helper, or `epoch N | name: value | ...`).
 """
 import json
-import math
 import os
 import random
-import re
-import subprocess
 import sys
-import time
+
+from recorder import curves, epoch_ms, log_uniform, med, parse_plain, progress, run_timed, sig, write_json
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EXAMPLE = os.path.join(ROOT, "examples", "tfjs-digits")
 OUT = os.path.join(HERE, "tfjs-digits.json")
-PLAIN = re.compile(r"^epoch (\d+) \| (.*)$")
 TAGGED = "@@knobs "
 EPOCHS = 30
-
-
-def sig(x, n=5):
-    return float("%.*g" % (n, x)) if math.isfinite(x) else None
-
-
-def log_uniform(rng, lo, hi):
-    return math.exp(rng.uniform(math.log(lo), math.log(hi)))
 
 
 def sample(rng):
@@ -52,32 +41,12 @@ def parse(line):
         doc = json.loads(line[len(TAGGED):])
         m = doc.get("metrics", {})
         return m if "val_loss" in m else None
-    m = PLAIN.match(line)
-    if not m:
-        return None
-    return {k: float(v) for k, v in (part.split(": ") for part in m.group(2).split(" | "))}
+    return parse_plain(line)
 
 
 def run(params):
     argv = ["node", "train.mjs"] + ["--%s=%s" % (k, v) for k, v in params.items()] + ["--epochs=%d" % EPOCHS]
-    t0 = time.monotonic()
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=EXAMPLE)
-    epochs, times = [], []
-    for line in p.stdout:
-        m = parse(line)
-        if m is None:
-            continue
-        times.append((time.monotonic() - t0) * 1000)
-        epochs.append(m)
-    err = p.stderr.read()
-    if p.wait() != 0:
-        raise SystemExit("train.mjs failed: %s" % err[-2000:])
-    return epochs, times, (time.monotonic() - t0) * 1000
-
-
-def med(xs):
-    s = sorted(xs)
-    return s[len(s) // 2] if s else 0.0
+    return run_timed(argv, parse, "train.mjs", cwd=EXAMPLE)
 
 
 def main():
@@ -88,18 +57,18 @@ def main():
     for i in range(n):
         params = sample(rng)
         epochs, times, wall = run(params)
-        gaps = [b - a for a, b in zip(times, times[1:])]
-        epoch_ms = med(gaps)
+        gap = epoch_ms(times)
+        val_loss, val_acc = curves(epochs)
         configs.append({
             "id": i + 1,
             "params": params,
-            "val_loss": [sig(e["val_loss"]) for e in epochs],
-            "val_acc": [sig(e["val_acc"]) for e in epochs],
-            "startupMs": round(times[0] - epoch_ms),
-            "epochMs": sig(epoch_ms, 4),
+            "val_loss": val_loss,
+            "val_acc": val_acc,
+            "startupMs": round(times[0] - gap),
+            "epochMs": sig(gap, 4),
             "wallMs": round(wall),
         })
-        print("%d/%d val_loss %.4f (%.1f s)" % (i + 1, n, epochs[-1]["val_loss"], wall / 1000), file=sys.stderr, flush=True)
+        progress(i, n, epochs, wall)
         if (i + 1) % 5 == 0 or i + 1 == n:
             write(configs, seed)
 
@@ -116,11 +85,7 @@ def write(configs, seed):
         "epochMs": sig(med([c["epochMs"] for c in configs]), 4),
         "configs": configs,
     }
-    tmp = OUT + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(doc, f, separators=(",", ":"))
-        f.write("\n")
-    os.replace(tmp, OUT)
+    write_json(OUT, doc)
 
 
 if __name__ == "__main__":
