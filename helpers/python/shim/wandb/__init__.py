@@ -71,6 +71,19 @@ def _warn(message):
     sys.stderr.flush()
 
 
+# W&B calls the shim accepts and ignores, as functions or methods (self is one of the args).
+def _ignored(*args, **kwargs):
+    return None
+
+
+def _accepted(*args, **kwargs):
+    return True
+
+
+def _alert(title, text):
+    _warn("alert: %s: %s" % (title, text))
+
+
 def termlog(string="", newline=True, repeat=True):
     sys.stderr.write("wandb: %s%s" % (string, "\n" if newline else ""))
 
@@ -139,7 +152,29 @@ def _numeric_items(data):
 # Config
 
 
-class Config(dict):
+class _AttrDict(dict):
+    """A dict whose keys read and write as attributes too (names starting with "_" stay attributes)."""
+
+    def __getattr__(self, key):
+        if key.startswith("__") and key.endswith("__"):
+            raise AttributeError(key)
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(self._no_key(key))
+
+    def __setattr__(self, key, value):
+        if key.startswith("_"):
+            object.__setattr__(self, key, value)
+        else:
+            self.__setitem__(key, value)
+
+    def _no_key(self, key):
+        """The message of the AttributeError for a missing key."""
+        return key
+
+
+class Config(_AttrDict):
     """`wandb.config`: a dict with attribute access. Keys set by the sweep are locked."""
 
     def __init__(self, *args, **kwargs):
@@ -147,19 +182,8 @@ class Config(dict):
         object.__setattr__(self, "_locked", set())
 
     # attribute access -------------------------------------------------------------------------
-    def __getattr__(self, key):
-        if key.startswith("__") and key.endswith("__"):
-            raise AttributeError(key)
-        try:
-            return self[key]
-        except KeyError:
-            raise AttributeError("wandb.config has no key %r (keys: %s)" % (key, ", ".join(sorted(self)) or "none"))
-
-    def __setattr__(self, key, value):
-        if key.startswith("_"):
-            object.__setattr__(self, key, value)
-        else:
-            self.__setitem__(key, value)
+    def _no_key(self, key):
+        return "wandb.config has no key %r (keys: %s)" % (key, ", ".join(sorted(self)) or "none")
 
     def __delattr__(self, key):
         try:
@@ -227,26 +251,12 @@ config._lock_sweep_values(_knobs.params())
 # Summary
 
 
-class Summary(dict):
+class Summary(_AttrDict):
     """`run.summary`: the last value of each logged key; writing to it reports to Knobs."""
 
     def __init__(self, run):
         dict.__init__(self)
         object.__setattr__(self, "_run", run)
-
-    def __getattr__(self, key):
-        if key.startswith("__") and key.endswith("__"):
-            raise AttributeError(key)
-        try:
-            return self[key]
-        except KeyError:
-            raise AttributeError(key)
-
-    def __setattr__(self, key, value):
-        if key.startswith("_"):
-            object.__setattr__(self, key, value)
-        else:
-            self.__setitem__(key, value)
 
     def __setitem__(self, key, value):
         self.update({key: value})
@@ -366,26 +376,17 @@ class Run(object):
             _set_run(None)
 
     # accepted and ignored ----------------------------------------------------------------------
-    def watch(self, *args, **kwargs):
-        return None
-
-    def unwatch(self, *args, **kwargs):
-        return None
-
-    def save(self, *args, **kwargs):
-        return True
+    watch = unwatch = log_code = _ignored
+    save = _accepted
 
     def alert(self, title="", text="", level=None, wait_duration=None):
-        _warn("alert: %s: %s" % (title, text))
+        _alert(title, text)
 
     def log_artifact(self, artifact, *args, **kwargs):
         return artifact
 
     def use_artifact(self, *args, **kwargs):
         raise Error("artifacts are not available offline in the Knobs W&B shim")
-
-    def log_code(self, *args, **kwargs):
-        return None
 
     def mark_preempting(self):
         return None
@@ -445,48 +446,23 @@ def finish(exit_code=None, quiet=None):
         run.finish(exit_code=exit_code, quiet=quiet)
 
 
-def sweep(*args, **kwargs):
+def _refuse_sweeps(*args, **kwargs):
     raise UsageError(SWEEP_REFUSAL)
 
 
-def agent(*args, **kwargs):
-    raise UsageError(SWEEP_REFUSAL)
-
-
-def controller(*args, **kwargs):
-    raise UsageError(SWEEP_REFUSAL)
-
-
-def login(*args, **kwargs):
-    return True
-
-
-def setup(*args, **kwargs):
-    return None
+sweep = agent = controller = _refuse_sweeps
 
 
 def teardown(*args, **kwargs):
     finish()
 
 
-def watch(*args, **kwargs):
-    return None
-
-
-def unwatch(*args, **kwargs):
-    return None
-
-
-def save(*args, **kwargs):
-    return True
-
-
-def restore(*args, **kwargs):
-    return None
+setup = watch = unwatch = restore = _ignored
+login = save = _accepted
 
 
 def alert(title="", text="", level=None, wait_duration=None):
-    _warn("alert: %s: %s" % (title, text))
+    _alert(title, text)
 
 
 class Settings(dict):
@@ -536,14 +512,7 @@ class Molecule(_Media):
 
 
 class Artifact(_Media):
-    def add_file(self, *args, **kwargs):
-        return None
-
-    def add_dir(self, *args, **kwargs):
-        return None
-
-    def add_reference(self, *args, **kwargs):
-        return None
+    add_file = add_dir = add_reference = _ignored
 
 
 @atexit.register
