@@ -12,7 +12,8 @@
  *      and the tree and the dashboard re-attach;
  *   then stop the sweep from the palette;
  *   8. the lr-finder panel on a saved result: the curve drawn, "Use these bounds" rewrites
- *      sweep.yaml's lr range, "Write CyclicLR" (diff + "Write") the defaults CyclicLR reads.
+ *      sweep.yaml's lr range, "Write CyclicLR" (diff + "Write") the defaults CyclicLR reads;
+ *      the sweep's dashboard draws the same range test in its LR finder tab.
  * Plus: in an untrusted workspace nothing runs and the view says why.
  * Screenshots of every step go to test/e2e/artifacts/.
  *
@@ -315,6 +316,18 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       }, { timeoutMs: 20_000, intervalMs: 200 });
       log(`write CyclicLR: train.py defaults base_lr=${clr.base_lr}, lr=${clr.lr}`);
       await wb.screenshot('8d-cyclic-lr-written');
+
+      // the sweep's dashboard shows the same range test in its LR finder tab
+      await wb.runCommand('Knobs: Open Dashboard');
+      const dash = await webviewWith(wb, 'vscode-tab-header[data-tab="lrfind"]');
+      await dash.locator('vscode-tab-header[data-tab="lrfind"]').click();
+      const tabCanvas = dash.locator('.lrf-canvas');
+      await tabCanvas.waitFor({ state: 'visible', timeout: 20_000 });
+      const tabInk = await waitFor('the dashboard\'s lr curve drawn', () => tabCanvas.evaluate(inkedPixels), { timeoutMs: 15_000 });
+      const tabCaption = await dash.locator('.lrf-caption').innerText();
+      log(`dashboard LR finder tab: ${JSON.stringify(tabCaption)}; ${tabInk} drawn pixels`);
+      assert.match(tabCaption, /sweep\.yaml · lr: max_lr [0-9.e-]+/);
+      await wb.screenshot('8e-dashboard-lr-tab');
       failed = false;
     } finally {
       await s?.close({ failed });

@@ -77,10 +77,12 @@ interface PageSeries {
 /** What the dashboard's store holds (window.__knobsApp in the webview): trial ids, and the metric steps of `trial`. */
 async function dashboardData(view: FrameLocator, trial: number): Promise<{ ids: number[]; series: PageSeries | null }> {
   return view.locator('body').evaluate((_b, id) => {
-    const app = (globalThis as unknown as { __knobsApp?: { store: { rows: { id: number }[]; seriesOf(id: number): PageSeries | undefined } } }).__knobsApp;
+    // the store is columnar: ids[0..size) are the trial ids; a series' steps are a typed array
+    type Store = { size: number; ids: Int32Array; seriesOf(id: number): { attempt: number; steps: ArrayLike<number> } | undefined };
+    const app = (globalThis as unknown as { __knobsApp?: { store: Store } }).__knobsApp;
     if (!app) return { ids: [], series: null };
     const s = app.store.seriesOf(id);
-    return { ids: app.store.rows.map((r) => r.id), series: s ? { attempt: s.attempt, steps: s.steps.slice() } : null };
+    return { ids: Array.from(app.store.ids.subarray(0, app.store.size)), series: s ? { attempt: s.attempt, steps: Array.from(s.steps) } : null };
   }, trial);
 }
 

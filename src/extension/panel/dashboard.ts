@@ -56,6 +56,9 @@ class Dashboard implements vscode.Disposable {
     panel.webview.html = mgr.html(panel.webview, dir);
     this.disposables.add(panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)));
     this.disposables.add(panel.onDidDispose(() => mgr.forget(this)));
+    // a range test saved while the panel was in the background (file watchers can miss it) shows
+    // when the panel comes back
+    this.disposables.add(panel.onDidChangeViewState((e) => e.webviewPanel.visible && this.sendLrFind()));
     this.disposables.add(
       store.onDidChange((c) => {
         if (path.resolve(c.dir) !== this.dir) return;
