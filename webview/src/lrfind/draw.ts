@@ -60,27 +60,24 @@ export function drawLrFind(canvas: HTMLCanvasElement, data: LrFindData, theme: T
   const { left, top, width, height } = frame;
   const X = (x: number) => toPx(plot, frame, x, plot.y.lo)[0];
 
-  // sweep range band and base_lr band (behind everything)
-  if (plot.band) {
-    const a = Math.max(left, X(plot.band.lo));
-    const b = Math.min(left + width, X(plot.band.hi));
-    if (b > a) {
-      ctx.fillStyle = withAlpha(theme.yellow, 0.13);
-      ctx.fillRect(a, top, b - a, height);
-      ctx.fillStyle = theme.muted;
-      ctx.textAlign = a + 4 + ctx.measureText(plot.band.label).width > left + width ? 'right' : 'left';
-      ctx.textBaseline = 'bottom';
-      ctx.fillText(plot.band.label, ctx.textAlign === 'right' ? b - 2 : a + 2, top - 4);
-    }
+  // sweep range band and base_lr band (behind everything); each is clipped to the frame
+  const shade = (band: { lo: number; hi: number }, colour: string, alpha: number): [number, number] | undefined => {
+    const a = Math.max(left, X(band.lo));
+    const b = Math.min(left + width, X(band.hi));
+    if (b <= a) return undefined;
+    ctx.fillStyle = withAlpha(colour, alpha);
+    ctx.fillRect(a, top, b - a, height);
+    return [a, b];
+  };
+  const sweepBand = plot.band && shade(plot.band, theme.yellow, 0.13);
+  if (plot.band && sweepBand) {
+    const [a, b] = sweepBand;
+    ctx.fillStyle = theme.muted;
+    ctx.textAlign = a + 4 + ctx.measureText(plot.band.label).width > left + width ? 'right' : 'left';
+    ctx.textBaseline = 'bottom';
+    ctx.fillText(plot.band.label, ctx.textAlign === 'right' ? b - 2 : a + 2, top - 4);
   }
-  if (plot.baseBand) {
-    const a = Math.max(left, X(plot.baseBand.lo));
-    const b = Math.min(left + width, X(plot.baseBand.hi));
-    if (b > a) {
-      ctx.fillStyle = withAlpha(theme.green, 0.1);
-      ctx.fillRect(a, top, b - a, height);
-    }
-  }
+  if (plot.baseBand) shade(plot.baseBand, theme.green, 0.1);
 
   // grid and axes
   ctx.strokeStyle = withAlpha(theme.grid, 0.6);
