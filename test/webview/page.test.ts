@@ -66,6 +66,11 @@ test('row buttons post stopTrial (running only), promote and openLogs; clicking 
   const { page } = await open('trials=40&points=10&running=0.5');
   // sort by state: running trials first
   await page.locator('.th[data-key="status"]').click();
+  // the sort shows on the next animation frame: wait for the table to show it
+  await page.waitForFunction(() => {
+    const td = document.querySelector('.tbody .tr .td');
+    return !!td && (window as any).__knobsApp.store.row(Number(td.textContent!.trim()))?.status === 'running';
+  }, null, { timeout: 10_000 });
   const first = page.locator('.tbody .tr').first();
   const id = Number((await first.locator('.td').first().innerText()).trim());
   assert.equal(await page.evaluate((i) => (window as any).__knobsApp.store.row(i).status, id), 'running');
@@ -92,6 +97,10 @@ test('row buttons post stopTrial (running only), promote and openLogs; clicking 
   assert.equal(await page.evaluate(() => (window as any).__knobsApp.selected), second);
   // finished trials first (state descending): their Stop button is hidden
   await page.locator('.th[data-key="status"]').click();
+  await page.waitForFunction(() => {
+    const td = document.querySelector('.tbody .tr .td');
+    return !!td && (window as any).__knobsApp.store.row(Number(td.textContent!.trim()))?.status !== 'running';
+  }, null, { timeout: 10_000 });
   const done = page.locator('.tbody .tr', { hasText: 'Completed' }).first();
   assert.equal(await done.locator('vscode-button[data-action="stop"]').evaluate((b) => getComputedStyle(b).visibility), 'hidden');
   assert.equal(await done.locator('vscode-button[data-action="promote"]').evaluate((b) => getComputedStyle(b).visibility), 'visible');
@@ -101,7 +110,10 @@ test('row buttons post stopTrial (running only), promote and openLogs; clicking 
 test('state filter and a scatter brush narrow the rows; counts are exact', async () => {
   const { page } = await open('trials=300&points=5&running=0.1&tab=scatter');
   await page.locator('.filterbar vscode-checkbox[data-state="running"]').click();
-  await page.waitForTimeout(200);
+  await page.waitForFunction(() => {
+    const app = (window as any).__knobsApp;
+    return app.table.order.length === app.store.counts.running && /trials match/.test(document.querySelector('.filterbar .match')?.textContent ?? '');
+  }, null, { timeout: 10_000 });
   const running = await page.evaluate(() => (window as any).__knobsApp.store.counts.running);
   assert.match(await page.locator('.filterbar .match').innerText(), new RegExp(`^${running} of 300 trials match`));
   assert.equal(await page.evaluate(() => (window as any).__knobsApp.table.order.length), running);
