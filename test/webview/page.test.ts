@@ -45,6 +45,16 @@ async function open(query: string): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
+/**
+ * Lets the page act on what was just clicked or posted: the wait (renders are throttled by
+ * timers that were set earlier, so they fire first), then two animation frames, so a render
+ * scheduled by then has run even on a loaded machine.
+ */
+async function settle(page: Page, ms: number): Promise<void> {
+  await page.waitForTimeout(ms);
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+}
+
 const posted = (page: Page) => page.evaluate(() => (window as any).__posted as { type: string; trial?: number }[]);
 
 test('ready → snapshot: header, curves canvas, virtualized rows; no CSP or script errors', async () => {
@@ -85,14 +95,14 @@ test('row buttons post stopTrial (running only), promote and openLogs; clicking 
   ]);
   // select a row: highlighted, and the UI state is saved with the sort
   await first.locator('.td').nth(2).click();
-  await page.waitForTimeout(400);
+  await settle(page, 400);
   assert.ok(await first.evaluate((r) => r.classList.contains('selected')));
   const state = await page.evaluate(() => (window as any).acquireVsCodeApi().getState());
   assert.equal(state.selected, id);
   assert.deepEqual(state.sort, { key: 'status', dir: 'asc' });
   // keyboard: ArrowDown moves the selection to the next row
   await page.locator('.tbody').press('ArrowDown');
-  await page.waitForTimeout(100);
+  await settle(page, 100);
   const second = Number((await page.locator('.tbody .tr').nth(1).locator('.td').first().innerText()).trim());
   assert.equal(await page.evaluate(() => (window as any).__knobsApp.selected), second);
   // finished trials first (state descending): their Stop button is hidden
@@ -125,7 +135,7 @@ test('state filter and a scatter brush narrow the rows; counts are exact', async
   await page.mouse.down();
   await page.mouse.move(b.x + 140, b.y + 45, { steps: 5 });
   await page.mouse.up();
-  await page.waitForTimeout(200);
+  await settle(page, 200);
   assert.match(await page.locator('.filterbar .chips').innerText(), /lr ∈ \[/);
   const { matched, expected } = await page.evaluate(() => {
     const app = (window as any).__knobsApp;
@@ -148,12 +158,12 @@ test('appends update rows in place; error and malformed messages are handled', a
     const t = { ...d.trials[0], status: 'completed', value: 0.001, best: 0.001 };
     window.postMessage((window as any).__wire({ type: 'append', trials: [t], series: [{ trial: t.id, attempt: 1, name: 'val_loss', steps: [99], values: [0.001] }] }), '*');
   });
-  await page.waitForTimeout(400);
+  await settle(page, 400);
   assert.match(await page.locator('.summary .best').innerText(), /0\.001\s+trial 1\b/);
   assert.equal((await page.locator('.tbody .tr').first().locator('.td').first().innerText()).trim(), '1');
   await page.evaluate(() => window.postMessage({ type: 'append', trials: 'nope', series: [] }, '*'));
   await page.evaluate(() => window.postMessage({ type: 'error', message: 'journal unreadable' }, '*'));
-  await page.waitForTimeout(100);
+  await settle(page, 100);
   assert.equal(await page.locator('.banner').innerText(), 'journal unreadable');
   // a row-shaped append (not columnar) and one with a bad status code are dropped and logged
   await page.evaluate(() => {
@@ -163,7 +173,7 @@ test('appends update rows in place; error and malformed messages are handled', a
     bad.trials.status[0] = 99;
     window.postMessage(bad, '*');
   });
-  await page.waitForTimeout(100);
+  await settle(page, 100);
   const logs = (await posted(page)).filter((m) => m.type === 'log') as unknown as { message: string }[];
   assert.equal(logs.length, 3, JSON.stringify(logs));
   assert.match(logs[0].message, /trials must be columns/);
@@ -179,7 +189,12 @@ test('a large sweep: the snapshot carries the best trials\' curves; filtered-in 
   assert.equal(before.drawn, 80, 'the curves tab draws its 80 curves from the snapshot');
   assert.equal((await posted(page)).filter((m) => m.type === 'series').length, 0, 'nothing to fetch before a filter');
   await page.locator('.filterbar vscode-checkbox[data-state="failed"]').click();
-  await page.waitForFunction(() => (window as any).__knobsApp.store.pending.size === 0 && (window as any).__knobsApp.curves.curves.length > 0, null, { timeout: 20000 });
+  // the filter applies on the next frame: wait for the ask, its reply, and the redrawn curves
+  await page.waitForFunction(() => {
+    const app = (window as any).__knobsApp;
+    return (window as any).__posted.some((m: { type: string }) => m.type === 'series') && app.store.pending.size === 0
+      && app.curves.curves.length > 0 && app.curves.curves.every((c: { id: number }) => app.store.row(c.id).status === 'failed');
+  }, null, { timeout: 20000 });
   const asks = (await posted(page)).filter((m) => m.type === 'series') as unknown as { trials: number[] }[];
   assert.ok(asks.length >= 1, 'the webview asked for the failed trials\' series');
   const shown = await page.evaluate(() => {
@@ -205,7 +220,7 @@ test('LR finder tab: says how to get a range test, draws one the host sends, but
   const { page, errors } = await open('trials=10&points=5&running=0');
   await page.locator('vscode-tab-header[data-tab="lrfind"]').click();
   await page.evaluate(() => window.postMessage({ type: 'lrFind', data: null, message: 'No learning-rate range test of sweep.yaml yet.' }, '*'));
-  await page.waitForTimeout(150);
+  await settle(page, 150);
   assert.match(await page.locator('.lrf-caption').innerText(), /No learning-rate range test of sweep\.yaml yet/);
   assert.equal(await page.locator('.lrf-canvas').isVisible(), false);
   await page.locator('.lrf-btn[data-action="run"]').click();
@@ -219,7 +234,7 @@ test('LR finder tab: says how to get a range test, draws one the host sends, but
     sweepRange: { min: 3e-4, max: 3e-3 }, cyclicLr: { base_lr: 7.5e-4, max_lr: 3e-3 }, canWriteSweep: true, canWriteCode: true,
   };
   await page.evaluate((d) => window.postMessage({ type: 'lrFind', data: d }, '*'), data);
-  await page.waitForTimeout(200);
+  await settle(page, 200);
   assert.match(await page.locator('.lrf-caption').innerText(), /sweep\.yaml · lr: .*max_lr/);
   assert.ok(await page.locator('.lrf-canvas').isVisible());
   // the curve is drawn: many non-transparent pixels on the canvas
@@ -238,7 +253,7 @@ test('LR finder tab: says how to get a range test, draws one the host sends, but
     window.postMessage({ type: 'lrFind', data: { ...d, lrs: 'nope' } }, '*');
     window.postMessage({ type: 'lrFind', data: null, extra: 1 }, '*');
   }, data);
-  await page.waitForTimeout(150);
+  await settle(page, 150);
   const msgs = await posted(page);
   const actions = msgs.filter((m) => m.type === 'lrFindAction');
   assert.deepEqual(actions, [
