@@ -196,7 +196,7 @@ test('promote into examples/pytorch-digits/train.py rewrites its argparse defaul
     ['lr', '7.1e-3'], // 3e-3 was in exponent form
     ['dropout', '0.31'],
     ['weight_decay', '2.5e-5'],
-    ['l1', '0.000001'],
+    ['l1', '1e-06'], // Python's repr of 1e-6 (0.0 had no exponent)
     ['batch_size', '128'],
     ['hidden', '256'],
     ['epochs', '20'],

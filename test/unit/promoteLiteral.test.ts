@@ -9,7 +9,11 @@ test('numbers keep the exponent form of the old literal', () => {
   assert.equal(formatLiteral(0.0012, 'python', '3E-04'), '1.2E-03');
   assert.equal(formatLiteral(0.0012, 'python', '0.0003'), '0.0012');
   assert.equal(formatLiteral(0.0012, 'python'), '0.0012');
-  assert.equal(formatLiteral(1.5e-7, 'python'), '1.5e-7');
+  // with no exponent to copy, Python gets what Python prints (repr)
+  assert.equal(formatLiteral(1.5e-7, 'python'), '1.5e-07');
+  assert.equal(formatLiteral(3.9507825565982875e-6, 'python', '0.0'), '3.9507825565982875e-06');
+  assert.equal(formatLiteral(0.012242831679570815, 'python', '0.2'), '0.012242831679570815');
+  assert.equal(formatLiteral(1.5e-7, 'javascript'), '1.5e-7');
   assert.equal(formatLiteral(-0.25, 'typescript', '-1e-1'), '-2.5e-1');
 });
 

@@ -9,6 +9,7 @@
  *   literalEquals(text, value, lang)      → whether a literal already holds `value`
  */
 import { KnobsError } from '../../core/errors';
+import { pyFloatRepr } from '../../core/runner/pyFormat';
 import type { SourceLang } from './locate';
 
 interface NumberStyle {
@@ -93,6 +94,8 @@ function formatNumber(v: number, lang: SourceLang, st: NumberStyle | undefined):
     return plain;
   }
   if (st?.exp) return expForm(v, st, needDot);
+  // Python: what Python itself prints (repr: shortest round-trip digits, exponent below 1e-4)
+  if (lang === 'python') return pyFloatRepr(v);
   const s = String(v); // shortest round-trip decimal; exponent form below 1e-6
   if (/e/.test(s)) return expForm(v, st, needDot);
   return s;
