@@ -17,6 +17,8 @@ const FORBIDDEN: [RegExp, string][] = [
   [/\b(window|document|HTMLElement|localStorage|navigator)\s*[.[(]/, 'uses a DOM global'],
   // DOM type names imported bare (even from another package) read as DOM types: alias them
   [/import\s+(type\s+)?\{[^}]*\b(Document|Node|Element|HTMLElement|Window|Event)\b(?!\s+as\s+(?!\2\b))[^}]*\}/, 'imports a DOM-named type bare (use a namespace or an alias)'],
+  // ...or spelled anywhere in the code, qualified or not (`Yaml.Node`, `: Document`)
+  [/(?<![\w$])(Document|Node|Element|HTMLElement|Window|Event|NodeList)(?![\w$])/, 'names a DOM type (derive the type, e.g. ReturnType<typeof parseDocument>)'],
   [/\bMath\.random\s*\(/, 'uses Math.random (use the seeded Rng)'],
   [/from\s+['"](\.\.\/)+(cli|extension|webview)\//, 'imports a face (cli/extension/webview)'],
 ];
@@ -38,10 +40,15 @@ test('nothing under src/core imports vscode or uses DOM types, Math.random or th
 test('the boundary check can fail: planted violations are caught, look-alikes in strings and comments are not', () => {
   assert.deepEqual(violations(`import * as vscode from 'vscode';`), ['imports vscode']);
   assert.deepEqual(violations(`const el = document.createElement('div');`), ['uses a DOM global']);
-  assert.deepEqual(violations(`import type { Document, Node as YNode } from 'yaml';`), ['imports a DOM-named type bare (use a namespace or an alias)']);
+  assert.deepEqual(violations(`import type { Document, Node as YNode } from 'yaml';`), [
+    'imports a DOM-named type bare (use a namespace or an alias)',
+    'names a DOM type (derive the type, e.g. ReturnType<typeof parseDocument>)',
+  ]);
   assert.deepEqual(violations(`const x = Math.random();`), ['uses Math.random (use the seeded Rng)']);
   assert.deepEqual(violations(`import { main } from '../../cli/main';`), ['imports a face (cli/extension/webview)']);
-  assert.deepEqual(violations(`import type * as Yaml from 'yaml';\nconst m = 'the document (a file)';\n// window.open\n`), []);
+  assert.deepEqual(violations(`let doc: Yaml.Document.Parsed;`), ['names a DOM type (derive the type, e.g. ReturnType<typeof parseDocument>)']);
+  assert.deepEqual(violations(`const f = (n: Yaml.Node | null) => n;`), ['names a DOM type (derive the type, e.g. ReturnType<typeof parseDocument>)']);
+  assert.deepEqual(violations(`const d = parseDocument(t); type TreeNode = 1;\nconst m = 'the Document (a file)';\n// window.open, Node 24\n`), []);
 });
 
 test('the core compiles without the DOM lib', () => {

@@ -6,7 +6,10 @@
  */
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 // the yaml package's document and node types (not the DOM's)
-import type * as Yaml from 'yaml';
+// The yaml package's parsed tree, named by what parseDocument returns (its own type names are
+// DOM look-alikes, which the core does not spell)
+type ParsedYaml = ReturnType<typeof parseDocument>;
+type YamlItem = ParsedYaml['contents'];
 import type { Diagnostic, Scalar, SourceLoc, Value } from './types';
 
 export interface ScalarNode {
@@ -93,7 +96,7 @@ export function parseTree(text: string, limits: TreeLimits = DEFAULT_TREE_LIMITS
     }
     return loc;
   };
-  let doc: Yaml.Document.Parsed;
+  let doc: ParsedYaml;
   try {
     doc = parseDocument(text, {
       lineCounter,
@@ -133,7 +136,7 @@ export function parseTree(text: string, limits: TreeLimits = DEFAULT_TREE_LIMITS
     return undefined;
   };
 
-  const convert = (n: Yaml.Node | null | undefined, depth: number, fallback: SourceLoc, fromAlias: boolean): TreeNode | undefined => {
+  const convert = (n: YamlItem | undefined, depth: number, fallback: SourceLoc, fromAlias: boolean): TreeNode | undefined => {
     if (stopped) return undefined;
     if (++nodes > limits.maxNodes) {
       return fail('too-large', `the file expands to more than ${limits.maxNodes} nodes${fromAlias ? ' once its aliases are expanded' : ''}`, fallback, 'use fewer aliases (`*name`), or split the sweep');
@@ -148,7 +151,7 @@ export function parseTree(text: string, limits: TreeLimits = DEFAULT_TREE_LIMITS
       }
       const target = n.resolve(doc);
       if (!target) return fail('yaml-syntax', `alias \`*${n.source}\` has no anchor`, loc, 'define `&' + n.source + '` before this line');
-      const resolved = convert(target as Yaml.Node, depth, loc, true);
+      const resolved = convert(target as YamlItem, depth, loc, true);
       return resolved;
     }
     if (depth > limits.maxDepth) {
@@ -169,7 +172,7 @@ export function parseTree(text: string, limits: TreeLimits = DEFAULT_TREE_LIMITS
     if (isSeq(n)) {
       const items: TreeNode[] = [];
       for (const it of n.items) {
-        const c = convert(it as Yaml.Node, depth + 1, loc, fromAlias);
+        const c = convert(it as YamlItem, depth + 1, loc, fromAlias);
         if (!c) return undefined;
         items.push(c);
       }
@@ -181,13 +184,13 @@ export function parseTree(text: string, limits: TreeLimits = DEFAULT_TREE_LIMITS
       const seen = new Set<string>();
       for (const pair of n.items) {
         if (!isPair(pair)) continue;
-        const k = pair.key as Yaml.Node | null;
+        const k = pair.key as YamlItem;
         const keyLoc = k && k.range ? locOf(k.range[0], k.range[1]) : loc;
         if (k !== null && !isScalar(k)) {
           return fail('bad-key', 'a map key must be a plain word, not a list or map', keyLoc, 'write the key as a name such as `lr`');
         }
         const key = k === null || k.value === null || k.value === undefined ? '' : String(k.value);
-        const pv = pair.value as Yaml.Node | null;
+        const pv = pair.value as YamlItem;
         const valueLoc: SourceLoc = pv && pv.range ? locOf(pv.range[0]) : { line: keyLoc.endLine ?? keyLoc.line, col: keyLoc.endCol ?? keyLoc.col };
         const value = convert(pv, depth + 1, valueLoc, fromAlias);
         if (!value) return undefined;
@@ -220,7 +223,7 @@ export function parseTree(text: string, limits: TreeLimits = DEFAULT_TREE_LIMITS
     return fail('yaml-syntax', 'unsupported YAML node', loc, 'use plain maps, lists and scalars');
   };
 
-  const root = doc.contents === null ? undefined : convert(doc.contents as Yaml.Node, 0, { line: 1, col: 1 }, false);
+  const root = doc.contents === null ? undefined : convert(doc.contents as YamlItem, 0, { line: 1, col: 1 }, false);
   if (stopped) return { diagnostics, locOf };
   return { root, diagnostics, locOf };
 }
