@@ -25,7 +25,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readJournal } from '../../src/core/journal/reader';
-import { applyOp, bestTrial, countTrials, createState, isFinal, type TrialRecord } from '../../src/core/journal/reducer';
+import { applyOp, bestTrial, createState, isFinal, type TrialRecord } from '../../src/core/journal/reducer';
 import { formatValue } from '../../src/core/space/config';
 import { loadSweepFile } from '../../src/core/space/parse';
 import { analyseLrFind, cyclicLrArgs, sweepRange } from '../../src/core/analysis/lrFinder';
@@ -33,17 +33,13 @@ import { isRunning, sleep, taggedPids, waitFor } from './support/processes';
 import { startSession, type Session } from './support/session';
 import { argparseDefaults, argparseDefaultsOf, LONG_EPOCHS, prepareDigitsWorkspace, sweepDirs, theSweep } from './support/sweep';
 import { assertToolchain, skipReason } from './support/toolchain';
+import { cmdline, stepper, stopSweepAndCheck } from './support/steps';
 import { removeVsix } from './support/vsix';
 import type { Workbench } from './support/workbench';
 import type { FrameLocator, Locator } from 'playwright-core';
 
 const skip = skipReason();
 
-/** Logs a step with the time since the test started (the whole e2e should stay under ~3 min). */
-function stepper(name: string) {
-  const t0 = Date.now();
-  return (msg: string) => console.log(`[e2e ${name} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
-}
 
 /**
  * Promote (and "Write CyclicLR") show the diff of the proposed text (a diff editor on a read-only
@@ -270,13 +266,8 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       await wb.screenshot('6-after-reload');
 
       // stop the sweep: the runner exits, nothing is left running
-      await wb.runCommand('Knobs: Stop Sweep');
-      await waitFor('the runner to exit after Stop Sweep', () => !isRunning(runnerPid), { timeoutMs: 30_000 });
-      const end = theSweep(workspace)!;
-      const c = countTrials(end.state);
-      assert.equal(c.running, 0, 'no trial is running after Stop Sweep');
+      const c = await stopSweepAndCheck(wb, workspace, runnerPid, s.tag);
       assert.ok(c.completed >= 2, `trials completed (${JSON.stringify(c)})`);
-      assert.deepEqual(taggedPids(s.tag).filter((p) => /python/.test(cmdline(p))), [], 'no trial process is left');
       await sleep(1000);
       await wb.screenshot('7-sweep-stopped');
       log(`done: ${JSON.stringify(c)}`);
@@ -391,13 +382,6 @@ function inkedPixels(c: unknown): number {
   return n;
 }
 
-function cmdline(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
 
 // code-server's and chromium's handles must not keep this test process alive: every session
 // is closed in `finally`, and if anything still holds the event loop, exit explicitly.

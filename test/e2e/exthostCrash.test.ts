@@ -21,11 +21,11 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { countTrials } from '../../src/core/journal/reducer';
 import { isRunning, sleep, taggedPids, waitFor } from './support/processes';
 import { startSession, type Session } from './support/session';
 import { LONG_EPOCHS, prepareDigitsWorkspace, theSweep } from './support/sweep';
 import { assertToolchain, skipReason } from './support/toolchain';
+import { cmdline, stepper, stopSweepAndCheck } from './support/steps';
 import { removeVsix } from './support/vsix';
 import type { Workbench } from './support/workbench';
 import type { FrameLocator } from 'playwright-core';
@@ -43,18 +43,7 @@ const REATTACH_MS = 10_000;
 /** The extension re-opens orphaned dashboards (DashboardManager.reopenOrphans): a stale tab fails. */
 const STRICT_REATTACH = process.env.KNOBS_E2E_STRICT_REATTACH !== '0';
 
-function stepper(name: string) {
-  const t0 = Date.now();
-  return (msg: string) => console.log(`[e2e ${name} +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`);
-}
 
-function cmdline(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
 
 /** The extension host processes of this session's server (its env carries the session's tag). */
 function extensionHosts(tag: string): number[] {
@@ -240,12 +229,7 @@ describe('e2e in code-server: extension host crash', () => {
       await wb.screenshot('3-after-restart');
 
       // stop the sweep: the runner exits, nothing is left running
-      await wb.runCommand('Knobs: Stop Sweep');
-      await waitFor('the runner to exit after Stop Sweep', () => !isRunning(runnerPid), { timeoutMs: 30_000 });
-      const end = theSweep(workspace)!;
-      const c = countTrials(end.state);
-      assert.equal(c.running, 0, 'no trial is running after Stop Sweep');
-      assert.deepEqual(taggedPids(tag).filter((p) => /python|_runner/.test(cmdline(p))), [], 'no runner or trial process is left');
+      const c = await stopSweepAndCheck(wb, workspace, runnerPid, tag);
       await sleep(1000);
       await wb.screenshot('4-sweep-stopped');
       log(`done: ${JSON.stringify(c)}`);

@@ -11,18 +11,11 @@ import { TpeDims } from '../../src/core/samplers/tpe/tpeDims';
 import { TpeSampler } from '../../src/core/samplers/tpe/tpeSampler';
 import type { FlatParams, Space } from '../../src/core/space/types';
 import { assertValidConfig, categorical, numeric } from '../contracts/sampler.contract';
+import { branin } from '../../bench/samplers/problems';
 
 const rngFor = (seed: number, i: number) => createRng(seed).child('sampler', i);
 
 const braninSpace: Space = { params: [numeric('x1', { distribution: 'uniform', min: -5, max: 10 }), numeric('x2', { distribution: 'uniform', min: 0, max: 15 })] };
-function branin(p: FlatParams): number {
-  const x1 = p.x1 as number;
-  const x2 = p.x2 as number;
-  const b = 5.1 / (4 * Math.PI ** 2);
-  const c = 5 / Math.PI;
-  const t = 1 / (8 * Math.PI);
-  return (x2 - b * x1 * x1 + c * x1 - 6) ** 2 + 10 * (1 - t) * Math.cos(x1) + 10;
-}
 const BRANIN_MIN = 0.39788735772973816;
 
 const smallSpace = (): Space => ({

@@ -129,6 +129,11 @@ export class ParallelView {
 
   private path(g: CanvasRenderingContext2D, xs: number[], i: number): void {
     g.beginPath();
+    this.trace(g, xs, i);
+  }
+
+  /** Adds row i's polyline to the current path (a missing value lifts the pen). */
+  private trace(g: CanvasRenderingContext2D, xs: number[], i: number): void {
     let pen = false;
     for (let k = 0; k < xs.length; k++) {
       const u = this.units[k][i];
@@ -148,21 +153,8 @@ export class ParallelView {
     g.strokeStyle = color;
     g.globalAlpha = alpha;
     g.beginPath();
-    const K = xs.length;
     for (let j = 0; j < rows.length; j++) {
-      const i = rows[j];
-      let pen = false;
-      for (let k = 0; k < K; k++) {
-        const u = this.units[k][i];
-        if (u !== u) {
-          pen = false;
-          continue;
-        }
-        const y = this.yOf(u);
-        if (pen) g.lineTo(xs[k], y);
-        else g.moveTo(xs[k], y);
-        pen = true;
-      }
+      this.trace(g, xs, rows[j]);
       if (j % 64 === 63) {
         g.stroke();
         g.beginPath();
