@@ -509,19 +509,17 @@ describe('fixture scripts', () => {
 
   it('ignore_term.py survives SIGTERM and needs SIGKILL', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-term-'));
-    let termSentAt = 0;
     const r = await runProc(PYTHON, [path.join(SCRIPTS, 'ignore_term.py')], {
       env: { PYTHONPATH: PY_HELPERS, KNOBS_TRIAL_DIR: dir },
       onStdout: (c, child) => {
         if (c.includes('ignoring SIGTERM')) {
           child.kill('SIGTERM');
-          termSentAt = Date.now();
           setTimeout(() => child.kill('SIGKILL'), 500);
         }
       },
     });
+    // had SIGTERM ended it, the exit signal would be SIGTERM
     assert.equal(r.signal, 'SIGKILL');
-    assert.ok(Date.now() - termSentAt >= 450);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
