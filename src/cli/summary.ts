@@ -5,7 +5,7 @@ import { toConfig } from '../core/space/config';
 import type { RunnerStatus } from '../core/sweep/open';
 import type { Space } from '../core/space/types';
 import { evaluationText, gpuLines } from './liveView';
-import { diagnoseFit, DIAGNOSIS_METRICS, fitSeriesOf, referenceTrainLoss, type Diagnosis } from '../core/analysis/diagnosis';
+import { diagnoseSweep, DIAGNOSIS_METRICS, type Diagnosis } from '../core/analysis/diagnosis';
 import { formatConfigYaml, formatDuration, formatMetric, style, table, trialHeaders, trialRows, type Style } from './format';
 
 export interface SweepSummaryJson {
@@ -126,10 +126,7 @@ export function fitTags(state: SweepState, names: { train?: string; val?: string
   const train = names.train ?? DIAGNOSIS_METRICS.train;
   const val = names.val ?? DIAGNOSIS_METRICS.val;
   if (!state.trials.some((t) => t.series[train]?.length && t.series[val]?.length)) return undefined;
-  const reference = referenceTrainLoss(state.trials.filter((t) => t.status === 'completed' || t.status === 'stopped'), train);
-  const out = new Map<number, Diagnosis>();
-  for (const t of state.trials) out.set(t.id, diagnoseFit(fitSeriesOf(t.series, { train, val }), { referenceTrainLoss: reference }));
-  return out;
+  return diagnoseSweep(state.trials, { train, val });
 }
 
 export function summaryText(o: { state: SweepState; dir: string; runner: RunnerStatus; out: NodeJS.WriteStream; limit?: number; fit?: { train?: string; val?: string } }): string {

@@ -230,3 +230,42 @@ export function referenceTrainLoss(trials: readonly { series: Readonly<Record<st
   }
   return best;
 }
+
+/** What the sweep-level diagnosis reads: the metric names and the rule's thresholds. */
+export interface SweepFitOptions {
+  train?: string;
+  val?: string;
+  thresholds?: DiagnosisThresholds;
+}
+
+interface DiagnosedTrial {
+  id: number;
+  status: string;
+  series: Readonly<Record<string, readonly CurvePoint[]>>;
+}
+
+/**
+ * The sweep's reference training loss (rule 3a): the best final training loss of the trials
+ * that did not fail. A failed trial's last report is where it crashed, not where training
+ * ended, so it never sets the bar for the others. Running, stopped, pruned and completed trials
+ * count. The one rule for `knobs status`, the tree and the dashboard.
+ */
+export function sweepReferenceTrainLoss(trials: readonly DiagnosedTrial[], trainName: string = DIAGNOSIS_METRICS.train): number | undefined {
+  return referenceTrainLoss(
+    trials.filter((t) => t.status !== 'failed'),
+    trainName,
+  );
+}
+
+/**
+ * Every trial's diagnosis (diagnoseFit on its series against the sweep's reference), keyed by
+ * trial id; trials that report neither curve get tag `unknown`. Every face shows these.
+ */
+export function diagnoseSweep(trials: readonly DiagnosedTrial[], opts: SweepFitOptions = {}): Map<number, Diagnosis> {
+  const names = { train: opts.train ?? DIAGNOSIS_METRICS.train, val: opts.val ?? DIAGNOSIS_METRICS.val };
+  const reference = sweepReferenceTrainLoss(trials, names.train);
+  const thresholds = reference === undefined ? (opts.thresholds ?? {}) : { ...opts.thresholds, referenceTrainLoss: reference };
+  const out = new Map<number, Diagnosis>();
+  for (const t of trials) out.set(t.id, diagnoseFit(fitSeriesOf(t.series, names), thresholds));
+  return out;
+}

@@ -4,7 +4,7 @@
  * settings; core/analysis/diagnosis.ts holds the rule. A trial's tag is "overfitting",
  * "underfitting" or "ok"; with too little data there is no tag.
  */
-import { diagnoseFit, fitSeriesOf, referenceTrainLoss, DIAGNOSIS_DEFAULTS, DIAGNOSIS_METRICS, type Diagnosis, type DiagnosisThresholds } from '../../core/analysis/diagnosis';
+import { diagnoseFit, fitSeriesOf, sweepReferenceTrainLoss, DIAGNOSIS_DEFAULTS, DIAGNOSIS_METRICS, type Diagnosis, type DiagnosisThresholds } from '../../core/analysis/diagnosis';
 import type { SweepState, TrialRecord } from '../../core/journal/reducer';
 
 export interface FitSettings {
@@ -63,9 +63,9 @@ export function readFitSettings(get: (key: string) => unknown): { settings: FitS
   return { settings: s, problems };
 }
 
-/** The best final training loss of the sweep (rule 3a's reference). */
+/** The sweep's reference training loss (rule 3a), as `knobs status` computes it. */
 export function sweepReference(state: SweepState, settings: FitSettings): number | undefined {
-  return referenceTrainLoss(state.trials, settings.train);
+  return sweepReferenceTrainLoss(state.trials, settings.train);
 }
 
 export function trialDiagnosis(t: TrialRecord, settings: FitSettings, reference?: number): Diagnosis | undefined {
