@@ -20,6 +20,20 @@ interface Column {
   sortable: boolean;
   cell(r: TrialRow, now: number): string;
   cls?: string;
+  /** Stays in view when the table scrolls sideways (the columns that name a row). */
+  pin?: boolean;
+}
+
+/** Pins a leading column: sticky at the summed width of the pinned columns before it. */
+function pinCell(cell: HTMLElement, c: Column, cols: readonly Column[]): void {
+  if (!c.pin) return;
+  let left = 0;
+  for (const o of cols) {
+    if (o === c) break;
+    if (o.pin) left += o.width;
+  }
+  cell.classList.add('pin');
+  cell.style.left = `${left}px`;
 }
 
 interface Slot {
@@ -112,8 +126,8 @@ export class TrialTable {
     if (key === this.columnsKey) return;
     this.columnsKey = key;
     const cols: Column[] = [
-      { key: 'id', label: '#', width: 68, sortable: true, cell: (r) => String(r.id), cls: 'num' },
-      { key: 'status', label: 'State', width: 104, sortable: true, cell: (r) => statusLabel(r.status) },
+      { key: 'id', label: '#', width: 68, sortable: true, cell: (r) => String(r.id), cls: 'num', pin: true },
+      { key: 'status', label: 'State', width: 104, sortable: true, cell: (r) => statusLabel(r.status), pin: true },
       { key: 'value', label: s.metricName, width: 92, sortable: true, cell: (r) => formatNumber(r.value), cls: 'num' },
       { key: 'best', label: 'best', width: 84, sortable: true, cell: (r) => formatNumber(r.best), cls: 'num' },
       { key: 'step', label: 'step', width: 56, sortable: true, cell: (r) => (r.step == null ? '' : String(r.step)), cls: 'num' },
@@ -130,6 +144,7 @@ export class TrialTable {
     this.rowsEl.style.setProperty('--cols', template);
     for (const c of cols) {
       const h = el('div', `th${c.cls ? ` ${c.cls}` : ''}`, c.label);
+      pinCell(h, c, cols);
       h.dataset.key = c.key;
       h.dataset.sortable = c.sortable ? '1' : '0';
       h.title = c.sortable ? `Sort by ${c.label}` : c.label;
@@ -151,6 +166,7 @@ export class TrialTable {
     r.style.gridTemplateColumns = this.head.style.gridTemplateColumns;
     const cells = this.columns.map((c) => {
       const td = el('div', `td${c.cls ? ` ${c.cls}` : ''}`);
+      pinCell(td, c, this.columns);
       r.append(td);
       return td;
     });
