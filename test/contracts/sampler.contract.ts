@@ -1,5 +1,5 @@
 /**
- * The contract every Sampler keeps (random, grid, sobol now; TPE and GP later):
+ * The contract every Sampler keeps (random, grid, sobol, TPE and GP: test/contracts/samplers.test.ts):
  * - the same seed, index and history give the same suggestion, whatever was asked before;
  * - every leaf is present, constants keep their value, categorical values are members, numbers
  *   are finite, inside the distribution's range, and integers where the space says so;

@@ -2,7 +2,8 @@
  * The Executor interface: starts trial processes and reports their output and exit.
  * Implementations: localExecutor.ts (real processes), simulatedExecutor.ts (fake clock),
  * slurmExecutor.ts (Slurm batch jobs).
- * All pass test/contracts/executor.contract.ts.
+ * The local and simulated executors pass test/contracts/executor.contract.ts; the Slurm executor
+ * is tested against a real single-node cluster in test/integration/slurm.test.ts.
  */
 
 export interface LaunchSpec {
