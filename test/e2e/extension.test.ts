@@ -105,7 +105,7 @@ function writeLrFindResult(workspace: string): { file: string; range: { min: num
 // The two sessions are independent, so they run side by side (the whole e2e stays under ~3 min
 // on 2 cores); the untrusted one is light (no trials).
 describe('e2e in code-server', { concurrency: 2 }, () => {
-  it('runs, watches, opens the dashboard, stops a trial, promotes, reloads mid-sweep (pytorch-digits)', { skip, timeout: 240_000 }, async () => {
+  it('runs, watches, opens the dashboard, stops a trial, promotes, reloads mid-sweep (pytorch-digits)', { skip, timeout: 600_000 }, async () => {
     const tc = assertToolchain();
     const log = stepper('scenario');
     let s: Session | undefined;

@@ -98,7 +98,8 @@ export async function startSession(opts: {
   });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
   const wb = new Workbench(page, opts.name);
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+  // generous: a loaded machine (CI, other processes) takes a while to serve the workbench
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { timeout: 90_000 });
   let closed = false;
   const session: Session = {
     name: opts.name,
