@@ -109,3 +109,27 @@ test('a sweep file with errors makes launch fail with the CLI’s located messag
   });
   assert.ok(!fs.existsSync(path.join(dir, '.knobs', 'sweeps')) || fs.readdirSync(path.join(dir, '.knobs', 'sweeps')).length === 0, 'no sweep created');
 });
+
+test('the Run code lens’s launch for configs/sweep.yaml with main.py at the workspace root: trials and .knobs/ at the root', { timeout: 60_000 }, async () => {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-ext-launch-configs-')));
+  fs.mkdirSync(path.join(root, 'configs'));
+  fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'scripts', 'args_echo.py'), path.join(root, 'main.py'));
+  const file = path.join(root, 'configs', 'sweep.yaml');
+  fs.writeFileSync(file, 'program: main.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [0.5]}\n');
+  // what register.ts's runFile builds from vscode.workspace.getWorkspaceFolder(uri)
+  const spec = runSpec({ extensionPath: ROOT, execPath: process.execPath, env: { ...process.env }, file, workspaceFolder: root, python: PYTHON });
+  assert.equal(spec.cwd, root);
+  const r = await launch(spec, 'knobs run');
+  assert.equal(path.dirname(path.dirname(path.dirname(r.dir))), root, '.knobs at the workspace root');
+  const store = new SweepStore({ debounceMs: 0 });
+  try {
+    const e = store.add(path.join(r.dir, 'journal.jsonl'));
+    await until(() => (store.flush(r.dir), e.state.finished), 30_000, 'the sweep to finish');
+    assert.equal(e.state.trials[0]?.status, 'completed');
+    const echo = JSON.parse(fs.readFileSync(path.join(r.dir, 'trials', '0001', 'echo.json'), 'utf8'));
+    assert.equal(echo.cwd, root, 'the trial ran at the workspace root');
+  } finally {
+    store.dispose();
+    if (pidAlive(r.pid)) process.kill(-r.pid, 'SIGKILL');
+  }
+});
