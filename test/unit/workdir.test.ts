@@ -143,6 +143,8 @@ test('resume uses the journalled folder from anywhere; old journals mean the swe
   const elsewhere = repo({});
   assert.deepEqual(resumeWorkdir({ spec, started: elsewhere, created: created(root, 'started') }), { dir: root, from: 'started' });
   assert.deepEqual(journalWorkdir(created(path.join(root, 'configs'))), { dir: path.join(root, 'configs'), from: 'sweep-file' }, 'a journal without cwdFrom');
+  const bare = { ...created(''), file: path.join(root, 'configs', 'sweep.yaml'), provenance: undefined } as unknown as SweepCreatedOp;
+  assert.deepEqual(journalWorkdir(bare), { dir: path.join(root, 'configs'), from: 'sweep-file' }, 'a hand-made journal without provenance');
   assert.deepEqual(resumeWorkdir({ spec, started: elsewhere, created: created(path.join(root, 'other'), 'flag') }), { dir: path.join(root, 'other'), from: 'flag' });
   assert.deepEqual(resumeWorkdir({ spec, started: root, explicit: 'other', created: created(root, 'started') }), { dir: path.join(root, 'other'), from: 'flag' });
   knobsError(() => resumeWorkdir({ spec, started: root, created: created(path.join(root, 'configs')) }), 'E_SPAWN', /`program` "main\.py" is not in the working folder journalled for this sweep/);

@@ -57,9 +57,14 @@ export function resumeWorkdir(o: WorkdirOptions & { created: SweepCreatedOp }): 
   return wd;
 }
 
-/** The working folder recorded in a journal. Journals before `cwdFrom` ran trials in `provenance.cwd`, the sweep file's folder. */
+/**
+ * The working folder recorded in a journal. Journals before `cwdFrom` ran trials in
+ * `provenance.cwd`, the sweep file's folder (a hand-made journal without provenance: that folder).
+ */
 export function journalWorkdir(created: SweepCreatedOp): Workdir {
-  return { dir: created.provenance.cwd, from: created.provenance.cwdFrom ?? 'sweep-file' };
+  const p = created.provenance as SweepCreatedOp['provenance'] | undefined;
+  if (!p?.cwd) return { dir: created.file ? path.dirname(created.file) : process.cwd(), from: 'sweep-file' };
+  return { dir: p.cwd, from: p.cwdFrom ?? 'sweep-file' };
 }
 
 function checkInside(spec: SweepSpec, wd: Workdir, started: string, workspace: string | undefined): void {
