@@ -1,5 +1,6 @@
 /** Shared CLI plumbing: the .knobs folder, output streams, exit codes. */
 import * as path from 'node:path';
+import { knobsDirsUnder } from '../core/sweep/paths';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, paused: 3, interrupted: 130 } as const;
 
@@ -10,9 +11,13 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-/** `.knobs` beside the sweep file, or under --dir / the cwd. */
-export function knobsDirFor(opts: { dir?: string; sweepFile?: string; cwd: string }): string {
+/** Where a new sweep's `.knobs` goes: under --dir, else in the working folder (else the cwd). */
+export function knobsDirFor(opts: { dir?: string; workdir?: string; cwd: string }): string {
   if (opts.dir) return path.resolve(opts.cwd, opts.dir, path.basename(opts.dir) === '.knobs' ? '' : '.knobs');
-  if (opts.sweepFile) return path.join(path.dirname(path.resolve(opts.cwd, opts.sweepFile)), '.knobs');
-  return path.join(opts.cwd, '.knobs');
+  return path.join(opts.workdir ?? opts.cwd, '.knobs');
+}
+
+/** Where sweeps are looked up: --dir alone, else ./.knobs and the `.knobs` folders below (older sweeps sit beside their sweep files). */
+export function knobsDirsFor(opts: { dir?: string; cwd: string }): string[] {
+  return opts.dir ? [knobsDirFor(opts)] : knobsDirsUnder(opts.cwd);
 }

@@ -11,13 +11,13 @@ import * as path from 'node:path';
 import { sendControl } from '../../src/core/sweep/control';
 import { pidAlive } from '../../src/core/sweep/lock';
 import { KnobsError } from '../../src/core/errors';
-import { cliError, cliPath, launch, parseDetachOutput, resumeSpec, runSpec } from '../../src/extension/runner/launch';
+import { cliError, cliPath, launch, parseDetachOutput, resumeSpec, runSpec, startFolder } from '../../src/extension/runner/launch';
 import { SweepStore } from '../../src/extension/sweeps/store';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const PYTHON = process.env.KNOBS_PYTHON || '/usr/bin/python3';
 
-test('run and resume specs: execPath + dist/cli.js, --detach --json, cwd of the sweep file, no shell env leaks', () => {
+test('run and resume specs: execPath + dist/cli.js, --detach --json, cwd of the workspace folder (else the sweep file’s), no shell env leaks', () => {
   const env = { PATH: '/bin', NODE_OPTIONS: '--inspect', HOME: '/h' };
   const r = runSpec({ extensionPath: '/ext', execPath: '/vscode/code', env, file: '/w/ex/sweep.yaml', python: '/venv/bin/python' });
   assert.equal(r.command, '/vscode/code');
@@ -27,10 +27,12 @@ test('run and resume specs: execPath + dist/cli.js, --detach --json, cwd of the 
   assert.equal(r.env.NODE_OPTIONS, undefined, 'the host’s debugger flags do not reach the runner');
   assert.equal(r.env.HOME, '/h');
   assert.equal(env.NODE_OPTIONS, '--inspect', 'the caller’s env is not mutated');
-  const s = resumeSpec({ extensionPath: '/ext', execPath: '/vscode/code', env, sweepDir: '/w/ex/.knobs/sweeps/abc', sweepFile: '/w/ex/sweep.yaml' });
+  assert.equal(runSpec({ extensionPath: '/ext', execPath: 'n', env, file: '/w/configs/sweep.yaml', workspaceFolder: '/w' }).cwd, '/w', 'the code lens starts the CLI in the workspace folder');
+  assert.equal(startFolder('/w/configs/sweep.yaml', '/w'), '/w');
+  assert.equal(startFolder('/elsewhere/sweep.yaml'), '/elsewhere', 'a file outside every workspace folder: its own folder');
+  const s = resumeSpec({ extensionPath: '/ext', execPath: '/vscode/code', env, sweepDir: '/w/ex/.knobs/sweeps/abc' });
   assert.deepEqual(s.args, ['/ext/dist/cli.js', 'resume', '/w/ex/.knobs/sweeps/abc', '--detach', '--json']);
-  assert.equal(s.cwd, '/w/ex');
-  assert.equal(resumeSpec({ extensionPath: '/ext', execPath: 'n', env, sweepDir: '/w/ex/.knobs/sweeps/abc' }).cwd, '/w/ex', 'the folder holding .knobs');
+  assert.equal(s.cwd, '/w/ex', 'the folder holding .knobs (trials run in the journalled folder)');
   assert.equal(cliPath('/ext'), '/ext/dist/cli.js');
 });
 
@@ -78,7 +80,7 @@ test('the real CLI bundle starts a detached runner; the store follows it; stop a
     assert.ok(e.state.runner?.stoppedAt, 'runner_stopped recorded');
 
     // resume re-attaches to the same sweep folder
-    const rr = await launch(resumeSpec({ extensionPath: ROOT, execPath: process.execPath, env, sweepDir: r.dir, sweepFile: file, python: PYTHON }), 'knobs resume');
+    const rr = await launch(resumeSpec({ extensionPath: ROOT, execPath: process.execPath, env, sweepDir: r.dir, python: PYTHON }), 'knobs resume');
     assert.equal(rr.dir, r.dir);
     assert.equal(rr.resumed, true);
     await until(() => (store.flush(r.dir), store.refreshRunners(), e.runner.kind === 'running'), 20_000, 'the resumed runner');
@@ -106,4 +108,28 @@ test('a sweep file with errors makes launch fail with the CLI’s located messag
     return true;
   });
   assert.ok(!fs.existsSync(path.join(dir, '.knobs', 'sweeps')) || fs.readdirSync(path.join(dir, '.knobs', 'sweeps')).length === 0, 'no sweep created');
+});
+
+test('the Run code lens’s launch for configs/sweep.yaml with main.py at the workspace root: trials and .knobs/ at the root', { timeout: 60_000 }, async () => {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-ext-launch-configs-')));
+  fs.mkdirSync(path.join(root, 'configs'));
+  fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'scripts', 'args_echo.py'), path.join(root, 'main.py'));
+  const file = path.join(root, 'configs', 'sweep.yaml');
+  fs.writeFileSync(file, 'program: main.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [0.5]}\n');
+  // what register.ts's runFile builds from vscode.workspace.getWorkspaceFolder(uri)
+  const spec = runSpec({ extensionPath: ROOT, execPath: process.execPath, env: { ...process.env }, file, workspaceFolder: root, python: PYTHON });
+  assert.equal(spec.cwd, root);
+  const r = await launch(spec, 'knobs run');
+  assert.equal(path.dirname(path.dirname(path.dirname(r.dir))), root, '.knobs at the workspace root');
+  const store = new SweepStore({ debounceMs: 0 });
+  try {
+    const e = store.add(path.join(r.dir, 'journal.jsonl'));
+    await until(() => (store.flush(r.dir), e.state.finished), 30_000, 'the sweep to finish');
+    assert.equal(e.state.trials[0]?.status, 'completed');
+    const echo = JSON.parse(fs.readFileSync(path.join(r.dir, 'trials', '0001', 'echo.json'), 'utf8'));
+    assert.equal(echo.cwd, root, 'the trial ran at the workspace root');
+  } finally {
+    store.dispose();
+    if (pidAlive(r.pid)) process.kill(-r.pid, 'SIGKILL');
+  }
 });

@@ -17,8 +17,9 @@ import { acquireLock, HEARTBEAT_MS } from '../../core/sweep/lock';
 import { journalSpec, openSweep, resumeSpec, type OpenedSweep } from '../../core/sweep/open';
 import { resolveSweep, trialDir } from '../../core/sweep/paths';
 import { runEvaluation } from '../../core/sweep/runner';
+import { chooseWorkdir, journalWorkdir } from '../../core/sweep/workdir';
 import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
-import { EXIT, knobsDirFor, type CliIO } from '../context';
+import { EXIT, knobsDirFor, knobsDirsFor, type CliIO } from '../context';
 import { evaluationText } from '../liveView';
 import { evaluationJson } from '../summary';
 
@@ -34,8 +35,7 @@ export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
 };
 
 function openRef(a: ParsedArgs, io: CliIO): OpenedSweep {
-  const knobsDir = knobsDirFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd });
-  return openSweep(resolveSweep(knobsDir, a.positionals[0]));
+  return openSweep(resolveSweep(knobsDirsFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd }), a.positionals[0]));
 }
 
 /** The sweep file on disk when its space is unchanged (so `evaluate:` can be added later), else the journal's copy. */
@@ -86,7 +86,7 @@ export async function cmdEvaluate(a: ParsedArgs, io: CliIO): Promise<number> {
       sweepDir: o.paths.dir,
       trial,
       interpreter,
-      cwd: spec.file ? path.dirname(spec.file) : io.cwd,
+      cwd: journalWorkdir(o.state.created!).dir,
       env: io.env,
       wandbShim: spec.wandbShim,
       graceMs: spec.stopGraceMs,
@@ -255,7 +255,10 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   if (a.flags.write && !spec) throw new KnobsError('E_USAGE', '--write needs a sweep file', { hint: 'knobs lr-find sweep.yaml --write' });
   const steps = intFlag(a.flags, 'steps', 2);
   const timeoutS = numFlag(a, 'timeout') ?? 600;
-  const knobsDir = knobsDirFor({ sweepFile: spec ? abs : undefined, cwd: io.cwd });
+  // a sweep file's script runs where its trials would (core/sweep/workdir.ts); a script runs here
+  const workdir = spec ? chooseWorkdir({ spec, started: io.cwd, workspace: io.env.KNOBS_WORKSPACE }) : undefined;
+  if (workdir?.notice && !a.flags.json) io.err.write(`knobs: ${workdir.notice}\n`);
+  const knobsDir = knobsDirFor({ workdir: workdir?.dir, cwd: io.cwd });
   const outDir = path.join(knobsDir, 'lr-find', stamp());
   fs.mkdirSync(outDir, { recursive: true });
   const python = strFlag(a.flags, 'python');
@@ -267,7 +270,7 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   const argsJsonFile = path.join(outDir, 'params.json');
   const plan = planLrFind({ minLr: numFlag(a, 'min'), maxLr: numFlag(a, 'max'), steps, env: io.env, sweep: spec, interpreter, argsJsonFile, script: spec ? undefined : abs, scriptArgs: a.positionals.slice(1) });
   if (plan.config) fs.writeFileSync(argsJsonFile, formatArgsJsonFile(plan.config, spec!.space));
-  const cwd = spec ? path.dirname(abs) : io.cwd;
+  const cwd = workdir?.dir ?? io.cwd;
   if (!a.flags.json) io.err.write(`knobs: lr range test ${fmtLr(plan.ramp.minLr)} → ${fmtLr(plan.ramp.maxLr)} over ${plan.ramp.steps} steps: ${plan.argv.join(' ')}\n  logs: ${path.relative(io.cwd, outDir) || outDir}\n`);
 
   const ac = new AbortController();

@@ -10,7 +10,7 @@ import { sendControl } from '../../core/sweep/control';
 import { journalSpec, openSweep, type OpenedSweep } from '../../core/sweep/open';
 import { listSweeps, resolveSweep } from '../../core/sweep/paths';
 import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
-import { EXIT, knobsDirFor, type CliIO } from '../context';
+import { EXIT, knobsDirsFor, type CliIO } from '../context';
 import { formatMetric, table } from '../format';
 import { runnerLine, summaryJson, summaryText, sweepState, trialJson } from '../summary';
 import { formatConfigYaml } from '../format';
@@ -39,8 +39,7 @@ export const LIST_FLAGS: Record<string, FlagSpec> = { dir: DIR, json: { value: f
 export const VALIDATE_FLAGS: Record<string, FlagSpec> = { json: { value: false, help: 'JSON diagnostics' }, help: HELP };
 
 function open(a: ParsedArgs, io: CliIO): OpenedSweep {
-  const knobsDir = knobsDirFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd });
-  return openSweep(resolveSweep(knobsDir, a.positionals[0]));
+  return openSweep(resolveSweep(knobsDirsFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd }), a.positionals[0]));
 }
 
 function spaceOf(o: OpenedSweep): Space | undefined {
@@ -126,20 +125,24 @@ function csvCell(v: unknown): string {
 }
 
 export function cmdList(a: ParsedArgs, io: CliIO): number {
-  const knobsDir = knobsDirFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd });
-  const dirs = listSweeps(knobsDir);
-  const rows = dirs.map((d) => {
+  const knobsDirs = knobsDirsFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd });
+  const rows = listSweeps(knobsDirs).map((d) => {
+    // the folder holding .knobs/, shown when sweeps come from several (older sweeps sit beside their sweep files)
+    const where = path.relative(io.cwd, path.dirname(path.dirname(path.dirname(d)))) || '.';
     try {
       const o = openSweep(d);
       const best = bestTrial(o.state);
-      return { sweep: o.paths.id, state: sweepState(o.state, o.runner), trials: o.state.trials.length, best: best?.value, metric: o.state.created!.metric.name };
+      return { sweep: o.paths.id, dir: d, where, state: sweepState(o.state, o.runner), trials: o.state.trials.length, best: best?.value, metric: o.state.created!.metric.name };
     } catch (e) {
-      return { sweep: path.basename(d), state: `unreadable: ${(e as Error).message}`, trials: 0, best: undefined, metric: '' };
+      return { sweep: path.basename(d), dir: d, where, state: `unreadable: ${(e as Error).message}`, trials: 0, best: undefined, metric: '' };
     }
   });
+  const cells = (r: (typeof rows)[number]) => [r.sweep, r.state, String(r.trials), r.best === undefined ? '-' : `${r.metric}=${formatMetric(r.best)}`];
+  const several = rows.some((r) => r.where !== rows[0].where);
   if (a.flags.json) io.out.write(JSON.stringify(rows) + '\n');
-  else if (!rows.length) io.err.write(`knobs: no sweeps under ${knobsDir}\n`);
-  else io.out.write(table(['sweep', 'state', 'trials', 'best'], rows.map((r) => [r.sweep, r.state, String(r.trials), r.best === undefined ? '-' : `${r.metric}=${formatMetric(r.best)}`])) + '\n');
+  else if (!rows.length) io.err.write(`knobs: no sweeps under ${knobsDirs[0]}\n`);
+  else if (several) io.out.write(table(['sweep', 'state', 'trials', 'best', 'in'], rows.map((r) => [...cells(r), r.where])) + '\n');
+  else io.out.write(table(['sweep', 'state', 'trials', 'best'], rows.map(cells)) + '\n');
   return EXIT.ok;
 }
 

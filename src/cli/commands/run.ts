@@ -14,15 +14,17 @@ import { createSweep } from '../../core/sweep/create';
 import { sendControl } from '../../core/sweep/control';
 import { openSweep, resumeSpec, runnerStatus } from '../../core/sweep/open';
 import { resolveSweep } from '../../core/sweep/paths';
-import { checkSweepPaths, workspaceRoot } from '../../core/sweep/workspace';
+import { chooseWorkdir, resumeWorkdir, type Workdir } from '../../core/sweep/workdir';
+import type { SweepCreatedOp } from '../../core/journal/ops';
 import { SweepRunner, type RunOutcome } from '../../core/sweep/runner';
 import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
-import { EXIT, knobsDirFor, type CliIO } from '../context';
+import { EXIT, knobsDirFor, knobsDirsFor, type CliIO } from '../context';
 import { LiveView } from '../liveView';
 import { summaryJson, summaryText } from '../summary';
 
 export const RUN_FLAGS: Record<string, FlagSpec> = {
-  dir: { value: true, arg: 'DIR', help: 'where .knobs/ lives (default: beside the sweep file)' },
+  dir: { value: true, arg: 'DIR', help: 'where .knobs/ lives (default: the folder trials run in)' },
+  cwd: { value: true, arg: 'DIR', help: 'run trials in DIR (default: the current folder, else the sweep file’s folder when `program` is only there; resume: the folder journalled at the start)' },
   detach: { value: false, help: 'start the runner in the background and return (logs in the sweep folder)' },
   json: { value: false, help: 'machine-readable output: one JSON op per line, then a summary' },
   'wandb-shim': { value: false, help: 'put the offline wandb shim first on PYTHONPATH (as `wandb: shim`)' },
@@ -67,20 +69,19 @@ export async function cmdRun(a: ParsedArgs, io: CliIO): Promise<number> {
   if (a.positionals.length > 1) throw new KnobsError('E_USAGE', `unexpected argument \`${a.positionals[1]}\``, { hint: 'knobs run sweep.yaml [options]' });
   let spec = loadSweepFile(path.resolve(io.cwd, file));
   spec = applyOverrides(spec, a);
-  checkPaths(spec, a, io);
+  const workdir = workdirFor(spec, a, io);
   if (!a.flags.json) printDiagnostics(spec, io);
   const seed = intFlag(a.flags, 'seed', 0) ?? spec.seed ?? randomInt(0, 2 ** 31 - 1);
-  const knobsDir = knobsDirFor({ dir: strFlag(a.flags, 'dir'), sweepFile: spec.file, cwd: io.cwd });
+  const knobsDir = knobsDirFor({ dir: strFlag(a.flags, 'dir'), workdir: workdir.dir, cwd: io.cwd });
   const python = pythonFor(spec, io.env);
-  const paths = createSweep({ spec, knobsDir, seed, python });
+  const paths = createSweep({ spec, knobsDir, seed, python, workdir });
   if (!a.flags.json) io.err.write(`knobs: sweep ${paths.id} in ${path.relative(io.cwd, paths.dir) || paths.dir}\n`);
   if (a.flags.detach) return detach(paths.dir, a, io);
-  return runAttached(paths.dir, spec, a, io);
+  return runAttached(paths.dir, spec, a, io, workdir);
 }
 
 export async function cmdResume(a: ParsedArgs, io: CliIO): Promise<number> {
-  const knobsDir = knobsDirFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd });
-  const dir = resolveSweep(knobsDir, a.positionals[0]);
+  const dir = resolveSweep(knobsDirsFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd }), a.positionals[0]);
   const opened = openSweep(dir);
   if (opened.runner.kind === 'running' && opened.state.paused) {
     // the runner is alive (trials still running) but launching is paused: resume launching
@@ -99,17 +100,17 @@ export async function cmdResume(a: ParsedArgs, io: CliIO): Promise<number> {
     const created = opened.state.created!;
     let forkSpec = loadSweepFile(created.file!);
     forkSpec = applyOverrides(forkSpec, a);
-    checkPaths(forkSpec, a, io);
-    const paths = createSweep({ spec: forkSpec, knobsDir: path.dirname(path.dirname(dir)), seed: forkSpec.seed ?? created.seed, python: pythonFor(forkSpec, io.env), forkedFrom: created.sweepId });
+    const workdir = workdirFor(forkSpec, a, io, created);
+    const paths = createSweep({ spec: forkSpec, knobsDir: path.dirname(path.dirname(dir)), seed: forkSpec.seed ?? created.seed, python: pythonFor(forkSpec, io.env), forkedFrom: created.sweepId, workdir });
     io.err.write(`knobs: forked ${created.sweepId} into a new sweep ${paths.id}\n`);
     if (a.flags.detach) return detach(paths.dir, a, io);
-    return runAttached(paths.dir, forkSpec, a, io);
+    return runAttached(paths.dir, forkSpec, a, io, workdir);
   }
   spec = applyOverrides(spec, a);
-  checkPaths(spec, a, io);
+  const workdir = workdirFor(spec, a, io, opened.state.created);
   if (!a.flags.json) io.err.write(`knobs: resuming ${opened.paths.id}\n`);
   if (a.flags.detach) return detach(dir, a, io, true);
-  return runAttached(dir, spec, a, io);
+  return runAttached(dir, spec, a, io, workdir);
 }
 
 /** The detached runner: `knobs _runner <sweepDir> [--resume]`. Output goes to runner.log. */
@@ -118,13 +119,15 @@ export async function cmdRunner(a: ParsedArgs, io: CliIO): Promise<number> {
   if (!dir) throw new KnobsError('E_USAGE', '_runner needs a sweep folder');
   const opened = openSweep(dir);
   const spec = applyOverrides(resumeSpec(opened.state, (f) => loadSweepFile(f)).spec, a);
-  checkPaths(spec, a, io);
-  return runAttached(dir, spec, a, io);
+  return runAttached(dir, spec, a, io, workdirFor(spec, a, io, opened.state.created));
 }
 
-function checkPaths(spec: SweepSpec, a: ParsedArgs, io: CliIO): void {
-  if (!spec.file) return;
-  checkSweepPaths(spec, workspaceRoot(spec.file, strFlag(a.flags, 'workspace') ?? io.env.KNOBS_WORKSPACE));
+/** Where trials run (core/sweep/workdir.ts): --cwd, else the journalled folder on resume, else the rule; `program` checked against the workspace. */
+function workdirFor(spec: SweepSpec, a: ParsedArgs, io: CliIO, created?: SweepCreatedOp): Workdir {
+  const o = { spec, started: io.cwd, explicit: strFlag(a.flags, 'cwd'), workspace: strFlag(a.flags, 'workspace') ?? io.env.KNOBS_WORKSPACE };
+  const wd = created ? resumeWorkdir({ ...o, created }) : chooseWorkdir(o);
+  if (wd.notice) io.err.write(`knobs: ${wd.notice}\n`);
+  return wd;
 }
 
 function pythonFor(spec: SweepSpec, env: NodeJS.ProcessEnv): string | undefined {
@@ -146,7 +149,7 @@ function detach(sweepDir: string, a: ParsedArgs, io: CliIO, resumed = false): nu
   const log = path.join(sweepDir, 'runner.log');
   const fd = fs.openSync(log, 'a');
   const passthrough: string[] = [];
-  for (const k of ['max-concurrent', 'run-cap', 'python', 'grace-ms', 'workspace']) {
+  for (const k of ['max-concurrent', 'run-cap', 'python', 'grace-ms', 'workspace', 'cwd']) {
     const v = strFlag(a.flags, k);
     if (v !== undefined) passthrough.push(`--${k}`, v);
   }
@@ -166,7 +169,7 @@ function detach(sweepDir: string, a: ParsedArgs, io: CliIO, resumed = false): nu
   return EXIT.ok;
 }
 
-async function runAttached(sweepDir: string, spec: SweepSpec, a: ParsedArgs, io: CliIO): Promise<number> {
+async function runAttached(sweepDir: string, spec: SweepSpec, a: ParsedArgs, io: CliIO, workdir: Workdir): Promise<number> {
   const json = !!a.flags.json;
   const view = new LiveView({ out: io.out, json, runCap: spec.runCap, maxConcurrent: spec.maxConcurrent });
   const graceMs = intFlag(a.flags, 'grace-ms', 0) ?? spec.stopGraceMs;
@@ -176,6 +179,7 @@ async function runAttached(sweepDir: string, spec: SweepSpec, a: ParsedArgs, io:
     sweepDir,
     spec,
     executor,
+    cwd: workdir.dir,
     env: io.env,
     graceMs,
     onOp: (op, state, line) => view.onOp(op, state, line),

@@ -16,8 +16,14 @@ export interface Provenance {
   /** sha256 of `git diff HEAD` when the tree is dirty. */
   gitDirtyHash?: string;
   host: string;
+  /** The working folder: where trials run and `program` is resolved (sweep/workdir.ts). */
   cwd: string;
+  /** How `cwd` was chosen; absent in journals written before the rule (the sweep file's folder then). */
+  cwdFrom?: WorkdirSource;
 }
+
+/** `flag`: --cwd; `started`: the folder Knobs was started in; `sweep-file`: the sweep file's folder. */
+export type WorkdirSource = 'flag' | 'started' | 'sweep-file';
 
 export type FailureKind = 'crash' | 'oom' | 'timeout' | 'spawn';
 

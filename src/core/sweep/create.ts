@@ -6,6 +6,7 @@ import { spaceKey } from '../space/spaceKey';
 import type { SweepSpec } from '../space/types';
 import { collectProvenance } from './provenance';
 import { newSweepId, sweepPaths, sweepsRoot, type SweepPaths } from './paths';
+import type { Workdir } from './workdir';
 
 export interface CreateSweepOptions {
   spec: SweepSpec;
@@ -15,6 +16,8 @@ export interface CreateSweepOptions {
   /** Interpreter, for provenance (python version). */
   python?: string;
   forkedFrom?: string;
+  /** Where trials run (chooseWorkdir); default: the sweep file's folder. */
+  workdir?: Workdir;
   now?: Date;
 }
 
@@ -34,7 +37,7 @@ export function createSweep(o: CreateSweepOptions): SweepPaths {
   }
   const paths = sweepPaths(path.join(root, id));
   fs.mkdirSync(paths.trials, { recursive: true });
-  const cwd = o.spec.file ? path.dirname(o.spec.file) : process.cwd();
+  const wd = o.workdir ?? { dir: o.spec.file ? path.dirname(o.spec.file) : process.cwd(), from: 'sweep-file' };
   const w = JournalWriter.open(paths.journal, { workerId: `cli-${process.pid}` });
   try {
     w.append({
@@ -47,7 +50,7 @@ export function createSweep(o: CreateSweepOptions): SweepPaths {
       metric: { ...o.spec.metric },
       method: o.spec.method,
       runCap: o.spec.runCap,
-      provenance: collectProvenance({ cwd, python: o.python }),
+      provenance: collectProvenance({ cwd: wd.dir, cwdFrom: wd.from, python: o.python }),
       forkedFrom: o.forkedFrom,
     });
   } finally {

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
-import type { Provenance } from '../journal/ops';
+import type { Provenance, WorkdirSource } from '../journal/ops';
 import { KNOBS_VERSION } from '../version';
 
 function run(cmd: string, args: string[], cwd: string): string | undefined {
@@ -15,12 +15,13 @@ function run(cmd: string, args: string[], cwd: string): string | undefined {
   }
 }
 
-export function collectProvenance(opts: { cwd: string; python?: string }): Provenance {
+export function collectProvenance(opts: { cwd: string; cwdFrom?: WorkdirSource; python?: string }): Provenance {
   const p: Provenance = {
     knobsVersion: KNOBS_VERSION,
     nodeVersion: process.version,
     host: os.hostname(),
     cwd: opts.cwd,
+    cwdFrom: opts.cwdFrom,
   };
   const commit = run('git', ['rev-parse', 'HEAD'], opts.cwd);
   if (commit && /^[0-9a-f]{40}$/.test(commit)) {

@@ -42,13 +42,14 @@ import { trialEnv } from '../runner/trialEnv';
 import { ControlReader, type ControlCommand } from './control';
 import { acquireLock, HEARTBEAT_MS, type RunnerLock } from './lock';
 import { sweepPaths, trialDir, type SweepPaths } from './paths';
+import { journalWorkdir } from './workdir';
 
 export interface RunnerOptions {
   sweepDir: string;
   /** The spec to run (parsed from the sweep file or the journal's copy). */
   spec: SweepSpec;
   executor: Executor;
-  /** Where trials run (default: the sweep file's folder). */
+  /** Where trials run (default: the working folder journalled in sweep_created). */
   cwd?: string;
   /** Base environment for trials (default process.env). */
   env?: NodeJS.ProcessEnv;
@@ -108,7 +109,7 @@ export class SweepRunner {
   private done = false;
   private fatal: KnobsError | undefined;
   private seed = 0;
-  private readonly cwd: string;
+  private cwd = '';
   private interpreter = '';
   private allocator: GpuAllocator | undefined;
   /** The `evaluate:` run after the sweep, while it runs. */
@@ -121,7 +122,6 @@ export class SweepRunner {
     this.paths = sweepPaths(opts.sweepDir);
     this.spec = opts.spec;
     this.scheduler = opts.scheduler ?? createScheduler(opts.spec.earlyTerminate, { goal: opts.spec.metric.goal, maxConcurrent: opts.spec.maxConcurrent });
-    this.cwd = opts.cwd ?? (opts.spec.file ? path.dirname(opts.spec.file) : process.cwd());
   }
 
   /** Runs until the sweep finishes, pauses, or is interrupted (see `interrupt`). */
@@ -161,6 +161,7 @@ export class SweepRunner {
       throw new KnobsError('E_JOURNAL', `${this.paths.journal} has no sweep_created op`, { hint: 'start a new sweep with `knobs run sweep.yaml`' });
     }
     this.seed = created.seed;
+    this.cwd = this.opts.cwd ?? journalWorkdir(created).dir;
     this.journal = JournalWriter.open(this.paths.journal, { workerId: `runner-${process.pid}`, io: this.opts.journalIo });
     this.journal.onError = (e) => this.onFatal(e);
     this.control = new ControlReader(this.paths.control);

@@ -16,6 +16,7 @@ import { lrFindArgv, lrFindSummary, parseLrFindOutput, parseLrFindResultFile, ty
 import { useBounds, writeCyclicLr } from '../insight/lrFindActions';
 import { LrFindPanels } from '../insight/lrFindPanel';
 import { reportError } from '../output';
+import { startFolder } from '../runner/launch';
 
 let panels: LrFindPanels | undefined;
 
@@ -83,7 +84,7 @@ export async function runLrFindCommand(extensionPath: string, log: Log, arg?: un
   const v = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Knobs: lr range test of ${path.basename(file)}`, cancellable: true }, async (_p, token) => {
     const argv = lrFindArgv(cli, file);
     log.info(`lr-find: ${process.execPath} ${argv.join(' ')}`);
-    const r = parseLrFindOutput(await runCli(argv, path.dirname(file), token, log));
+    const r = parseLrFindOutput(await runCli(argv, startFolder(file, vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath), token, log));
     if (typeof r === 'string') throw new KnobsError('E_INTERNAL', r);
     return r;
   });

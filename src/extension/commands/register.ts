@@ -189,7 +189,8 @@ function handlers(ctx: CommandContext): Record<CommandKey, Handler> {
     const program = spec.program ? path.resolve(path.dirname(uri.fsPath), spec.program) : undefined;
     const python = await pythonFor(program, uri);
     log.info(`run ${uri.fsPath}`);
-    const r = await launch(runSpec({ extensionPath: ctx.extensionPath, execPath: process.execPath, env: process.env, file: uri.fsPath, python, extraArgs }), 'knobs run', (l) => log.info(`cli: ${l}`));
+    const workspaceFolder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
+    const r = await launch(runSpec({ extensionPath: ctx.extensionPath, execPath: process.execPath, env: process.env, file: uri.fsPath, workspaceFolder, python, extraArgs }), 'knobs run', (l) => log.info(`cli: ${l}`));
     return afterLaunch(r.dir, 'started sweep');
   };
 
@@ -202,7 +203,7 @@ function handlers(ctx: CommandContext): Record<CommandKey, Handler> {
     const file = entry.state.created?.file;
     const python = await pythonFor(program, vscode.Uri.file(file ?? entry.dir));
     if (entry.state.paused) log.info(`resuming a paused sweep (${entry.state.paused.reason})`);
-    const r = await launch(resumeSpec({ extensionPath: ctx.extensionPath, execPath: process.execPath, env: process.env, sweepDir: entry.dir, sweepFile: file && fs.existsSync(file) ? file : undefined, python }), 'knobs resume', (l) => log.info(`cli: ${l}`));
+    const r = await launch(resumeSpec({ extensionPath: ctx.extensionPath, execPath: process.execPath, env: process.env, sweepDir: entry.dir, python }), 'knobs resume', (l) => log.info(`cli: ${l}`));
     afterLaunch(r.dir, 'resumed sweep');
   };
 

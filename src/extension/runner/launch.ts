@@ -43,26 +43,34 @@ function baseEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return out;
 }
 
-/** `cli.js run <file> --detach --json [--python P]`, cwd = the sweep file's folder. */
-export function runSpec(o: LaunchBase & { file: string }): LaunchSpec {
+/**
+ * The folder the CLI starts in for a sweep file: the workspace folder holding it (as a terminal
+ * there would), else the file's own folder. The CLI then applies the working-folder rule
+ * (core/sweep/workdir.ts): `program` there, else beside the sweep file.
+ */
+export function startFolder(file: string, workspaceFolder?: string): string {
+  return workspaceFolder ? path.resolve(workspaceFolder) : path.dirname(path.resolve(file));
+}
+
+/** `cli.js run <file> --detach --json [--python P]`, cwd = startFolder(file, workspaceFolder). */
+export function runSpec(o: LaunchBase & { file: string; workspaceFolder?: string }): LaunchSpec {
   const file = path.resolve(o.file);
   const args = [cliPath(o.extensionPath), 'run', file, '--detach', '--json'];
   if (o.python) args.push('--python', o.python);
   if (o.extraArgs) args.push(...o.extraArgs);
-  return { command: o.execPath, args, cwd: path.dirname(file), env: baseEnv(o.env) };
+  return { command: o.execPath, args, cwd: startFolder(file, o.workspaceFolder), env: baseEnv(o.env) };
 }
 
 /**
- * `cli.js resume <sweepDir> --detach --json [--python P]`, cwd = the sweep file's folder when the
- * journal names one, else the folder that holds `.knobs`.
+ * `cli.js resume <sweepDir> --detach --json [--python P]`, cwd = the folder that holds `.knobs`
+ * (the resumed trials run in the working folder journalled at the start, wherever resume starts).
  */
-export function resumeSpec(o: LaunchBase & { sweepDir: string; sweepFile?: string }): LaunchSpec {
+export function resumeSpec(o: LaunchBase & { sweepDir: string }): LaunchSpec {
   const dir = sweepPaths(o.sweepDir).dir;
   const args = [cliPath(o.extensionPath), 'resume', dir, '--detach', '--json'];
   if (o.python) args.push('--python', o.python);
   if (o.extraArgs) args.push(...o.extraArgs);
-  const cwd = o.sweepFile ? path.dirname(path.resolve(o.sweepFile)) : path.dirname(path.dirname(path.dirname(dir)));
-  return { command: o.execPath, args, cwd, env: baseEnv(o.env) };
+  return { command: o.execPath, args, cwd: path.dirname(path.dirname(path.dirname(dir))), env: baseEnv(o.env) };
 }
 
 export interface DetachResult {

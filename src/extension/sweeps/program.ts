@@ -1,10 +1,12 @@
 /**
  * Where a sweep's training script is: `program` from the sweep text recorded in the journal,
- * resolved against the sweep file's folder. Cached per sweep (the text never changes). Pure.
+ * resolved against the working folder journalled with it. Cached per sweep (the text never
+ * changes). Pure.
  */
 import * as path from 'node:path';
 import { parseSweep } from '../../core/space/parse';
 import type { SweepState } from '../../core/journal/reducer';
+import { journalWorkdir } from '../../core/sweep/workdir';
 
 const cache = new Map<string, { program?: string; names: string[] }>();
 
@@ -21,7 +23,7 @@ export function sweepProgram(dir: string, state: SweepState): SweepProgram {
   const c = state.created;
   if (!c) return { names: [] };
   const { spec } = parseSweep(c.text, { file: c.file });
-  const base = c.file ? path.dirname(c.file) : path.dirname(path.dirname(path.dirname(dir)));
+  const base = journalWorkdir(c).dir;
   const out: SweepProgram = {
     program: spec?.program ? path.resolve(base, spec.program) : undefined,
     names: spec ? spec.space.params.map((p) => p.name) : Object.keys(state.trials[0]?.params ?? {}),
