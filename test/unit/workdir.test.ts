@@ -173,3 +173,19 @@ test('sweeps are found in ./.knobs and in the .knobs folders below (not in hidde
   knobsError(() => resolveSweep(dirs, 'nope'), 'E_NO_SWEEP', /or the other 2 \.knobs folders below/);
   knobsError(() => resolveSweep(knobsDirsUnder(path.join(root, 'configs', 'empty'))), 'E_NO_SWEEP', /no sweeps under .*empty/);
 });
+
+test('a bare command name that PATH finds (a console script) runs from the started folder; one PATH lacks is an error', () => {
+  const bin = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-workdir-bin-')));
+  fs.writeFileSync(path.join(bin, 'knobs-test-console-script'), '#!/bin/sh\necho loss=1\n', { mode: 0o755 });
+  const root = repo({ 'experiments/sweep.yml': SWEEP('knobs-test-console-script', 'command: ["${program}", "${args}"]\n') });
+  const spec = loadSweepFile(path.join(root, 'experiments/sweep.yml'));
+  const saved = process.env.PATH;
+  process.env.PATH = `${bin}${path.delimiter}${saved}`;
+  try {
+    assert.deepEqual(chooseWorkdir({ spec, started: root }), { dir: root, from: 'started' });
+    assert.equal(resumeWorkdir({ spec, started: os.tmpdir(), created: created(root, 'started') }).dir, root);
+  } finally {
+    process.env.PATH = saved;
+  }
+  knobsError(() => chooseWorkdir({ spec, started: root }), 'E_SPAWN', /knobs-test-console-script/, /neither in/);
+});

@@ -5,7 +5,8 @@
  * `main.py` at the root. The rule, in order:
  *   1. `--cwd DIR` when given;
  *   2. the folder `knobs run` was started in, when `program` is there (or there is no program
- *      file to look for: no `program`, an absolute one, or a `command` that never uses it);
+ *      file to look for: no `program`, an absolute one, a `command` that never uses it, or a
+ *      bare command name that PATH finds, such as a console script);
  *   3. the sweep file's folder, when `program` is only there (said in a notice);
  *   4. else an error naming `program`'s line:col and both folders.
  * The choice is journalled (`provenance.cwd` and `cwdFrom` of sweep_created), so a resume uses it
@@ -83,6 +84,29 @@ function programLocation(spec: SweepSpec) {
   return spec.file ? { file: spec.file, line: loc?.line, col: loc?.col } : undefined;
 }
 
+/**
+ * A bare command name (no folder in it) that PATH finds, as a console script installed by pip
+ * (`program: icu-benchmarks`, run as `${program} ${args}`): the OS finds it wherever trials run.
+ */
+function onPath(program: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (program.includes('/') || program.includes(path.sep)) return false;
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    try {
+      fs.accessSync(path.join(dir, program), fs.constants.X_OK);
+      if (fs.statSync(path.join(dir, program)).isFile()) return true;
+    } catch {
+      /* not here */
+    }
+  }
+  return false;
+}
+
+/** Whether `program` is found when trials run in `dir`: a file there, or a command on PATH. */
+function programFound(program: string, dir: string): boolean {
+  return fs.existsSync(path.resolve(dir, program)) || onPath(program);
+}
+
 function isDir(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
@@ -95,7 +119,7 @@ function isDir(p: string): boolean {
 function fixedWorkdir(spec: SweepSpec, dir: string, from: WorkdirSource): Workdir {
   const what = from === 'flag' ? 'the --cwd folder' : 'the working folder journalled for this sweep';
   if (!isDir(dir)) throw new KnobsError('E_USAGE', `${what} ${dir} is not a folder`, { hint: 'pass --cwd DIR: the folder the trials should run in (where `program` is)' });
-  if (spec.program && runsProgram(spec) && !fs.existsSync(path.resolve(dir, spec.program))) {
+  if (spec.program && runsProgram(spec) && !programFound(spec.program, dir)) {
     throw new KnobsError('E_SPAWN', `\`program\` ${JSON.stringify(spec.program)} is not in ${what}, ${dir}`, {
       location: programLocation(spec),
       hint: `pass the folder that holds ${spec.program} with --cwd DIR, or fix \`program\` (it is resolved against the folder trials run in)`,
@@ -122,7 +146,7 @@ function pickWorkdir(o: WorkdirOptions): Workdir {
       notice: `\`program\` ${program} is not in ${started}, where knobs was started, but beside the sweep file: trials run in ${fileDir} (W&B would run them where it was started; --cwd DIR chooses)`,
     };
   }
-  if (!runsProgram(spec)) return { dir: started, from: 'started' };
+  if (!runsProgram(spec) || onPath(program)) return { dir: started, from: 'started' };
   const where = fileDir === started ? `is not in ${started}` : `is neither in ${started} (where knobs was started) nor in ${fileDir} (the sweep file's folder)`;
   throw new KnobsError('E_SPAWN', `\`program\` ${JSON.stringify(program)} ${where}`, {
     location: programLocation(spec),
