@@ -55,6 +55,11 @@ export interface ParamsOptions {
   r: Reporter;
   /** Called for every leaf and nested group, for duplicate checks and locs. */
   out: ParamSpec[];
+  /**
+   * `method: grid`: a q_uniform's values are numpy's `arange(min, max, q)`, integers only when
+   * min, max and q are all integer literals (`min: 0.5, max: 3.5, q: 1` gives 0.5, 1.5, 2.5).
+   */
+  grid?: boolean;
 }
 
 /** Parses the map under `parameters` (or a nested `parameters`), appending leaves to `opts.out`. */
@@ -99,12 +104,12 @@ export function parseParameters(node: MapNode, prefix: string[], opts: ParamsOpt
       parseParameters(nested.value, path, opts, depth + 1);
       continue;
     }
-    const p = parseLeaf(v, path, e.keyLoc, r);
+    const p = parseLeaf(v, path, e.keyLoc, r, opts.grid === true);
     if (p) opts.out.push(p);
   }
 }
 
-function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Reporter): ParamSpec | undefined {
+function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Reporter, grid: boolean): ParamSpec | undefined {
   const name = path.join('.');
   const errorsBefore = r.errorCount;
   const known = checkKeys(r, map, PARAM_KEYS.filter((k) => k !== 'parameters'), `parameter \`${name}\``);
@@ -200,7 +205,8 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
     const qE = get('q');
     if (qE) {
       p.q = readNumber(r, qE.value, `${name}.q`, { min: 0, minExclusive: true });
-      p.integer = qE.value.kind === 'scalar' && qE.value.intLiteral;
+      const intLiteral = (e: { value: TreeNode } | undefined): boolean => e?.value.kind === 'scalar' && e.value.intLiteral;
+      p.integer = intLiteral(qE) && (!grid || nd !== 'q_uniform' || (intLiteral(minE) && intLiteral(maxE)));
     } else {
       p.q = 1.0; // W&B's default is the float 1.0, so values stay floats
       p.integer = false;
