@@ -15,7 +15,7 @@
  * parameters by name; Knobs keeps file order.
  */
 import { KnobsError } from '../errors';
-import { valueKey, searchDims } from '../space/transform';
+import { cloneValue as clone, valueKey, searchDims } from '../space/transform';
 import type { CategoricalParam, FlatParams, ParamSpec, Space, Value } from '../space/types';
 import type { Sampler, SuggestContext } from './sampler';
 
@@ -34,10 +34,6 @@ function gridError(p: ParamSpec, message: string, hint: string): KnobsError {
     hint,
     location: p.loc ? { line: p.loc.line, col: p.loc.col } : undefined,
   });
-}
-
-function clone(v: Value): Value {
-  return v !== null && typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as Value) : v;
 }
 
 /** Value `k` of numpy's `arange(min, max, step)` in float64 (its fill rule). */

@@ -44,8 +44,9 @@ function clamp01(u: number): number {
   return Math.min(1, Math.max(0, u));
 }
 
-function cloneValue(v: Value): Value {
-  return v !== null && typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as Value) : v;
+/** A deep copy (structuredClone keeps NaN, Infinity and -0, which a JSON round trip loses). */
+export function cloneValue(v: Value): Value {
+  return v !== null && typeof v === 'object' ? structuredClone(v) : v;
 }
 
 /**
