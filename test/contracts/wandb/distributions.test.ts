@@ -15,21 +15,15 @@ import { roundHalfEven } from '../../../src/core/math/round';
 import { createRng } from '../../../src/core/random/rng';
 import { RandomSampler } from '../../../src/core/samplers/random';
 import { parseSweep } from '../../../src/core/space/parse';
-import type { FlatParams, Space, Value } from '../../../src/core/space/types';
+import type { FlatParams, NumericParam, Space, Value } from '../../../src/core/space/types';
 
-interface Spec {
+/** A parameter as written in the sweep file. */
+type Spec = Partial<Pick<NumericParam, 'min' | 'max' | 'q' | 'mu' | 'sigma' | 'a' | 'b'>> & {
   distribution?: string;
   value?: Value;
   values?: string[];
   probabilities?: number[];
-  min?: number;
-  max?: number;
-  q?: number;
-  mu?: number;
-  sigma?: number;
-  a?: number;
-  b?: number;
-}
+};
 const fixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../test/contracts/wandb/fixtures/distributions.json'), 'utf8')) as {
   wandbCommit: string;
   n: number;
