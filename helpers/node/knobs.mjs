@@ -50,13 +50,40 @@ export function attempt() {
   return Number.isInteger(n) ? n : null;
 }
 
+const NON_FINITE = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+/**
+ * JSON.parse that also reads the bare tokens NaN, Infinity and -Infinity, which Python's json
+ * writes (and KNOBS_PARAMS uses for `.nan`/`.inf` values): each token outside a string becomes
+ * a marker string that the reviver turns back into the number.
+ */
+function parseJsonNonFinite(text) {
+  const marker = `\u0000knobs-non-finite-${Math.random().toString(36).slice(2)}:`;
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    if (text[i] === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const token = ['-Infinity', 'Infinity', 'NaN'].find((t) => text.startsWith(t, i));
+    if (token) {
+      out += JSON.stringify(marker + token);
+      i += token.length;
+    } else out += text[i++];
+  }
+  return JSON.parse(out, (_k, v) => (typeof v === 'string' && v.startsWith(marker) ? NON_FINITE[v.slice(marker.length)] : v));
+}
+
 /** The trial's parameters (a fresh object) from KNOBS_PARAMS; {} outside a sweep. */
 export function params() {
   const raw = env(ENV.params);
   if (raw === null) return {};
   let value;
   try {
-    value = JSON.parse(raw);
+    value = parseJsonNonFinite(raw);
   } catch (e) {
     throw new Error(`KNOBS_PARAMS is not valid JSON (${e.message}): ${raw.slice(0, 200)}`);
   }

@@ -63,6 +63,14 @@ function jsonNumber(v: number | undefined): number | null | string {
   return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
 }
 
+/** A parameter value with non-finite numbers spelt as metrics are ("NaN", "Infinity", "-Infinity"). */
+function jsonParam(v: unknown): unknown {
+  if (typeof v === 'number') return jsonNumber(v);
+  if (Array.isArray(v)) return v.map(jsonParam);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, jsonParam(x)]));
+  return v;
+}
+
 export function trialJson(t: TrialRecord, space?: Space): TrialJson {
   const last: Record<string, number | string> = {};
   for (const [k, v] of Object.entries(t.last)) last[k] = jsonNumber(v) as number | string;
@@ -70,8 +78,8 @@ export function trialJson(t: TrialRecord, space?: Space): TrialJson {
     trial: t.id,
     state: t.status,
     attempt: t.attempt,
-    params: t.params,
-    config: space ? toConfig(space, t.params) : t.params,
+    params: jsonParam(t.params) as Record<string, unknown>,
+    config: jsonParam(space ? toConfig(space, t.params) : t.params) as Record<string, unknown>,
     value: jsonNumber(t.value),
     best: jsonNumber(t.best),
     last,

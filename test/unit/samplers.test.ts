@@ -64,19 +64,22 @@ describe('grid sampler', () => {
     for (const c of all) assert.ok(Number.isInteger(c.width) && Number.isInteger(c.layers));
   });
 
-  test('q_uniform excludes max like np.arange, without counting float noise as a step', () => {
+  test('q_uniform is np.arange(min, max, q) bit for bit: max excluded, float noise kept', () => {
     const axis = (min: number, max: number, q: number, integer = false) => {
       const a = gridAxis(numeric('x', { distribution: 'q_uniform', min, max, q, integer }));
       return Array.from({ length: a.count }, (_, k) => a.at(k));
     };
+    // the expected lists are numpy 1.24's np.arange(...).tolist()
     assert.deepEqual(axis(0, 1, 0.25), [0, 0.25, 0.5, 0.75]);
     assert.deepEqual(axis(0, 0.3, 0.1), [0, 0.1, 0.2]);
-    // np.arange(0.1, 0.4, 0.1) has a fourth value 0.4000000000000001 from float noise; Knobs does not
-    assert.deepEqual(axis(0.1, 0.4, 0.1), [0.1, 0.2, 0.3]);
-    assert.deepEqual(axis(0, 1, 0.3), [0, 0.3, 0.6, 0.9]);
+    // ceil((0.4 - 0.1) / 0.1) is 4: the noise of the division counts one more step, as in numpy
+    assert.deepEqual(axis(0.1, 0.4, 0.1), [0.1, 0.2, 0.30000000000000004, 0.4]);
+    assert.deepEqual(axis(0, 1, 0.3), [0, 0.3, 0.6, 0.8999999999999999]);
     assert.deepEqual(axis(2, 10, 4, true), [2, 6]);
+    assert.deepEqual(axis(0.5, 3.5, 1, false), [0.5, 1.5, 2.5]);
     assert.deepEqual(axis(0.8, 0.99, 0.01).length, 19);
-    assert.equal(axis(0.8, 0.99, 0.01)[7], 0.87);
+    assert.equal(axis(0.8, 0.99, 0.01)[2], 0.8200000000000001);
+    assert.equal(axis(0.8, 0.99, 0.01)[18], 0.9800000000000002);
   });
 
   test('int_uniform includes max; duplicate values count once; constants alone make one config', () => {

@@ -5,7 +5,8 @@ import { KnobsError } from '../../core/errors';
 import { bestTrial } from '../../core/journal/reducer';
 import { parseSweep } from '../../core/space/parse';
 import { toConfig } from '../../core/space/config';
-import type { Space } from '../../core/space/types';
+import type { Space, Value } from '../../core/space/types';
+import { valueJson } from '../../core/space/valueJson';
 import { sendControl } from '../../core/sweep/control';
 import { journalSpec, openSweep, type OpenedSweep } from '../../core/sweep/open';
 import { listSweeps, resolveSweep } from '../../core/sweep/paths';
@@ -93,7 +94,7 @@ export function cmdExport(a: ParsedArgs, io: CliIO): number {
       t.id,
       t.status,
       t.attempt,
-      ...paramNames.map((p) => (p in t.params ? (typeof t.params[p] === 'object' ? JSON.stringify(t.params[p]) : t.params[p]) : '')),
+      ...paramNames.map((p) => paramCell(t.params[p])),
       num(t.value),
       num(t.best),
       ...metricNames.map((m) => num(t.last[m])),
@@ -117,6 +118,13 @@ function num(v: number | undefined): string {
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
   return String(v);
+}
+
+/** A parameter's CSV cell: numbers as metrics are (NaN, inf), lists and maps as JSON with NaN kept. */
+function paramCell(v: Value | undefined): string | boolean {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number') return num(v);
+  return typeof v === 'object' ? valueJson(v) : v;
 }
 
 function csvCell(v: unknown): string {

@@ -35,6 +35,7 @@ import { helperPaths } from '../runner/helpersPath';
 import { fromUnit, searchDims } from '../space/transform';
 import type { Config, FlatParams, SweepSpec } from '../space/types';
 import * as path from 'node:path';
+import { valueJson } from '../space/valueJson';
 
 /** Environment variables the finder sets; the helpers read them. */
 export const LR_ENV = {
@@ -140,7 +141,7 @@ export function planLrFind(o: PlanLrFindOptions): LrFindPlan {
     }
     const params: FlatParams = { ...centre, ...(o.params ?? {}) };
     const config = nestConfig(space, params);
-    env.KNOBS_PARAMS = JSON.stringify(config);
+    env.KNOBS_PARAMS = valueJson(config);
     if (!o.interpreter) throw new KnobsError('E_INTERNAL', 'planLrFind: sweep mode needs `interpreter`');
     const argv = buildArgv({
       command: o.sweep.command,

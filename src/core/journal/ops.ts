@@ -5,6 +5,7 @@
  * "-Infinity" (see encodeNumber) so that JSON stays valid.
  */
 import type { FlatParams, SweepSpec } from '../space/types';
+import type { NonFiniteAt } from './nonFiniteParams';
 
 export type NumberOrNonFinite = number | 'NaN' | 'Infinity' | '-Infinity';
 
@@ -64,6 +65,8 @@ export interface TrialAskedOp extends OpBase {
   op: 'trial_asked';
   trial: number;
   params: FlatParams;
+  /** NaN/±Infinity inside `params` (written there as null): see nonFiniteParams.ts. */
+  nonFinite?: NonFiniteAt[];
   /** "points_to_evaluate" | sampler name */
   source: string;
   /** index within the sampler's suggestions (for deterministic resume) */

@@ -5,6 +5,7 @@
  */
 import type { FlatParams } from '../space/types';
 import type { TrialState as TrialStatus } from '../samplers/sampler';
+import { restoreNonFinite } from './nonFiniteParams';
 import { decodeNumber, type FailureKind, type Op, type SweepCreatedOp } from './ops';
 
 export interface AttemptState {
@@ -145,7 +146,7 @@ export function applyOp(s: SweepState, op: Op): void {
       if (s.byId.has(op.trial)) return;
       const t: TrialRecord = {
         id: op.trial,
-        params: op.params,
+        params: restoreNonFinite(op.params, op.nonFinite),
         source: op.source,
         index: op.index,
         status: 'pending',

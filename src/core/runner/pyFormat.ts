@@ -161,7 +161,8 @@ export function pyJsonDumps(value: Value, opts: PyFormatOptions = {}): string {
 /**
  * Is this leaf value a Python float? Numeric params: `integer: false`. Categorical values and
  * constants keep the kind of their YAML literal (`1.0` vs `1`) when the parser recorded it in
- * `floatValues` / `float`; otherwise a number is a float only when it is not integral.
+ * `floatValues` / `float` (a value written twice takes its last literal's kind); otherwise a
+ * number is a float only when it is not integral.
  */
 export function isFloatValue(spec: ParamSpec, value: Value): boolean | undefined {
   if (typeof value !== 'number') return undefined;
@@ -169,8 +170,11 @@ export function isFloatValue(spec: ParamSpec, value: Value): boolean | undefined
   if (spec.kind === 'categorical') {
     const hints = (spec as { floatValues?: readonly boolean[] }).floatValues;
     if (hints) {
-      const i = spec.values.findIndex((v) => v === value || (Number.isNaN(v) && Number.isNaN(value)));
-      if (i >= 0 && hints[i] !== undefined) return hints[i];
+      // the last literal of a repeated value, as W&B's grid keeps it (`[1, 1.0]` gives 1.0)
+      for (let i = spec.values.length - 1; i >= 0; i--) {
+        const v = spec.values[i];
+        if (v === value || (Number.isNaN(v) && Number.isNaN(value))) return hints[i];
+      }
     }
     return undefined;
   }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { TRIAL_ENV } from './reportProtocol';
 import { helperPaths } from './helpersPath';
 import type { Config } from '../space/types';
+import { valueJson } from '../space/valueJson';
 
 export interface TrialEnvOptions {
   base: NodeJS.ProcessEnv;
@@ -29,7 +30,8 @@ export function trialEnv(o: TrialEnvOptions): NodeJS.ProcessEnv {
   env[TRIAL_ENV.sweepDir] = o.sweepDir;
   env[TRIAL_ENV.trialDir] = o.trialDir;
   env[TRIAL_ENV.checkpointDir] = o.checkpointDir;
-  env[TRIAL_ENV.params] = JSON.stringify(o.config);
+  // NaN/Infinity as Python's json writes them, so a `.nan` value reaches the script as NaN
+  env[TRIAL_ENV.params] = valueJson(o.config);
   if (o.resumeFrom) env[TRIAL_ENV.resumeFrom] = o.resumeFrom;
   else delete env[TRIAL_ENV.resumeFrom];
   env.KNOBS_HELPERS_NODE = h.nodeModule;

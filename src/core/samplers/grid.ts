@@ -1,15 +1,22 @@
 /**
- * Grid search: the Cartesian product of every search parameter's values, as W&B's grid does:
- * `values` (duplicates removed), int_uniform from min to max inclusive, q_uniform from min in
- * steps of q with max excluded (np.arange; here each value is min + k q with the float noise
- * removed, so 0.1-steps give 0.3, not 0.30000000000000004). Constants stay fixed. Config number
- * `index` is decoded in mixed radix with the first parameter varying slowest (itertools.product
- * order), so nothing is materialised. Note: W&B orders parameters by name; Knobs keeps file order.
+ * Grid search: the Cartesian product of every search parameter's values, as W&B's grid does
+ * (wandb/sweeps grid_search.py):
+ * - `values`: each distinct value once, where distinct is W&B's: it compares values by
+ *   `yaml.dump` (so dict key order does not matter, NaN equals NaN, and NaN, Infinity and null
+ *   differ). A repeated value keeps the place of its first occurrence and, as W&B's lookup by hash
+ *   does, the last occurrence's literal (`[1, 1.0]` gives one value, the float 1.0).
+ * - int_uniform: min to max, both included.
+ * - q_uniform: numpy's `arange(min, max, q)`, bit for bit: ceil((max - min) / q) values, the first
+ *   min, the second min + q, then min + i·((min + q) - min), float noise included (0.1-steps from
+ *   0.1 give 0.30000000000000004, which reaches the script); integers when min, max and q are all
+ *   integer literals (the parser then sets `integer`).
+ * Constants stay fixed. Config number `index` is decoded in mixed radix with the first parameter
+ * varying slowest (itertools.product order), so nothing is materialised. Note: W&B orders
+ * parameters by name; Knobs keeps file order.
  */
 import { KnobsError } from '../errors';
-import { stepMultiple } from '../math/round';
-import { valueKey, searchDims } from '../space/transform';
-import type { FlatParams, ParamSpec, Space, Value } from '../space/types';
+import { cloneValue as clone, valueKey, searchDims } from '../space/transform';
+import type { CategoricalParam, FlatParams, ParamSpec, Space, Value } from '../space/types';
 import type { Sampler, SuggestContext } from './sampler';
 
 /** One axis of the grid. */
@@ -29,8 +36,26 @@ function gridError(p: ParamSpec, message: string, hint: string): KnobsError {
   });
 }
 
-function clone(v: Value): Value {
-  return v !== null && typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as Value) : v;
+/** Value `k` of numpy's `arange(min, max, step)` in float64 (its fill rule). */
+export function arangeAt(min: number, step: number, k: number): number {
+  if (k === 0) return min;
+  const second = min + step;
+  return k === 1 ? second : min + k * (second - min);
+}
+
+/** A categorical's values, each once (W&B's rule: see the file comment). */
+function distinctValues(p: CategoricalParam): Value[] {
+  const slot = new Map<string, number>();
+  const values: Value[] = [];
+  for (const v of p.values) {
+    const k = valueKey(v);
+    const i = slot.get(k);
+    if (i === undefined) {
+      slot.set(k, values.length);
+      values.push(v);
+    } else values[i] = v;
+  }
+  return values;
 }
 
 /** The axis of one search parameter; throws E_GRID for what a grid cannot enumerate. */
@@ -42,13 +67,7 @@ export function gridAxis(p: ParamSpec): GridAxis {
     if (p.probabilities) {
       throw gridError(p, `grid search tries every value of \`${p.name}\` once, so its \`probabilities\` have no meaning`, 'remove `probabilities`, or use `method: random` to sample by them');
     }
-    const seen = new Set<string>();
-    const values = p.values.filter((v) => {
-      const k = valueKey(v);
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
+    const values = distinctValues(p);
     if (values.length === 0) throw gridError(p, `\`${p.name}\` has no values`, 'give at least one value');
     return { name: p.name, count: values.length, at: (k) => clone(values[k]) };
   }
@@ -66,20 +85,11 @@ export function gridAxis(p: ParamSpec): GridAxis {
       throw gridError(p, `grid search needs \`min\` and \`max\` for q_uniform \`${p.name}\``, 'give `min`, `max` and `q`');
     }
     if (!(step > 0)) throw gridError(p, `\`q\` of \`${p.name}\` is ${step} but must be > 0`, 'give a positive step, e.g. `q: 0.1`');
-    const ratio = (max - min) / step;
-    // np.arange's ceil((max - min) / q), but without counting float noise as one more step.
-    const count = Math.ceil(ratio - 1e-9 * Math.max(1, Math.abs(ratio)));
+    const count = Math.ceil((max - min) / step);
     if (!(count > 0)) {
       throw gridError(p, `q_uniform \`${p.name}\` gives no grid values: min ${min} must be below max ${max} (max itself is excluded)`, `make max greater than ${min}`);
     }
-    return {
-      name: p.name,
-      count,
-      at: (k) => {
-        const v = stepMultiple(k, step, min);
-        return p.integer ? Math.round(v) : v;
-      },
-    };
+    return { name: p.name, count, at: (k) => arangeAt(min, step, k) };
   }
   throw gridError(p, `grid search cannot enumerate \`${p.name}\`: its distribution \`${p.distribution}\` is continuous`, ENUMERABLE_HINT);
 }

@@ -13,7 +13,7 @@
  *   values that the samplers can produce and their product is small: categoricals (values with
  *   weight > 0) and int_uniform. Then "every config was tried" can be told exactly.
  */
-import { valueKey, searchDims } from '../space/transform';
+import { cloneValue, valueKey, searchDims } from '../space/transform';
 import type { FlatParams, ParamSpec, Space, Value } from '../space/types';
 import type { TrialView } from './sampler';
 
@@ -57,10 +57,6 @@ export class SeenConfigs {
     keyCache.set(flat, { dims: this.dims, key });
     return key;
   }
-}
-
-function cloneValue(v: Value): Value {
-  return v !== null && typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as Value) : v;
 }
 
 /** The values a sampler can give a parameter, when finitely many; else undefined. */

@@ -1,5 +1,6 @@
 /** Builds the nested config a script sees from leaf values (dotted names → nested objects). */
 import type { Config, FlatParams, Space, Value } from './types';
+import { valueJson } from './valueJson';
 
 export function toConfig(space: Space, flat: FlatParams): Config {
   const out: Config = {};
@@ -38,5 +39,5 @@ export function formatValue(v: Value): string {
     return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : String(+v.toPrecision(4));
   }
   if (typeof v === 'string') return v;
-  return JSON.stringify(v);
+  return valueJson(v);
 }

@@ -5,7 +5,7 @@
  * uniform otherwise; q defaults to 1.0, mu to 0, sigma to 1, beta's a and b to 1; min < max;
  * *_values log distributions need min > 0; probabilities match values and sum to 1.
  */
-import { DISTRIBUTIONS, type DistributionName, type NumericDistribution, type NumericParam, type ParamSpec } from './types';
+import { DISTRIBUTIONS, type ConstantParam, type DistributionName, type NumericDistribution, type NumericParam, type ParamSpec } from './types';
 import { checkKeys, entry, readEnum, readNumber, type Reporter } from './reporter';
 import { listChoices } from './suggest';
 import { toValue, type MapNode, type TreeNode } from './yamlTree';
@@ -55,6 +55,11 @@ export interface ParamsOptions {
   r: Reporter;
   /** Called for every leaf and nested group, for duplicate checks and locs. */
   out: ParamSpec[];
+  /**
+   * `method: grid`: a q_uniform's values are numpy's `arange(min, max, q)`, integers only when
+   * min, max and q are all integer literals (`min: 0.5, max: 3.5, q: 1` gives 0.5, 1.5, 2.5).
+   */
+  grid?: boolean;
 }
 
 /** Parses the map under `parameters` (or a nested `parameters`), appending leaves to `opts.out`. */
@@ -99,12 +104,17 @@ export function parseParameters(node: MapNode, prefix: string[], opts: ParamsOpt
       parseParameters(nested.value, path, opts, depth + 1);
       continue;
     }
-    const p = parseLeaf(v, path, e.keyLoc, r);
+    const p = parseLeaf(v, path, e.keyLoc, r, opts.grid === true);
     if (p) opts.out.push(p);
   }
 }
 
-function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Reporter): ParamSpec | undefined {
+/** A float literal with an integral value (`1.0`, `-0.0`, `3e6`): JS cannot tell it from the int. */
+function integralFloat(n: TreeNode): boolean {
+  return n.kind === 'scalar' && typeof n.value === 'number' && Number.isInteger(n.value) && !n.intLiteral;
+}
+
+function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Reporter, grid: boolean): ParamSpec | undefined {
   const name = path.join('.');
   const errorsBefore = r.errorCount;
   const known = checkKeys(r, map, PARAM_KEYS.filter((k) => k !== 'parameters'), `parameter \`${name}\``);
@@ -151,7 +161,10 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
   if (r.errorCount > errorsBefore) return undefined;
 
   if (dist === 'constant') {
-    return { kind: 'constant', name, path, loc: keyLoc, value: toValue(get('value')!.value) };
+    const node = get('value')!.value;
+    const p: ConstantParam = { kind: 'constant', name, path, loc: keyLoc, value: toValue(node) };
+    if (integralFloat(node)) p.float = true;
+    return p;
   }
   if (dist === 'categorical') {
     const valuesNode = get('values')!.value;
@@ -164,8 +177,10 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
       return undefined;
     }
     const values = valuesNode.items.map(toValue);
+    // `1.0` is a Python float that reaches the script as 1.0; recorded only when some value is one
+    const floatValues = valuesNode.items.some(integralFloat) ? valuesNode.items.map((it) => it.kind === 'scalar' && typeof it.value === 'number' && !it.intLiteral) : undefined;
     const probEntry = get('probabilities');
-    if (!probEntry) return { kind: 'categorical', name, path, loc: keyLoc, values };
+    if (!probEntry) return { kind: 'categorical', name, path, loc: keyLoc, values, ...(floatValues && { floatValues }) };
     const pn = probEntry.value;
     if (pn.kind !== 'seq') {
       r.error(pn.loc, 'bad-type', `\`${name}.probabilities\` must be a list of numbers`, `give one probability per value, e.g. [${values.map(() => (1 / values.length).toFixed(2)).join(', ')}]`);
@@ -186,7 +201,7 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
       r.error(pn.loc, 'bad-value', `\`${name}.probabilities\` sum to ${+sum.toPrecision(6)} but must sum to 1`, `scale them so they add up to 1, e.g. [${probs.map((p) => +(p / (sum || 1)).toPrecision(3)).join(', ')}]`);
       return undefined;
     }
-    return { kind: 'categorical', name, path, loc: keyLoc, values, probabilities: probs.map((p) => p / sum) };
+    return { kind: 'categorical', name, path, loc: keyLoc, values, ...(floatValues && { floatValues }), probabilities: probs.map((p) => p / sum) };
   }
 
   // Numeric.
@@ -200,7 +215,8 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
     const qE = get('q');
     if (qE) {
       p.q = readNumber(r, qE.value, `${name}.q`, { min: 0, minExclusive: true });
-      p.integer = qE.value.kind === 'scalar' && qE.value.intLiteral;
+      const intLiteral = (e: { value: TreeNode } | undefined): boolean => e?.value.kind === 'scalar' && e.value.intLiteral;
+      p.integer = intLiteral(qE) && (!grid || nd !== 'q_uniform' || (intLiteral(minE) && intLiteral(maxE)));
     } else {
       p.q = 1.0; // W&B's default is the float 1.0, so values stay floats
       p.integer = false;

@@ -125,7 +125,7 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
     const pm = requireMap(r, paramsN, 'parameters', '`parameters: {lr: {min: 0.0001, max: 0.1}}`');
     if (pm) {
       const out: ParamSpec[] = [];
-      parseParameters(pm, [], { r, out });
+      parseParameters(pm, [], { r, out, grid: method === 'grid' });
       const seen = new Map<string, ParamSpec>();
       for (const p of out) {
         const prev = seen.get(p.name);

@@ -20,6 +20,7 @@ import { KnobsError } from '../errors';
 import { inverseRegularizedBeta, regularizedBeta } from '../math/beta';
 import { normalCdf, normalQuantile } from '../math/normal';
 import { roundHalfEven, stepMultiple } from '../math/round';
+import { valueJson } from './valueJson';
 import type { CategoricalParam, FlatParams, NumericParam, ParamSpec, Space, Value } from './types';
 
 /** The parameters that form the search space (non-constant), in file order. */
@@ -43,19 +44,17 @@ function clamp01(u: number): number {
   return Math.min(1, Math.max(0, u));
 }
 
-function cloneValue(v: Value): Value {
-  return v !== null && typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as Value) : v;
+/** A deep copy (structuredClone keeps NaN, Infinity and -0, which a JSON round trip loses). */
+export function cloneValue(v: Value): Value {
+  return v !== null && typeof v === 'object' ? structuredClone(v) : v;
 }
 
-/** Canonical JSON (sorted keys) used to compare categorical values. */
+/**
+ * Canonical JSON (sorted keys) used to compare categorical values. NaN, Infinity and -Infinity
+ * each have their own key (not null's), as in W&B's grid, which hashes `yaml.dump(value)`.
+ */
 export function valueKey(v: Value): string {
-  return JSON.stringify(v, (_k, val: unknown) => {
-    if (val && typeof val === 'object' && !Array.isArray(val)) {
-      const o = val as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-    }
-    return val;
-  });
+  return valueJson(v, true);
 }
 
 /** Cumulative weights of a categorical (uniform when no probabilities). */

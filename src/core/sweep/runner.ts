@@ -20,6 +20,7 @@ import { KnobsError, isKnobsError } from '../errors';
 import { JournalWriter } from '../journal/writer';
 import { readJournal } from '../journal/reader';
 import { applyOp, bestTrial, createState, isFinal, type SweepState, type TrialRecord } from '../journal/reducer';
+import { nonFiniteParams } from '../journal/nonFiniteParams';
 import { decodeNumber, encodeNumber, type FailureKind, type Op, type OpInput } from '../journal/ops';
 import { createRng } from '../random/rng';
 import type { Sampler, TrialView } from '../samplers/sampler';
@@ -384,7 +385,7 @@ export class SweepRunner {
       params = suggestion;
       source = this.sampler.name;
     }
-    this.append({ op: 'trial_asked', trial: id, params, source, index });
+    this.append({ op: 'trial_asked', trial: id, params, nonFinite: nonFiniteParams(params), source, index });
     return this.state.byId.get(id);
   }
 

@@ -84,7 +84,7 @@ export class GpSampler implements Sampler {
       const all = finiteConfigs(space);
       if (all) {
         const fresh = all.filter((c) => !seen.has(c));
-        return fresh.length ? (JSON.parse(JSON.stringify(fresh[Math.min(fresh.length - 1, Math.floor(ctx.rng.next() * fresh.length))])) as FlatParams) : null;
+        return fresh.length ? structuredClone(fresh[Math.min(fresh.length - 1, Math.floor(ctx.rng.next() * fresh.length))]) : null;
       }
       for (let k = 0; k < 64; k++) {
         const flat = fromUnit(space, Array.from({ length: d }, () => ctx.rng.next()));

@@ -203,7 +203,7 @@ export class TpeSampler implements Sampler {
         pick = 0;
         for (let i = 1; i < s.length; i++) if (s[i] > s[pick]) pick = i;
       }
-      return JSON.parse(JSON.stringify(fresh[pick])) as FlatParams;
+      return structuredClone(fresh[pick]) as FlatParams;
     }
     const d = searchDimsCount(ctx.space);
     for (let k = 0; k < 64; k++) {
