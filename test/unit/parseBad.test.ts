@@ -25,6 +25,7 @@ const EXPECT: Record<string, [string, number, number, string?]> = {
   'extra-metrics-not-list.yaml': ['bad-type', 5, 16, '[val_acc]'],
   'gpus-per-trial-fraction.yaml': ['bad-value', 5, 17, '2'],
   'grid-continuous.yaml': ['grid-continuous', 6, 3],
+  'grid-probabilities.yaml': ['grid-probabilities', 5, 3],
   'hyperband-eta.yaml': ['out-of-range', 8, 8],
   'hyperband-missing-iter.yaml': ['missing-key', 6, 9],
   'json-trailing-comma.yaml': ['yaml-syntax', 3, 2],

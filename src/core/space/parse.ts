@@ -161,6 +161,10 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
           if (p.kind === 'numeric' && p.distribution !== 'int_uniform' && p.distribution !== 'q_uniform') {
             r.error(p.loc, 'grid-continuous', `grid search needs a finite set: \`${p.name}\` is ${p.distribution}`, 'give `values: [...]` or use int_uniform/q_uniform');
           }
+          if (p.kind === 'categorical' && p.probabilities) {
+            // W&B's grid search refuses them (grid_search.py): a grid tries every value once
+            r.error(p.loc, 'grid-probabilities', `grid search tries every value of \`${p.name}\` once, so its \`probabilities\` cannot apply`, 'remove `probabilities`, or use `method: random` to draw values with them');
+          }
         }
       }
     }
