@@ -15,7 +15,7 @@ import { parseEarlyTerminate } from './earlyTerminate';
 import { parseParameters } from './params';
 import { parsePoints } from './points';
 import { parseExtraMetrics, parseMetric, parseMetricsKey, type MetricsKey } from './metrics';
-import { checkController, checkScheduler, customMethodError, schedulerSearchSpace } from './wandbServer';
+import { checkController, checkScheduler, refuseCustomMethod, schedulerSearchSpace } from './wandbServer';
 import { checkKeys, entry, readEnum, readNumber, readString, requireMap, Reporter } from './reporter';
 import { describeNode, parseTree, type MapNode, type TreeNode } from './yamlTree';
 import type { Diagnostic, ExecutorSpec, Method, ParamSpec, SourceLoc, SweepSpec } from './types';
@@ -115,17 +115,12 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
   const metricsE = topEntry('metrics');
   const metricsKey: MetricsKey = metricsE ? parseMetricsKey(r, metricsE, { method: writtenMethod, metric: topEntry('metric') }) : undefined;
   if (metricsKey?.kind === 'names') spec.metrics = metricsKey.names;
-  if (custom) {
-    if (metricsKey?.kind === 'objectives') {
-      r.error(methodE!.value.loc, 'multi-objective-unsupported', `multi-objective sweeps (\`method: custom\` with ${metricsKey.objectives.length} \`metrics\`) are not supported yet`, `optimise one of them: \`metric: {name: ${metricsKey.objectives[0].name}, goal: ${metricsKey.objectives[0].goal}}\` with a method that runs (${METHODS.join(', ')}), and list the others under \`extra_metrics:\` to record them`);
-    } else if (!metricsE) customMethodError(r, methodE!);
-    else if (metricsKey?.kind === 'names') customMethodError(r, methodE!);
-  }
+  if (custom) refuseCustomMethod(r, methodE!, metricsE, metricsKey);
   if (metricN) {
     const m = parseMetric(r, metricN);
     if (m) spec.metric = m;
   } else if (metricsE || custom) {
-    // judged above
+    // no single metric: W&B's multi-objective form, judged above
   } else if (method === 'bayes' || method === 'tpe' || method === 'gp') {
     r.error(methodE!.value.loc, 'missing-key', `\`method: ${method}\` needs a \`metric\` to optimise`, 'add `metric: {name: val_loss, goal: minimize}`');
   } else {

@@ -13,6 +13,7 @@
 import { METHODS } from './keys';
 import { checkKeys, entry, readEnum, readString, requireMap, type Reporter } from './reporter';
 import { listChoices } from './suggest';
+import type { MetricsKey } from './metrics';
 import type { MapEntry, MapNode } from './yamlTree';
 
 const CONTROLLER_TYPES = ['local', 'cloud'] as const;
@@ -81,9 +82,18 @@ export function checkScheduler(r: Reporter, e: MapEntry, ctx: SchedulerContext):
   }
 }
 
-/** `method: custom` without W&B's multi-objective `metrics`. */
-export function customMethodError(r: Reporter, methodE: MapEntry): void {
-  r.error(methodE.value.loc, 'custom-method', '`method: custom` hands the search to a custom scheduler on W&B\'s servers (W&B Launch); Knobs runs offline', `use one of the methods that run: ${listChoices(METHODS)}`);
+/**
+ * `method: custom`: with W&B's multi-objective `metrics` (`read`: what metrics.ts made of them),
+ * not supported yet; without them, it needs a custom scheduler on W&B's servers.
+ */
+export function refuseCustomMethod(r: Reporter, methodE: MapEntry, metricsE: MapEntry | undefined, read: MetricsKey): void {
+  if (metricsE && !read) return; // invalid `metrics`: already reported
+  if (read?.kind === 'objectives') {
+    const first = read.objectives[0];
+    r.error(methodE.value.loc, 'multi-objective-unsupported', `multi-objective sweeps (\`method: custom\` with ${read.objectives.length} \`metrics\`) are not supported yet`, `optimise one of them: \`metric: {name: ${first.name}, goal: ${first.goal}}\` with a method that runs (${listChoices(METHODS)}), and list the others under \`extra_metrics:\` to record them`);
+  } else {
+    r.error(methodE.value.loc, 'custom-method', '`method: custom` hands the search to a custom scheduler on W&B\'s servers (W&B Launch); Knobs runs offline', `use one of the methods that run: ${listChoices(METHODS)}`);
+  }
 }
 
 /** Whether `scheduler` sets a non-empty `search_space` (then W&B does not require `parameters`). */
