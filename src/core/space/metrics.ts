@@ -7,7 +7,7 @@
  *  - `extra_metrics: [name, ...]` (Knobs): more names to capture from free text. Its old
  *    spelling, `metrics:` with plain names, is still read, with a warning to rename it.
  */
-import { GOALS, METRIC_KEYS } from './keys';
+import { GOALS, METRIC_KEYS, SERVER_METHOD } from './keys';
 import { checkKeys, readEnum, readNumber, readString, requireMap, type Reporter } from './reporter';
 import { describeNode, type MapEntry, type TreeNode } from './yamlTree';
 import type { MetricSpec } from './types';
@@ -85,7 +85,7 @@ export function parseMetricsKey(r: Reporter, e: MapEntry, ctx: MetricsContext): 
   }
   if (ctx.metric) {
     r.error(ctx.metric.keyLoc, 'metric-and-metrics', '`metric` and `metrics` cannot both be set: `metric` is a single objective, `metrics` a multi-objective list', 'keep one of them (to capture more names beside `metric`, list them under `extra_metrics:`)');
-  } else if (ctx.method !== undefined && ctx.method !== 'custom') {
+  } else if (ctx.method !== undefined && ctx.method !== SERVER_METHOD) {
     r.error(e.keyLoc, 'metrics-needs-custom', `\`metrics\` (multi-objective) needs \`method: custom\`, but the method is \`${ctx.method}\``, 'for one objective write `metric: {name: loss, goal: minimize}`; to capture more names, list them under `extra_metrics:`');
   }
   return r.errorCount > before ? undefined : { kind: 'objectives', objectives };
