@@ -81,7 +81,7 @@ test('free text with no configuration, and a metric_regex for anything else', ()
     `program: freetext.py
 method: grid
 metric: {name: val_loss}
-metrics: [acc]
+extra_metrics: [acc]
 parameters:
   x: {values: [0.3, 1.3]}
 `,
@@ -94,7 +94,7 @@ parameters:
   const t1 = s1.trials.find((t) => t.params.x === 0.3)!;
   assert.deepEqual(t1.series.val_loss.map((p) => p.step), [1, 2, 3], 'epoch field gives the step');
   assert.ok(Math.abs(t1.value! - 1 / 3) < 1e-3);
-  assert.ok(Math.abs(t1.last.acc - (1 - 1 / 3 / 2)) < 1e-3, 'names from metrics: are captured');
+  assert.ok(Math.abs(t1.last.acc - (1 - 1 / 3 / 2)) < 1e-3, 'names from extra_metrics: are captured');
 
   const rx = sweepFolder(
     `program: regex.py

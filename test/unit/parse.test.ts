@@ -48,8 +48,14 @@ test('wandb-full.yaml: every W&B feature parses, with ignored keys reported', ()
   assert.equal(spec.runCap, 40);
   assert.deepEqual(spec.earlyTerminate, { type: 'hyperband', min_iter: 3, eta: 2, strict: false });
   const ignored = spec.diagnostics.filter((d) => d.code === 'ignored-key').map((d) => d.message.match(/^`([^`]+)`/)![1]);
-  assert.deepEqual(ignored, ['name', 'description', 'project', 'entity', 'controller', 'apiVersion', 'kind', 'job', 'image_uri', 'metric.impute', 'metric.impute_while_running']);
-  assert.ok(spec.diagnostics.every((d) => d.severity === 'info'));
+  assert.deepEqual(ignored, ['name', 'description', 'project', 'entity', 'apiVersion', 'kind', 'job', 'image_uri', 'metric.impute', 'metric.impute_while_running', 'controller']);
+  // W&B's deprecated distributions run, with W&B's warning and the `*_values` form to write instead
+  const deprecated = spec.diagnostics.filter((d) => d.severity !== 'info').map((d) => [d.code, d.severity, d.loc?.line, d.hint]);
+  assert.deepEqual(deprecated, [
+    ['deprecated-distribution', 'warning', spec.locs['parameters.lr_exp.distribution'].line, 'use `distribution: log_uniform_values` with `min: 0.0001`, `max: 0.1`, the limit values themselves'],
+    ['deprecated-distribution', 'warning', spec.locs['parameters.width_exp.distribution'].line, 'use `distribution: q_log_uniform_values` with `min: 7.39`, `max: 403`, `q: 2`, the limit values themselves'],
+    ['deprecated-distribution', 'warning', spec.locs['parameters.decay_exp.distribution'].line, 'use `distribution: inv_log_uniform_values` with `min: 0.00674`, `max: 0.368`, the limit values themselves'],
+  ]);
   const byName = Object.fromEntries(spec.space.params.map((p) => [p.name, strip(p)]));
   assert.deepEqual(byName, {
     epochs: { kind: 'constant', value: 10 },
@@ -164,9 +170,22 @@ test('log_uniform and inv_log_uniform keep min/max as written; positive bounds r
 
 test('log_uniform with bounds that look like values gets a warning pointing at log_uniform_values', () => {
   const spec = ok(`${HEAD}parameters:\n  lr: {distribution: log_uniform, min: 0.0001, max: 0.1}\n`);
-  const w = spec.diagnostics.find((d) => d.code === 'log-uniform-exponents');
+  const w = spec.diagnostics.find((d) => d.code === 'deprecated-distribution');
   assert.ok(w && w.severity === 'warning');
-  assert.match(w.hint!, /log_uniform_values/);
+  assert.equal(w.message, '`lr` uses log_uniform, where min/max are base-e exponents (W&B deprecates it): it samples 1 … 1.11');
+  assert.equal(w.hint, 'use `distribution: log_uniform_values` with `min: 1`, `max: 1.11`, the limit values themselves (to sample between 0.0001 and 0.1 instead, write those as its min and max)');
+  assert.deepEqual([w.loc?.line, w.loc?.col], [6, 22]);
+});
+
+test('deprecated distributions: the `*_values` bounds W&B samples the same values with (params.py)', () => {
+  const hint = (d: string, min: number, max: number) => ok(`${HEAD}parameters:\n  a: {distribution: ${d}, min: ${min}, max: ${max}}\n`).diagnostics.find((x) => x.code === 'deprecated-distribution')?.hint;
+  assert.match(hint('log_uniform', -9.21, -2.3)!, /: log_uniform_values` with `min: 0.0001`, `max: 0.1`/);
+  assert.match(hint('q_log_uniform', 0, 4.6)!, /: q_log_uniform_values` with `min: 1`, `max: 99.5`, `q: 1`/);
+  // inv_log_uniform samples exp(-U(min, max)): [e^-max, e^-min]
+  assert.match(hint('inv_log_uniform', 2.3, 9.21)!, /: inv_log_uniform_values` with `min: 0.0001`, `max: 0.1`/);
+  // tiny bounds are written so that PyYAML reads a number too (it needs the dot and the sign)
+  assert.match(hint('log_uniform', -23.026, -20)!, /`min: 1.0e-10`, `max: 2.06e-9`/);
+  assert.equal(hint('log_uniform_values', 0.001, 0.1), undefined);
 });
 
 test('grid accepts values, constants, int_uniform and q_uniform; rejects other numeric distributions', () => {
@@ -224,7 +243,7 @@ test('every Knobs key', () => {
         'gpus_per_trial: 0.5',
         'gpus: [0, 2]',
         "metric_regex: 'val_loss=(?<val_loss>[-0-9.e]+)'",
-        'metrics: [train_loss, val_acc]',
+        'extra_metrics: [train_loss, val_acc]',
         'trial_timeout: 1h30m',
         'sweep_timeout: 7200',
         'max_failures: 2',

@@ -49,6 +49,7 @@ function applyOverrides(spec: SweepSpec, a: ParsedArgs): SweepSpec {
   const out = { ...spec };
   if (maxConcurrent !== undefined) out.maxConcurrent = maxConcurrent;
   if (runCap !== undefined) out.runCap = runCap;
+  if (runCap !== undefined) out.diagnostics = spec.diagnostics.filter((d) => d.code !== 'no-run-cap'); // the cap is given
   if (a.flags['wandb-shim']) out.wandbShim = true;
   const python = strFlag(a.flags, 'python');
   if (python) out.interpreter = python;

@@ -33,7 +33,7 @@ export interface Report {
 export interface ReportParserOptions {
   /** `metric.name`. */
   metricName: string;
-  /** Extra names captured from free text (`metrics:`). */
+  /** Extra names captured from free text (`extra_metrics:`). */
   metrics?: readonly string[];
   /** `metric_regex`. */
   metricRegex?: string;

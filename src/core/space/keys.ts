@@ -19,6 +19,7 @@ export const TOP_LEVEL_KEYS: Record<string, KeyInfo> = {
   command: { source: 'wandb', doc: 'argv template with ${env} ${interpreter} ${program} ${args} ... macros' },
   method: { source: 'wandb', doc: 'search method: grid, random, bayes (Knobs adds sobol, tpe, gp)' },
   metric: { source: 'wandb', doc: '{name, goal, target}: the value to optimise' },
+  metrics: { source: 'wandb', doc: 'multi-objective: a list of {name, goal} with `method: custom` (not supported yet)' },
   parameters: { source: 'wandb', doc: 'the search space' },
   early_terminate: { source: 'wandb', doc: 'early stopping rule (hyperband; Knobs adds asha, median, patience, none)' },
   run_cap: { source: 'wandb', doc: 'stop after this many finished trials' },
@@ -26,7 +27,8 @@ export const TOP_LEVEL_KEYS: Record<string, KeyInfo> = {
   description: { source: 'wandb', ignored: true, doc: 'sweep description' },
   project: { source: 'wandb', ignored: true, doc: 'W&B project' },
   entity: { source: 'wandb', ignored: true, doc: 'W&B entity' },
-  controller: { source: 'wandb', ignored: true, doc: 'W&B controller' },
+  controller: { source: 'wandb', doc: 'W&B controller {type: local | cloud}; no meaning offline' },
+  scheduler: { source: 'wandb', doc: 'W&B Launch scheduler {engine, source, optimizer, search_space}; `{engine: wandb}` alone has no meaning offline' },
   apiVersion: { source: 'wandb', ignored: true, doc: 'W&B launch API version' },
   kind: { source: 'wandb', ignored: true, doc: 'W&B launch kind' },
   job: { source: 'wandb', ignored: true, doc: 'W&B launch job' },
@@ -41,7 +43,7 @@ export const TOP_LEVEL_KEYS: Record<string, KeyInfo> = {
   keep_checkpoints: { source: 'knobs', doc: 'keep the checkpoints of the best N trials; delete those of pruned and worse ones' },
   stop_grace_period: { source: 'knobs', doc: 'SIGTERM→SIGKILL grace when stopping or pruning a trial (default 10s)' },
   metric_regex: { source: 'knobs', doc: 'JS regex with named groups (or one group for metric.name)' },
-  metrics: { source: 'knobs', doc: 'extra metric names captured from free text' },
+  extra_metrics: { source: 'knobs', doc: 'extra metric names captured from free text' },
   trial_timeout: { source: 'knobs', doc: 'per-trial time limit ("30m", "1h30m", or seconds)' },
   sweep_timeout: { source: 'knobs', doc: 'whole-sweep time limit' },
   max_failures: { source: 'knobs', doc: 'retries of a crashed config (default 0)' },
@@ -65,6 +67,8 @@ export const PARAM_KEYS = ['value', 'values', 'probabilities', 'distribution', '
 export type ParamKey = (typeof PARAM_KEYS)[number];
 
 export const METHODS: readonly Method[] = ['grid', 'random', 'bayes', 'sobol', 'tpe', 'gp'];
+/** W&B's method for a custom scheduler on its servers (wandbServer.ts): validated, never run. */
+export const SERVER_METHOD = 'custom';
 /** Methods that never run out of configs by themselves. */
 export const UNBOUNDED_METHODS: readonly Method[] = ['random', 'bayes', 'sobol', 'tpe', 'gp'];
 export const GOALS = ['minimize', 'maximize'] as const;

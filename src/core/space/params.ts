@@ -245,9 +245,40 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
       r.error(maxE!.value.loc, 'bad-range', `\`${name}.max\` is ${p.max} but must be greater than \`min\` (${p.min})`, p.min > p.max ? `swap them: min: ${p.max}, max: ${p.min}` : 'widen the range, or use `value:` for a constant');
       return undefined;
     }
-    if (nd === 'log_uniform' && p.min > 0 && p.max <= 1) {
-      r.warning(keyLoc, 'log-uniform-exponents', `\`${name}\` is log_uniform, whose min and max are natural-log exponents: it samples between e^${p.min} and e^${p.max}`, `to sample between ${p.min} and ${p.max}, use \`distribution: log_uniform_values\``);
-    }
+    if (nd in DEPRECATED) warnDeprecated(r, distEntry!.value.loc, p, p.min, p.max);
   }
   return p;
+}
+
+/**
+ * W&B's deprecated distributions, whose min and max are base-e exponents, and the `*_values` form
+ * that samples the same values (params.py): log_uniform exp(U(min, max)) is log_uniform_values
+ * over [e^min, e^max], likewise q_log_uniform (same q); inv_log_uniform exp(-U(min, max)) is
+ * inv_log_uniform_values over [e^-max, e^-min].
+ */
+const DEPRECATED: Partial<Record<NumericDistribution, { to: NumericDistribution; bounds: (min: number, max: number) => [number, number] }>> = {
+  log_uniform: { to: 'log_uniform_values', bounds: (a, b) => [Math.exp(a), Math.exp(b)] },
+  q_log_uniform: { to: 'q_log_uniform_values', bounds: (a, b) => [Math.exp(a), Math.exp(b)] },
+  inv_log_uniform: { to: 'inv_log_uniform_values', bounds: (a, b) => [Math.exp(-b), Math.exp(-a)] },
+};
+
+/** 3 significant digits, written so that YAML 1.1 (PyYAML) also reads a number: `1.0e-07`. */
+function yamlNumber(x: number): string {
+  const s = String(Number(x.toPrecision(3)));
+  const m = /^(-?[\d.]+)e([-+])(\d+)$/.exec(s);
+  return m ? `${m[1].includes('.') ? m[1] : `${m[1]}.0`}e${m[2]}${m[3]}` : s;
+}
+
+/** W&B flags these as deprecated; Knobs runs them, and says what to write instead. */
+function warnDeprecated(r: Reporter, loc: ParamSpec['loc'], p: NumericParam, min: number, max: number): void {
+  const d = DEPRECATED[p.distribution]!;
+  const [lo, hi] = d.bounds(min, max);
+  const q = p.distribution === 'q_log_uniform' ? `, \`q: ${p.q}\`` : '';
+  const slip = p.distribution === 'log_uniform' && min > 0 && max <= 1 ? ` (to sample between ${min} and ${max} instead, write those as its min and max)` : '';
+  r.warning(
+    loc,
+    'deprecated-distribution',
+    `\`${p.name}\` uses ${p.distribution}, where min/max are base-e exponents (W&B deprecates it): it samples ${yamlNumber(lo)} … ${yamlNumber(hi)}`,
+    `use \`distribution: ${d.to}\` with \`min: ${yamlNumber(lo)}\`, \`max: ${yamlNumber(hi)}\`${q}, the limit values themselves${slip}`,
+  );
 }

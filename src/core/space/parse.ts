@@ -9,14 +9,16 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { KnobsError } from '../errors';
-import { DEFAULT_COMMAND, GOALS, METHODS, METRIC_KEYS, TOP_LEVEL_KEYS, UNBOUNDED_METHODS, EXECUTOR_KEYS } from './keys';
+import { DEFAULT_COMMAND, METHODS, SERVER_METHOD, TOP_LEVEL_KEYS, UNBOUNDED_METHODS, EXECUTOR_KEYS } from './keys';
 import { parseDuration } from './duration';
 import { parseEarlyTerminate } from './earlyTerminate';
 import { parseParameters } from './params';
 import { parsePoints } from './points';
+import { parseExtraMetrics, parseMetric, parseMetricsKey, type MetricsKey } from './metrics';
+import { checkController, checkScheduler, refuseCustomMethod, schedulerSearchSpace } from './wandbServer';
 import { checkKeys, entry, readEnum, readNumber, readString, requireMap, Reporter } from './reporter';
 import { describeNode, parseTree, type MapNode, type TreeNode } from './yamlTree';
-import type { Diagnostic, ExecutorSpec, MetricSpec, Method, ParamSpec, SourceLoc, SweepSpec } from './types';
+import type { Diagnostic, ExecutorSpec, Method, ParamSpec, SourceLoc, SweepSpec } from './types';
 
 export { spaceKey } from './spaceKey';
 
@@ -83,7 +85,7 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
   };
   if (opts.file) spec.file = nodePath.resolve(opts.file);
 
-  // Ignored W&B keys (name and description are still kept).
+  // Ignored W&B keys (name and description are still kept; controller and scheduler: wandbServer.ts).
   for (const e of known) {
     const info = TOP_LEVEL_KEYS[e.key];
     if (!info.ignored) continue;
@@ -96,31 +98,46 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
     r.info(e.keyLoc, 'ignored-key', `\`${e.key}\` (${info.doc}) has no meaning offline; Knobs ignores it`);
   }
 
-  // method
+  // method (W&B's `custom` is validated with `metrics` and `scheduler`, then refused)
   const methodE = topEntry('method');
   let method: Method | undefined;
+  const custom = methodE?.value.kind === 'scalar' && methodE.value.value === SERVER_METHOD;
   if (!methodE) {
     r.error(root.loc, 'missing-key', 'the sweep file has no `method`', 'add `method: random` (or grid, bayes, sobol, tpe, gp)');
-  } else {
+  } else if (!custom) {
     method = readEnum(r, methodE.value, 'method', METHODS);
     if (method) spec.method = method;
   }
+  const writtenMethod = custom ? SERVER_METHOD : method;
 
-  // metric
+  // metric, and W&B's multi-objective `metrics` (or, in its old spelling, Knobs' extra names)
   const metricN = top('metric');
+  const metricsE = topEntry('metrics');
+  const metricsKey: MetricsKey = metricsE ? parseMetricsKey(r, metricsE, { method: writtenMethod, metric: topEntry('metric') }) : undefined;
+  if (metricsKey?.kind === 'names') spec.metrics = metricsKey.names;
+  if (custom) refuseCustomMethod(r, methodE!, metricsE, metricsKey);
   if (metricN) {
     const m = parseMetric(r, metricN);
     if (m) spec.metric = m;
+  } else if (metricsE || custom) {
+    // no single metric: W&B's multi-objective form, judged above
   } else if (method === 'bayes' || method === 'tpe' || method === 'gp') {
     r.error(methodE!.value.loc, 'missing-key', `\`method: ${method}\` needs a \`metric\` to optimise`, 'add `metric: {name: val_loss, goal: minimize}`');
   } else {
     r.warning(root.loc, 'no-metric', 'no `metric`: trials run, but none is ranked best', 'add `metric: {name: val_loss, goal: minimize}`');
   }
 
+  // W&B server keys: controller, scheduler
+  const controllerE = topEntry('controller');
+  const controller = controllerE ? checkController(r, controllerE) : undefined;
+  const schedulerE = topEntry('scheduler');
+  if (schedulerE) checkScheduler(r, schedulerE, { method: writtenMethod, controller, earlyTerminate: topEntry('early_terminate') });
+
   // parameters
   const paramsN = top('parameters');
   if (!paramsN) {
-    r.error(root.loc, 'missing-key', 'the sweep file has no `parameters`', 'add e.g.\n  parameters:\n    lr: {min: 0.0001, max: 0.1}');
+    // with `scheduler.search_space` W&B does not require `parameters`; that key is refused above
+    if (!schedulerSearchSpace(schedulerE)) r.error(root.loc, 'missing-key', 'the sweep file has no `parameters`', 'add e.g.\n  parameters:\n    lr: {min: 0.0001, max: 0.1}');
   } else {
     const pm = requireMap(r, paramsN, 'parameters', '`parameters: {lr: {min: 0.0001, max: 0.1}}`');
     if (pm) {
@@ -138,6 +155,10 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
         for (const p of out) {
           if (p.kind === 'numeric' && p.distribution !== 'int_uniform' && p.distribution !== 'q_uniform') {
             r.error(p.loc, 'grid-continuous', `grid search needs a finite set: \`${p.name}\` is ${p.distribution}`, 'give `values: [...]` or use int_uniform/q_uniform');
+          }
+          if (p.kind === 'categorical' && p.probabilities) {
+            // W&B's grid search refuses them (grid_search.py): a grid tries every value once
+            r.error(p.loc, 'grid-probabilities', `grid search tries every value of \`${p.name}\` once, so its \`probabilities\` cannot apply`, 'remove `probabilities`, or use `method: random` to draw values with them');
           }
         }
       }
@@ -189,8 +210,12 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
     r.error(commandN ? commandN.loc : root.loc, 'missing-key', 'the sweep file has no `program`, but the command uses ${program}', 'add `program: train.py` (the script to run)');
   }
 
-  const etN = top('early_terminate');
-  if (etN) spec.earlyTerminate = parseEarlyTerminate(r, etN);
+  const etE = topEntry('early_terminate');
+  if (etE) spec.earlyTerminate = parseEarlyTerminate(r, etE.value);
+  if (etE && spec.earlyTerminate && spec.earlyTerminate.type !== 'none' && !metricN && !metricsE) {
+    // W&B's engine raises when it applies the rule (run.py stop_runs): refuse it up front
+    r.error(etE.keyLoc, 'missing-key', `\`early_terminate\` (${spec.earlyTerminate.type}) needs a \`metric\` to judge trials by, and there is none: nothing would ever be stopped`, 'add `metric: {name: val_loss, goal: minimize}` (the value your script reports), or remove `early_terminate`');
+  }
 
   const runCapN = top('run_cap');
   if (runCapN) spec.runCap = readNumber(r, runCapN, 'run_cap', { int: true, min: 1 });
@@ -240,7 +265,7 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
     const re = parseMetricRegex(r, n('metric_regex')!);
     if (re !== undefined) spec.metricRegex = re;
   }
-  if (n('metrics')) spec.metrics = parseMetricNames(r, n('metrics')!);
+  if (n('extra_metrics')) spec.metrics = [...new Set([...spec.metrics, ...parseExtraMetrics(r, n('extra_metrics')!)])];
   for (const [key, field] of [['trial_timeout', 'trialTimeoutMs'], ['sweep_timeout', 'sweepTimeoutMs']] as const) {
     const node = n(key);
     if (!node) continue;
@@ -272,54 +297,6 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
     spec.pointsToEvaluate = parsePoints(r, n('points_to_evaluate')!, spec.space.params);
   }
   return spec;
-}
-
-function parseMetric(r: Reporter, node: TreeNode): MetricSpec | undefined {
-  const map = requireMap(r, node, 'metric', '`metric: {name: val_loss, goal: minimize}`');
-  if (!map) return undefined;
-  const known = checkKeys(r, map, Object.keys(METRIC_KEYS), '`metric`');
-  const get = (k: string) => known.find((e) => e.key === k);
-  for (const e of known) {
-    if (METRIC_KEYS[e.key].ignored) r.info(e.keyLoc, 'ignored-key', `\`metric.${e.key}\` (${METRIC_KEYS[e.key].doc}) has no meaning offline; Knobs ignores it`);
-  }
-  const nameE = get('name');
-  if (!nameE) {
-    r.error(map.loc, 'missing-key', '`metric` has no `name`', 'add `name: val_loss` (the metric your script reports)');
-    return undefined;
-  }
-  const name = readString(r, nameE.value, 'metric.name', 'the metric your script reports, e.g. `val_loss`');
-  if (name !== undefined && name.trim() === '') {
-    r.error(nameE.value.loc, 'empty', '`metric.name` is empty', 'give the metric your script reports, e.g. `name: val_loss`');
-    return undefined;
-  }
-  const goalE = get('goal');
-  const goal = goalE ? readEnum(r, goalE.value, 'metric.goal', GOALS) : 'minimize';
-  const targetE = get('target');
-  const target = targetE ? readNumber(r, targetE.value, 'metric.target') : undefined;
-  if (name === undefined || goal === undefined || (targetE && target === undefined)) return undefined;
-  const m: MetricSpec = { name, goal };
-  if (target !== undefined) m.target = target;
-  return m;
-}
-
-function parseMetricNames(r: Reporter, node: TreeNode): string[] {
-  if (node.kind !== 'seq') {
-    const fix = node.kind === 'scalar' && typeof node.value === 'string' ? { title: 'Make it a list', replacement: `[${node.value}]` } : undefined;
-    r.error(node.loc, 'bad-type', `\`metrics\` is ${describeNode(node)} but must be a list of metric names`, 'write e.g. `metrics: [train_loss, val_acc]`', fix);
-    return [];
-  }
-  const names: string[] = [];
-  for (const it of node.items) {
-    // W&B's multi-objective form (`- {name: x, goal: ...}`) contributes its names.
-    const target = it.kind === 'map' ? entry(it, 'name')?.value : it;
-    if (!target) {
-      r.error(it.loc, 'missing-key', 'a `metrics` entry has no `name`', 'write the metric name, e.g. `- train_loss`');
-      continue;
-    }
-    const s = readString(r, target, 'metrics item', 'a metric name such as `train_loss`');
-    if (s !== undefined) names.push(s);
-  }
-  return names;
 }
 
 function parseMetricRegex(r: Reporter, node: TreeNode): string | undefined {

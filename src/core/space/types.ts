@@ -126,7 +126,7 @@ export interface SweepSpec {
   command: string[];
   method: Method;
   metric: MetricSpec;
-  /** Extra metric names captured from free text (`metrics:`). */
+  /** Extra metric names captured from free text (`extra_metrics:`). */
   metrics: string[];
   space: Space;
   earlyTerminate?: EarlyTerminateSpec;

@@ -65,7 +65,6 @@ const INT_RE = /^[-+]?(?:0x[0-9a-fA-F]+|0o[0-7]+|[0-9]+)$/;
 const YAML_HINTS: Record<string, string> = {
   TAB_AS_INDENT: 'indent with spaces; YAML does not allow tabs for indentation',
   BAD_INDENT: 'line up keys of the same map at the same column, and close every `[` and `{`',
-  DUPLICATE_KEY: 'remove or rename one of the two keys; each key may appear once per map',
   MULTIPLE_DOCS: 'a sweep file holds one document: remove the `---` separator and what follows, or split the file',
   BLOCK_AS_IMPLICIT_KEY: 'put the nested map on its own indented lines, or quote the value if it contains `: `',
   MISSING_CHAR: 'add the missing character: a `,` between items of a `{...}` or `[...]`, or the closing bracket or quote',
@@ -204,8 +203,17 @@ export function parseTree(text: string, limits: TreeLimits = DEFAULT_TREE_LIMITS
           continue;
         }
         if (seen.has(key)) {
-          const first = entries.find((x) => x.key === key)!;
-          return fail('yaml-syntax', `YAML syntax error: the key \`${key}\` appears twice in the same map (first at line ${first.keyLoc.line})`, keyLoc, YAML_HINTS.DUPLICATE_KEY);
+          // PyYAML (and so W&B) keeps the last value, in the first key's place: so do we, and warn.
+          const i = entries.findIndex((x) => x.key === key);
+          diagnostics.push({
+            severity: 'warning',
+            code: 'duplicate-key',
+            message: `the key \`${key}\` appears twice in the same map (first at line ${entries[i].keyLoc.line}); this later value is used, as W&B does`,
+            loc: keyLoc,
+            hint: `remove one of the two \`${key}\` keys`,
+          });
+          entries[i] = { key, keyLoc, value };
+          continue;
         }
         seen.add(key);
         entries.push({ key, keyLoc, value });
