@@ -148,13 +148,13 @@ test(title('nested-shadows-dotted', 'a nested block and a flat parameter with th
   assert.match(v.output, /nested-shadows-dotted\.yaml:16:3: error: parameter `env\.events\.push\.params\.velocity_range` is defined twice \(also at line 14\)/);
 });
 
-test(title('absolute-program', '`program: /main.py` is refused as outside the workspace, with the way to allow it'), () => {
+test(title('absolute-program', '`program: /main.py` (a container path) is refused before any trial, at its line, with a fix'), () => {
   const root = repository('absolute-program.yaml', []);
   const run = runSweep(root, 'absolute-program.yaml');
   assert.notEqual(run.code, 0);
   assert.equal(run.argv.length, 0, 'nothing ran');
-  assert.match(run.output, /`program` "\/main\.py" .*outside the workspace/);
-  assert.match(run.output, /--workspace/);
+  assert.match(run.output, /absolute-program\.yaml:4:1: `program` "\/main\.py" /);
+  assert.match(run.output, /\n {2}fix: /);
 });
 
 test(title('grid-q-uniform-inexact', "a q_uniform grid whose step does not divide the range gives W&B's arange values"), () => {
@@ -168,7 +168,7 @@ test(title('grid-q-uniform-inexact', "a q_uniform grid whose step does not divid
 test(title('deprecated-log-uniform', 'log_uniform validates with a deprecation warning naming log_uniform_values and the converted bounds'), () => {
   const v = validate(FIXTURES, 'deprecated-log-uniform.yaml');
   assert.equal(v.code, 0, v.output);
-  assert.match(v.output, /deprecated-log-uniform\.yaml:13:\d+: warning: .*deprecat/);
+  assert.match(v.output, /deprecated-log-uniform\.yaml:12:19: warning: .*deprecat/);
   assert.match(v.output, /log_uniform_values/);
   assert.match(v.output, /0\.0001\b.*0\.00995/);
 });
