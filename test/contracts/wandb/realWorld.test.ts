@@ -16,14 +16,7 @@ import { ROOT, runCli, testEnv } from '../../support/cli';
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'wandb-real');
 const STUB = path.join(FIXTURES, 'stub.py');
 
-/**
- * Cases that pass once the other issue-12 branches are merged (trials run in the folder Knobs
- * was started in; W&B's q_uniform grid; the deprecated-distribution warning). They fail on the
- * real-world branch alone; the lead empties this list after merging.
- */
-const EXPECTED_AFTER_MERGE = ['configs-args-json', 'sweeps-command-no-program', 'configs-python-module', 'grid-q-uniform-inexact', 'deprecated-log-uniform'];
-
-const title = (id: string, what: string) => `${id}: ${what}${EXPECTED_AFTER_MERGE.includes(id) ? ' [expected after merge]' : ''}`;
+const title = (id: string, what: string) => `${id}: ${what}`;
 
 /** A fresh git repository holding the fixture's files, with the stub copied to each script path. */
 function repository(fixture: string, scripts: string[]): string {
