@@ -55,7 +55,17 @@ test('status, best, export (csv/json), list and validate on a finished sweep', (
 
   const v = runCli(['validate', 'sweep.yaml'], { cwd: dir });
   assert.equal(v.code, 0);
-  assert.match(v.stdout, /ok · grid · 3 parameters/);
+  assert.match(v.stdout, /ok · grid · 3 parameters · metric minimize \w+ · trials run in \.$/m);
+  // a grid needs no metric: the summary says so instead of printing an empty name
+  fs.writeFileSync(path.join(dir, 'nometric.yaml'), 'program: report_py.py\nmethod: grid\nparameters:\n  x: {values: [1, 2]}\n');
+  const nm = runCli(['validate', 'nometric.yaml'], { cwd: dir });
+  assert.equal(nm.code, 0, nm.stdout);
+  assert.match(nm.stdout, /ok · grid · 1 parameters · no metric · trials run in \./);
+  // a program found in neither folder: the same error `knobs run` gives, before anything runs
+  fs.writeFileSync(path.join(dir, 'missing.yaml'), 'program: nowhere.py\nmethod: grid\nparameters:\n  x: {values: [1, 2]}\n');
+  const missing = runCli(['validate', 'missing.yaml'], { cwd: dir });
+  assert.equal(missing.code, 1, missing.stdout);
+  assert.match(missing.stdout, /missing\.yaml:1:1: `program` "nowhere\.py" is not in /);
 });
 
 test('CSV cells with commas and quotes are escaped', () => {

@@ -1,7 +1,8 @@
 /** `knobs status`, `knobs best`, `knobs export`, `knobs list`, `knobs stop`, `knobs validate`. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KnobsError } from '../../core/errors';
+import { isKnobsError, KnobsError } from '../../core/errors';
+import { chooseWorkdir } from '../../core/sweep/workdir';
 import { bestTrial } from '../../core/journal/reducer';
 import { parseSweep } from '../../core/space/parse';
 import { toConfig } from '../../core/space/config';
@@ -37,7 +38,12 @@ export const EXPORT_FLAGS: Record<string, FlagSpec> = {
 };
 export const STOP_FLAGS: Record<string, FlagSpec> = { dir: DIR, trial: { value: true, arg: 'N', help: 'stop only trial N' }, help: HELP };
 export const LIST_FLAGS: Record<string, FlagSpec> = { dir: DIR, json: { value: false, help: 'JSON output' }, help: HELP };
-export const VALIDATE_FLAGS: Record<string, FlagSpec> = { json: { value: false, help: 'JSON diagnostics' }, help: HELP };
+export const VALIDATE_FLAGS: Record<string, FlagSpec> = {
+  json: { value: false, help: 'JSON diagnostics' },
+  cwd: { value: true, arg: 'DIR', help: 'check `program` as `knobs run --cwd DIR` would' },
+  workspace: { value: true, arg: 'DIR', help: 'as `knobs run --workspace DIR`' },
+  help: HELP,
+};
 
 function open(a: ParsedArgs, io: CliIO): OpenedSweep {
   return openSweep(resolveSweep(knobsDirsFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd }), a.positionals[0]));
@@ -189,12 +195,29 @@ export function cmdValidate(a: ParsedArgs, io: CliIO): number {
     throw new KnobsError('E_SWEEP_IO', `cannot read ${file}: ${(e as Error).message}`, { hint: 'check the path' });
   }
   const { spec, diagnostics } = parseSweep(text, { file: abs });
-  if (a.flags.json) io.out.write(JSON.stringify({ ok: !!spec, diagnostics }) + '\n');
-  else {
+  if (a.flags.json && !spec) io.out.write(JSON.stringify({ ok: false, diagnostics }) + '\n');
+  else if (!a.flags.json) {
     for (const d of diagnostics) {
       io.out.write(`${file}${d.loc ? `:${d.loc.line}:${d.loc.col}` : ''}: ${d.severity}: ${d.message}${d.hint ? `\n  fix: ${d.hint}` : ''}\n`);
     }
-    if (spec) io.out.write(`${file}: ok · ${spec.method} · ${spec.space.params.length} parameters · metric ${spec.metric.goal} ${spec.metric.name}\n`);
   }
-  return spec ? EXIT.ok : EXIT.error;
+  if (!spec) return EXIT.error;
+  // where trials would run and whether `program` is found there: what `knobs run` checks first
+  let where: string;
+  try {
+    const wd = chooseWorkdir({ spec, started: io.cwd, explicit: strFlag(a.flags, 'cwd'), workspace: strFlag(a.flags, 'workspace') ?? io.env.KNOBS_WORKSPACE });
+    if (wd.notice && !a.flags.json) io.out.write(`${file}: note: ${wd.notice}\n`);
+    where = path.relative(io.cwd, wd.dir) || '.';
+  } catch (e) {
+    if (!isKnobsError(e)) throw e;
+    if (a.flags.json) io.out.write(JSON.stringify({ ok: false, diagnostics: [...diagnostics, { severity: 'error', code: e.code, message: e.message, hint: e.hint, loc: e.location?.line ? { line: e.location.line, col: e.location.col ?? 1 } : undefined }] }) + '\n');
+    else io.out.write(`${e.format()}\n`);
+    return EXIT.error;
+  }
+  if (a.flags.json) io.out.write(JSON.stringify({ ok: true, diagnostics }) + '\n');
+  else {
+    const metric = spec.metric.name ? `metric ${spec.metric.goal} ${spec.metric.name}` : 'no metric';
+    io.out.write(`${file}: ok · ${spec.method} · ${spec.space.params.length} parameters · ${metric} · trials run in ${where}\n`);
+  }
+  return EXIT.ok;
 }

@@ -206,8 +206,10 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
     const s = readString(r, programN, 'program', 'the script path, e.g. `program: train.py`');
     if (s !== undefined && s.trim() === '') r.error(programN.loc, 'empty', '`program` is empty', 'give the script path, e.g. `program: train.py`');
     else if (s !== undefined) spec.program = s;
+  } else if (!commandN) {
+    r.error(root.loc, 'missing-key', 'the sweep file has neither `program` nor `command`: nothing to run', 'add `program: train.py` (the script to run; a file written for `wandb.agent(function=...)` in Python needs a script that calls that function)');
   } else if (spec.command.some((c) => c.includes('${program}'))) {
-    r.error(commandN ? commandN.loc : root.loc, 'missing-key', 'the sweep file has no `program`, but the command uses ${program}', 'add `program: train.py` (the script to run)');
+    r.error(commandN.loc, 'missing-key', 'the sweep file has no `program`, but the command uses ${program}', 'add `program: train.py` (the script to run)');
   }
 
   const etE = topEntry('early_terminate');

@@ -131,7 +131,7 @@ test(title('exponent-bounds', '`1e-5` bounds and values are numbers (PyYAML woul
 test(title('no-program', 'a file written for wandb.agent(function=...) is refused with the missing `program` named'), () => {
   const v = validate(FIXTURES, 'no-program.yaml');
   assert.equal(v.code, 1, v.output);
-  assert.match(v.output, /no-program\.yaml:\d+:\d+: error: .*no `program`/);
+  assert.match(v.output, /no-program\.yaml:\d+:\d+: error: the sweep file has neither `program` nor `command`: nothing to run/);
   assert.match(v.output, /fix: add `program: /);
 });
 
@@ -148,6 +148,10 @@ test(title('absolute-program', '`program: /main.py` (a container path) is refuse
   assert.equal(run.argv.length, 0, 'nothing ran');
   assert.match(run.output, /absolute-program\.yaml:4:1: `program` "\/main\.py" /);
   assert.match(run.output, /\n {2}fix: /);
+  // `knobs validate` checks what `knobs run` checks first, and says the same
+  const v = validate(root, 'absolute-program.yaml');
+  assert.equal(v.code, 1, v.output);
+  assert.match(v.output, /absolute-program\.yaml:4:1: `program` "\/main\.py" /);
 });
 
 test(title('grid-q-uniform-inexact', "a q_uniform grid whose step does not divide the range gives W&B's arange values"), () => {
