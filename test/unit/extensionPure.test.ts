@@ -1,11 +1,10 @@
-/** The extension's vscode-free helpers: CSP/html, diagnostic ranges, status text, param lenses, disposables, errors. */
+/** The extension's vscode-free helpers: diagnostic ranges, status text, param lenses, disposables, errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
 import type { Op, OpInput } from '../../src/core/journal/ops';
 import { parseSweep } from '../../src/core/space/parse';
 import { KnobsError } from '../../src/core/errors';
-import { contentSecurityPolicy, dashboardHtml, makeNonce } from '../../src/extension/panel/html';
 import { diagnosticMessage, diagnosticRange } from '../../src/extension/diagnostics/ranges';
 import { statusText } from '../../src/extension/statusText';
 import { formatNumber } from '../../src/extension/sweeps/describe';
@@ -21,25 +20,6 @@ function state(inputs: OpInput[], runCap = 12): SweepState {
   for (const i of all) applyOp(s, { ...i, seq: ++seq, w: 'w', t: seq } as Op);
   return s;
 }
-
-test('dashboard html: strict CSP with one nonce on every script and style, assets from the given URIs, #app', () => {
-  const html = dashboardHtml({ cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x.vscode-cdn.net/ext/dist/webview.js', styleUri: 'https://x.vscode-cdn.net/ext/dist/webview.css', nonce: 'abc123' });
-  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src https:\/\/x\.vscode-cdn\.net data:; style-src https:\/\/x\.vscode-cdn\.net 'nonce-abc123'; script-src 'nonce-abc123'; font-src https:\/\/x\.vscode-cdn\.net">/);
-  assert.match(html, /<div id="app"/);
-  const scripts = [...html.matchAll(/<script([^>]*)>/g)];
-  assert.equal(scripts.length, 1);
-  assert.match(scripts[0][1], /nonce="abc123" src="https:\/\/x\.vscode-cdn\.net\/ext\/dist\/webview\.js"/);
-  assert.match(html, /<link rel="stylesheet" href="https:\/\/x\.vscode-cdn\.net\/ext\/dist\/webview\.css" nonce="abc123">/);
-  assert.ok(!/unsafe-inline|unsafe-eval/.test(html));
-  assert.equal(contentSecurityPolicy('S', 'N'), "default-src 'none'; img-src S data:; style-src S 'nonce-N'; script-src 'nonce-N'; font-src S");
-});
-
-test('nonces are fresh and alphanumeric', () => {
-  const a = makeNonce();
-  const b = makeNonce();
-  assert.notEqual(a, b);
-  assert.match(a, /^[A-Za-z0-9]{16,}$/);
-});
 
 test('diagnostic ranges: the parser loc (1-based, exclusive end) maps to 0-based ranges on the right key', () => {
   const text = 'program: train.py\nmethod: random\nmetric: {name: loss, goal: minimize}\nparamters:\n  lr: {min: 0.1, max: 1}\n';

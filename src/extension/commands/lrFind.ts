@@ -17,13 +17,14 @@ import { useBounds, writeCyclicLr } from '../insight/lrFindActions';
 import { LrFindPanels } from '../insight/lrFindPanel';
 import { reportError } from '../output';
 import { startFolder } from '../runner/launch';
+import { vscodeWebviewApi } from '../webview/webviewApi';
 
 let panels: LrFindPanels | undefined;
 
 /** The one lr-finder panel manager (its serializer restores panels after a reload); dispose at deactivation. */
 export function lrFindPanels(extensionPath: string, log: Log): LrFindPanels & vscode.Disposable {
   if (!panels) {
-    const mgr = new LrFindPanels(vscode.Uri.file(extensionPath), log, {
+    const mgr = new LrFindPanels(vscodeWebviewApi(vscode.Uri.file(extensionPath)), log, {
       useBounds: (s) => useBounds(s, log),
       writeCyclicLr: (s) => writeCyclicLr(s, log),
       onError: (what, e) => reportError(log, what, e),
