@@ -25,7 +25,7 @@ import { decodeNumber, encodeNumber, type FailureKind, type Op, type OpInput } f
 import { createRng } from '../random/rng';
 import type { Sampler, TrialView } from '../samplers/sampler';
 import { createSampler } from '../samplers/registry';
-import { normalise, type Scheduler } from '../schedulers/scheduler';
+import { normalise, type Decision, type Scheduler } from '../schedulers/scheduler';
 import { createScheduler } from '../schedulers/registry';
 import { toConfig } from '../space/config';
 import type { SweepSpec } from '../space/types';
@@ -251,6 +251,7 @@ export class SweepRunner {
       }
     }
     for (const t of reattach) this.reattach(t);
+    this.judgeRunning();
     for (const t of this.state.trials) {
       if (t.status === 'interrupted' || t.status === 'pending') {
         if (t.stopRequested) {
@@ -273,7 +274,7 @@ export class SweepRunner {
       applyOp(replayed, op);
       if (op.op === 'metric') {
         const raw = op.values[name];
-        if (raw !== undefined) this.scheduler.onReport(op.trial, op.step, normalise(decodeNumber(raw), this.spec.metric.goal));
+        if (raw !== undefined) this.scheduler.onReport(op.trial, op.step, normalise(decodeNumber(raw), this.spec.metric.goal), op.attempt);
       } else if (op.op === 'trial_completed' || op.op === 'trial_stopped' || (op.op === 'trial_failed' && !op.willRetry)) {
         this.scheduler.onComplete(op.trial, this.normalised(replayed.byId.get(op.trial)?.value));
       }
@@ -538,11 +539,22 @@ export class SweepRunner {
     this.append({ op: 'metric', trial: run.trial.id, attempt: run.trial.attempt, step: report.step, values }, valuesJson);
     const v = report.values[this.spec.metric.name];
     if (v !== undefined && !run.stopAs) {
-      const decision = this.scheduler.onReport(run.trial.id, report.step, normalise(v, this.spec.metric.goal));
-      if (decision.action === 'stop') {
-        run.stopAs = decision.budget ? { status: 'stopped', reason: decision.reason, by: 'budget' } : { status: 'pruned', reason: decision.reason, by: 'pruned' };
-        run.handle.stop(decision.reason, { graceMs: this.opts.graceMs });
-      }
+      this.decide(run, this.scheduler.onReport(run.trial.id, report.step, normalise(v, this.spec.metric.goal), run.trial.attempt));
+      this.judgeRunning();
+    }
+  }
+
+  private decide(run: Running, decision: Decision): void {
+    if (decision.action !== 'stop') return;
+    run.stopAs = decision.budget ? { status: 'stopped', reason: decision.reason, by: 'budget' } : { status: 'pruned', reason: decision.reason, by: 'pruned' };
+    run.handle.stop(decision.reason, { graceMs: this.opts.graceMs });
+  }
+
+  /** A scheduler with `evaluate` judges every running trial on each change (W&B's controller pass). */
+  private judgeRunning(): void {
+    if (!this.scheduler.evaluate) return;
+    for (const run of this.running.values()) {
+      if (!run.stopAs) this.decide(run, this.scheduler.evaluate(run.trial.id, run.trial.attempt));
     }
   }
 
@@ -577,6 +589,7 @@ export class SweepRunner {
         this.scheduler.onComplete(trial.id, this.normalised(trial.value));
         this.pruneCheckpoints();
       }
+      this.judgeRunning();
     } catch (e) {
       if (!isKnobsError(e)) throw e;
       // journal failure: already routed to onFatal
