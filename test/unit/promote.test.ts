@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyEdits, planPromote } from '../../src/extension/promote/edits';
-import { langOf } from '../../src/extension/promote/locate';
+import { applyEdits, planPromote } from '../../src/core/promote/edits';
+import { langOf } from '../../src/core/promote/lang';
 
 const root = path.resolve(__dirname, '../../..');
 const fixtures = path.join(root, 'test/fixtures/promote');

@@ -14,8 +14,8 @@ import { SETTINGS } from '../commandIds';
 import type { Log } from '../output';
 import type { SweepEntry } from '../sweeps/store';
 import { sweepProgram } from '../sweeps/program';
-import { planPromote, type PromotePlan } from './edits';
-import { langOf } from './locate';
+import { planPromote, type PromotePlan } from '../../core/promote/edits';
+import { langOf } from '../../core/promote/lang';
 import { previewAndApply } from './preview';
 
 export interface PromoteResult {
