@@ -201,3 +201,12 @@ test('knobs promote refuses with the file and a fix: no trial reported, trial N 
   assert.equal(gone.code, 1, gone.stderr);
   assert.match(gone.stderr, /main\.py: the program of sweep \S+ \(\S+main\.py\) was not found\n {2}fix: promote writes into the training script named by `program:`/);
 });
+
+test('knobs --help lists promote; knobs promote --help names its options', () => {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-help-'));
+  assert.match(runCli(['--help'], { cwd }).stdout, /^ {2}promote {5}Write the best trial’s config \(or trial N’s\) into the script’s defaults; prints the diff\.$/m);
+  const help = runCli(['promote', '--help'], { cwd });
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^usage: knobs promote \[sweep\] \[--trial N\] \[--dry-run\]\n/);
+  for (const flag of ['--dir DIR', '--trial N', '--dry-run']) assert.match(help.stdout, new RegExp(`^ {2}${flag} `, 'm'));
+});
