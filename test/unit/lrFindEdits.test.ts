@@ -13,7 +13,7 @@ import { KnobsError } from '../../src/core/errors';
 import { parseSweep } from '../../src/core/space/parse';
 import { findLrParam, rewriteLrRange } from '../../src/cli/commands/insight';
 import { cyclicLrEdits, findCyclicLrCalls, minimalChange, sweepBoundsEdit } from '../../src/extension/insight/lrFindEdits';
-import { applyEdits } from '../../src/extension/promote/edits';
+import { applyEdits } from '../../src/core/promote/edits';
 import { lrFindData, parseLrFindResultFile, readLrFindResult, restoredResultFile } from '../../src/extension/insight/lrFind';
 import { parseLrFindData } from '../../src/protocol/lrFindMessages';
 import { analyseLrFind, cyclicLrArgs, sweepRange } from '../../src/core/analysis/lrFinder';

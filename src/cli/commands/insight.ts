@@ -14,29 +14,23 @@ import { computeImportanceInWorker } from '../../core/analysis/importanceClient'
 import type { ImportanceOptions } from '../../core/analysis/importance';
 import { table } from '../format';
 import { acquireLock, HEARTBEAT_MS } from '../../core/sweep/lock';
-import { journalSpec, openSweep, resumeSpec, type OpenedSweep } from '../../core/sweep/open';
-import { resolveSweep, trialDir } from '../../core/sweep/paths';
+import { journalSpec, resumeSpec, type OpenedSweep } from '../../core/sweep/open';
+import { trialDir } from '../../core/sweep/paths';
 import { runEvaluation } from '../../core/sweep/runner';
 import { chooseWorkdir, journalWorkdir } from '../../core/sweep/workdir';
 import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
-import { EXIT, knobsDirFor, knobsDirsFor, type CliIO } from '../context';
+import { DIR_FLAG, EXIT, HELP_FLAG, knobsDirFor, openSweepArg, type CliIO } from '../context';
 import { evaluationText } from '../liveView';
 import { evaluationJson } from '../summary';
 
-const DIR: FlagSpec = { value: true, arg: 'DIR', help: 'the folder holding .knobs/ (default: the current folder)' };
-const HELP: FlagSpec = { value: false, help: 'show this help' };
 
 export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
-  dir: DIR,
+  dir: DIR_FLAG,
   trial: { value: true, arg: 'N', help: 'evaluate trial N instead of the best trial' },
   python: { value: true, arg: 'PATH', help: 'interpreter for ${interpreter} (also KNOBS_PYTHON)' },
   json: { value: false, help: 'JSON output' },
-  help: HELP,
+  help: HELP_FLAG,
 };
-
-function openRef(a: ParsedArgs, io: CliIO): OpenedSweep {
-  return openSweep(resolveSweep(knobsDirsFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd }), a.positionals[0]));
-}
 
 /** The sweep file on disk when its space is unchanged (so `evaluate:` can be added later), else the journal's copy. */
 function specOf(o: OpenedSweep): SweepSpec {
@@ -50,7 +44,7 @@ function specOf(o: OpenedSweep): SweepSpec {
 
 /** `knobs evaluate [sweep] [--trial N]`: runs the sweep file's `evaluate:` on the best (or a given) trial and journals its test metrics. */
 export async function cmdEvaluate(a: ParsedArgs, io: CliIO): Promise<number> {
-  const o = openRef(a, io);
+  const o = openSweepArg(a, io);
   if (o.runner.kind === 'running') {
     throw new KnobsError('E_LOCKED', `sweep ${o.paths.id} is running (pid ${o.runner.pid}); its runner evaluates the best trial when it finishes`, {
       hint: `wait for it, or stop it first (\`knobs stop ${o.paths.id}\`)`,
@@ -129,7 +123,7 @@ export const LR_FIND_FLAGS: Record<string, FlagSpec> = {
   python: { value: true, arg: 'PATH', help: 'interpreter (also KNOBS_PYTHON)' },
   timeout: { value: true, arg: 'SECONDS', help: 'stop the run after this long (default 600)' },
   json: { value: false, help: 'JSON output (the saved result)' },
-  help: HELP,
+  help: HELP_FLAG,
 };
 
 export interface LrFindResultFile {
@@ -352,16 +346,16 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
 // ---- knobs importance ------------------------------------------------------------------------
 
 export const IMPORTANCE_FLAGS: Record<string, FlagSpec> = {
-  dir: DIR,
+  dir: DIR_FLAG,
   method: { value: true, arg: 'fanova|ped-anova', help: 'fanova (default: variance share of each main effect) or ped-anova (where the top trials concentrate)' },
   all: { value: false, help: 'also use stopped and pruned trials (default: completed only)' },
   json: { value: false, help: 'JSON output' },
-  help: HELP,
+  help: HELP_FLAG,
 };
 
 /** `knobs importance [sweep]`: importance (in a worker thread) and correlation of each searched parameter with the metric. */
 export async function cmdImportance(a: ParsedArgs, io: CliIO): Promise<number> {
-  const o = openRef(a, io);
+  const o = openSweepArg(a, io);
   const method = strFlag(a.flags, 'method');
   if (method !== undefined && method !== 'fanova' && method !== 'ped-anova') {
     throw new KnobsError('E_USAGE', `--method is \`${method}\` but must be fanova or ped-anova`, { hint: '--method fanova' });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
-import { langOf } from '../promote/locate';
+import { langOf } from '../../core/promote/lang';
 import { readScriptArgs, sweepTemplate } from '../sweepTemplate';
 import { hasFile, type CommandContext, type Handlers } from './args';
 

@@ -20,9 +20,10 @@ import { KnobsError } from '../../core/errors';
 import { parseSweep } from '../../core/space/parse';
 import type { NumericParam, SweepSpec } from '../../core/space/types';
 import { findLrParam, rewriteLrRange } from '../../cli/commands/insight';
-import { planPromote, type PlannedEdit } from '../promote/edits';
-import { formatLiteral } from '../promote/literal';
-import { matchBrackets, splitArgs, strValue, tokenizePython, type Tok } from '../promote/locate';
+import { planPromote, type PlannedEdit } from '../../core/promote/edits';
+import { formatLiteral } from '../../core/promote/literal';
+import { tokenizePython } from '../../core/promote/python';
+import { matchBrackets, splitArgs, strValue, type Tok } from '../../core/promote/tokens';
 
 export interface TextChange {
   start: number;
