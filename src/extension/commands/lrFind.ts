@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
 import type { Log } from '../output';
-import { lrFindArgv, lrFindSummary, parseLrFindOutput, parseLrFindResultFile, type LrFindView } from '../insight/lrFind';
+import { lrFindArgv, lrFindSummary, parseLrFindOutput, readLrFindResult, type LrFindView } from '../insight/lrFind';
 import { useBounds, writeCyclicLr } from '../insight/lrFindActions';
 import { LrFindPanels } from '../insight/lrFindPanel';
 import { reportError } from '../output';
@@ -117,13 +117,7 @@ async function savedResults(near?: string): Promise<SavedLrFind[]> {
   }
   const out: SavedLrFind[] = [];
   for (const f of files) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(fs.readFileSync(f, 'utf8'));
-    } catch {
-      continue;
-    }
-    const s = parseLrFindResultFile(raw, f);
+    const s = readLrFindResult(f);
     if (typeof s === 'string') continue;
     out.push({ file: f, sweepFile: s.sweepFile, source: s.source, param: s.param, createdAt: s.createdAt ?? path.basename(path.dirname(f)), maxLr: s.suggestion?.maxLr });
   }
