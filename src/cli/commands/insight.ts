@@ -14,6 +14,7 @@ import { runLrFind, type LrFindRunResult } from '../../core/analysis/runLrFind';
 import { formatArgsJsonFile } from '../../core/runner/command';
 import { computeImportanceInWorker } from '../../core/analysis/importanceClient';
 import type { ImportanceOptions } from '../../core/analysis/importance';
+import { formatLr, formatNumber, MISSING } from '../../core/format/number';
 import { table } from '../format';
 import { acquireLock, HEARTBEAT_MS } from '../../core/sweep/lock';
 import { journalSpec, openSweep, resumeSpec, type OpenedSweep } from '../../core/sweep/open';
@@ -167,8 +168,6 @@ export function sparkline(values: readonly number[], width = 60): string {
   return buckets.map((x) => bars[hi > lo ? Math.max(0, Math.min(7, Math.floor(((x - lo) / (hi - lo)) * 8))) : 0]).join('');
 }
 
-const fmtLr = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e') : String(x));
-
 export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   const target = a.positionals[0];
   if (!target) throw new KnobsError('E_USAGE', 'which sweep file or script?', { hint: 'knobs lr-find sweep.yaml, or knobs lr-find train.py' });
@@ -196,7 +195,7 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   const plan = planLrFind({ minLr: numFlag(a, 'min'), maxLr: numFlag(a, 'max'), steps, env: io.env, sweep: spec, interpreter, argsJsonFile, script: spec ? undefined : abs, scriptArgs: a.positionals.slice(1) });
   if (plan.config) fs.writeFileSync(argsJsonFile, formatArgsJsonFile(plan.config, spec!.space));
   const cwd = workdir?.dir ?? io.cwd;
-  if (!a.flags.json) io.err.write(`knobs: lr range test ${fmtLr(plan.ramp.minLr)} → ${fmtLr(plan.ramp.maxLr)} over ${plan.ramp.steps} steps: ${plan.argv.join(' ')}\n  logs: ${path.relative(io.cwd, outDir) || outDir}\n`);
+  if (!a.flags.json) io.err.write(`knobs: lr range test ${formatLr(plan.ramp.minLr)} → ${formatLr(plan.ramp.maxLr)} over ${plan.ramp.steps} steps: ${plan.argv.join(' ')}\n  logs: ${path.relative(io.cwd, outDir) || outDir}\n`);
 
   const ac = new AbortController();
   const onSig = () => ac.abort();
@@ -229,16 +228,16 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   } else {
     const lines: string[] = [];
     const used = an.smoothed.slice(0, an.stopIndex);
-    lines.push(`${r.points.length} points${r.stoppedBy ? ` (stopped: ${r.stoppedBy === 'diverged' ? `the loss diverged at lr ${fmtLr(r.points[r.points.length - 1]?.lr ?? NaN)}` : r.stoppedBy})` : r.exitCode !== 0 ? ` (the script exited with code ${r.exitCode})` : ''}`);
+    lines.push(`${r.points.length} points${r.stoppedBy ? ` (stopped: ${r.stoppedBy === 'diverged' ? `the loss diverged at lr ${formatLr(r.points[r.points.length - 1]?.lr ?? NaN)}` : r.stoppedBy})` : r.exitCode !== 0 ? ` (the script exited with code ${r.exitCode})` : ''}`);
     if (used.length) {
-      lines.push(`smoothed loss vs lr (log scale), ${fmtLr(r.points[0].lr)} … ${fmtLr(r.points[an.stopIndex - 1].lr)}:`);
+      lines.push(`smoothed loss vs lr (log scale), ${formatLr(r.points[0].lr)} … ${formatLr(r.points[an.stopIndex - 1].lr)}:`);
       lines.push(`  ${sparkline(used)}`);
-      lines.push(`  min ${Number(an.minLoss.toPrecision(4))} at lr ${fmtLr(an.minLr)}`);
+      lines.push(`  min ${formatNumber(an.minLoss)} at lr ${formatLr(an.minLr)}`);
     }
     if (s) {
       const sr = result.sweepRange!;
       const c = result.cyclicLr!;
-      lines.push('', `suggestion (${s.method}): max_lr = ${fmtLr(s.maxLr)}, base_lr = ${fmtLr(s.baseLr)} (band ${fmtLr(s.baseLrRange.low)} … ${fmtLr(s.baseLrRange.high)})`);
+      lines.push('', `suggestion (${s.method}): max_lr = ${formatLr(s.maxLr)}, base_lr = ${formatLr(s.baseLr)} (band ${formatLr(s.baseLrRange.low)} … ${formatLr(s.baseLrRange.high)})`);
       if (an.note) lines.push(`  note: ${an.note}`);
       lines.push('', 'sweep file:', `  ${param?.path[param.path.length - 1] ?? 'lr'}:`, `    distribution: ${sr.distribution}`, `    min: ${sr.min}`, `    max: ${sr.max}`);
       lines.push('', `CyclicLR: torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr=${c.base_lr}, max_lr=${c.max_lr})`);
@@ -288,7 +287,7 @@ export async function cmdImportance(a: ParsedArgs, io: CliIO): Promise<number> {
   }
   const max = Math.max(...report.params.map((p) => p.importance), 1e-12);
   const bar = (x: number) => '█'.repeat(Math.round((x / max) * 20)).padEnd(20, '·');
-  const corr = (x: number | null) => (x === null ? '-' : (x >= 0 ? '+' : '') + x.toFixed(2));
+  const corr = (x: number | null) => (x === null ? MISSING : (x >= 0 ? '+' : '') + x.toFixed(2));
   const rows = report.params.map((p) => [p.name, `${bar(p.importance)} ${p.importance.toFixed(3)}`, corr(p.correlation), corr(p.spearman)]);
   const lines = [
     `importance of each parameter for ${c.metric.name} (${c.metric.goal}) · ${report.method} · ${report.n} trials${report.transform === 'rank' ? ' · ranked values' : ''}${report.explained !== undefined ? ` · explained ${(report.explained * 100).toFixed(0)}%` : ''}`,

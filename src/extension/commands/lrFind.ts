@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
+import { formatLr } from '../../core/format/number';
 import type { Log } from '../output';
 import { lrFindArgv, lrFindSummary, parseLrFindOutput, readLrFindResult, type LrFindView } from '../insight/lrFind';
 import { useBounds, writeCyclicLr } from '../insight/lrFindActions';
@@ -142,7 +143,7 @@ export async function showLrFindResultCommand(extensionPath: string, log: Log, a
       const pick = await vscode.window.showQuickPick(
         all.map((r) => ({
           label: `${path.basename(r.sweepFile ?? r.source ?? 'lr-find')}${r.param ? ` · ${r.param}` : ''}`,
-          description: `${r.maxLr !== undefined ? `max_lr ${Number(r.maxLr.toPrecision(2))} · ` : 'no suggestion · '}${r.createdAt.replace('T', ' ').slice(0, 19)}`,
+          description: `${r.maxLr !== undefined ? `max_lr ${formatLr(r.maxLr)} · ` : 'no suggestion · '}${r.createdAt.replace('T', ' ').slice(0, 19)}`,
           detail: vscode.workspace.asRelativePath(r.file),
           file: r.file,
         })),

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseLrFindResult, readLrFindResult as readResultFile, type LrFindResult } from '../../core/analysis/lrFindResult';
+import { formatLr } from '../../core/format/number';
 import type { LrFindData } from '../../protocol/lrFindMessages';
 
 /** What `knobs lr-find --json` printed: the result, and the folder it was saved in. */
@@ -32,13 +33,11 @@ export function parseLrFindOutput(stdout: string): LrFindView | string {
   return typeof dir === 'string' ? { ...r, dir } : r;
 }
 
-const fmt = (x: number) => Number(x.toPrecision(2)).toExponential().replace('e+', 'e').replace(/\.0+e/, 'e');
-
 /** "max_lr 3e-3, base_lr 3e-4 (steepest); sweep range 3e-4 … 3e-3" */
 export function lrFindSummary(v: LrFindView): string {
   if (!v.suggestion) return `no suggestion${v.note ? `: ${v.note}` : ''} (${v.points.length} points)`;
   const s = v.suggestion;
-  return `max_lr ${fmt(s.maxLr)}, base_lr ${fmt(s.baseLr)} (${s.method})${v.sweepRange ? `; sweep range ${fmt(v.sweepRange.min)} … ${fmt(v.sweepRange.max)}` : ''}`;
+  return `max_lr ${formatLr(s.maxLr)}, base_lr ${formatLr(s.baseLr)} (${s.method})${v.sweepRange ? `; sweep range ${formatLr(v.sweepRange.min)} … ${formatLr(v.sweepRange.max)}` : ''}`;
 }
 
 // ---- saved results (.knobs/lr-find/<stamp>/result.json) ----------------------------------------
