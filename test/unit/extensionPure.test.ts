@@ -7,7 +7,6 @@ import { parseSweep } from '../../src/core/space/parse';
 import { KnobsError } from '../../src/core/errors';
 import { diagnosticMessage, diagnosticRange } from '../../src/extension/diagnostics/ranges';
 import { statusText } from '../../src/extension/statusText';
-import { formatNumber } from '../../src/extension/sweeps/describe';
 import { paramLenses, type LensSweep } from '../../src/extension/codelens/paramLenses';
 import { DisposableStore, Emitter } from '../../src/extension/disposables';
 import { errorLog, errorMessage } from '../../src/extension/errorText';
@@ -81,16 +80,6 @@ p.add_argument('--other', type=int, default=1)
   const elsewhere = paramLenses('/w/copy.py', script, 'python', [{ ...mine, program: '/w/train.py' }]);
   assert.equal(elsewhere.length, 2);
   assert.deepEqual(paramLenses('/w/train.py', 'x = 1\n', 'python', [mine]), []);
-});
-
-test('numbers for humans', () => {
-  assert.equal(formatNumber(3.2e-4), '3.2e-4');
-  assert.equal(formatNumber(0.00032156), '3.22e-4');
-  assert.equal(formatNumber(0.083456), '0.08346');
-  assert.equal(formatNumber(64), '64');
-  assert.equal(formatNumber(1.5e7), '15000000');
-  assert.equal(formatNumber(123456.7), '1.23e5');
-  assert.equal(formatNumber(NaN), 'NaN');
 });
 
 test('disposable store: reverse order, once, late adds disposed at once, failures isolated', () => {

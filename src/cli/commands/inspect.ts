@@ -13,7 +13,8 @@ import { journalSpec, openSweep, type OpenedSweep } from '../../core/sweep/open'
 import { listSweeps } from '../../core/sweep/paths';
 import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
 import { DIR_FLAG, EXIT, HELP_FLAG, knobsDirsFor, openSweepArg, type CliIO } from '../context';
-import { formatMetric, table } from '../format';
+import { formatNumber, MISSING } from '../../core/format/number';
+import { table } from '../format';
 import { runnerLine, summaryJson, summaryText, sweepState, trialJson } from '../summary';
 import { formatConfigYaml } from '../format';
 
@@ -74,7 +75,7 @@ export function cmdBest(a: ParsedArgs, io: CliIO): number {
   if (a.flags.json) {
     io.out.write(JSON.stringify({ sweep: c.sweepId, metric: c.metric, ...trialJson(best, spaceOf(o)) }) + '\n');
   } else {
-    io.out.write(`trial ${best.id} · ${c.metric.name} = ${formatMetric(best.value)} (${c.metric.goal})\n${formatConfigYaml(best.params)}\n`);
+    io.out.write(`trial ${best.id} · ${c.metric.name} = ${formatNumber(best.value)} (${c.metric.goal})\n${formatConfigYaml(best.params)}\n`);
   }
   return EXIT.ok;
 }
@@ -145,7 +146,7 @@ export function cmdList(a: ParsedArgs, io: CliIO): number {
       return { sweep: path.basename(d), dir: d, where, state: `unreadable: ${(e as Error).message}`, trials: 0, best: undefined, metric: '' };
     }
   });
-  const cells = (r: (typeof rows)[number]) => [r.sweep, r.state, String(r.trials), r.best === undefined ? '-' : `${r.metric}=${formatMetric(r.best)}`];
+  const cells = (r: (typeof rows)[number]) => [r.sweep, r.state, String(r.trials), r.best === undefined ? MISSING : `${r.metric}=${formatNumber(r.best)}`];
   const several = rows.some((r) => r.where !== rows[0].where);
   if (a.flags.json) io.out.write(JSON.stringify(rows) + '\n');
   else if (!rows.length) io.err.write(`knobs: no sweeps under ${knobsDirs[0]}\n`);

@@ -27,6 +27,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KnobsError } from '../errors';
+import { fileSize } from '../fileSize';
 import type { ExecutorSpec } from '../space/types';
 import type { Executor, ExitInfo, LaunchSpec, TrialEvents, TrialHandle } from './executor';
 import { LineSplitter } from './lineSplitter';
@@ -110,14 +111,6 @@ export function readSlurmJobRecord(spec: Pick<LaunchSpec, 'stdoutPath'>): SlurmJ
     return typeof r.jobId === 'string' ? r : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function fileSize(p: string): number {
-  try {
-    return fs.statSync(p).size;
-  } catch {
-    return 0;
   }
 }
 

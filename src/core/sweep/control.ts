@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { fileSize } from '../fileSize';
 
 export type ControlCommand =
   | { id: string; cmd: 'stop'; trial?: number; t: number }
@@ -26,10 +27,10 @@ export class ControlReader {
   private offset: number;
   private partial = '';
   constructor(private readonly controlPath: string, fromStart = false) {
-    this.offset = fromStart ? 0 : sizeOf(controlPath);
+    this.offset = fromStart ? 0 : fileSize(controlPath);
   }
   read(): ControlCommand[] {
-    const size = sizeOf(this.controlPath);
+    const size = fileSize(this.controlPath);
     if (size <= this.offset) return [];
     const fd = fs.openSync(this.controlPath, 'r');
     const buf = Buffer.alloc(size - this.offset);
@@ -64,10 +65,3 @@ export function parseControl(line: string): ControlCommand | null {
   return null;
 }
 
-function sizeOf(p: string): number {
-  try {
-    return fs.statSync(p).size;
-  } catch {
-    return 0;
-  }
-}
