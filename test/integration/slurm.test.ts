@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { KnobsError } from '../../src/core/errors';
 import type { ExitInfo, LaunchSpec } from '../../src/core/runner/executor';
 import { ReportParser } from '../../src/core/runner/reportParser';
-import { readSlurmJobRecord, slurmTrialFiles, SlurmExecutor, type SlurmExecutorOptions, type SlurmTrialHandle } from '../../src/core/runner/slurmExecutor';
+import { readSlurmJobRecord, slurmTrialFiles, SlurmExecutor, type SlurmExecutorOptions, type SlurmTrialHandle } from '../../src/core/runner/slurm/slurmExecutor';
 import { loadSweepFile } from '../../src/core/space/parse';
 import { createSweep } from '../../src/core/sweep/create';
 import { SweepRunner } from '../../src/core/sweep/runner';

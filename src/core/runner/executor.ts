@@ -1,7 +1,7 @@
 /**
  * The Executor interface: starts trial processes and reports their output and exit.
  * Implementations: localExecutor.ts (real processes), simulatedExecutor.ts (fake clock),
- * slurmExecutor.ts (Slurm batch jobs).
+ * slurm/slurmExecutor.ts (Slurm batch jobs).
  * The local and simulated executors pass test/contracts/executor.contract.ts; the Slurm executor
  * is tested against a real single-node cluster in test/integration/slurm.test.ts.
  */

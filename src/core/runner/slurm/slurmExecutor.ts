@@ -1,7 +1,7 @@
 /**
  * Runs each trial as a Slurm batch job (sbatch, squeue, scancel, sacct, scontrol: no agents).
  *
- * - start(): writes `<trial folder>/job.sh` (see slurm/script.ts: it exports the KNOBS_* env
+ * - start(): writes `<trial folder>/job.sh` (see script.ts: it exports the KNOBS_* env
  *   itself, properly quoted, runs the argv under srun and writes `exit_code`), then
  *   `sbatch --parsable` with --output/--error = the trial's stdout/stderr files (appended),
  *   --chdir, the executor block's partition/time/account/qos/extra_args and the GPU gres.
@@ -26,14 +26,14 @@
 import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KnobsError } from '../errors';
-import { fileSize } from '../fileSize';
-import type { ExecutorSpec } from '../space/types';
-import type { Executor, ExitInfo, LaunchSpec, TrialEvents, TrialHandle } from './executor';
-import { LineSplitter } from './lineSplitter';
-import { formatMs, DEFAULT_GRACE_MS } from './localExecutor';
-import { batchScript, envDelta } from './slurm/script';
-import { FINAL_STATES, gresFor, parseSacct, parseScontrol, parseSqueue, sbatchOptions, signalName, slurmError, type FinalRecord, type QueueEntry } from './slurm/slurmText';
+import { KnobsError } from '../../errors';
+import { fileSize } from '../../fileSize';
+import type { ExecutorSpec } from '../../space/types';
+import type { Executor, ExitInfo, LaunchSpec, TrialEvents, TrialHandle } from '../executor';
+import { LineSplitter } from '../lineSplitter';
+import { formatMs, DEFAULT_GRACE_MS } from '../localExecutor';
+import { batchScript, envDelta } from './script';
+import { FINAL_STATES, gresFor, parseSacct, parseScontrol, parseSqueue, sbatchOptions, signalName, slurmError, type FinalRecord, type QueueEntry } from './slurmText';
 
 const STDERR_TAIL_BYTES = 4096;
 const READ_CHUNK = 1 << 20;
