@@ -364,7 +364,7 @@ export function gate(t: { skip(message?: string): void }, c: ClusterResult): c i
 /** The failure message of a cluster that did not start (for tests and harnesses that need one). */
 export function clusterFailure(c: ClusterResult): string {
   if (c.ok) return '';
-  return `Slurm test cluster did not start${c.absent && requireAll ? ' (KNOBS_REQUIRE_ALL=1 makes this a failure)' : ''}: ${c.reason}`;
+  return c.absent ? `Slurm test cluster unavailable (KNOBS_REQUIRE_ALL=1 makes this a failure): ${c.reason}` : `Slurm test cluster did not start: ${c.reason}`;
 }
 
 /** squeue's view of one job ('' when Slurm no longer lists it). */
