@@ -10,12 +10,9 @@
  * - a started trial has an identity of its own, distinct per trial: a process trial has pid > 0
  *   leading its own group (pgid = pid); a batch job has its jobId (pid/pgid −1).
  *
- * Where a trial is a batch job on a cluster rather than a local process, `batchJobs` reads three
+ * Where a trial is a batch job on a cluster rather than a local process, `batchJobs` reads two
  * expectations for what a job can promise, and the other executors keep the strict reading:
  * - identity: the jobId, as above;
- * - stop: the TERM reaches the job's step, and the batch system may follow it with its own KILL
- *   as it ends the step (srun/slurmstepd do on a loaded node), so a stopped job dies of SIGTERM or
- *   SIGKILL where a process dies of SIGTERM;
  * - a missing program is found only when the job runs on its node, so a job stopped at once may
  *   be cancelled before it tried: its exit then says why it never ran with stoppedBy, where a
  *   process keeps its spawnError.
@@ -180,8 +177,7 @@ export function executorContract(name: string, harness: ExecutorHarness): void {
       const exit = await r.done;
       assert.deepEqual(exit.stoppedBy, { reason: 'pruned at rung 1', timeout: false });
       assert.notEqual(exit.code, 0);
-      if (batch) assert.ok(exit.signal === 'SIGTERM' || exit.signal === 'SIGKILL', `signal ${exit.signal}`);
-      else assert.equal(exit.signal, 'SIGTERM');
+      assert.equal(exit.signal, 'SIGTERM');
       r.handle.stop('after the exit');
       const n = r.lines.length;
       await settle();

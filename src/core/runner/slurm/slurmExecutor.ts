@@ -456,6 +456,7 @@ class SlurmTrial implements SlurmTrialHandle {
   }
 
   private emitLine(stream: 'stdout' | 'stderr', line: string): void {
+    if (!this.finishing) this.runs();
     // srun's and slurmstepd's own words about the end of the step would hide the trial's last error
     if (stream === 'stderr' && !SRUN_NOISE.test(line)) this.stderrTail = (this.stderrTail + line + '\n').slice(-STDERR_TAIL_BYTES);
     try {
@@ -491,13 +492,21 @@ class SlurmTrial implements SlurmTrialHandle {
       this.pendingShown = null;
       this.callPending(null);
     }
-    if (!this.sawRunning && e.state !== 'PENDING') {
-      this.sawRunning = !FINAL_STATES.has(e.state) || this.sawRunning;
-      if (this.spec.timeoutMs && this.spec.timeoutMs > 0 && !this.timeoutTimer && !FINAL_STATES.has(e.state)) {
-        this.timeoutTimer = setTimeout(() => this.stopInternal(`timed out after ${formatMs(this.spec.timeoutMs!)}`, true), this.spec.timeoutMs);
-      }
-    }
     if (FINAL_STATES.has(e.state)) void this.finalize(e.state);
+    else this.runs();
+  }
+
+  /**
+   * The job runs: squeue says so, or its output shows before squeue does (between two polls).
+   * From then on the timeout counts, and a stop sends TERM to the step rather than cancelling
+   * a job that never ran.
+   */
+  private runs(): void {
+    if (this.sawRunning) return;
+    this.sawRunning = true;
+    if (this.spec.timeoutMs && this.spec.timeoutMs > 0 && !this.timeoutTimer) {
+      this.timeoutTimer = setTimeout(() => this.stopInternal(`timed out after ${formatMs(this.spec.timeoutMs!)}`, true), this.spec.timeoutMs);
+    }
   }
 
   private callPending(reason: string | null): void {
