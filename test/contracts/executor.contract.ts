@@ -8,10 +8,12 @@
  * - timeoutMs stops the trial with stoppedBy.timeout;
  * - a program that cannot start gives an exit with spawnError and pid/pgid −1;
  * - a started trial has an identity of its own, distinct per trial: a process trial has pid > 0
- *   leading its own group (pgid = pid); a batch job has its jobId (pid/pgid −1).
+ *   leading its own group (pgid = pid); a batch job has its jobId (pid/pgid −1);
+ * - nothing of a stopped or timed-out trial keeps running (`stillRunning`: the process group, or
+ *   the job in the queue).
  *
- * Where a trial is a batch job on a cluster rather than a local process, `batchJobs` reads two
- * expectations for what a job can promise, and the other executors keep the strict reading:
+ * `batchJobs` (a trial is a batch job on a cluster, not a local process) reads two expectations
+ * as a job can keep them; the other executors keep the strict reading:
  * - identity: the jobId, as above;
  * - a missing program is found only when the job runs on its node, so a job stopped at once may
  *   be cancelled before it tried: its exit then says why it never ran with stoppedBy, where a
