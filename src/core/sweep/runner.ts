@@ -122,7 +122,7 @@ export class SweepRunner {
   constructor(private readonly opts: RunnerOptions) {
     this.paths = sweepPaths(opts.sweepDir);
     this.spec = opts.spec;
-    this.scheduler = opts.scheduler ?? createScheduler(opts.spec.earlyTerminate, { goal: opts.spec.metric.goal, maxConcurrent: opts.spec.maxConcurrent });
+    this.scheduler = opts.scheduler ?? createScheduler(opts.spec.earlyTerminate, { goal: opts.spec.metric.goal });
   }
 
   /** Runs until the sweep finishes, pauses, or is interrupted (see `interrupt`). */
