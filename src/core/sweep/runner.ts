@@ -13,8 +13,9 @@
  * A config depends only on (seed, trial index) for random/grid/Sobol, so a resumed sweep proposes
  * the same configs as an uninterrupted one.
  *
- * This file owns the loop: start-up and shut-down, the slots, asking the sampler, and when to
+ * This file owns the loop: start-up and shut-down, the slots, what runs next, and when to
  * finish. It never spawns or signals a process itself; one concept per module does the rest:
+ *   suggestions.ts             new configs: points_to_evaluate, then the sampler
  *   trialLifecycle.ts          a trial from launch to journaled end: retries, failure streaks, recovery
  *   earlyTermination.ts        the early_terminate scheduler: journal replay on resume, reports, stops
  *   checkpointRetention.ts     keep_checkpoints
@@ -28,12 +29,9 @@ import { KnobsError, isKnobsError } from '../errors';
 import { JournalWriter } from '../journal/writer';
 import { readJournal } from '../journal/reader';
 import { applyOp, bestTrial, createState, type SweepState, type TrialRecord } from '../journal/reducer';
-import { nonFiniteParams } from '../journal/nonFiniteParams';
 import type { Op, OpInput } from '../journal/ops';
-import { createRng } from '../random/rng';
-import type { Sampler, TrialView } from '../samplers/sampler';
 import { createSampler } from '../samplers/registry';
-import { normalise, type Scheduler } from '../schedulers/scheduler';
+import type { Scheduler } from '../schedulers/scheduler';
 import { createScheduler } from '../schedulers/registry';
 import type { SweepSpec } from '../space/types';
 import type { Executor } from '../runner/executor';
@@ -45,6 +43,7 @@ import { EarlyTermination } from './earlyTermination';
 import { EVALUATE_AFTER, runEvaluation, type EvaluationRun } from './evaluate';
 import { acquireLock, HEARTBEAT_MS, type RunnerLock } from './lock';
 import { sweepPaths, type SweepPaths } from './paths';
+import { Suggestions, type TrialAsked } from './suggestions';
 import { TrialLifecycle, type TrialHost } from './trialLifecycle';
 import { journalWorkdir } from './workdir';
 
@@ -89,14 +88,12 @@ export class SweepRunner {
   readonly state: SweepState = createState();
   private journal!: JournalWriter;
   private lock!: RunnerLock;
-  private sampler!: Sampler;
+  private suggestions!: Suggestions;
   private readonly spec: SweepSpec;
   private readonly decisions: EarlyTermination;
   private readonly trials: TrialLifecycle;
   private readonly controlTarget: ControlTarget;
   private gpus: GpuPlacement | undefined;
-  private nextSamplerIndex = 0;
-  private exhausted = false;
   private stopping: { reason: string } | undefined;
   private interrupting: { reason: string } | undefined;
   private timers: NodeJS.Timeout[] = [];
@@ -105,7 +102,6 @@ export class SweepRunner {
   private rejectDone!: (e: unknown) => void;
   private done = false;
   private fatal: KnobsError | undefined;
-  private seed = 0;
   private cwd = '';
   private interpreter = '';
   /** The `evaluate:` run after the sweep, while it runs. */
@@ -159,7 +155,6 @@ export class SweepRunner {
     if (!created) {
       throw new KnobsError('E_JOURNAL', `${this.paths.journal} has no sweep_created op`, { hint: 'start a new sweep with `knobs run sweep.yaml`' });
     }
-    this.seed = created.seed;
     this.cwd = this.opts.cwd ?? journalWorkdir(created).dir;
     this.journal = JournalWriter.open(this.paths.journal, { workerId: `runner-${process.pid}`, io: this.opts.journalIo });
     this.journal.onError = (e) => this.onFatal(e);
@@ -169,8 +164,8 @@ export class SweepRunner {
     this.append({ op: 'runner_started', pid: process.pid, host: os.hostname(), resumed });
     if (bad.length) this.notice('warning', `skipped ${bad.length} corrupt journal line(s): ${bad.slice(0, 5).join(', ')}`);
 
-    const { sampler, notice } = createSampler(this.spec.method, { seed: this.seed, space: this.spec.space, runCap: this.spec.runCap });
-    this.sampler = sampler;
+    const { sampler, notice } = createSampler(this.spec.method, { seed: created.seed, space: this.spec.space, runCap: this.spec.runCap });
+    this.suggestions = new Suggestions(sampler, { spec: this.spec, state: this.state, seed: created.seed });
     if (notice) this.notice('info', notice);
     this.interpreter = resolveInterpreter({ program: this.spec.program, override: this.opts.interpreter ?? this.spec.interpreter, env: this.opts.env ?? process.env });
 
@@ -217,9 +212,7 @@ export class SweepRunner {
   /** Rebuilds in-memory state from the journal after a crash or a clean interrupt. */
   private recover(ops: readonly Op[]): void {
     this.decisions.replay(ops);
-    for (const t of this.state.trials) {
-      if (t.source !== 'points_to_evaluate' && t.index !== undefined) this.nextSamplerIndex = Math.max(this.nextSamplerIndex, t.index + 1);
-    }
+    this.suggestions.resume();
     this.trials.recover();
   }
 
@@ -266,7 +259,7 @@ export class SweepRunner {
     if (this.trials.hasReruns) return undefined;
     if (this.targetReached()) return 'target';
     if (this.spec.runCap !== undefined && this.state.trials.length >= this.spec.runCap) return 'run_cap';
-    if (this.exhausted) return 'exhausted';
+    if (this.suggestions.exhausted) return 'exhausted';
     return undefined;
   }
 
@@ -280,77 +273,26 @@ export class SweepRunner {
   private nextTrial(): TrialRecord | undefined {
     const rerun = this.trials.nextRerun();
     if (rerun) return rerun;
-    if (this.targetReached() || this.exhausted) return undefined;
+    if (this.targetReached() || this.suggestions.exhausted) return undefined;
     if (this.spec.runCap !== undefined && this.state.trials.length >= this.spec.runCap) return undefined;
     return this.ask();
   }
 
-  /** Asks for a new config: points_to_evaluate first, then the sampler. */
+  /** Asks for a new config (suggestions.ts) and journals it as trial_asked. */
   private ask(): TrialRecord | undefined {
-    const id = this.state.trials.length + 1;
-    const fromPoints = this.spec.pointsToEvaluate.length ? this.state.trials.filter((t) => t.source === 'points_to_evaluate').length : 0;
-    let params;
-    let source: string;
-    let index: number | undefined;
-    if (fromPoints < this.spec.pointsToEvaluate.length) {
-      params = this.fillConstants(this.spec.pointsToEvaluate[fromPoints]);
-      source = 'points_to_evaluate';
-    } else {
-      index = this.nextSamplerIndex;
-      const rng = createRng(this.seed).child('sampler', index);
-      let suggestion;
-      try {
-        // the history is built only when the sampler reads it (grid/random/Sobol never do): O(1) per trial for them
-        const history = () => this.history();
-        suggestion = this.sampler.suggest({
-          space: this.spec.space,
-          index,
-          rng,
-          get history() {
-            return history();
-          },
-        });
-      } catch (e) {
-        if (isKnobsError(e)) {
-          this.onFatal(e);
-          return undefined;
-        }
-        throw e;
-      }
-      if (suggestion === null) {
-        this.exhausted = true;
+    let asked: TrialAsked | undefined;
+    try {
+      asked = this.suggestions.next();
+    } catch (e) {
+      if (isKnobsError(e)) {
+        this.onFatal(e);
         return undefined;
       }
-      this.nextSamplerIndex = index + 1;
-      params = suggestion;
-      source = this.sampler.name;
+      throw e;
     }
-    this.append({ op: 'trial_asked', trial: id, params, nonFinite: nonFiniteParams(params), source, index });
-    return this.state.byId.get(id);
-  }
-
-  private fillConstants(point: Record<string, unknown>): Record<string, never> {
-    const out: Record<string, unknown> = {};
-    for (const p of this.spec.space.params) {
-      if (p.name in point) out[p.name] = point[p.name];
-      else if (p.kind === 'constant') out[p.name] = p.value;
-    }
-    for (const [k, v] of Object.entries(point)) if (!(k in out)) out[k] = v;
-    return out as Record<string, never>;
-  }
-
-  private history(): TrialView[] {
-    return this.state.trials.map((t) => ({
-      id: t.id,
-      flat: t.params,
-      state: t.status,
-      value: this.normalised(t.value),
-      steps: (t.series[this.spec.metric.name] ?? []).map((p) => ({ step: p.step, value: normalise(p.value, this.spec.metric.goal) })),
-    }));
-  }
-
-  private normalised(v: number | undefined): number | undefined {
-    return v === undefined ? undefined : normalise(v, this.spec.metric.goal);
+    if (!asked) return undefined;
+    this.append(asked);
+    return this.state.byId.get(asked.trial);
   }
 
   /** Runs `evaluate:` on the best trial, journals it, then finishes the sweep. */
