@@ -86,7 +86,14 @@ export class GpuPlacement {
     if (!live) return undefined;
     return this.allocator.usage().map((u) => {
       const g = live.find((x) => x.index === u.index);
-      return { index: u.index, name: g?.name ?? '?', memoryUsedMiB: g?.memoryUsedMiB ?? 0, memoryTotalMiB: g?.memoryTotalMiB ?? 0, utilization: g?.utilization ?? 0, trials: u.trials };
+      return {
+        index: u.index,
+        name: g?.name ?? '?',
+        memoryUsedMiB: g?.memoryUsedMiB ?? 0,
+        memoryTotalMiB: g?.memoryTotalMiB ?? 0,
+        utilization: g?.utilization ?? 0,
+        trials: u.trials,
+      };
     });
   }
 

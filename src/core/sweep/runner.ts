@@ -192,7 +192,8 @@ export class SweepRunner {
   private setUpGpus(): void {
     if (!(this.spec.gpusPerTrial > 0)) return;
     if (this.opts.executor.attach) return; // a cluster executor places GPUs itself (e.g. Slurm gres)
-    const found = GpuPlacement.detect({ gpusPerTrial: this.spec.gpusPerTrial, memoryPerTrialMiB: this.spec.gpuMemoryPerTrialMiB, restrict: this.spec.gpus, env: this.opts.env ?? process.env });
+    const { gpusPerTrial, gpuMemoryPerTrialMiB, gpus } = this.spec;
+    const found = GpuPlacement.detect({ gpusPerTrial, memoryPerTrialMiB: gpuMemoryPerTrialMiB, restrict: gpus, env: this.opts.env ?? process.env });
     this.notice(found.notice.level, found.notice.message);
     this.gpus = found.placement;
     if (this.gpus) this.timers.push(setInterval(() => this.sampleGpus(), this.opts.gpuSampleMs ?? 5000));
