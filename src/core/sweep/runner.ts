@@ -37,7 +37,7 @@ import type { SweepSpec } from '../space/types';
 import type { Executor } from '../runner/executor';
 import { resolveInterpreter } from '../runner/interpreter';
 import { GpuPlacement } from '../runner/gpuPlacement';
-import { formatMs } from '../runner/localExecutor';
+import { formatDuration } from '../format/duration';
 import { applyControl, ControlReader, pollControl, type ControlCommand, type ControlTarget } from './control';
 import { EarlyTermination } from './earlyTermination';
 import { EVALUATE_AFTER, runEvaluation, type EvaluationRun } from './evaluate';
@@ -48,7 +48,6 @@ import { TrialLifecycle, type TrialHost } from './trialLifecycle';
 import { journalWorkdir } from './workdir';
 
 /** `knobs evaluate` runs the same evaluation outside a sweep. */
-export { runEvaluation, type EvaluationRun, type RunEvaluationOptions } from './evaluate';
 
 export interface RunnerOptions {
   sweepDir: string;
@@ -183,7 +182,7 @@ export class SweepRunner {
     if (this.spec.sweepTimeoutMs) {
       const elapsed = Date.now() - created.t;
       const left = Math.max(0, this.spec.sweepTimeoutMs - elapsed);
-      this.timers.push(setTimeout(() => this.requestStop(`sweep_timeout of ${formatMs(this.spec.sweepTimeoutMs!)} reached`, 'sweep_timeout'), left));
+      this.timers.push(setTimeout(() => this.requestStop(`sweep_timeout of ${formatDuration(this.spec.sweepTimeoutMs!)} reached`, 'sweep_timeout'), left));
     }
     this.pump();
   }
