@@ -1,8 +1,9 @@
 /** Process control with real processes: timeouts, stops, kill -9 of the runner and resume. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { groupAlive, onlySweep, ops, pidAlive, runCli, startCli, state, sweepDirs, sweepFolder, waitExit, waitFor } from '../support/cli';
 
 test('a hanging trial is killed by trial_timeout, with its whole process group (child included)', async () => {
@@ -98,7 +99,9 @@ for (const method of ['random', 'sobol']) {
     const expected = full.trials.map((t) => [t.id, t.params.x]);
     assert.equal(expected.length, 8);
 
-    const b = sweepFolder(resumeSweep(method), ['slow_report.py']);
+    // the interrupted sweep's trials report more slowly (interval 0.5 s: the same configs of x),
+    // so that its orphans are still running when a loaded machine gets to look at them
+    const b = sweepFolder(resumeSweep(method).replace('interval: {value: 0.15}', 'interval: {value: 0.5}'), ['slow_report.py']);
     const child = startCli(['run', 'sweep.yaml'], { cwd: b.dir });
     const sweep = await waitFor('the sweep folder', () => sweepDirs(b.dir)[0]);
     await waitFor('3 trials done and 2 running', () => {
