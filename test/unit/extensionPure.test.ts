@@ -39,7 +39,7 @@ test('diagnostic ranges without an end cover the word; out-of-range locs are cla
   assert.deepEqual(diagnosticRange({ severity: 'error', code: 'x', message: 'm' }, ['abc: 1']), { startLine: 0, startCol: 0, endLine: 0, endCol: 3 }, 'the key, not its colon');
 });
 
-test('status bar text: running/total · best', () => {
+test('status bar text: running · finished/total · best', () => {
   const s = state([
     { op: 'trial_asked', trial: 1, params: { lr: 0.1 }, source: 'random' },
     { op: 'trial_started', trial: 1, attempt: 1, pid: 1, pgid: 1, argv: [] },
@@ -48,10 +48,10 @@ test('status bar text: running/total · best', () => {
     { op: 'trial_started', trial: 2, attempt: 1, pid: 2, pgid: 2, argv: [] },
   ]);
   const st = statusText('sw', s, { kind: 'running', pid: 3 });
-  assert.equal(st.text, '$(beaker) 2/12 · best 0.083');
+  assert.equal(st.text, '$(beaker) 2 running · 0/12 finished · best 0.083');
   assert.match(st.tooltip, /best val_loss 0\.083 \(trial 1\)/);
   assert.match(st.tooltip, /Click to open the dashboard/);
-  assert.equal(statusText('sw', state([], 4), { kind: 'stopped' }).text, '$(beaker) 0/4');
+  assert.equal(statusText('sw', state([], 4), { kind: 'stopped' }).text, '$(beaker) 0/4 finished');
 });
 
 test('param lenses: the sweep whose program is the file, first site per name, best value and trial', () => {

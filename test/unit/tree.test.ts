@@ -39,10 +39,10 @@ test('a sweep node shows state, progress n/run_cap, the best metric, and menus b
   const n = sweepNode({ dir: '/w/.knobs/sweeps/sw', id: 'sw', state, runner: RUNNING });
   assert.equal(n.kind, 'sweep');
   assert.equal(n.label, 'digits/sweep.yaml');
-  assert.match(n.description!, /^running · 2\/10 · best val_loss 0\.25 · sw$/);
+  assert.match(n.description!, /^running · 2\/10 finished · best val_loss 0\.25 · sw$/);
   assert.equal(n.contextValue, 'knobsSweep.running');
   assert.equal(n.icon!.id, 'sync~spin');
-  assert.match(n.ariaLabel, /Sweep digits\/sweep\.yaml sw, running, 2\/10 trials, best val_loss 0\.25/);
+  assert.match(n.ariaLabel, /Sweep digits\/sweep\.yaml sw, running, 2\/10 finished, best val_loss 0\.25/);
   assert.match(n.tooltip!, /best val_loss 0\.25 \(trial 2\)/);
   assert.match(n.tooltip!, /trials: 3 \(1 running, 2 completed/);
 });
@@ -62,7 +62,7 @@ test('sweep phases: finished, stopped, lost, paused, stopping', () => {
   assert.equal(stopping.contextValue, 'knobsSweep.stopping');
   const none = sweepNode({ dir: '/d', id: 'd', state: build([], 'minimize', null), runner: STOPPED });
   assert.equal(none.contextValue, 'knobsSweep.stopped');
-  assert.match(none.description!, /^stopped · 0 done · d$/, 'no cap: a count of finished trials');
+  assert.match(none.description!, /^stopped · 0\/0 finished · d$/, 'no cap: finished of the trials asked');
 });
 
 test('trial nodes: running first, then pending, then best first (minimize), failed last', () => {

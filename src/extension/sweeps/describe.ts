@@ -6,6 +6,7 @@ import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../..
 import type { RunnerStatus } from '../../core/sweep/open';
 import { formatValue } from '../../core/space/config';
 import { formatNumber } from '../../core/format/number';
+import { progressOf, type Progress } from '../../core/format/progress';
 import type { ParamSpec, Value } from '../../core/space/types';
 
 export type SweepPhase = 'running' | 'stopping' | 'paused' | 'lost' | 'finished' | 'stopped';
@@ -56,11 +57,9 @@ export function sweepStateText(state: SweepState, runner: RunnerStatus): string 
   }
 }
 
-/** "5/16" (finished / run_cap), or "5" when there is no cap. */
-export function progressText(state: SweepState): string {
-  const c = countTrials(state);
-  const cap = state.created?.runCap;
-  return cap ? `${c.finished}/${cap}` : `${c.finished}`;
+/** Finished / total and running trials of a sweep: the counts every face shows (core/format/progress.ts). */
+export function sweepProgress(state: SweepState): Progress {
+  return progressOf(countTrials(state), state.created?.runCap);
 }
 
 /** A parameter value for humans (numbers short, strings as is). */

@@ -13,7 +13,8 @@ import type { TrialStatus } from '../../protocol/messages';
 import { diagnosisLines, fitTag, sweepReference, trialDiagnosis, DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
 import { formatDuration } from '../../core/format/duration';
 import { formatNumber } from '../../core/format/number';
-import { bestText, formatParam, keyParamsText, progressText, searchedParamNames, sweepPhase, sweepStateText, type SweepPhase } from '../sweeps/describe';
+import { progressText } from '../../core/format/progress';
+import { bestText, formatParam, keyParamsText, searchedParamNames, sweepProgress, sweepPhase, sweepStateText, type SweepPhase } from '../sweeps/describe';
 
 export const DEFAULT_PAGE_SIZE = 100;
 
@@ -105,11 +106,11 @@ export function sweepNode(s: SweepInput): SweepNode {
   const { state, runner } = s;
   const phase = sweepPhase(state, runner);
   const stateText = sweepStateText(state, runner);
-  const progress = progressText(state);
+  const progress = progressText(sweepProgress(state));
   const best = bestText(state, false);
   const c = countTrials(state);
   const file = state.created?.file;
-  const parts = [stateText, progress + (state.created?.runCap ? '' : ' done'), best].filter(Boolean);
+  const parts = [stateText, progress, best].filter(Boolean);
   const tooltip = [
     `Sweep ${s.id}`,
     file ? `file: ${file}` : undefined,
@@ -133,7 +134,7 @@ export function sweepNode(s: SweepInput): SweepNode {
     tooltip,
     icon: SWEEP_ICONS[phase],
     contextValue: sweepContextValue(phase),
-    ariaLabel: `Sweep ${label} ${s.id}, ${stateText}, ${progress} trials${best ? `, ${best}` : ''}`,
+    ariaLabel: `Sweep ${label} ${s.id}, ${stateText}, ${progress}${best ? `, ${best}` : ''}`,
   };
 }
 
