@@ -19,6 +19,7 @@ import { table } from '../format';
 import { acquireLock, HEARTBEAT_MS } from '../../core/sweep/lock';
 import { journalSpec, resumeSpec, type OpenedSweep } from '../../core/sweep/open';
 import { trialDir } from '../../core/sweep/paths';
+import { ensureKnobsDir } from '../../core/sweep/knobsDir';
 import { runEvaluation } from '../../core/sweep/runner';
 import { chooseWorkdir, journalWorkdir } from '../../core/sweep/workdir';
 import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
@@ -177,6 +178,7 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   const workdir = spec ? chooseWorkdir({ spec, started: io.cwd, workspace: io.env.KNOBS_WORKSPACE }) : undefined;
   if (workdir?.notice && !a.flags.json) io.err.write(`knobs: ${workdir.notice}\n`);
   const knobsDir = knobsDirFor({ workdir: workdir?.dir, cwd: io.cwd });
+  ensureKnobsDir(knobsDir);
   const outDir = path.join(knobsDir, 'lr-find', stamp());
   fs.mkdirSync(outDir, { recursive: true });
   const python = strFlag(a.flags, 'python');

@@ -5,6 +5,7 @@ import { JournalWriter } from '../journal/writer';
 import { spaceKey } from '../space/spaceKey';
 import type { SweepSpec } from '../space/types';
 import { collectProvenance } from './provenance';
+import { ensureKnobsDir } from './knobsDir';
 import { newSweepId, sweepPaths, sweepsRoot, type SweepPaths } from './paths';
 import type { Workdir } from './workdir';
 
@@ -22,6 +23,7 @@ export interface CreateSweepOptions {
 }
 
 export function createSweep(o: CreateSweepOptions): SweepPaths {
+  ensureKnobsDir(o.knobsDir);
   const root = sweepsRoot(o.knobsDir);
   fs.mkdirSync(root, { recursive: true });
   const base = newSweepId(o.spec.name ?? (o.spec.file ? path.basename(path.dirname(o.spec.file)) + '-' + path.basename(o.spec.file) : 'sweep'), o.now);
