@@ -15,7 +15,7 @@ import type { CommandKey } from '../commandIds';
 import type { Log } from '../output';
 import type { DashboardManager } from '../panel/dashboard';
 import type { SweepEntry, SweepStore } from '../sweeps/store';
-import { sweepStateText } from '../sweeps/describe';
+import { sweepStateText, sweepTitle } from '../sweeps/describe';
 import type { SweepTreeProvider } from '../tree/provider';
 import { UNTRUSTED_MESSAGE } from '../trust';
 
@@ -105,7 +105,7 @@ export async function pickSweep(ctx: CommandContext, arg: unknown, title: string
   if (!all.length) throw new KnobsError('E_NO_SWEEP', 'no matching sweep in this workspace', { hint: 'start one with "Knobs: Run Sweep"' });
   if (all.length === 1) return all[0];
   const pick = await vscode.window.showQuickPick(
-    all.map((e) => ({ label: e.id, description: sweepStateText(e.state, e.runner), detail: e.state.created?.file, entry: e })),
+    all.map((e) => ({ label: sweepTitle(e.state, e.id), description: sweepStateText(e.state, e.runner), detail: [e.id, e.state.created?.file].filter(Boolean).join(' · '), entry: e })),
     { title },
   );
   return pick?.entry;

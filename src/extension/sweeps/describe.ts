@@ -2,11 +2,13 @@
  * Words for a sweep's state, shared by the tree, the status bar and the dashboard header.
  * Pure: SweepState + RunnerStatus in, strings out.
  */
+import * as path from 'node:path';
 import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
 import type { RunnerStatus } from '../../core/sweep/open';
 import { formatValue } from '../../core/space/config';
 import { formatNumber } from '../../core/format/number';
 import { progressOf, type Progress } from '../../core/format/progress';
+import { formatStartTime } from '../../core/format/startTime';
 import type { ParamSpec, Value } from '../../core/space/types';
 
 export type SweepPhase = 'running' | 'stopping' | 'paused' | 'lost' | 'finished' | 'stopped';
@@ -55,6 +57,17 @@ export function sweepStateText(state: SweepState, runner: RunnerStatus): string 
     default:
       return phase;
   }
+}
+
+/**
+ * A sweep's name for people, telling apart the sweeps of one file by method and start time:
+ * "mnist/sweep.yaml · random · Dec 3 14:05" (the id when the journal has no creation op yet).
+ */
+export function sweepTitle(state: SweepState, id: string, now?: number): string {
+  const c = state.created;
+  if (!c) return id;
+  const file = c.file ? `${path.basename(path.dirname(c.file))}/${path.basename(c.file)}` : id;
+  return `${file} · ${c.method} · ${formatStartTime(c.t, now)}`;
 }
 
 /** Finished / total and running trials of a sweep: the counts every face shows (core/format/progress.ts). */

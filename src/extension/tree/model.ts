@@ -6,7 +6,6 @@
  * Trials under a sweep: running first, then pending, then the trials with a value best first,
  * then the rest by id; only the first `limit` are listed, followed by a "Show more" node.
  */
-import * as path from 'node:path';
 import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
 import type { RunnerStatus } from '../../core/sweep/open';
 import type { TrialStatus } from '../../protocol/messages';
@@ -14,7 +13,7 @@ import { diagnosisLines, fitTag, sweepReference, trialDiagnosis, DEFAULT_FIT_SET
 import { formatDuration } from '../../core/format/duration';
 import { formatNumber } from '../../core/format/number';
 import { progressText } from '../../core/format/progress';
-import { bestText, formatParam, keyParamsText, searchedParamNames, sweepProgress, sweepPhase, sweepStateText, type SweepPhase } from '../sweeps/describe';
+import { bestText, formatParam, keyParamsText, searchedParamNames, sweepProgress, sweepTitle, sweepPhase, sweepStateText, type SweepPhase } from '../sweeps/describe';
 
 export const DEFAULT_PAGE_SIZE = 100;
 
@@ -123,14 +122,14 @@ export function sweepNode(s: SweepInput): SweepNode {
   ]
     .filter(Boolean)
     .join('\n');
-  const label = file ? `${path.basename(path.dirname(file))}/${path.basename(file)}` : s.id;
+  const label = sweepTitle(state, s.id);
   return {
     kind: 'sweep',
     key: `sweep:${s.dir}`,
     dir: s.dir,
     phase,
     label,
-    description: `${parts.join(' · ')} · ${s.id}`,
+    description: parts.join(' · '),
     tooltip,
     icon: SWEEP_ICONS[phase],
     contextValue: sweepContextValue(phase),
