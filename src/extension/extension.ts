@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SWEEP_GLOB } from '../core/sweep/paths';
 import { KnobsCodeLensProvider } from './codelens/provider';
+import { LensChoices } from './codelens/lensChoice';
 import { COMMANDS, DIAGNOSIS_SECTION, SETTINGS, SWEEPS_VIEW_ID } from './commandIds';
 import { dashboardActions, registerCommands } from './commands/register';
 import { SweepDiagnostics } from './diagnostics/sweepDiagnostics';
@@ -103,11 +104,12 @@ export function activate(context: vscode.ExtensionContext): KnobsApi {
   const discovered = discover().catch((e) => log.error(`discovery failed: ${String(e)}`));
   const dashboards = disposables.add(new DashboardManager(vscodeWebviewApi(context.extensionUri), store, log, lazyActions, onError, discovered));
   dashboards.fitSettings = fitSettings;
-  const h = registerCommands({ extensionPath: context.extensionPath, store, log, tree, dashboards, rediscover: discover }, disposables);
+  const lensChoices = disposables.add(new LensChoices(context.workspaceState));
+  const h = registerCommands({ extensionPath: context.extensionPath, store, log, tree, dashboards, rediscover: discover, lensChoices }, disposables);
   actions = dashboardActions(h, log);
 
   // lenses, diagnostics, status bar
-  const lenses = disposables.add(new KnobsCodeLensProvider(store));
+  const lenses = disposables.add(new KnobsCodeLensProvider(store, lensChoices));
   disposables.add(
     vscode.languages.registerCodeLensProvider(
       [{ language: 'yaml' }, { language: 'json' }, { language: 'python' }, { language: 'javascript' }, { language: 'typescript' }, { pattern: '**/*.{yaml,yml,py,js,mjs,ts}' }],

@@ -11,6 +11,7 @@ import { KnobsError } from '../../core/errors';
 import type { TrialRecord } from '../../core/journal/reducer';
 import { formatParams } from '../../core/space/config';
 import { isSweepFile } from '../codelens/sweepFile';
+import type { LensChoices } from '../codelens/lensChoice';
 import type { CommandKey } from '../commandIds';
 import type { Log } from '../output';
 import type { DashboardManager } from '../panel/dashboard';
@@ -27,6 +28,8 @@ export interface CommandContext {
   dashboards: DashboardManager;
   /** Re-discovers sweeps in the workspace. */
   rediscover(): Promise<void>;
+  /** The sweep each script's code lenses follow, as chosen. */
+  lensChoices: LensChoices;
 }
 
 export type Handler = (...args: unknown[]) => unknown;

@@ -14,6 +14,7 @@ import { disposePreview } from '../promote/preview';
 import type { CommandContext, Handler } from './args';
 import { fileCommands } from './files';
 import { insightCommands } from './insight';
+import { lensCommands } from './lens';
 import { lrFindPanels } from './lrFind';
 import { sweepCommands } from './sweep';
 import { trialCommands } from './trial';
@@ -21,7 +22,7 @@ import { trialCommands } from './trial';
 export type { CommandContext } from './args';
 
 function handlers(ctx: CommandContext): Record<CommandKey, Handler> {
-  return { ...sweepCommands(ctx), ...trialCommands(ctx), ...insightCommands(ctx), ...fileCommands(ctx) };
+  return { ...sweepCommands(ctx), ...trialCommands(ctx), ...insightCommands(ctx), ...fileCommands(ctx), ...lensCommands(ctx) };
 }
 
 export function registerCommands(ctx: CommandContext, disposables: DisposableStore): Record<CommandKey, Handler> {
