@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isKnobsError, KnobsError } from '../../core/errors';
 import { chooseWorkdir } from '../../core/sweep/workdir';
-import { bestTrial } from '../../core/journal/reducer';
+import { bestTrial, countTrials } from '../../core/journal/reducer';
 import { parseSweep } from '../../core/space/parse';
 import { toConfig } from '../../core/space/config';
 import type { Space, Value } from '../../core/space/types';
@@ -14,6 +14,7 @@ import { listSweeps } from '../../core/sweep/paths';
 import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
 import { DIR_FLAG, EXIT, HELP_FLAG, knobsDirsFor, openSweepArg, type CliIO } from '../context';
 import { formatNumber, MISSING } from '../../core/format/number';
+import { progressOf, progressText } from '../../core/format/progress';
 import { table } from '../format';
 import { runnerLine, summaryJson, summaryText, sweepState, trialJson } from '../summary';
 import { formatConfigYaml } from '../format';
@@ -141,12 +142,13 @@ export function cmdList(a: ParsedArgs, io: CliIO): number {
     try {
       const o = openSweep(d);
       const best = bestTrial(o.state);
-      return { sweep: o.paths.id, dir: d, where, state: sweepState(o.state, o.runner), trials: o.state.trials.length, best: best?.value, metric: o.state.created!.metric.name };
+      const progress = progressText(progressOf(countTrials(o.state), o.state.created?.runCap));
+      return { sweep: o.paths.id, dir: d, where, state: sweepState(o.state, o.runner), trials: o.state.trials.length, progress, best: best?.value, metric: o.state.created!.metric.name };
     } catch (e) {
-      return { sweep: path.basename(d), dir: d, where, state: `unreadable: ${(e as Error).message}`, trials: 0, best: undefined, metric: '' };
+      return { sweep: path.basename(d), dir: d, where, state: `unreadable: ${(e as Error).message}`, trials: 0, progress: MISSING, best: undefined, metric: '' };
     }
   });
-  const cells = (r: (typeof rows)[number]) => [r.sweep, r.state, String(r.trials), r.best === undefined ? MISSING : `${r.metric}=${formatNumber(r.best)}`];
+  const cells = (r: (typeof rows)[number]) => [r.sweep, r.state, r.progress, r.best === undefined ? MISSING : `${r.metric}=${formatNumber(r.best)}`];
   const several = rows.some((r) => r.where !== rows[0].where);
   if (a.flags.json) io.out.write(JSON.stringify(rows) + '\n');
   else if (!rows.length) io.err.write(`knobs: no sweeps under ${knobsDirs[0]}\n`);
