@@ -1,8 +1,9 @@
 /** The status bar's words for a sweep. Pure. */
-import { bestTrial, countTrials, type SweepState } from '../core/journal/reducer';
-import type { RunnerStatus } from '../core/sweep/open';
+
 import { formatNumber } from '../core/format/number';
 import { progressWithRunning } from '../core/format/progress';
+import { bestTrial, countTrials, type SweepState } from '../core/journal/reducer';
+import type { RunnerStatus } from '../core/sweep/open';
 import { sweepProgress, sweepStateText } from './sweeps/describe';
 import { gpuText } from './tree/model';
 

@@ -3,13 +3,14 @@
  * `.knobs/` without one gets it with the next sweep, and a user's own `.gitignore` there is kept.
  * A real git repository and the real CLI.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli, sweepFolder } from '../support/cli';
+import { test } from 'node:test';
 import { KNOBS_GITIGNORE } from '../../src/core/sweep/knobsDir';
+import { runCli, sweepFolder } from '../support/cli';
 
 const SWEEP = 'method: grid\nmetric: {name: loss}\nprogram: args_echo.py\nparameters:\n  x: {values: [0.5]}\n';
 
@@ -26,7 +27,10 @@ test('the first sweep writes .knobs/.gitignore with *: git sees none of the jour
   assert.equal(r.code, 0, r.stderr);
   assert.equal(fs.readFileSync(path.join(dir, '.knobs', '.gitignore'), 'utf8'), KNOBS_GITIGNORE);
   assert.match(KNOBS_GITIGNORE, /^\*$/m);
-  const untracked = git(dir, 'status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).map((l) => l.slice(3));
+  const untracked = git(dir, 'status', '--porcelain', '--untracked-files=all')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
   assert.deepEqual(untracked.sort(), ['args_echo.py', 'sweep.yaml'], 'only the user files are untracked');
   const journal = fs.readdirSync(path.join(dir, '.knobs', 'sweeps')).map((id) => path.join('.knobs', 'sweeps', id, 'journal.jsonl'))[0];
   assert.equal(git(dir, 'check-ignore', journal).trim(), journal);

@@ -1,20 +1,34 @@
 /** The extension's vscode-free helpers: diagnostic ranges, status text, disposables, errors (param lenses: paramLenses.test.ts). */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
-import type { Op, OpInput } from '../../src/core/journal/ops';
-import { parseSweep } from '../../src/core/space/parse';
+import { test } from 'node:test';
 import { KnobsError } from '../../src/core/errors';
+import type { Op, OpInput } from '../../src/core/journal/ops';
+import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
+import { parseSweep } from '../../src/core/space/parse';
 import { diagnosticMessage, diagnosticRange } from '../../src/extension/diagnostics/ranges';
-import { statusText } from '../../src/extension/statusText';
 import { DisposableStore, Emitter } from '../../src/extension/disposables';
 import { errorLog, errorMessage } from '../../src/extension/errorText';
 import { isDashboardState, restoredDir } from '../../src/extension/panel/dashboardState';
+import { statusText } from '../../src/extension/statusText';
 
 function state(inputs: OpInput[], runCap = 12): SweepState {
   const s = createState();
   let seq = 0;
-  const all: OpInput[] = [{ op: 'sweep_created', sweepId: 'sw', text: '', spaceKey: '{"params":[]}', seed: 1, metric: { name: 'val_loss', goal: 'minimize' }, method: 'random', runCap, provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' } }, ...inputs];
+  const all: OpInput[] = [
+    {
+      op: 'sweep_created',
+      sweepId: 'sw',
+      text: '',
+      spaceKey: '{"params":[]}',
+      seed: 1,
+      metric: { name: 'val_loss', goal: 'minimize' },
+      method: 'random',
+      runCap,
+      provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' },
+    },
+    ...inputs,
+  ];
   for (const i of all) applyOp(s, { ...i, seq: ++seq, w: 'w', t: seq } as Op);
   return s;
 }
@@ -33,9 +47,23 @@ test('diagnostic ranges: the parser loc (1-based, exclusive end) maps to 0-based
 });
 
 test('diagnostic ranges without an end cover the word; out-of-range locs are clamped', () => {
-  assert.deepEqual(diagnosticRange({ severity: 'error', code: 'x', message: 'm', loc: { line: 2, col: 3 } }, ['a', '  run_cap: 5']), { startLine: 1, startCol: 2, endLine: 1, endCol: 9 });
-  assert.deepEqual(diagnosticRange({ severity: 'error', code: 'x', message: 'm', loc: { line: 99, col: 99 } }, ['ab']), { startLine: 0, startCol: 2, endLine: 0, endCol: 2 });
-  assert.deepEqual(diagnosticRange({ severity: 'error', code: 'x', message: 'm' }, ['abc: 1']), { startLine: 0, startCol: 0, endLine: 0, endCol: 3 }, 'the key, not its colon');
+  assert.deepEqual(diagnosticRange({ severity: 'error', code: 'x', message: 'm', loc: { line: 2, col: 3 } }, ['a', '  run_cap: 5']), {
+    startLine: 1,
+    startCol: 2,
+    endLine: 1,
+    endCol: 9,
+  });
+  assert.deepEqual(diagnosticRange({ severity: 'error', code: 'x', message: 'm', loc: { line: 99, col: 99 } }, ['ab']), {
+    startLine: 0,
+    startCol: 2,
+    endLine: 0,
+    endCol: 2,
+  });
+  assert.deepEqual(
+    diagnosticRange({ severity: 'error', code: 'x', message: 'm' }, ['abc: 1']),
+    { startLine: 0, startCol: 0, endLine: 0, endCol: 3 },
+    'the key, not its colon',
+  );
 });
 
 test('status bar text: running · finished/total · best', () => {
@@ -79,7 +107,10 @@ test('disposable store: reverse order, once, late adds disposed at once, failure
 });
 
 test('errors: KnobsError message + hint for notifications, code and location for the log', () => {
-  const e = new KnobsError('E_SWEEP_PARSE', 'bad key', { hint: 'did you mean `method`?', location: { file: 'sweep.yaml', line: 3, col: 1 } });
+  const e = new KnobsError('E_SWEEP_PARSE', 'bad key', {
+    hint: 'did you mean `method`?',
+    location: { file: 'sweep.yaml', line: 3, col: 1 },
+  });
   assert.equal(errorMessage(e), 'bad key — did you mean `method`?');
   assert.equal(errorLog(e), 'E_SWEEP_PARSE: sweep.yaml:3:1: bad key\n  fix: did you mean `method`?');
   assert.equal(errorMessage(new Error('plain')), 'plain');

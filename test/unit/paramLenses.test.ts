@@ -2,11 +2,12 @@
  * The script's code lenses name their sweep and show only what it searched: which sweep they
  * follow (the user's choice, else most completed trials, newest on a tie), on which lines.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
+import { test } from 'node:test';
 import type { Op, OpInput } from '../../src/core/journal/ops';
-import { lensCandidates, lensSweepChoices, paramLenses, type LensSweep } from '../../src/extension/codelens/paramLenses';
+import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
+import { type LensSweep, lensCandidates, lensSweepChoices, paramLenses } from '../../src/extension/codelens/paramLenses';
 
 const SCRIPT = `import argparse
 p = argparse.ArgumentParser()
@@ -30,7 +31,19 @@ const DAY = new Date(new Date().getFullYear(), 11, 3, 14, 5).getTime();
 function sweep(id: string, o: { done: number; crashed?: number; t0?: number; program?: string; method?: string }): LensSweep {
   const s: SweepState = createState();
   let seq = 0;
-  const ops: OpInput[] = [{ op: 'sweep_created', sweepId: id, file: '/w/mnist/sweep.yaml', text: '', spaceKey: SPACE, seed: 1, metric: { name: 'test_loss', goal: 'minimize' }, method: o.method ?? 'random', provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/w' } }];
+  const ops: OpInput[] = [
+    {
+      op: 'sweep_created',
+      sweepId: id,
+      file: '/w/mnist/sweep.yaml',
+      text: '',
+      spaceKey: SPACE,
+      seed: 1,
+      metric: { name: 'test_loss', goal: 'minimize' },
+      method: o.method ?? 'random',
+      provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/w' },
+    },
+  ];
   let trial = 0;
   for (let i = 0; i < o.done; i++) {
     trial++;
@@ -46,7 +59,16 @@ function sweep(id: string, o: { done: number; crashed?: number; t0?: number; pro
     ops.push(
       { op: 'trial_asked', trial, params: { lr: 9, dropout: 0.4, epochs: 5 }, source: 'random' },
       { op: 'trial_started', trial, attempt: 1, pid: trial, pgid: trial, argv: [] },
-      { op: 'trial_failed', trial, attempt: 1, kind: 'crash', exitCode: 2, signal: null, stderrTail: 'error: unrecognized arguments: --batch_size=64', willRetry: false },
+      {
+        op: 'trial_failed',
+        trial,
+        attempt: 1,
+        kind: 'crash',
+        exitCode: 2,
+        signal: null,
+        stderrTail: 'error: unrecognized arguments: --batch_size=64',
+        willRetry: false,
+      },
     );
   }
   for (const i of ops) applyOp(s, { ...i, seq: ++seq, w: 'w', t: (o.t0 ?? DAY) + seq } as Op);
@@ -58,10 +80,14 @@ const HOUR = 3600_000;
 test('lenses only on the parameters the sweep searched, and the first one names the sweep', () => {
   const real = sweep('real', { done: 3 });
   const l = paramLenses('/w/train.py', SCRIPT, 'python', [real])!;
-  assert.deepEqual(l.params.map((p) => [p.name, p.line, p.title, p.trial, p.dir]), [
-    ['lr', 2, 'best: 3.25 (trial 3)', 3, real.dir],
-    ['dropout', 4, 'best: 0.03 (trial 3)', 3, real.dir],
-  ], 'no lens on gamma and seed (never swept) nor on epochs (held constant)');
+  assert.deepEqual(
+    l.params.map((p) => [p.name, p.line, p.title, p.trial, p.dir]),
+    [
+      ['lr', 2, 'best: 3.25 (trial 3)', 3, real.dir],
+      ['dropout', 4, 'best: 0.03 (trial 3)', 3, real.dir],
+    ],
+    'no lens on gamma and seed (never swept) nor on epochs (held constant)',
+  );
   assert.equal(l.sweep.line, 2, 'the sweep lens sits on the first parameter line');
   assert.equal(l.sweep.title, 'best in mnist/sweep.yaml · random · Dec 3 14:05 (3 completed trials)');
   assert.match(l.sweep.tooltip, /only sweep of train\.py/);
@@ -79,10 +105,16 @@ test('by default the lenses follow the sweep with the most completed trials, not
   assert.ok(l.params.every((p) => p.dir === real.dir && p.trial === 6));
   // a tie: the newest
   const again = sweep('again', { done: 6, t0: DAY + 5 * HOUR });
-  assert.deepEqual(lensCandidates('/w/train.py', SCRIPT, 'python', [again, crashTest, real]).map((s) => s.id), ['again', 'real', 'crash']);
+  assert.deepEqual(
+    lensCandidates('/w/train.py', SCRIPT, 'python', [again, crashTest, real]).map((s) => s.id),
+    ['again', 'real', 'crash'],
+  );
   // a sweep without any result is no candidate at all
   const none = sweep('none', { done: 0, crashed: 4, t0: DAY + 9 * HOUR });
-  assert.deepEqual(lensCandidates('/w/train.py', SCRIPT, 'python', [none, real]).map((s) => s.id), ['real']);
+  assert.deepEqual(
+    lensCandidates('/w/train.py', SCRIPT, 'python', [none, real]).map((s) => s.id),
+    ['real'],
+  );
 });
 
 test('the sweep the user chose wins while it exists; a chosen sweep that is gone falls back to the default', () => {
@@ -94,17 +126,23 @@ test('the sweep the user chose wins while it exists; a chosen sweep that is gone
   assert.equal(chosen.params[0].title, 'best: 2.25 (trial 2)');
   assert.equal(paramLenses('/w/train.py', SCRIPT, 'python', [small, real], '/w/.knobs/sweeps/deleted')!.sweep.dir, real.dir);
   const rows = lensSweepChoices(lensCandidates('/w/train.py', SCRIPT, 'python', [small, real]), small.dir);
-  assert.deepEqual(rows.map((r) => [r.label, r.description]), [
-    ['mnist/sweep.yaml · random · Dec 3 14:05', '6 completed trials · best test_loss 0.1667 (trial 6)'],
-    ['$(check) mnist/sweep.yaml · bayes · Dec 3 15:05', '2 completed trials · best test_loss 0.5 (trial 2)'],
-  ]);
+  assert.deepEqual(
+    rows.map((r) => [r.label, r.description]),
+    [
+      ['mnist/sweep.yaml · random · Dec 3 14:05', '6 completed trials · best test_loss 0.1667 (trial 6)'],
+      ['$(check) mnist/sweep.yaml · bayes · Dec 3 15:05', '2 completed trials · best test_loss 0.5 (trial 2)'],
+    ],
+  );
 });
 
 test('a script no sweep runs as its program follows a sweep whose searched parameters it defines', () => {
   const real = sweep('real', { done: 2, program: '/w/train.py' });
   const l = paramLenses('/w/copy.py', SCRIPT, 'python', [real])!;
   assert.equal(l.sweep.dir, real.dir);
-  assert.deepEqual(l.params.map((p) => p.name), ['lr', 'dropout']);
+  assert.deepEqual(
+    l.params.map((p) => p.name),
+    ['lr', 'dropout'],
+  );
   // once a sweep runs copy.py itself, that one is followed, even with fewer trials
   const own = sweep('own', { done: 1, program: '/w/copy.py' });
   assert.equal(paramLenses('/w/copy.py', SCRIPT, 'python', [real, own])!.sweep.dir, own.dir);

@@ -1,6 +1,5 @@
 /** The summary header: sweep, state (and why it is paused), trials by state, elapsed, best config. */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { Ctx, el } from './context';
 import { formatDuration } from '../../src/core/format/duration';
 import { formatNumber } from '../../src/core/format/number';
 import { progressOf, progressText } from '../../src/core/format/progress';

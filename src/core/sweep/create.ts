@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { JournalWriter } from '../journal/writer';
 import { spaceKey } from '../space/spaceKey';
 import type { SweepSpec } from '../space/types';
-import { collectProvenance } from './provenance';
 import { ensureKnobsDir } from './knobsDir';
-import { newSweepId, sweepPaths, sweepsRoot, type SweepPaths } from './paths';
+import { newSweepId, type SweepPaths, sweepPaths, sweepsRoot } from './paths';
+import { collectProvenance } from './provenance';
 import type { Workdir } from './workdir';
 
 export interface CreateSweepOptions {
@@ -26,7 +26,10 @@ export function createSweep(o: CreateSweepOptions): SweepPaths {
   ensureKnobsDir(o.knobsDir);
   const root = sweepsRoot(o.knobsDir);
   fs.mkdirSync(root, { recursive: true });
-  const base = newSweepId(o.spec.name ?? (o.spec.file ? path.basename(path.dirname(o.spec.file)) + '-' + path.basename(o.spec.file) : 'sweep'), o.now);
+  const base = newSweepId(
+    o.spec.name ?? (o.spec.file ? `${path.basename(path.dirname(o.spec.file))}-${path.basename(o.spec.file)}` : 'sweep'),
+    o.now,
+  );
   let id = base;
   for (let i = 2; ; i++) {
     try {

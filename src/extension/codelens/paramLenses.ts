@@ -15,9 +15,9 @@
  */
 import * as path from 'node:path';
 import { bestTrial, type SweepState } from '../../core/journal/reducer';
-import { formatParam, searchedParamNames, sweepTitle } from '../sweeps/describe';
 import type { SourceLang } from '../../core/promote/lang';
 import { locateParams } from '../../core/promote/locate';
+import { formatParam, searchedParamNames, sweepTitle } from '../sweeps/describe';
 
 export interface LensSweep {
   dir: string;
@@ -68,19 +68,38 @@ export function lensCandidates(file: string, text: string, lang: SourceLang, swe
   const abs = path.resolve(file);
   const withBest = sweeps.filter((s) => bestTrial(s.state));
   let out = withBest.filter((s) => s.program && path.resolve(s.program) === abs);
-  if (!out.length) out = withBest.slice(0, maxScan).filter((s) => !s.program || path.resolve(s.program) !== abs).filter((s) => locateParams(text, lang, searchedParamNames(s.state)).length > 0);
-  return out.map((s, i) => ({ s, i })).sort((a, b) => completed(b.s) - completed(a.s) || a.i - b.i).map((x) => x.s);
+  if (!out.length)
+    out = withBest
+      .slice(0, maxScan)
+      .filter((s) => !s.program || path.resolve(s.program) !== abs)
+      .filter((s) => locateParams(text, lang, searchedParamNames(s.state)).length > 0);
+  return out
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => completed(b.s) - completed(a.s) || a.i - b.i)
+    .map((x) => x.s);
 }
 
 /** The sweep followed: the chosen one (a sweep dir) while it is a candidate, else the default. */
-export function pickSweepForScript(file: string, text: string, lang: SourceLang, sweeps: readonly LensSweep[], chosen?: string): { sweep: LensSweep; candidates: LensSweep[] } | undefined {
+export function pickSweepForScript(
+  file: string,
+  text: string,
+  lang: SourceLang,
+  sweeps: readonly LensSweep[],
+  chosen?: string,
+): { sweep: LensSweep; candidates: LensSweep[] } | undefined {
   const candidates = lensCandidates(file, text, lang, sweeps);
   if (!candidates.length) return undefined;
   const sweep = (chosen && candidates.find((s) => path.resolve(s.dir) === path.resolve(chosen))) || candidates[0];
   return { sweep, candidates };
 }
 
-export function paramLenses(file: string, text: string, lang: SourceLang, sweeps: readonly LensSweep[], chosen?: string): ScriptLenses | undefined {
+export function paramLenses(
+  file: string,
+  text: string,
+  lang: SourceLang,
+  sweeps: readonly LensSweep[],
+  chosen?: string,
+): ScriptLenses | undefined {
   const picked = pickSweepForScript(file, text, lang, sweeps, chosen);
   if (!picked) return undefined;
   const { sweep, candidates } = picked;
@@ -92,7 +111,14 @@ export function paramLenses(file: string, text: string, lang: SourceLang, sweeps
     if (seen.has(site.name)) continue; // the first site of a name is the one promote edits
     seen.add(site.name);
     if (!(site.name in best.params)) continue;
-    params.push({ line: site.line, col: site.col, name: site.name, title: `best: ${formatParam(best.params[site.name])} (trial ${best.id})`, dir: sweep.dir, trial: best.id });
+    params.push({
+      line: site.line,
+      col: site.col,
+      name: site.name,
+      title: `best: ${formatParam(best.params[site.name])} (trial ${best.id})`,
+      dir: sweep.dir,
+      trial: best.id,
+    });
   }
   if (!params.length) return undefined;
   params.sort((a, b) => a.line - b.line || a.col - b.col);
@@ -104,7 +130,10 @@ export function paramLenses(file: string, text: string, lang: SourceLang, sweeps
 }
 
 /** The quick pick's rows for "Choose Sweep for Code Lenses": every candidate, the followed one marked. */
-export function lensSweepChoices(candidates: readonly LensSweep[], followed: string): { label: string; description: string; dir: string }[] {
+export function lensSweepChoices(
+  candidates: readonly LensSweep[],
+  followed: string,
+): { label: string; description: string; dir: string }[] {
   return candidates.map((s) => {
     const best = bestTrial(s.state)!;
     const metric = s.state.created?.metric.name ?? 'value';

@@ -5,14 +5,14 @@
  * Off with `knobs.codeLens.enabled`.
  */
 import * as vscode from 'vscode';
+import { langOf } from '../../core/promote/lang';
 import { COMMANDS, SETTINGS } from '../commandIds';
 import { DisposableStore } from '../disposables';
-import { langOf } from '../../core/promote/lang';
-import type { SweepStore } from '../sweeps/store';
 import { sweepProgram } from '../sweeps/program';
-import { isSweepFile, sweepLensLine } from './sweepFile';
-import { paramLenses, type LensSweep } from './paramLenses';
+import type { SweepStore } from '../sweeps/store';
 import type { LensChoices } from './lensChoice';
+import { type LensSweep, paramLenses } from './paramLenses';
+import { isSweepFile, sweepLensLine } from './sweepFile';
 
 export const SWEEP_LENS_TITLES = { run: '▶ Run sweep', resume: 'Resume', dashboard: 'Dashboard', promote: 'Promote' } as const;
 
@@ -58,24 +58,62 @@ export class KnobsCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       const range = new vscode.Range(line, 0, line, 0);
       const arg = { file };
       return [
-        new vscode.CodeLens(range, { title: SWEEP_LENS_TITLES.run, tooltip: 'Start this sweep (Knobs)', command: COMMANDS.runSweep.id, arguments: [arg] }),
-        new vscode.CodeLens(range, { title: SWEEP_LENS_TITLES.resume, tooltip: 'Resume the latest sweep of this file', command: COMMANDS.resumeSweep.id, arguments: [arg] }),
-        new vscode.CodeLens(range, { title: SWEEP_LENS_TITLES.dashboard, tooltip: 'Open the dashboard of the latest sweep of this file', command: COMMANDS.openDashboard.id, arguments: [arg] }),
+        new vscode.CodeLens(range, {
+          title: SWEEP_LENS_TITLES.run,
+          tooltip: 'Start this sweep (Knobs)',
+          command: COMMANDS.runSweep.id,
+          arguments: [arg],
+        }),
+        new vscode.CodeLens(range, {
+          title: SWEEP_LENS_TITLES.resume,
+          tooltip: 'Resume the latest sweep of this file',
+          command: COMMANDS.resumeSweep.id,
+          arguments: [arg],
+        }),
+        new vscode.CodeLens(range, {
+          title: SWEEP_LENS_TITLES.dashboard,
+          tooltip: 'Open the dashboard of the latest sweep of this file',
+          command: COMMANDS.openDashboard.id,
+          arguments: [arg],
+        }),
       ];
     }
     const lang = langOf(doc.fileName);
     if (!lang || file.includes('/.knobs/')) return [];
-    const sweeps: LensSweep[] = this.store.list().map((e) => ({ dir: e.dir, id: e.id, state: e.state, program: sweepProgram(e.dir, e.state).program }));
+    const sweeps: LensSweep[] = this.store
+      .list()
+      .map((e) => ({ dir: e.dir, id: e.id, state: e.state, program: sweepProgram(e.dir, e.state).program }));
     if (!sweeps.length) return [];
     const lenses = paramLenses(file, text, lang, sweeps, this.choices.get(file));
     if (!lenses) return [];
     const head = lenses.sweep;
-    const out = [new vscode.CodeLens(new vscode.Range(head.line, head.col, head.line, head.col), { title: head.title, tooltip: head.tooltip, command: COMMANDS.chooseLensSweep.id, arguments: [{ file }] })];
+    const out = [
+      new vscode.CodeLens(new vscode.Range(head.line, head.col, head.line, head.col), {
+        title: head.title,
+        tooltip: head.tooltip,
+        command: COMMANDS.chooseLensSweep.id,
+        arguments: [{ file }],
+      }),
+    ];
     for (const l of lenses.params) {
       const range = new vscode.Range(l.line, l.col, l.line, l.col);
       const arg = { dir: l.dir, trial: l.trial };
-      out.push(new vscode.CodeLens(range, { title: l.title, tooltip: `Best value of ${l.name}: open the dashboard`, command: COMMANDS.openDashboard.id, arguments: [{ dir: l.dir }] }));
-      out.push(new vscode.CodeLens(range, { title: SWEEP_LENS_TITLES.promote, tooltip: `Write trial ${l.trial}'s config into the code`, command: COMMANDS.promoteTrialConfig.id, arguments: [arg] }));
+      out.push(
+        new vscode.CodeLens(range, {
+          title: l.title,
+          tooltip: `Best value of ${l.name}: open the dashboard`,
+          command: COMMANDS.openDashboard.id,
+          arguments: [{ dir: l.dir }],
+        }),
+      );
+      out.push(
+        new vscode.CodeLens(range, {
+          title: SWEEP_LENS_TITLES.promote,
+          tooltip: `Write trial ${l.trial}'s config into the code`,
+          command: COMMANDS.promoteTrialConfig.id,
+          arguments: [arg],
+        }),
+      );
     }
     return out;
   }

@@ -10,7 +10,7 @@ import { compareMarkdown } from '../sweeps/compare';
 import { sweepStateText, sweepTitle } from '../sweeps/describe';
 import { sweepProgram } from '../sweeps/program';
 import type { SweepEntry } from '../sweeps/store';
-import { hasDir, type CommandContext, type Handlers } from './args';
+import { type CommandContext, type Handlers, hasDir } from './args';
 
 export const COMPARE_SCHEME = 'knobs-compare';
 
@@ -40,7 +40,13 @@ function scriptOf(e: SweepEntry): string {
 
 async function pickMany(entries: SweepEntry[], title: string): Promise<SweepEntry[] | undefined> {
   const picks = await vscode.window.showQuickPick(
-    entries.map((e) => ({ label: sweepTitle(e.state, e.id), description: sweepStateText(e.state, e.runner), detail: e.id, picked: true, e })),
+    entries.map((e) => ({
+      label: sweepTitle(e.state, e.id),
+      description: sweepStateText(e.state, e.runner),
+      detail: e.id,
+      picked: true,
+      e,
+    })),
     { title, canPickMany: true },
   );
   return picks?.map((p) => p.e);

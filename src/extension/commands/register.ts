@@ -6,16 +6,16 @@
 import * as vscode from 'vscode';
 import { COMMANDS, type CommandKey } from '../commandIds';
 import type { DisposableStore } from '../disposables';
+import { useBounds, writeCyclicLr } from '../insight/lrFindActions';
 import type { Log } from '../output';
 import { guarded } from '../output';
 import type { DashboardActions } from '../panel/dashboard';
-import { useBounds, writeCyclicLr } from '../insight/lrFindActions';
 import { disposePreview } from '../promote/preview';
 import type { CommandContext, Handler } from './args';
+import { CompareDocs, compareCommands } from './compare';
 import { fileCommands } from './files';
 import { insightCommands } from './insight';
 import { lensCommands } from './lens';
-import { CompareDocs, compareCommands } from './compare';
 import { lrFindPanels } from './lrFind';
 import { sweepCommands } from './sweep';
 import { trialCommands } from './trial';
@@ -23,7 +23,14 @@ import { trialCommands } from './trial';
 export type { CommandContext } from './args';
 
 function handlers(ctx: CommandContext, docs: CompareDocs): Record<CommandKey, Handler> {
-  return { ...sweepCommands(ctx), ...trialCommands(ctx), ...insightCommands(ctx), ...fileCommands(ctx), ...lensCommands(ctx), ...compareCommands(ctx, docs) };
+  return {
+    ...sweepCommands(ctx),
+    ...trialCommands(ctx),
+    ...insightCommands(ctx),
+    ...fileCommands(ctx),
+    ...lensCommands(ctx),
+    ...compareCommands(ctx, docs),
+  };
 }
 
 export function registerCommands(ctx: CommandContext, disposables: DisposableStore): Record<CommandKey, Handler> {
@@ -47,6 +54,8 @@ export function dashboardActions(h: Record<CommandKey, Handler>, log: Log): Dash
     stopSweep: (dir: string) => h.stopSweep({ dir }),
     // the LR finder tab: the same actions as the LR finder panel, on the result the host loaded
     lrFind: (action, sweepFile, saved) =>
-      action === 'run' ? h.findLearningRate(vscode.Uri.file(sweepFile)) : saved && (action === 'useBounds' ? useBounds(saved, log) : writeCyclicLr(saved, log)),
+      action === 'run'
+        ? h.findLearningRate(vscode.Uri.file(sweepFile))
+        : saved && (action === 'useBounds' ? useBounds(saved, log) : writeCyclicLr(saved, log)),
   };
 }

@@ -4,10 +4,11 @@
  * that trial's config. Parameters a sweep held fixed read "5 (fixed)"; those it did not name,
  * "—". When the sweeps share a metric and goal, the best of them is starred. Pure.
  */
-import { bestTrial, better, countTrials, type SweepState } from '../../core/journal/reducer';
-import { progressText } from '../../core/format/progress';
+
 import { formatNumber } from '../../core/format/number';
+import { progressText } from '../../core/format/progress';
 import { formatStartTime } from '../../core/format/startTime';
+import { bestTrial, better, countTrials, type SweepState } from '../../core/journal/reducer';
 import { formatParam, spaceParams, sweepProgress } from './describe';
 
 export interface CompareSweep {

@@ -3,13 +3,13 @@
  * Pure: SweepState + RunnerStatus in, strings out.
  */
 import * as path from 'node:path';
-import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
-import type { RunnerStatus } from '../../core/sweep/open';
-import { formatValue } from '../../core/space/config';
 import { formatNumber } from '../../core/format/number';
-import { progressOf, type Progress } from '../../core/format/progress';
+import { type Progress, progressOf } from '../../core/format/progress';
 import { formatStartTime } from '../../core/format/startTime';
+import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
+import { formatValue } from '../../core/space/config';
 import type { ParamSpec, Value } from '../../core/space/types';
+import type { RunnerStatus } from '../../core/sweep/open';
 
 export type SweepPhase = 'running' | 'stopping' | 'paused' | 'lost' | 'finished' | 'stopped';
 
@@ -113,5 +113,5 @@ export function keyParamsText(t: TrialRecord, names: readonly string[], maxLen =
   const parts: string[] = [];
   for (const n of names) if (n in t.params) parts.push(`${n}=${formatParam(t.params[n])}`);
   const s = parts.join(' ');
-  return s.length > maxLen ? s.slice(0, maxLen - 1) + '…' : s;
+  return s.length > maxLen ? `${s.slice(0, maxLen - 1)}…` : s;
 }
