@@ -6,6 +6,7 @@
 
 import { formatDuration } from '../core/format/duration';
 import { formatNumber, MISSING } from '../core/format/number';
+import { progressOf, progressText } from '../core/format/progress';
 import type { Op } from '../core/journal/ops';
 import { bestTrial, countTrials, type EvaluationState, type SweepState } from '../core/journal/reducer';
 import { formatParams } from '../core/space/config';
@@ -87,10 +88,11 @@ export class LiveView {
     const c = countTrials(s);
     const cap = this.o.runCap;
     const done = c.finished;
+    const progress = progressText(progressOf(c, cap));
     const frac = cap ? Math.min(1, done / cap) : 0;
     const barW = Math.max(10, Math.min(30, cols - 70));
     const filled = Math.round(frac * barW);
-    const bar = cap ? `[${'█'.repeat(filled)}${'░'.repeat(barW - filled)}] ${done}/${cap}` : `${done} finished`;
+    const bar = cap ? `[${'█'.repeat(filled)}${'░'.repeat(barW - filled)}] ${progress}` : progress;
     const elapsed = Date.now() - (s.created?.t ?? this.startedAt);
     const eta =
       cap && done > 0 && done < cap ? ` · eta ${formatDuration(((Date.now() - this.startedAt) / Math.max(1, done)) * (cap - done))}` : '';

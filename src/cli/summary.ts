@@ -3,6 +3,7 @@
 import { DIAGNOSIS_METRICS, type Diagnosis, diagnoseSweep } from '../core/analysis/diagnosis';
 import { formatDuration } from '../core/format/duration';
 import { formatNumber, MISSING } from '../core/format/number';
+import { progressOf, progressText } from '../core/format/progress';
 import type { SweepState, TrialRecord } from '../core/journal/reducer';
 import { bestTrial, countTrials } from '../core/journal/reducer';
 import { toConfig } from '../core/space/config';
@@ -168,7 +169,7 @@ export function summaryText(o: {
     `${st.bold(`sweep ${c.sweepId}`)} · ${sweepState(s, o.runner)} · ${c.method} · seed ${c.seed} · ${c.metric.goal} ${c.metric.name}`,
     `${o.dir}`,
     `${runnerLine(o.runner)} · elapsed ${formatDuration((s.lastT ?? c.t) - c.t)}`,
-    `trials: ${counts.total} (${counts.completed} completed, ${counts.running} running, ${counts.failed} failed, ${counts.stopped} stopped, ${counts.pruned} pruned, ${counts.interrupted + counts.pending} waiting)`,
+    `trials: ${progressText(progressOf(counts, c.runCap))}, ${counts.total} asked (${counts.completed} completed, ${counts.running} running, ${counts.failed} failed, ${counts.stopped} stopped, ${counts.pruned} pruned, ${counts.interrupted + counts.pending} waiting)`,
   ];
   if (s.paused) lines.push(st.red(`launching paused: ${s.paused.reason}`));
   if (o.runner.kind === 'running') for (const line of gpuLines(s)) lines.push(line);

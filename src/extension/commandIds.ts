@@ -22,6 +22,8 @@ export const COMMANDS = {
   rerunTrialConfig: { id: 'knobs.rerunTrialConfig', title: 'Rerun With This Config', palette: false, icon: '$(debug-rerun)' },
   showMoreTrials: { id: 'knobs.showMoreTrials', title: 'Show More Trials', palette: false, icon: '$(ellipsis)' },
   findLearningRate: { id: 'knobs.findLearningRate', title: 'Find Learning Rate', palette: true, icon: '$(pulse)' },
+  compareSweeps: { id: 'knobs.compareSweeps', title: 'Compare Sweeps', palette: true, icon: '$(split-horizontal)' },
+  chooseLensSweep: { id: 'knobs.chooseLensSweep', title: 'Choose Sweep for Code Lenses', palette: true, icon: '$(list-selection)' },
   showLrFindResult: { id: 'knobs.showLrFindResult', title: 'Show Learning Rate Finder Result', palette: true, icon: '$(graph-line)' },
 } as const;
 

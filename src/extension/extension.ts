@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SWEEP_GLOB } from '../core/sweep/paths';
+import { LensChoices } from './codelens/lensChoice';
 import { KnobsCodeLensProvider } from './codelens/provider';
 import { COMMANDS, DIAGNOSIS_SECTION, SETTINGS, SWEEPS_VIEW_ID } from './commandIds';
 import { dashboardActions, registerCommands } from './commands/register';
@@ -105,11 +106,15 @@ export function activate(context: vscode.ExtensionContext): KnobsApi {
     new DashboardManager(vscodeWebviewApi(context.extensionUri), store, log, lazyActions, onError, discovered),
   );
   dashboards.fitSettings = fitSettings;
-  const h = registerCommands({ extensionPath: context.extensionPath, store, log, tree, dashboards, rediscover: discover }, disposables);
+  const lensChoices = disposables.add(new LensChoices(context.workspaceState));
+  const h = registerCommands(
+    { extensionPath: context.extensionPath, store, log, tree, dashboards, rediscover: discover, lensChoices },
+    disposables,
+  );
   actions = dashboardActions(h, log);
 
   // lenses, diagnostics, status bar
-  const lenses = disposables.add(new KnobsCodeLensProvider(store));
+  const lenses = disposables.add(new KnobsCodeLensProvider(store, lensChoices));
   disposables.add(
     vscode.languages.registerCodeLensProvider(
       [

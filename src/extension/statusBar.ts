@@ -1,4 +1,4 @@
-/** Status bar: the running sweep (else the newest): "$(beaker) 2/12 · best 0.083"; click → dashboard. */
+/** Status bar: the running sweep (else the newest): "$(beaker) 2 running · 4/12 finished · best 0.083"; click → dashboard. */
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
 import { DisposableStore } from './disposables';

@@ -338,6 +338,8 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       if ((await sweepItem6.getAttribute('aria-expanded')) === 'false') await sweepItem6.click();
       const newest = after6.state.trials.length;
       await wb.treeItem(new RegExp(`^Trial ${newest}\\b`)).waitFor({ state: 'visible', timeout: 20_000 });
+      // trials asked after the reload means trials finished after it (each ends before the next is asked)
+      const finishedAfter = after6.state.trials.filter((t) => isFinal(t.status)).length;
       await wb.treeItem(/^Trial 1, stopped/).waitFor({ state: 'visible', timeout: 10_000 });
       log('tree re-attached');
       // the dashboard is restored by its serializer and keeps receiving appends
@@ -348,12 +350,12 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
         .filter({ hasText: /Completed/i })
         .first()
         .waitFor({ state: 'visible', timeout: 20_000 });
-      // its header counts the trials started after the reload too (snapshot + appends)
+      // its header counts the trials finished after the reload too (snapshot + appends)
       const shown = await waitFor(
-        `the dashboard to count ${newest}+ trials`,
+        `the dashboard to count ${finishedAfter}+ finished trials`,
         async () => {
-          const m = /(\d+)\s*\/\s*\d+\s+trials/.exec(await view6.locator('body').innerText());
-          return m && +m[1] >= newest ? +m[1] : undefined;
+          const m = /(\d+)\/\d+ finished/.exec(await view6.locator('body').innerText());
+          return m && +m[1] >= finishedAfter ? +m[1] : undefined;
         },
         { timeoutMs: 20_000 },
       );

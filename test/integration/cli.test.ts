@@ -53,6 +53,9 @@ test('status, best, export (csv/json), list and validate on a finished sweep', (
 
   const list = runCli(['list', '--json'], { cwd: dir });
   assert.equal(JSON.parse(list.stdout).length, 1);
+  // counts mean finished / total, as in the tree, the status bar and the dashboard
+  assert.match(runCli(['list'], { cwd: dir }).stdout, / 6\/6 finished /);
+  assert.match(runCli(['status'], { cwd: dir }).stdout, /^trials: 6\/6 finished, 6 asked \(6 completed/m);
 
   const v = runCli(['validate', 'sweep.yaml'], { cwd: dir });
   assert.equal(v.code, 0);

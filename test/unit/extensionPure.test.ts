@@ -1,4 +1,4 @@
-/** The extension's vscode-free helpers: diagnostic ranges, status text, param lenses, disposables, errors. */
+/** The extension's vscode-free helpers: diagnostic ranges, status text, disposables, errors (param lenses: paramLenses.test.ts). */
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -6,7 +6,6 @@ import { KnobsError } from '../../src/core/errors';
 import type { Op, OpInput } from '../../src/core/journal/ops';
 import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
 import { parseSweep } from '../../src/core/space/parse';
-import { type LensSweep, paramLenses } from '../../src/extension/codelens/paramLenses';
 import { diagnosticMessage, diagnosticRange } from '../../src/extension/diagnostics/ranges';
 import { DisposableStore, Emitter } from '../../src/extension/disposables';
 import { errorLog, errorMessage } from '../../src/extension/errorText';
@@ -67,7 +66,7 @@ test('diagnostic ranges without an end cover the word; out-of-range locs are cla
   );
 });
 
-test('status bar text: running/total · best', () => {
+test('status bar text: running · finished/total · best', () => {
   const s = state([
     { op: 'trial_asked', trial: 1, params: { lr: 0.1 }, source: 'random' },
     { op: 'trial_started', trial: 1, attempt: 1, pid: 1, pgid: 1, argv: [] },
@@ -76,41 +75,10 @@ test('status bar text: running/total · best', () => {
     { op: 'trial_started', trial: 2, attempt: 1, pid: 2, pgid: 2, argv: [] },
   ]);
   const st = statusText('sw', s, { kind: 'running', pid: 3 });
-  assert.equal(st.text, '$(beaker) 2/12 · best 0.083');
+  assert.equal(st.text, '$(beaker) 2 running · 0/12 finished · best 0.083');
   assert.match(st.tooltip, /best val_loss 0\.083 \(trial 1\)/);
   assert.match(st.tooltip, /Click to open the dashboard/);
-  assert.equal(statusText('sw', state([], 4), { kind: 'stopped' }).text, '$(beaker) 0/4');
-});
-
-test('param lenses: the sweep whose program is the file, first site per name, best value and trial', () => {
-  const script = `import argparse
-p = argparse.ArgumentParser()
-p.add_argument('--lr', type=float, default=3e-4)
-p.add_argument('--dropout', type=float, default=0.1)
-p.add_argument('--other', type=int, default=1)
-`;
-  const s = state([
-    { op: 'trial_asked', trial: 1, params: { lr: 0.001, dropout: 0.2 }, source: 'random' },
-    { op: 'trial_started', trial: 1, attempt: 1, pid: 1, pgid: 1, argv: [] },
-    { op: 'metric', trial: 1, attempt: 1, step: 1, values: { val_loss: 0.5 } },
-    { op: 'trial_asked', trial: 17, params: { lr: 0.00032, dropout: 0.25 }, source: 'random' },
-    { op: 'trial_started', trial: 17, attempt: 1, pid: 2, pgid: 2, argv: [] },
-    { op: 'metric', trial: 17, attempt: 1, step: 1, values: { val_loss: 0.1 } },
-  ]);
-  const other: LensSweep = { dir: '/o', id: 'o', state: state([]), program: '/w/other.py', names: ['lr'] };
-  const mine: LensSweep = { dir: '/s', id: 's', state: s, program: '/w/train.py', names: ['lr', 'dropout'] };
-  const lenses = paramLenses('/w/train.py', script, 'python', [other, mine]);
-  assert.deepEqual(
-    lenses.map((l) => [l.name, l.line, l.title, l.trial, l.dir]),
-    [
-      ['lr', 2, 'best: 3.2e-4 (trial 17)', 17, '/s'],
-      ['dropout', 3, 'best: 0.25 (trial 17)', 17, '/s'],
-    ],
-  );
-  // a script that is no sweep's program still gets lenses from a sweep naming its params
-  const elsewhere = paramLenses('/w/copy.py', script, 'python', [{ ...mine, program: '/w/train.py' }]);
-  assert.equal(elsewhere.length, 2);
-  assert.deepEqual(paramLenses('/w/train.py', 'x = 1\n', 'python', [mine]), []);
+  assert.equal(statusText('sw', state([], 4), { kind: 'stopped' }).text, '$(beaker) 0/4 finished');
 });
 
 test('disposable store: reverse order, once, late adds disposed at once, failures isolated', () => {

@@ -15,7 +15,16 @@ const SPACE = JSON.stringify({
   ],
 });
 
-function build(inputs: OpInput[], goal: 'minimize' | 'maximize' = 'minimize', cap: number | null = 10): SweepState {
+/** Sweeps start on Dec 3, 14:05 local time, this year. */
+const T0 = new Date(new Date().getFullYear(), 11, 3, 14, 5).getTime();
+
+function build(
+  inputs: OpInput[],
+  goal: 'minimize' | 'maximize' = 'minimize',
+  cap: number | null = 10,
+  method = 'random',
+  t0 = T0,
+): SweepState {
   const runCap = cap ?? undefined;
   const s = createState();
   let seq = 0;
@@ -28,13 +37,13 @@ function build(inputs: OpInput[], goal: 'minimize' | 'maximize' = 'minimize', ca
       spaceKey: SPACE,
       seed: 1,
       metric: { name: 'val_loss', goal },
-      method: 'random',
+      method,
       runCap,
       provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' },
     },
     ...inputs,
   ];
-  for (const i of all) applyOp(s, { ...i, seq: ++seq, w: 'w', t: 1000 * seq } as Op);
+  for (const i of all) applyOp(s, { ...i, seq: ++seq, w: 'w', t: t0 + 1000 * seq } as Op);
   return s;
 }
 
@@ -79,13 +88,43 @@ test('a sweep node shows state, progress n/run_cap, the best metric, and menus b
   ]);
   const n = sweepNode({ dir: '/w/.knobs/sweeps/sw', id: 'sw', state, runner: RUNNING });
   assert.equal(n.kind, 'sweep');
-  assert.equal(n.label, 'digits/sweep.yaml');
-  assert.match(n.description!, /^running · 2\/10 · best val_loss 0\.25 · sw$/);
+  assert.equal(n.label, 'digits/sweep.yaml · random · Dec 3 14:05');
+  assert.match(n.description!, /^running · 2\/10 finished · best val_loss 0\.25$/);
   assert.equal(n.contextValue, 'knobsSweep.running');
   assert.equal(n.icon!.id, 'sync~spin');
-  assert.match(n.ariaLabel, /Sweep digits\/sweep\.yaml sw, running, 2\/10 trials, best val_loss 0\.25/);
+  assert.match(n.ariaLabel, /Sweep digits\/sweep\.yaml · random · Dec 3 14:05 sw, running, 2\/10 finished, best val_loss 0\.25/);
   assert.match(n.tooltip!, /best val_loss 0\.25 \(trial 2\)/);
   assert.match(n.tooltip!, /trials: 3 \(1 running, 2 completed/);
+});
+
+test('sweeps of one file are told apart by method and start time; the id stays in the tooltip', () => {
+  const a = sweepNode({ dir: '/a', id: 'sw-a', state: build([]), runner: STOPPED });
+  const b = sweepNode({
+    dir: '/b',
+    id: 'sw-b',
+    state: build([], 'minimize', 10, 'bayes', T0 + 3 * 3600_000 + 7 * 60_000),
+    runner: STOPPED,
+  });
+  const c = sweepNode({
+    dir: '/c',
+    id: 'sw-c',
+    state: build([], 'minimize', 10, 'random', new Date(2020, 0, 9, 8, 30).getTime()),
+    runner: STOPPED,
+  });
+  assert.deepEqual(
+    [a.label, b.label, c.label],
+    [
+      'digits/sweep.yaml · random · Dec 3 14:05',
+      'digits/sweep.yaml · bayes · Dec 3 17:12',
+      'digits/sweep.yaml · random · Jan 9 2020 08:30',
+    ],
+  );
+  assert.match(a.tooltip!, /^Sweep sw-a$/m);
+  assert.equal(
+    sweepNode({ dir: '/d', id: 'only-id', state: createState(), runner: STOPPED }).label,
+    'only-id',
+    'no creation op yet: the id',
+  );
 });
 
 test('sweep phases: finished, stopped, lost, paused, stopping', () => {
@@ -117,7 +156,7 @@ test('sweep phases: finished, stopped, lost, paused, stopping', () => {
   assert.equal(stopping.contextValue, 'knobsSweep.stopping');
   const none = sweepNode({ dir: '/d', id: 'd', state: build([], 'minimize', null), runner: STOPPED });
   assert.equal(none.contextValue, 'knobsSweep.stopped');
-  assert.match(none.description!, /^stopped · 0 done · d$/, 'no cap: a count of finished trials');
+  assert.match(none.description!, /^stopped · 0\/0 finished$/, 'no cap: finished of the trials asked');
 });
 
 test('trial nodes: running first, then pending, then best first (minimize), failed last', () => {

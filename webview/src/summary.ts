@@ -2,6 +2,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { formatDuration } from '../../src/core/format/duration';
 import { formatNumber } from '../../src/core/format/number';
+import { progressOf, progressText } from '../../src/core/format/progress';
 import { type Ctx, el } from './context';
 import { formatCount, formatParam, STATUS_ORDER, statusColorVar, statusLabel } from './format';
 
@@ -47,8 +48,7 @@ export class Summary {
     this.badge.title = paused || m.state;
     this.info.textContent = `${m.method} · ${m.metric.goal === 'minimize' ? 'minimize' : 'maximize'} ${m.metric.name}`;
     const parts: HTMLElement[] = [];
-    const total = store.size;
-    parts.push(el('span', 'total', `${formatCount(total)}${m.runCap ? ` / ${formatCount(m.runCap)}` : ''} trials`));
+    parts.push(el('span', 'total', progressText(progressOf(store.counts, m.runCap), formatCount)));
     for (const s of STATUS_ORDER) {
       const n = store.counts[s];
       if (!n) continue;

@@ -16,6 +16,7 @@ import { resolveInterpreter } from '../../core/runner/interpreter';
 import { loadSweepFile, parseSweep } from '../../core/space/parse';
 import type { SweepSpec } from '../../core/space/types';
 import { runEvaluation } from '../../core/sweep/evaluate';
+import { ensureKnobsDir } from '../../core/sweep/knobsDir';
 import { acquireLock, HEARTBEAT_MS } from '../../core/sweep/lock';
 import { journalSpec, type OpenedSweep, resumeSpec } from '../../core/sweep/open';
 import { trialDir } from '../../core/sweep/paths';
@@ -193,6 +194,7 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   const workdir = spec ? chooseWorkdir({ spec, started: io.cwd, workspace: io.env.KNOBS_WORKSPACE }) : undefined;
   if (workdir?.notice && !a.flags.json) io.err.write(`knobs: ${workdir.notice}\n`);
   const knobsDir = knobsDirFor({ workdir: workdir?.dir, cwd: io.cwd });
+  ensureKnobsDir(knobsDir);
   const outDir = path.join(knobsDir, 'lr-find', stamp());
   fs.mkdirSync(outDir, { recursive: true });
   const python = strFlag(a.flags, 'python');

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isKnobsError, KnobsError } from '../../core/errors';
 import { formatNumber, MISSING } from '../../core/format/number';
-import { bestTrial } from '../../core/journal/reducer';
+import { progressOf, progressText } from '../../core/format/progress';
+import { bestTrial, countTrials } from '../../core/journal/reducer';
 import { toConfig } from '../../core/space/config';
 import { parseSweep } from '../../core/space/parse';
 import type { Space, Value } from '../../core/space/types';
@@ -161,12 +162,14 @@ export function cmdList(a: ParsedArgs, io: CliIO): number {
     try {
       const o = openSweep(d);
       const best = bestTrial(o.state);
+      const progress = progressText(progressOf(countTrials(o.state), o.state.created?.runCap));
       return {
         sweep: o.paths.id,
         dir: d,
         where,
         state: sweepState(o.state, o.runner),
         trials: o.state.trials.length,
+        progress,
         best: best?.value,
         metric: o.state.created!.metric.name,
       };
@@ -177,6 +180,7 @@ export function cmdList(a: ParsedArgs, io: CliIO): number {
         where,
         state: `unreadable: ${(e as Error).message}`,
         trials: 0,
+        progress: MISSING,
         best: undefined,
         metric: '',
       };
@@ -185,7 +189,7 @@ export function cmdList(a: ParsedArgs, io: CliIO): number {
   const cells = (r: (typeof rows)[number]) => [
     r.sweep,
     r.state,
-    String(r.trials),
+    r.progress,
     r.best === undefined ? MISSING : `${r.metric}=${formatNumber(r.best)}`,
   ];
   const several = rows.some((r) => r.where !== rows[0].where);

@@ -6,7 +6,7 @@
 import type { FlatParams } from '../space/types';
 import { restoreNonFinite } from './nonFiniteParams';
 import { decodeNumber, type FailureKind, type Op, type SweepCreatedOp } from './ops';
-import type { TrialStatus } from './trialStatus';
+import { isFinal, type TrialStatus } from './trialStatus';
 
 export interface AttemptState {
   attempt: number;
@@ -117,10 +117,7 @@ export function replay(ops: Iterable<Op>): SweepState {
   return s;
 }
 
-/** Finished means it counts against run_cap and will not run again. */
-export function isFinal(status: TrialStatus): boolean {
-  return status === 'completed' || status === 'failed' || status === 'stopped' || status === 'pruned';
-}
+export { isFinal };
 
 export function applyOp(s: SweepState, op: Op): void {
   if (op.seq <= s.lastSeq) return; // duplicate or replayed op

@@ -6,3 +6,11 @@
  */
 export const TRIAL_STATUSES = ['pending', 'running', 'completed', 'failed', 'stopped', 'pruned', 'interrupted'] as const;
 export type TrialStatus = (typeof TRIAL_STATUSES)[number];
+
+/** The finished states: a trial in one counts against run_cap and will not run again. */
+export const FINAL_STATUSES: readonly TrialStatus[] = ['completed', 'failed', 'stopped', 'pruned'];
+
+/** Finished means it counts against run_cap and will not run again. */
+export function isFinal(status: TrialStatus): boolean {
+  return FINAL_STATUSES.includes(status);
+}

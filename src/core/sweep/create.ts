@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { JournalWriter } from '../journal/writer';
 import { spaceKey } from '../space/spaceKey';
 import type { SweepSpec } from '../space/types';
+import { ensureKnobsDir } from './knobsDir';
 import { newSweepId, type SweepPaths, sweepPaths, sweepsRoot } from './paths';
 import { collectProvenance } from './provenance';
 import type { Workdir } from './workdir';
@@ -22,6 +23,7 @@ export interface CreateSweepOptions {
 }
 
 export function createSweep(o: CreateSweepOptions): SweepPaths {
+  ensureKnobsDir(o.knobsDir);
   const root = sweepsRoot(o.knobsDir);
   fs.mkdirSync(root, { recursive: true });
   const base = newSweepId(

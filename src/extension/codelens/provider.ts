@@ -1,6 +1,8 @@
 /**
- * Code lenses: on sweep files "▶ Run sweep" · "Resume" · "Dashboard"; on parameter definitions
- * in training scripts "best: 3.2e-4 (trial 17)" · "Promote". Off with `knobs.codeLens.enabled`.
+ * Code lenses: on sweep files "▶ Run sweep" · "Resume" · "Dashboard"; in training scripts
+ * "best in <sweep> (N completed trials)" (click: choose another sweep) on the first parameter
+ * line, and "best: 3.2e-4 (trial 17)" · "Promote" on each searched parameter (paramLenses.ts).
+ * Off with `knobs.codeLens.enabled`.
  */
 import * as vscode from 'vscode';
 import { langOf } from '../../core/promote/lang';
@@ -8,6 +10,7 @@ import { COMMANDS, SETTINGS } from '../commandIds';
 import { DisposableStore } from '../disposables';
 import { sweepProgram } from '../sweeps/program';
 import type { SweepStore } from '../sweeps/store';
+import type { LensChoices } from './lensChoice';
 import { type LensSweep, paramLenses } from './paramLenses';
 import { isSweepFile, sweepLensLine } from './sweepFile';
 
@@ -19,7 +22,11 @@ export class KnobsCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
   readonly onDidChangeCodeLenses = this.changed.event;
   private timer?: ReturnType<typeof setTimeout>;
 
-  constructor(private readonly store: SweepStore) {
+  constructor(
+    private readonly store: SweepStore,
+    private readonly choices: LensChoices,
+  ) {
+    this.disposables.add(choices.onDidChange(() => this.changed.fire()));
     this.disposables.add(
       store.onDidChange((c) => {
         // new results change the "best" lenses; plain metric points do not change the best often, but cheap enough
@@ -73,10 +80,22 @@ export class KnobsCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     }
     const lang = langOf(doc.fileName);
     if (!lang || file.includes('/.knobs/')) return [];
-    const sweeps: LensSweep[] = this.store.list().map((e) => ({ dir: e.dir, id: e.id, state: e.state, ...sweepProgram(e.dir, e.state) }));
+    const sweeps: LensSweep[] = this.store
+      .list()
+      .map((e) => ({ dir: e.dir, id: e.id, state: e.state, program: sweepProgram(e.dir, e.state).program }));
     if (!sweeps.length) return [];
-    const out: vscode.CodeLens[] = [];
-    for (const l of paramLenses(file, text, lang, sweeps)) {
+    const lenses = paramLenses(file, text, lang, sweeps, this.choices.get(file));
+    if (!lenses) return [];
+    const head = lenses.sweep;
+    const out = [
+      new vscode.CodeLens(new vscode.Range(head.line, head.col, head.line, head.col), {
+        title: head.title,
+        tooltip: head.tooltip,
+        command: COMMANDS.chooseLensSweep.id,
+        arguments: [{ file }],
+      }),
+    ];
+    for (const l of lenses.params) {
       const range = new vscode.Range(l.line, l.col, l.line, l.col);
       const arg = { dir: l.dir, trial: l.trial };
       out.push(

@@ -10,11 +10,12 @@ import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
 import type { TrialRecord } from '../../core/journal/reducer';
 import { formatParams } from '../../core/space/config';
+import type { LensChoices } from '../codelens/lensChoice';
 import { isSweepFile } from '../codelens/sweepFile';
 import type { CommandKey } from '../commandIds';
 import type { Log } from '../output';
 import type { DashboardManager } from '../panel/dashboard';
-import { sweepStateText } from '../sweeps/describe';
+import { sweepStateText, sweepTitle } from '../sweeps/describe';
 import type { SweepEntry, SweepStore } from '../sweeps/store';
 import type { SweepTreeProvider } from '../tree/provider';
 import { UNTRUSTED_MESSAGE } from '../trust';
@@ -27,6 +28,8 @@ export interface CommandContext {
   dashboards: DashboardManager;
   /** Re-discovers sweeps in the workspace. */
   rediscover(): Promise<void>;
+  /** The sweep each script's code lenses follow, as chosen. */
+  lensChoices: LensChoices;
 }
 
 export type Handler = (...args: unknown[]) => unknown;
@@ -118,7 +121,12 @@ export async function pickSweep(
   if (!all.length) throw new KnobsError('E_NO_SWEEP', 'no matching sweep in this workspace', { hint: 'start one with "Knobs: Run Sweep"' });
   if (all.length === 1) return all[0];
   const pick = await vscode.window.showQuickPick(
-    all.map((e) => ({ label: e.id, description: sweepStateText(e.state, e.runner), detail: e.state.created?.file, entry: e })),
+    all.map((e) => ({
+      label: sweepTitle(e.state, e.id),
+      description: sweepStateText(e.state, e.runner),
+      detail: [e.id, e.state.created?.file].filter(Boolean).join(' · '),
+      entry: e,
+    })),
     { title },
   );
   return pick?.entry;

@@ -12,20 +12,29 @@ import { guarded } from '../output';
 import type { DashboardActions } from '../panel/dashboard';
 import { disposePreview } from '../promote/preview';
 import type { CommandContext, Handler } from './args';
+import { CompareDocs, compareCommands } from './compare';
 import { fileCommands } from './files';
 import { insightCommands } from './insight';
+import { lensCommands } from './lens';
 import { lrFindPanels } from './lrFind';
 import { sweepCommands } from './sweep';
 import { trialCommands } from './trial';
 
 export type { CommandContext } from './args';
 
-function handlers(ctx: CommandContext): Record<CommandKey, Handler> {
-  return { ...sweepCommands(ctx), ...trialCommands(ctx), ...insightCommands(ctx), ...fileCommands(ctx) };
+function handlers(ctx: CommandContext, docs: CompareDocs): Record<CommandKey, Handler> {
+  return {
+    ...sweepCommands(ctx),
+    ...trialCommands(ctx),
+    ...insightCommands(ctx),
+    ...fileCommands(ctx),
+    ...lensCommands(ctx),
+    ...compareCommands(ctx, docs),
+  };
 }
 
 export function registerCommands(ctx: CommandContext, disposables: DisposableStore): Record<CommandKey, Handler> {
-  const h = handlers(ctx);
+  const h = handlers(ctx, disposables.add(new CompareDocs()));
   disposables.add(lrFindPanels(ctx.extensionPath, ctx.log));
   disposables.onDispose(disposePreview);
   for (const key of Object.keys(COMMANDS) as CommandKey[]) {

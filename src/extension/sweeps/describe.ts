@@ -2,8 +2,10 @@
  * Words for a sweep's state, shared by the tree, the status bar and the dashboard header.
  * Pure: SweepState + RunnerStatus in, strings out.
  */
-
+import * as path from 'node:path';
 import { formatNumber } from '../../core/format/number';
+import { type Progress, progressOf } from '../../core/format/progress';
+import { formatStartTime } from '../../core/format/startTime';
 import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
 import { formatValue } from '../../core/space/config';
 import type { ParamSpec, Value } from '../../core/space/types';
@@ -57,11 +59,20 @@ export function sweepStateText(state: SweepState, runner: RunnerStatus): string 
   }
 }
 
-/** "5/16" (finished / run_cap), or "5" when there is no cap. */
-export function progressText(state: SweepState): string {
-  const c = countTrials(state);
-  const cap = state.created?.runCap;
-  return cap ? `${c.finished}/${cap}` : `${c.finished}`;
+/**
+ * A sweep's name for people, telling apart the sweeps of one file by method and start time:
+ * "mnist/sweep.yaml · random · Dec 3 14:05" (the id when the journal has no creation op yet).
+ */
+export function sweepTitle(state: SweepState, id: string, now?: number): string {
+  const c = state.created;
+  if (!c) return id;
+  const file = c.file ? `${path.basename(path.dirname(c.file))}/${path.basename(c.file)}` : id;
+  return `${file} · ${c.method} · ${formatStartTime(c.t, now)}`;
+}
+
+/** Finished / total and running trials of a sweep: the counts every face shows (core/format/progress.ts). */
+export function sweepProgress(state: SweepState): Progress {
+  return progressOf(countTrials(state), state.created?.runCap);
 }
 
 /** A parameter value for humans (numbers short, strings as is). */

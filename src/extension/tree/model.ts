@@ -6,9 +6,10 @@
  * Trials under a sweep: running first, then pending, then the trials with a value best first,
  * then the rest by id; only the first `limit` are listed, followed by a "Show more" node.
  */
-import * as path from 'node:path';
+
 import { formatDuration } from '../../core/format/duration';
 import { formatNumber } from '../../core/format/number';
+import { progressText } from '../../core/format/progress';
 import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
 import type { RunnerStatus } from '../../core/sweep/open';
 import type { TrialStatus } from '../../protocol/messages';
@@ -17,11 +18,12 @@ import {
   bestText,
   formatParam,
   keyParamsText,
-  progressText,
   type SweepPhase,
   searchedParamNames,
   sweepPhase,
+  sweepProgress,
   sweepStateText,
+  sweepTitle,
 } from '../sweeps/describe';
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -114,11 +116,11 @@ export function sweepNode(s: SweepInput): SweepNode {
   const { state, runner } = s;
   const phase = sweepPhase(state, runner);
   const stateText = sweepStateText(state, runner);
-  const progress = progressText(state);
+  const progress = progressText(sweepProgress(state));
   const best = bestText(state, false);
   const c = countTrials(state);
   const file = state.created?.file;
-  const parts = [stateText, progress + (state.created?.runCap ? '' : ' done'), best].filter(Boolean);
+  const parts = [stateText, progress, best].filter(Boolean);
   const tooltip = [
     `Sweep ${s.id}`,
     file ? `file: ${file}` : undefined,
@@ -133,18 +135,18 @@ export function sweepNode(s: SweepInput): SweepNode {
   ]
     .filter(Boolean)
     .join('\n');
-  const label = file ? `${path.basename(path.dirname(file))}/${path.basename(file)}` : s.id;
+  const label = sweepTitle(state, s.id);
   return {
     kind: 'sweep',
     key: `sweep:${s.dir}`,
     dir: s.dir,
     phase,
     label,
-    description: `${parts.join(' · ')} · ${s.id}`,
+    description: parts.join(' · '),
     tooltip,
     icon: SWEEP_ICONS[phase],
     contextValue: sweepContextValue(phase),
-    ariaLabel: `Sweep ${label} ${s.id}, ${stateText}, ${progress} trials${best ? `, ${best}` : ''}`,
+    ariaLabel: `Sweep ${label} ${s.id}, ${stateText}, ${progress}${best ? `, ${best}` : ''}`,
   };
 }
 
