@@ -34,8 +34,9 @@ export interface TrialRow {
   fitReason?: string;
 }
 
-export type FitTag = 'overfitting' | 'underfitting' | 'ok';
-export const FIT_TAGS: readonly FitTag[] = ['overfitting', 'underfitting', 'ok'];
+export type FitTag = 'overfitting' | 'underfitting' | 'ok' | 'improving';
+/** Wire order (a row's fit is 1 + its index here): append, never reorder. */
+export const FIT_TAGS: readonly FitTag[] = ['overfitting', 'underfitting', 'ok', 'improving'];
 
 /** An axis of the search space, for parallel coordinates and scatter plots. */
 export interface ParamAxis {

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { diagnoseFit, fitSeriesOf, referenceTrainLoss, type CurvePoint } from '../../src/core/analysis/diagnosis';
+import { diagnoseFit, fitSeriesOf, referenceLoss, DIAGNOSIS_DEFAULTS, type CurvePoint } from '../../src/core/analysis/diagnosis';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/curves/diagnosis');
 
@@ -32,30 +32,35 @@ describe('diagnoseFit on recorded PyTorch curves', () => {
     assert.ok(d.advice.some((a) => /more capacity/.test(a)));
   });
 
-  it("the tiny model is also far above the sweep's best training loss (reference rule)", () => {
+  it("the tiny model's training loss is far above the sweep's best validation loss (reference rule)", () => {
     const trials = ['tiny', 'regularised'].map((n) => ({ series: recorded(n).series }));
-    const ref = referenceTrainLoss(trials)!;
-    assert.equal(ref, recorded('regularised').series.train_loss.at(-1)!.value);
-    const d = diagnoseFit(fitSeriesOf(recorded('tiny').series), { referenceTrainLoss: ref, minTrainDrop: 0 });
+    const ref = referenceLoss(trials)!;
+    assert.equal(ref, Math.min(...recorded('regularised').series.val_loss.map((p) => p.value)));
+    const d = diagnoseFit(fitSeriesOf(recorded('tiny').series), { referenceLoss: ref, minTrainDrop: 0 });
+    assert.equal(d.tag, 'underfitting');
     assert.equal(d.rule, 'high-train-loss');
-    assert.match(d.reason, /the sweep's best/);
+    assert.match(d.reason, /the sweep's best validation loss/);
   });
 
-  it('a regularised model stopped early is still improving: train longer', () => {
-    const d = diagnoseFit(fitSeriesOf(recorded('regularised').series));
-    assert.equal(d.tag, 'underfitting');
+  it('a regularised model trained 30 epochs at lr 1e-3 is ok; at the old 1%/report it read as still falling', () => {
+    const s = fitSeriesOf(recorded('regularised').series);
+    assert.equal(diagnoseFit(s).tag, 'ok');
+    const d = diagnoseFit(s, { stillFalling: 0.01 });
+    assert.equal(d.tag, 'improving');
     assert.equal(d.rule, 'still-falling');
+    assert.match(d.reason, /by 4\.0% and 1\.6% of their level per report/);
     assert.ok(d.advice.some((a) => /train longer/.test(a)));
+    assert.ok(!d.advice.some((a) => /more capacity/.test(a)), 'still improving says nothing about capacity');
   });
 });
 
 describe('diagnoseFit on a well-regularised recorded curve', () => {
-  it('reads as still improving with the default 1%/report, and ok with a looser stillFalling setting', () => {
+  it('is ok with the default 7%/report, and still improving with a stricter stillFalling setting', () => {
     const s = fitSeriesOf(recorded('balanced').series);
-    assert.equal(diagnoseFit(s).rule, 'still-falling');
-    const d = diagnoseFit(s, { stillFalling: 0.05 });
+    const d = diagnoseFit(s);
     assert.equal(d.tag, 'ok');
     assert.deepEqual(d.advice, []);
+    assert.equal(diagnoseFit(s, { stillFalling: 0.02 }).tag, 'improving');
   });
 });
 
@@ -84,9 +89,32 @@ describe('diagnoseFit rules on hand-made curves', () => {
     assert.match(d.reason, /above the limit/);
   });
 
+  it('still improving comes before a training loss that barely fell: stopped after 6 reports, falling fast', () => {
+    // fell by a third only, but by ~10% of its level per report at the end: train longer
+    const d = diagnoseFit({ train: curve([2.3, 2.1, 1.9, 1.75, 1.6, 1.45]), val: curve([2.2, 2.0, 1.8, 1.6, 1.45, 1.3]) });
+    assert.equal(d.tag, 'improving');
+    assert.equal(d.rule, 'still-falling');
+  });
+
+  it("a flat curve whose training loss is above trainLossRatio × the sweep's best validation loss underfits", () => {
+    const s = { train: curve([2, 0.6, 0.4, 0.35, 0.34, 0.34, 0.34, 0.34]), val: curve([2, 0.6, 0.42, 0.37, 0.36, 0.36, 0.36, 0.36]) };
+    assert.equal(diagnoseFit(s, { referenceLoss: 0.2 }).tag, 'ok'); // 1.7× the best: within 3×
+    const d = diagnoseFit(s, { referenceLoss: 0.1 });
+    assert.equal(d.tag, 'underfitting');
+    assert.match(d.reason, /3\.4× the sweep's best validation loss 0\.100 \(limit 3×\)/);
+  });
+
   it('ignores NaN points and sorts by step', () => {
     const train = [...curve([2, 1.2, 0.9, 0.85, 0.84, 0.84, 0.84, 0.84, 0.84]), { step: 10, value: NaN }].reverse();
     const val = curve([2, 1.3, 1.0, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95]).reverse();
     assert.equal(diagnoseFit({ train, val }).tag, 'ok');
+  });
+});
+
+describe('the knobs.diagnosis.* settings', () => {
+  it("declare the rule's defaults (package.json contributes what DIAGNOSIS_DEFAULTS holds)", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+    const props = pkg.contributes.configuration.properties as Record<string, { default: unknown }>;
+    for (const [key, value] of Object.entries(DIAGNOSIS_DEFAULTS)) assert.equal(props[`knobs.diagnosis.${key}`]?.default, value, `knobs.diagnosis.${key}`);
   });
 });

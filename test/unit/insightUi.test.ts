@@ -48,8 +48,8 @@ test('fit tags: overfitting, underfitting and ok in trial descriptions; the best
   assert.match(byId.get(2)!.description!, /underfitting/);
   const ok = trialsOf(build(curves(3, OK.train, OK.val)))[0];
   assert.match(ok.description!, /^val_loss 0\.3 · ok · lr=/);
-  // rule 3a: against a sweep whose best final training loss is 0.04, 0.2 is 5× that: underfitting
-  assert.match(trialsOf(build([...curves(1, OVERFIT.train, OVERFIT.val), ...curves(3, OK.train, OK.val)])).find((n) => n.trial === 3)!.description!, /underfitting/);
+  // against a sweep whose best validation loss is 0.05, a training loss of 0.2 is 4× that: underfitting
+  assert.match(trialsOf(build([...curves(1, OVERFIT.train, OVERFIT.val.map((v) => v / 10)), ...curves(3, OK.train, OK.val)])).find((n) => n.trial === 3)!.description!, /underfitting/);
   // the best trial's tooltip carries the advice (make an overfitting trial the best)
   const best = build([...curves(1, OVERFIT.train, OVERFIT.val.map((v) => v / 10)), ...curves(2, OK.train, OK.val)]);
   const b = trialsOf(best).find((n) => n.isBest)!;

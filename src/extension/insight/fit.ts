@@ -2,9 +2,10 @@
  * Fit diagnosis for the tree and the dashboard table (pure, no vscode): which metric names hold
  * the training and validation losses and the rule's thresholds come from the `knobs.diagnosis.*`
  * settings; core/analysis/diagnosis.ts holds the rule. A trial's tag is "overfitting",
- * "underfitting" or "ok"; with too little data there is no tag.
+ * "underfitting", "improving" (still falling: train longer) or "ok"; with too little data there is
+ * no tag.
  */
-import { diagnoseFit, fitSeriesOf, sweepReferenceTrainLoss, DIAGNOSIS_DEFAULTS, DIAGNOSIS_METRICS, type Diagnosis, type DiagnosisThresholds } from '../../core/analysis/diagnosis';
+import { diagnoseFit, fitSeriesOf, sweepReferenceLoss, DIAGNOSIS_DEFAULTS, DIAGNOSIS_METRICS, type Diagnosis, type DiagnosisThresholds, type FitTag } from '../../core/analysis/diagnosis';
 import type { SweepState, TrialRecord } from '../../core/journal/reducer';
 
 export interface FitSettings {
@@ -63,20 +64,20 @@ export function readFitSettings(get: (key: string) => unknown): { settings: FitS
   return { settings: s, problems };
 }
 
-/** The sweep's reference training loss (rule 3a), as `knobs status` computes it. */
+/** The sweep's reference loss (the best validation loss), as `knobs status` computes it. */
 export function sweepReference(state: SweepState, settings: FitSettings): number | undefined {
-  return sweepReferenceTrainLoss(state.trials, settings.train);
+  return sweepReferenceLoss(state.trials, settings.val);
 }
 
 export function trialDiagnosis(t: TrialRecord, settings: FitSettings, reference?: number): Diagnosis | undefined {
   if (!settings.enabled) return undefined;
   const series = fitSeriesOf(t.series, { train: settings.train, val: settings.val });
   if (!series.train?.length || !series.val?.length) return undefined;
-  return diagnoseFit(series, reference === undefined ? settings.thresholds : { ...settings.thresholds, referenceTrainLoss: reference });
+  return diagnoseFit(series, reference === undefined ? settings.thresholds : { ...settings.thresholds, referenceLoss: reference });
 }
 
 /** The tag shown next to a trial, or undefined (no data, or diagnosis off). */
-export function fitTag(d: Diagnosis | undefined): 'overfitting' | 'underfitting' | 'ok' | undefined {
+export function fitTag(d: Diagnosis | undefined): Exclude<FitTag, 'unknown'> | undefined {
   return d && d.tag !== 'unknown' ? d.tag : undefined;
 }
 
