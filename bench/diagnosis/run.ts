@@ -7,24 +7,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DIAGNOSIS_DEFAULTS } from '../../src/core/analysis/diagnosis';
-import { confusion, confusionMarkdown, diagnoseLabelled, EXAMPLES, loadLabelled, ROOT } from './labelled';
+import { confusion, confusionMarkdown, diagnoseLabelled, loadLabelled, ROOT, SETS } from './labelled';
 
 function main(): void {
   const lines = [
     '# Fit diagnosis on labelled curves (bench:diagnosis)',
     '',
-    'Command: `npm run bench:diagnosis`. Curves: `test/fixtures/curves/diagnosis/{pytorch,tfjs}-labelled.json`, labelled by the setting that made them (record_labelled.py there says which), each example diagnosed as one sweep (`diagnoseSweep`, as `knobs status`, the tree and the dashboard do). Rows: label; columns: the tag given.',
+    'Command: `npm run bench:diagnosis`. Curves: `test/fixtures/curves/diagnosis/*-labelled*.json`, labelled by the setting that made them (record_labelled.py there says which), each set diagnosed as one sweep (`diagnoseSweep`, as `knobs status`, the tree and the dashboard do). Rows: label; columns: the tag given.',
     '',
     `Thresholds (the defaults): ${Object.entries(DIAGNOSIS_DEFAULTS)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}.`,
   ];
-  for (const example of EXAMPLES) {
-    const set = loadLabelled(example);
+  for (const { name, role } of SETS) {
+    const set = loadLabelled(name);
     const scored = diagnoseLabelled(set);
     const c = confusion(scored);
-    const role = example === 'pytorch' ? 'calibration: the thresholds were chosen on these' : 'held apart: measured only';
-    lines.push('', `## ${example} (${role})`, '', `${set.curves.length} curves from ${set.source}; recorded by \`${set.command}\`.`, '', confusionMarkdown(c));
+    lines.push('', `## ${name}`, '', `Role: ${role}.`, '', `${set.curves.length} curves from ${set.source}; recorded by \`${set.command}\`.`, '', confusionMarkdown(c));
     const wrong = scored.filter((s) => s.tag !== s.curve.label);
     if (wrong.length) {
       lines.push('', 'Disagreements:', '', '| curve | label | construction | tag | why |', '|---:|---|---|---|---|');

@@ -24,7 +24,6 @@ export const THRESHOLD_SETTINGS: Record<keyof typeof DIAGNOSIS_DEFAULTS | 'maxTr
   minPoints: { min: 2, max: 1000, integer: true },
   valRise: { min: 0, max: 100 },
   gapRatio: { min: 0, max: 1 },
-  gapGrowth: { min: 0, max: 100 },
   maxTrainLoss: { min: -1e300, max: 1e300 },
   trainLossRatio: { min: 1, max: 1e6 },
   minTrainDrop: { min: 0, max: 1 },
