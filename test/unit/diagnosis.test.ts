@@ -105,12 +105,15 @@ describe('diagnoseFit rules on hand-made curves', () => {
     assert.equal(d.rule, 'still-falling');
   });
 
-  it("a flat curve whose training loss is above trainLossRatio × the sweep's best validation loss underfits", () => {
+  it("flat curves whose training and validation losses are both above trainLossRatio × the sweep's best validation loss underfit", () => {
     const s = { train: curve([2, 0.6, 0.4, 0.35, 0.34, 0.34, 0.34, 0.34]), val: curve([2, 0.6, 0.42, 0.37, 0.36, 0.36, 0.36, 0.36]) };
     assert.equal(diagnoseFit(s, { referenceLoss: 0.2 }).tag, 'ok'); // 1.7× the best: within 3×
     const d = diagnoseFit(s, { referenceLoss: 0.1 });
     assert.equal(d.tag, 'underfitting');
-    assert.match(d.reason, /3\.4× the sweep's best validation loss 0\.100 \(limit 3×\)/);
+    assert.match(d.reason, /0\.342 and 0\.362 \(means of the last 5\) are 3\.4× the sweep's best validation loss 0\.100 or more \(limit 3×\)/);
+    // a training loss raised by dropout or a penalty term while validation is near the best: ok
+    const regularised = { train: s.train, val: curve([2, 0.5, 0.2, 0.14, 0.12, 0.12, 0.12, 0.12]) };
+    assert.equal(diagnoseFit(regularised, { referenceLoss: 0.1 }).tag, 'ok');
   });
 
   it('ignores NaN points and sorts by step', () => {

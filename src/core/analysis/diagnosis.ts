@@ -21,9 +21,11 @@
  * 4. underfitting, when the training error is high: the final training loss is above
  *    `maxTrainLoss` (an absolute setting, off by default); or it barely fell: its final value is
  *    above (1 − `minTrainDrop`) × its first value (default `minTrainDrop` 0.5: it did not even
- *    halve); or it is above `trainLossRatio` (default 3) × the sweep's best validation loss
- *    (`referenceLoss`, when given): the model fits its own training data worse than the sweep's
- *    best model fits data it never saw.
+ *    halve); or the training and the validation loss (means of the last k) are both above
+ *    `trainLossRatio` (default 3) × the sweep's best validation loss (`referenceLoss`, when
+ *    given): the model fits neither its training data nor unseen data as well as the sweep's
+ *    best model fits data it never saw (a training loss raised by dropout or a penalty term
+ *    alone, with validation near the best, is regularisation at work).
  * 5. ok otherwise.
  * The defaults were calibrated on labelled curves of the PyTorch example and measured on the
  * tfjs example's (test/fixtures/curves/diagnosis/, `npm run bench:diagnosis`); valRise from
@@ -198,11 +200,14 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
     };
   }
   // training loss against the sweep's best validation loss
-  if (t.referenceLoss !== undefined && t.referenceLoss > 0 && trainEnd > t.trainLossRatio * t.referenceLoss) {
+  // (both: a training loss inflated by dropout or a penalty term while validation is near the
+  // best is regularisation at work, not a failure to fit)
+  const ref = t.referenceLoss;
+  if (ref !== undefined && ref > 0 && trainLevel > t.trainLossRatio * ref && valLevel > t.trainLossRatio * ref) {
     return {
       tag: 'underfitting',
       rule: 'high-train-loss',
-      reason: `the final training loss ${fmt(trainEnd)} is ${(trainEnd / t.referenceLoss).toFixed(1)}× the sweep's best validation loss ${fmt(t.referenceLoss)} (limit ${t.trainLossRatio}×): it does not fit its own training data as well as the best trial fits unseen data`,
+      reason: `the training and validation losses ${fmt(trainLevel)} and ${fmt(valLevel)} (means of the last ${trainTail.length}) are ${(Math.min(trainLevel, valLevel) / ref).toFixed(1)}× the sweep's best validation loss ${fmt(ref)} or more (limit ${t.trainLossRatio}×): it fits neither its training data nor unseen data as well as the best trial`,
       advice: [...ADVICE.underfitting],
     };
   }
