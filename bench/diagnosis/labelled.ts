@@ -6,7 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { diagnoseSweep, type CurvePoint, type DiagnosisThresholds, type FitTag } from '../../src/core/analysis/diagnosis';
+import { diagnoseSweep, type CurvePoint, type DiagnosisThresholds } from '../../src/core/analysis/diagnosis';
+import type { FitVerdict as FitTag } from '../../src/core/analysis/fitTag';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const LABELLED_DIR = path.join(ROOT, 'test', 'fixtures', 'curves', 'diagnosis');

@@ -1,6 +1,8 @@
-/** Shared CLI plumbing: the .knobs folder, output streams, exit codes. */
+/** Shared CLI plumbing: the .knobs folder, the sweep a command names, output streams, exit codes. */
 import * as path from 'node:path';
-import { knobsDirsUnder } from '../core/sweep/paths';
+import { openSweep, type OpenedSweep } from '../core/sweep/open';
+import { knobsDirsUnder, resolveSweep } from '../core/sweep/paths';
+import { strFlag, type FlagSpec, type ParsedArgs } from './args';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, paused: 3, interrupted: 130 } as const;
 
@@ -20,4 +22,13 @@ export function knobsDirFor(opts: { dir?: string; workdir?: string; cwd: string 
 /** Where sweeps are looked up: --dir alone, else ./.knobs and the `.knobs` folders below (older sweeps sit beside their sweep files). */
 export function knobsDirsFor(opts: { dir?: string; cwd: string }): string[] {
   return opts.dir ? [knobsDirFor(opts)] : knobsDirsUnder(opts.cwd);
+}
+
+/** `--dir DIR` of the commands that read sweeps. */
+export const DIR_FLAG: FlagSpec = { value: true, arg: 'DIR', help: 'the folder holding .knobs/ (default: the current folder)' };
+export const HELP_FLAG: FlagSpec = { value: false, help: 'show this help' };
+
+/** The sweep named by the first positional (an id or folder), else the latest one. */
+export function openSweepArg(a: ParsedArgs, io: CliIO): OpenedSweep {
+  return openSweep(resolveSweep(knobsDirsFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd }), a.positionals[0]));
 }

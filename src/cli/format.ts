@@ -1,6 +1,7 @@
-/** Plain-text formatting for the CLI: tables, durations, metric values, colours (TTY only). */
+/** Plain-text formatting for the CLI: tables, trial rows, colours (TTY only); numbers and durations are core/format's. */
 import type { SweepState, TrialRecord } from '../core/journal/reducer';
 import { formatParams, formatValue } from '../core/space/config';
+import { formatNumber, MISSING } from '../core/format/number';
 
 export interface Style {
   bold(s: string): string;
@@ -45,24 +46,6 @@ export function table(headers: string[], rows: string[][], opts: { maxWidth?: nu
     return opts.align?.[c] === 'r' ? pad + t : t + pad;
   };
   return all.map((r) => r.map((s, c) => cell(s ?? '', c)).join('  ').trimEnd()).join('\n');
-}
-
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '-';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
-
-export function formatMetric(v: number | undefined): string {
-  if (v === undefined) return '-';
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
-  return String(+v.toPrecision(5));
 }
 
 export function statusText(t: TrialRecord, s: Style): string {
@@ -116,9 +99,9 @@ export function trialRows(state: SweepState, trials: TrialRecord[], s: Style, pa
     String(t.id),
     statusText(t, s),
     formatParams(shownParams(state, t.params), paramWidth),
-    String(lastStep(t) ?? '-'),
-    formatMetric(t.value),
-    formatMetric(t.best),
+    String(lastStep(t) ?? MISSING),
+    formatNumber(t.value),
+    formatNumber(t.best),
     t.reason ?? (t.queueReason ? `queued: ${t.queueReason}` : ''),
   ]);
 }

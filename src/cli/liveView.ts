@@ -6,7 +6,9 @@
 import type { Op } from '../core/journal/ops';
 import { bestTrial, countTrials, type EvaluationState, type SweepState } from '../core/journal/reducer';
 import { formatParams } from '../core/space/config';
-import { formatDuration, formatMetric, shownParams, style, table, trialHeaders, trialRows } from './format';
+import { formatDuration } from '../core/format/duration';
+import { formatNumber, MISSING } from '../core/format/number';
+import { shownParams, style, table, trialHeaders, trialRows } from './format';
 
 export interface LiveViewOptions {
   out: NodeJS.WriteStream;
@@ -93,9 +95,9 @@ export class LiveView {
     const best = bestTrial(s);
     const metric = s.created?.metric.name ?? 'value';
     const lines = [
-      `${st.bold('knobs')} ${s.created?.sweepId ?? ''} · ${s.created?.method ?? ''} · seed ${s.created?.seed ?? '-'}`,
+      `${st.bold('knobs')} ${s.created?.sweepId ?? ''} · ${s.created?.method ?? ''} · seed ${s.created?.seed ?? MISSING}`,
       `${bar} · ${st.cyan(`${c.running} running`)} · ${c.failed ? st.red(`${c.failed} failed`) : '0 failed'} · elapsed ${formatDuration(elapsed)}${eta}`,
-      best ? `best: trial ${best.id} ${metric}=${st.green(formatMetric(best.value))}  ${formatParams(shownParams(s, best.params), cols - 30)}` : `best: -`,
+      best ? `best: trial ${best.id} ${metric}=${st.green(formatNumber(best.value))}  ${formatParams(shownParams(s, best.params), cols - 30)}` : `best: ${MISSING}`,
     ];
     if (s.paused) lines.push(st.red(`paused: ${s.paused.reason}`));
     for (const line of gpuLines(s)) lines.push(st.dim(line));
@@ -140,7 +142,7 @@ export function eventLine(op: Op, s: SweepState): string | undefined {
     }
     case 'trial_completed': {
       const t = s.byId.get(op.trial);
-      return `trial ${op.trial} completed: ${metric}=${formatMetric(t?.value)}`;
+      return `trial ${op.trial} completed: ${metric}=${formatNumber(t?.value)}`;
     }
     case 'trial_failed':
       return `trial ${op.trial} failed (${op.kind}, ${op.signal ? `signal ${op.signal}` : `exit ${op.exitCode}`})${op.willRetry ? ', will retry' : ''}`;
@@ -164,7 +166,7 @@ export function eventLine(op: Op, s: SweepState): string | undefined {
 /** "test_acc=0.97 test_loss=0.1", or why the evaluation failed. */
 export function evaluationText(e: EvaluationState): string {
   const names = Object.keys(e.metrics).sort();
-  const values = names.map((k) => `${k}=${formatMetric(e.metrics[k])}`).join(' ');
+  const values = names.map((k) => `${k}=${formatNumber(e.metrics[k])}`).join(' ');
   if (e.status === 'running') return 'running';
   if (e.status === 'failed') return `failed: ${e.error ?? `exit code ${e.exitCode}`}${values ? ` (${values})` : ''}`;
   return values || 'no metrics';

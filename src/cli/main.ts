@@ -1,6 +1,6 @@
 /**
- * `knobs`: the headless CLI. Commands: run, resume, status, best, stop, export, list, validate,
- * evaluate, lr-find, importance.
+ * `knobs`: the headless CLI. Commands: run, resume, status, best, promote, stop, export, list,
+ * validate, evaluate, lr-find, importance.
  * Errors are KnobsErrors printed as "file:line:col: message / fix: hint" with exit code 1
  * (2 for usage errors).
  */
@@ -12,6 +12,7 @@ import { RESUME_FLAGS, RUN_FLAGS, cmdResume, cmdRun, cmdRunner } from './command
 import { BEST_FLAGS, EXPORT_FLAGS, LIST_FLAGS, STATUS_FLAGS, STOP_FLAGS, VALIDATE_FLAGS, cmdBest, cmdExport, cmdList, cmdStatus, cmdStop, cmdValidate } from './commands/inspect';
 import { closest } from '../core/space/suggest';
 import { EVALUATE_FLAGS, IMPORTANCE_FLAGS, LR_FIND_FLAGS, cmdEvaluate, cmdImportance, cmdLrFind } from './commands/insight';
+import { PROMOTE_FLAGS, cmdPromote } from './commands/promote';
 
 interface Command {
   usage: string;
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   resume: { usage: 'knobs resume [sweep] [options]', description: 'Continue an interrupted sweep: reruns interrupted trials first, never reruns completed ones.', flags: RESUME_FLAGS, run: cmdResume },
   status: { usage: 'knobs status [sweep] [--json]', description: 'Show a sweep: runner, counts, trials (best first), best config.', flags: STATUS_FLAGS, run: cmdStatus },
   best: { usage: 'knobs best [sweep] [--json]', description: 'Print the best trial and its config.', flags: BEST_FLAGS, run: cmdBest },
+  promote: { usage: 'knobs promote [sweep] [--trial N] [--dry-run]', description: 'Write the best trial’s config (or trial N’s) into the script’s defaults; prints the diff.', flags: PROMOTE_FLAGS, run: cmdPromote },
   stop: { usage: 'knobs stop [sweep] [--trial N]', description: 'Ask the running sweep to stop (or to stop one trial).', flags: STOP_FLAGS, run: cmdStop },
   export: { usage: 'knobs export [sweep] --csv|--json [-o FILE]', description: 'Export every trial.', flags: EXPORT_FLAGS, run: cmdExport },
   list: { usage: 'knobs list [--json]', description: 'List the sweeps under .knobs/.', flags: LIST_FLAGS, run: cmdList },

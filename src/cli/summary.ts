@@ -6,7 +6,9 @@ import type { RunnerStatus } from '../core/sweep/open';
 import type { Space } from '../core/space/types';
 import { evaluationText, gpuLines } from './liveView';
 import { diagnoseSweep, DIAGNOSIS_METRICS, type Diagnosis } from '../core/analysis/diagnosis';
-import { formatConfigYaml, formatDuration, formatMetric, style, table, trialHeaders, trialRows, type Style } from './format';
+import { formatDuration } from '../core/format/duration';
+import { formatNumber, MISSING } from '../core/format/number';
+import { formatConfigYaml, style, table, trialHeaders, trialRows, type Style } from './format';
 
 export interface SweepSummaryJson {
   sweep: string;
@@ -169,7 +171,7 @@ export function summaryText(o: { state: SweepState; dir: string; runner: RunnerS
   }
   const best = bestTrial(s);
   if (best) {
-    lines.push('', `${st.bold('best')}: trial ${best.id} · ${c.metric.name} = ${st.green(formatMetric(best.value))}`, formatConfigYaml(best.params));
+    lines.push('', `${st.bold('best')}: trial ${best.id} · ${c.metric.name} = ${st.green(formatNumber(best.value))}`, formatConfigYaml(best.params));
     const d = fit?.get(best.id);
     if (d && d.tag !== 'unknown') {
       lines.push(`${st.bold('fit')}: ${fitTag(d, st)}: ${d.reason}`);
@@ -183,7 +185,7 @@ export function summaryText(o: { state: SweepState; dir: string; runner: RunnerS
 }
 
 function fitTag(d: Diagnosis | undefined, st: Style): string {
-  if (!d || d.tag === 'unknown') return st.dim('-');
+  if (!d || d.tag === 'unknown') return st.dim(MISSING);
   return d.tag === 'ok' ? st.green('ok') : d.tag === 'improving' ? st.cyan('improving') : st.yellow(d.tag);
 }
 

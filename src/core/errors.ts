@@ -10,6 +10,7 @@ export type KnobsErrorCode =
   | 'E_USAGE' // bad CLI usage
   | 'E_SPAWN' // trial could not be started
   | 'E_DISK' // disk full or read-only
+  | 'E_PROMOTE' // promote found no definition of a trial's parameters to write into
   | 'E_INTERNAL';
 
 export interface ErrorLocation {

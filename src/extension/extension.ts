@@ -23,6 +23,7 @@ import { SweepStore } from './sweeps/store';
 import { DEFAULT_PAGE_SIZE } from './tree/model';
 import { SweepTreeProvider } from './tree/provider';
 import { UNTRUSTED_MESSAGE } from './trust';
+import { vscodeWebviewApi } from './webview/webviewApi';
 import { readFitSettings, type FitSettings } from './insight/fit';
 
 let active: DisposableStore | undefined;
@@ -100,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): KnobsApi {
     lrFind: (a, f, saved) => actions?.lrFind(a, f, saved),
   };
   const discovered = discover().catch((e) => log.error(`discovery failed: ${String(e)}`));
-  const dashboards = disposables.add(new DashboardManager(context.extensionUri, store, log, lazyActions, onError, discovered));
+  const dashboards = disposables.add(new DashboardManager(vscodeWebviewApi(context.extensionUri), store, log, lazyActions, onError, discovered));
   dashboards.fitSettings = fitSettings;
   const h = registerCommands({ extensionPath: context.extensionPath, store, log, tree, dashboards, rediscover: discover }, disposables);
   actions = dashboardActions(h, log);

@@ -1,7 +1,8 @@
 /** The status bar's words for a sweep. Pure. */
 import { bestTrial, countTrials, type SweepState } from '../core/journal/reducer';
 import type { RunnerStatus } from '../core/sweep/open';
-import { formatMetric, progressText, sweepStateText } from './sweeps/describe';
+import { formatNumber } from '../core/format/number';
+import { progressText, sweepStateText } from './sweeps/describe';
 import { gpuText } from './tree/model';
 
 export interface StatusText {
@@ -14,12 +15,12 @@ export function statusText(id: string, state: SweepState, runner: RunnerStatus):
   const c = countTrials(state);
   const total = state.created?.runCap ?? c.total;
   const best = bestTrial(state);
-  const text = `$(beaker) ${c.running}/${total}${best ? ` · best ${formatMetric(best.value)}` : ''}`;
+  const text = `$(beaker) ${c.running}/${total}${best ? ` · best ${formatNumber(best.value)}` : ''}`;
   const metric = state.created?.metric.name ?? 'value';
   const tooltip = [
     `Knobs sweep ${id}: ${sweepStateText(state, runner)}`,
     `${c.running} running, ${progressText(state)} finished, ${c.total} trials`,
-    best ? `best ${metric} ${formatMetric(best.value)} (trial ${best.id})` : 'no results yet',
+    best ? `best ${metric} ${formatNumber(best.value)} (trial ${best.id})` : 'no results yet',
     // the runner's latest nvidia-smi sample, while it runs
     ...(runner.kind === 'running' && state.gpus?.gpus.length
       ? state.gpus.gpus.map((g) => {

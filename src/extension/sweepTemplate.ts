@@ -7,8 +7,10 @@
  *                                 `OPTIONS = {lr: {type: 'float', default: 1e-3}}`, `parseArgs`)
  *   sweepTemplate(opts)         → YAML text that parseSweep accepts with no errors
  */
-import { formatLiteral, parseLiteral } from './promote/literal';
-import { findJsOptions, findOptionCalls, type SourceLang } from './promote/locate';
+import { findJsOptions } from '../core/promote/javascript';
+import type { SourceLang } from '../core/promote/lang';
+import { formatLiteral, parseLiteral } from '../core/promote/literal';
+import { findOptionCalls } from '../core/promote/python';
 
 export interface ScriptArg {
   /** The parameter name the script reads (argparse's dest: `batch_size`). */

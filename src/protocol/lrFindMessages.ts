@@ -9,6 +9,7 @@
  * actions carry no values: the host writes what the saved result says, never what the webview
  * sends.
  */
+import { isFiniteNumber } from '../core/math/finite';
 
 export interface LrFindSuggestionData {
   maxLr: number;
@@ -66,8 +67,7 @@ const MAX_LOG = 2000;
 const MAX_TEXT = 4000;
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-const pos = (x: unknown): x is number => finite(x) && x > 0;
+const pos = (x: unknown): x is number => isFiniteNumber(x) && x > 0;
 
 function onlyKeys(o: Record<string, unknown>, allowed: readonly string[]): string | undefined {
   const extra = Object.keys(o).filter((k) => !allowed.includes(k));
@@ -100,7 +100,7 @@ export function parseLrFindWebviewMessage(raw: unknown): LrFindWebviewMessage | 
 
 function numOrNullArray(x: unknown, n: number, what: string): (number | null)[] | string {
   if (!Array.isArray(x) || x.length !== n) return `${what} must be an array of ${n} numbers or nulls`;
-  for (const v of x) if (v !== null && !finite(v)) return `${what} holds ${JSON.stringify(v)}, not a finite number or null`;
+  for (const v of x) if (v !== null && !isFiniteNumber(v)) return `${what} holds ${JSON.stringify(v)}, not a finite number or null`;
   return x as (number | null)[];
 }
 

@@ -6,9 +6,13 @@
  * (and logs) anything that does not validate. Non-finite metric values travel as null in
  * `value`/`best` and as NaN inside `MetricPoints.values` (structured clone keeps NaN).
  */
+import { TRIAL_STATUSES, type TrialStatus } from '../core/journal/trialStatus';
+import { FIT_TAGS, type FitTag } from '../core/analysis/fitTag';
+import { isFiniteNumber } from '../core/math/finite';
 import { parseLrFindData, type LrFindData } from './lrFindMessages';
 
-export type TrialStatus = 'pending' | 'running' | 'completed' | 'failed' | 'stopped' | 'pruned' | 'interrupted';
+export { TRIAL_STATUSES, type TrialStatus } from '../core/journal/trialStatus';
+export { FIT_TAGS, type FitTag } from '../core/analysis/fitTag';
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [k: string]: ParamValue };
 
 /** One row of the trial table / one line in the parallel coordinates. */
@@ -33,10 +37,6 @@ export interface TrialRow {
   /** Why that tag (the rule with its numbers). */
   fitReason?: string;
 }
-
-export type FitTag = 'overfitting' | 'underfitting' | 'ok' | 'improving';
-/** Wire order (a row's fit is 1 + its index here): append, never reorder. */
-export const FIT_TAGS: readonly FitTag[] = ['overfitting', 'underfitting', 'ok', 'improving'];
 
 /** An axis of the search space, for parallel coordinates and scatter plots. */
 export interface ParamAxis {
@@ -124,8 +124,6 @@ export type LrFindTabMessage = { type: 'lrFind'; data: LrFindData | null; messag
 // typed arrays, one per field (VS Code ≥ 1.57 transfers ArrayBuffers and typed arrays as
 // binary), plus small dictionaries for the strings and non-numeric params.
 
-export const TRIAL_STATUSES: readonly TrialStatus[] = ['pending', 'running', 'completed', 'failed', 'stopped', 'pruned', 'interrupted'];
-
 /** One param over a block of trials: finite numbers (NaN: absent), or codes into `dict` (-1: absent). */
 export type ParamColumn = { name: string; num: Float64Array } | { name: string; dict: ParamValue[]; codes: Int32Array };
 
@@ -181,7 +179,7 @@ export type WireHostMessage =
   | LrFindTabMessage
   | { type: 'error'; message: string };
 
-const numOrNaN = (x: number | null | undefined): number => (typeof x === 'number' && Number.isFinite(x) ? x : NaN);
+const numOrNaN = (x: number | null | undefined): number => (isFiniteNumber(x) ? x : NaN);
 
 class Dict<T> {
   readonly values: T[] = [];
@@ -236,7 +234,7 @@ export function encodeTrials(rows: readonly TrialRow[]): TrialColumns {
     let numeric = true;
     for (let j = 0; j < n && numeric; j++) {
       const v = rows[j].params[name];
-      if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v))) numeric = false;
+      if (v !== undefined && !isFiniteNumber(v)) numeric = false;
     }
     if (numeric) {
       const num = new Float64Array(n);
@@ -454,17 +452,16 @@ export function parseSeriesColumns(x: unknown): SeriesColumns | string {
   return { n, trial, attempt: c.attempt as Int32Array, name, names: c.names as string[], offsets, steps: c.steps, values: c.values };
 }
 
-const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 export function parseSweepMeta(x: unknown): SweepMeta | string {
   if (!x || typeof x !== 'object' || Array.isArray(x)) return 'meta must be an object';
   const m = x as Record<string, unknown>;
   for (const k of ['id', 'dir', 'method', 'state'] as const) if (typeof m[k] !== 'string' || (m[k] as string).length > MAX_TEXT) return `meta.${k} must be a string`;
-  if (!isNum(m.seed)) return 'meta.seed must be a number';
-  if (!isNum(m.createdAt) || !isNum(m.updatedAt)) return 'meta.createdAt and updatedAt must be times';
+  if (!isFiniteNumber(m.seed)) return 'meta.seed must be a number';
+  if (!isFiniteNumber(m.createdAt) || !isFiniteNumber(m.updatedAt)) return 'meta.createdAt and updatedAt must be times';
   const metric = m.metric as Record<string, unknown> | null;
   if (!metric || typeof metric !== 'object' || !isName(metric.name) || (metric.goal !== 'minimize' && metric.goal !== 'maximize')) return 'meta.metric must be { name, goal }';
-  if (m.runCap !== undefined && (!isNum(m.runCap) || m.runCap < 0)) return 'meta.runCap must be a count';
+  if (m.runCap !== undefined && (!isFiniteNumber(m.runCap) || m.runCap < 0)) return 'meta.runCap must be a count';
   if (m.paused !== undefined && (typeof m.paused !== 'string' || m.paused.length > MAX_TEXT)) return 'meta.paused must be a string';
   if (!Array.isArray(m.axes) || m.axes.length > 10_000) return 'meta.axes must be an array';
   const axes: ParamAxis[] = [];
@@ -475,7 +472,7 @@ export function parseSweepMeta(x: unknown): SweepMeta | string {
     const axis: ParamAxis = { name: q.name, kind: q.kind };
     for (const k of ['min', 'max'] as const) {
       if (q[k] === undefined) continue;
-      if (!isNum(q[k])) return `axis ${q.name}: ${k} must be a number`;
+      if (!isFiniteNumber(q[k])) return `axis ${q.name}: ${k} must be a number`;
       axis[k] = q[k] as number;
     }
     for (const k of ['log', 'integer'] as const) {
@@ -543,7 +540,6 @@ function parseLrFindTabMessage(m: Record<string, unknown>): LrFindTabMessage | s
   return message === undefined ? { type: 'lrFind', data } : { type: 'lrFind', data, message };
 }
 
-const isFiniteNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /**
  * Validates an `importance` message in the webview (host messages are checked too: a bad one is
@@ -559,16 +555,16 @@ export function parseImportanceMessage(raw: unknown): ImportanceMessage | string
   const v = m.importance as Record<string, unknown> | undefined;
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'importance.importance must be an object or null';
   if (v.method !== 'fanova' && v.method !== 'ped-anova') return 'importance.method must be fanova or ped-anova';
-  if (!isFiniteNum(v.n) || v.n < 0) return 'importance.n must be a count';
-  if (v.explained !== undefined && !isFiniteNum(v.explained)) return 'importance.explained must be a number';
+  if (!isFiniteNumber(v.n) || v.n < 0) return 'importance.n must be a count';
+  if (v.explained !== undefined && !isFiniteNumber(v.explained)) return 'importance.explained must be a number';
   if (v.note !== undefined && (typeof v.note !== 'string' || v.note.length > 2000)) return 'importance.note must be a short string';
   if (!Array.isArray(v.params) || v.params.length > 10_000) return 'importance.params must be an array';
   const params: ImportanceBar[] = [];
   for (const p of v.params as unknown[]) {
     const b = p as Record<string, unknown> | null;
     if (!b || typeof b !== 'object' || typeof b.name !== 'string' || b.name.length > 500) return 'importance.params[].name must be a string';
-    if (!isFiniteNum(b.importance) || b.importance < 0 || b.importance > 1 + 1e-9) return `importance of ${b.name} must be in 0…1`;
-    if (b.correlation !== null && (!isFiniteNum(b.correlation) || Math.abs(b.correlation) > 1 + 1e-9)) return `correlation of ${b.name} must be in −1…1 or null`;
+    if (!isFiniteNumber(b.importance) || b.importance < 0 || b.importance > 1 + 1e-9) return `importance of ${b.name} must be in 0…1`;
+    if (b.correlation !== null && (!isFiniteNumber(b.correlation) || Math.abs(b.correlation) > 1 + 1e-9)) return `correlation of ${b.name} must be in −1…1 or null`;
     params.push({ name: b.name, importance: b.importance, correlation: b.correlation as number | null });
   }
   const view: ImportanceView = { method: v.method, n: v.n, params };

@@ -1,5 +1,5 @@
 /**
- * The contract every Executor keeps (local processes, the simulated one; Slurm later):
+ * The contract every Executor keeps (local processes, the simulated one, Slurm batch jobs):
  * - start → the trial's lines (in order, also appended to its stdout file) → one exit, with its
  *   code and the stderr tail; nothing is delivered synchronously inside start();
  * - stop → one exit with stoppedBy {reason, timeout: false}; stop is idempotent (the first
@@ -7,17 +7,29 @@
  * - a trial that ignores SIGTERM is SIGKILLed after the grace period;
  * - timeoutMs stops the trial with stoppedBy.timeout;
  * - a program that cannot start gives an exit with spawnError and pid/pgid −1;
- * - a started trial has pid > 0 leading its own group (pgid = pid), distinct per trial.
+ * - a started trial has an identity of its own, distinct per trial: a process trial has pid > 0
+ *   leading its own group (pgid = pid); a batch job has its jobId (pid/pgid −1);
+ * - nothing of a stopped or timed-out trial keeps running (`stillRunning`: the process group, or
+ *   the job in the queue).
+ *
+ * `batchJobs` (a trial is a batch job on a cluster, not a local process) reads two expectations
+ * as a job can keep them; the other executors keep the strict reading:
+ * - identity: the jobId, as above;
+ * - a missing program is found only when the job runs on its node, so a job stopped at once may
+ *   be cancelled before it tried: its exit then says why it never ran with stoppedBy, where a
+ *   process keeps its spawnError.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, test } from 'node:test';
-import type { Executor, ExitInfo, LaunchSpec, TrialHandle } from '../../src/core/runner/executor';
+import { after, before, describe, test } from 'node:test';
+import type { Executor, ExitInfo, LaunchSpec, TrialEvents, TrialHandle } from '../../src/core/runner/executor';
 import { ReportParser } from '../../src/core/runner/reportParser';
+import { FOREVER, IGNORES_TERM, REPORTS } from '../support/pyScripts';
 
 export interface ExecutorHarness {
+  /** The executor under test, made once before the suite's tests (a throw fails them with its message). */
   make(): Executor;
   /** A trial that reports `values` of "loss" at steps 1, 2, … then exits with `exitCode`. */
   reports(base: LaunchSpec, values: number[], opts?: { exitCode?: number; stderr?: string }): LaunchSpec;
@@ -27,13 +39,30 @@ export interface ExecutorHarness {
   ignoresTerm(base: LaunchSpec): LaunchSpec;
   /** A trial whose program does not exist. */
   missing(base: LaunchSpec): LaunchSpec;
-  /** Real OS processes (checks the group with signal 0). */
-  realProcesses?: (pgid: number) => boolean;
+  /** Whether anything of an ended trial still runs (local: its process group; Slurm: its job in the queue). */
+  stillRunning?: (handle: TrialHandle) => boolean;
+  /** Trials are batch jobs on a cluster (Slurm): see the header for what this changes. */
+  batchJobs?: boolean;
+  /** Why the executor cannot be tried on this machine: the suite is skipped with it. */
+  skip?: string;
 }
 
-export interface RunResult {
-  handle: TrialHandle;
+/** The harness's trials as Python programs (the scripts of test/support/pyScripts.ts). */
+export function pythonTrials(python: string): Pick<ExecutorHarness, 'reports' | 'forever' | 'ignoresTerm' | 'missing'> {
+  const enc = (v: number) => (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
+  return {
+    reports: (b, values, o = {}) => ({ ...b, argv: [python, '-c', REPORTS, JSON.stringify(values.map(enc)), String(o.exitCode ?? 0), o.stderr ?? ''] }),
+    forever: (b) => ({ ...b, argv: [python, '-c', FOREVER] }),
+    ignoresTerm: (b) => ({ ...b, argv: [python, '-c', IGNORES_TERM] }),
+    missing: (b) => ({ ...b, argv: ['/nonexistent/knobs-no-such-program'] }),
+  };
+}
+
+export interface RunResult<H extends TrialHandle = TrialHandle> {
+  handle: H;
   lines: { stream: 'stdout' | 'stderr'; line: string }[];
+  /** What onPending reported (queued executors), in order. */
+  pending: (string | null)[];
   exits: ExitInfo[];
   syncEvents: number;
   done: Promise<ExitInfo>;
@@ -54,10 +83,14 @@ export function baseSpec(dir: string, trialId = 1): LaunchSpec {
 }
 
 /** Starts a trial and collects what it delivers; `onLine` may act on the handle. */
-export function startTrial(ex: Executor, spec: LaunchSpec, onLine?: (line: string, r: RunResult) => void): RunResult {
+export function startTrial<H extends TrialHandle>(
+  ex: { start(spec: LaunchSpec, events: TrialEvents): H },
+  spec: LaunchSpec,
+  onLine?: (line: string, r: RunResult<H>) => void,
+): RunResult<H> {
   let inStart = true;
   let resolve!: (e: ExitInfo) => void;
-  const r = { lines: [], exits: [], syncEvents: 0, done: new Promise<ExitInfo>((res) => (resolve = res)) } as unknown as RunResult;
+  const r = { lines: [], pending: [], exits: [], syncEvents: 0, done: new Promise<ExitInfo>((res) => (resolve = res)) } as unknown as RunResult<H>;
   r.handle = ex.start(spec, {
     onLine(stream, line) {
       if (inStart) r.syncEvents++;
@@ -69,6 +102,9 @@ export function startTrial(ex: Executor, spec: LaunchSpec, onLine?: (line: strin
       r.exits.push(info);
       resolve(info);
     },
+    onPending(reason) {
+      r.pending.push(reason);
+    },
   });
   inStart = false;
   return r;
@@ -77,11 +113,31 @@ export function startTrial(ex: Executor, spec: LaunchSpec, onLine?: (line: strin
 const settle = () => new Promise<void>((res) => setTimeout(res, 30));
 
 export function executorContract(name: string, harness: ExecutorHarness): void {
-  describe(`executor contract: ${name}`, () => {
+  const batch = harness.batchJobs === true;
+  /** The trial's identity: its process group leader, or its job id. */
+  const identity = (h: TrialHandle): number | string | undefined => (batch ? h.jobId : h.pid);
+  const assertOwnIdentity = (h: TrialHandle) => {
+    if (batch) {
+      assert.match(h.jobId ?? '', /\S/, 'a batch job has its job id');
+      assert.equal(h.pid, -1);
+      assert.equal(h.pgid, -1);
+    } else {
+      assert.ok(h.pid > 0, `pid ${h.pid}`);
+      assert.equal(h.pgid, h.pid, 'the trial leads its own process group');
+    }
+  };
+  const assertGone = (h: TrialHandle) => {
+    if (harness.stillRunning) assert.equal(harness.stillRunning(h), false, 'nothing of the trial still runs');
+  };
+
+  describe(`executor contract: ${name}`, { skip: harness.skip }, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-exec-'));
-    const ex = harness.make();
+    let ex!: Executor;
+    before(() => {
+      ex = harness.make();
+    });
     after(() => {
-      ex.dispose();
+      ex?.dispose();
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
@@ -89,8 +145,7 @@ export function executorContract(name: string, harness: ExecutorHarness): void {
       const values = [0.9, 0.5, 0.25, NaN];
       const spec = harness.reports(baseSpec(dir), values);
       const r = startTrial(ex, spec);
-      assert.ok(r.handle.pid > 0, `pid ${r.handle.pid}`);
-      assert.equal(r.handle.pgid, r.handle.pid, 'the trial leads its own process group');
+      assertOwnIdentity(r.handle);
       const exit = await r.done;
       assert.equal(r.syncEvents, 0, 'nothing is delivered inside start()');
       assert.equal(exit.code, 0);
@@ -130,7 +185,7 @@ export function executorContract(name: string, harness: ExecutorHarness): void {
       await settle();
       assert.equal(r.exits.length, 1, 'exactly one exit');
       assert.equal(r.lines.length, n, 'nothing after the exit');
-      if (harness.realProcesses) assert.equal(harness.realProcesses(r.handle.pgid), false, 'the group is gone');
+      assertGone(r.handle);
     });
 
     test('a trial that ignores SIGTERM is SIGKILLed after the grace period', async () => {
@@ -140,7 +195,7 @@ export function executorContract(name: string, harness: ExecutorHarness): void {
       const exit = await r.done;
       assert.equal(exit.signal, 'SIGKILL');
       assert.deepEqual(exit.stoppedBy, { reason: 'stop it', timeout: false });
-      if (harness.realProcesses) assert.equal(harness.realProcesses(r.handle.pgid), false, 'the group is gone');
+      assertGone(r.handle);
     });
 
     test('timeoutMs stops the trial with stoppedBy.timeout', async () => {
@@ -149,6 +204,7 @@ export function executorContract(name: string, harness: ExecutorHarness): void {
       const exit = await r.done;
       assert.equal(exit.stoppedBy?.timeout, true);
       assert.match(exit.stoppedBy!.reason, /timed out/);
+      assertGone(r.handle);
     });
 
     test('a program that cannot start: spawnError, pid and pgid −1, one exit', async () => {
@@ -165,15 +221,16 @@ export function executorContract(name: string, harness: ExecutorHarness): void {
       const r2 = startTrial(ex, harness.missing(baseSpec(dir)));
       r2.handle.stop('stopped at once');
       const exit2 = await r2.done;
-      assert.ok(exit2.spawnError && exit2.spawnError.length > 0, 'spawnError survives an early stop');
+      if (batch) assert.deepEqual(exit2.stoppedBy, { reason: 'stopped at once', timeout: false }, 'a job cancelled before it ran says so');
+      else assert.ok(exit2.spawnError && exit2.spawnError.length > 0, 'spawnError survives an early stop');
     });
 
-    test('concurrent trials get distinct pids, each its own group', async () => {
+    test('concurrent trials get distinct identities (pids, each its own group; or job ids)', async () => {
       const a = startTrial(ex, harness.reports(baseSpec(dir, 1), [1, 2]));
       const b = startTrial(ex, harness.reports(baseSpec(dir, 2), [3, 4]));
-      assert.notEqual(a.handle.pid, b.handle.pid);
-      assert.equal(a.handle.pgid, a.handle.pid);
-      assert.equal(b.handle.pgid, b.handle.pid);
+      assertOwnIdentity(a.handle);
+      assertOwnIdentity(b.handle);
+      assert.notEqual(identity(a.handle), identity(b.handle));
       assert.equal(a.handle.trialId, 1);
       assert.equal(b.handle.trialId, 2);
       const [ea, eb] = await Promise.all([a.done, b.done]);

@@ -1,20 +1,17 @@
-/** Runs the executor contract for the local process executor and the simulated one. */
+/**
+ * Runs the executor contract for the local process executor and the simulated one. The Slurm
+ * executor runs it in test/integration/slurm.test.ts, on the single-node cluster that file starts
+ * for all its tests.
+ */
 import { groupAlive, LocalExecutor } from '../../src/core/runner/localExecutor';
 import { curveFromValues, SimulatedExecutor, type SimCurve } from '../../src/core/runner/simulatedExecutor';
 import type { LaunchSpec } from '../../src/core/runner/executor';
-import { executorContract } from './executor.contract';
-import { FOREVER, IGNORES_TERM, REPORTS } from '../support/pyScripts';
-
-const PY = '/usr/bin/python3';
-const enc = (v: number) => (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
+import { executorContract, pythonTrials } from './executor.contract';
 
 executorContract('local (python3 processes)', {
   make: () => new LocalExecutor({ graceMs: 2000 }),
-  reports: (b, values, o = {}) => ({ ...b, argv: [PY, '-c', REPORTS, JSON.stringify(values.map(enc)), String(o.exitCode ?? 0), o.stderr ?? ''] }),
-  forever: (b) => ({ ...b, argv: [PY, '-c', FOREVER] }),
-  ignoresTerm: (b) => ({ ...b, argv: [PY, '-c', IGNORES_TERM] }),
-  missing: (b) => ({ ...b, argv: ['/nonexistent/knobs-no-such-program'] }),
-  realProcesses: (pgid) => groupAlive(pgid),
+  ...pythonTrials('/usr/bin/python3'),
+  stillRunning: (h) => groupAlive(h.pgid),
 });
 
 const curves = new Map<string, SimCurve>();

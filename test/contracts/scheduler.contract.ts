@@ -5,7 +5,10 @@
  * - deterministic: the same curves give the same decisions;
  * - replayable: a fresh scheduler fed the journal's reports and trial ends in order makes the same
  *   decisions, and replaying everything again on top changes nothing (idempotent per (trial, step));
- * - a NaN report stops the trial ("reported NaN"), except FIFO;
+ * - a NaN report stops the trial ("reported NaN"), except FIFO and hyperband (W&B drops
+ *   non-finite values);
+ * - a scheduler with `evaluate` is asked about every running trial on each report and trial end,
+ *   as the runner does; `evaluate` agrees with the decision of the report just made;
  * - maximize goals: the same decisions on negated values, reasons in the user's direction;
  * - never stops a trial whose value is the best of all values reported at that step, at a step
  *   where it is judged against others (its rung);
@@ -40,7 +43,9 @@ export function loadCurves(name = 'pytorch-digits.json'): RecordedCurves {
 
 export type DriveEvent =
   | { kind: 'report'; trial: number; step: number; value: number; decision: Decision }
-  | { kind: 'complete'; trial: number; value: number | undefined };
+  | { kind: 'complete'; trial: number; value: number | undefined }
+  /** A stop by the pass over all running trials (schedulers with `evaluate`). */
+  | { kind: 'judged'; trial: number; decision: Decision };
 
 export interface DriveResult {
   events: DriveEvent[];
@@ -51,7 +56,8 @@ export interface DriveResult {
 /**
  * A minimal ask/tell loop (what the sweep runner does for schedulers): up to `concurrency` trials
  * at once, lines parsed by the ReportParser, each report of `metric` (normalised) to onReport, a
- * stop decision stops the trial (later reports are ignored), onComplete with its last value.
+ * stop decision stops the trial (later reports are ignored), onComplete with its last value; after
+ * each report and end, a scheduler with `evaluate` judges every running trial.
  */
 export function drive(opts: {
   executor: Executor;
@@ -67,6 +73,16 @@ export function drive(opts: {
   const exits = new Map<number, ExitInfo>();
   const queue = [...opts.trials];
   let running = 0;
+  const live = new Map<number, (reason: string) => void>(); // running and not stopped → its stop
+  const judgeRunning = () => {
+    if (!scheduler.evaluate) return;
+    for (const [trial, stop] of live) {
+      const decision = scheduler.evaluate(trial);
+      if (decision.action !== 'stop') continue;
+      events.push({ kind: 'judged', trial, decision });
+      stop(decision.reason);
+    }
+  };
   return new Promise((resolve) => {
     const next = () => {
       while (running < opts.concurrency && queue.length) {
@@ -75,6 +91,11 @@ export function drive(opts: {
         const parser = new ReportParser({ metricName: opts.metric });
         let stopped = false;
         let last: number | undefined;
+        const stop = (reason: string) => {
+          stopped = true;
+          live.delete(trial);
+          handle.stop(reason, { graceMs: 200 });
+        };
         const handle = executor.start(opts.spec(trial), {
           onLine: (_s, line) => {
             const r = parser.parse(line);
@@ -84,20 +105,21 @@ export function drive(opts: {
             const decision = scheduler.onReport(trial, r.step, value);
             last = value;
             events.push({ kind: 'report', trial, step: r.step, value, decision });
-            if (decision.action === 'stop') {
-              stopped = true;
-              handle.stop(decision.reason, { graceMs: 200 });
-            }
+            if (decision.action === 'stop') stop(decision.reason);
+            judgeRunning();
           },
           onExit: (info) => {
             exits.set(trial, info);
+            live.delete(trial);
             scheduler.onComplete(trial, last);
             events.push({ kind: 'complete', trial, value: last });
+            judgeRunning();
             running--;
             next();
             if (running === 0 && queue.length === 0) resolve({ events, exits, scheduler });
           },
         });
+        live.set(trial, stop);
       }
     };
     next();
@@ -109,7 +131,7 @@ export function replay(s: Scheduler, events: readonly DriveEvent[]): Decision[] 
   const out: Decision[] = [];
   for (const e of events) {
     if (e.kind === 'report') out.push(s.onReport(e.trial, e.step, e.value));
-    else s.onComplete(e.trial, e.value);
+    else if (e.kind === 'complete') s.onComplete(e.trial, e.value);
   }
   return out;
 }
@@ -121,6 +143,8 @@ export interface SchedulerContractOptions {
   rungStep?: (step: number) => boolean;
   /** The scheduler compares trials (false for patience). Default true. */
   comparesTrials?: boolean;
+  /** A NaN report stops the trial (default true unless neverStops; hyperband drops non-finite values as W&B does). */
+  nanStops?: boolean;
   /** Number of recorded curves to play (default all). */
   trials?: number;
 }
@@ -171,13 +195,33 @@ export function schedulerContract(name: string, make: (goal: Goal) => Scheduler,
       });
     });
 
-    test('a NaN report stops the trial', () => {
+    test(`a NaN report ${opts.nanStops ?? !opts.neverStops ? 'stops' : 'does not stop'} the trial`, () => {
       const s = make('minimize');
       s.onReport(1, 1, 0.5);
       const d = s.onReport(1, 2, NaN);
-      if (opts.neverStops) assert.equal(d.action, 'continue');
-      else assert.deepEqual(d, { action: 'stop', reason: 'reported NaN' });
+      if (opts.nanStops ?? !opts.neverStops) assert.deepEqual(d, { action: 'stop', reason: 'reported NaN' });
+      else assert.equal(d.action, 'continue');
     });
+
+    if (make('minimize').evaluate) {
+      test('evaluate: after each report it agrees with the decision just made; a judged stop is what evaluate said', async () => {
+        const { events } = await simulate('minimize');
+        const fresh = make('minimize');
+        let judged = 0;
+        for (const e of events) {
+          if (e.kind === 'report') {
+            const decision = fresh.onReport(e.trial, e.step, e.value);
+            assert.deepEqual(fresh.evaluate!(e.trial), decision, `trial ${e.trial} step ${e.step}`);
+          }
+          else if (e.kind === 'complete') fresh.onComplete(e.trial, e.value);
+          else {
+            judged++;
+            assert.deepEqual(fresh.evaluate!(e.trial), e.decision);
+          }
+        }
+        assert.ok(judged > 0, 'some trials were stopped without reporting, by the pass over running trials');
+      });
+    }
 
     test('maximize: same decisions on negated values; reasons in the user’s direction', async () => {
       const min = await simulate('minimize');
@@ -216,7 +260,7 @@ export function schedulerContract(name: string, make: (goal: Goal) => Scheduler,
     test('every stop has a reason, and the trial exits stopped with it', async () => {
       const { events, exits } = await simulate('minimize');
       for (const e of events) {
-        if (e.kind !== 'report' || e.decision.action !== 'stop') continue;
+        if (e.kind === 'complete' || e.decision.action !== 'stop') continue;
         assert.ok(e.decision.reason.length > 8, `reason: ${e.decision.reason}`);
         assert.equal(exits.get(e.trial)?.stoppedBy?.reason, e.decision.reason);
         const after = events.filter((x) => x.kind === 'report' && x.trial === e.trial && events.indexOf(x) > events.indexOf(e));

@@ -1,7 +1,8 @@
 /**
  * The Slurm executor against a real single-node Slurm (test/slurm/cluster.ts brings it up once
- * for this file). When the cluster cannot start, every test fails with the reason under
- * KNOBS_REQUIRE_ALL=1 and is skipped with it otherwise.
+ * for this file): the executor contract (test/contracts/executor.contract.ts, read for batch jobs),
+ * then what only Slurm does. A cluster that cannot start fails every test with the reason; a
+ * machine without Slurm or root skips them with it, unless KNOBS_REQUIRE_ALL=1.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,15 +11,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { KnobsError } from '../../src/core/errors';
 import type { ExitInfo, LaunchSpec } from '../../src/core/runner/executor';
-import { ReportParser } from '../../src/core/runner/reportParser';
-import { readSlurmJobRecord, slurmTrialFiles, SlurmExecutor, type SlurmExecutorOptions, type SlurmTrialHandle } from '../../src/core/runner/slurmExecutor';
+import { readSlurmJobRecord, slurmTrialFiles, SlurmExecutor, type SlurmExecutorOptions } from '../../src/core/runner/slurm/slurmExecutor';
 import { loadSweepFile } from '../../src/core/space/parse';
 import { createSweep } from '../../src/core/sweep/create';
 import { SweepRunner } from '../../src/core/sweep/runner';
 import { readJournal } from '../../src/core/journal/reader';
 import { helperPaths } from '../../src/core/runner/helpersPath';
-import { FOREVER, IGNORES_TERM, REPORTS } from '../support/pyScripts';
-import { gate, jobState, startCluster, type ClusterResult, type Cluster } from '../slurm/cluster';
+import { FOREVER, REPORTS } from '../support/pyScripts';
+import { baseSpec, executorContract, pythonTrials, startTrial } from '../contracts/executor.contract';
+import { clusterFailure, gate, jobState, slurmSkip, startCluster, type ClusterResult, type Cluster } from '../slurm/cluster';
 
 const PY = process.env.KNOBS_PYTHON || '/usr/bin/python3';
 let cluster: ClusterResult = { ok: false, reason: 'not started yet' };
@@ -46,54 +47,78 @@ function make(c: Cluster, o: SlurmExecutorOptions & { partition?: string; gres?:
 }
 
 let n = 0;
-function launch(argv: string[], extra: Partial<LaunchSpec> = {}): LaunchSpec {
-  const t = path.join(dir, `trial-${++n}`);
-  fs.mkdirSync(t, { recursive: true });
-  return { trialId: n, attempt: 1, argv, cwd: t, env: { ...process.env, KNOBS_TRIAL_ID: String(n) }, stdoutPath: path.join(t, 'stdout.log'), stderrPath: path.join(t, 'stderr.log'), ...extra };
-}
+const launch = (argv: string[], extra: Partial<LaunchSpec> = {}): LaunchSpec => ({ ...baseSpec(dir, ++n), argv, ...extra });
 
-interface Run {
-  handle: SlurmTrialHandle;
-  lines: { stream: string; line: string }[];
-  pending: (string | null)[];
-  exits: ExitInfo[];
-  done: Promise<ExitInfo>;
-}
+/** A job Slurm still holds as live (not yet ended). */
+const LIVE = /PENDING|RUNNING|COMPLETING|CONFIGURING|SUSPENDED/;
 
-function start(ex: SlurmExecutor, spec: LaunchSpec, onLine?: (line: string, r: Run) => void): Run {
-  let resolve!: (e: ExitInfo) => void;
-  const r = { lines: [], pending: [], exits: [], done: new Promise<ExitInfo>((res) => (resolve = res)) } as unknown as Run;
-  r.handle = ex.start(spec, {
-    onLine: (stream, line) => {
-      r.lines.push({ stream, line });
-      onLine?.(line, r);
-    },
-    onExit: (info) => {
-      r.exits.push(info);
-      resolve(info);
-    },
-    onPending: (reason) => r.pending.push(reason),
-  });
-  return r;
-}
+executorContract('slurm (single-node cluster)', {
+  make: () => {
+    if (!cluster.ok) throw new Error(clusterFailure(cluster));
+    return make(cluster);
+  },
+  ...pythonTrials(PY),
+  stillRunning: (h) => !!h.jobId && LIVE.test(jobState(cluster as Cluster, h.jobId)),
+  batchJobs: true,
+  skip: slurmSkip(),
+});
 
-test('a trial runs as a Slurm job: its lines in order, exit 0, job id on the handle, pid/pgid −1', async (t) => {
+test("Slurm's records of a trial: job id, job.json, the exit_code file (0; 143 stopped; 127 missing program), the final state", async (t) => {
   if (!gate(t, cluster)) return;
   const ex = make(cluster);
-  const spec = launch([PY, '-c', REPORTS, '[0.9, 0.5, 0.25]', '0']);
-  const r = start(ex, spec);
-  assert.match(r.handle.jobId ?? '', /^\d+$/);
-  assert.equal(r.handle.pid, -1);
-  assert.equal(r.handle.pgid, -1);
+  const okSpec = launch([PY, '-c', REPORTS, '[0.9]', '0']);
+  const stoppedSpec = launch([PY, '-c', FOREVER, '0.1']);
+  const ok = startTrial(ex, okSpec);
+  const stopped = startTrial(ex, stoppedSpec, (_l, r) => {
+    if (r.lines.length === 2) r.handle.stop('pruned at rung 1', { graceMs: 20_000 });
+  });
+  const missing = startTrial(ex, launch(['/nonexistent/knobs-no-such-program']));
+  assert.match(ok.handle.jobId ?? '', /^\d+$/);
+  const [okExit, stopExit, missingExit] = await Promise.all([ok.done, stopped.done, missing.done]);
+
+  assert.equal(okExit.code, 0, okExit.stderrTail);
+  assert.equal(fs.readFileSync(slurmTrialFiles(okSpec).exitCode, 'utf8'), '0\n', 'the exit code is in the trial folder');
+  assert.equal(readSlurmJobRecord(okSpec)?.jobId, ok.handle.jobId, 'job.json records the job');
+  assert.equal(ok.handle.status().state, 'COMPLETED');
+
+  assert.deepEqual(stopExit.stoppedBy, { reason: 'pruned at rung 1', timeout: false });
+  assert.equal(stopExit.signal, 'SIGTERM');
+  assert.equal(stopExit.code, null);
+  const state = jobState(cluster, stopped.handle.jobId!);
+  assert.doesNotMatch(state, LIVE, `squeue: ${state}`);
+  // the batch script records srun's status when it outlives the step; when Slurm ends the whole job
+  // first, the final state comes from its accounting (CANCELLED) instead
+  const codeFile = slurmTrialFiles(stoppedSpec).exitCode;
+  if (fs.existsSync(codeFile)) assert.equal(fs.readFileSync(codeFile, 'utf8').trim(), '143');
+  else assert.match(state, /CANCELLED|^$/, `squeue: ${state}`);
+
+  assert.match(missingExit.spawnError ?? '', /cannot start \/nonexistent\/knobs-no-such-program/);
+  assert.equal(missingExit.code, 127);
+});
+
+test('a job whose output shows before squeue says it runs is stopped with TERM, not cancelled as if it never ran', async (t) => {
+  if (!gate(t, cluster)) return;
+  const ex = make(cluster);
+  const poll = ex.pollQueue;
+  ex.pollQueue = async () => {}; // squeue has not answered yet: the handle still says PENDING
+  const run = ex.run.bind(ex);
+  const scancels: string[][] = [];
+  ex.run = (cmd, args, ms) => {
+    if (cmd === 'scancel') scancels.push(args);
+    return run(cmd, args, ms);
+  };
+  let stateAtStop = '';
+  const r = startTrial(ex, launch([PY, '-c', FOREVER, '0.1']), (_l, rr) => {
+    if (rr.lines.length !== 1) return;
+    stateAtStop = rr.handle.status().state;
+    rr.handle.stop('pruned at rung 1', { graceMs: 20_000 });
+    ex.pollQueue = poll;
+  });
   const exit = await r.done;
-  assert.equal(exit.code, 0, exit.stderrTail);
-  assert.equal(exit.spawnError, undefined);
-  const parser = new ReportParser({ metricName: 'loss' });
-  const reps = r.lines.filter((l) => l.stream === 'stdout').map((l) => parser.parse(l.line)).filter((x) => x !== null);
-  assert.deepEqual(reps.map((x) => x!.values.loss), [0.9, 0.5, 0.25]);
-  assert.equal(fs.readFileSync(slurmTrialFiles(spec).exitCode, 'utf8'), '0\n', 'the exit code is in the trial folder');
-  assert.equal(readSlurmJobRecord(spec)?.jobId, r.handle.jobId, 'job.json records the job');
-  assert.equal(r.handle.status().state, 'COMPLETED');
+  assert.equal(stateAtStop, 'PENDING');
+  assert.deepEqual(scancels, [['--signal=TERM', r.handle.jobId]], 'TERM to the step, the job is not cancelled');
+  assert.deepEqual(exit.stoppedBy, { reason: 'pruned at rung 1', timeout: false });
+  assert.equal(exit.signal, 'SIGTERM');
 });
 
 test('a non-zero exit and the stderr tail; hostile KNOBS_* values reach the job intact', async (t) => {
@@ -102,7 +127,7 @@ test('a non-zero exit and the stderr tail; hostile KNOBS_* values reach the job 
   const params = JSON.stringify({ name: `it's "a,b"`, cmd: '$(touch /tmp/knobs-slurm-pwned)', nl: 'x\ny' });
   const spec = launch([PY, '-c', 'import os, sys; print(os.environ["KNOBS_PARAMS"]); print(sys.argv[1]); sys.stderr.write("boom: bad thing\\n"); sys.exit(3)', `a'b "c" $(d) e,f`]);
   spec.env = { ...spec.env, KNOBS_PARAMS: params };
-  const r = start(ex, spec);
+  const r = startTrial(ex, spec);
   const exit = await r.done;
   assert.equal(exit.code, 3);
   assert.match(exit.stderrTail, /boom: bad thing/);
@@ -110,65 +135,6 @@ test('a non-zero exit and the stderr tail; hostile KNOBS_* values reach the job 
   assert.equal(out.slice(0, 2).join('\n'), `${params.replace('x\\ny', 'x\\ny')}\na'b "c" $(d) e,f`);
   assert.deepEqual(JSON.parse(out[0]), JSON.parse(params));
   assert.equal(fs.existsSync('/tmp/knobs-slurm-pwned'), false);
-});
-
-test('stop: scancel --signal=TERM ends the job, one exit with stoppedBy, the job leaves the queue, its exit is recorded', async (t) => {
-  if (!gate(t, cluster)) return;
-  const ex = make(cluster);
-  const spec = launch([PY, '-c', FOREVER, '0.1']);
-  const r = start(ex, spec, (_l, rr) => {
-    if (rr.lines.length === 2) {
-      rr.handle.stop('pruned at rung 1', { graceMs: 20_000 });
-      rr.handle.stop('second reason');
-    }
-  });
-  const exit = await r.done;
-  assert.deepEqual(exit.stoppedBy, { reason: 'pruned at rung 1', timeout: false });
-  // the task dies of the TERM; srun/slurmstepd may escalate to KILL on a loaded node (seen once in ~10 runs)
-  assert.ok(exit.signal === 'SIGTERM' || exit.signal === 'SIGKILL', `signal ${exit.signal}`);
-  assert.equal(exit.code, null);
-  const state = jobState(cluster as Cluster, r.handle.jobId!);
-  assert.ok(!/PENDING|RUNNING|COMPLETING|CONFIGURING/.test(state), `squeue: ${state}`);
-  // the batch script records srun's status when it outlives the step; when Slurm ends the whole job
-  // first, the final state comes from its accounting (CANCELLED) instead
-  const codeFile = slurmTrialFiles(spec).exitCode;
-  if (fs.existsSync(codeFile)) assert.equal(fs.readFileSync(codeFile, 'utf8').trim(), exit.signal === 'SIGTERM' ? '143' : '137');
-  else assert.match(state, /CANCELLED|^$/, `squeue: ${state}`);
-  const nLines = r.lines.length;
-  await new Promise((res) => setTimeout(res, 500));
-  assert.equal(r.exits.length, 1);
-  assert.equal(r.lines.length, nLines, 'nothing after the exit');
-});
-
-test('a job that ignores SIGTERM is cancelled (KILL) after the grace period', async (t) => {
-  if (!gate(t, cluster)) return;
-  const ex = make(cluster);
-  const r = start(ex, launch([PY, '-c', IGNORES_TERM, '120']), (line, rr) => {
-    if (line.startsWith('@@knobs')) rr.handle.stop('stop it', { graceMs: 300 });
-  });
-  const exit = await r.done;
-  assert.equal(exit.signal, 'SIGKILL');
-  assert.deepEqual(exit.stoppedBy, { reason: 'stop it', timeout: false });
-  const state = jobState(cluster as Cluster, r.handle.jobId!);
-  assert.ok(!/PENDING|RUNNING|COMPLETING/.test(state), `squeue: ${state}`);
-});
-
-test('timeoutMs stops the job with stoppedBy.timeout', async (t) => {
-  if (!gate(t, cluster)) return;
-  const ex = make(cluster);
-  const r = start(ex, launch([PY, '-c', FOREVER, '0.1'], { timeoutMs: 500 }));
-  const exit = await r.done;
-  assert.equal(exit.stoppedBy?.timeout, true);
-  assert.match(exit.stoppedBy!.reason, /timed out/);
-});
-
-test('a program missing on the node: spawnError from the job, exit 127', async (t) => {
-  if (!gate(t, cluster)) return;
-  const ex = make(cluster);
-  const r = start(ex, launch(['/nonexistent/knobs-no-such-program']));
-  const exit = await r.done;
-  assert.match(exit.spawnError ?? '', /cannot start \/nonexistent\/knobs-no-such-program/);
-  assert.equal(exit.code, 127);
 });
 
 test('gres reaches the jobs (SLURM_JOB_GPUS, CUDA_VISIBLE_DEVICES); a job waiting for GPUs reports why it is pending', async (t) => {
@@ -182,7 +148,7 @@ print("GPUS", os.environ.get("SLURM_JOB_GPUS"), os.environ.get("CUDA_VISIBLE_DEV
 while not os.path.exists(sys.argv[1]):
     time.sleep(0.1)
 `;
-  const runs = [1, 2, 3].map(() => start(ex, launch([PY, '-c', prog, release])));
+  const runs = [1, 2, 3].map(() => startTrial(ex, launch([PY, '-c', prog, release])));
   // two jobs hold both GPUs until `go` exists: the third waits in the queue
   const third = runs[2];
   for (let i = 0; i < 400 && !third.pending.some((p) => p && p !== 'None'); i++) await new Promise((res) => setTimeout(res, 50));
@@ -210,7 +176,7 @@ sys.exit(5)
   const spec = launch([PY, '-c', prog]);
   let seenFirst!: () => void;
   const firstLine = new Promise<void>((res) => (seenFirst = res));
-  const r1 = start(first, spec, () => seenFirst());
+  const r1 = startTrial(first, spec, () => seenFirst());
   await firstLine;
   const jobId = r1.handle.jobId!;
   first.detach(); // the runner died: nobody watches the job
@@ -232,7 +198,7 @@ test('attach to a job that already ended delivers its output and final state', a
   if (!gate(t, cluster)) return;
   const first = make(cluster);
   const spec = launch([PY, '-c', 'print("only line"); raise SystemExit(4)']);
-  const r1 = start(first, spec);
+  const r1 = startTrial(first, spec);
   await r1.done;
   const second = make(cluster);
   const lines: string[] = [];
@@ -246,7 +212,7 @@ test('a bad partition: check() and the trial quote Slurm and say how to fix it',
   if (!gate(t, cluster)) return;
   const ex = make(cluster, { partition: 'no-such-partition' });
   await assert.rejects(ex.check(), (e: unknown) => e instanceof KnobsError && /Invalid partition name specified/.test(e.message) && /sinfo -s/.test(e.hint ?? ''));
-  const r = start(ex, launch([PY, '-c', 'pass']));
+  const r = startTrial(ex, launch([PY, '-c', 'pass']));
   assert.equal(r.handle.jobId, undefined);
   assert.match(r.handle.error?.message ?? '', /Slurm refused: .*invalid partition/is);
   const exit = await r.done;
@@ -263,7 +229,7 @@ test('sbatch missing from PATH: a clear error, and each trial fails to start wit
   if (!gate(t, cluster)) return;
   const ex = make(cluster, { env: { ...(cluster as Cluster).env, PATH: '/nonexistent' } });
   await assert.rejects(ex.check(), (e: unknown) => e instanceof KnobsError && /`sbatch` was not found on PATH/.test(e.message) && /login node/.test(e.hint ?? ''));
-  const r = start(ex, launch([PY, '-c', 'pass']));
+  const r = startTrial(ex, launch([PY, '-c', 'pass']));
   const exit = await r.done;
   assert.match(exit.spawnError ?? '', /`sbatch` was not found on PATH/);
 });

@@ -11,9 +11,10 @@
  * between its tests; `stop()` cancels every job, then ends slurmd, slurmctld and (if we started
  * it) munged by the PIDs recorded, and removes the temp folder.
  *
- * When the cluster cannot start (not root, packages missing, a daemon fails), `startCluster`
- * returns `{ ok: false, reason }`: tests then fail with that reason under KNOBS_REQUIRE_ALL=1 and
- * are skipped with it otherwise (`gate`).
+ * When the cluster cannot start, `startCluster` returns `{ ok: false, reason }` and the tests fail
+ * with that reason (`gate`). The one exception is a machine where it cannot exist (not root, Slurm
+ * not installed: `slurmAbsent`, with `absent: true`): there the tests are skipped with the reason,
+ * unless KNOBS_REQUIRE_ALL=1 (CI, whose setup installs Slurm), which makes that a failure too.
  */
 import { spawnSync, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -38,7 +39,7 @@ export interface Cluster {
   stop(): void;
 }
 
-export type ClusterResult = Cluster | { ok: false; reason: string };
+export type ClusterResult = Cluster | { ok: false; reason: string; absent?: boolean };
 
 const LOCK = path.join(os.tmpdir(), 'knobs-slurm-cluster.lock');
 
@@ -200,11 +201,24 @@ export interface ClusterOptions {
   lockWaitMs?: number;
 }
 
+/** Why this machine cannot run the test cluster at all (not root, Slurm not installed), or undefined. */
+export function slurmAbsent(): string | undefined {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'the Slurm test cluster needs root (it starts munged, slurmctld and slurmd)';
+  const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scancel', 'sinfo', 'sacct', 'scontrol', 'srun'].filter((c) => !which(c));
+  if (missing.length) return `Slurm is not installed (missing ${missing.join(', ')}): run \`node scripts/setupSlurm.mjs\` as root`;
+  return undefined;
+}
+
+/** Why the Slurm tests are skipped here: Slurm cannot exist on this machine and KNOBS_REQUIRE_ALL is unset. */
+export function slurmSkip(): string | undefined {
+  const absent = requireAll ? undefined : slurmAbsent();
+  return absent && `Slurm test cluster unavailable: ${absent}`;
+}
+
 /** Brings up the cluster (synchronously apart from port picking); never throws. */
 export async function startCluster(opts: ClusterOptions = {}): Promise<ClusterResult> {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { ok: false, reason: 'the Slurm test cluster needs root (it starts munged, slurmctld and slurmd)' };
-  const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scancel', 'sinfo', 'sacct', 'scontrol', 'srun'].filter((c) => !which(c));
-  if (missing.length) return { ok: false, reason: `Slurm is not installed (missing ${missing.join(', ')}): run \`node scripts/setupSlurm.mjs\` as root` };
+  const absent = slurmAbsent();
+  if (absent) return { ok: false, reason: absent, absent: true };
   const lockErr = takeLock(opts.lockWaitMs ?? 600_000);
   if (lockErr) return { ok: false, reason: lockErr };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-slurm-'));
@@ -334,14 +348,23 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<ClusterRe
 }
 
 /**
- * The gate for a Slurm test: under KNOBS_REQUIRE_ALL=1 a cluster that cannot start is a failure
- * with the reason; otherwise the test is skipped with it.
+ * The gate for a Slurm test: a cluster that did not start is a failure with the reason; on a
+ * machine without Slurm (or root) the test is skipped with it, unless KNOBS_REQUIRE_ALL=1.
  */
 export function gate(t: { skip(message?: string): void }, c: ClusterResult): c is Cluster {
   if (c.ok) return true;
-  if (requireAll) throw new Error(`Slurm test cluster unavailable (KNOBS_REQUIRE_ALL=1 makes this a failure): ${c.reason}`);
-  t.skip(`Slurm test cluster unavailable: ${c.reason}`);
-  return false;
+  const skip = c.absent ? slurmSkip() : undefined;
+  if (skip) {
+    t.skip(skip);
+    return false;
+  }
+  throw new Error(clusterFailure(c));
+}
+
+/** The failure message of a cluster that did not start (for tests and harnesses that need one). */
+export function clusterFailure(c: ClusterResult): string {
+  if (c.ok) return '';
+  return c.absent ? `Slurm test cluster unavailable (KNOBS_REQUIRE_ALL=1 makes this a failure): ${c.reason}` : `Slurm test cluster did not start: ${c.reason}`;
 }
 
 /** squeue's view of one job ('' when Slurm no longer lists it). */

@@ -116,7 +116,7 @@ test('the Run code lens’s launch for configs/sweep.yaml with main.py at the wo
   fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'scripts', 'args_echo.py'), path.join(root, 'main.py'));
   const file = path.join(root, 'configs', 'sweep.yaml');
   fs.writeFileSync(file, 'program: main.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [0.5]}\n');
-  // what register.ts's runFile builds from vscode.workspace.getWorkspaceFolder(uri)
+  // what commands/launchSweep.ts's runFile builds from vscode.workspace.getWorkspaceFolder(uri)
   const spec = runSpec({ extensionPath: ROOT, execPath: process.execPath, env: { ...process.env }, file, workspaceFolder: root, python: PYTHON });
   assert.equal(spec.cwd, root);
   const r = await launch(spec, 'knobs run');

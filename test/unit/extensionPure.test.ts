@@ -1,14 +1,12 @@
-/** The extension's vscode-free helpers: CSP/html, diagnostic ranges, status text, param lenses, disposables, errors. */
+/** The extension's vscode-free helpers: diagnostic ranges, status text, param lenses, disposables, errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
 import type { Op, OpInput } from '../../src/core/journal/ops';
 import { parseSweep } from '../../src/core/space/parse';
 import { KnobsError } from '../../src/core/errors';
-import { contentSecurityPolicy, dashboardHtml, makeNonce } from '../../src/extension/panel/html';
 import { diagnosticMessage, diagnosticRange } from '../../src/extension/diagnostics/ranges';
 import { statusText } from '../../src/extension/statusText';
-import { formatNumber } from '../../src/extension/sweeps/describe';
 import { paramLenses, type LensSweep } from '../../src/extension/codelens/paramLenses';
 import { DisposableStore, Emitter } from '../../src/extension/disposables';
 import { errorLog, errorMessage } from '../../src/extension/errorText';
@@ -21,25 +19,6 @@ function state(inputs: OpInput[], runCap = 12): SweepState {
   for (const i of all) applyOp(s, { ...i, seq: ++seq, w: 'w', t: seq } as Op);
   return s;
 }
-
-test('dashboard html: strict CSP with one nonce on every script and style, assets from the given URIs, #app', () => {
-  const html = dashboardHtml({ cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x.vscode-cdn.net/ext/dist/webview.js', styleUri: 'https://x.vscode-cdn.net/ext/dist/webview.css', nonce: 'abc123' });
-  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src https:\/\/x\.vscode-cdn\.net data:; style-src https:\/\/x\.vscode-cdn\.net 'nonce-abc123'; script-src 'nonce-abc123'; font-src https:\/\/x\.vscode-cdn\.net">/);
-  assert.match(html, /<div id="app"/);
-  const scripts = [...html.matchAll(/<script([^>]*)>/g)];
-  assert.equal(scripts.length, 1);
-  assert.match(scripts[0][1], /nonce="abc123" src="https:\/\/x\.vscode-cdn\.net\/ext\/dist\/webview\.js"/);
-  assert.match(html, /<link rel="stylesheet" href="https:\/\/x\.vscode-cdn\.net\/ext\/dist\/webview\.css" nonce="abc123">/);
-  assert.ok(!/unsafe-inline|unsafe-eval/.test(html));
-  assert.equal(contentSecurityPolicy('S', 'N'), "default-src 'none'; img-src S data:; style-src S 'nonce-N'; script-src 'nonce-N'; font-src S");
-});
-
-test('nonces are fresh and alphanumeric', () => {
-  const a = makeNonce();
-  const b = makeNonce();
-  assert.notEqual(a, b);
-  assert.match(a, /^[A-Za-z0-9]{16,}$/);
-});
 
 test('diagnostic ranges: the parser loc (1-based, exclusive end) maps to 0-based ranges on the right key', () => {
   const text = 'program: train.py\nmethod: random\nmetric: {name: loss, goal: minimize}\nparamters:\n  lr: {min: 0.1, max: 1}\n';
@@ -101,16 +80,6 @@ p.add_argument('--other', type=int, default=1)
   const elsewhere = paramLenses('/w/copy.py', script, 'python', [{ ...mine, program: '/w/train.py' }]);
   assert.equal(elsewhere.length, 2);
   assert.deepEqual(paramLenses('/w/train.py', 'x = 1\n', 'python', [mine]), []);
-});
-
-test('numbers for humans', () => {
-  assert.equal(formatNumber(3.2e-4), '3.2e-4');
-  assert.equal(formatNumber(0.00032156), '3.22e-4');
-  assert.equal(formatNumber(0.083456), '0.08346');
-  assert.equal(formatNumber(64), '64');
-  assert.equal(formatNumber(1.5e7), '15000000');
-  assert.equal(formatNumber(123456.7), '1.23e5');
-  assert.equal(formatNumber(NaN), 'NaN');
 });
 
 test('disposable store: reverse order, once, late adds disposed at once, failures isolated', () => {

@@ -1,7 +1,8 @@
 /** rewriteLrRange / findLrParam: the lr block's min/max values are replaced, every other byte kept. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findLrParam, rewriteLrRange, sparkline } from '../../src/cli/commands/insight';
+import { sparkline } from '../../src/cli/commands/insight';
+import { findLrParam, rewriteLrRange } from '../../src/core/analysis/lrParam';
 import { parseSweep } from '../../src/core/space/parse';
 
 const TEXT = `program: train.py   # the script

@@ -17,9 +17,10 @@ test('lrFindArgv: the bundled CLI, the sweep file, --json, and --write only when
 test('parseLrFindOutput reads the last JSON line and checks each field', () => {
   const v = parseLrFindOutput(`noise\n${JSON.stringify(RESULT)}\n`);
   assert.ok(typeof v === 'object');
-  assert.equal(v.points.length, 2, 'non-finite losses are dropped');
-  assert.deepEqual(v.suggestion, { maxLr: 0.003, baseLr: 0.0003, method: 'steepest' });
-  assert.deepEqual(v.sweepRange, { min: 0.0003, max: 0.003 });
+  assert.deepEqual(v.points.map((p) => p.loss), [2.3, 1.1, NaN], 'a non-finite loss (JSON null) is NaN');
+  assert.deepEqual(v.suggestion, { maxLr: 0.003, baseLr: 0.0003, method: 'steepest', baseLrRange: { low: 3e-4, high: 7.5e-4 }, index: 40 });
+  assert.deepEqual(v.sweepRange, { distribution: 'log_uniform_values', min: 0.0003, max: 0.003 });
+  assert.equal(v.dir, '/w/.knobs/lr-find/x');
   assert.equal(lrFindSummary(v), 'max_lr 3e-3, base_lr 3e-4 (steepest); sweep range 3e-4 … 3e-3');
   assert.match(String(parseLrFindOutput('')), /no JSON/);
   assert.match(String(parseLrFindOutput('{"kind":"other"}')), /not a knobs lr-find result/);

@@ -6,7 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { langOf, locateParams, matchLevel, normalizeName, tokenizeJs, tokenizePython, type ParamSite } from '../../src/extension/promote/locate';
+import { tokenizeJs } from '../../src/core/promote/javascript';
+import { langOf } from '../../src/core/promote/lang';
+import { locateParams, matchLevel, normalizeName } from '../../src/core/promote/locate';
+import { tokenizePython } from '../../src/core/promote/python';
+import type { ParamSite } from '../../src/core/promote/sites';
 
 const root = path.resolve(__dirname, '../../..');
 const fixture = (name: string) => fs.readFileSync(path.join(root, 'test/fixtures/promote', name), 'utf8');

@@ -1,6 +1,6 @@
 /**
  * What the lr-finder panel's buttons write, on real files: the sweep-file range edit (through the
- * CLI's rewriteLrRange, comments and layout kept) and the CyclicLR edit in Python (literals in
+ * core's rewriteLrRange, comments and layout kept) and the CyclicLR edit in Python (literals in
  * place, parameter reads through promote). The edited Python is checked by a real interpreter.
  */
 import { test } from 'node:test';
@@ -11,10 +11,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { KnobsError } from '../../src/core/errors';
 import { parseSweep } from '../../src/core/space/parse';
-import { findLrParam, rewriteLrRange } from '../../src/cli/commands/insight';
+import { findLrParam, rewriteLrRange } from '../../src/core/analysis/lrParam';
+import { parseLrFindResult } from '../../src/core/analysis/lrFindResult';
 import { cyclicLrEdits, findCyclicLrCalls, minimalChange, sweepBoundsEdit } from '../../src/extension/insight/lrFindEdits';
-import { applyEdits } from '../../src/extension/promote/edits';
-import { lrFindData, parseLrFindResultFile, readLrFindResult, restoredResultFile } from '../../src/extension/insight/lrFind';
+import { applyEdits } from '../../src/core/promote/edits';
+import { lrFindData, readLrFindResult, restoredResultFile } from '../../src/extension/insight/lrFind';
 import { parseLrFindData } from '../../src/protocol/lrFindMessages';
 import { analyseLrFind, cyclicLrArgs, sweepRange } from '../../src/core/analysis/lrFinder';
 
@@ -209,7 +210,7 @@ test('a saved result.json becomes panel data the webview accepts; its range and 
     const f = savedResult(dir, path.join(dir, 'sweep.yaml'));
     const saved = readLrFindResult(f);
     assert.ok(typeof saved === 'object', String(saved));
-    assert.equal(saved.lrs.length, 80);
+    assert.equal(saved.points.length, 80);
     assert.ok(saved.suggestion && saved.sweepRange && saved.cyclicLr);
     const data = lrFindData(saved);
     assert.equal(data.title, 'sweep.yaml · lr');
@@ -223,9 +224,9 @@ test('a saved result.json becomes panel data the webview accepts; its range and 
     assert.equal(restoredResultFile({ resultFile: 'result.json' }), undefined, 'only an absolute path');
     assert.equal(restoredResultFile(undefined), undefined);
     // a script run (no sweep file) has nothing to write into a sweep file
-    const noSweep = parseLrFindResultFile({ ...JSON.parse(fs.readFileSync(f, 'utf8')), sweepFile: undefined, source: '/w/train.mjs' }, f);
+    const noSweep = parseLrFindResult({ ...JSON.parse(fs.readFileSync(f, 'utf8')), sweepFile: undefined, source: '/w/train.mjs' }, f);
     assert.ok(typeof noSweep === 'object');
-    assert.deepEqual([lrFindData(noSweep).canWriteSweep, lrFindData(noSweep).canWriteCode], [false, false]);
+    assert.deepEqual([lrFindData({ ...noSweep, file: f }).canWriteSweep, lrFindData({ ...noSweep, file: f }).canWriteCode], [false, false]);
     // damaged files are refused with a reason
     fs.writeFileSync(f, '{"kind": "knobs.lrFind", "points": 3}');
     assert.match(String(readLrFindResult(f)), /points must be an array/);

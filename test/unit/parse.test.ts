@@ -311,7 +311,11 @@ test('early_terminate: every type, defaults filled, rules checked', () => {
   const bad = (body: string) => errs(`${HEAD}early_terminate: ${body}\nparameters:\n  a: {values: [1]}\n`)[0];
   assert.equal(bad('{type: hyperband}').code, 'missing-key');
   assert.equal(bad('{type: hyperband, min_iter: 0}').code, 'out-of-range');
-  assert.equal(bad('{type: hyperband, min_iter: 5, max_iter: 3}').code, 'bad-range');
+  // W&B's engine uses max_iter and s when they are set, and fails on max_iter without s
+  assert.equal(bad('{type: hyperband, min_iter: 5, max_iter: 3}').code, 'missing-key');
+  const both = parseSweep(`${HEAD}early_terminate: {type: hyperband, min_iter: 5, max_iter: 27, s: 2}\nparameters:\n  a: {values: [1]}\n`);
+  assert.deepEqual(both.spec?.earlyTerminate, { type: 'hyperband', max_iter: 27, s: 2, eta: 3, strict: true });
+  assert.ok(both.diagnostics.some((d) => d.severity === 'warning' && d.code === 'ignored-key' && /min_iter.*ignored/.test(d.message)), JSON.stringify(both.diagnostics));
   assert.equal(bad('{type: hyperband, min_iter: 3, strict: maybe}').code, 'bad-type');
   assert.equal(bad('{type: asha, max_t: 3, grace_period: 5}').code, 'bad-range');
   assert.equal(bad('{type: asha, reduction_factor: 1}').code, 'out-of-range');

@@ -1,7 +1,7 @@
 /** formatLiteral / parseLiteral: values written in each language, keeping the old literal's style. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatLiteral, literalEquals, parseLiteral } from '../../src/extension/promote/literal';
+import { formatLiteral, literalEquals, parseLiteral } from '../../src/core/promote/literal';
 
 test('numbers keep the exponent form of the old literal', () => {
   assert.equal(formatLiteral(0.0012, 'python', '3e-4'), '1.2e-3');

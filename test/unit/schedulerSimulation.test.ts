@@ -167,7 +167,7 @@ early_terminate: {type: asha, max_t: 20, grace_period: 1, reduction_factor: 3}
     executor,
     cwd: dir,
     interpreter: '/usr/bin/python3',
-    scheduler: createScheduler(sweepSpec.earlyTerminate, { goal: sweepSpec.metric.goal, maxConcurrent: sweepSpec.maxConcurrent }),
+    scheduler: createScheduler(sweepSpec.earlyTerminate, { goal: sweepSpec.metric.goal }),
   });
   const outcome = await runner.run();
   assert.equal(outcome.kind, 'finished', JSON.stringify(outcome));
@@ -186,4 +186,54 @@ early_terminate: {type: asha, max_t: 20, grace_period: 1, reduction_factor: 3}
     const n = t.reports;
     assert.equal(t.value, curve.points[n - 1].values.val_loss, `trial ${t.id}`);
   }
+});
+
+test('hyperband through the real runner, interrupted and resumed: every prune is what a scheduler fed the whole journal decides (rebuilt on resume, each attempt a run)', async () => {
+  const rec = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/curves/pytorch-digits.json'), 'utf8')) as { curves: { id: number; val_loss: number[] }[] };
+  const dir = tmp();
+  fs.writeFileSync(path.join(dir, 'train.py'), '# replayed by the simulated executor\n');
+  const curves = rec.curves.slice(0, 12);
+  const text = `program: train.py
+method: grid
+metric: {name: val_loss, goal: minimize}
+parameters:
+  curve: {values: [${curves.map((c) => c.id).join(', ')}]}
+max_concurrent: 3
+early_terminate: {type: hyperband, min_iter: 2, eta: 2}
+`;
+  const sweepSpec = parseSweep(text, { file: path.join(dir, 'sweep.yaml') }).spec!;
+  const paths = createSweep({ spec: sweepSpec, knobsDir: path.join(dir, '.knobs'), seed: 1 });
+  const byId = new Map(curves.map((c) => [c.id, curveFromValues('val_loss', c.val_loss)]));
+  const runner = (onOp?: (op: { op: string }) => void) => {
+    const executor = new SimulatedExecutor({ curveFor: (s) => byId.get(Number(JSON.parse(s.env.KNOBS_PARAMS ?? '{}').curve)), startupMs: 100, epochMs: 120 });
+    return new SweepRunner({ sweepDir: paths.dir, spec: sweepSpec, executor, cwd: dir, interpreter: '/usr/bin/python3', onOp });
+  };
+  let metrics = 0;
+  const first = runner((op) => {
+    if (op.op === 'metric' && ++metrics === 30) first.interrupt('test');
+  });
+  assert.equal((await first.run()).kind, 'interrupted');
+  assert.equal((await runner().run()).kind, 'finished');
+  const ops = readJournal(paths.journal).ops;
+  assert.ok(ops.some((o) => o.op === 'trial_started' && o.attempt === 2), 'trials running at the interrupt ran again');
+  // the whole journal through one fresh scheduler, judging every running attempt after each op
+  const s = createScheduler(sweepSpec.earlyTerminate, { goal: 'minimize' });
+  const running = new Map<number, number>(); // trial → attempt
+  const decided = new Set<number>();
+  for (const op of ops) {
+    if (op.op === 'trial_started') running.set(op.trial, op.attempt);
+    else if (op.op === 'metric' && running.has(op.trial)) s.onReport(op.trial, op.step, op.values.val_loss as number, op.attempt);
+    else if (op.op === 'trial_completed' || op.op === 'trial_stopped' || op.op === 'trial_interrupted' || op.op === 'trial_failed') running.delete(op.trial);
+    for (const [trial, attempt] of running) {
+      if (s.evaluate!(trial, attempt).action === 'stop') {
+        decided.add(trial);
+        running.delete(trial);
+      }
+    }
+  }
+  const state = createState();
+  for (const op of ops) applyOp(state, op);
+  const pruned = state.trials.filter((t) => t.status === 'pruned').map((t) => t.id);
+  assert.ok(pruned.length >= 3, `pruned ${pruned.length}`);
+  assert.deepEqual(pruned.sort((a, b) => a - b), [...decided].sort((a, b) => a - b));
 });

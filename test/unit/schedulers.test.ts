@@ -1,7 +1,7 @@
 /**
  * Schedulers, on hand-computed examples:
- * - W&B hyperband: the band lists and the runs its own tests stop (wandb/sweeps
- *   tests/test_hyperband_stopping.py), worked out by hand below, in both strict modes;
+ * - W&B hyperband: the band lists, thresholds, both strict modes, non-finite values, attempts as
+ *   separate runs (W&B's own test cases are in test/contracts/wandb/hyperband.test.ts);
  * - ASHA: Ray's _Bracket example and the top-1/rf rule with numpy's percentile, max_t, brackets;
  * - median: the median of finished trials at the same step, after startup and min_steps;
  * - patience: stops on exactly the N-th non-improving report;
@@ -42,99 +42,71 @@ describe('W&B hyperband', () => {
     assert.equal(bandThreshold([], 3), Infinity);
   });
 
-  /** Feeds whole histories, then asks for each running trial's decision (W&B's controller pass). */
-  function snapshot(cfg: ConstructorParameters<typeof HyperbandScheduler>[0], runs: { h: number[]; running: boolean }[], goal: 'minimize' | 'maximize' = 'minimize') {
-    const s = new HyperbandScheduler(cfg, { goal });
-    runs.forEach((r, i) => r.h.forEach((v, k) => s.onReport(i + 1, k + 1, goal === 'maximize' ? -v : v)));
-    runs.forEach((r, i) => {
-      if (!r.running) s.onComplete(i + 1, undefined);
-    });
-    return runs.map((r, i) => (r.running && stops(s.evaluate(i + 1)) ? i : -1)).filter((i) => i >= 0);
-  }
-
-  // wandb/sweeps test_eta_3: bands at 1 and 3. Band 1 (index 1): [9, 10, 8, 7, 6] → sorted
-  // [6, 7, 8, 9, 10][⌊5/3⌋ = 1] = 7; band 3 (index 3): [3, 4, 6][1] = 4.
-  // b (10, 10): closest band 1 (1 < 2): 10 > 7 → stop. c (…, 8, 3): band 3: 3 ≤ 4 (strict: history[3] = 3;
-  // best 3). d: 4 ≤ 4. e (10, 6, 6, 6): 6 > 4 → stop. a is finished.
-  const eta3 = [
-    { h: [10, 9], running: false },
-    { h: [10, 10], running: true },
-    { h: [10, 8, 8, 3], running: true },
-    { h: [10, 7, 7, 4], running: true },
-    { h: [10, 6, 6, 6], running: true },
-  ];
+  // bands [1, 3] (max_iter 9, eta 3, s 2). Band 1 (the first values): [1, 5, 9] → ⌊3/3⌋ = 1 → 5.
+  // Run 3 (9, 1): strict: its first value 9 > 5 → stop; non-strict: its best 1 ≤ 5 → continue.
   for (const strict of [true, false]) {
-    test(`test_eta_3 (strict ${strict}): stops b and e`, () => {
-      assert.deepEqual(snapshot({ max_iter: 9, eta: 3, s: 2, strict }, eta3), [1, 4]);
-      const negated = eta3.map((r) => ({ ...r, h: r.h.map((v) => -v) }));
-      assert.deepEqual(snapshot({ max_iter: 9, eta: 3, s: 2, strict }, negated, 'maximize'), [1, 4], 'maximize');
+    test(`strict ${strict}: ${strict ? 'the value at the band' : 'the best so far'} against the band's cut-off`, () => {
+      const s = new HyperbandScheduler({ max_iter: 9, eta: 3, s: 2, strict }, MIN);
+      for (const [t, h] of [[1, [1, 10]], [2, [5, 10]], [3, [9, 1]]] as const) h.forEach((v, i) => s.onReport(t, i + 1, v));
+      assert.deepEqual([1, 2, 3].map((t) => s.evaluate(t).action), ['continue', 'continue', strict ? 'stop' : 'continue']);
     });
   }
 
-  test('test_5runs_band1_stop_2: bands [1, 2], thresholds 8 and 7 → stops b and c', () => {
-    // band 1: [9, 10, 8, 7, 6] sorted, index ⌊5/2⌋ = 2 → 8; band 2: [8, 7, 6] index 1 → 7
-    const runs = [
-      { h: [10, 9], running: false },
-      { h: [10, 10], running: true },
-      { h: [10, 8, 8], running: true },
-      { h: [10, 7, 7], running: true },
-      { h: [10, 6, 6], running: false },
-    ];
-    assert.deepEqual(snapshot({ max_iter: 5, eta: 2, s: 2 }, runs), [1, 2]);
-    assert.deepEqual(snapshot({ max_iter: 5, eta: 2, s: 2, strict: false }, runs), [1, 2]);
-  });
-
-  test('test_2runs_band1_pass and min_iter bands: the worked W&B cases', () => {
-    // bands [2, 6]; band 2: [6, 8] → 6; run a (10, 10, 6): 6 ≤ 6 passes; run b 10..1: band 6 → 4 ≤ 4
-    assert.deepEqual(snapshot({ max_iter: 18, eta: 3, s: 2 }, [{ h: [10, 10, 6], running: true }, { h: [10, 9, 8, 7, 6, 5, 4, 3, 2, 1], running: true }]), []);
-    // min_iter 3: band 3: [10, 7] → ⌊2/3⌋ = 0 → 7; the flat run (10 ×4) stops
-    const desc = Array.from({ length: 10 }, (_, i) => 10 - i);
-    assert.deepEqual(snapshot({ min_iter: 3, eta: 3 }, [{ h: [10, 10, 10, 10], running: true }, { h: desc, running: true }]), [0]);
-    // a single run is never stopped
-    assert.deepEqual(snapshot({ max_iter: 18, eta: 3, s: 2 }, [{ h: desc, running: true }]), []);
-  });
-
-  test('strict compares the value at the band; non-strict the best so far', () => {
-    // bands [1, 3] (max_iter 9, eta 3, s 2). At band 1 (index 1): values [1, 5, 9] → ⌊3/3⌋ = 1 → 5.
-    // Trial 3 (1, 9): strict: 9 > 5 → stop; non-strict: best 1 ≤ 5 → continue.
-    const runs = [
-      { h: [10, 1], running: true },
-      { h: [10, 5], running: true },
-      { h: [1, 9], running: true },
-    ];
-    assert.deepEqual(snapshot({ max_iter: 9, eta: 3, s: 2, strict: true }, runs), [2]);
-    assert.deepEqual(snapshot({ max_iter: 9, eta: 3, s: 2, strict: false }, runs), []);
-  });
-
-  test('online: a milestone applies once more than b values are logged; steps are not used', () => {
+  test('online: band b applies once b values are logged, at the b-th value; steps are not used; every run is judged', () => {
     const s = new HyperbandScheduler({ min_iter: 2, eta: 2 }, MIN); // bands 2, 4, 8, …
-    // trial 1: 3 reports with odd steps (ignored: only the count matters)
+    // trial 1, odd steps (ignored: only the count matters): band 2 at its 2nd value: [0.6] → itself
     assert.equal(s.onReport(1, 10, 1.0).action, 'continue');
-    assert.equal(s.onReport(1, 20, 0.8).action, 'continue');
-    assert.equal(s.onReport(1, 30, 0.6).action, 'continue'); // band 2 reached: values [0.6] → itself
-    assert.equal(s.onReport(2, 1, 1.0).action, 'continue');
-    assert.equal(s.onReport(2, 2, 0.9).action, 'continue', '2 values: band 2 not yet (needs more than 2)');
-    // third value 0.7: band 2 values [0.6, 0.7] → ⌊2/2⌋ = 1 → 0.7; 0.7 > 0.7 is false
-    assert.equal(s.onReport(2, 3, 0.7).action, 'continue');
-    // trial 3: third value 0.65 → [0.6, 0.65, 0.7][⌊3/2⌋ = 1] = 0.65 → continue; trial 4: 0.8 → [.6,.65,.7,.8][2] = 0.7 → stop
+    assert.equal(s.onReport(1, 20, 0.6).action, 'continue');
+    assert.equal(s.onReport(2, 1, 1.0).action, 'continue', 'one value: no band yet');
+    // [0.6, 0.7] → ⌊2/2⌋ = 1 → 0.7; 0.7 > 0.7 is false
+    assert.equal(s.onReport(2, 2, 0.7).action, 'continue');
     s.onReport(3, 1, 1);
-    s.onReport(3, 2, 1);
-    assert.equal(s.onReport(3, 3, 0.65).action, 'continue');
+    assert.equal(s.onReport(3, 2, 0.65).action, 'continue'); // [0.6, 0.65, 0.7][1] = 0.65
     s.onReport(4, 1, 1);
-    s.onReport(4, 2, 1);
-    const d = s.onReport(4, 3, 0.8);
-    assert.equal(d.action, 'stop');
-    assert.equal(
-      (d as { reason: string }).reason,
-      'pruned at milestone 2 (report 3): its value at milestone 2 0.8 is worse than the top-1/2 cut-off 0.7 of 4 trials (hyperband, eta 2)',
-    );
+    const d = s.onReport(4, 2, 0.8); // [0.6, 0.65, 0.7, 0.8][2] = 0.7
+    assert.deepEqual(d, {
+      action: 'stop',
+      reason: 'pruned at milestone 2 (report 2): its value at milestone 2 0.8 is worse than the top-1/2 cut-off 0.7 of 4 runs (hyperband, eta 2)',
+    });
+    assert.equal(s.evaluate(2).action, 'continue');
+    // trial 5's 0.62 lowers the cut-off to [0.6, 0.62, 0.65, 0.7, 0.8][2] = 0.65: trial 2 (0.7), which did not report, now stops
+    s.onReport(5, 1, 1);
+    assert.equal(s.onReport(5, 2, 0.62).action, 'continue');
+    assert.equal(s.evaluate(2).action, 'stop');
+    assert.equal(s.evaluate(3).action, 'continue');
+    assert.equal(s.evaluate(99).action, 'continue', 'a trial with no reports');
   });
 
-  test('non-finite values are not counted; NaN stops', () => {
-    const s = new HyperbandScheduler({ min_iter: 1, eta: 2 }, MIN);
-    s.onReport(1, 1, 1);
-    assert.equal(s.onReport(1, 2, Infinity).action, 'continue', 'not a valid value: not counted');
-    assert.deepEqual(s.onReport(1, 3, NaN), { action: 'stop', reason: 'reported NaN' });
+  test('non-finite values are dropped as W&B does (NaN and ±inf): they neither count nor stop', () => {
+    const s = new HyperbandScheduler({ min_iter: 1, eta: 2 }, MIN); // bands 1, 2, 4, …
+    assert.equal(s.onReport(1, 1, 1).action, 'continue');
+    assert.equal(s.onReport(1, 2, Infinity).action, 'continue');
+    assert.equal(s.onReport(1, 3, NaN).action, 'continue');
+    assert.equal(s.onReport(2, 1, NaN).action, 'continue');
+    assert.equal(s.onReport(2, 2, -Infinity).action, 'continue');
+    assert.equal(s.onReport(2, 3, 0.5).action, 'continue', "0.5 is trial 2's first value: [0.5, 1][1] = 1");
+    assert.deepEqual(s.thresholds().slice(0, 2), [{ band: 1, threshold: 1, n: 2 }, { band: 2, threshold: Infinity, n: 0 }]);
+    s.onReport(3, 1, 0.4); // [0.4, 0.5, 1][1] = 0.5
+    assert.equal(s.evaluate(1).action, 'stop');
+    assert.equal(s.evaluate(2).action, 'continue');
+  });
+
+  test('each attempt of a rerun is a separate run (W&B): the earlier attempt keeps its values in the bands', () => {
+    const s = new HyperbandScheduler({ min_iter: 1, eta: 2 }, MIN); // bands 1, 2, 4, …
+    s.onReport(1, 1, 0.2, 1);
+    s.onReport(2, 1, 0.9, 1); // [0.2, 0.9][1] = 0.9
+    assert.equal(s.onReport(2, 1, 0.25, 2).action, 'continue', 'attempt 2: [0.2, 0.25, 0.9][1] = 0.25');
+    assert.deepEqual(s.thresholds()[0], { band: 1, threshold: 0.25, n: 3 });
+    assert.equal(s.evaluate(2, 2).action, 'continue');
+    assert.equal(s.evaluate(2, 3).action, 'continue', 'attempt 3 has no reports yet: attempt 1’s 0.9 is not its value');
+    s.onReport(3, 1, 0.3); // [0.2, 0.25, 0.3, 0.9][2] = 0.3
+    assert.equal(s.evaluate(3).action, 'continue');
+    s.onReport(4, 1, 0.28); // [0.2, 0.25, 0.28, 0.3, 0.9][2] = 0.28
+    assert.equal(s.evaluate(3).action, 'stop');
+    // the same (trial, attempt, step) with another value replaces it: 0.28 → 0.5 gives [0.2, 0.25, 0.3, 0.5, 0.9][2] = 0.3
+    assert.equal(s.onReport(4, 1, 0.5).action, 'stop');
+    assert.deepEqual(s.thresholds()[0], { band: 1, threshold: 0.3, n: 5 });
+    assert.equal(s.evaluate(3).action, 'continue');
   });
 });
 
@@ -305,7 +277,7 @@ describe('replays and overwrites', () => {
     });
   }
 
-  test('a rerun attempt overwrites the earlier value of the same step', () => {
+  test('patience: a rerun attempt overwrites the earlier value of the same step', () => {
     const s = new PatienceScheduler({ patience: 2 }, MIN);
     s.onReport(1, 1, 1);
     s.onReport(1, 2, 2);
@@ -313,18 +285,6 @@ describe('replays and overwrites', () => {
     assert.equal(s.onReport(1, 2, 0.5).action, 'continue');
     assert.equal(s.onReport(1, 3, 0.6).action, 'continue');
     assert.equal(s.onReport(1, 4, 0.6).action, 'stop');
-    const h = new HyperbandScheduler({ min_iter: 1, eta: 2 }, MIN); // bands 1, 2, 4, …
-    h.onReport(1, 1, 1);
-    h.onReport(1, 2, 0.2);
-    h.onReport(2, 1, 1);
-    h.onReport(2, 2, 0.9);
-    h.onReport(3, 1, 1);
-    // band 1 (second values): [0.2, 0.3, 0.9] → index ⌊3/2⌋ = 1 → 0.3; 0.3 is not worse
-    assert.equal(h.onReport(3, 2, 0.3).action, 'continue');
-    // trial 2's rerun reports step 2 again with 0.25: it replaces 0.9 → [0.2, 0.25, 0.3] → 0.25
-    assert.equal(h.onReport(2, 2, 0.25).action, 'continue');
-    assert.deepEqual(h.thresholds()[0], { band: 1, threshold: 0.25, n: 3 });
-    assert.equal(h.evaluate(3).action, 'stop', 'trial 3 (0.3) is now worse than 0.25');
   });
 });
 

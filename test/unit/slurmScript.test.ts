@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { batchScript, envDelta, shellQuote } from '../../src/core/runner/slurm/script';
 import { gresFor, parseGresCounts, parseSacct, parseScontrol, parseSqueue, sbatchOptions, slurmError } from '../../src/core/runner/slurm/slurmText';
-import { slurmTrialFiles } from '../../src/core/runner/slurmExecutor';
+import { slurmTrialFiles } from '../../src/core/runner/slurm/slurmExecutor';
 import { KnobsError } from '../../src/core/errors';
 
 const PY = '/usr/bin/python3';

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createRng } from '../../src/core/random/rng';
 import { SobolSampler } from '../../src/core/samplers/sobol';
-import type { TrialState, TrialView } from '../../src/core/samplers/sampler';
+import type { TrialStatus } from '../../src/core/journal/trialStatus';
+import type { TrialView } from '../../src/core/samplers/sampler';
 import { configKey, finiteConfigs, FINITE_LIMIT, SeenConfigs } from '../../src/core/samplers/seen';
 import { TpeSampler } from '../../src/core/samplers/tpe/tpeSampler';
 import { searchDims } from '../../src/core/space/transform';
@@ -26,7 +27,7 @@ const idLoss = (p: FlatParams): number => {
 };
 
 /** Sequential optimisation until `n` trials or null; `state` of every trial. */
-function run(tpe: TpeSampler, space: Space, f: (p: FlatParams) => number, seed: number, n: number, state: TrialState = 'completed'): { history: TrialView[]; ended: number | undefined } {
+function run(tpe: TpeSampler, space: Space, f: (p: FlatParams) => number, seed: number, n: number, state: TrialStatus = 'completed'): { history: TrialView[]; ended: number | undefined } {
   const history: TrialView[] = [];
   for (let i = 0; i < n; i++) {
     const flat = tpe.suggest({ space, index: i, history, rng: rngFor(seed, i) });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
 import type { Op, OpInput } from '../../src/core/journal/ops';
 import type { RunnerStatus } from '../../src/core/sweep/open';
-import { DEFAULT_PAGE_SIZE, formatDuration, orderTrials, sweepNode, trialNodes, type MoreNode, type TrialNode } from '../../src/extension/tree/model';
+import { DEFAULT_PAGE_SIZE, orderTrials, sweepNode, trialNodes, type MoreNode, type TrialNode } from '../../src/extension/tree/model';
 
 const SPACE = JSON.stringify({
   params: [
@@ -149,9 +149,3 @@ test('a retried trial reads pending (will retry); a stopped one shows its reason
   assert.match(stopped.description!, /stopped by the user/);
 });
 
-test('formatDuration', () => {
-  assert.equal(formatDuration(4_400), '4s');
-  assert.equal(formatDuration(125_000), '2m05s');
-  assert.equal(formatDuration(3_725_000), '1h02m');
-  assert.equal(formatDuration(-1), '–');
-});

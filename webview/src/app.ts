@@ -24,7 +24,8 @@ import { ScatterView } from './charts/scatter';
 import { CurvesView } from './charts/curves';
 import { TrialTable } from './table/table';
 import { Summary } from './summary';
-import { formatCount, formatNumber, STATUS_ORDER, statusLabel } from './format';
+import { formatNumber } from '../../src/core/format/number';
+import { formatCount, STATUS_ORDER, statusLabel } from './format';
 import { METRIC_AXIS } from './charts/axes';
 import * as perf from './perf';
 

@@ -1,7 +1,9 @@
 /** The summary header: sweep, state (and why it is paused), trials by state, elapsed, best config. */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { Ctx, el } from './context';
-import { formatCount, formatDuration, formatNumber, formatParam, STATUS_ORDER, statusColorVar, statusLabel } from './format';
+import { formatDuration } from '../../src/core/format/duration';
+import { formatNumber } from '../../src/core/format/number';
+import { formatCount, formatParam, STATUS_ORDER, statusColorVar, statusLabel } from './format';
 
 export class Summary {
   readonly root = el('header', 'summary');

@@ -6,37 +6,34 @@ import { JournalWriter } from '../../core/journal/writer';
 import { applyOp, bestTrial } from '../../core/journal/reducer';
 import { resolveInterpreter } from '../../core/runner/interpreter';
 import { loadSweepFile, parseSweep } from '../../core/space/parse';
-import type { NumericParam, ParamSpec, SweepSpec } from '../../core/space/types';
-import { cyclicLrArgs, LR_FIND_DEFAULTS, planLrFind, sweepRange, type LrPoint, type LrRamp, type LrSuggestion } from '../../core/analysis/lrFinder';
+import type { SweepSpec } from '../../core/space/types';
+import { LR_FIND_DEFAULTS, planLrFind } from '../../core/analysis/lrFinder';
+import { lrFindResult, writeLrFindResult } from '../../core/analysis/lrFindResult';
+import { findLrParam, rewriteLrRange } from '../../core/analysis/lrParam';
 import { runLrFind, type LrFindRunResult } from '../../core/analysis/runLrFind';
 import { formatArgsJsonFile } from '../../core/runner/command';
 import { computeImportanceInWorker } from '../../core/analysis/importanceClient';
 import type { ImportanceOptions } from '../../core/analysis/importance';
+import { formatLr, formatNumber, MISSING } from '../../core/format/number';
 import { table } from '../format';
 import { acquireLock, HEARTBEAT_MS } from '../../core/sweep/lock';
-import { journalSpec, openSweep, resumeSpec, type OpenedSweep } from '../../core/sweep/open';
-import { resolveSweep, trialDir } from '../../core/sweep/paths';
-import { runEvaluation } from '../../core/sweep/runner';
+import { journalSpec, resumeSpec, type OpenedSweep } from '../../core/sweep/open';
+import { trialDir } from '../../core/sweep/paths';
+import { runEvaluation } from '../../core/sweep/evaluate';
 import { chooseWorkdir, journalWorkdir } from '../../core/sweep/workdir';
 import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
-import { EXIT, knobsDirFor, knobsDirsFor, type CliIO } from '../context';
+import { DIR_FLAG, EXIT, HELP_FLAG, knobsDirFor, openSweepArg, type CliIO } from '../context';
 import { evaluationText } from '../liveView';
 import { evaluationJson } from '../summary';
 
-const DIR: FlagSpec = { value: true, arg: 'DIR', help: 'the folder holding .knobs/ (default: the current folder)' };
-const HELP: FlagSpec = { value: false, help: 'show this help' };
 
 export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
-  dir: DIR,
+  dir: DIR_FLAG,
   trial: { value: true, arg: 'N', help: 'evaluate trial N instead of the best trial' },
   python: { value: true, arg: 'PATH', help: 'interpreter for ${interpreter} (also KNOBS_PYTHON)' },
   json: { value: false, help: 'JSON output' },
-  help: HELP,
+  help: HELP_FLAG,
 };
-
-function openRef(a: ParsedArgs, io: CliIO): OpenedSweep {
-  return openSweep(resolveSweep(knobsDirsFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd }), a.positionals[0]));
-}
 
 /** The sweep file on disk when its space is unchanged (so `evaluate:` can be added later), else the journal's copy. */
 function specOf(o: OpenedSweep): SweepSpec {
@@ -50,7 +47,7 @@ function specOf(o: OpenedSweep): SweepSpec {
 
 /** `knobs evaluate [sweep] [--trial N]`: runs the sweep file's `evaluate:` on the best (or a given) trial and journals its test metrics. */
 export async function cmdEvaluate(a: ParsedArgs, io: CliIO): Promise<number> {
-  const o = openRef(a, io);
+  const o = openSweepArg(a, io);
   if (o.runner.kind === 'running') {
     throw new KnobsError('E_LOCKED', `sweep ${o.paths.id} is running (pid ${o.runner.pid}); its runner evaluates the best trial when it finishes`, {
       hint: `wait for it, or stop it first (\`knobs stop ${o.paths.id}\`)`,
@@ -129,33 +126,8 @@ export const LR_FIND_FLAGS: Record<string, FlagSpec> = {
   python: { value: true, arg: 'PATH', help: 'interpreter (also KNOBS_PYTHON)' },
   timeout: { value: true, arg: 'SECONDS', help: 'stop the run after this long (default 600)' },
   json: { value: false, help: 'JSON output (the saved result)' },
-  help: HELP,
+  help: HELP_FLAG,
 };
-
-export interface LrFindResultFile {
-  kind: 'knobs.lrFind';
-  version: 1;
-  createdAt: string;
-  /** The sweep file or script it ran. */
-  source: string;
-  sweepFile?: string;
-  param?: string;
-  argv: string[];
-  ramp: LrRamp;
-  points: LrPoint[];
-  smoothed: (number | null)[];
-  stopIndex: number;
-  diverged: boolean;
-  minLr: number | null;
-  stoppedBy?: string;
-  exitCode: number | null;
-  suggestion?: LrSuggestion;
-  sweepRange?: ReturnType<typeof sweepRange>;
-  cyclicLr?: ReturnType<typeof cyclicLrArgs>;
-  note?: string;
-  /** Set after --write. */
-  written?: { file: string; param: string; min: number; max: number };
-}
 
 function numFlag(a: ParsedArgs, name: string): number | undefined {
   const v = a.flags[name];
@@ -168,58 +140,6 @@ function numFlag(a: ParsedArgs, name: string): number | undefined {
 function stamp(d = new Date()): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}-${p(d.getMilliseconds(), 3)}`;
-}
-
-/** The sweep file's lr parameter: --param NAME, else the first named lr / learning_rate (leaf name), else one ending in lr. */
-export function findLrParam(spec: SweepSpec, name?: string): NumericParam {
-  const numeric = spec.space.params.filter((p): p is NumericParam => p.kind === 'numeric');
-  let p: ParamSpec | undefined;
-  if (name) {
-    p = spec.space.params.find((x) => x.name === name);
-    if (!p) throw new KnobsError('E_USAGE', `the sweep file has no parameter \`${name}\``, { hint: `its parameters: ${spec.space.params.map((x) => x.name).join(', ')}`, location: spec.file ? { file: spec.file } : undefined });
-  } else {
-    const leaf = (x: ParamSpec) => x.path[x.path.length - 1].toLowerCase();
-    p = spec.space.params.find((x) => ['lr', 'learning_rate', 'learning-rate', 'learningrate'].includes(leaf(x))) ?? numeric.find((x) => /(^|_)lr$|learning_?rate/.test(leaf(x)));
-    if (!p) throw new KnobsError('E_USAGE', 'the sweep file has no parameter named lr or learning_rate', { hint: 'name it with --param NAME', location: spec.file ? { file: spec.file } : undefined });
-  }
-  if (p.kind !== 'numeric') throw new KnobsError('E_USAGE', `parameter \`${p.name}\` is ${p.kind}, not a numeric range`, { hint: 'give it `distribution: log_uniform_values` with min and max, or paste the printed block', location: spec.file ? { file: spec.file, line: p.loc?.line, col: p.loc?.col } : undefined });
-  return p;
-}
-
-const VALUE_RANGE_DISTRIBUTIONS = ['uniform', 'log_uniform_values', 'q_uniform', 'q_log_uniform_values'];
-
-/**
- * The sweep file's text with the lr parameter's `min:` and `max:` values replaced (found by the
- * spec's locs); every other byte is kept. Throws KnobsError when the block has no min/max in values.
- */
-export function rewriteLrRange(spec: SweepSpec, param: NumericParam, range: { min: number; max: number }): string {
-  const where = spec.file ? { file: spec.file, line: param.loc?.line, col: param.loc?.col } : undefined;
-  if (!VALUE_RANGE_DISTRIBUTIONS.includes(param.distribution)) {
-    throw new KnobsError('E_USAGE', `parameter \`${param.name}\` has distribution ${param.distribution}, whose min/max are not learning rates`, {
-      hint: `set \`distribution: log_uniform_values\` (then min/max are lrs) and run again, or paste the printed block by hand`,
-      location: where,
-    });
-  }
-  const key = 'parameters.' + param.path.join('.parameters.');
-  const text = spec.text;
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const edits: { start: number; end: number; value: string }[] = [];
-  for (const [k, v] of [['min', range.min], ['max', range.max]] as const) {
-    const loc = spec.locs[`${key}.${k}`];
-    if (!loc || loc.endLine === undefined || loc.endCol === undefined) {
-      throw new KnobsError('E_USAGE', `parameter \`${param.name}\` has no \`${k}:\` line to rewrite`, { hint: 'write it as a block with `min:` and `max:` lines, or paste the printed block', location: where });
-    }
-    const start = lineStarts[loc.line - 1] + loc.col - 1;
-    const end = lineStarts[loc.endLine - 1] + loc.endCol - 1;
-    const m = /^(\w+\s*:\s*)([\s\S]*)$/.exec(text.slice(start, end));
-    if (!m || m[2].includes('\n')) throw new KnobsError('E_USAGE', `parameter \`${param.name}\`: \`${k}\` is not written as \`${k}: value\` on one line`, { hint: 'paste the printed block by hand', location: where });
-    edits.push({ start: start + m[1].length, end, value: String(v) });
-  }
-  edits.sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const e of edits) out = out.slice(0, e.start) + e.value + out.slice(e.end);
-  return out;
 }
 
 /** A one-line sparkline of the smoothed loss over the used curve (low = low loss). */
@@ -241,8 +161,6 @@ export function sparkline(values: readonly number[], width = 60): string {
   const hi = buckets[0] > lo ? buckets[0] : Math.max(...buckets);
   return buckets.map((x) => bars[hi > lo ? Math.max(0, Math.min(7, Math.floor(((x - lo) / (hi - lo)) * 8))) : 0]).join('');
 }
-
-const fmtLr = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e') : String(x));
 
 export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   const target = a.positionals[0];
@@ -271,7 +189,7 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   const plan = planLrFind({ minLr: numFlag(a, 'min'), maxLr: numFlag(a, 'max'), steps, env: io.env, sweep: spec, interpreter, argsJsonFile, script: spec ? undefined : abs, scriptArgs: a.positionals.slice(1) });
   if (plan.config) fs.writeFileSync(argsJsonFile, formatArgsJsonFile(plan.config, spec!.space));
   const cwd = workdir?.dir ?? io.cwd;
-  if (!a.flags.json) io.err.write(`knobs: lr range test ${fmtLr(plan.ramp.minLr)} → ${fmtLr(plan.ramp.maxLr)} over ${plan.ramp.steps} steps: ${plan.argv.join(' ')}\n  logs: ${path.relative(io.cwd, outDir) || outDir}\n`);
+  if (!a.flags.json) io.err.write(`knobs: lr range test ${formatLr(plan.ramp.minLr)} → ${formatLr(plan.ramp.maxLr)} over ${plan.ramp.steps} steps: ${plan.argv.join(' ')}\n  logs: ${path.relative(io.cwd, outDir) || outDir}\n`);
 
   const ac = new AbortController();
   const onSig = () => ac.abort();
@@ -284,27 +202,7 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   }
   const an = r.analysis;
   const s = an.suggestion;
-  const result: LrFindResultFile = {
-    kind: 'knobs.lrFind',
-    version: 1,
-    createdAt: new Date().toISOString(),
-    source: abs,
-    sweepFile: spec ? abs : undefined,
-    param: param?.name,
-    argv: plan.argv,
-    ramp: plan.ramp,
-    points: r.points,
-    smoothed: an.smoothed.map((x) => (Number.isFinite(x) ? x : null)),
-    stopIndex: an.stopIndex,
-    diverged: an.diverged,
-    minLr: Number.isFinite(an.minLr) ? an.minLr : null,
-    stoppedBy: r.stoppedBy,
-    exitCode: r.exitCode,
-    suggestion: s,
-    sweepRange: s ? sweepRange(s, an) : undefined,
-    cyclicLr: s ? cyclicLrArgs(s) : undefined,
-    note: an.note,
-  };
+  const result = lrFindResult({ source: abs, sweepFile: spec ? abs : undefined, param: param?.name, argv: plan.argv, ramp: plan.ramp }, r);
   const failed = !s || (r.points.length === 0);
   if (s && a.flags.write && spec && param) {
     const range = result.sweepRange!;
@@ -317,23 +215,23 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
     fs.writeFileSync(abs, text);
     result.written = { file: abs, param: param.name, min: range.min, max: range.max };
   }
-  fs.writeFileSync(path.join(outDir, 'result.json'), JSON.stringify(result, null, 2) + '\n');
+  writeLrFindResult(path.join(outDir, 'result.json'), result);
 
   if (a.flags.json) {
     io.out.write(JSON.stringify({ ...result, dir: outDir }) + '\n');
   } else {
     const lines: string[] = [];
     const used = an.smoothed.slice(0, an.stopIndex);
-    lines.push(`${r.points.length} points${r.stoppedBy ? ` (stopped: ${r.stoppedBy === 'diverged' ? `the loss diverged at lr ${fmtLr(r.points[r.points.length - 1]?.lr ?? NaN)}` : r.stoppedBy})` : r.exitCode !== 0 ? ` (the script exited with code ${r.exitCode})` : ''}`);
+    lines.push(`${r.points.length} points${r.stoppedBy ? ` (stopped: ${r.stoppedBy === 'diverged' ? `the loss diverged at lr ${formatLr(r.points[r.points.length - 1]?.lr ?? NaN)}` : r.stoppedBy})` : r.exitCode !== 0 ? ` (the script exited with code ${r.exitCode})` : ''}`);
     if (used.length) {
-      lines.push(`smoothed loss vs lr (log scale), ${fmtLr(r.points[0].lr)} … ${fmtLr(r.points[an.stopIndex - 1].lr)}:`);
+      lines.push(`smoothed loss vs lr (log scale), ${formatLr(r.points[0].lr)} … ${formatLr(r.points[an.stopIndex - 1].lr)}:`);
       lines.push(`  ${sparkline(used)}`);
-      lines.push(`  min ${Number(an.minLoss.toPrecision(4))} at lr ${fmtLr(an.minLr)}`);
+      lines.push(`  min ${formatNumber(an.minLoss)} at lr ${formatLr(an.minLr)}`);
     }
     if (s) {
       const sr = result.sweepRange!;
       const c = result.cyclicLr!;
-      lines.push('', `suggestion (${s.method}): max_lr = ${fmtLr(s.maxLr)}, base_lr = ${fmtLr(s.baseLr)} (band ${fmtLr(s.baseLrRange.low)} … ${fmtLr(s.baseLrRange.high)})`);
+      lines.push('', `suggestion (${s.method}): max_lr = ${formatLr(s.maxLr)}, base_lr = ${formatLr(s.baseLr)} (band ${formatLr(s.baseLrRange.low)} … ${formatLr(s.baseLrRange.high)})`);
       if (an.note) lines.push(`  note: ${an.note}`);
       lines.push('', 'sweep file:', `  ${param?.path[param.path.length - 1] ?? 'lr'}:`, `    distribution: ${sr.distribution}`, `    min: ${sr.min}`, `    max: ${sr.max}`);
       lines.push('', `CyclicLR: torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr=${c.base_lr}, max_lr=${c.max_lr})`);
@@ -352,16 +250,16 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
 // ---- knobs importance ------------------------------------------------------------------------
 
 export const IMPORTANCE_FLAGS: Record<string, FlagSpec> = {
-  dir: DIR,
+  dir: DIR_FLAG,
   method: { value: true, arg: 'fanova|ped-anova', help: 'fanova (default: variance share of each main effect) or ped-anova (where the top trials concentrate)' },
   all: { value: false, help: 'also use stopped and pruned trials (default: completed only)' },
   json: { value: false, help: 'JSON output' },
-  help: HELP,
+  help: HELP_FLAG,
 };
 
 /** `knobs importance [sweep]`: importance (in a worker thread) and correlation of each searched parameter with the metric. */
 export async function cmdImportance(a: ParsedArgs, io: CliIO): Promise<number> {
-  const o = openRef(a, io);
+  const o = openSweepArg(a, io);
   const method = strFlag(a.flags, 'method');
   if (method !== undefined && method !== 'fanova' && method !== 'ped-anova') {
     throw new KnobsError('E_USAGE', `--method is \`${method}\` but must be fanova or ped-anova`, { hint: '--method fanova' });
@@ -383,7 +281,7 @@ export async function cmdImportance(a: ParsedArgs, io: CliIO): Promise<number> {
   }
   const max = Math.max(...report.params.map((p) => p.importance), 1e-12);
   const bar = (x: number) => '█'.repeat(Math.round((x / max) * 20)).padEnd(20, '·');
-  const corr = (x: number | null) => (x === null ? '-' : (x >= 0 ? '+' : '') + x.toFixed(2));
+  const corr = (x: number | null) => (x === null ? MISSING : (x >= 0 ? '+' : '') + x.toFixed(2));
   const rows = report.params.map((p) => [p.name, `${bar(p.importance)} ${p.importance.toFixed(3)}`, corr(p.correlation), corr(p.spearman)]);
   const lines = [
     `importance of each parameter for ${c.metric.name} (${c.metric.goal}) · ${report.method} · ${report.n} trials${report.transform === 'rank' ? ' · ranked values' : ''}${report.explained !== undefined ? ` · explained ${(report.explained * 100).toFixed(0)}%` : ''}`,

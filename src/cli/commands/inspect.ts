@@ -10,44 +10,39 @@ import type { Space, Value } from '../../core/space/types';
 import { valueJson } from '../../core/space/valueJson';
 import { sendControl } from '../../core/sweep/control';
 import { journalSpec, openSweep, type OpenedSweep } from '../../core/sweep/open';
-import { listSweeps, resolveSweep } from '../../core/sweep/paths';
+import { listSweeps } from '../../core/sweep/paths';
 import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
-import { EXIT, knobsDirsFor, type CliIO } from '../context';
-import { formatMetric, table } from '../format';
+import { DIR_FLAG, EXIT, HELP_FLAG, knobsDirsFor, openSweepArg, type CliIO } from '../context';
+import { formatNumber, MISSING } from '../../core/format/number';
+import { table } from '../format';
 import { runnerLine, summaryJson, summaryText, sweepState, trialJson } from '../summary';
 import { formatConfigYaml } from '../format';
 
-const DIR: FlagSpec = { value: true, arg: 'DIR', help: 'the folder holding .knobs/ (default: the current folder)' };
-const HELP: FlagSpec = { value: false, help: 'show this help' };
 
 export const STATUS_FLAGS: Record<string, FlagSpec> = {
-  dir: DIR,
+  dir: DIR_FLAG,
   json: { value: false, help: 'JSON output' },
   all: { value: false, help: 'show every trial' },
   'train-metric': { value: true, arg: 'NAME', help: 'training loss for the fit tag (default train_loss)' },
   'val-metric': { value: true, arg: 'NAME', help: 'validation loss for the fit tag (default val_loss)' },
-  help: HELP,
+  help: HELP_FLAG,
 };
-export const BEST_FLAGS: Record<string, FlagSpec> = { dir: DIR, json: { value: false, help: 'JSON output' }, help: HELP };
+export const BEST_FLAGS: Record<string, FlagSpec> = { dir: DIR_FLAG, json: { value: false, help: 'JSON output' }, help: HELP_FLAG };
 export const EXPORT_FLAGS: Record<string, FlagSpec> = {
-  dir: DIR,
+  dir: DIR_FLAG,
   csv: { value: false, help: 'CSV: one row per trial, a column per param and metric' },
   json: { value: false, help: 'JSON: the full trial records' },
   out: { value: true, arg: 'FILE', help: 'write to FILE instead of stdout' },
-  help: HELP,
+  help: HELP_FLAG,
 };
-export const STOP_FLAGS: Record<string, FlagSpec> = { dir: DIR, trial: { value: true, arg: 'N', help: 'stop only trial N' }, help: HELP };
-export const LIST_FLAGS: Record<string, FlagSpec> = { dir: DIR, json: { value: false, help: 'JSON output' }, help: HELP };
+export const STOP_FLAGS: Record<string, FlagSpec> = { dir: DIR_FLAG, trial: { value: true, arg: 'N', help: 'stop only trial N' }, help: HELP_FLAG };
+export const LIST_FLAGS: Record<string, FlagSpec> = { dir: DIR_FLAG, json: { value: false, help: 'JSON output' }, help: HELP_FLAG };
 export const VALIDATE_FLAGS: Record<string, FlagSpec> = {
   json: { value: false, help: 'JSON diagnostics' },
   cwd: { value: true, arg: 'DIR', help: 'check `program` as `knobs run --cwd DIR` would' },
   workspace: { value: true, arg: 'DIR', help: 'as `knobs run --workspace DIR`' },
-  help: HELP,
+  help: HELP_FLAG,
 };
-
-function open(a: ParsedArgs, io: CliIO): OpenedSweep {
-  return openSweep(resolveSweep(knobsDirsFor({ dir: strFlag(a.flags, 'dir'), cwd: io.cwd }), a.positionals[0]));
-}
 
 function spaceOf(o: OpenedSweep): Space | undefined {
   try {
@@ -58,7 +53,7 @@ function spaceOf(o: OpenedSweep): Space | undefined {
 }
 
 export function cmdStatus(a: ParsedArgs, io: CliIO): number {
-  const o = open(a, io);
+  const o = openSweepArg(a, io);
   if (a.flags.json) {
     io.out.write(JSON.stringify(summaryJson({ state: o.state, dir: o.paths.dir, runner: o.runner, space: spaceOf(o), withTrials: true })) + '\n');
   } else {
@@ -69,7 +64,7 @@ export function cmdStatus(a: ParsedArgs, io: CliIO): number {
 }
 
 export function cmdBest(a: ParsedArgs, io: CliIO): number {
-  const o = open(a, io);
+  const o = openSweepArg(a, io);
   const best = bestTrial(o.state);
   const c = o.state.created!;
   if (!best) {
@@ -80,14 +75,14 @@ export function cmdBest(a: ParsedArgs, io: CliIO): number {
   if (a.flags.json) {
     io.out.write(JSON.stringify({ sweep: c.sweepId, metric: c.metric, ...trialJson(best, spaceOf(o)) }) + '\n');
   } else {
-    io.out.write(`trial ${best.id} · ${c.metric.name} = ${formatMetric(best.value)} (${c.metric.goal})\n${formatConfigYaml(best.params)}\n`);
+    io.out.write(`trial ${best.id} · ${c.metric.name} = ${formatNumber(best.value)} (${c.metric.goal})\n${formatConfigYaml(best.params)}\n`);
   }
   return EXIT.ok;
 }
 
 export function cmdExport(a: ParsedArgs, io: CliIO): number {
   if (!!a.flags.csv === !!a.flags.json) throw new KnobsError('E_USAGE', 'choose one format: --csv or --json', { hint: 'knobs export --csv -o trials.csv' });
-  const o = open(a, io);
+  const o = openSweepArg(a, io);
   const space = spaceOf(o);
   let text: string;
   if (a.flags.json) {
@@ -151,7 +146,7 @@ export function cmdList(a: ParsedArgs, io: CliIO): number {
       return { sweep: path.basename(d), dir: d, where, state: `unreadable: ${(e as Error).message}`, trials: 0, best: undefined, metric: '' };
     }
   });
-  const cells = (r: (typeof rows)[number]) => [r.sweep, r.state, String(r.trials), r.best === undefined ? '-' : `${r.metric}=${formatMetric(r.best)}`];
+  const cells = (r: (typeof rows)[number]) => [r.sweep, r.state, String(r.trials), r.best === undefined ? MISSING : `${r.metric}=${formatNumber(r.best)}`];
   const several = rows.some((r) => r.where !== rows[0].where);
   if (a.flags.json) io.out.write(JSON.stringify(rows) + '\n');
   else if (!rows.length) io.err.write(`knobs: no sweeps under ${knobsDirs[0]}\n`);
@@ -161,7 +156,7 @@ export function cmdList(a: ParsedArgs, io: CliIO): number {
 }
 
 export async function cmdStop(a: ParsedArgs, io: CliIO): Promise<number> {
-  const o = open(a, io);
+  const o = openSweepArg(a, io);
   const trial = intFlag(a.flags, 'trial', 1);
   if (o.runner.kind !== 'running') {
     throw new KnobsError('E_USAGE', `sweep ${o.paths.id} is not running (${runnerLine(o.runner)})`, { hint: 'nothing to stop; `knobs resume` continues it' });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { KnobsError } from '../../core/errors';
 import type { Executor } from '../../core/runner/executor';
 import { LocalExecutor } from '../../core/runner/localExecutor';
-import { SlurmExecutor } from '../../core/runner/slurmExecutor';
+import { SlurmExecutor } from '../../core/runner/slurm/slurmExecutor';
 import { resolveInterpreter } from '../../core/runner/interpreter';
 import { loadSweepFile } from '../../core/space/parse';
 import type { SweepSpec } from '../../core/space/types';

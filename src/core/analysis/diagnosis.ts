@@ -34,6 +34,7 @@
  * Series are sorted by step; non-finite values are dropped (a NaN loss is a divergence, not a
  * fit problem).
  */
+import type { FitVerdict } from './fitTag';
 
 export interface CurvePoint {
   step: number;
@@ -70,10 +71,8 @@ export const DIAGNOSIS_DEFAULTS = {
 /** Metric names the tags read by default (the extension exposes them as settings). */
 export const DIAGNOSIS_METRICS = { train: 'train_loss', val: 'val_loss' } as const;
 
-export type FitTag = 'underfitting' | 'overfitting' | 'improving' | 'ok' | 'unknown';
-
 export interface Diagnosis {
-  tag: FitTag;
+  tag: FitVerdict;
   /** Which rule fired, with the numbers. */
   reason: string;
   /** Goodfellow-style next moves (empty for ok/unknown). */

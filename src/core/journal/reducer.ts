@@ -4,7 +4,7 @@
  * Ops whose seq is not above the last applied seq (duplicates) are ignored.
  */
 import type { FlatParams } from '../space/types';
-import type { TrialState as TrialStatus } from '../samplers/sampler';
+import type { TrialStatus } from './trialStatus';
 import { restoreNonFinite } from './nonFiniteParams';
 import { decodeNumber, type FailureKind, type Op, type SweepCreatedOp } from './ops';
 

@@ -1,9 +1,10 @@
 /**
  * The Executor interface: starts trial processes and reports their output and exit.
  * Implementations: localExecutor.ts (real processes), simulatedExecutor.ts (fake clock),
- * slurmExecutor.ts (Slurm batch jobs).
- * The local and simulated executors pass test/contracts/executor.contract.ts; the Slurm executor
- * is tested against a real single-node cluster in test/integration/slurm.test.ts.
+ * slurm/slurmExecutor.ts (Slurm batch jobs).
+ * All three pass test/contracts/executor.contract.ts: the local and simulated executors in
+ * test/contracts/executors.test.ts, the Slurm executor on a real single-node cluster in
+ * test/integration/slurm.test.ts (which also tests what only Slurm does).
  */
 
 export interface LaunchSpec {

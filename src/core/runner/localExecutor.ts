@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import { formatDuration } from '../format/duration';
 import { LineSplitter } from './lineSplitter';
 import type { Executor, ExitInfo, LaunchSpec, TrialEvents, TrialHandle } from './executor';
 
@@ -130,7 +131,7 @@ class LocalTrial implements TrialHandle {
       this.maybeDone();
     });
     if (spec.timeoutMs && spec.timeoutMs > 0) {
-      this.timeoutTimer = setTimeout(() => this.stopInternal(`timed out after ${formatMs(spec.timeoutMs!)}`, true), spec.timeoutMs);
+      this.timeoutTimer = setTimeout(() => this.stopInternal(`timed out after ${formatDuration(spec.timeoutMs!)}`, true), spec.timeoutMs);
     }
   }
 
@@ -205,11 +206,3 @@ export function groupAlive(pgid: number): boolean {
   }
 }
 
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  const s = ms / 1000;
-  if (s < 120) return `${+s.toFixed(1)} s`;
-  const m = s / 60;
-  if (m < 120) return `${+m.toFixed(1)} min`;
-  return `${+(m / 60).toFixed(1)} h`;
-}

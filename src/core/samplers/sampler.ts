@@ -6,17 +6,16 @@
  *   proposing the same point twice;
  * - no hidden state that the journal cannot rebuild: everything comes from the context.
  */
+import type { TrialStatus } from '../journal/trialStatus';
 import type { Rng } from '../random/rng';
 import type { FlatParams, Space } from '../space/types';
-
-export type TrialState = 'pending' | 'running' | 'completed' | 'failed' | 'stopped' | 'pruned' | 'interrupted';
 
 /** What a sampler sees of a trial. `value` is normalised so that lower is better. */
 export interface TrialView {
   id: number;
   /** Leaf values by dotted name. */
   flat: FlatParams;
-  state: TrialState;
+  state: TrialStatus;
   /** The trial's result (last reported metric), minimised; undefined if none yet. */
   value?: number;
   /** Intermediate values (minimised), by step, for samplers that rank pruned trials. */

@@ -2,36 +2,34 @@
  * `early_terminate: {type: hyperband}` exactly as W&B implements it — which is NOT Li et al.'s
  * bracketed Hyperband but one list of milestones ("bands") and a top-1/eta cut at each.
  *
- * Followed: wandb/sweeps src/sweeps/hyperband_stopping.py (`hyperband_stop_runs`) and its tests
- * (tests/test_hyperband_stopping.py: test_eta_3 "bands are at 1 and 3, thresholds are 7 and 4",
- * test_5runs_band1_stop_2, test_init_from_max_iter → bands [2, 6]), plus the schema
- * (src/sweeps/config/schema.json: eta default 3, strict default true). Our own code:
+ * Followed: wandb/sweeps at b1dfc5f, src/sweeps/hyperband_stopping.py (`hyperband_stop_runs`),
+ * src/sweeps/run.py (`metric_history(filter_invalid=True)`, `is_number`) and the schema's defaults
+ * (src/sweeps/config/schema.json: eta 3, strict true), checked against every case of
+ * tests/test_hyperband_stopping.py (test/contracts/wandb/hyperband.test.ts). Our own code:
  *
  * - bands: with `max_iter` and `s`: max_iter/eta^k for k = 1..s, floored, stopping early once
  *   the quotient drops below 1, sorted ascending; with `min_iter`: ⌊min_iter·eta^k⌋ for
  *   k = 0, 1, … (W&B makes 100; we stop once a band passes 2^53).
- * - a trial's history is the list of its valid (finite) logged values of the metric, in order;
- *   the "iteration" is its length. `step` is not used (the same (trial, step) seen again
- *   overwrites its value in place: a replay or a rerun attempt).
- * - threshold of band b: the values at index b (the (b+1)-th value) of every trial that has more
- *   than b values — running or finished, the trial itself included — sorted ascending, and the one
- *   at index ⌊(1/eta)·n⌋ (n of them); +∞ when none.
- * - a running trial is checked against its closest band: the largest b with b < len(history)
- *   (so band b applies once more than b values are logged). It stops when its condition value is
- *   greater than the threshold: `strict: false` uses its best so far (min of its history, W&B's
- *   "conservative" rule); `strict: true` (the default) uses its value at the band, history[b]
- *   (W&B's "more aggressive" rule).
- * - W&B runs the check on every running run each time the controller ticks; we run it for a trial
- *   at each of its reports, against every trial's values recorded so far.
- *
- * Note on indexing: the newest hyperband_stopping.py in the index reads h[band - 1] with
- * len(h) >= band, which contradicts the repository's own tests (test_eta_3's thresholds 7 and 4
- * need h[band] with len(h) > band). We follow the tested rule, as stated above.
+ * - a run is one attempt of a trial (in W&B a rerun is a separate run). Its history is the list
+ *   of its finite values of the metric, in order (W&B drops non-finite ones: NaN and ±inf, so a
+ *   NaN report never stops a trial here); its length is the run's "iteration". `step` is not used
+ *   (the same (trial, attempt, step) seen again overwrites its value in place: a replay).
+ * - threshold of band b: the values at index b − 1 (the b-th value) of every run that has at
+ *   least b values — running or ended in any state, the run itself included — sorted ascending,
+ *   and the one at index ⌊(1/eta)·n⌋ (n of them); +∞ when none.
+ * - a running run is judged at its closest band: the largest b with b ≤ len(history) (band b
+ *   applies once b values are logged). It stops when its condition value is greater than the
+ *   threshold: `strict: false` uses its best so far (min of its history, W&B's "conservative"
+ *   rule); `strict: true` (the default) uses its value at the band, history[b − 1] (W&B's "more
+ *   aggressive" rule).
+ * - W&B's controller judges every running run on each pass: `evaluate` judges one without a new
+ *   report, and the runner calls it for every running trial whenever a report arrives or a trial
+ *   ends.
  */
 import { KnobsError } from '../errors';
 import type { Goal } from '../space/types';
 import { CONTINUE, type Decision, type Scheduler } from './scheduler';
-import { fmt, fraction, insertSorted, nanStop, removeSorted, shown, TrialLogs, type SchedulerOptions } from './common';
+import { fmt, fraction, insertSorted, removeSorted, shown, TrialLog, type SchedulerOptions } from './common';
 
 export interface HyperbandConfig {
   min_iter?: number;
@@ -73,8 +71,11 @@ export function bandThreshold(sortedValues: readonly number[], eta: number): num
   return sortedValues[Math.trunc((1.0 / eta) * sortedValues.length)];
 }
 
-interface TrialState {
-  /** Valid values in first-seen order. */
+/** One attempt of a trial: W&B's run. */
+interface Run {
+  /** Its reports by step (a replay returns the stored decision). */
+  log: TrialLog;
+  /** Finite values in first-seen order. */
   history: number[];
   best: number;
 }
@@ -85,9 +86,9 @@ export class HyperbandScheduler implements Scheduler {
   readonly eta: number;
   readonly strict: boolean;
   private readonly goal: Goal;
-  private readonly logs = new TrialLogs();
-  private readonly trials = new Map<number, TrialState>();
-  /** Band → every trial's value at index band, ascending. */
+  /** By `trial/attempt`. */
+  private readonly runs = new Map<string, Run>();
+  /** Band b → every run's b-th value (index b − 1), ascending. */
   private readonly atBand = new Map<number, number[]>();
 
   constructor(cfg: HyperbandConfig, opts: SchedulerOptions) {
@@ -98,24 +99,26 @@ export class HyperbandScheduler implements Scheduler {
     for (const b of this.bands) this.atBand.set(b, []);
   }
 
-  onReport(trial: number, step: number, value: number): Decision {
-    return this.logs.get(trial).report(step, value, (overwrite) => {
-      if (overwrite) this.rebuild(trial);
-      else if (Number.isFinite(value)) this.append(trial, value);
-      return Number.isNaN(value) ? nanStop() : this.check(trial);
+  onReport(trial: number, step: number, value: number, attempt = 1): Decision {
+    const run = this.run(trial, attempt);
+    return run.log.report(step, value, (overwrite) => {
+      if (overwrite) this.rebuild(run);
+      else if (Number.isFinite(value)) this.append(run, value);
+      return this.check(run);
     });
   }
 
   onComplete(_trial: number, _value: number | undefined): void {
-    /* finished trials keep their values in the bands; nothing else changes */
+    /* ended runs keep their values in the bands; nothing else changes */
   }
 
   /**
-   * The decision for a trial against everything recorded now, without a new report (W&B's
-   * controller pass over all running runs). Changes nothing.
+   * The decision for a running trial's attempt against everything recorded now, without a new
+   * report (W&B's controller pass over all running runs). Changes nothing.
    */
-  evaluate(trial: number): Decision {
-    return this.trials.has(trial) ? this.check(trial) : CONTINUE;
+  evaluate(trial: number, attempt = 1): Decision {
+    const run = this.runs.get(`${trial}/${attempt}`);
+    return run ? this.check(run) : CONTINUE;
   }
 
   /** The current threshold of each band (for display). */
@@ -126,55 +129,52 @@ export class HyperbandScheduler implements Scheduler {
     });
   }
 
-  private state(trial: number): TrialState {
-    let s = this.trials.get(trial);
-    if (!s) {
-      s = { history: [], best: Infinity };
-      this.trials.set(trial, s);
+  private run(trial: number, attempt: number): Run {
+    const key = `${trial}/${attempt}`;
+    let r = this.runs.get(key);
+    if (!r) {
+      r = { log: new TrialLog(), history: [], best: Infinity };
+      this.runs.set(key, r);
     }
-    return s;
+    return r;
   }
 
-  private append(trial: number, value: number): void {
-    const s = this.state(trial);
-    const index = s.history.length;
-    s.history.push(value);
-    if (value < s.best) s.best = value;
-    const list = this.atBand.get(index);
+  private append(run: Run, value: number): void {
+    run.history.push(value);
+    if (value < run.best) run.best = value;
+    const list = this.atBand.get(run.history.length);
     if (list) insertSorted(list, value);
   }
 
-  /** A step's value changed: recompute the trial's history and its band entries. */
-  private rebuild(trial: number): void {
-    const s = this.state(trial);
-    for (const [index, v] of s.history.entries()) {
-      const list = this.atBand.get(index);
+  /** A step's value changed: recompute the run's history and its band entries. */
+  private rebuild(run: Run): void {
+    for (const [index, v] of run.history.entries()) {
+      const list = this.atBand.get(index + 1);
       if (list) removeSorted(list, v);
     }
-    s.history = [];
-    s.best = Infinity;
-    for (const v of this.logs.get(trial).values()) if (Number.isFinite(v)) this.append(trial, v);
+    run.history = [];
+    run.best = Infinity;
+    for (const v of run.log.values()) if (Number.isFinite(v)) this.append(run, v);
   }
 
-  private check(trial: number): Decision {
-    const s = this.state(trial);
-    const n = s.history.length;
-    let band = -1;
+  private check(run: Run): Decision {
+    const n = run.history.length;
+    let band = 0;
     for (const b of this.bands) {
-      if (b < n) band = b;
+      if (b <= n) band = b;
       else break;
     }
-    if (band === -1) return CONTINUE;
+    if (band === 0) return CONTINUE;
     const values = this.atBand.get(band)!;
     const threshold = bandThreshold(values, this.eta);
-    const condition = this.strict ? s.history[band] : s.best;
+    const condition = this.strict ? run.history[band - 1] : run.best;
     if (!(condition > threshold)) return CONTINUE;
     const what = this.strict ? `its value at milestone ${band}` : 'its best so far';
     return {
       action: 'stop',
       reason:
         `pruned at milestone ${band} (report ${n}): ${what} ${shown(condition, this.goal)} is worse than the ` +
-        `top-${fraction(this.eta)} cut-off ${shown(threshold, this.goal)} of ${values.length} trial${values.length === 1 ? '' : 's'} (hyperband, eta ${fmt(this.eta)})`,
+        `top-${fraction(this.eta)} cut-off ${shown(threshold, this.goal)} of ${values.length} run${values.length === 1 ? '' : 's'} (hyperband, eta ${fmt(this.eta)})`,
     };
   }
 }

@@ -13,10 +13,21 @@ export const CONTINUE: Decision = Object.freeze({ action: 'continue' });
 
 export interface Scheduler {
   readonly name: string;
-  /** A trial reported `value` (minimised) at `step` (1-based report count or epoch). */
-  onReport(trial: number, step: number, value: number): Decision;
+  /**
+   * A trial reported `value` (minimised) at `step` (1-based report count or epoch), in its
+   * `attempt` (1-based; a rerun's attempts are separate runs for schedulers that care, like W&B's
+   * hyperband; the others ignore it and let a rerun overwrite its steps).
+   */
+  onReport(trial: number, step: number, value: number, attempt?: number): Decision;
   /** A trial ended (any final state); `value` is its result, minimised, if any. */
   onComplete(trial: number, value: number | undefined): void;
+  /**
+   * Optional: the decision for a running trial's attempt against everything recorded now,
+   * without changing anything. A scheduler that has it is asked about every running trial
+   * whenever a report arrives or a trial ends (W&B's controller judges every running run on each
+   * pass), not only about the trial that reported.
+   */
+  evaluate?(trial: number, attempt?: number): Decision;
 }
 
 /** Lower is better after this. */

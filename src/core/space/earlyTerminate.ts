@@ -53,9 +53,14 @@ export function parseEarlyTerminate(r: Reporter, node: TreeNode): EarlyTerminate
       if (minIter !== undefined) spec.min_iter = minIter;
       if (maxIter !== undefined) spec.max_iter = maxIter;
       if (s !== undefined) spec.s = s;
-      if (minIter !== undefined && maxIter !== undefined && !(minIter < maxIter)) {
-        r.error(get('max_iter')!.loc, 'bad-range', `\`early_terminate.max_iter\` is ${maxIter} but must be greater than \`min_iter\` (${minIter})`, 'raise max_iter or lower min_iter');
-        return undefined;
+      // W&B's engine: `max_iter` (with `s`) wins over `min_iter`; `max_iter` without `s` fails there
+      if (minIter !== undefined && maxIter !== undefined) {
+        if (s === undefined) {
+          r.error(get('max_iter')!.loc, 'missing-key', 'hyperband has `max_iter` but no `s` (W&B\'s engine fails on this file: it reads `s` whenever `max_iter` is set)', 'add `s` (the number of milestones below max_iter), or remove `max_iter` to use `min_iter`');
+          return undefined;
+        }
+        r.warning(get('min_iter')!.loc, 'ignored-key', `\`min_iter\` is ignored: with \`max_iter\` and \`s\` the milestones are max_iter/eta^k, as in W&B`, 'remove `min_iter`, or remove `max_iter` and `s` to use it');
+        delete spec.min_iter;
       }
       spec.eta = eta ?? 3;
       spec.strict = strict ?? true;

@@ -7,7 +7,8 @@
 import * as path from 'node:path';
 import { bestTrial, type SweepState } from '../../core/journal/reducer';
 import { formatParam } from '../sweeps/describe';
-import { locateParams, type SourceLang } from '../promote/locate';
+import type { SourceLang } from '../../core/promote/lang';
+import { locateParams } from '../../core/promote/locate';
 
 export interface LensSweep {
   dir: string;

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS, SETTINGS } from '../commandIds';
 import { DisposableStore } from '../disposables';
-import { langOf } from '../promote/locate';
+import { langOf } from '../../core/promote/lang';
 import type { SweepStore } from '../sweeps/store';
 import { sweepProgram } from '../sweeps/program';
 import { isSweepFile, sweepLensLine } from './sweepFile';

@@ -11,19 +11,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
+import { formatLr } from '../../core/format/number';
 import type { Log } from '../output';
-import { lrFindArgv, lrFindSummary, parseLrFindOutput, parseLrFindResultFile, type LrFindView } from '../insight/lrFind';
+import { lrFindArgv, lrFindSummary, parseLrFindOutput, readLrFindResult, type LrFindView } from '../insight/lrFind';
 import { useBounds, writeCyclicLr } from '../insight/lrFindActions';
 import { LrFindPanels } from '../insight/lrFindPanel';
 import { reportError } from '../output';
 import { startFolder } from '../runner/launch';
+import { vscodeWebviewApi } from '../webview/webviewApi';
 
 let panels: LrFindPanels | undefined;
 
 /** The one lr-finder panel manager (its serializer restores panels after a reload); dispose at deactivation. */
 export function lrFindPanels(extensionPath: string, log: Log): LrFindPanels & vscode.Disposable {
   if (!panels) {
-    const mgr = new LrFindPanels(vscode.Uri.file(extensionPath), log, {
+    const mgr = new LrFindPanels(vscodeWebviewApi(vscode.Uri.file(extensionPath)), log, {
       useBounds: (s) => useBounds(s, log),
       writeCyclicLr: (s) => writeCyclicLr(s, log),
       onError: (what, e) => reportError(log, what, e),
@@ -117,13 +119,7 @@ async function savedResults(near?: string): Promise<SavedLrFind[]> {
   }
   const out: SavedLrFind[] = [];
   for (const f of files) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(fs.readFileSync(f, 'utf8'));
-    } catch {
-      continue;
-    }
-    const s = parseLrFindResultFile(raw, f);
+    const s = readLrFindResult(f);
     if (typeof s === 'string') continue;
     out.push({ file: f, sweepFile: s.sweepFile, source: s.source, param: s.param, createdAt: s.createdAt ?? path.basename(path.dirname(f)), maxLr: s.suggestion?.maxLr });
   }
@@ -148,7 +144,7 @@ export async function showLrFindResultCommand(extensionPath: string, log: Log, a
       const pick = await vscode.window.showQuickPick(
         all.map((r) => ({
           label: `${path.basename(r.sweepFile ?? r.source ?? 'lr-find')}${r.param ? ` · ${r.param}` : ''}`,
-          description: `${r.maxLr !== undefined ? `max_lr ${Number(r.maxLr.toPrecision(2))} · ` : 'no suggestion · '}${r.createdAt.replace('T', ' ').slice(0, 19)}`,
+          description: `${r.maxLr !== undefined ? `max_lr ${formatLr(r.maxLr)} · ` : 'no suggestion · '}${r.createdAt.replace('T', ' ').slice(0, 19)}`,
           detail: vscode.workspace.asRelativePath(r.file),
           file: r.file,
         })),

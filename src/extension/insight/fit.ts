@@ -5,8 +5,9 @@
  * "underfitting", "improving" (still falling: train longer) or "ok"; with too little data there is
  * no tag.
  */
-import { diagnoseFit, fitSeriesOf, sweepReferenceLoss, DIAGNOSIS_DEFAULTS, DIAGNOSIS_METRICS, type Diagnosis, type DiagnosisThresholds, type FitTag } from '../../core/analysis/diagnosis';
+import { diagnoseFit, fitSeriesOf, sweepReferenceLoss, DIAGNOSIS_DEFAULTS, DIAGNOSIS_METRICS, type Diagnosis, type DiagnosisThresholds } from '../../core/analysis/diagnosis';
 import type { SweepState, TrialRecord } from '../../core/journal/reducer';
+import type { FitTag } from '../../core/analysis/fitTag';
 
 export interface FitSettings {
   /** Whether tags are shown at all (knobs.diagnosis.enabled). */
@@ -76,7 +77,7 @@ export function trialDiagnosis(t: TrialRecord, settings: FitSettings, reference?
 }
 
 /** The tag shown next to a trial, or undefined (no data, or diagnosis off). */
-export function fitTag(d: Diagnosis | undefined): Exclude<FitTag, 'unknown'> | undefined {
+export function fitTag(d: Diagnosis | undefined): FitTag | undefined {
   return d && d.tag !== 'unknown' ? d.tag : undefined;
 }
 

@@ -4,7 +4,7 @@
  *
  *   sweepBoundsEdit   the sweep file's lr parameter becomes `distribution: log_uniform_values`
  *                     (q_log_uniform_values stays) with the result's min and max. The min/max
- *                     text comes from the CLI's own `rewriteLrRange` (what `knobs lr-find
+ *                     text comes from the core's `rewriteLrRange` (what `knobs lr-find
  *                     --write` writes); when the parameter has another distribution (or none:
  *                     inferred uniform), its `distribution:` value is replaced (or a line
  *                     inserted above `min:`). Every other byte, comments included, is kept, and
@@ -19,10 +19,11 @@ import * as path from 'node:path';
 import { KnobsError } from '../../core/errors';
 import { parseSweep } from '../../core/space/parse';
 import type { NumericParam, SweepSpec } from '../../core/space/types';
-import { findLrParam, rewriteLrRange } from '../../cli/commands/insight';
-import { planPromote, type PlannedEdit } from '../promote/edits';
-import { formatLiteral } from '../promote/literal';
-import { matchBrackets, splitArgs, strValue, tokenizePython, type Tok } from '../promote/locate';
+import { findLrParam, rewriteLrRange } from '../../core/analysis/lrParam';
+import { planPromote, type PlannedEdit } from '../../core/promote/edits';
+import { formatLiteral } from '../../core/promote/literal';
+import { tokenizePython } from '../../core/promote/python';
+import { matchBrackets, splitArgs, strValue, type Tok } from '../../core/promote/tokens';
 
 export interface TextChange {
   start: number;
@@ -110,7 +111,7 @@ export function sweepBoundsEdit(o: { file: string; text: string; range: { min: n
   const p = findLrParam(spec, o.param);
   const target = p.distribution === 'q_log_uniform_values' ? p.distribution : TARGET_DISTRIBUTION;
   // min/max in lr units: through `uniform` (whose min/max may be anything, e.g. log_uniform's
-  // exponents), then the CLI's rewriteLrRange, then the target distribution
+  // exponents), then the core's rewriteLrRange, then the target distribution
   let cur = spec;
   let cp = p;
   const step = (t: string) => {

@@ -1,8 +1,8 @@
 /**
- * One dashboard WebviewPanel per sweep. Strict CSP + nonce, assets from dist/ and media/ only,
- * a ready handshake, then a snapshot and incremental appends (DashboardFeed). Every inbound
- * message goes through parseWebviewMessage; invalid ones are logged and dropped. A serializer
- * restores panels after a window reload (the state holds the sweep dir).
+ * One dashboard WebviewPanel per sweep: on the ready handshake a snapshot, then incremental
+ * appends (DashboardFeed). The panel host (webview/panelHost.ts) gives it the CSP, the ready
+ * handshake and parseWebviewMessage on every inbound message; its serializer restores panels
+ * after a window reload (the state holds the sweep dir, else the title names the sweep).
  */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
@@ -12,7 +12,7 @@ import { DASHBOARD_VIEW_TYPE } from '../commandIds';
 import { DisposableStore } from '../disposables';
 import type { Log } from '../output';
 import type { SweepStore } from '../sweeps/store';
-import { dashboardHtml } from './html';
+import { HostedPanel, PanelHost, type PanelContext, type PanelKind, type WebviewApi } from '../webview/panelHost';
 import { DashboardFeed, featuredSeries, onlySweepMetric, seriesReply } from './snapshot';
 import { ImportanceFeed } from '../insight/importanceFeed';
 import { restoredDir } from './dashboardState';
@@ -29,9 +29,16 @@ export interface DashboardActions {
   lrFind(action: LrFindAction, sweepFile: string, saved: LrFindSaved | undefined): unknown;
 }
 
-class Dashboard implements vscode.Disposable {
-  readonly disposables = new DisposableStore();
-  private ready = false;
+const DASHBOARD_PANEL: PanelKind<WebviewMessage> = {
+  viewType: DASHBOARD_VIEW_TYPE,
+  name: 'dashboard',
+  bundle: 'webview',
+  htmlTitle: (dir) => `Knobs: ${path.basename(dir)}`,
+  retainContextWhenHidden: true,
+  parse: parseWebviewMessage,
+};
+
+class Dashboard extends HostedPanel<WebviewMessage, WireHostMessage> {
   private readonly feed: DashboardFeed;
   private readonly importance: ImportanceFeed;
   private readonly changed = new Set<number>();
@@ -40,22 +47,20 @@ class Dashboard implements vscode.Disposable {
   private metric: string | undefined;
 
   constructor(
-    readonly dir: string,
-    readonly panel: vscode.WebviewPanel,
+    dir: string,
+    panel: vscode.WebviewPanel,
+    ctx: PanelContext<WebviewMessage>,
     private readonly mgr: DashboardManager,
   ) {
+    super(dir, panel, ctx);
     const { store, log } = mgr;
     this.feed = new DashboardFeed(() => mgr.fitSettings());
     this.importance = new ImportanceFeed(() => store.get(dir)?.state, {
-      onResult: (m) => this.ready && this.post(m),
+      onResult: (m) => this.send(m),
       onError: (e) => log.warn(`importance of ${path.basename(dir)}: ${e instanceof Error ? e.message : String(e)}`),
     });
     this.disposables.onDispose(() => this.importance.dispose());
-    this.disposables.add(panel);
-    panel.webview.options = mgr.webviewOptions();
-    panel.webview.html = mgr.html(panel.webview, dir);
-    this.disposables.add(panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw)));
-    this.disposables.add(panel.onDidDispose(() => mgr.forget(this)));
+    this.disposables.onDispose(() => this.timer && clearTimeout(this.timer));
     // a range test saved while the panel was in the background (file watchers can miss it) shows
     // when the panel comes back
     this.disposables.add(panel.onDidChangeViewState((e) => e.webviewPanel.visible && this.sendLrFind()));
@@ -63,7 +68,7 @@ class Dashboard implements vscode.Disposable {
       store.onDidChange((c) => {
         if (path.resolve(c.dir) !== this.dir) return;
         if (c.kind === 'removed') {
-          this.post({ type: 'error', message: 'this sweep was deleted' });
+          this.send({ type: 'error', message: 'this sweep was deleted' });
           return;
         }
         for (const t of c.trials) this.changed.add(t);
@@ -72,67 +77,61 @@ class Dashboard implements vscode.Disposable {
         this.scheduleAppend(c.kind === 'added');
       }),
     );
-    log.info(`dashboard opened for ${dir}`);
   }
 
-  private onMessage(raw: unknown): void {
-    const msg = parseWebviewMessage(raw);
-    if (typeof msg === 'string') {
-      this.mgr.log.warn(`dashboard ${path.basename(this.dir)}: ignored an invalid message (${msg})`);
-      return;
-    }
-    void this.handle(msg);
+  /** The sweep folder (absolute): the key of this panel. */
+  get dir(): string {
+    return this.key;
   }
 
-  private async handle(msg: WebviewMessage): Promise<void> {
+  protected override describe(): string {
+    return `dashboard ${path.basename(this.dir)}`;
+  }
+
+  protected async handle(msg: WebviewMessage): Promise<void> {
     const a = this.mgr.actions;
-    try {
-      switch (msg.type) {
-        case 'ready':
-          this.ready = true;
-          this.sendSnapshot();
-          return;
-        case 'log':
-          this.mgr.log[msg.level === 'error' ? 'error' : msg.level === 'warn' ? 'warn' : 'info'](`dashboard: ${msg.message}`);
-          return;
-        case 'stopTrial':
-          await a.stopTrial(this.dir, msg.trial);
-          return;
-        case 'promote':
-          await a.promote(this.dir, msg.trial);
-          return;
-        case 'openLogs':
-          await a.openLogs(this.dir, msg.trial);
-          return;
-        case 'rerun':
-          await a.rerun(this.dir, msg.trial);
-          return;
-        case 'stopSweep':
-          await a.stopSweep(this.dir);
-          return;
-        case 'lrFindAction': {
-          const file = this.sweepFile();
-          if (!file) throw new Error('this sweep does not record its sweep file, so there is no range test to act on');
-          const saved = newestLrFindOf(file);
-          if (msg.action !== 'run' && !saved) throw new Error(`no saved lr range test of ${path.basename(file)}`);
-          await a.lrFind(msg.action, file, saved);
-          return;
-        }
-        case 'series': {
-          const e = this.mgr.store.get(this.dir);
-          if (e) this.post(seriesReply(e.state, msg.trials, e.state.created?.metric.name ?? this.metric ?? ''));
-          return;
-        }
+    switch (msg.type) {
+      case 'ready':
+        this.sendSnapshot();
+        return;
+      case 'log':
+        this.mgr.log[msg.level === 'error' ? 'error' : msg.level === 'warn' ? 'warn' : 'info'](`dashboard: ${msg.message}`);
+        return;
+      case 'stopTrial':
+        await a.stopTrial(this.dir, msg.trial);
+        return;
+      case 'promote':
+        await a.promote(this.dir, msg.trial);
+        return;
+      case 'openLogs':
+        await a.openLogs(this.dir, msg.trial);
+        return;
+      case 'rerun':
+        await a.rerun(this.dir, msg.trial);
+        return;
+      case 'stopSweep':
+        await a.stopSweep(this.dir);
+        return;
+      case 'lrFindAction': {
+        const file = this.sweepFile();
+        if (!file) throw new Error('this sweep does not record its sweep file, so there is no range test to act on');
+        const saved = newestLrFindOf(file);
+        if (msg.action !== 'run' && !saved) throw new Error(`no saved lr range test of ${path.basename(file)}`);
+        await a.lrFind(msg.action, file, saved);
+        return;
       }
-    } catch (e) {
-      this.mgr.onError(`dashboard ${msg.type}`, e);
+      case 'series': {
+        const e = this.mgr.store.get(this.dir);
+        if (e) this.send(seriesReply(e.state, msg.trials, e.state.created?.metric.name ?? this.metric ?? ''));
+        return;
+      }
     }
   }
 
   sendSnapshot(): void {
     const e = this.mgr.store.get(this.dir);
     if (!e) {
-      this.post({ type: 'error', message: `no sweep at ${this.dir}` });
+      this.send({ type: 'error', message: `no sweep at ${this.dir}` });
       return;
     }
     this.changed.clear();
@@ -141,10 +140,10 @@ class Dashboard implements vscode.Disposable {
     this.metric = logical.meta.metric.name;
     const snap = encodeHostMessage(featuredSeries(onlySweepMetric(logical, this.metric)));
     const built = performance.now() - t0;
-    this.postWire(snap);
+    this.post(snap);
     if (snap.type === 'snapshot') this.mgr.log.info(`dashboard ${e.id}: snapshot of ${snap.trials.n} trials and ${snap.series.steps.length} points built in ${built.toFixed(0)} ms, posted at ${Date.now()}`);
     const imp = this.importance.latest();
-    if (imp) this.post(imp);
+    if (imp) this.send(imp);
     else this.importance.changed();
     this.sendLrFind();
     this.panel.title = `Knobs: ${e.id}`;
@@ -164,9 +163,9 @@ class Dashboard implements vscode.Disposable {
     if (!this.ready) return;
     const file = this.sweepFile();
     const saved = file ? newestLrFindOf(file) : undefined;
-    if (saved) this.post({ type: 'lrFind', data: lrFindData(saved) });
+    if (saved) this.send({ type: 'lrFind', data: lrFindData(saved) });
     else
-      this.post({
+      this.send({
         type: 'lrFind',
         data: null,
         message: file
@@ -189,34 +188,25 @@ class Dashboard implements vscode.Disposable {
       const ids = [...this.changed];
       this.changed.clear();
       const msg = this.feed.append(e, ids);
-      if (msg) this.post(msg);
+      if (msg) this.send(msg);
     }, 100);
   }
 
-  private post(m: HostMessage): void {
-    if (m.type === 'append' && m.meta) this.metric = m.meta.metric.name;
-    this.postWire(encodeHostMessage(this.metric ? onlySweepMetric(m, this.metric) : m));
-  }
-
   /** Trials and points travel columnar (typed arrays: VS Code transfers them as binary). */
-  private postWire(m: WireHostMessage): void {
-    void this.panel.webview.postMessage(m).then(undefined, (err) => this.mgr.log.warn(`dashboard post failed: ${String(err)}`));
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.disposables.dispose();
+  private send(m: HostMessage): void {
+    if (m.type === 'append' && m.meta) this.metric = m.meta.metric.name;
+    this.post(encodeHostMessage(this.metric ? onlySweepMetric(m, this.metric) : m));
   }
 }
 
 export class DashboardManager implements vscode.Disposable {
-  private readonly panels = new Map<string, Dashboard>();
+  private readonly panels: PanelHost<WebviewMessage, Dashboard>;
   private readonly disposables = new DisposableStore();
   /** The knobs.diagnosis.* settings (the table's fit column). */
   fitSettings: () => FitSettings = () => DEFAULT_FIT_SETTINGS;
 
   constructor(
-    readonly extensionUri: vscode.Uri,
+    api: WebviewApi,
     readonly store: SweepStore,
     readonly log: Log,
     readonly actions: DashboardActions,
@@ -224,9 +214,11 @@ export class DashboardManager implements vscode.Disposable {
     /** Resolves when the first discovery of sweeps is done (restored panels wait for it). */
     private readonly discovered: Promise<unknown> = Promise.resolve(),
   ) {
-    this.disposables.add(
-      vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel, state) => {
+    this.panels = this.disposables.add(
+      new PanelHost<WebviewMessage, Dashboard>(
+        { kind: DASHBOARD_PANEL, api, log, onError },
+        (dir, panel, ctx) => new Dashboard(dir, panel, ctx, this),
+        async (panel, state) => {
           await this.discovered;
           const dir = restoredDir(state, panel.title, store.list());
           if (!dir || !fs.existsSync(path.join(dir, 'journal.jsonl'))) {
@@ -234,20 +226,15 @@ export class DashboardManager implements vscode.Disposable {
             panel.dispose();
             return;
           }
-          if (this.panels.has(dir)) {
-            panel.dispose();
-            return;
-          }
-          log.info(`restoring the dashboard of ${dir}`);
-          if (!store.has(dir)) store.add(path.join(dir, 'journal.jsonl'));
-          this.adopt(dir, panel);
+          if (!this.panels.has(dir) && !store.has(dir)) store.add(path.join(dir, 'journal.jsonl'));
+          this.panels.adopt(dir, panel);
         },
-      }),
+      ),
     );
     // a new or rewritten lr range test re-fills the LR finder tab of the dashboards of that file
     const lrWatcher = this.disposables.add(vscode.workspace.createFileSystemWatcher('**/.knobs/lr-find/*/result.json'));
     const onLrFind = () => {
-      for (const d of this.panels.values()) d.sendLrFind();
+      for (const d of this.panels.all()) d.sendLrFind();
     };
     this.disposables.add(lrWatcher.onDidCreate(onLrFind));
     this.disposables.add(lrWatcher.onDidChange(onLrFind));
@@ -280,60 +267,22 @@ export class DashboardManager implements vscode.Disposable {
     return reopened;
   }
 
-  webviewOptions(): vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
-  }
-
-  html(webview: vscode.Webview, dir: string): string {
-    const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...p)).toString();
-    return dashboardHtml({
-      cspSource: webview.cspSource,
-      scriptUri: asUri('dist', 'webview.js'),
-      styleUri: asUri('dist', 'webview.css'),
-      title: `Knobs: ${path.basename(dir)}`,
-    });
-  }
-
   /** Opens (or reveals) the dashboard of a sweep. */
   open(dir: string): vscode.WebviewPanel {
     const abs = path.resolve(dir);
-    const existing = this.panels.get(abs);
-    if (existing) {
-      existing.panel.reveal(undefined, false);
-      return existing.panel;
-    }
-    if (!this.store.has(abs)) this.store.add(path.join(abs, 'journal.jsonl'));
-    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, `Knobs: ${path.basename(abs)}`, vscode.ViewColumn.Active, {
-      ...this.webviewOptions(),
-      retainContextWhenHidden: true,
-    });
-    this.adopt(abs, panel);
-    return panel;
-  }
-
-  private adopt(dir: string, panel: vscode.WebviewPanel): void {
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'beaker.svg');
-    const d = new Dashboard(dir, panel, this);
-    this.panels.set(dir, d);
-  }
-
-  forget(d: Dashboard): void {
-    if (this.panels.get(d.dir) === d) this.panels.delete(d.dir);
-    d.dispose();
+    if (!this.panels.has(abs) && !this.store.has(abs)) this.store.add(path.join(abs, 'journal.jsonl'));
+    return this.panels.open(abs, `Knobs: ${path.basename(abs)}`).panel;
   }
 
   /** The sweep of the focused dashboard, if any. */
   activeDir(): string | undefined {
-    for (const d of this.panels.values()) if (d.panel.active) return d.dir;
+    for (const d of this.panels.all()) if (d.panel.active) return d.dir;
     return undefined;
   }
 
   /** Sends every open dashboard a fresh snapshot (settings changed). */
   refreshAll(): void {
-    for (const d of this.panels.values()) d.refresh();
+    for (const d of this.panels.all()) d.refresh();
   }
 
   close(dir: string): void {
@@ -341,8 +290,6 @@ export class DashboardManager implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const d of [...this.panels.values()]) d.dispose();
-    this.panels.clear();
     this.disposables.dispose();
   }
 }

@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
-import { applyEdits } from './edits';
+import { applyEdits } from '../../core/promote/edits';
 
 export const PREVIEW_SCHEME = 'knobs-preview';
 

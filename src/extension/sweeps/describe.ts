@@ -5,6 +5,7 @@
 import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
 import type { RunnerStatus } from '../../core/sweep/open';
 import { formatValue } from '../../core/space/config';
+import { formatNumber } from '../../core/format/number';
 import type { ParamSpec, Value } from '../../core/space/types';
 
 export type SweepPhase = 'running' | 'stopping' | 'paused' | 'lost' | 'finished' | 'stopped';
@@ -62,26 +63,6 @@ export function progressText(state: SweepState): string {
   return cap ? `${c.finished}/${cap}` : `${c.finished}`;
 }
 
-/** A metric value for humans: 0.0834, 3.2e-4, NaN. */
-export function formatMetric(v: number | undefined | null): string {
-  if (v === undefined || v === null) return '–';
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
-  return formatNumber(v);
-}
-
-/** Short numbers: integers as is, 4 significant digits, exponent form (3.2e-4) when tiny or huge. */
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '-∞';
-  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) {
-    const [m, e] = v.toExponential(2).split('e');
-    return `${String(+m)}e${e.replace('+', '')}`;
-  }
-  return String(+v.toPrecision(4));
-}
-
 /** A parameter value for humans (numbers short, strings as is). */
 export function formatParam(v: Value): string {
   return typeof v === 'number' ? formatNumber(v) : formatValue(v);
@@ -91,7 +72,7 @@ export function formatParam(v: Value): string {
 export function bestText(state: SweepState, withTrial = true): string | undefined {
   const best = bestTrial(state);
   if (!best || !state.created) return undefined;
-  return `best ${state.created.metric.name} ${formatMetric(best.value)}${withTrial ? ` (trial ${best.id})` : ''}`;
+  return `best ${state.created.metric.name} ${formatNumber(best.value)}${withTrial ? ` (trial ${best.id})` : ''}`;
 }
 
 /** The search-space parameters recorded at creation (constants included), without source positions. */

@@ -3,10 +3,9 @@
  * resolved against the working folder journalled with it. Cached per sweep (the text never
  * changes). Pure.
  */
-import * as path from 'node:path';
 import { parseSweep } from '../../core/space/parse';
 import type { SweepState } from '../../core/journal/reducer';
-import { journalWorkdir } from '../../core/sweep/workdir';
+import { sweepProgramFile } from '../../core/sweep/program';
 
 const cache = new Map<string, { program?: string; names: string[] }>();
 
@@ -23,9 +22,8 @@ export function sweepProgram(dir: string, state: SweepState): SweepProgram {
   const c = state.created;
   if (!c) return { names: [] };
   const { spec } = parseSweep(c.text, { file: c.file });
-  const base = journalWorkdir(c).dir;
   const out: SweepProgram = {
-    program: spec?.program ? path.resolve(base, spec.program) : undefined,
+    program: sweepProgramFile(c, spec),
     names: spec ? spec.space.params.map((p) => p.name) : Object.keys(state.trials[0]?.params ?? {}),
   };
   cache.set(dir, out);

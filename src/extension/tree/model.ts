@@ -11,7 +11,9 @@ import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../..
 import type { RunnerStatus } from '../../core/sweep/open';
 import type { TrialStatus } from '../../protocol/messages';
 import { diagnosisLines, fitTag, sweepReference, trialDiagnosis, DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
-import { bestText, formatMetric, formatParam, keyParamsText, progressText, searchedParamNames, sweepPhase, sweepStateText, type SweepPhase } from '../sweeps/describe';
+import { formatDuration } from '../../core/format/duration';
+import { formatNumber } from '../../core/format/number';
+import { bestText, formatParam, keyParamsText, progressText, searchedParamNames, sweepPhase, sweepStateText, type SweepPhase } from '../sweeps/describe';
 
 export const DEFAULT_PAGE_SIZE = 100;
 
@@ -169,8 +171,8 @@ export function trialNode(s: SweepInput, t: TrialRecord, ctx: { keyParams: strin
   const queued = t.queueReason && (status === 'running' || status === 'pending') ? t.queueReason : undefined;
   const bits: string[] = [];
   if (queued) bits.push(`queued: ${queued}`);
-  if (t.value !== undefined) bits.push(`${metric} ${formatMetric(t.value)}`);
-  if (t.best !== undefined && t.best !== t.value) bits.push(`best ${formatMetric(t.best)}`);
+  if (t.value !== undefined) bits.push(`${metric} ${formatNumber(t.value)}`);
+  if (t.best !== undefined && t.best !== t.value) bits.push(`best ${formatNumber(t.best)}`);
   if (tag) bits.push(tag);
   if (t.reason && status !== 'completed' && status !== 'running') bits.push(t.reason);
   const params = keyParamsText(t, ctx.keyParams);
@@ -181,10 +183,10 @@ export function trialNode(s: SweepInput, t: TrialRecord, ctx: { keyParams: strin
     `${label}${isBest ? ' ★ best' : ''} — ${statusWord}${t.attempt > 1 ? `, attempt ${t.attempt}` : ''}`,
     t.reason ? `reason: ${t.reason}` : undefined,
     queued ? `queued in Slurm: ${queued} (the job has not started yet)` : undefined,
-    `${metric}: last ${formatMetric(t.value)}, best ${formatMetric(t.best)}${t.reports ? ` (${t.reports} reports)` : ''}`,
+    `${metric}: last ${formatNumber(t.value)}, best ${formatNumber(t.best)}${t.reports ? ` (${t.reports} reports)` : ''}`,
     ...Object.entries(t.last)
       .filter(([k]) => k !== metric)
-      .map(([k, v]) => `${k}: ${formatMetric(v)}`),
+      .map(([k, v]) => `${k}: ${formatNumber(v)}`),
     'params:',
     ...Object.entries(t.params).map(([k, v]) => `  ${k} = ${formatParam(v)}`),
     t.startedAt ? `ran ${formatDuration((t.endedAt ?? s.state.lastT ?? t.startedAt) - t.startedAt)}` : undefined,
@@ -193,7 +195,7 @@ export function trialNode(s: SweepInput, t: TrialRecord, ctx: { keyParams: strin
   ]
     .filter((x) => x !== undefined)
     .join('\n');
-  const aria = [`Trial ${t.id}`, statusWord, t.value !== undefined ? `${metric} ${formatMetric(t.value)}` : undefined, isBest ? 'best' : undefined, queued ? `queued: ${queued}` : undefined, tag, t.reason && status !== 'completed' && status !== 'running' ? t.reason : undefined]
+  const aria = [`Trial ${t.id}`, statusWord, t.value !== undefined ? `${metric} ${formatNumber(t.value)}` : undefined, isBest ? 'best' : undefined, queued ? `queued: ${queued}` : undefined, tag, t.reason && status !== 'completed' && status !== 'running' ? t.reason : undefined]
     .filter(Boolean)
     .join(', ');
   return {
@@ -296,13 +298,4 @@ export function orderedKeyParams(state: SweepState): string[] {
   const inOrder = Object.keys(first.params).filter((k) => set.has(k));
   for (const n of searched) if (!inOrder.includes(n)) inOrder.push(n);
   return inOrder;
-}
-
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }

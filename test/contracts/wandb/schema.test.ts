@@ -1,4 +1,4 @@
-/** W&B's tests/test_schema.py, case by case (see wandbCases.ts and test/fixtures/wandb-tests/test_schema.json). */
+/** W&B's tests/test_schema.py, case by case (see wandbCases.ts and fixtures/schema.json). */
 import { wandbConformance } from './wandbCases';
 
 wandbConformance('test_schema', { cases: 18, agree: 16, deliberate: 0, notApplicable: 2 });

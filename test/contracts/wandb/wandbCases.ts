@@ -1,6 +1,6 @@
 /**
  * W&B conformance: runs the cases of one of W&B's test files (our fixtures in
- * test/fixtures/wandb-tests/, one per pytest item, with W&B's answers as its tests state them and
+ * fixtures/ (config.json, schema.json, validation.json), one per pytest item, with W&B's answers as its tests state them and
  * as W&B's own validator gives them) through Knobs' sweep-file parser.
  *
  *  - `valid`: no error, and the filled values (`param`, `paramNames`, `spec`) are W&B's;
@@ -48,7 +48,7 @@ export interface Totals {
   notApplicable: number;
 }
 
-const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/wandb-tests');
+const FIXTURES = path.resolve(__dirname, '../../../../test/contracts/wandb/fixtures');
 
 function sweepText(inp: Input): string {
   const text = inp.yaml.join('\n') + '\n';
@@ -102,7 +102,7 @@ function checkInput(inp: Input, where: string): void {
 }
 
 export function loadFixture(name: string): Fixture {
-  return JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8')) as Fixture;
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name.replace(/^test_/, '')}.json`), 'utf8')) as Fixture;
 }
 
 export function totalsOf(fx: Fixture): Totals {

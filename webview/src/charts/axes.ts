@@ -4,7 +4,7 @@
  * categorical ones) to a unit position in [0, 1] and back, and makes tick labels.
  */
 import type { ParamAxis, ParamValue } from '../../../src/protocol/messages';
-import { formatNumber } from '../format';
+import { formatNumber } from '../../../src/core/format/number';
 
 export const METRIC_AXIS = '@metric';
 

@@ -17,7 +17,7 @@ import {
 import { Ctx, el } from '../context';
 import { CurvePoint, curvePoints, nearestCurve, pickCurveTrials, suggestLogY } from './curveData';
 import { fitCanvas, withAlpha } from './theme';
-import { formatNumber } from '../format';
+import { formatNumber } from '../../../src/core/format/number';
 import { section } from '../perf';
 import type { Series } from '../state/store';
 

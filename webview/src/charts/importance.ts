@@ -6,7 +6,7 @@
  */
 import type { ImportanceView } from '../../../src/protocol/messages';
 import { el } from '../context';
-import { formatNumber } from '../format';
+import { formatNumber } from '../../../src/core/format/number';
 
 export interface ImportanceRowModel {
   name: string;
@@ -32,7 +32,7 @@ export function importanceRows(v: ImportanceView): ImportanceRowModel[] {
       importanceText: `${(p.importance * 100).toFixed(p.importance < 0.1 ? 1 : 0)}%`,
       corrLeftPct: c === null ? 50 : c < 0 ? 50 - half : 50,
       corrWidthPct: half,
-      corrText: c === null ? '–' : formatNumber(c, 2),
+      corrText: formatNumber(c, 2),
       corrSign: c === null || c === 0 ? 'none' : c > 0 ? 'pos' : 'neg',
     };
   });

@@ -11,7 +11,8 @@ import { brushRange, rangeUnits } from './pcpData';
 import { Plot, nearestPoint, project } from './scatterData';
 import { fitCanvas, toRgba, withAlpha } from './theme';
 import { clip } from './pcp';
-import { formatNumber, formatParam } from '../format';
+import { formatNumber } from '../../../src/core/format/number';
+import { formatParam } from '../format';
 
 const CELL_MIN_W = 240;
 const CELL_MIN_H = 150;

@@ -8,7 +8,8 @@
  */
 import type { LrFindData } from '../../../src/protocol/lrFindMessages';
 import { withAlpha, type Theme } from '../charts/theme';
-import { buildLrFindPlot, fmtLoss, fmtLr, fromPxX, nearestIndex, toPx, type Frame, type LrFindPlot, type Series } from './plot';
+import { formatLr, formatNumber } from '../../../src/core/format/number';
+import { buildLrFindPlot, fromPxX, nearestIndex, toPx, type Frame, type LrFindPlot, type Series } from './plot';
 
 export interface DrawLrFindOptions {
   /** A hovered lr (log10): draws a crosshair and a readout. */
@@ -194,7 +195,7 @@ export function drawLrFind(canvas: HTMLCanvasElement, data: LrFindData, theme: T
       ctx.stroke();
       const l = data.losses[i];
       const s = data.smoothed[i];
-      const text = `lr ${fmtLr(data.lrs[i])} · loss ${l === null ? '—' : fmtLoss(l)} · smoothed ${s === null ? '—' : fmtLoss(s)}${i >= data.stopIndex ? ' (past the stop)' : ''}`;
+      const text = `lr ${formatLr(data.lrs[i])} · loss ${formatNumber(l, 3)} · smoothed ${formatNumber(s, 3)}${i >= data.stopIndex ? ' (past the stop)' : ''}`;
       const tw = ctx.measureText(text).width;
       const tx = Math.min(left + width - tw - 8, Math.max(left + 4, x + 8));
       const ty = top + height - 10;

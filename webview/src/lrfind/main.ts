@@ -8,7 +8,8 @@ import './lrFind.css';
 import { parseLrFindHostMessage, type LrFindData, type LrFindWebviewMessage } from '../../../src/protocol/lrFindMessages';
 import { readTheme, type Theme } from '../charts/theme';
 import { drawLrFind, hoverXAt, type DrawnLrFind } from './draw';
-import { cyclicLrText, fmtLr, suggestionText, sweepBlockText } from './plot';
+import { formatLr, MISSING } from '../../../src/core/format/number';
+import { cyclicLrText, suggestionText, sweepBlockText } from './plot';
 
 interface VsCodeApi {
   postMessage(msg: LrFindWebviewMessage): void;
@@ -81,7 +82,7 @@ function show(d: LrFindData): void {
   if (d.resultFile) vscode.setState({ resultFile: d.resultFile });
   title.textContent = `Learning-rate range test · ${d.title}`;
   const when = d.createdAt ? new Date(d.createdAt) : undefined;
-  sub.textContent = `${d.lrs.length} points, lr ${d.lrs.length ? `${fmtLr(d.lrs[0])} → ${fmtLr(d.lrs[d.lrs.length - 1])}` : '—'}${d.diverged ? `; the loss diverged after ${d.stopIndex} points` : ''}${when && !Number.isNaN(when.getTime()) ? ` · ${when.toLocaleString()}` : ''}`;
+  sub.textContent = `${d.lrs.length} points, lr ${d.lrs.length ? `${formatLr(d.lrs[0])} → ${formatLr(d.lrs[d.lrs.length - 1])}` : MISSING}${d.diverged ? `; the loss diverged after ${d.stopIndex} points` : ''}${when && !Number.isNaN(when.getTime()) ? ` · ${when.toLocaleString()}` : ''}`;
   suggestion.textContent = suggestionText(d);
   const block = sweepBlockText(d);
   sweepPre.textContent = block ?? 'No range: there is no suggestion.';

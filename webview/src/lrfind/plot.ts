@@ -9,6 +9,7 @@
  * The y range covers the used smoothed curve (a diverging tail and raw spikes are clipped), so
  * the descent the suggestion is read from fills the chart.
  */
+import { formatLr, formatNumber } from '../../../src/core/format/number';
 import type { LrFindData } from '../../../src/protocol/lrFindMessages';
 
 export interface Series {
@@ -49,24 +50,8 @@ export interface LrFindPlot {
   empty?: string;
 }
 
-/** 0.003 → "3e-3", 0.00075 → "7.5e-4", 1 → "1", 10 → "10". */
-export function fmtLr(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x >= 1 && x < 1000) return String(Number(x.toPrecision(3)));
-  return Number(x.toPrecision(2)).toExponential().replace('e+', 'e').replace(/\.?0+e/, 'e');
-}
-
-/** A loss value for an axis or a readout: 3 significant digits. */
-export function fmtLoss(y: number): string {
-  if (!Number.isFinite(y)) return String(y);
-  const a = Math.abs(y);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return y.toExponential(2).replace('e+', 'e');
-  return String(Number(y.toPrecision(3)));
-}
-
-/** Ticks at every decade in [lo, hi] (log10); at 1-2-5 when the range is under two decades. */
 export function logTicks(lo: number, hi: number): Tick[] {
-  if (!(hi > lo)) return [{ v: lo, label: fmtLr(10 ** lo) }];
+  if (!(hi > lo)) return [{ v: lo, label: formatLr(10 ** lo) }];
   const out: Tick[] = [];
   const span = hi - lo;
   const mult = span < 2 ? [1, 2, 5] : [1];
@@ -74,7 +59,7 @@ export function logTicks(lo: number, hi: number): Tick[] {
   for (let e = Math.floor(lo); e <= Math.ceil(hi); e += step) {
     for (const m of mult) {
       const v = e + Math.log10(m);
-      if (v >= lo - 1e-9 && v <= hi + 1e-9) out.push({ v, label: fmtLr(m * 10 ** e) });
+      if (v >= lo - 1e-9 && v <= hi + 1e-9) out.push({ v, label: formatLr(m * 10 ** e) });
     }
   }
   return out;
@@ -82,12 +67,12 @@ export function logTicks(lo: number, hi: number): Tick[] {
 
 /** About `n` linear ticks at a 1-2-5 step. */
 export function linTicks(lo: number, hi: number, n = 5): Tick[] {
-  if (!(hi > lo)) return [{ v: lo, label: fmtLoss(lo) }];
+  if (!(hi > lo)) return [{ v: lo, label: formatNumber(lo, 3) }];
   const raw = (hi - lo) / Math.max(1, n);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: Tick[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push({ v: Number(v.toPrecision(12)), label: fmtLoss(Number(v.toPrecision(12))) });
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push({ v: Number(v.toPrecision(12)), label: formatNumber(Number(v.toPrecision(12)), 3) });
   return out;
 }
 
@@ -164,14 +149,14 @@ export function buildLrFindPlot(d: LrFindData): LrFindPlot {
     const x = Math.log10(lr);
     plot.markers.push({ kind, lr, x, y: smoothedAt(smooth, x), label });
   };
-  if (d.minLr !== null && d.minLr > 0) mark('min', d.minLr, `min ${fmtLr(d.minLr)}`);
+  if (d.minLr !== null && d.minLr > 0) mark('min', d.minLr, `min ${formatLr(d.minLr)}`);
   if (d.suggestion) {
     const s = d.suggestion;
-    mark('baseLr', s.baseLr, `base_lr ${fmtLr(s.baseLr)}`);
-    mark('maxLr', s.maxLr, `max_lr ${fmtLr(s.maxLr)}`);
+    mark('baseLr', s.baseLr, `base_lr ${formatLr(s.baseLr)}`);
+    mark('maxLr', s.maxLr, `max_lr ${formatLr(s.maxLr)}`);
     plot.baseBand = { lo: Math.log10(s.baseLrLow), hi: Math.log10(s.baseLrHigh) };
   }
-  if (d.sweepRange) plot.band = { lo: Math.log10(d.sweepRange.min), hi: Math.log10(d.sweepRange.max), label: `sweep range ${fmtLr(d.sweepRange.min)} … ${fmtLr(d.sweepRange.max)}` };
+  if (d.sweepRange) plot.band = { lo: Math.log10(d.sweepRange.min), hi: Math.log10(d.sweepRange.max), label: `sweep range ${formatLr(d.sweepRange.min)} … ${formatLr(d.sweepRange.max)}` };
   return plot;
 }
 
@@ -213,7 +198,7 @@ export function suggestionText(d: LrFindData): string {
   if (!d.suggestion) return `No suggestion${d.note ? `: ${d.note}` : ''}.`;
   const s = d.suggestion;
   const how = s.method === 'steepest' ? 'at the steepest descent of the smoothed loss' : 'one decade below the minimum of the smoothed loss';
-  return `max_lr ${fmtLr(s.maxLr)} (${how}), base_lr ${fmtLr(s.baseLr)} (max_lr / 4; the band max_lr / 10 … / 4 is ${fmtLr(s.baseLrLow)} … ${fmtLr(s.baseLrHigh)}).`;
+  return `max_lr ${formatLr(s.maxLr)} (${how}), base_lr ${formatLr(s.baseLr)} (max_lr / 4; the band max_lr / 10 … / 4 is ${formatLr(s.baseLrLow)} … ${formatLr(s.baseLrHigh)}).`;
 }
 
 /** What "Use these bounds" writes, as YAML lines. */

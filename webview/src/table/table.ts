@@ -6,7 +6,9 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { TrialRow } from '../../../src/protocol/messages';
 import { Ctx, el } from '../context';
-import { formatDuration, formatNumber, formatParam, statusColorVar, statusLabel } from '../format';
+import { formatDuration } from '../../../src/core/format/duration';
+import { formatNumber } from '../../../src/core/format/number';
+import { formatParam, statusColorVar, statusLabel } from '../format';
 import type { SortSpec } from '../state/sort';
 import { scrollToRow, visibleWindow } from './virtual';
 

@@ -7,9 +7,11 @@
  *
  * The vscode adapter turns `edits` into one WorkspaceEdit (offsets → positions of the document).
  */
-import { KnobsError } from '../../core/errors';
+import { KnobsError } from '../errors';
 import { formatLiteral, literalEquals } from './literal';
-import { locateParams, type ParamSite, type SourceLang } from './locate';
+import type { SourceLang } from './lang';
+import { locateParams } from './locate';
+import type { ParamSite } from './sites';
 
 export interface PlannedEdit {
   name: string;

@@ -1,7 +1,7 @@
 /**
  * Runs each trial as a Slurm batch job (sbatch, squeue, scancel, sacct, scontrol: no agents).
  *
- * - start(): writes `<trial folder>/job.sh` (see slurm/script.ts: it exports the KNOBS_* env
+ * - start(): writes `<trial folder>/job.sh` (see script.ts: it exports the KNOBS_* env
  *   itself, properly quoted, runs the argv under srun and writes `exit_code`), then
  *   `sbatch --parsable` with --output/--error = the trial's stdout/stderr files (appended),
  *   --chdir, the executor block's partition/time/account/qos/extra_args and the GPU gres.
@@ -26,13 +26,15 @@
 import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KnobsError } from '../errors';
-import type { ExecutorSpec } from '../space/types';
-import type { Executor, ExitInfo, LaunchSpec, TrialEvents, TrialHandle } from './executor';
-import { LineSplitter } from './lineSplitter';
-import { formatMs, DEFAULT_GRACE_MS } from './localExecutor';
-import { batchScript, envDelta } from './slurm/script';
-import { FINAL_STATES, gresFor, parseSacct, parseScontrol, parseSqueue, sbatchOptions, signalName, slurmError, type FinalRecord, type QueueEntry } from './slurm/slurmText';
+import { KnobsError } from '../../errors';
+import { fileSize } from '../../fileSize';
+import type { ExecutorSpec } from '../../space/types';
+import type { Executor, ExitInfo, LaunchSpec, TrialEvents, TrialHandle } from '../executor';
+import { LineSplitter } from '../lineSplitter';
+import { DEFAULT_GRACE_MS } from '../localExecutor';
+import { formatDuration } from '../../format/duration';
+import { batchScript, envDelta } from './script';
+import { FINAL_STATES, gresFor, parseSacct, parseScontrol, parseSqueue, sbatchOptions, signalName, slurmError, type FinalRecord, type QueueEntry } from './slurmText';
 
 const STDERR_TAIL_BYTES = 4096;
 const READ_CHUNK = 1 << 20;
@@ -110,14 +112,6 @@ export function readSlurmJobRecord(spec: Pick<LaunchSpec, 'stdoutPath'>): SlurmJ
     return typeof r.jobId === 'string' ? r : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function fileSize(p: string): number {
-  try {
-    return fs.statSync(p).size;
-  } catch {
-    return 0;
   }
 }
 
@@ -463,6 +457,7 @@ class SlurmTrial implements SlurmTrialHandle {
   }
 
   private emitLine(stream: 'stdout' | 'stderr', line: string): void {
+    if (!this.finishing) this.runs();
     // srun's and slurmstepd's own words about the end of the step would hide the trial's last error
     if (stream === 'stderr' && !SRUN_NOISE.test(line)) this.stderrTail = (this.stderrTail + line + '\n').slice(-STDERR_TAIL_BYTES);
     try {
@@ -498,13 +493,21 @@ class SlurmTrial implements SlurmTrialHandle {
       this.pendingShown = null;
       this.callPending(null);
     }
-    if (!this.sawRunning && e.state !== 'PENDING') {
-      this.sawRunning = !FINAL_STATES.has(e.state) || this.sawRunning;
-      if (this.spec.timeoutMs && this.spec.timeoutMs > 0 && !this.timeoutTimer && !FINAL_STATES.has(e.state)) {
-        this.timeoutTimer = setTimeout(() => this.stopInternal(`timed out after ${formatMs(this.spec.timeoutMs!)}`, true), this.spec.timeoutMs);
-      }
-    }
     if (FINAL_STATES.has(e.state)) void this.finalize(e.state);
+    else this.runs();
+  }
+
+  /**
+   * The job runs: squeue says so, or its output shows before squeue does (between two polls).
+   * From then on the timeout counts, and a stop sends TERM to the step rather than cancelling
+   * a job that never ran.
+   */
+  private runs(): void {
+    if (this.sawRunning) return;
+    this.sawRunning = true;
+    if (this.spec.timeoutMs && this.spec.timeoutMs > 0 && !this.timeoutTimer) {
+      this.timeoutTimer = setTimeout(() => this.stopInternal(`timed out after ${formatDuration(this.spec.timeoutMs!)}`, true), this.spec.timeoutMs);
+    }
   }
 
   private callPending(reason: string | null): void {

@@ -1,15 +1,16 @@
 /**
- * The dashboard's HTML shell: a strict CSP with a per-load nonce, the bundled app and its css as
- * webview URIs, and `<div id="app">` to mount on. Pure (URIs come in as strings).
+ * The HTML shell of every Knobs webview panel (the dashboard, the LR finder): a strict CSP with a
+ * per-load nonce, the bundled app and its css as webview URIs, and `<div id="app">` to mount on.
+ * Pure (URIs come in as strings).
  */
 import { randomBytes } from 'node:crypto';
 
-export interface DashboardHtmlOptions {
+export interface WebviewHtmlOptions {
   /** webview.cspSource */
   cspSource: string;
-  /** asWebviewUri(dist/webview.js) */
+  /** asWebviewUri(dist/<bundle>.js) */
   scriptUri: string;
-  /** asWebviewUri(dist/webview.css) */
+  /** asWebviewUri(dist/<bundle>.css) */
   styleUri: string;
   /** asWebviewUri(media/dashboard.css), optional host styles */
   mediaStyleUri?: string;
@@ -33,7 +34,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function dashboardHtml(o: DashboardHtmlOptions): string {
+export function webviewHtml(o: WebviewHtmlOptions): string {
   const nonce = o.nonce ?? makeNonce();
   const csp = contentSecurityPolicy(o.cspSource, nonce);
   const title = escapeAttr(o.title ?? 'Knobs dashboard');

@@ -8,9 +8,9 @@
  *                                           not a plain literal (an expression, a name...)
  *   literalEquals(text, value, lang)      → whether a literal already holds `value`
  */
-import { KnobsError } from '../../core/errors';
-import { pyFloatRepr } from '../../core/runner/pyFormat';
-import type { SourceLang } from './locate';
+import { KnobsError } from '../errors';
+import { pyFloatRepr } from '../runner/pyFormat';
+import type { SourceLang } from './lang';
 
 interface NumberStyle {
   /** The old literal was written with an exponent (`3e-4`). */
