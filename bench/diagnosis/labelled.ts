@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { diagnoseSweep, type CurvePoint, type DiagnosisThresholds } from '../../src/core/analysis/diagnosis';
+import { type CurvePoint, type DiagnosisThresholds, diagnoseSweep } from '../../src/core/analysis/diagnosis';
 import type { FitVerdict as FitTag } from '../../src/core/analysis/fitTag';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -26,7 +26,10 @@ export const SETS = [
     name: 'tfjs-labelled-s100',
     role: 'held apart, then seen: the same tfjs settings with new seeds and validation split, measured blind on the second rule (39/40 agreed, 1 fit-well curve tagged underfitting: its training loss, which in tfjs includes the L2 penalty, was 3.4× the best validation loss while its validation loss was near the best); that led to underfitting needing both losses high, calibrated again on PyTorch only',
   },
-  { name: 'tfjs-labelled-s200', role: 'held apart: the same tfjs settings with seeds + 200 and split_seed 200, recorded after the rule was final and measured once' },
+  {
+    name: 'tfjs-labelled-s200',
+    role: 'held apart: the same tfjs settings with seeds + 200 and split_seed 200, recorded after the rule was final and measured once',
+  },
 ] as const;
 export type SetName = (typeof SETS)[number]['name'];
 
@@ -70,7 +73,11 @@ export interface Scored {
 
 /** Every curve's tag, the set diagnosed as one sweep of completed trials. */
 export function diagnoseLabelled(set: LabelledSet, thresholds?: DiagnosisThresholds): Scored[] {
-  const trials = set.curves.map((c) => ({ id: c.id, status: 'completed', series: { train_loss: points(c.train_loss), val_loss: points(c.val_loss) } }));
+  const trials = set.curves.map((c) => ({
+    id: c.id,
+    status: 'completed',
+    series: { train_loss: points(c.train_loss), val_loss: points(c.val_loss) },
+  }));
   const tags = diagnoseSweep(trials, { thresholds });
   return set.curves.map((curve) => {
     const d = tags.get(curve.id)!;

@@ -23,14 +23,23 @@ function main(): void {
     const set = loadLabelled(name);
     const scored = diagnoseLabelled(set);
     const c = confusion(scored);
-    lines.push('', `## ${name}`, '', `Role: ${role}.`, '', `${set.curves.length} curves from ${set.source}; recorded by \`${set.command}\`.`, '', confusionMarkdown(c));
+    lines.push(
+      '',
+      `## ${name}`,
+      '',
+      `Role: ${role}.`,
+      '',
+      `${set.curves.length} curves from ${set.source}; recorded by \`${set.command}\`.`,
+      '',
+      confusionMarkdown(c),
+    );
     const wrong = scored.filter((s) => s.tag !== s.curve.label);
     if (wrong.length) {
       lines.push('', 'Disagreements:', '', '| curve | label | construction | tag | why |', '|---:|---|---|---|---|');
       for (const s of wrong) lines.push(`| ${s.curve.id} | ${s.curve.label} | ${s.curve.why} | ${s.tag} | ${s.reason} |`);
     }
   }
-  const text = lines.join('\n') + '\n';
+  const text = `${lines.join('\n')}\n`;
   const out = path.join(ROOT, 'bench', 'results', 'diagnosis.md');
   fs.writeFileSync(out, text);
   process.stdout.write(text);

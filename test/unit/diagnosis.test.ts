@@ -2,11 +2,12 @@
  * Fit diagnosis on curves recorded from examples/pytorch-digits/train.py
  * (test/fixtures/curves/diagnosis/*.json) and on small hand-made curves, one per rule.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { diagnoseFit, fitSeriesOf, referenceLoss, DIAGNOSIS_DEFAULTS, type CurvePoint } from '../../src/core/analysis/diagnosis';
+import { describe, it } from 'node:test';
+import { type CurvePoint, DIAGNOSIS_DEFAULTS, diagnoseFit, fitSeriesOf, referenceLoss } from '../../src/core/analysis/diagnosis';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/curves/diagnosis');
 
@@ -71,7 +72,10 @@ describe('diagnoseFit rules on hand-made curves', () => {
   });
 
   it('overfitting by a large gap even when validation is flat', () => {
-    const d = diagnoseFit({ train: curve([1, 0.5, 0.2, 0.08, 0.04, 0.02, 0.01, 0.01]), val: curve([1, 0.7, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]) });
+    const d = diagnoseFit({
+      train: curve([1, 0.5, 0.2, 0.08, 0.04, 0.02, 0.01, 0.01]),
+      val: curve([1, 0.7, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]),
+    });
     assert.equal(d.tag, 'overfitting');
     assert.equal(d.rule, 'large-gap');
   });
@@ -91,7 +95,10 @@ describe('diagnoseFit rules on hand-made curves', () => {
   });
 
   it('an absolute training-loss limit', () => {
-    const s = { train: curve([2, 1.2, 0.9, 0.85, 0.84, 0.84, 0.84, 0.84, 0.84]), val: curve([2, 1.3, 1.0, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95]) };
+    const s = {
+      train: curve([2, 1.2, 0.9, 0.85, 0.84, 0.84, 0.84, 0.84, 0.84]),
+      val: curve([2, 1.3, 1.0, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95]),
+    };
     assert.equal(diagnoseFit(s).tag, 'ok');
     const d = diagnoseFit(s, { maxTrainLoss: 0.5 });
     assert.equal(d.tag, 'underfitting');
@@ -110,7 +117,10 @@ describe('diagnoseFit rules on hand-made curves', () => {
     assert.equal(diagnoseFit(s, { referenceLoss: 0.2 }).tag, 'ok'); // 1.7× the best: within 3×
     const d = diagnoseFit(s, { referenceLoss: 0.1 });
     assert.equal(d.tag, 'underfitting');
-    assert.match(d.reason, /0\.342 and 0\.362 \(means of the last 5\) are 3\.4× the sweep's best validation loss 0\.100 or more \(limit 3×\)/);
+    assert.match(
+      d.reason,
+      /0\.342 and 0\.362 \(means of the last 5\) are 3\.4× the sweep's best validation loss 0\.100 or more \(limit 3×\)/,
+    );
     // a training loss raised by dropout or a penalty term while validation is near the best: ok
     const regularised = { train: s.train, val: curve([2, 0.5, 0.2, 0.14, 0.12, 0.12, 0.12, 0.12]) };
     assert.equal(diagnoseFit(regularised, { referenceLoss: 0.1 }).tag, 'ok');
@@ -127,6 +137,7 @@ describe('the knobs.diagnosis.* settings', () => {
   it("declare the rule's defaults (package.json contributes what DIAGNOSIS_DEFAULTS holds)", () => {
     const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
     const props = pkg.contributes.configuration.properties as Record<string, { default: unknown }>;
-    for (const [key, value] of Object.entries(DIAGNOSIS_DEFAULTS)) assert.equal(props[`knobs.diagnosis.${key}`]?.default, value, `knobs.diagnosis.${key}`);
+    for (const [key, value] of Object.entries(DIAGNOSIS_DEFAULTS))
+      assert.equal(props[`knobs.diagnosis.${key}`]?.default, value, `knobs.diagnosis.${key}`);
   });
 });

@@ -6,8 +6,9 @@
  * them: no fit-well curve tagged underfitting or overfitting, at least 80% agreement. The
  * confusion matrices are printed.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import { confusion, confusionMarkdown, diagnoseLabelled, LABELS, loadLabelled, SETS, type SetName } from '../../bench/diagnosis/labelled';
 
 function meetsTargets(name: SetName): void {

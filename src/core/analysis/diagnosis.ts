@@ -93,11 +93,17 @@ export const ADVICE = {
     'less regularisation: lower dropout and weight decay',
     'train longer, or tune the learning rate (an lr range test finds its range)',
   ],
-  improving: ['train longer (more epochs): both losses were still falling', 'a larger learning rate or a cyclical schedule (an lr range test finds the bounds)'],
+  improving: [
+    'train longer (more epochs): both losses were still falling',
+    'a larger learning rate or a cyclical schedule (an lr range test finds the bounds)',
+  ],
 } as const;
 
 function clean(s: readonly CurvePoint[] | undefined): CurvePoint[] {
-  return (s ?? []).filter((p) => Number.isFinite(p.value) && Number.isFinite(p.step)).slice().sort((a, b) => a.step - b.step);
+  return (s ?? [])
+    .filter((p) => Number.isFinite(p.value) && Number.isFinite(p.step))
+    .slice()
+    .sort((a, b) => a.step - b.step);
 }
 
 /** Least-squares slope of value on report index (not step), over the points given. */
@@ -128,8 +134,17 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
   const train = clean(series.train);
   const val = clean(series.val);
   if (train.length < t.minPoints || val.length < t.minPoints) {
-    const what = !series.train?.length ? 'no training loss' : !series.val?.length ? 'no validation loss' : `fewer than ${t.minPoints} reports`;
-    return { tag: 'unknown', rule: 'no-data', reason: `${what}: report both ${DIAGNOSIS_METRICS.train} and ${DIAGNOSIS_METRICS.val} each epoch`, advice: [] };
+    const what = !series.train?.length
+      ? 'no training loss'
+      : !series.val?.length
+        ? 'no validation loss'
+        : `fewer than ${t.minPoints} reports`;
+    return {
+      tag: 'unknown',
+      rule: 'no-data',
+      reason: `${what}: report both ${DIAGNOSIS_METRICS.train} and ${DIAGNOSIS_METRICS.val} each epoch`,
+      advice: [],
+    };
   }
   const k = Math.max(2, t.window);
   const trainTail = train.slice(-k);
@@ -219,7 +234,10 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
 }
 
 /** The series for diagnoseFit from a trial's metric series (TrialRecord.series). */
-export function fitSeriesOf(series: Readonly<Record<string, readonly CurvePoint[]>>, names: { train?: string; val?: string } = {}): FitSeries {
+export function fitSeriesOf(
+  series: Readonly<Record<string, readonly CurvePoint[]>>,
+  names: { train?: string; val?: string } = {},
+): FitSeries {
   return { train: series[names.train ?? DIAGNOSIS_METRICS.train], val: series[names.val ?? DIAGNOSIS_METRICS.val] };
 }
 
@@ -227,7 +245,10 @@ export function fitSeriesOf(series: Readonly<Record<string, readonly CurvePoint[
  * The best (lowest) validation loss any of the trials reached: the reference for rule 4 (what
  * the sweep has shown can be reached on data the model never trained on).
  */
-export function referenceLoss(trials: readonly { series: Readonly<Record<string, readonly CurvePoint[]>> }[], valName: string = DIAGNOSIS_METRICS.val): number | undefined {
+export function referenceLoss(
+  trials: readonly { series: Readonly<Record<string, readonly CurvePoint[]>> }[],
+  valName: string = DIAGNOSIS_METRICS.val,
+): number | undefined {
   let best: number | undefined;
   for (const t of trials) {
     for (const p of t.series[valName] ?? []) if (Number.isFinite(p.value) && (best === undefined || p.value < best)) best = p.value;
