@@ -208,7 +208,7 @@ export function summaryText(o: {
 
 function fitTag(d: Diagnosis | undefined, st: Style): string {
   if (!d || d.tag === 'unknown') return st.dim(MISSING);
-  return d.tag === 'ok' ? st.green('ok') : st.yellow(d.tag);
+  return d.tag === 'ok' ? st.green('ok') : d.tag === 'improving' ? st.cyan('improving') : st.yellow(d.tag);
 }
 
 function rank(a: TrialRecord, b: TrialRecord, goal: string): number {

@@ -52,7 +52,6 @@ export const SETTINGS = {
   diagnosisMinPoints: 'knobs.diagnosis.minPoints',
   diagnosisValRise: 'knobs.diagnosis.valRise',
   diagnosisGapRatio: 'knobs.diagnosis.gapRatio',
-  diagnosisGapGrowth: 'knobs.diagnosis.gapGrowth',
   diagnosisMaxTrainLoss: 'knobs.diagnosis.maxTrainLoss',
   diagnosisTrainLossRatio: 'knobs.diagnosis.trainLossRatio',
   diagnosisMinTrainDrop: 'knobs.diagnosis.minTrainDrop',

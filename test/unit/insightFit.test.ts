@@ -24,7 +24,7 @@ function journal(trainName = 'train_loss', valName = 'val_loss'): Op[] {
   // trial 1 overfits (validation rises from epoch 4 while training falls), trial 2 is ok,
   // trial 3 underfits (training loss barely falls)
   const curves: Record<number, { train: number[]; val: number[] }> = {
-    1: { train: [1.0, 0.6, 0.45, 0.35, 0.28, 0.22, 0.18, 0.15], val: [1.0, 0.7, 0.55, 0.5, 0.56, 0.62, 0.7, 0.8] },
+    1: { train: [1.0, 0.6, 0.45, 0.35, 0.28, 0.22, 0.18, 0.15], val: [1.0, 0.7, 0.55, 0.4, 0.45, 0.55, 0.7, 0.9] },
     2: { train: [1.0, 0.5, 0.35, 0.3, 0.29, 0.29, 0.29, 0.29], val: [1.0, 0.55, 0.42, 0.4, 0.39, 0.39, 0.39, 0.39] },
     3: { train: [1.0, 0.95, 0.92, 0.9, 0.9, 0.9, 0.9, 0.9], val: [1.0, 0.96, 0.93, 0.92, 0.92, 0.92, 0.92, 0.92] },
   };
@@ -79,23 +79,16 @@ test('the best trial’s advice line; --train-metric/--val-metric pick other nam
 });
 
 test('knobs status, the tree and the dashboard agree on every trial’s fit (completed, failed, stopped)', () => {
-  // trial 1 completes with a plateaued training loss of 0.3 (ok on its own); trial 2 crashed
-  // after reaching a training loss of 0.1 (its last report is no ending: it must not make trial 1
-  // "underfitting"); trial 3 was stopped at 0.65, more than twice trial 1's 0.3 (underfitting).
+  // trial 1 completes with a plateaued training loss of 0.3 and validation loss of 0.15: ok, 2×
+  // the sweep's best validation loss (0.15, its own); trial 2 crashed after reaching a validation
+  // loss of 0.05 (a crashed trial sets no bar: with it, trial 1 would be 6× that, "underfitting");
+  // trial 3 was stopped at a training loss of 0.48, more than 3× trial 1's 0.15 (underfitting).
   const base = journal().filter((o) => o.op === 'sweep_created');
   const inputs: OpInput[] = [];
   const curves: Record<number, { train: number[]; val: number[]; end: 'completed' | 'failed' | 'stopped' }> = {
-    1: {
-      train: [1.0, 0.6, 0.4, 0.32, 0.3, 0.3, 0.3, 0.3, 0.3],
-      val: [1.0, 0.65, 0.47, 0.39, 0.37, 0.37, 0.37, 0.37, 0.37],
-      end: 'completed',
-    },
-    2: { train: [1.0, 0.5, 0.25, 0.15, 0.1], val: [1.0, 0.55, 0.35, 0.3, 0.29], end: 'failed' },
-    3: {
-      train: [1.0, 0.85, 0.74, 0.68, 0.65, 0.65, 0.65, 0.65, 0.65],
-      val: [1.0, 0.88, 0.78, 0.72, 0.69, 0.69, 0.69, 0.69, 0.69],
-      end: 'stopped',
-    },
+    1: { train: [1.0, 0.6, 0.4, 0.32, 0.3, 0.3, 0.3, 0.3, 0.3], val: [1.0, 0.5, 0.3, 0.2, 0.15, 0.15, 0.15, 0.15, 0.15], end: 'completed' },
+    2: { train: [1.0, 0.5, 0.25, 0.15, 0.1], val: [1.0, 0.45, 0.2, 0.1, 0.05], end: 'failed' },
+    3: { train: [1.2, 0.8, 0.6, 0.5, 0.48, 0.48, 0.48, 0.48, 0.48], val: [1.2, 0.82, 0.62, 0.52, 0.5, 0.5, 0.5, 0.5, 0.5], end: 'stopped' },
   };
   for (const id of [1, 2, 3]) {
     const c = curves[id];
@@ -129,9 +122,10 @@ test('knobs status, the tree and the dashboard agree on every trial’s fit (com
   const nodes = new Map(
     (trialNodes({ dir: '/d', id: 'd', state: s, runner: { kind: 'stopped' } }) as TrialNode[]).map((n) => [n.trial, n]),
   );
-  const treeTag = (id: number) => /\b(overfitting|underfitting|ok)\b/.exec(nodes.get(id)!.description ?? '')?.[1];
+  const treeTag = (id: number) => /\b(overfitting|underfitting|improving|ok)\b/.exec(nodes.get(id)!.description ?? '')?.[1];
   assert.equal(cli.get(1)!.tag, 'ok', cli.get(1)!.reason);
   assert.equal(cli.get(3)!.tag, 'underfitting', cli.get(3)!.reason);
+  assert.match(cli.get(3)!.reason, /the sweep's best validation loss 0\.150/);
   for (const id of [1, 2, 3]) {
     const tag = cli.get(id)!.tag;
     assert.equal(rows.get(id)!.fit, tag === 'unknown' ? undefined : tag, `dashboard row of trial ${id}`);

@@ -48,7 +48,7 @@ function curves(trial: number, train: number[], val: number[]): OpInput[] {
   ];
 }
 // training keeps falling, validation turns up after epoch 4: overfitting
-const OVERFIT = { train: [1, 0.6, 0.4, 0.25, 0.15, 0.1, 0.06, 0.04], val: [1.1, 0.8, 0.6, 0.5, 0.55, 0.62, 0.7, 0.8] };
+const OVERFIT = { train: [1, 0.6, 0.4, 0.25, 0.15, 0.1, 0.06, 0.04], val: [1.1, 0.8, 0.6, 0.4, 0.45, 0.55, 0.7, 0.9] };
 // training barely falls: underfitting
 const UNDERFIT = { train: [1, 0.98, 0.96, 0.95, 0.95, 0.94, 0.94, 0.94], val: [1.05, 1.02, 1.0, 0.99, 0.99, 0.98, 0.98, 0.98] };
 // both fall then flatten: ok
@@ -64,13 +64,22 @@ test('fit tags: overfitting, underfitting and ok in trial descriptions; the best
   const state = build([...curves(1, OVERFIT.train, OVERFIT.val), ...curves(2, UNDERFIT.train, UNDERFIT.val)]);
   const nodes = trialsOf(state);
   const byId = new Map(nodes.map((n) => [n.trial, n]));
-  assert.match(byId.get(1)!.description!, /^val_loss 0\.8 · best 0\.5 · overfitting · lr=/);
+  assert.match(byId.get(1)!.description!, /^val_loss 0\.9 · best 0\.4 · overfitting · lr=/);
   assert.match(byId.get(2)!.description!, /underfitting/);
   const ok = trialsOf(build(curves(3, OK.train, OK.val)))[0];
   assert.match(ok.description!, /^val_loss 0\.3 · ok · lr=/);
-  // rule 3a: against a sweep whose best final training loss is 0.04, 0.2 is 5× that: underfitting
+  // against a sweep whose best validation loss is 0.05, a training loss of 0.2 is 4× that: underfitting
   assert.match(
-    trialsOf(build([...curves(1, OVERFIT.train, OVERFIT.val), ...curves(3, OK.train, OK.val)])).find((n) => n.trial === 3)!.description!,
+    trialsOf(
+      build([
+        ...curves(
+          1,
+          OVERFIT.train,
+          OVERFIT.val.map((v) => v / 10),
+        ),
+        ...curves(3, OK.train, OK.val),
+      ]),
+    ).find((n) => n.trial === 3)!.description!,
     /underfitting/,
   );
   // the best trial's tooltip carries the advice (make an overfitting trial the best)

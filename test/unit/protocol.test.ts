@@ -142,7 +142,7 @@ const trialRow = (id: number) =>
         reason: fc.constantFrom('exit code 1', 'asha: rung 1', 'stopped by user'),
         startedAt: fc.integer({ min: 0, max: 2e12 }),
         endedAt: fc.integer({ min: 0, max: 2e12 }),
-        fit: fc.constantFrom('overfitting', 'underfitting', 'ok'),
+        fit: fc.constantFrom('overfitting', 'underfitting', 'ok', 'improving'),
         fitReason: fc.string({ maxLength: 20 }),
       },
       { requiredKeys: ['status', 'attempt', 'params', 'value', 'best', 'last', 'step'] },

@@ -139,3 +139,15 @@ test('argsort (radix) matches a comparator sort: negatives, zeros, ties, NaN, de
   assert.deepEqual(Array.from(argsort(big)), want);
   assert.deepEqual(Array.from(argsort(new Float64Array(0))), []);
 });
+
+test('sort by fit: the tags that need attention first (overfitting, underfitting, improving, ok), none last', () => {
+  const sweep = syntheticSweep({ trials: 5, points: 0, seed: 3 });
+  const tags = ['ok', undefined, 'improving', 'overfitting', 'underfitting'] as const;
+  const s = new TrialStore();
+  s.apply({ type: 'snapshot', ...sweep, trials: sweep.trials.map((r, i) => ({ ...r, fit: tags[i] })) });
+  const order = sortOrder(s, { key: 'fit', dir: 'asc' });
+  assert.deepEqual(
+    Array.from(order, (i) => s.rowAt(i).fit),
+    ['overfitting', 'underfitting', 'improving', 'ok', undefined],
+  );
+});

@@ -2,7 +2,8 @@
  * Fit diagnosis for the tree and the dashboard table (pure, no vscode): which metric names hold
  * the training and validation losses and the rule's thresholds come from the `knobs.diagnosis.*`
  * settings; core/analysis/diagnosis.ts holds the rule. A trial's tag is "overfitting",
- * "underfitting" or "ok"; with too little data there is no tag.
+ * "underfitting", "improving" (still falling: train longer) or "ok"; with too little data there is
+ * no tag.
  */
 import {
   type DIAGNOSIS_DEFAULTS,
@@ -11,7 +12,7 @@ import {
   type DiagnosisThresholds,
   diagnoseFit,
   fitSeriesOf,
-  sweepReferenceTrainLoss,
+  sweepReferenceLoss,
 } from '../../core/analysis/diagnosis';
 import type { FitTag } from '../../core/analysis/fitTag';
 import type { SweepState, TrialRecord } from '../../core/journal/reducer';
@@ -38,7 +39,6 @@ export const THRESHOLD_SETTINGS: Record<keyof typeof DIAGNOSIS_DEFAULTS | 'maxTr
     minPoints: { min: 2, max: 1000, integer: true },
     valRise: { min: 0, max: 100 },
     gapRatio: { min: 0, max: 1 },
-    gapGrowth: { min: 0, max: 100 },
     maxTrainLoss: { min: -1e300, max: 1e300 },
     trainLossRatio: { min: 1, max: 1e6 },
     minTrainDrop: { min: 0, max: 1 },
@@ -83,16 +83,16 @@ export function readFitSettings(get: (key: string) => unknown): { settings: FitS
   return { settings: s, problems };
 }
 
-/** The sweep's reference training loss (rule 3a), as `knobs status` computes it. */
+/** The sweep's reference loss (the best validation loss), as `knobs status` computes it. */
 export function sweepReference(state: SweepState, settings: FitSettings): number | undefined {
-  return sweepReferenceTrainLoss(state.trials, settings.train);
+  return sweepReferenceLoss(state.trials, settings.val);
 }
 
 export function trialDiagnosis(t: TrialRecord, settings: FitSettings, reference?: number): Diagnosis | undefined {
   if (!settings.enabled) return undefined;
   const series = fitSeriesOf(t.series, { train: settings.train, val: settings.val });
   if (!series.train?.length || !series.val?.length) return undefined;
-  return diagnoseFit(series, reference === undefined ? settings.thresholds : { ...settings.thresholds, referenceTrainLoss: reference });
+  return diagnoseFit(series, reference === undefined ? settings.thresholds : { ...settings.thresholds, referenceLoss: reference });
 }
 
 /** The tag shown next to a trial, or undefined (no data, or diagnosis off). */

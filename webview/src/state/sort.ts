@@ -4,7 +4,7 @@ import { STATUS_ORDER } from '../format';
 import { STATUS_CODE, type TrialStore } from './store';
 
 /** Fit tags in sort order: the ones that need attention first. */
-const FIT_RANK: Record<FitTag, number> = { overfitting: 0, underfitting: 1, ok: 2 };
+const FIT_RANK: Record<FitTag, number> = { overfitting: 0, underfitting: 1, improving: 2, ok: 3 };
 
 /** 'id' | 'status' | 'value' | 'best' | 'step' | 'duration' | 'param:<name>' | 'last:<name>' */
 export type SortKey = string;
