@@ -169,7 +169,9 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
     return {
       tag: 'overfitting',
       rule: 'val-rising',
-      reason: `validation loss rose from its minimum ${fmt(valMin.value)} (step ${valMin.step}) to ${fmt(valEnd)} while training loss kept falling (to ${fmt(trainEnd)})`,
+      reason:
+        `validation loss rose from its minimum ${fmt(valMin.value)} (step ${valMin.step}) to ${fmt(valEnd)} ` +
+        `while training loss kept falling (to ${fmt(trainEnd)})`,
       advice: [...ADVICE.overfitting],
     };
   }
@@ -180,7 +182,9 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
     return {
       tag: 'overfitting',
       rule: 'gap-growing',
-      reason: `the validation − training gap grew to ${fmt(gapEnd)} (${Math.round((gapEnd / valEnd) * 100)}% of the validation loss ${fmt(valEnd)}; ${fmt(gapAtMin)} at the validation minimum)`,
+      reason:
+        `the validation − training gap grew to ${fmt(gapEnd)} (${Math.round((gapEnd / valEnd) * 100)}% of the validation loss ${fmt(valEnd)}; ` +
+        `${fmt(gapAtMin)} at the validation minimum)`,
       advice: [...ADVICE.overfitting],
     };
   }
@@ -197,7 +201,9 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
     return {
       tag: 'underfitting',
       rule: 'high-train-loss',
-      reason: `the final training loss ${fmt(trainEnd)} is ${(trainEnd / t.referenceTrainLoss).toFixed(1)}× the sweep's best ${fmt(t.referenceTrainLoss)} (limit ${t.trainLossRatio}×)`,
+      reason:
+        `the final training loss ${fmt(trainEnd)} is ${(trainEnd / t.referenceTrainLoss).toFixed(1)}× the sweep's best ` +
+        `${fmt(t.referenceTrainLoss)} (limit ${t.trainLossRatio}×)`,
       advice: [...ADVICE.underfitting],
     };
   }
@@ -217,7 +223,9 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
     return {
       tag: 'underfitting',
       rule: 'still-falling',
-      reason: `training and validation loss were both still falling at the end (${fmt(trainSlope)} and ${fmt(valSlope)} per report over the last ${trainTail.length})`,
+      reason:
+        `training and validation loss were both still falling at the end (${fmt(trainSlope)} and ${fmt(valSlope)} ` +
+        `per report over the last ${trainTail.length})`,
       advice: [...ADVICE.stillFalling, ...ADVICE.underfitting.slice(0, 1)],
     };
   }
