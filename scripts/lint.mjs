@@ -14,13 +14,13 @@ const biome = require.resolve('@biomejs/biome/bin/biome');
 const r = spawnSync(process.execPath, [biome, 'ci', '--max-diagnostics=50', '.'], { stdio: 'inherit', cwd: root });
 let failed = r.status !== 0;
 
-const files = spawnSync(
+const listed = spawnSync(
   'git',
   ['ls-files', '-co', '--exclude-standard', 'src', 'webview/src', 'test', 'bench', 'scripts', 'helpers/node', 'bin', 'esbuild.mjs'],
   { cwd: root, encoding: 'utf8' },
-)
-  .stdout.split('\n')
-  .filter((f) => /\.(ts|mjs|js|css)$/.test(f) && !f.startsWith('test/fixtures/'));
+).stdout.split('\n');
+// a file with merge conflicts is listed once per stage: each file once
+const files = [...new Set(listed)].filter((f) => /\.(ts|mjs|js|css)$/.test(f) && !f.startsWith('test/fixtures/'));
 const long = [];
 for (const f of files) {
   let text;

@@ -40,7 +40,9 @@ export function setupSlurm() {
   }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
-    const message = `missing Debian packages for the Slurm tests: ${missing.join(' ')}; run as root: apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+    const message =
+      `missing Debian packages for the Slurm tests: ${missing.join(' ')}; ` +
+      `run as root: apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
     warn(message);
     return { ok: false, missing, message };
   }

@@ -20,11 +20,17 @@ export const SETS = [
   { name: 'pytorch-labelled', role: 'calibration: the thresholds were chosen on these' },
   {
     name: 'tfjs-labelled',
-    role: 'held apart, then seen: measured blind on the first calibrated rule (33/40 agreed, 2 fit-well curves tagged overfitting); that failure led to the noise-robust overfitting rule, calibrated again on PyTorch only',
+    role:
+      'held apart, then seen: measured blind on the first calibrated rule (33/40 agreed, 2 fit-well curves tagged overfitting); ' +
+      'that failure led to the noise-robust overfitting rule, calibrated again on PyTorch only',
   },
   {
     name: 'tfjs-labelled-s100',
-    role: 'held apart, then seen: the same tfjs settings with new seeds and validation split, measured blind on the second rule (39/40 agreed, 1 fit-well curve tagged underfitting: its training loss, which in tfjs includes the L2 penalty, was 3.4× the best validation loss while its validation loss was near the best); that led to underfitting needing both losses high, calibrated again on PyTorch only',
+    role:
+      'held apart, then seen: the same tfjs settings with new seeds and validation split, measured blind on the second rule ' +
+      '(39/40 agreed, 1 fit-well curve tagged underfitting: its training loss, which in tfjs includes the L2 penalty, was 3.4× ' +
+      'the best validation loss while its validation loss was near the best); that led to underfitting needing both losses high, ' +
+      'calibrated again on PyTorch only',
   },
   {
     name: 'tfjs-labelled-s200',

@@ -13,7 +13,9 @@ function main(): void {
   const lines = [
     '# Fit diagnosis on labelled curves (bench:diagnosis)',
     '',
-    'Command: `npm run bench:diagnosis`. Curves: `test/fixtures/curves/diagnosis/*-labelled*.json`, labelled by the setting that made them (record_labelled.py there says which), each set diagnosed as one sweep (`diagnoseSweep`, as `knobs status`, the tree and the dashboard do). Rows: label; columns: the tag given.',
+    'Command: `npm run bench:diagnosis`. Curves: `test/fixtures/curves/diagnosis/*-labelled*.json`, labelled by the setting ' +
+      'that made them (record_labelled.py there says which), each set diagnosed as one sweep (`diagnoseSweep`, as `knobs status`, ' +
+      'the tree and the dashboard do). Rows: label; columns: the tag given.',
     '',
     `Thresholds (the defaults): ${Object.entries(DIAGNOSIS_DEFAULTS)
       .map(([k, v]) => `${k} ${v}`)

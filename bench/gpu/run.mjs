@@ -129,7 +129,8 @@ const lines = [
   `|---|---|---|---|---|---|---|`,
   ...rows.map(
     (r) =>
-      `| ${r.perGpu} | ${r.trials} | ${r.perHour.toFixed(0)} | ${base ? (r.perHour / base).toFixed(2) : '-'} | ${r.busy.toFixed(1)}% | ${r.gapMean.toFixed(2)} / ${r.gapMax.toFixed(2)} | ${r.peakMem} |`,
+      `| ${r.perGpu} | ${r.trials} | ${r.perHour.toFixed(0)} | ${base ? (r.perHour / base).toFixed(2) : '-'} | ${r.busy.toFixed(1)}% ` +
+      `| ${r.gapMean.toFixed(2)} / ${r.gapMax.toFixed(2)} | ${r.peakMem} |`,
   ),
   ``,
   `Targets: ≥ 90% busy, ≤ 0.5 s idle between trials, ≥ 2× the trials/hour of one trial per GPU.`,

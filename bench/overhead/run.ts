@@ -171,12 +171,15 @@ function main(): void {
       '',
       '| | wall | per trial | CPU (tree) | CPU per trial |',
       '|---|---|---|---|---|',
-      `| bare Node spawn loop (2 at a time) | ${s(bare.wallMs)} | ${(bare.wallMs / nTrue).toFixed(2)} ms | ${s(bare.cpuMs)} | ${(bare.cpuMs / nTrue).toFixed(2)} ms |`,
+      `| bare Node spawn loop (2 at a time) | ${s(bare.wallMs)} | ${(bare.wallMs / nTrue).toFixed(2)} ms ` +
+        `| ${s(bare.cpuMs)} | ${(bare.cpuMs / nTrue).toFixed(2)} ms |`,
       `| \`knobs run\` (whole CLI process) | ${s(kt.wallMs)} | ${(kt.wallMs / nTrue).toFixed(2)} ms | ${s(kt.cpuMs)} | ${(kt.cpuMs / nTrue).toFixed(2)} ms |`,
       `| \`knobs run\`, runner's own elapsedMs | ${s(kt.elapsedMs)} | ${(kt.elapsedMs / nTrue).toFixed(2)} ms | | |`,
       '',
-      `**Engine added per trial: ${addWall.toFixed(2)} ms (wall, whole CLI), ${addRunner.toFixed(2)} ms (runner elapsed), ${addCpu.toFixed(2)} ms CPU** — target ≤ 20 ms (ray#11004: 227 ms). ` +
-        `Per run pair (knobs − bare, whole CLI): ${perPair} ms. Completed ${kt.completed}/${nTrue}. CLI start-up alone (\`knobs --help\`): ${ms(cliStart.wallMs)}.`,
+      `**Engine added per trial: ${addWall.toFixed(2)} ms (wall, whole CLI), ${addRunner.toFixed(2)} ms (runner elapsed), ` +
+        `${addCpu.toFixed(2)} ms CPU** — target ≤ 20 ms (ray#11004: 227 ms). ` +
+        `Per run pair (knobs − bare, whole CLI): ${perPair} ms. Completed ${kt.completed}/${nTrue}. ` +
+        `CLI start-up alone (\`knobs --help\`): ${ms(cliStart.wallMs)}.`,
       '',
     );
 
@@ -200,7 +203,8 @@ function main(): void {
       `| runner's own elapsedMs | ${s(ks.summary.elapsedMs)} | ${(ks.summary.elapsedMs / ideal).toFixed(3)}× |`,
       '',
       `Target ≤ 1.05× (Ray Tune's own scalability figure: 1.14×). Completed ${ks.summary.counts.completed}/${nSleep}; CPU of the tree ${s(ks.cpuMs)}. ` +
-        `Engine's share (runner elapsed − bare loop): ${((ks.summary.elapsedMs - bareSleep.wallMs) / 1000).toFixed(2)} s, ${(((ks.summary.elapsedMs - bareSleep.wallMs) / nSleep) * 8).toFixed(1)} ms per trial per slot.`,
+        `Engine's share (runner elapsed − bare loop): ${((ks.summary.elapsedMs - bareSleep.wallMs) / 1000).toFixed(2)} s, ` +
+        `${(((ks.summary.elapsedMs - bareSleep.wallMs) / nSleep) * 8).toFixed(1)} ms per trial per slot.`,
       '',
     );
 
@@ -216,11 +220,13 @@ function main(): void {
     const floor = timed(['bash', '-c', py('gen.py', '| cat > /dev/null')], idir);
     const perLine = timed(['bash', '-c', py('gen_per_line.py', '> /dev/null')], idir);
     process.stderr.write(
-      `  ${s(alone.wallMs)} wall alone, ${s(floor.wallMs)} through a pipe; per-line producer ${s(perLine.wallMs)}\nknobs: one trial printing ${nLines} report lines\n`,
+      `  ${s(alone.wallMs)} wall alone, ${s(floor.wallMs)} through a pipe; per-line producer ${s(perLine.wallMs)}\n` +
+        `knobs: one trial printing ${nLines} report lines\n`,
     );
     const ki = runSweep(
       idir,
-      `name: overhead-ingest\ncommand: ["/usr/bin/python3", "gen.py", "${nLines}"]\nmethod: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  i: {values: [1]}\nmax_concurrent: 1\n`,
+      `name: overhead-ingest\ncommand: ["/usr/bin/python3", "gen.py", "${nLines}"]\nmethod: grid\n` +
+        'metric: {name: loss, goal: minimize}\nparameters:\n  i: {values: [1]}\nmax_concurrent: 1\n',
     );
     const journal = path.join(ki.summary.dir, 'journal.jsonl');
     let metricOps = 0;
@@ -254,14 +260,19 @@ function main(): void {
       '',
       '| | wall | lines/s | CPU (tree) |',
       '|---|---|---|---|',
-      `| producer alone: \`python3 gen.py >/dev/null\` (4,096 lines per write) | ${s(alone.wallMs)} | ${Math.round(nLines / (alone.wallMs / 1000)).toLocaleString('en')} | ${s(alone.cpuMs)} |`,
-      `| floor: \`python3 gen.py | cat >/dev/null\` | ${s(floor.wallMs)} | ${Math.round(nLines / (floor.wallMs / 1000)).toLocaleString('en')} | ${s(floor.cpuMs)} |`,
-      `| reference, not used: one write per line (\`sys.stdout.write\`, unbuffered) \`>/dev/null\` | ${s(perLine.wallMs)} | ${Math.round(nLines / (perLine.wallMs / 1000)).toLocaleString('en')} | ${s(perLine.cpuMs)} |`,
+      `| producer alone: \`python3 gen.py >/dev/null\` (4,096 lines per write) | ${s(alone.wallMs)} ` +
+        `| ${Math.round(nLines / (alone.wallMs / 1000)).toLocaleString('en')} | ${s(alone.cpuMs)} |`,
+      `| floor: \`python3 gen.py | cat >/dev/null\` | ${s(floor.wallMs)} ` +
+        `| ${Math.round(nLines / (floor.wallMs / 1000)).toLocaleString('en')} | ${s(floor.cpuMs)} |`,
+      `| reference, not used: one write per line (\`sys.stdout.write\`, unbuffered) \`>/dev/null\` | ${s(perLine.wallMs)} ` +
+        `| ${Math.round(nLines / (perLine.wallMs / 1000)).toLocaleString('en')} | ${s(perLine.cpuMs)} |`,
       `| knobs: trial_started → trial_completed | ${s(trialMs)} | **${Math.round(rate).toLocaleString('en')}** | |`,
       `| knobs: whole CLI process | ${s(ki.wallMs)} | ${Math.round(nLines / (ki.wallMs / 1000)).toLocaleString('en')} | ${s(ki.cpuMs)} |`,
       '',
-      `Metric ops in the journal: **${metricOps.toLocaleString('en')} of ${nLines.toLocaleString('en')}** (${metricOps === nLines ? 'nothing dropped' : 'LINES DROPPED'}; last step ${lastStep}). ` +
-        `Engine CPU per line (tree CPU minus the floor's): ${(((ki.cpuMs - floor.cpuMs) / nLines) * 1000).toFixed(1)} µs → ${Math.round(cpuRate).toLocaleString('en')} lines per CPU-second. Target ≥ 100,000 lines/s and nothing dropped.`,
+      `Metric ops in the journal: **${metricOps.toLocaleString('en')} of ${nLines.toLocaleString('en')}** ` +
+        `(${metricOps === nLines ? 'nothing dropped' : 'LINES DROPPED'}; last step ${lastStep}). ` +
+        `Engine CPU per line (tree CPU minus the floor's): ${(((ki.cpuMs - floor.cpuMs) / nLines) * 1000).toFixed(1)} µs → ` +
+        `${Math.round(cpuRate).toLocaleString('en')} lines per CPU-second. Target ≥ 100,000 lines/s and nothing dropped.`,
       '',
     );
   } finally {
@@ -272,10 +283,13 @@ function main(): void {
   const text = [
     '# Engine overhead benchmark (bench:overhead)',
     '',
-    `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${os.cpus().length} cores (nproc), ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}; ${os.tmpdir()} for the sweeps. ` +
-      `Load average before ${la(loadBefore)}, after ${la(os.loadavg())}: the 2 cores were shared with other work, so wall times are inflated; CPU times are shown beside them. Whole bench: ${Math.round((Date.now() - t0) / 1000)} s.`,
+    `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${os.cpus().length} cores (nproc), ${cpu}, ` +
+      `${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}; ${os.tmpdir()} for the sweeps. ` +
+      `Load average before ${la(loadBefore)}, after ${la(os.loadavg())}: the 2 cores were shared with other work, ` +
+      `so wall times are inflated; CPU times are shown beside them. Whole bench: ${Math.round((Date.now() - t0) / 1000)} s.`,
     '',
-    `Command: \`npm run bench:overhead${argv.length ? ` -- ${argv.join(' ')}` : ''}\` (the real CLI, ${path.relative(ROOT, CLI) || CLI}, \`knobs run sweep.yaml --json\`).`,
+    `Command: \`npm run bench:overhead${argv.length ? ` -- ${argv.join(' ')}` : ''}\` ` +
+      `(the real CLI, ${path.relative(ROOT, CLI) || CLI}, \`knobs run sweep.yaml --json\`).`,
     '',
     ...rows,
   ].join('\n');

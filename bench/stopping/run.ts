@@ -264,16 +264,22 @@ function table(d: DatasetResult): string[] {
     `### ${d.set.name}`,
     '',
     `${d.set.source}; ${d.n} configs × ${d.set.epochs} epochs; start-up ${d.set.startupMs} ms, epoch ${d.set.epochMs} ms (medians). ` +
-      `R = ${d.r}; target val_loss ${d.target.toPrecision(5)} (no pruning's best in its first R trials, median), within ${+((100 * (d.threshold - d.target)) / Math.abs(d.target || 1)).toPrecision(3)}%: ≤ ${d.threshold.toPrecision(5)}. ` +
-      `${winners(d.set, d.threshold)}; epoch-to-epoch noise ${(100 * noise(d.set)).toFixed(1)}% (median over configs of the median |Δ val_loss| / val_loss in the second half of each curve).`,
+      `R = ${d.r}; target val_loss ${d.target.toPrecision(5)} (no pruning's best in its first R trials, median), ` +
+      `within ${+((100 * (d.threshold - d.target)) / Math.abs(d.target || 1)).toPrecision(3)}%: ≤ ${d.threshold.toPrecision(5)}. ` +
+      `${winners(d.set, d.threshold)}; epoch-to-epoch noise ${(100 * noise(d.set)).toFixed(1)}% ` +
+      '(median over configs of the median |Δ val_loss| / val_loss in the second half of each curve).',
     '',
-    `| method | seeds reaching | epochs to target (median) | simulated time to target | vs no pruning | vs Optuna best (${optBest.method.replace('optuna ', '')}) | epochs in whole run | repeated configs / trials in whole run | real ms per run |`,
+    '| method | seeds reaching | epochs to target (median) | simulated time to target | vs no pruning ' +
+      `| vs Optuna best (${optBest.method.replace('optuna ', '')}) | epochs in whole run | repeated configs / trials in whole run | real ms per run |`,
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of d.rows) {
     const ours = !r.method.startsWith('optuna');
     lines.push(
-      `| ${r.method} | ${r.reached}/${r.seeds} | ${fmtN(r.epochs)} | ${fmtS(r.ms)} | ${ratio(none.epochs, r.epochs)} (time ${ratio(none.ms, r.ms)}) | ${ours && r.method !== 'none' ? `${ratio(optBest.epochs, r.epochs)} (time ${ratio(optBest.ms, r.ms)})` : ''} | ${Number.isFinite(r.totalEpochs) ? Math.round(r.totalEpochs) : '(ends at target)'} | ${Number.isFinite(r.repeats) ? `${Math.round(r.repeats)} / ${Math.round(r.trials)}` : ''} | ${Math.round(r.realMs)} |`,
+      `| ${r.method} | ${r.reached}/${r.seeds} | ${fmtN(r.epochs)} | ${fmtS(r.ms)} | ${ratio(none.epochs, r.epochs)} (time ${ratio(none.ms, r.ms)}) ` +
+        `| ${ours && r.method !== 'none' ? `${ratio(optBest.epochs, r.epochs)} (time ${ratio(optBest.ms, r.ms)})` : ''} ` +
+        `| ${Number.isFinite(r.totalEpochs) ? Math.round(r.totalEpochs) : '(ends at target)'} ` +
+        `| ${Number.isFinite(r.repeats) ? `${Math.round(r.repeats)} / ${Math.round(r.trials)}` : ''} | ${Math.round(r.realMs)} |`,
     );
   }
   return lines;
@@ -285,7 +291,10 @@ function machine(): string {
     .loadavg()
     .map((x) => x.toFixed(1))
     .join(' / ');
-  return `${os.cpus().length} cores (nproc), ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}; load average at the end ${load} — the 2 cores were shared with other work during the run`;
+  return (
+    `${os.cpus().length} cores (nproc), ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}; ` +
+    `load average at the end ${load} — the 2 cores were shared with other work during the run`
+  );
 }
 
 async function main(): Promise<void> {
@@ -313,22 +322,37 @@ async function main(): Promise<void> {
     '',
     `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}. Whole bench: ${secs} s.`,
     '',
-    `Command: \`npm run bench:stopping${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` (seeds ${args.seeds[0]}..${args.seeds[args.seeds.length - 1]}).`,
+    `Command: \`npm run bench:stopping${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` ` +
+      `(seeds ${args.seeds[0]}..${args.seeds[args.seeds.length - 1]}).`,
     '',
     ...(args.asha !== undefined || args.tolerance !== 0.01
       ? [
-          `**Side check, not the protocol below:** ${args.asha !== undefined ? `ASHA settings \`${args.asha}\`` : "the protocol's ASHA settings"}; within ${args.tolerance * 100}% of the target.`,
+          `**Side check, not the protocol below:** ${args.asha !== undefined ? `ASHA settings \`${args.asha}\`` : "the protocol's ASHA settings"}; ` +
+            `within ${args.tolerance * 100}% of the target.`,
           '',
         ]
       : []),
     '## Protocol',
     '',
     '- Curves: real per-epoch val_loss recorded once by bench/data/record_*.py (see each data set below) and replayed; nothing is invented.',
-    "- Knobs: the real SweepRunner (journal, sampler, scheduler) on the SimulatedExecutor, a fake clock paying each config's measured start-up and per-epoch cost; `max_concurrent: 2`. " +
-      `Methods: \`none\` (random, no early_terminate), \`random+asha\` / \`bayes+asha\` (\`{type: asha, ${defaultAsha(0).replace('max_t: 0', 'max_t: E')}}\` for E recorded epochs: the epochs a user trains for as max_t, Ray Tune's grace_period default 1, reduction_factor 3; the same for every data set), \`random+hyperband\` (W&B rule, \`{type: hyperband, min_iter: 1, eta: 3}\`, strict). \`bayes\` maps to TPE here (one categorical); TPE never suggests a config a trial already tried (src/core/samplers/seen.ts), so a bayes run ends (\`exhausted\`) once every config id was tried.`,
-    '- Optuna 3.1.0 (/usr/bin/python3, bench/stopping/optuna_replay.py): ask/tell on the same curves and costs with 2 slots on its own fake clock: TPESampler + HyperbandPruner(min_resource 1, max_resource E, reduction_factor 3), RandomSampler + MedianPruner() (defaults).',
-    "- Space: one categorical over the recorded config ids on both sides (the sampler picks a config id; the trial walks that config's curve). This keeps ours and theirs on exactly the same configs. Its cost: a model-based sampler sees no structure between ids, so TPE can only learn which ids were good (it cannot generalise to neighbours). Random samplers (ours and Optuna's) and Optuna's TPE sample with replacement.",
-    '- Target: R = max(10, N/4) for N configs; the best val_loss that no pruning reports within its first R trials, median over seeds; a run reaches it when any report is ≤ target + 1%. Cost to target: epochs run by all trials (pruned ones included) and simulated time at that report. Medians over seeds (∞ when a seed never reaches it). Run caps: 3R trials (no pruning), 6R (pruning, both sides).',
+    '- Knobs: the real SweepRunner (journal, sampler, scheduler) on the SimulatedExecutor, ' +
+      "a fake clock paying each config's measured start-up and per-epoch cost; `max_concurrent: 2`. " +
+      'Methods: `none` (random, no early_terminate), `random+asha` / `bayes+asha` ' +
+      `(\`{type: asha, ${defaultAsha(0).replace('max_t: 0', 'max_t: E')}}\` for E recorded epochs: the epochs a user trains for as max_t, ` +
+      "Ray Tune's grace_period default 1, reduction_factor 3; the same for every data set), " +
+      '`random+hyperband` (W&B rule, `{type: hyperband, min_iter: 1, eta: 3}`, strict). ' +
+      '`bayes` maps to TPE here (one categorical); TPE never suggests a config a trial already tried (src/core/samplers/seen.ts), ' +
+      'so a bayes run ends (`exhausted`) once every config id was tried.',
+    '- Optuna 3.1.0 (/usr/bin/python3, bench/stopping/optuna_replay.py): ask/tell on the same curves and costs with 2 slots on its own fake clock: ' +
+      'TPESampler + HyperbandPruner(min_resource 1, max_resource E, reduction_factor 3), RandomSampler + MedianPruner() (defaults).',
+    '- Space: one categorical over the recorded config ids on both sides ' +
+      "(the sampler picks a config id; the trial walks that config's curve). This keeps ours and theirs on exactly the same configs. " +
+      'Its cost: a model-based sampler sees no structure between ids, so TPE can only learn which ids were good ' +
+      "(it cannot generalise to neighbours). Random samplers (ours and Optuna's) and Optuna's TPE sample with replacement.",
+    '- Target: R = max(10, N/4) for N configs; the best val_loss that no pruning reports within its first R trials, median over seeds; ' +
+      'a run reaches it when any report is ≤ target + 1%. ' +
+      'Cost to target: epochs run by all trials (pruned ones included) and simulated time at that report. ' +
+      'Medians over seeds (∞ when a seed never reaches it). Run caps: 3R trials (no pruning), 6R (pruning, both sides).',
     "- Goals: ≥ 3× fewer epochs than no pruning; ≥ 1.3× fewer than Optuna's better pair.",
     '',
     '## Results',
@@ -349,7 +373,8 @@ async function main(): Promise<void> {
     const r1 = none.epochs / best.epochs;
     const r2 = opt.epochs / best.epochs;
     out.push(
-      `| ${d.set.name} | ${best.method} | ${fmtN(best.epochs)} | ${ratio(none.epochs, best.epochs)} ${r1 >= 3 ? 'met' : 'SHORT'} | ${ratio(opt.epochs, best.epochs)} vs ${opt.method.replace('optuna ', '')} ${r2 >= 1.3 ? 'met' : 'SHORT'} |`,
+      `| ${d.set.name} | ${best.method} | ${fmtN(best.epochs)} | ${ratio(none.epochs, best.epochs)} ${r1 >= 3 ? 'met' : 'SHORT'} ` +
+        `| ${ratio(opt.epochs, best.epochs)} vs ${opt.method.replace('optuna ', '')} ${r2 >= 1.3 ? 'met' : 'SHORT'} |`,
     );
   }
   out.push('');

@@ -43,7 +43,8 @@ export async function runWall(o: { work: string; trials?: number; dataset?: stri
       const et = method === 'none' ? '' : `early_terminate: {type: asha, max_t: ${set.epochs}, grace_period: 1, reduction_factor: 3}\n`;
       fs.writeFileSync(
         path.join(sub, 'sweep.yaml'),
-        `name: wall-${method.replace('+', '-')}\nprogram: sk_trial.py\ncommand: ["\${interpreter}", "\${program}", "--data", "${path.join(data, `${name}.json`)}", "\${args}"]\n` +
+        `name: wall-${method.replace('+', '-')}\nprogram: sk_trial.py\n` +
+          `command: ["\${interpreter}", "\${program}", "--data", "${path.join(data, `${name}.json`)}", "\${args}"]\n` +
           `method: random\nmetric: {name: val_loss, goal: minimize}\nparameters:\n  config: {values: [${set.configs.map((c) => c.id).join(', ')}]}\n` +
           `max_concurrent: 2\nrun_cap: ${k}\nseed: 11\n${et}`,
       );
@@ -100,16 +101,22 @@ export async function runWall(o: { work: string; trials?: number; dataset?: stri
     markdown: [
       `## One real wall-clock run (no target)`,
       '',
-      `The real CLI runs bench/stopping/sk_trial.py (real scikit-learn training of the recorded ${name} configs, one process per trial, reports through the Python helper): random search over the config ids, run_cap ${k}, max_concurrent 2, seed 11 — the same configs in the same order for both rows.`,
+      `The real CLI runs bench/stopping/sk_trial.py (real scikit-learn training of the recorded ${name} configs, one process per trial, ` +
+        'reports through the Python helper): random search over the config ids, ' +
+        `run_cap ${k}, max_concurrent 2, seed 11 — the same configs in the same order for both rows.`,
       '',
       '| method | wall | runner elapsed | epochs run | trials (pruned) | best val_loss | wall vs no pruning | epochs vs no pruning |',
       '|---|---|---|---|---|---|---|---|',
       ...runs.map(
         (r) =>
-          `| ${r.method} | ${(r.wallMs / 1000).toFixed(1)} s | ${(r.elapsedMs / 1000).toFixed(1)} s | ${r.epochs} | ${r.trials} (${r.pruned}) | ${r.best.toPrecision(5)} | ${(none.wallMs / r.wallMs).toFixed(2)}× | ${(none.epochs / r.epochs).toFixed(2)}× |`,
+          `| ${r.method} | ${(r.wallMs / 1000).toFixed(1)} s | ${(r.elapsedMs / 1000).toFixed(1)} s | ${r.epochs} | ${r.trials} (${r.pruned}) ` +
+          `| ${r.best.toPrecision(5)} | ${(none.wallMs / r.wallMs).toFixed(2)}× | ${(none.epochs / r.epochs).toFixed(2)}× |`,
       ),
       '',
-      `Every trial pays a start-up (a fresh Python importing scikit-learn; recorded median ${set.startupMs} ms) that is many epochs long (${set.epochMs} ms each), so pruning saves a smaller share of the wall time than of the epochs, and the wall time moves with the machine's load (${os.loadavg()[0].toFixed(1)} at the end of this run) — which is why the targets above are in epochs.`,
+      `Every trial pays a start-up (a fresh Python importing scikit-learn; recorded median ${set.startupMs} ms) ` +
+        `that is many epochs long (${set.epochMs} ms each), so pruning saves a smaller share of the wall time than of the epochs, ` +
+        `and the wall time moves with the machine's load (${os.loadavg()[0].toFixed(1)} at the end of this run) ` +
+        '— which is why the targets above are in epochs.',
     ],
   };
 }

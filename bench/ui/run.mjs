@@ -117,9 +117,21 @@ const load = os
   .loadavg()
   .map((x) => x.toFixed(1))
   .join(' / ');
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}, chromium ${chromeVersion} (headless, --disable-gpu: software rendering), playwright-core ${version}`;
-const loadNote = `load average at the end (1/5/15 min): ${load}${os.loadavg()[0] > os.cpus().length ? ' — the machine was oversubscribed (other jobs running), so these figures are pessimistic' : ''}`;
-let section = `## Standalone page\n\nDate: ${new Date().toISOString()}; ${loadNote}.\n\nbench/ui/server.mjs: dist/webview.js under the panel's CSP, VS Code dark theme variables, a mock acquireVsCodeApi posting a synthetic sweep (webview/src/state/synthetic.ts) encoded by the host's own encoder (columnar, as the extension posts it). First paint = snapshot posted → the frame after the first render. Interactions are timed in the page from the input event to the frame that shows the result (window.__knobsPerf). 10k trials carry 20 points each, 100k trials 5 each. The stream posts appends of 20 steps for each of 1k trials every 30 ms.\n\n${lines.join('\n')}\n${errors.length ? `\nPage errors:\n\n${errors.map((e) => `- ${e}`).join('\n')}\n` : ''}`;
+const machine =
+  `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, ` +
+  `Node ${process.version}, chromium ${chromeVersion} (headless, --disable-gpu: software rendering), playwright-core ${version}`;
+const loadNote =
+  `load average at the end (1/5/15 min): ${load}` +
+  `${os.loadavg()[0] > os.cpus().length ? ' — the machine was oversubscribed (other jobs running), so these figures are pessimistic' : ''}`;
+let section =
+  `## Standalone page\n\nDate: ${new Date().toISOString()}; ${loadNote}.\n\n` +
+  "bench/ui/server.mjs: dist/webview.js under the panel's CSP, VS Code dark theme variables, " +
+  'a mock acquireVsCodeApi posting a synthetic sweep (webview/src/state/synthetic.ts) ' +
+  "encoded by the host's own encoder (columnar, as the extension posts it). " +
+  'First paint = snapshot posted → the frame after the first render. ' +
+  'Interactions are timed in the page from the input event to the frame that shows the result (window.__knobsPerf). ' +
+  '10k trials carry 20 points each, 100k trials 5 each. The stream posts appends of 20 steps for each of 1k trials every 30 ms.\n\n' +
+  `${lines.join('\n')}\n${errors.length ? `\nPage errors:\n\n${errors.map((e) => `- ${e}`).join('\n')}\n` : ''}`;
 if (inCodeServer) {
   const r = await runInCodeServer(
     quick
@@ -133,10 +145,35 @@ if (inCodeServer) {
     .loadavg()
     .map((x) => x.toFixed(1))
     .join(' / ');
-  section += `\n## Inside code-server\n\nDate: ${new Date().toISOString()}; load average at the end: ${csLoad}.\n\ncode-server ${r.codeServer} with the built .vsix, chromium headless (software rendering), 1600×1000 window (bench/ui/codeServer.mjs, on the e2e suite's support code). The workspace holds a real finished sweep (bench/ui/journal.mjs writes the same synthetic sweep as a journal); the extension host replays it, builds and posts the columnar snapshot. First paint = the host's "posted at" time (Knobs output channel) → the webview's first frame (epoch times from performance.timeOrigin). Interactions are timed inside the webview, as standalone.\n\n${table(r.rows).join('\n')}\n\n${r.notes.map((n) => `- ${n}`).join('\n')}\n`;
+  section +=
+    `\n## Inside code-server\n\nDate: ${new Date().toISOString()}; load average at the end: ${csLoad}.\n\n` +
+    `code-server ${r.codeServer} with the built .vsix, chromium headless (software rendering), 1600×1000 window ` +
+    "(bench/ui/codeServer.mjs, on the e2e suite's support code). " +
+    'The workspace holds a real finished sweep (bench/ui/journal.mjs writes the same synthetic sweep as a journal); ' +
+    'the extension host replays it, builds and posts the columnar snapshot. ' +
+    `First paint = the host's "posted at" time (Knobs output channel) → the webview's first frame ` +
+    '(epoch times from performance.timeOrigin). Interactions are timed inside the webview, as standalone.\n\n' +
+    `${table(r.rows).join('\n')}\n\n${r.notes.map((n) => `- ${n}`).join('\n')}\n`;
   console.log(table(r.rows).join('\n'));
 }
-const md = `# bench:ui — dashboard webview\n\nMachine: ${machine}.\n\n${section}\nNotes:\n\n- Targets (issue 3): first paint ≤ 1 s at 10k trials, ≤ 3 s at 100k; p95 of every interaction ≤ 100 ms.\n- Trials and metric points travel columnar (typed arrays per field, dictionary-coded params; src/protocol/messages.ts), so the snapshot's structured clone is a few buffer copies instead of 100k objects. Above 200k metric points the snapshot carries the series of the running and the 200 best trials only; the webview asks for any other trial's series when it draws it (a filter, a selection).\n- In code-server the snapshot crosses the remote connection (extension host → server → browser → webview iframe): at 100k trials (about 12 MB of typed arrays) its delivery is most of first paint and varied from 0.7 s to 1.9 s between runs on this loaded machine (the importance worker also starts 1 s after a snapshot). A desktop VS Code passes it between local processes.\n- Interactions are the input event → the frame after the render that shows it (window.__knobsPerf.interactions); per-section render times are in window.__knobsPerf.sections.\n- While streaming, the appends are encoded before the stream starts (the host does that in its own process); posting them runs on the page's main thread. The app redraws at most every 250 ms while appends arrive.\n- Sort orders are remembered per key and direction until the data changes, so the last of the six sorts (back to lr) is a cache hit.\n- Screenshots: \`node bench/ui/screenshot.mjs\` (60-trial sweep, dark and light, each tab) and \`--big\` (100k trials with a brush).\n`;
+const md =
+  `# bench:ui — dashboard webview\n\nMachine: ${machine}.\n\n${section}\nNotes:\n\n` +
+  '- Targets (issue 3): first paint ≤ 1 s at 10k trials, ≤ 3 s at 100k; p95 of every interaction ≤ 100 ms.\n' +
+  '- Trials and metric points travel columnar (typed arrays per field, dictionary-coded params; src/protocol/messages.ts), ' +
+  "so the snapshot's structured clone is a few buffer copies instead of 100k objects. " +
+  'Above 200k metric points the snapshot carries the series of the running and the 200 best trials only; ' +
+  "the webview asks for any other trial's series when it draws it (a filter, a selection).\n" +
+  '- In code-server the snapshot crosses the remote connection (extension host → server → browser → webview iframe): ' +
+  'at 100k trials (about 12 MB of typed arrays) its delivery is most of first paint ' +
+  'and varied from 0.7 s to 1.9 s between runs on this loaded machine (the importance worker also starts 1 s after a snapshot). ' +
+  'A desktop VS Code passes it between local processes.\n' +
+  '- Interactions are the input event → the frame after the render that shows it (window.__knobsPerf.interactions); ' +
+  'per-section render times are in window.__knobsPerf.sections.\n' +
+  '- While streaming, the appends are encoded before the stream starts (the host does that in its own process); ' +
+  "posting them runs on the page's main thread. The app redraws at most every 250 ms while appends arrive.\n" +
+  '- Sort orders are remembered per key and direction until the data changes, so the last of the six sorts (back to lr) is a cache hit.\n' +
+  '- Screenshots: `node bench/ui/screenshot.mjs` (60-trial sweep, dark and light, each tab) ' +
+  'and `--big` (100k trials with a brush).\n';
 console.log(lines.join('\n'));
 
 mkdirSync(`${root}bench/results`, { recursive: true });

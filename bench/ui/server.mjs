@@ -186,7 +186,10 @@ function page({ nonce, origin, theme, state, stream }) {
       const series = [];
       for (const s of data.series) {
         if (from >= s.steps.length) continue;
-        series.push({ trial: s.trial, attempt: s.attempt, name: s.name, steps: s.steps.slice(from, from + stream.chunk), values: s.values.slice(from, from + stream.chunk) });
+        series.push({
+          trial: s.trial, attempt: s.attempt, name: s.name,
+          steps: s.steps.slice(from, from + stream.chunk), values: s.values.slice(from, from + stream.chunk),
+        });
       }
       appends.push(wire({ type: 'append', trials: [], series }));
     }

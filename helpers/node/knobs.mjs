@@ -217,7 +217,8 @@ export function lrFinder() {
   const steps = Number(process.env.KNOBS_LR_STEPS);
   if (!(minLr > 0 && maxLr > minLr && Number.isInteger(steps) && steps >= 2)) {
     throw new Error(
-      `the lr ramp needs 0 < KNOBS_LR_MIN < KNOBS_LR_MAX and an integer KNOBS_LR_STEPS >= 2, got ${process.env.KNOBS_LR_MIN}, ${process.env.KNOBS_LR_MAX}, ${process.env.KNOBS_LR_STEPS}`,
+      'the lr ramp needs 0 < KNOBS_LR_MIN < KNOBS_LR_MAX and an integer KNOBS_LR_STEPS >= 2, ' +
+        `got ${process.env.KNOBS_LR_MIN}, ${process.env.KNOBS_LR_MAX}, ${process.env.KNOBS_LR_STEPS}`,
     );
   }
   return { minLr, maxLr, steps };

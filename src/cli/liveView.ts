@@ -183,6 +183,7 @@ export function gpuLines(s: SweepState): string[] {
   if (!s.gpus) return [];
   return s.gpus.gpus.map(
     (g) =>
-      `GPU ${g.index} ${g.name} · ${g.trials.length ? `trial${g.trials.length > 1 ? 's' : ''} ${g.trials.join(', ')}` : 'idle'} · ${(g.memoryUsedMiB / 1024).toFixed(1)}/${(g.memoryTotalMiB / 1024).toFixed(0)} GiB · ${g.utilization}% busy`,
+      `GPU ${g.index} ${g.name} · ${g.trials.length ? `trial${g.trials.length > 1 ? 's' : ''} ${g.trials.join(', ')}` : 'idle'} · ` +
+      `${(g.memoryUsedMiB / 1024).toFixed(1)}/${(g.memoryTotalMiB / 1024).toFixed(0)} GiB · ${g.utilization}% busy`,
   );
 }

@@ -106,7 +106,12 @@ function mainHelp(): string {
   const rows = Object.entries(COMMANDS)
     .filter(([, c]) => !c.hidden)
     .map(([name, c]) => `  ${name.padEnd(12)}${c.description}`);
-  return `knobs ${KNOBS_VERSION} — hyperparameter sweeps from W&B-style sweep files, offline\n\nusage: knobs <command> [options]\n\n${rows.join('\n')}\n\n<sweep> is a sweep id or folder; it defaults to the latest sweep under ./.knobs\nRun \`knobs <command> --help\` for options.\n`;
+  return (
+    `knobs ${KNOBS_VERSION} — hyperparameter sweeps from W&B-style sweep files, offline\n\n` +
+    `usage: knobs <command> [options]\n\n${rows.join('\n')}\n\n` +
+    '<sweep> is a sweep id or folder; it defaults to the latest sweep under ./.knobs\n' +
+    'Run `knobs <command> --help` for options.\n'
+  );
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {

@@ -169,7 +169,9 @@ export function summaryText(o: {
     `${st.bold(`sweep ${c.sweepId}`)} · ${sweepState(s, o.runner)} · ${c.method} · seed ${c.seed} · ${c.metric.goal} ${c.metric.name}`,
     `${o.dir}`,
     `${runnerLine(o.runner)} · elapsed ${formatDuration((s.lastT ?? c.t) - c.t)}`,
-    `trials: ${progressText(progressOf(counts, c.runCap))}, ${counts.total} asked (${counts.completed} completed, ${counts.running} running, ${counts.failed} failed, ${counts.stopped} stopped, ${counts.pruned} pruned, ${counts.interrupted + counts.pending} waiting)`,
+    `trials: ${progressText(progressOf(counts, c.runCap))}, ${counts.total} asked (${counts.completed} completed, ` +
+      `${counts.running} running, ${counts.failed} failed, ${counts.stopped} stopped, ${counts.pruned} pruned, ` +
+      `${counts.interrupted + counts.pending} waiting)`,
   ];
   if (s.paused) lines.push(st.red(`launching paused: ${s.paused.reason}`));
   if (o.runner.kind === 'running') for (const line of gpuLines(s)) lines.push(line);

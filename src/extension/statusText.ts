@@ -21,7 +21,8 @@ export function statusText(id: string, state: SweepState, runner: RunnerStatus):
   const metric = state.created?.metric.name ?? 'value';
   const tooltip = [
     `Knobs sweep ${id}: ${sweepStateText(state, runner)}`,
-    `${progress}; ${c.total} trials asked (${c.completed} completed, ${c.failed} failed, ${c.stopped + c.pruned} stopped/pruned, ${c.pending + c.interrupted} waiting)`,
+    `${progress}; ${c.total} trials asked (${c.completed} completed, ${c.failed} failed, ` +
+      `${c.stopped + c.pruned} stopped/pruned, ${c.pending + c.interrupted} waiting)`,
     best ? `best ${metric} ${formatNumber(best.value)} (trial ${best.id})` : 'no results yet',
     // the runner's latest nvidia-smi sample, while it runs
     ...(runner.kind === 'running' && state.gpus?.gpus.length

@@ -130,13 +130,18 @@ export function readScriptArgs(text: string, lang: SourceLang): ScriptArg[] {
 // The template
 
 /** Learning-rate-like: positive scale parameters searched on a log scale. */
-const LOG_RE =
-  /(?:^|_)(?:lr|learning_?rate|eta|weight_?decay|wd|l1|l2|reg|lambda|lam|alpha|eps|epsilon|decay|penalty|init_?scale|temperature|tau)(?:$|_)|lr$|learning_?rate/i;
+const LOG_NAMES = 'lr|learning_?rate|eta|weight_?decay|wd|l1|l2|reg|lambda|lam|alpha|eps|epsilon|decay|penalty|init_?scale|temperature|tau';
+const LOG_RE = new RegExp(`(?:^|_)(?:${LOG_NAMES})(?:$|_)|lr$|learning_?rate`, 'i');
 /** Dropout-like: probabilities searched uniformly. */
 const PROB_RE = /drop|dropout|smoothing|mixup|cutmix|p_?drop|keep_?prob/i;
 /** Arguments that are not hyperparameters: kept at their default. */
-const FIXED_RE =
-  /seed|epoch|thread|worker|gpu|device|verbose|log|print|save|interval|iter|patience|port|rank|path|dir|file|name|fraction|split|debug|resume|checkpoint|backend|output|data|cuda|amp|compile|wandb|project|entity/i;
+const FIXED_RE = new RegExp(
+  [
+    'seed|epoch|thread|worker|gpu|device|verbose|log|print|save|interval|iter|patience|port|rank|path|dir|file|name',
+    'fraction|split|debug|resume|checkpoint|backend|output|data|cuda|amp|compile|wandb|project|entity',
+  ].join('|'),
+  'i',
+);
 /** Size-like integers: powers of two around the default. */
 const SIZE_RE = /size|hidden|units|dim|width|channels|filters|embed|heads|neurons|features/i;
 

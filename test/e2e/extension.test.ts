@@ -301,7 +301,9 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
         });
       const promotedIds = st5.trials.filter(matches).map((t) => t.id);
       log(
-        `promoted (${how}): train.py now has the config of trial(s) ${JSON.stringify(promotedIds)}; best during the command: ${JSON.stringify([...bestIds])}; defaults ${JSON.stringify(Object.fromEntries(PARAMS.map((k) => [k, defaultsAfter[k]])))}`,
+        `promoted (${how}): train.py now has the config of trial(s) ${JSON.stringify(promotedIds)}; ` +
+          `best during the command: ${JSON.stringify([...bestIds])}; ` +
+          `defaults ${JSON.stringify(Object.fromEntries(PARAMS.map((k) => [k, defaultsAfter[k]])))}`,
       );
       assert.ok(promotedIds.length > 0, `train.py's defaults ${JSON.stringify(defaultsAfter)} are the config of a trial`);
       assert.ok(
@@ -360,7 +362,8 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
         { timeoutMs: 20_000 },
       );
       log(
-        `after reload: ${after6.state.trials.length} trials (was ${trialsBefore}), dashboard counts ${shown}; tree ${JSON.stringify((await wb.treeLabels()).slice(0, 4))}`,
+        `after reload: ${after6.state.trials.length} trials (was ${trialsBefore}), dashboard counts ${shown}; ` +
+          `tree ${JSON.stringify((await wb.treeLabels()).slice(0, 4))}`,
       );
       await wb.screenshot('6-after-reload');
 

@@ -173,7 +173,8 @@ describe('e2e in code-server: extension host crash', () => {
       assert.equal(grown.runner.kind, 'running', 'the sweep is still running');
       assert.equal(grown.runner.pid, runnerPid, 'the same runner holds the sweep');
       log(
-        `journal grew while the host was down: ${grown.state.trials.length} trials (was ${lastIdAtCrash}); trial 1 at step ${journalSteps(workspace, 1).length}; notifications ${JSON.stringify(await wb.notificationTexts())}`,
+        `journal grew while the host was down: ${grown.state.trials.length} trials (was ${lastIdAtCrash}); ` +
+          `trial 1 at step ${journalSteps(workspace, 1).length}; notifications ${JSON.stringify(await wb.notificationTexts())}`,
       );
       await wb.screenshot('2-extension-host-down');
 
@@ -226,7 +227,11 @@ describe('e2e in code-server: extension host crash', () => {
       if (shown) log(`the open dashboard re-attached: ${shown.ids.length} trials`);
       else {
         const stale = await dashboardData(view2, 1).catch(() => undefined);
-        const msg = `the dashboard tab opened before the crash did not re-attach within ${REATTACH_MS} ms: it still holds trials ${JSON.stringify(stale?.ids)} (the journal has ${theSweep(workspace)!.state.trials.length}) and trial 1 at step ${stale?.series?.steps.at(-1)} (VS Code does not revive a resolved webview panel for a new extension host, microsoft/vscode#188257)`;
+        const msg =
+          `the dashboard tab opened before the crash did not re-attach within ${REATTACH_MS} ms: ` +
+          `it still holds trials ${JSON.stringify(stale?.ids)} (the journal has ${theSweep(workspace)!.state.trials.length}) ` +
+          `and trial 1 at step ${stale?.series?.steps.at(-1)} ` +
+          '(VS Code does not revive a resolved webview panel for a new extension host, microsoft/vscode#188257)';
         await wb.screenshot('3a-dashboard-orphaned');
         if (STRICT_REATTACH) assert.fail(msg);
         log(`KNOWN GAP: ${msg}; closing it and reopening the dashboard`);
@@ -255,7 +260,8 @@ describe('e2e in code-server: extension host crash', () => {
       );
       const fromJournal = journalSteps(workspace, 1);
       log(
-        `trial 1: dashboard steps 1..${curve.steps.at(-1)} (${curve.steps.length} points), journal steps 1..${fromJournal.at(-1)} (${fromJournal.length}); crash at step ${stepAtCrash}`,
+        `trial 1: dashboard steps 1..${curve.steps.at(-1)} (${curve.steps.length} points), ` +
+          `journal steps 1..${fromJournal.at(-1)} (${fromJournal.length}); crash at step ${stepAtCrash}`,
       );
       assert.ok(contiguousFromOne(fromJournal), `the journal's steps of trial 1 are 1..N: ${JSON.stringify(fromJournal)}`);
       assert.ok(contiguousFromOne(curve.steps), `the dashboard's steps of trial 1 are 1..N, no gap: ${JSON.stringify(curve.steps)}`);

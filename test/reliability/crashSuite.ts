@@ -117,5 +117,8 @@ async function aliveAfter(pgids: number[], ms: number): Promise<number[]> {
 }
 
 export function formatCrashReport(r: CrashReport): string {
-  return `${r.crashes} crashes, ${r.lost} lost, ${r.zombies} zombies, ${r.duplicates} duplicates, ${r.running} left running, ${r.configMismatches} config mismatches`;
+  return (
+    `${r.crashes} crashes, ${r.lost} lost, ${r.zombies} zombies, ${r.duplicates} duplicates, ` +
+    `${r.running} left running, ${r.configMismatches} config mismatches`
+  );
 }

@@ -118,7 +118,8 @@ const special = fc.oneof(
     .constantFrom(0.2, 1, 10)
     .map(
       (mb) =>
-        `program: x.py\nmethod: random\nmetric: {name: loss}\nparameters:\n${Array.from({ length: Math.round(mb * 15_000) }, (_, i) => `  p${i}: {values: [${i}, ${i + 1}]}`).join('\n')}\n`,
+        'program: x.py\nmethod: random\nmetric: {name: loss}\nparameters:\n' +
+        `${Array.from({ length: Math.round(mb * 15_000) }, (_, i) => `  p${i}: {values: [${i}, ${i + 1}]}`).join('\n')}\n`,
     ),
   fc.constantFrom(
     `\uFEFF${VALID}`,
@@ -169,5 +170,8 @@ export function fuzzSweepFiles(opts: { count: number; seed: number; hangMs: numb
 }
 
 export function formatFuzzReport(r: FuzzReport): string {
-  return `${r.files} hostile sweep files: ${r.errors} clear errors, ${r.ok} parsed, ${r.failures.length} failures, ${r.overOneSecond} over 1 s (slowest ${r.slowest.ms.toFixed(0)} ms), peak heap ${r.peakHeapMiB.toFixed(0)} MiB`;
+  return (
+    `${r.files} hostile sweep files: ${r.errors} clear errors, ${r.ok} parsed, ${r.failures.length} failures, ` +
+    `${r.overOneSecond} over 1 s (slowest ${r.slowest.ms.toFixed(0)} ms), peak heap ${r.peakHeapMiB.toFixed(0)} MiB`
+  );
 }

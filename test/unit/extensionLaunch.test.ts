@@ -67,7 +67,8 @@ test('the real CLI bundle starts a detached runner; the store follows it; stop a
   const file = path.join(dir, 'sweep.yaml');
   fs.writeFileSync(
     file,
-    'program: slow_report.py\nmethod: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  x: {values: [0.1, 0.2, 0.3]}\n  steps: {value: 200}\n  interval: {value: 0.05}\nrun_cap: 3\n',
+    'program: slow_report.py\nmethod: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n' +
+      '  x: {values: [0.1, 0.2, 0.3]}\n  steps: {value: 200}\n  interval: {value: 0.05}\nrun_cap: 3\n',
   );
   const env = { ...process.env };
   const logs: string[] = [];

@@ -294,7 +294,8 @@ describe('node helper knobs.mjs', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-helper-'));
     const code =
       importNodeHelper +
-      'console.log(JSON.stringify({ params: knobs.params(), trialDir: knobs.trialDir(), ckpt: knobs.checkpointDir(), resume: knobs.resumeFrom(), inSweep: knobs.inSweep(), id: knobs.trialId() }));';
+      'console.log(JSON.stringify({ params: knobs.params(), trialDir: knobs.trialDir(), ckpt: knobs.checkpointDir(), ' +
+      'resume: knobs.resumeFrom(), inSweep: knobs.inSweep(), id: knobs.trialId() }));';
     const inside = await runNode(code, {
       env: {
         KNOBS_TRIAL_ID: '3',

@@ -99,7 +99,8 @@ parameters:
   const f = sweepBoundsEdit({ file: '/w/s.yaml', text: inferred, range: { min: 0.001, max: 0.03 } });
   assert.equal(
     f.text,
-    'program: t.py\nmethod: random\nparameters:\n    lr:\n        distribution: log_uniform_values\n        min: 0.001\n        max: 0.03\n    epochs:\n        value: 3\n',
+    'program: t.py\nmethod: random\nparameters:\n    lr:\n        distribution: log_uniform_values\n' +
+      '        min: 0.001\n        max: 0.03\n    epochs:\n        value: 3\n',
   );
 
   // log_uniform's min/max are exponents: switched, and then they are lrs

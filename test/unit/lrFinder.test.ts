@@ -138,7 +138,8 @@ describe('planLrFind', () => {
 
   it('sweep mode: the sweep command with the centre of the space', () => {
     const text =
-      'program: train.py\nmethod: random\nmetric: {name: val_loss, goal: minimize}\nparameters:\n  lr: {distribution: log_uniform_values, min: 0.0001, max: 0.01}\n  batch_size: {values: [32, 64, 128]}\n  epochs: {value: 3}\n';
+      'program: train.py\nmethod: random\nmetric: {name: val_loss, goal: minimize}\nparameters:\n' +
+      '  lr: {distribution: log_uniform_values, min: 0.0001, max: 0.01}\n  batch_size: {values: [32, 64, 128]}\n  epochs: {value: 3}\n';
     const { spec } = parseSweep(text);
     const plan = planLrFind({ sweep: spec!, interpreter: 'python3', env: { PATH: '/usr/bin' } });
     assert.deepEqual(plan.argv, ['/usr/bin/env', 'python3', 'train.py', '--lr=0.001', '--batch_size=64', '--epochs=3']);

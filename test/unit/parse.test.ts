@@ -192,7 +192,8 @@ test('categorical probabilities must sum to 1 and are kept normalised; categoric
 
 test('values keep any YAML value (lists, maps, booleans, null) and nested parameters give dotted names', () => {
   const spec = ok(
-    `${HEAD}parameters:\n  arch: {values: [[64, 64], {depth: 2}, true, null, "1.0"]}\n  opt:\n    parameters:\n      lr: {value: 0.1}\n      sched:\n        parameters:\n          kind: {values: [cos]}\n`,
+    `${HEAD}parameters:\n  arch: {values: [[64, 64], {depth: 2}, true, null, "1.0"]}\n` +
+      '  opt:\n    parameters:\n      lr: {value: 0.1}\n      sched:\n        parameters:\n          kind: {values: [cos]}\n',
   );
   assert.deepEqual((param(spec, 'arch') as { values: unknown[] }).values, [[64, 64], { depth: 2 }, true, null, '1.0']);
   assert.deepEqual(
@@ -226,7 +227,8 @@ test('log_uniform with bounds that look like values gets a warning pointing at l
   assert.equal(w.message, '`lr` uses log_uniform, where min/max are base-e exponents (W&B deprecates it): it samples 1 … 1.11');
   assert.equal(
     w.hint,
-    'use `distribution: log_uniform_values` with `min: 1`, `max: 1.11`, the limit values themselves (to sample between 0.0001 and 0.1 instead, write those as its min and max)',
+    'use `distribution: log_uniform_values` with `min: 1`, `max: 1.11`, the limit values themselves ' +
+      '(to sample between 0.0001 and 0.1 instead, write those as its min and max)',
   );
   assert.deepEqual([w.loc?.line, w.loc?.col], [6, 22]);
 });
@@ -247,7 +249,8 @@ test('deprecated distributions: the `*_values` bounds W&B samples the same value
 
 test('grid accepts values, constants, int_uniform and q_uniform; rejects other numeric distributions', () => {
   ok(
-    'program: a.py\nmethod: grid\nparameters:\n  a: {values: [1, 2]}\n  b: {min: 1, max: 3}\n  c: {distribution: q_uniform, min: 0, max: 1, q: 0.25}\n  d: {value: 3}\n',
+    'program: a.py\nmethod: grid\nparameters:\n  a: {values: [1, 2]}\n  b: {min: 1, max: 3}\n' +
+      '  c: {distribution: q_uniform, min: 0, max: 1, q: 0.25}\n  d: {value: 3}\n',
   );
   for (const d of ['uniform', 'log_uniform_values', 'normal', 'beta', 'q_log_uniform']) {
     const body = d === 'normal' || d === 'beta' ? `{distribution: ${d}}` : `{distribution: ${d}, min: 0.1, max: 1}`;
@@ -415,7 +418,8 @@ test('program is optional when the command does not use ${program}', () => {
 
 test('points_to_evaluate: nested and dotted keys, constants filled, values checked', () => {
   const spec = ok(
-    `${HEAD}parameters:\n  lr: {distribution: log_uniform_values, min: 0.0001, max: 0.1}\n  bs: {values: [16, 32]}\n  e: {value: 3}\n  opt:\n    parameters:\n      mom: {min: 0.0, max: 1}\n      kind: {values: [adam, sgd]}\n` +
+    `${HEAD}parameters:\n  lr: {distribution: log_uniform_values, min: 0.0001, max: 0.1}\n  bs: {values: [16, 32]}\n  e: {value: 3}\n` +
+      '  opt:\n    parameters:\n      mom: {min: 0.0, max: 1}\n      kind: {values: [adam, sgd]}\n' +
       'points_to_evaluate:\n  - {lr: 0.01, bs: 32, opt: {mom: 0.9, kind: sgd}}\n  - {lr: 0.001, bs: 16, opt.mom: 0.5, opt.kind: adam, e: 3}\n',
   );
   assert.deepEqual(spec.pointsToEvaluate, [
@@ -437,7 +441,8 @@ test('points_to_evaluate: nested and dotted keys, constants filled, values check
 
 test('locs map dotted key paths to their source positions', () => {
   const spec = ok(
-    'program: train.py\nmethod: grid\nparameters:\n  lr:\n    values: [1, 2]\n  opt:\n    parameters:\n      mom: {values: [0.9]}\ncommand: [a, "${program}"]\n',
+    'program: train.py\nmethod: grid\nparameters:\n  lr:\n    values: [1, 2]\n' +
+      '  opt:\n    parameters:\n      mom: {values: [0.9]}\ncommand: [a, "${program}"]\n',
   );
   assert.deepEqual(spec.locs.method, { line: 2, col: 1, endLine: 2, endCol: 13 });
   assert.equal(spec.locs['parameters.lr.values'].line, 5);

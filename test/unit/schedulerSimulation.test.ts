@@ -234,7 +234,10 @@ early_terminate: {type: asha, max_t: 20, grace_period: 1, reduction_factor: 3}
   }
 });
 
-test('hyperband through the real runner, interrupted and resumed: every prune is what a scheduler fed the whole journal decides (rebuilt on resume, each attempt a run)', async () => {
+const HYPERBAND_RESUMED =
+  'hyperband through the real runner, interrupted and resumed: every prune is what a scheduler fed the whole journal decides ' +
+  '(rebuilt on resume, each attempt a run)';
+test(HYPERBAND_RESUMED, async () => {
   const rec = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/curves/pytorch-digits.json'), 'utf8')) as {
     curves: { id: number; val_loss: number[] }[];
   };

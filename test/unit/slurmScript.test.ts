@@ -27,7 +27,9 @@ import {
 
 const PY = '/usr/bin/python3';
 const DUMP =
-  'import json, os, sys; print(json.dumps({"argv": sys.argv[1:], "env": {k: v for k, v in os.environ.items() if k.startswith("KNOBS_") or k.startswith("T_")}, "cwd": os.getcwd(), "gone": os.environ.get("GONE")}))';
+  'import json, os, sys; print(json.dumps({"argv": sys.argv[1:], ' +
+  '"env": {k: v for k, v in os.environ.items() if k.startswith("KNOBS_") or k.startswith("T_")}, ' +
+  '"cwd": os.getcwd(), "gone": os.environ.get("GONE")}))';
 
 const HOSTILE = [
   `it's`,

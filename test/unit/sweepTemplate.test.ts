@@ -113,7 +113,8 @@ test('readScriptArgs: a plain defaults object and node:util parseArgs', () => {
     { name: 'fast', flag: '--fast', default: false, type: 'bool' },
   ]);
   const pa =
-    "import { parseArgs } from 'node:util';\nconst { values } = parseArgs({ options: { lr: { type: 'string', default: '0.01' }, verbose: { type: 'boolean', short: 'v' } } });\n";
+    "import { parseArgs } from 'node:util';\n" +
+    "const { values } = parseArgs({ options: { lr: { type: 'string', default: '0.01' }, verbose: { type: 'boolean', short: 'v' } } });\n";
   assert.deepEqual(readScriptArgs(pa, 'javascript'), [
     { name: 'lr', flag: '--lr', default: 0.01, type: 'float' },
     { name: 'verbose', flag: '--verbose', type: 'bool' },

@@ -219,7 +219,8 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   const cwd = workdir?.dir ?? io.cwd;
   if (!a.flags.json)
     io.err.write(
-      `knobs: lr range test ${formatLr(plan.ramp.minLr)} → ${formatLr(plan.ramp.maxLr)} over ${plan.ramp.steps} steps: ${plan.argv.join(' ')}\n  logs: ${path.relative(io.cwd, outDir) || outDir}\n`,
+      `knobs: lr range test ${formatLr(plan.ramp.minLr)} → ${formatLr(plan.ramp.maxLr)} over ${plan.ramp.steps} steps: ${plan.argv.join(' ')}\n` +
+        `  logs: ${path.relative(io.cwd, outDir) || outDir}\n`,
     );
 
   const ac = new AbortController();
@@ -266,8 +267,10 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   } else {
     const lines: string[] = [];
     const used = an.smoothed.slice(0, an.stopIndex);
+    const stopped =
+      r.stoppedBy === 'diverged' ? `the loss diverged at lr ${formatLr(r.points[r.points.length - 1]?.lr ?? NaN)}` : r.stoppedBy;
     lines.push(
-      `${r.points.length} points${r.stoppedBy ? ` (stopped: ${r.stoppedBy === 'diverged' ? `the loss diverged at lr ${formatLr(r.points[r.points.length - 1]?.lr ?? NaN)}` : r.stoppedBy})` : r.exitCode !== 0 ? ` (the script exited with code ${r.exitCode})` : ''}`,
+      `${r.points.length} points${r.stoppedBy ? ` (stopped: ${stopped})` : r.exitCode !== 0 ? ` (the script exited with code ${r.exitCode})` : ''}`,
     );
     if (used.length) {
       lines.push(`smoothed loss vs lr (log scale), ${formatLr(r.points[0].lr)} … ${formatLr(r.points[an.stopIndex - 1].lr)}:`);
@@ -279,7 +282,8 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
       const c = result.cyclicLr!;
       lines.push(
         '',
-        `suggestion (${s.method}): max_lr = ${formatLr(s.maxLr)}, base_lr = ${formatLr(s.baseLr)} (band ${formatLr(s.baseLrRange.low)} … ${formatLr(s.baseLrRange.high)})`,
+        `suggestion (${s.method}): max_lr = ${formatLr(s.maxLr)}, base_lr = ${formatLr(s.baseLr)} ` +
+          `(band ${formatLr(s.baseLrRange.low)} … ${formatLr(s.baseLrRange.high)})`,
       );
       if (an.note) lines.push(`  note: ${an.note}`);
       lines.push(
@@ -353,14 +357,17 @@ export async function cmdImportance(a: ParsedArgs, io: CliIO): Promise<number> {
   const corr = (x: number | null) => (x === null ? MISSING : (x >= 0 ? '+' : '') + x.toFixed(2));
   const rows = report.params.map((p) => [p.name, `${bar(p.importance)} ${p.importance.toFixed(3)}`, corr(p.correlation), corr(p.spearman)]);
   const lines = [
-    `importance of each parameter for ${c.metric.name} (${c.metric.goal}) · ${report.method} · ${report.n} trials${report.transform === 'rank' ? ' · ranked values' : ''}${report.explained !== undefined ? ` · explained ${(report.explained * 100).toFixed(0)}%` : ''}`,
+    `importance of each parameter for ${c.metric.name} (${c.metric.goal}) · ${report.method} · ${report.n} trials` +
+      `${report.transform === 'rank' ? ' · ranked values' : ''}` +
+      `${report.explained !== undefined ? ` · explained ${(report.explained * 100).toFixed(0)}%` : ''}`,
     '',
     table(['param', 'importance', 'corr', 'spearman'], rows, { align: ['l', 'l', 'r', 'r'] }),
   ];
   if (report.note) lines.push('', `note: ${report.note}`);
   lines.push(
     '',
-    `corr: Pearson r of the value (log scale for log params) with ${c.metric.name}; ${c.metric.goal === 'minimize' ? 'negative: larger values lower it' : 'positive: larger values raise it'}`,
+    `corr: Pearson r of the value (log scale for log params) with ${c.metric.name}; ` +
+      `${c.metric.goal === 'minimize' ? 'negative: larger values lower it' : 'positive: larger values raise it'}`,
   );
   io.out.write(`${lines.join('\n')}\n`);
   return EXIT.ok;

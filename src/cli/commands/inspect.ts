@@ -265,11 +265,11 @@ export function cmdValidate(a: ParsedArgs, io: CliIO): number {
     where = path.relative(io.cwd, wd.dir) || '.';
   } catch (e) {
     if (!isKnobsError(e)) throw e;
-    if (a.flags.json)
-      io.out.write(
-        `${JSON.stringify({ ok: false, diagnostics: [...diagnostics, { severity: 'error', code: e.code, message: e.message, hint: e.hint, loc: e.location?.line ? { line: e.location.line, col: e.location.col ?? 1 } : undefined }] })}\n`,
-      );
-    else io.out.write(`${e.format()}\n`);
+    if (a.flags.json) {
+      const loc = e.location?.line ? { line: e.location.line, col: e.location.col ?? 1 } : undefined;
+      const error = { severity: 'error', code: e.code, message: e.message, hint: e.hint, loc };
+      io.out.write(`${JSON.stringify({ ok: false, diagnostics: [...diagnostics, error] })}\n`);
+    } else io.out.write(`${e.format()}\n`);
     return EXIT.error;
   }
   if (a.flags.json) io.out.write(`${JSON.stringify({ ok: true, diagnostics })}\n`);

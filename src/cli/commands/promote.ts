@@ -53,7 +53,9 @@ function checkFound(plan: TrialPromotePlan, params: Record<string, unknown>): vo
         : `${name}: ...`;
   throw new KnobsError('E_PROMOTE', `no definition of ${names.join(', ')} found in ${where}; nothing to promote`, {
     location: plan.searched[0] ? { file: plan.searched[0] } : undefined,
-    hint: `give each a default where the script reads it (e.g. \`${example}\`; also dict or object literals, assignments), or a config file beside it (config.yaml, params.json)`,
+    hint:
+      `give each a default where the script reads it (e.g. \`${example}\`; also dict or object literals, assignments), ` +
+      'or a config file beside it (config.yaml, params.json)',
   });
 }
 

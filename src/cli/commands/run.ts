@@ -27,7 +27,9 @@ export const RUN_FLAGS: Record<string, FlagSpec> = {
   cwd: {
     value: true,
     arg: 'DIR',
-    help: 'run trials in DIR (default: the current folder, else the sweep file’s folder when `program` is only there; resume: the folder journalled at the start)',
+    help:
+      'run trials in DIR (default: the current folder, else the sweep file’s folder when `program` is only there; ' +
+      'resume: the folder journalled at the start)',
   },
   detach: { value: false, help: 'start the runner in the background and return (logs in the sweep folder)' },
   json: { value: false, help: 'machine-readable output: one JSON op per line, then a summary' },
@@ -237,9 +239,8 @@ async function runAttached(sweepDir: string, spec: SweepSpec, a: ParsedArgs, io:
   // the runner's own state is the replayed journal (it applied every op it wrote): no re-read
   const opened = { state: runner.state, paths: runner.paths, runner: runnerStatus(runner.paths, runner.state) };
   if (json) {
-    io.out.write(
-      `${JSON.stringify({ type: 'summary', outcome, ...summaryJson({ state: opened.state, dir: sweepDir, runner: opened.runner, space: spec.space, withTrials: false }) })}\n`,
-    );
+    const summary = summaryJson({ state: opened.state, dir: sweepDir, runner: opened.runner, space: spec.space, withTrials: false });
+    io.out.write(`${JSON.stringify({ type: 'summary', outcome, ...summary })}\n`);
   } else {
     io.out.write(`${summaryText({ state: opened.state, dir: sweepDir, runner: opened.runner, out: io.out })}\n`);
     if (outcome.kind === 'paused') io.err.write(`knobs: ${outcome.reason}\n`);

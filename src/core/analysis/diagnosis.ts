@@ -168,7 +168,10 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
     return {
       tag: 'overfitting',
       rule: 'val-rising',
-      reason: `validation loss rose by ${fmt(valClimb)} over the last ${valTail.length} reports (${Math.round((valClimb / Math.abs(valMin.value)) * 100)}% of its minimum ${fmt(valMin.value)} at step ${valMin.step}) while training loss kept falling (to ${fmt(trainEnd)})`,
+      reason:
+        `validation loss rose by ${fmt(valClimb)} over the last ${valTail.length} reports ` +
+        `(${Math.round((valClimb / Math.abs(valMin.value)) * 100)}% of its minimum ${fmt(valMin.value)} at step ${valMin.step}) ` +
+        `while training loss kept falling (to ${fmt(trainEnd)})`,
       advice: [...ADVICE.overfitting],
     };
   }
@@ -178,7 +181,10 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
     return {
       tag: 'overfitting',
       rule: 'large-gap',
-      reason: `the training loss ${fmt(trainLevel)} is far below the validation loss ${fmt(valLevel)}: the gap is ${Math.round((gap / valLevel) * 100)}% of the validation loss (means of the last ${valTail.length}; limit ${Math.round(t.gapRatio * 100)}%)`,
+      reason:
+        `the training loss ${fmt(trainLevel)} is far below the validation loss ${fmt(valLevel)}: the gap is ` +
+        `${Math.round((gap / valLevel) * 100)}% of the validation loss (means of the last ${valTail.length}; ` +
+        `limit ${Math.round(t.gapRatio * 100)}%)`,
       advice: [...ADVICE.overfitting],
     };
   }
@@ -191,7 +197,9 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
     return {
       tag: 'improving',
       rule: 'still-falling',
-      reason: `training and validation loss were both still falling at the end (by ${pct(trainRate)} and ${pct(valRate)} of their level per report over the last ${trainTail.length}; limit ${pct(-t.stillFalling)}): it has not converged yet`,
+      reason:
+        `training and validation loss were both still falling at the end (by ${pct(trainRate)} and ${pct(valRate)} ` +
+        `of their level per report over the last ${trainTail.length}; limit ${pct(-t.stillFalling)}): it has not converged yet`,
       advice: [...ADVICE.improving],
     };
   }
@@ -221,7 +229,10 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
     return {
       tag: 'underfitting',
       rule: 'high-train-loss',
-      reason: `the training and validation losses ${fmt(trainLevel)} and ${fmt(valLevel)} (means of the last ${trainTail.length}) are ${(Math.min(trainLevel, valLevel) / ref).toFixed(1)}× the sweep's best validation loss ${fmt(ref)} or more (limit ${t.trainLossRatio}×): it fits neither its training data nor unseen data as well as the best trial`,
+      reason:
+        `the training and validation losses ${fmt(trainLevel)} and ${fmt(valLevel)} (means of the last ${trainTail.length}) ` +
+        `are ${(Math.min(trainLevel, valLevel) / ref).toFixed(1)}× the sweep's best validation loss ${fmt(ref)} or more ` +
+        `(limit ${t.trainLossRatio}×): it fits neither its training data nor unseen data as well as the best trial`,
       advice: [...ADVICE.underfitting],
     };
   }

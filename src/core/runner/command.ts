@@ -137,7 +137,9 @@ function envValue(name: string, env: NodeJS.ProcessEnv, element: string, file?: 
   const value = env[name];
   if (value === undefined) {
     throw new KnobsError('E_SPAWN', `\`${element}\` in \`command\` needs the environment variable ${name}, which is not set`, {
-      hint: `set it before starting the sweep (export ${name}=... on Linux/macOS, $env:${name}="..." in PowerShell), or remove ${`\${envvar:${name}}`} from \`command\``,
+      hint:
+        `set it before starting the sweep (export ${name}=... on Linux/macOS, $env:${name}="..." in PowerShell), ` +
+        `or remove ${`\${envvar:${name}}`} from \`command\``,
       location: file ? { file } : undefined,
     });
   }

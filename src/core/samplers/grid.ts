@@ -27,7 +27,8 @@ export interface GridAxis {
 }
 
 const ENUMERABLE_HINT =
-  'list the values to try (`values: [0.001, 0.01, 0.1]`), use `int_uniform` (integers min..max) or `q_uniform` with a step `q`, or use `method: random` or `method: sobol`';
+  'list the values to try (`values: [0.001, 0.01, 0.1]`), use `int_uniform` (integers min..max) or `q_uniform` with a step `q`, ' +
+  'or use `method: random` or `method: sobol`';
 
 function gridError(p: ParamSpec, message: string, hint: string): KnobsError {
   return new KnobsError('E_GRID', message, {

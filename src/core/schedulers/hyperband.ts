@@ -174,7 +174,8 @@ export class HyperbandScheduler implements Scheduler {
       action: 'stop',
       reason:
         `pruned at milestone ${band} (report ${n}): ${what} ${shown(condition, this.goal)} is worse than the ` +
-        `top-${fraction(this.eta)} cut-off ${shown(threshold, this.goal)} of ${values.length} run${values.length === 1 ? '' : 's'} (hyperband, eta ${fmt(this.eta)})`,
+        `top-${fraction(this.eta)} cut-off ${shown(threshold, this.goal)} of ${values.length} run${values.length === 1 ? '' : 's'} ` +
+        `(hyperband, eta ${fmt(this.eta)})`,
     };
   }
 }

@@ -75,7 +75,9 @@ export class MedianScheduler implements Scheduler {
     if (!(best > med)) return CONTINUE;
     return {
       action: 'stop',
-      reason: `pruned at step ${step}: best so far ${shown(best, this.goal)} worse than the median ${shown(med, this.goal)} of ${ref.length} finished trial${ref.length === 1 ? '' : 's'} at step ${step} (median)`,
+      reason:
+        `pruned at step ${step}: best so far ${shown(best, this.goal)} worse than the median ${shown(med, this.goal)} ` +
+        `of ${ref.length} finished trial${ref.length === 1 ? '' : 's'} at step ${step} (median)`,
     };
   }
 }

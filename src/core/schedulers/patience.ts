@@ -57,7 +57,9 @@ export class PatienceScheduler implements Scheduler {
       const by = this.minDelta > 0 ? ` of more than ${fmt(this.minDelta)}` : '';
       return {
         action: 'stop',
-        reason: `no improvement${by} in ${s.wait} report${s.wait === 1 ? '' : 's'} (best ${shown(s.best, this.goal)} at step ${s.bestStep}; patience ${this.patience})`,
+        reason:
+          `no improvement${by} in ${s.wait} report${s.wait === 1 ? '' : 's'} ` +
+          `(best ${shown(s.best, this.goal)} at step ${s.bestStep}; patience ${this.patience})`,
       };
     });
   }

@@ -38,7 +38,8 @@ export interface ParseResult {
 export const MAX_SWEEP_FILE_BYTES = 256 * 1024;
 
 const MINIMAL_EXAMPLE =
-  'a sweep file is a map, e.g.\n  program: train.py\n  method: random\n  metric: {name: val_loss, goal: minimize}\n  parameters:\n    lr: {min: 0.0001, max: 0.1}';
+  'a sweep file is a map, e.g.\n  program: train.py\n  method: random\n  metric: {name: val_loss, goal: minimize}\n' +
+  '  parameters:\n    lr: {min: 0.0001, max: 0.1}';
 
 export function parseSweep(text: string, opts: ParseOptions = {}): ParseResult {
   const r = new Reporter();

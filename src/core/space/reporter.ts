@@ -63,7 +63,8 @@ export function readNumber(r: Reporter, node: TreeNode, what: string, rule: Numb
         node.loc,
         'bad-type',
         `${q(what)} is ${describeNode(node)} but must be ${kind}`,
-        `give ${kind}${rule.min !== undefined ? ` ${rule.minExclusive ? '>' : '≥'} ${rule.min}` : ''}, e.g. \`${what.split('.').pop()}: ${rule.min !== undefined ? (rule.minExclusive ? rule.min + 1 : rule.min) : 1}\``,
+        `give ${kind}${rule.min !== undefined ? ` ${rule.minExclusive ? '>' : '≥'} ${rule.min}` : ''}, ` +
+          `e.g. \`${what.split('.').pop()}: ${rule.min !== undefined ? (rule.minExclusive ? rule.min + 1 : rule.min) : 1}\``,
       );
     }
     return undefined;

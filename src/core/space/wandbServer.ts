@@ -134,7 +134,8 @@ export function refuseCustomMethod(r: Reporter, methodE: MapEntry, metricsE: Map
       methodE.value.loc,
       'multi-objective-unsupported',
       `multi-objective sweeps (\`method: custom\` with ${read.objectives.length} \`metrics\`) are not supported yet`,
-      `optimise one of them: \`metric: {name: ${first.name}, goal: ${first.goal}}\` with a method that runs (${listChoices(METHODS)}), and list the others under \`extra_metrics:\` to record them`,
+      `optimise one of them: \`metric: {name: ${first.name}, goal: ${first.goal}}\` with a method that runs (${listChoices(METHODS)}), ` +
+        'and list the others under `extra_metrics:` to record them',
     );
   } else {
     r.error(

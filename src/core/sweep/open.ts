@@ -83,7 +83,9 @@ export function resumeSpec(state: SweepState, loadFile: (file: string) => SweepS
   if (now !== created.spaceKey) {
     throw new KnobsError('E_SPACE_CHANGED', `the search space in ${created.file} changed since sweep ${created.sweepId} started`, {
       location: { file: created.file },
-      hint: `resuming would mix two spaces: run \`knobs resume ${created.sweepId} --fork\` to start a new sweep from the edited file, or restore the file's parameters`,
+      hint:
+        `resuming would mix two spaces: run \`knobs resume ${created.sweepId} --fork\` to start a new sweep from the edited file, ` +
+        "or restore the file's parameters",
       details: describeSpaceChange(created.spaceKey, now),
     });
   }

@@ -132,7 +132,9 @@ export function resolveSweep(knobsDirs: string | readonly string[], ref?: string
   if (partial.length === 1) return partial[0];
   if (partial.length > 1) {
     throw new KnobsError('E_NO_SWEEP', `\`${ref}\` matches ${partial.length} sweeps`, {
-      hint: `use one of: ${partial.map((d) => path.basename(d)).join(', ')}${hits.length > 1 ? ' (same id in several folders: pass the sweep folder path)' : ''}`,
+      hint:
+        `use one of: ${partial.map((d) => path.basename(d)).join(', ')}` +
+        `${hits.length > 1 ? ' (same id in several folders: pass the sweep folder path)' : ''}`,
     });
   }
   throw new KnobsError('E_NO_SWEEP', `no sweep \`${ref}\` under ${where}`, {

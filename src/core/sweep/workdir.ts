@@ -149,7 +149,9 @@ function pickWorkdir(o: WorkdirOptions): Workdir {
     return {
       dir: fileDir,
       from: 'sweep-file',
-      notice: `\`program\` ${program} is not in ${started}, where knobs was started, but beside the sweep file: trials run in ${fileDir} (W&B would run them where it was started; --cwd DIR chooses)`,
+      notice:
+        `\`program\` ${program} is not in ${started}, where knobs was started, but beside the sweep file: trials run in ${fileDir} ` +
+        '(W&B would run them where it was started; --cwd DIR chooses)',
     };
   }
   if (!runsProgram(spec) || onPath(program)) return { dir: started, from: 'started' };

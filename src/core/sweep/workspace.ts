@@ -59,7 +59,9 @@ export function checkSweepPaths(spec: SweepSpec, o: { workdir: string; roots: st
     `\`program\` ${JSON.stringify(spec.program)} resolves to ${target}, outside the workspace ${roots.join(' and ')}`,
     {
       location: spec.file ? { file: spec.file, line: loc?.line, col: loc?.col } : undefined,
-      hint: 'keep the training script inside the workspace (the git work tree of the sweep file, else the folder knobs runs in), or pass --workspace DIR if you mean it',
+      hint:
+        'keep the training script inside the workspace (the git work tree of the sweep file, else the folder knobs runs in), ' +
+        'or pass --workspace DIR if you mean it',
     },
   );
 }

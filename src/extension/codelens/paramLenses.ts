@@ -125,7 +125,11 @@ export function paramLenses(
   const first = params[0];
   const others = candidates.length - 1;
   const title = `best in ${sweepTitle(sweep.state, sweep.id)} (${completedText(sweep)})`;
-  const tooltip = `The lenses below show the best trial of sweep ${sweep.id}. ${others ? `Click to choose one of the ${others} other sweep${others === 1 ? '' : 's'} of ${path.basename(file)}.` : `It is the only sweep of ${path.basename(file)} with results.`}`;
+  const script = path.basename(file);
+  const choose = others
+    ? `Click to choose one of the ${others} other sweep${others === 1 ? '' : 's'} of ${script}.`
+    : `It is the only sweep of ${script} with results.`;
+  const tooltip = `The lenses below show the best trial of sweep ${sweep.id}. ${choose}`;
   return { sweep: { line: first.line, col: first.col, title, tooltip, dir: sweep.dir }, params };
 }
 

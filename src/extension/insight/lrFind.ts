@@ -41,7 +41,8 @@ export function parseLrFindOutput(stdout: string): LrFindView | string {
 export function lrFindSummary(v: LrFindView): string {
   if (!v.suggestion) return `no suggestion${v.note ? `: ${v.note}` : ''} (${v.points.length} points)`;
   const s = v.suggestion;
-  return `max_lr ${formatLr(s.maxLr)}, base_lr ${formatLr(s.baseLr)} (${s.method})${v.sweepRange ? `; sweep range ${formatLr(v.sweepRange.min)} … ${formatLr(v.sweepRange.max)}` : ''}`;
+  const range = v.sweepRange ? `; sweep range ${formatLr(v.sweepRange.min)} … ${formatLr(v.sweepRange.max)}` : '';
+  return `max_lr ${formatLr(s.maxLr)}, base_lr ${formatLr(s.baseLr)} (${s.method})${range}`;
 }
 
 // ---- saved results (.knobs/lr-find/<stamp>/result.json) ----------------------------------------

@@ -50,7 +50,9 @@ export async function useBounds(saved: LrFindSaved, log: Log): Promise<string> {
   if (!(await vscode.workspace.applyEdit(we)))
     throw new KnobsError('E_INTERNAL', `VS Code refused the edit of ${path.basename(file)}`, { hint: 'is the file read-only?' });
   if (doc.isDirty) await doc.save();
-  const what = `${e.param} now ranges log_uniform_values ${fmt(e.min)} … ${fmt(e.max)} in ${path.basename(file)}${e.distributionWas ? ` (was ${e.distributionWas})` : ''}`;
+  const what =
+    `${e.param} now ranges log_uniform_values ${fmt(e.min)} … ${fmt(e.max)} in ${path.basename(file)}` +
+    `${e.distributionWas ? ` (was ${e.distributionWas})` : ''}`;
   log.info(`lr-find: ${what} (${saved.file})`);
   void vscode.window.showInformationMessage(`Knobs: ${what}.`, 'Open', 'Undo').then(async (pick) => {
     if (!pick) return;

@@ -151,7 +151,8 @@ class Dashboard extends HostedPanel<WebviewMessage, WireHostMessage> {
     this.post(snap);
     if (snap.type === 'snapshot')
       this.mgr.log.info(
-        `dashboard ${e.id}: snapshot of ${snap.trials.n} trials and ${snap.series.steps.length} points built in ${built.toFixed(0)} ms, posted at ${Date.now()}`,
+        `dashboard ${e.id}: snapshot of ${snap.trials.n} trials and ${snap.series.steps.length} points ` +
+          `built in ${built.toFixed(0)} ms, posted at ${Date.now()}`,
       );
     const imp = this.importance.latest();
     if (imp) this.send(imp);

@@ -204,7 +204,10 @@ export function seriesReply(state: SweepState, trials: readonly number[], metric
 
 /** What changes a row: status, attempt, reports, value/best, reason, times. */
 function rowSignature(t: TrialRecord): string {
-  return `${t.status}|${t.attempt}|${t.reports}|${t.value}|${t.best}|${t.reason ?? ''}|${t.startedAt ?? ''}|${t.endedAt ?? ''}|${t.stopRequested}|${t.willRetry}`;
+  return (
+    `${t.status}|${t.attempt}|${t.reports}|${t.value}|${t.best}|${t.reason ?? ''}|` +
+    `${t.startedAt ?? ''}|${t.endedAt ?? ''}|${t.stopRequested}|${t.willRetry}`
+  );
 }
 
 function metaSignature(m: SweepMeta): string {

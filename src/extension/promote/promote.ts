@@ -29,9 +29,8 @@ export async function promoteTrial(entry: SweepEntry, trial: TrialRecord, log: L
     return { applied: false, files: [], missing, unchanged, edits: 0 };
   }
   const preview = vscode.workspace.getConfiguration().get<boolean>(SETTINGS.promotePreview, true);
-  log.info(
-    `promote trial ${trial.id} of ${entry.id}: ${plan.files.map((f) => `${path.basename(f.file)} (${f.edits.map((e) => `${e.name}=${e.newText}`).join(', ')})`).join('; ')}`,
-  );
+  const perFile = plan.files.map((f) => `${path.basename(f.file)} (${f.edits.map((e) => `${e.name}=${e.newText}`).join(', ')})`);
+  log.info(`promote trial ${trial.id} of ${entry.id}: ${perFile.join('; ')}`);
   const where = plan.files.map((f) => path.basename(f.file)).join(', ');
   const applied = await previewAndApply({
     message: `Promote trial ${trial.id} of ${entry.id} into ${where}?`,

@@ -73,7 +73,8 @@ export function compareMarkdown(title: string, sweeps: readonly CompareSweep[], 
   return [
     `# ${title}`,
     '',
-    `The best trial of each sweep and its config. Counts are finished / total (run_cap, or the trials asked).${star !== undefined ? ' ★ marks the best sweep.' : ''}`,
+    'The best trial of each sweep and its config. Counts are finished / total (run_cap, or the trials asked).' +
+      (star !== undefined ? ' ★ marks the best sweep.' : ''),
     '',
     line(['', ...heads]),
     line(['---', ...heads.map(() => '---')]),

@@ -291,7 +291,9 @@ export function gpuText(g: GpuSample): { label: string; description: string; too
   return {
     label: `GPU ${g.index}: ${g.name}`,
     description: `${trials} · ${mem} · ${util}`,
-    tooltip: `GPU ${g.index} (${g.name})\ntrials: ${g.trials.length ? g.trials.join(', ') : 'none'}\nmemory: ${g.memoryUsedMiB} of ${g.memoryTotalMiB} MiB used\nutilisation: ${util}`,
+    tooltip:
+      `GPU ${g.index} (${g.name})\ntrials: ${g.trials.length ? g.trials.join(', ') : 'none'}\n` +
+      `memory: ${g.memoryUsedMiB} of ${g.memoryTotalMiB} MiB used\nutilisation: ${util}`,
   };
 }
 

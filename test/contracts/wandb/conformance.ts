@@ -76,7 +76,8 @@ export function assertConforms(c: WandbCase): void {
   assert.equal(
     ours.valid,
     want.valid,
-    `${c.wandb}: W&B's engine ${want.valid ? 'accepts' : `refuses (${want.error})`} this file; Knobs ${ours.valid ? 'accepts it' : `refuses it: ${ours.errors.join('; ')}`}`,
+    `${c.wandb}: W&B's engine ${want.valid ? 'accepts' : `refuses (${want.error})`} this file; ` +
+      `Knobs ${ours.valid ? 'accepts it' : `refuses it: ${ours.errors.join('; ')}`}`,
   );
   if (!want.configs) return;
   if (c.knobs) {

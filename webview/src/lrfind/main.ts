@@ -88,7 +88,10 @@ function show(d: LrFindData): void {
   if (d.resultFile) vscode.setState({ resultFile: d.resultFile });
   title.textContent = `Learning-rate range test · ${d.title}`;
   const when = d.createdAt ? new Date(d.createdAt) : undefined;
-  sub.textContent = `${d.lrs.length} points, lr ${d.lrs.length ? `${formatLr(d.lrs[0])} → ${formatLr(d.lrs[d.lrs.length - 1])}` : MISSING}${d.diverged ? `; the loss diverged after ${d.stopIndex} points` : ''}${when && !Number.isNaN(when.getTime()) ? ` · ${when.toLocaleString()}` : ''}`;
+  sub.textContent =
+    `${d.lrs.length} points, lr ${d.lrs.length ? `${formatLr(d.lrs[0])} → ${formatLr(d.lrs[d.lrs.length - 1])}` : MISSING}` +
+    `${d.diverged ? `; the loss diverged after ${d.stopIndex} points` : ''}` +
+    `${when && !Number.isNaN(when.getTime()) ? ` · ${when.toLocaleString()}` : ''}`;
   suggestion.textContent = suggestionText(d);
   const block = sweepBlockText(d);
   sweepPre.textContent = block ?? 'No range: there is no suggestion.';

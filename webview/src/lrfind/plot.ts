@@ -205,7 +205,10 @@ export function suggestionText(d: LrFindData): string {
   const s = d.suggestion;
   const how =
     s.method === 'steepest' ? 'at the steepest descent of the smoothed loss' : 'one decade below the minimum of the smoothed loss';
-  return `max_lr ${formatLr(s.maxLr)} (${how}), base_lr ${formatLr(s.baseLr)} (max_lr / 4; the band max_lr / 10 … / 4 is ${formatLr(s.baseLrLow)} … ${formatLr(s.baseLrHigh)}).`;
+  return (
+    `max_lr ${formatLr(s.maxLr)} (${how}), base_lr ${formatLr(s.baseLr)} ` +
+    `(max_lr / 4; the band max_lr / 10 … / 4 is ${formatLr(s.baseLrLow)} … ${formatLr(s.baseLrHigh)}).`
+  );
 }
 
 /** What "Use these bounds" writes, as YAML lines. */

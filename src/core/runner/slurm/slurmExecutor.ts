@@ -50,8 +50,13 @@ import {
 const STDERR_TAIL_BYTES = 4096;
 const READ_CHUNK = 1 << 20;
 /** What srun/slurmstepd print when a step ends or is cancelled (kept in the log, left out of stderrTail). */
-const SRUN_NOISE =
-  /^(srun: error: \S+: tasks? [\d,-]+: (Exited with exit code \d+|Terminated|Killed)|srun: (Force Terminated|forcing job termination|Job step aborted|got SIGCONT|launch\/slurm: _step_signal|Complete StepId)|slurmstepd(-\S+)?: error: \*\*\* (STEP|JOB) [\d.]+ ON \S+ CANCELLED AT )/;
+const SRUN_NOISE = new RegExp(
+  `^(${[
+    /srun: error: \S+: tasks? [\d,-]+: (Exited with exit code \d+|Terminated|Killed)/.source,
+    /srun: (Force Terminated|forcing job termination|Job step aborted|got SIGCONT|launch\/slurm: _step_signal|Complete StepId)/.source,
+    /slurmstepd(-\S+)?: error: \*\*\* (STEP|JOB) [\d.]+ ON \S+ CANCELLED AT /.source,
+  ].join('|')})`,
+);
 
 export interface SlurmExecutorOptions {
   /** gpus_per_trial of the sweep (→ --gres=gpu:N, or shard:k for a fraction). */

@@ -121,7 +121,8 @@ export function gresFor(opts: { gres?: string; gpusPerTrial: number; siteGres?: 
   }
   throw new KnobsError(
     'E_SPAWN',
-    `gpus_per_trial is ${g}, a fraction of a GPU, but this Slurm site configures no gres/shard or gres/mps${nodes.length ? ` (nodes offer: ${[...new Set(nodes)].join('; ')})` : ''}`,
+    `gpus_per_trial is ${g}, a fraction of a GPU, but this Slurm site configures no gres/shard or gres/mps` +
+      `${nodes.length ? ` (nodes offer: ${[...new Set(nodes)].join('; ')})` : ''}`,
     {
       hint: 'use a whole gpus_per_trial (1 GPU per trial), or ask the admins for GRES sharding (gres/shard), or set `executor.gres` explicitly',
     },
