@@ -2,7 +2,6 @@
  * Words for a sweep's state, shared by the tree, the status bar and the dashboard header.
  * Pure: SweepState + RunnerStatus in, strings out.
  */
-import * as path from 'node:path';
 import { formatNumber } from '../../core/format/number';
 import { type Progress, progressOf } from '../../core/format/progress';
 import { formatStartTime } from '../../core/format/startTime';
@@ -66,7 +65,8 @@ export function sweepStateText(state: SweepState, runner: RunnerStatus): string 
 export function sweepTitle(state: SweepState, id: string, now?: number): string {
   const c = state.created;
   if (!c) return id;
-  const file = c.file ? `${path.basename(path.dirname(c.file))}/${path.basename(c.file)}` : id;
+  // the last two parts of the path, split by hand: the dashboard's bench page bundles this module for a browser
+  const file = c.file ? c.file.split(/[\\/]/).slice(-2).join('/') : id;
   return `${file} · ${c.method} · ${formatStartTime(c.t, now)}`;
 }
 
