@@ -27,7 +27,7 @@ const COMMANDS: Record<string, Command> = {
   resume: { usage: 'knobs resume [sweep] [options]', description: 'Continue an interrupted sweep: reruns interrupted trials first, never reruns completed ones.', flags: RESUME_FLAGS, run: cmdResume },
   status: { usage: 'knobs status [sweep] [--json]', description: 'Show a sweep: runner, counts, trials (best first), best config.', flags: STATUS_FLAGS, run: cmdStatus },
   best: { usage: 'knobs best [sweep] [--json]', description: 'Print the best trial and its config.', flags: BEST_FLAGS, run: cmdBest },
-  promote: { usage: 'knobs promote [sweep] [--trial N] [--dry-run]', description: 'Write the best trial’s config (or trial N’s) into the script’s defaults; prints the diff.', flags: PROMOTE_FLAGS, run: cmdPromote },
+  promote: { usage: 'knobs promote [sweep] [--trial N] [--params A,B | --all] [--include-budget] [--full-precision] [--yes] [--dry-run]', description: 'Write the best trial’s config (or trial N’s) into the script’s defaults; prints the diff.', flags: PROMOTE_FLAGS, run: cmdPromote },
   stop: { usage: 'knobs stop [sweep] [--trial N]', description: 'Ask the running sweep to stop (or to stop one trial).', flags: STOP_FLAGS, run: cmdStop },
   export: { usage: 'knobs export [sweep] --csv|--json [-o FILE]', description: 'Export every trial.', flags: EXPORT_FLAGS, run: cmdExport },
   list: { usage: 'knobs list [--json]', description: 'List the sweeps under .knobs/.', flags: LIST_FLAGS, run: cmdList },

@@ -96,7 +96,9 @@ export function locateParams(text: string, lang: SourceLang, names?: readonly st
   const starts = lineStarts(text);
   const toSite = (r: RawSite, name: string): ParamSite => {
     const pos = positionOf(starts, r.defStart);
-    return { name, kind: r.kind, line: pos.line, col: pos.col, valueStart: r.valueStart, valueEnd: r.valueEnd, valueText: text.slice(r.valueStart, r.valueEnd) };
+    const site: ParamSite = { name, kind: r.kind, line: pos.line, col: pos.col, valueStart: r.valueStart, valueEnd: r.valueEnd, valueText: text.slice(r.valueStart, r.valueEnd) };
+    if (r.help) site.help = { ...r.help, text: text.slice(r.help.start, r.help.end) };
+    return site;
   };
   const out: ParamSite[] = [];
   if (names) {
