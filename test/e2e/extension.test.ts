@@ -7,7 +7,7 @@
  *   2. trials appear in the Knobs tree and reach a final state;
  *   3. open the dashboard: the curves canvas and table rows;
  *   4. stop the running (long) trial 1 from the table;
- *   5. promote the best config: a diff and a modal "Promote"; train.py's argparse defaults change on disk;
+ *   5. promote the best config: checkboxes, a diff and a modal "Promote"; train.py's argparse defaults change on disk;
  *   6. reload the window mid-sweep: the runner (same pid) keeps going, the journal keeps growing,
  *      and the tree and the dashboard re-attach;
  *   then stop the sweep from the palette;
@@ -25,7 +25,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readJournal } from '../../src/core/journal/reader';
-import { applyOp, bestTrial, createState, isFinal, type TrialRecord } from '../../src/core/journal/reducer';
+import { applyOp, createState, isFinal, type TrialRecord } from '../../src/core/journal/reducer';
+import { promotableBest } from '../../src/core/promote/trialGate';
 import { formatValue } from '../../src/core/space/config';
 import { loadSweepFile } from '../../src/core/space/parse';
 import { analyseLrFind, cyclicLrArgs, sweepRange } from '../../src/core/analysis/lrFinder';
@@ -193,8 +194,20 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       const before5 = fs.readFileSync(trainPy, 'utf8');
       const opsBefore = readJournal(started.paths.journal).ops.length;
       await wb.runCommand('Knobs: Promote Best Config');
-      const how = await confirmPreview(wb, 'Promote', () => fs.readFileSync(trainPy, 'utf8') !== before5, log, '5a-promote-preview');
-      const PARAMS = ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'hidden', 'epochs'];
+      // a checkbox per parameter first (the searched ones ticked); Enter keeps that choice
+      const picker = wb.page.locator('.quick-input-widget', { hasText: /which parameters/ });
+      const first = await waitFor('the Promote checkboxes (or train.py changing, with the preview off)', async () => {
+        if (fs.readFileSync(trainPy, 'utf8') !== before5) return 'direct' as const;
+        return (await picker.isVisible().catch(() => false)) ? ('pick' as const) : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 300 });
+      if (first === 'pick') {
+        log(`promote checkboxes: ${JSON.stringify(await wb.page.locator('.quick-input-list .monaco-list-row').allInnerTexts())}`);
+        await wb.screenshot('5a-promote-params');
+        await wb.page.keyboard.press('Enter');
+      }
+      const how = await confirmPreview(wb, 'Promote', () => fs.readFileSync(trainPy, 'utf8') !== before5, log, '5b-promote-preview');
+      // the searched parameters; epochs (a constant of the sweep, and a budget) stays as it was
+      const PARAMS = ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'hidden'];
       // the save truncates then writes: wait for a complete new file
       const defaultsAfter = await waitFor('train.py rewritten on disk', () => {
         const text = fs.readFileSync(trainPy, 'utf8');
@@ -210,7 +223,7 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       ops5.forEach((op, i) => {
         applyOp(st5, op);
         if (i >= opsBefore - 1) {
-          const b = bestTrial(st5);
+          const b = promotableBest(st5);
           if (b) bestIds.add(b.id);
         }
       });
@@ -219,13 +232,15 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
           const want = t.params[name];
           const got = defaultsAfter[name];
           if (got === undefined || want === undefined) return false;
-          return typeof want === 'number' ? Math.abs(Number(got) - want) <= 1e-9 * Math.max(1, Math.abs(want)) : got === formatValue(want);
+          // promote writes 4 significant digits
+          return typeof want === 'number' ? Math.abs(Number(got) - want) <= 5e-4 * Math.abs(want) : got === formatValue(want);
         });
       const promotedIds = st5.trials.filter(matches).map((t) => t.id);
       log(`promoted (${how}): train.py now has the config of trial(s) ${JSON.stringify(promotedIds)}; best during the command: ${JSON.stringify([...bestIds])}; defaults ${JSON.stringify(Object.fromEntries(PARAMS.map((k) => [k, defaultsAfter[k]])))}`);
       assert.ok(promotedIds.length > 0, `train.py's defaults ${JSON.stringify(defaultsAfter)} are the config of a trial`);
       assert.ok(promotedIds.some((id) => bestIds.has(id)), `the promoted trial (${promotedIds}) was the best one while the command ran (${[...bestIds]})`);
       assert.notDeepEqual(defaultsAfter, defaultsBefore, 'the defaults changed');
+      assert.equal(defaultsAfter.epochs, defaultsBefore.epochs, 'the budget (epochs) was not promoted');
       await wb.screenshot('5-promoted');
       await wb.page.keyboard.press('Escape');
 
