@@ -7,6 +7,7 @@ import type { RunnerStatus } from '../../core/sweep/open';
 import { formatValue } from '../../core/space/config';
 import { formatNumber } from '../../core/format/number';
 import type { ParamSpec, Value } from '../../core/space/types';
+import { spaceKeyParams } from '../../core/space/spaceKey';
 
 export type SweepPhase = 'running' | 'stopping' | 'paused' | 'lost' | 'finished' | 'stopped';
 
@@ -77,15 +78,7 @@ export function bestText(state: SweepState, withTrial = true): string | undefine
 
 /** The search-space parameters recorded at creation (constants included), without source positions. */
 export function spaceParams(state: SweepState): ParamSpec[] {
-  const key = state.created?.spaceKey;
-  if (!key) return [];
-  try {
-    const parsed = JSON.parse(key) as { params?: ParamSpec[] } | ParamSpec[];
-    const params = Array.isArray(parsed) ? parsed : parsed.params;
-    return Array.isArray(params) ? params.filter((p) => p && typeof p.name === 'string') : [];
-  } catch {
-    return [];
-  }
+  return spaceKeyParams(state.created?.spaceKey);
 }
 
 /** Names of the parameters that are searched (not constants), in space order. */
