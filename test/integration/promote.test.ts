@@ -7,12 +7,12 @@
  * a fix.
  */
 import '../support/vscodeStub';
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { JournalWriter } from '../../src/core/journal/writer';
 import { parseSweep } from '../../src/core/space/parse';
 import { createSweep } from '../../src/core/sweep/create';
@@ -40,7 +40,12 @@ interface TrialSpec {
  * `sweepFile` (a fixture) when given; else its recorded space searches every parameter of the
  * trials (each a choice of two values).
  */
-function promoteSweep(program: string, files: (string | [string, string])[], trials: TrialSpec[], sweepFile?: string): { folder: string; sweepDir: string } {
+function promoteSweep(
+  program: string,
+  files: (string | [string, string])[],
+  trials: TrialSpec[],
+  sweepFile?: string,
+): { folder: string; sweepDir: string } {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-promote-'));
   for (const f of files) {
     if (typeof f === 'string') fs.copyFileSync(path.join(FIXTURES, f), path.join(folder, f));
@@ -56,7 +61,14 @@ function promoteSweep(program: string, files: (string | [string, string])[], tri
   if (!sweepFile) {
     const values = new Map<string, unknown>();
     for (const t of trials) for (const [k, v] of Object.entries(t.params)) if (!values.has(k)) values.set(k, v);
-    spec.space = { params: [...values].map(([name, v]) => ({ kind: 'categorical' as const, name, path: name.split('.'), values: [v as never, 'other'] })) };
+    spec.space = {
+      params: [...values].map(([name, v]) => ({
+        kind: 'categorical' as const,
+        name,
+        path: name.split('.'),
+        values: [v as never, 'other'],
+      })),
+    };
   }
   const paths = createSweep({ spec, knobsDir: path.join(folder, '.knobs'), seed: 1, workdir: { dir: folder, from: 'started' } });
   const w = JournalWriter.open(paths.journal, { workerId: 'test' });
@@ -67,11 +79,26 @@ function promoteSweep(program: string, files: (string | [string, string])[], tri
     if (t.value !== undefined) w.append({ op: 'metric', trial, attempt: 1, step: 1, values: { val_loss: t.value } });
     const status = t.status ?? (t.value === undefined ? 'failed' : 'completed');
     if (status === 'failed') {
-      w.append({ op: 'trial_failed', trial, attempt: 1, kind: 'exit', exitCode: 2, signal: null, stderrTail: 'usage: main.py [-h]\nmain.py: error: unrecognized arguments: --batch_size=64\n', willRetry: false } as never);
+      w.append({
+        op: 'trial_failed',
+        trial,
+        attempt: 1,
+        kind: 'exit',
+        exitCode: 2,
+        signal: null,
+        stderrTail: 'usage: main.py [-h]\nmain.py: error: unrecognized arguments: --batch_size=64\n',
+        willRetry: false,
+      } as never);
     } else if (status === 'completed') {
       w.append({ op: 'trial_completed', trial, attempt: 1, exitCode: 0 });
     } else if (status !== 'running') {
-      w.append({ op: 'trial_stopped', trial, attempt: 1, by: status === 'pruned' ? 'pruned' : 'user', reason: status === 'pruned' ? 'pruned by hyperband' : 'stopped by the user' });
+      w.append({
+        op: 'trial_stopped',
+        trial,
+        attempt: 1,
+        by: status === 'pruned' ? 'pruned' : 'user',
+        reason: status === 'pruned' ? 'pruned by hyperband' : 'stopped by the user',
+      });
     }
   });
   w.close();
@@ -97,7 +124,11 @@ function restore(folder: string, files: Record<string, string>): void {
  * once) unless `preview`; its dialogs answer with `buttons`, its quick pick with `pick` (default:
  * the pre-ticked items). Undefined: the user cancelled.
  */
-async function promoteInExtension(sweepDir: string, trial: number, o: { preview?: boolean; fullPrecision?: boolean; buttons?: string[]; pick?: typeof dialogs.pick } = {}) {
+async function promoteInExtension(
+  sweepDir: string,
+  trial: number,
+  o: { preview?: boolean; fullPrecision?: boolean; buttons?: string[]; pick?: typeof dialogs.pick } = {},
+) {
   closeAllDocuments();
   resetDialogs();
   dialogs.buttons.push(...(o.buttons ?? []));
@@ -105,7 +136,14 @@ async function promoteInExtension(sweepDir: string, trial: number, o: { preview?
   settings['knobs.promote.showPreview'] = !!o.preview;
   settings['knobs.promote.fullPrecision'] = !!o.fullPrecision;
   const sweep = openSweep(sweepDir);
-  const entry: SweepEntry = { dir: sweep.paths.dir, id: sweep.paths.id, paths: sweep.paths, state: sweep.state, runner: sweep.runner, version: 0 };
+  const entry: SweepEntry = {
+    dir: sweep.paths.dir,
+    id: sweep.paths.id,
+    paths: sweep.paths,
+    state: sweep.state,
+    runner: sweep.runner,
+    version: 0,
+  };
   const log = { info() {}, warn() {}, error() {}, show() {} };
   return promoteTrial(entry, sweep.state.byId.get(trial)!, log);
 }
@@ -122,9 +160,21 @@ interface Layout {
 const byFile = new Map(GOLDEN.map((g) => [g.file, g]));
 const LAYOUTS: Layout[] = [
   // each script is the program
-  ...['train_argparse.py', 'config_dict.py', 'cli_click.py', 'train.ts', 'train.mjs'].map((f) => ({ name: f, program: f, files: [f], params: byFile.get(f)!.params, golden: { [f]: byFile.get(f)!.promoted } })),
+  ...['train_argparse.py', 'config_dict.py', 'cli_click.py', 'train.ts', 'train.mjs'].map((f) => ({
+    name: f,
+    program: f,
+    files: [f],
+    params: byFile.get(f)!.params,
+    golden: { [f]: byFile.get(f)!.promoted },
+  })),
   // config files beside a program that defines nothing
-  ...['config.yaml', 'config.json'].map((f) => ({ name: `main.py + ${f}`, program: 'main.py', files: [['main.py', MAIN_PY] as [string, string], f], params: byFile.get(f)!.params, golden: { [f]: byFile.get(f)!.promoted, 'main.py': '' } })),
+  ...['config.yaml', 'config.json'].map((f) => ({
+    name: `main.py + ${f}`,
+    program: 'main.py',
+    files: [['main.py', MAIN_PY] as [string, string], f],
+    params: byFile.get(f)!.params,
+    golden: { [f]: byFile.get(f)!.promoted, 'main.py': '' },
+  })),
   // the program first, then the config file for the names it lacks
   {
     name: 'train_argparse.py + config.yaml',
@@ -137,7 +187,10 @@ const LAYOUTS: Layout[] = [
 
 for (const l of LAYOUTS) {
   test(`knobs promote and the extension write the same text: ${l.name}`, async () => {
-    const { folder, sweepDir } = promoteSweep(l.program, l.files, [{ params: l.params, value: 0.1 }, { params: { lr: 0.5 }, value: 0.9 }]);
+    const { folder, sweepDir } = promoteSweep(l.program, l.files, [
+      { params: l.params, value: 0.1 },
+      { params: { lr: 0.5 }, value: 0.9 },
+    ]);
     const before = snapshot(folder);
 
     const r = runCli(['promote'], { cwd: folder });
@@ -175,8 +228,14 @@ test('knobs promote --dry-run prints the diff and writes nothing; the same run w
   assert.deepEqual(snapshot(folder), before, '--dry-run left every file as it was');
   assert.match(dry.stdout, /^--- a\/train_argparse\.py\n\+\+\+ b\/train_argparse\.py\n@@ -\d+(,\d+)? \+\d+(,\d+)? @@\n/);
   // the default and the help string's "(default=X)" that held it
-  assert.match(dry.stdout, /^- {8}default=3e-4, {2}# learning rate\n- {8}help="learning rate \(default=3e-4\)",\n\+ {8}default=1\.2e-3, {2}# learning rate\n\+ {8}help="learning rate \(default=1\.2e-3\)",\n/m);
-  assert.match(dry.stderr, /^knobs: Dry run: trial 1 \(lr=0\.0012, batch_size=128, dropout=0\.25, optimizer=sgd, l1=1\) would be promoted into train_argparse\.py; nothing was written\. Already set: momentum\. No definition found for: warmup, use_bn/);
+  assert.match(
+    dry.stdout,
+    /^- {8}default=3e-4, {2}# learning rate\n- {8}help="learning rate \(default=3e-4\)",\n\+ {8}default=1\.2e-3, {2}# learning rate\n\+ {8}help="learning rate \(default=1\.2e-3\)",\n/m,
+  );
+  assert.match(
+    dry.stderr,
+    /^knobs: Dry run: trial 1 \(lr=0\.0012, batch_size=128, dropout=0\.25, optimizer=sgd, l1=1\) would be promoted into train_argparse\.py; nothing was written\. Already set: momentum\. No definition found for: warmup, use_bn/,
+  );
   const wet = runCli(['promote'], { cwd: folder });
   assert.equal(wet.code, 0, wet.stderr);
   assert.equal(wet.stdout, dry.stdout, 'the dry run printed the diff that the real run wrote');
@@ -189,7 +248,14 @@ test('knobs promote --dry-run prints the diff and writes nothing; the same run w
 });
 
 test('knobs promote --trial N writes trial N’s config; from another folder it finds the program through the journalled working folder', () => {
-  const { folder } = promoteSweep('train_argparse.py', ['train_argparse.py'], [{ params: { lr: 0.0012 }, value: 0.1 }, { params: { lr: 0.25, dropout: 0.5 }, value: 0.9 }]);
+  const { folder } = promoteSweep(
+    'train_argparse.py',
+    ['train_argparse.py'],
+    [
+      { params: { lr: 0.0012 }, value: 0.1 },
+      { params: { lr: 0.25, dropout: 0.5 }, value: 0.9 },
+    ],
+  );
   const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-elsewhere-'));
   const r = runCli(['promote', '--dir', folder, '--trial', '2'], { cwd: elsewhere });
   assert.equal(r.code, 0, r.stderr);
@@ -206,7 +272,10 @@ test('knobs promote refuses with the file and a fix: no trial reported, trial N 
   const failed = promoteSweep('train_argparse.py', ['train_argparse.py'], [{ params: { lr: 0.1 } }]);
   const none = runCli(['promote'], { cwd: failed.folder });
   assert.equal(none.code, 2, none.stderr);
-  assert.match(none.stderr, /knobs: error: no trial of \S+ has completed with val_loss yet\n {2}fix: run the sweep first \(`knobs resume`\), or pick a trial with --trial N/);
+  assert.match(
+    none.stderr,
+    /knobs: error: no trial of \S+ has completed with val_loss yet\n {2}fix: run the sweep first \(`knobs resume`\), or pick a trial with --trial N/,
+  );
 
   const missing = runCli(['promote', '--trial', '7'], { cwd: failed.folder });
   assert.equal(missing.code, 2, missing.stderr);
@@ -216,29 +285,52 @@ test('knobs promote refuses with the file and a fix: no trial reported, trial N 
   const before = snapshot(bare.folder);
   const nothing = runCli(['promote'], { cwd: bare.folder });
   assert.equal(nothing.code, 1, nothing.stderr);
-  assert.match(nothing.stderr, new RegExp(`knobs: error: ${path.join(bare.folder, 'main.py').replace(/[.]/g, '\\.')}: no definition of lr, dropout found in main\\.py; nothing to promote\n {2}fix: give each a default where the script reads it \\(e\\.g\\. \`parser\\.add_argument\\("--lr", default=\\.\\.\\.\\)\``));
+  assert.match(
+    nothing.stderr,
+    new RegExp(
+      `knobs: error: ${path.join(bare.folder, 'main.py').replace(/[.]/g, '\\.')}: no definition of lr, dropout found in main\\.py; nothing to promote\n {2}fix: give each a default where the script reads it \\(e\\.g\\. \`parser\\.add_argument\\("--lr", default=\\.\\.\\.\\)\``,
+    ),
+  );
   assert.deepEqual(snapshot(bare.folder), before);
 
   fs.rmSync(path.join(bare.folder, 'main.py'));
   const gone = runCli(['promote'], { cwd: bare.folder });
   assert.equal(gone.code, 1, gone.stderr);
-  assert.match(gone.stderr, /main\.py: the program of sweep \S+ \(\S+main\.py\) was not found\n {2}fix: promote writes into the training script named by `program:`/);
+  assert.match(
+    gone.stderr,
+    /main\.py: the program of sweep \S+ \(\S+main\.py\) was not found\n {2}fix: promote writes into the training script named by `program:`/,
+  );
 });
 
 test('knobs --help lists promote; knobs promote --help names its options', () => {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-help-'));
-  assert.match(runCli(['--help'], { cwd }).stdout, /^ {2}promote {5}Write the best trial’s config \(or trial N’s\) into the script’s defaults; prints the diff\.$/m);
+  assert.match(
+    runCli(['--help'], { cwd }).stdout,
+    /^ {2}promote {5}Write the best trial’s config \(or trial N’s\) into the script’s defaults; prints the diff\.$/m,
+  );
   const help = runCli(['promote', '--help'], { cwd });
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /^usage: knobs promote \[sweep\] \[--trial N\] \[--params A,B \| --all\] \[--include-budget\] \[--full-precision\] \[--yes\] \[--dry-run\]\n/);
-  for (const flag of ['--dir DIR', '--trial N', '--params A,B', '--all', '--include-budget', '--full-precision', '--yes', '--dry-run']) assert.match(help.stdout, new RegExp(`^ {2}${flag} `, 'm'));
+  assert.match(
+    help.stdout,
+    /^usage: knobs promote \[sweep\] \[--trial N\] \[--params A,B \| --all\] \[--include-budget\] \[--full-precision\] \[--yes\] \[--dry-run\]\n/,
+  );
+  for (const flag of ['--dir DIR', '--trial N', '--params A,B', '--all', '--include-budget', '--full-precision', '--yes', '--dry-run'])
+    assert.match(help.stdout, new RegExp(`^ {2}${flag} `, 'm'));
 });
 
 // ---- a safe Promote, on the argparse block of pytorch/examples' mnist/main.py (mnist_main.py) ----
 
 const MNIST = 'mnist_main.py';
 /** The config a sweep's sampler gives (full precision), with the sweep's constants. */
-const MNIST_BEST = { lr: 3.3139081963348613, 'batch-size': 32, dropout: 0.15000000000000002, optimizer: 'sgd', epochs: 5, gamma: 0.7, seed: 42 };
+const MNIST_BEST = {
+  lr: 3.3139081963348613,
+  'batch-size': 32,
+  dropout: 0.15000000000000002,
+  optimizer: 'sgd',
+  epochs: 5,
+  gamma: 0.7,
+  seed: 42,
+};
 const MNIST_OTHER = { lr: 0.5, 'batch-size': 128, dropout: 0.4, optimizer: 'adadelta', epochs: 5, gamma: 0.7, seed: 42 };
 
 function mnistSweep(trials: TrialSpec[]) {
@@ -248,20 +340,29 @@ function mnistSweep(trials: TrialSpec[]) {
 const mnistText = (folder: string) => fs.readFileSync(path.join(folder, MNIST), 'utf8');
 
 test('promote writes only what the sweep searched, rounded, without budget parameters, and the help strings’ "(default: X)": CLI and extension alike (golden)', async () => {
-  const { folder, sweepDir } = mnistSweep([{ params: MNIST_BEST, value: 0.04 }, { params: MNIST_OTHER, value: 0.3 }]);
+  const { folder, sweepDir } = mnistSweep([
+    { params: MNIST_BEST, value: 0.04 },
+    { params: MNIST_OTHER, value: 0.3 },
+  ]);
   const before = snapshot(folder);
   const r = runCli(['promote'], { cwd: folder });
   assert.equal(r.code, 0, r.stderr);
   const golden = fs.readFileSync(path.join(FIXTURES, 'mnist_main.promoted.py'), 'utf8');
   assert.equal(mnistText(folder), golden);
-  assert.match(r.stderr, /^knobs: Promoted trial 1 \(lr=3\.314, batch-size=32, dropout=0\.15, optimizer=sgd\) into mnist_main\.py\. Left out: epochs \(budget\), seed \(not searched\); --include-budget \/ --all writes them\.\n$/);
+  assert.match(
+    r.stderr,
+    /^knobs: Promoted trial 1 \(lr=3\.314, batch-size=32, dropout=0\.15, optimizer=sgd\) into mnist_main\.py\. Left out: epochs \(budget\), seed \(not searched\); --include-budget \/ --all writes them\.\n$/,
+  );
 
   // the extension with the preview off: the default choice, applied at once
   restore(folder, before);
   const ext = await promoteInExtension(sweepDir, 1);
   assert.equal(ext?.applied, true);
   assert.equal(mnistText(folder), golden, 'the extension wrote what the CLI wrote');
-  assert.deepEqual(ext!.leftOut, [{ name: 'epochs', why: 'budget' }, { name: 'seed', why: 'not searched' }]);
+  assert.deepEqual(ext!.leftOut, [
+    { name: 'epochs', why: 'budget' },
+    { name: 'seed', why: 'not searched' },
+  ]);
   assert.deepEqual(ext!.written, { lr: 3.314, 'batch-size': 32, dropout: 0.15, optimizer: 'sgd' });
 
   // with the preview on: a checkbox per changing parameter, the default choice pre-ticked; Enter and "Promote" write the same
@@ -302,7 +403,10 @@ test('promote --all --include-budget writes constants and budgets too, as tickin
   assert.match(cli, /'--epochs', type=int, default=5, metavar='N',\n {24}help='number of epochs to train \(default: 5\)'/);
   assert.match(cli, /'--seed', type=int, default=42, metavar='S',\n {24}help='random seed \(default: 42\)'/);
   assert.match(cli, /default=0\.7, metavar='M'/, 'gamma held the value already');
-  assert.match(r.stderr, /Promoted trial 1 \(lr=3\.314, batch-size=32, dropout=0\.15, optimizer=sgd, epochs=5, seed=42\) into mnist_main\.py\. Already set: gamma\.\n$/);
+  assert.match(
+    r.stderr,
+    /Promoted trial 1 \(lr=3\.314, batch-size=32, dropout=0\.15, optimizer=sgd, epochs=5, seed=42\) into mnist_main\.py\. Already set: gamma\.\n$/,
+  );
 
   restore(folder, before);
   const ext = await promoteTrialConfirmed(sweepDir, 1, (items) => items);
@@ -322,7 +426,10 @@ test('promote --all --include-budget writes constants and budgets too, as tickin
   const unticked = await promoteTrialConfirmed(sweepDir, 1, (items) => items.filter((i) => i.picked && i.label !== 'lr'));
   assert.equal(unticked?.applied, true);
   assert.match(mnistText(folder), /default=1\.0, metavar='LR',\n {24}help='learning rate \(default: 1\.0\)'/);
-  assert.deepEqual(unticked!.leftOut.map((l) => `${l.name}:${l.why}`), ['lr:not picked', 'epochs:budget', 'seed:not searched']);
+  assert.deepEqual(
+    unticked!.leftOut.map((l) => `${l.name}:${l.why}`),
+    ['lr:not picked', 'epochs:budget', 'seed:not searched'],
+  );
 });
 
 test('promote --params a,b writes those only (a budget one too, when named); unknown names and --params with --all are refused', () => {
@@ -330,13 +437,19 @@ test('promote --params a,b writes those only (a budget one too, when named); unk
   const before = snapshot(folder);
   const r = runCli(['promote', '--params', 'lr,epochs'], { cwd: folder });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /Promoted trial 1 \(lr=3\.314, epochs=5\) into mnist_main\.py\. Left out: batch-size, dropout, optimizer, seed \(not picked\); --params writes them\./);
+  assert.match(
+    r.stderr,
+    /Promoted trial 1 \(lr=3\.314, epochs=5\) into mnist_main\.py\. Left out: batch-size, dropout, optimizer, seed \(not picked\); --params writes them\./,
+  );
   assert.match(mnistText(folder), /'--batch-size', type=int, default=64,/);
 
   restore(folder, before);
   const bad = runCli(['promote', '--params', 'lr,batch_size'], { cwd: folder });
   assert.equal(bad.code, 2, bad.stderr);
-  assert.match(bad.stderr, /knobs: error: trial 1 of \S+ has no parameter batch_size\n {2}fix: name some of its parameters: --params lr,batch-size,dropout,optimizer,epochs,gamma,seed\n/);
+  assert.match(
+    bad.stderr,
+    /knobs: error: trial 1 of \S+ has no parameter batch_size\n {2}fix: name some of its parameters: --params lr,batch-size,dropout,optimizer,epochs,gamma,seed\n/,
+  );
   const both = runCli(['promote', '--params', 'lr', '--all'], { cwd: folder });
   assert.equal(both.code, 2, both.stderr);
   assert.match(both.stderr, /knobs: error: --params and --all both choose the parameters\n {2}fix: give one of them/);
@@ -361,18 +474,31 @@ test('promote --full-precision (and the setting knobs.promote.fullPrecision) wri
 });
 
 test('promote refuses failed and running trials, CLI and extension, naming the crash and a fix', async () => {
-  const { folder, sweepDir } = mnistSweep([{ params: MNIST_OTHER, value: 0.3 }, { params: MNIST_BEST, status: 'failed' }, { params: MNIST_BEST, value: 0.1, status: 'running' }]);
+  const { folder, sweepDir } = mnistSweep([
+    { params: MNIST_OTHER, value: 0.3 },
+    { params: MNIST_BEST, status: 'failed' },
+    { params: MNIST_BEST, value: 0.1, status: 'running' },
+  ]);
   const before = snapshot(folder);
   const failed = runCli(['promote', '--trial', '2'], { cwd: folder });
   assert.equal(failed.code, 1, failed.stderr);
-  const failedMsg = /trial 2 of \S+ failed \(crashed \(exit code 2\): main\.py: error: unrecognized arguments: --batch_size=64\); a config that crashed the script is not promoted/;
-  assert.match(failed.stderr, new RegExp(`knobs: error: ${failedMsg.source}\\n {2}fix: promote a completed trial instead \\(\`knobs promote\` and Promote Best Config pick the best one\\), or fix the failure and rerun the trial`));
+  const failedMsg =
+    /trial 2 of \S+ failed \(crashed \(exit code 2\): main\.py: error: unrecognized arguments: --batch_size=64\); a config that crashed the script is not promoted/;
+  assert.match(
+    failed.stderr,
+    new RegExp(
+      `knobs: error: ${failedMsg.source}\\n {2}fix: promote a completed trial instead \\(\`knobs promote\` and Promote Best Config pick the best one\\), or fix the failure and rerun the trial`,
+    ),
+  );
   await assert.rejects(promoteInExtension(sweepDir, 2), failedMsg);
 
   const running = runCli(['promote', '--trial', '3', '--yes'], { cwd: folder });
   assert.equal(running.code, 1, running.stderr);
   const runningMsg = /trial 3 of \S+ is still running; its config is promoted once it has completed/;
-  assert.match(running.stderr, new RegExp(`knobs: error: ${runningMsg.source}\\n {2}fix: wait for it to complete, or promote a completed trial instead`));
+  assert.match(
+    running.stderr,
+    new RegExp(`knobs: error: ${runningMsg.source}\\n {2}fix: wait for it to complete, or promote a completed trial instead`),
+  );
   await assert.rejects(promoteInExtension(sweepDir, 3), runningMsg);
   assert.deepEqual(snapshot(folder), before);
 
@@ -383,14 +509,23 @@ test('promote refuses failed and running trials, CLI and extension, naming the c
 });
 
 test('promote asks before writing a stopped or pruned trial: the CLI wants --yes, the extension a modal', async () => {
-  const { folder, sweepDir } = mnistSweep([{ params: MNIST_BEST, value: 0.2, status: 'stopped' }, { params: MNIST_OTHER, value: 0.5, status: 'pruned' }]);
+  const { folder, sweepDir } = mnistSweep([
+    { params: MNIST_BEST, value: 0.2, status: 'stopped' },
+    { params: MNIST_OTHER, value: 0.5, status: 'pruned' },
+  ]);
   const before = snapshot(folder);
   const none = runCli(['promote'], { cwd: folder });
   assert.equal(none.code, 2, none.stderr);
-  assert.match(none.stderr, /knobs: error: no trial of \S+ has completed with val_loss yet \(trial 1, stopped, leads\)\n {2}fix: wait for a trial to complete, or pick one with --trial N \(a stopped or pruned one needs --yes\)/);
+  assert.match(
+    none.stderr,
+    /knobs: error: no trial of \S+ has completed with val_loss yet \(trial 1, stopped, leads\)\n {2}fix: wait for a trial to complete, or pick one with --trial N \(a stopped or pruned one needs --yes\)/,
+  );
   const ask = runCli(['promote', '--trial', '1'], { cwd: folder });
   assert.equal(ask.code, 2, ask.stderr);
-  assert.match(ask.stderr, /knobs: error: trial 1 of (\S+) was stopped before it finished; its value is from an unfinished run\n {2}fix: add --yes to promote it anyway \(`knobs promote \1 --trial 1 --yes`\), or promote a completed trial/);
+  assert.match(
+    ask.stderr,
+    /knobs: error: trial 1 of (\S+) was stopped before it finished; its value is from an unfinished run\n {2}fix: add --yes to promote it anyway \(`knobs promote \1 --trial 1 --yes`\), or promote a completed trial/,
+  );
   assert.deepEqual(snapshot(folder), before);
   const yes = runCli(['promote', '--trial', '1', '--yes'], { cwd: folder });
   assert.equal(yes.code, 0, yes.stderr);
@@ -400,7 +535,10 @@ test('promote asks before writing a stopped or pruned trial: the CLI wants --yes
   restore(folder, before);
   const dismissed = await promoteInExtension(sweepDir, 1);
   assert.equal(dismissed, undefined, 'the modal was dismissed: nothing promoted');
-  assert.match(dialogs.messages[0], /^Trial 1 was stopped before it finished \(val_loss 0\.2; stopped by the user\): its value is from an unfinished run\. Promote it anyway\?$/);
+  assert.match(
+    dialogs.messages[0],
+    /^Trial 1 was stopped before it finished \(val_loss 0\.2; stopped by the user\): its value is from an unfinished run\. Promote it anyway\?$/,
+  );
   assert.deepEqual(snapshot(folder), before);
   const pruned = await promoteInExtension(sweepDir, 2, { buttons: ['Promote Anyway'] });
   assert.equal(pruned?.applied, true);

@@ -21,8 +21,8 @@ import type { TrialPromotePlan } from '../../core/promote/targets';
 import { promotableBest, promoteGate } from '../../core/promote/trialGate';
 import { checkedNames, pickPlan, planTrial } from '../../core/promote/trialPromote';
 import type { OpenedSweep } from '../../core/sweep/open';
-import { intFlag, type FlagSpec, type ParsedArgs } from '../args';
-import { DIR_FLAG, EXIT, HELP_FLAG, openSweepArg, type CliIO } from '../context';
+import { type FlagSpec, intFlag, type ParsedArgs } from '../args';
+import { type CliIO, DIR_FLAG, EXIT, HELP_FLAG, openSweepArg } from '../context';
 
 export const PROMOTE_FLAGS: Record<string, FlagSpec> = {
   dir: DIR_FLAG,
@@ -41,27 +41,46 @@ function pickTrial(o: OpenedSweep, n: number | undefined): TrialRecord {
   if (trial) return trial;
   const count = o.state.trials.length;
   if (n !== undefined) {
-    throw new KnobsError('E_USAGE', `sweep ${o.paths.id} has no trial ${n}`, { hint: count ? `its trials are 1..${count} (see \`knobs status ${o.paths.id}\`)` : 'it has no trials yet' });
+    throw new KnobsError('E_USAGE', `sweep ${o.paths.id} has no trial ${n}`, {
+      hint: count ? `its trials are 1..${count} (see \`knobs status ${o.paths.id}\`)` : 'it has no trials yet',
+    });
   }
   const lead = bestTrial(o.state);
-  throw new KnobsError('E_USAGE', `no trial of ${o.paths.id} has completed with ${o.state.created!.metric.name} yet${lead ? ` (trial ${lead.id}, ${lead.status}, leads)` : ''}`, {
-    hint: lead ? `wait for a trial to complete, or pick one with --trial N (a stopped or pruned one needs --yes)` : 'run the sweep first (`knobs resume`), or pick a trial with --trial N',
-  });
+  throw new KnobsError(
+    'E_USAGE',
+    `no trial of ${o.paths.id} has completed with ${o.state.created!.metric.name} yet${lead ? ` (trial ${lead.id}, ${lead.status}, leads)` : ''}`,
+    {
+      hint: lead
+        ? `wait for a trial to complete, or pick one with --trial N (a stopped or pruned one needs --yes)`
+        : 'run the sweep first (`knobs resume`), or pick a trial with --trial N',
+    },
+  );
 }
 
 /** Refuses failed and running trials; a stopped or pruned one without --yes. */
 function checkTrial(o: OpenedSweep, trial: TrialRecord, yes: boolean): void {
   const question = promoteGate(o.paths.id, trial, o.state.created!.metric.name);
   if (!question || yes) return;
-  throw new KnobsError('E_USAGE', `trial ${trial.id} of ${o.paths.id} was ${trial.status} before it finished; its value is from an unfinished run`, {
-    hint: `add --yes to promote it anyway (\`knobs promote ${o.paths.id} --trial ${trial.id} --yes\`), or promote a completed trial`,
-  });
+  throw new KnobsError(
+    'E_USAGE',
+    `trial ${trial.id} of ${o.paths.id} was ${trial.status} before it finished; its value is from an unfinished run`,
+    {
+      hint: `add --yes to promote it anyway (\`knobs promote ${o.paths.id} --trial ${trial.id} --yes\`), or promote a completed trial`,
+    },
+  );
 }
 
 function chooseOptions(a: ParsedArgs): ChooseOptions {
   const params = a.flags.params;
-  if (params !== undefined && a.flags.all) throw new KnobsError('E_USAGE', '--params and --all both choose the parameters', { hint: 'give one of them' });
-  const names = typeof params === 'string' ? params.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
+  if (params !== undefined && a.flags.all)
+    throw new KnobsError('E_USAGE', '--params and --all both choose the parameters', { hint: 'give one of them' });
+  const names =
+    typeof params === 'string'
+      ? params
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean)
+      : undefined;
   if (names && !names.length) throw new KnobsError('E_USAGE', '--params is empty', { hint: 'name parameters: --params lr,dropout' });
   return { names, all: !!a.flags.all, includeBudget: !!a.flags['include-budget'], fullPrecision: !!a.flags['full-precision'] };
 }
@@ -73,7 +92,12 @@ function checkFound(plan: TrialPromotePlan, params: Record<string, unknown>): vo
   const where = plan.searched.map((f) => path.basename(f)).join(', ');
   const name = names[0] ?? 'lr';
   const lang = plan.searched[0] ? langOf(plan.searched[0]) : undefined;
-  const example = lang === 'python' ? `parser.add_argument("--${name}", default=...)` : lang === 'javascript' || lang === 'typescript' ? `const defaults = { ${name}: ... }` : `${name}: ...`;
+  const example =
+    lang === 'python'
+      ? `parser.add_argument("--${name}", default=...)`
+      : lang === 'javascript' || lang === 'typescript'
+        ? `const defaults = { ${name}: ... }`
+        : `${name}: ...`;
   throw new KnobsError('E_PROMOTE', `no definition of ${names.join(', ')} found in ${where}; nothing to promote`, {
     location: plan.searched[0] ? { file: plan.searched[0] } : undefined,
     hint: `give each a default where the script reads it (e.g. \`${example}\`; also dict or object literals, assignments), or a config file beside it (config.yaml, params.json)`,
@@ -90,7 +114,9 @@ function diffName(cwd: string, file: string): { from: string; to: string } {
 
 /** "--include-budget / --all writes them": how to write what was left out. */
 function leftOutHint(leftOut: { why: string }[]): string {
-  const flags = [...new Set(leftOut.map((l) => (l.why === 'budget' ? '--include-budget' : l.why === 'not searched' ? '--all' : '--params')))];
+  const flags = [
+    ...new Set(leftOut.map((l) => (l.why === 'budget' ? '--include-budget' : l.why === 'not searched' ? '--all' : '--params'))),
+  ];
   return `${flags.join(' / ')} ${leftOut.length === 1 ? 'writes it' : 'writes them'}`;
 }
 
@@ -109,7 +135,19 @@ export function cmdPromote(a: ParsedArgs, io: CliIO): number {
     if (!dryRun) fs.writeFileSync(f.file, text);
   }
   const edits = plan.files.reduce((n, f) => n + f.edits.length, 0);
-  const summary = promoteSummary(trial, { applied: !dryRun && edits > 0, files: plan.files.map((f) => f.file), missing: plan.missing, unchanged: plan.unchanged, edits, written, leftOut }, { dryRun, leftOutHint: leftOutHint(leftOut) });
+  const summary = promoteSummary(
+    trial,
+    {
+      applied: !dryRun && edits > 0,
+      files: plan.files.map((f) => f.file),
+      missing: plan.missing,
+      unchanged: plan.unchanged,
+      edits,
+      written,
+      leftOut,
+    },
+    { dryRun, leftOutHint: leftOutHint(leftOut) },
+  );
   io.err.write(`knobs: ${summary}\n`);
   return EXIT.ok;
 }

@@ -36,11 +36,18 @@ export interface ChooseOptions {
 }
 
 /** One choice per parameter of the trial, in the trial's order. */
-export function promoteChoices(sweep: string, state: SweepState, trial: Pick<TrialRecord, 'id' | 'params'>, o: ChooseOptions = {}): PromoteChoice[] {
+export function promoteChoices(
+  sweep: string,
+  state: SweepState,
+  trial: Pick<TrialRecord, 'id' | 'params'>,
+  o: ChooseOptions = {},
+): PromoteChoice[] {
   const names = Object.keys(trial.params);
   const unknown = (o.names ?? []).filter((n) => !names.includes(n));
   if (unknown.length) {
-    throw new KnobsError('E_USAGE', `trial ${trial.id} of ${sweep} has no parameter ${unknown.join(', ')}`, { hint: `name some of its parameters: --params ${names.join(',')}` });
+    throw new KnobsError('E_USAGE', `trial ${trial.id} of ${sweep} has no parameter ${unknown.join(', ')}`, {
+      hint: `name some of its parameters: --params ${names.join(',')}`,
+    });
   }
   const specs = new Map(spaceKeyParams(state.created?.spaceKey).map((p) => [p.name, p]));
   return names.map((name) => {

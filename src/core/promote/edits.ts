@@ -10,8 +10,8 @@
  */
 import { KnobsError } from '../errors';
 import { helpDefaultEdit } from './helpDefault';
-import { formatLiteral, literalEquals } from './literal';
 import type { SourceLang } from './lang';
+import { formatLiteral, literalEquals } from './literal';
 import { locateParams } from './locate';
 import type { ParamSite } from './sites';
 
@@ -100,9 +100,13 @@ export function applyEdits(text: string, edits: readonly { start: number; end: n
   let pos = 0;
   for (const e of sorted) {
     if (e.start < pos || e.end < e.start || e.end > text.length) {
-      throw new KnobsError('E_INTERNAL', `edit [${e.start}, ${e.end}) overlaps another edit or lies outside the text (length ${text.length})`, {
-        hint: 'plan the edits again from the current text',
-      });
+      throw new KnobsError(
+        'E_INTERNAL',
+        `edit [${e.start}, ${e.end}) overlaps another edit or lies outside the text (length ${text.length})`,
+        {
+          hint: 'plan the edits again from the current text',
+        },
+      );
     }
     out += text.slice(pos, e.start) + e.newText;
     pos = e.end;

@@ -19,7 +19,8 @@ export interface HelpEdit {
 /** X written in the help text's own style, or undefined when X is not the old value. */
 function rewrite(x: string, old: unknown, value: unknown, lang: SourceLang): string | undefined {
   if (typeof old === 'number' && typeof value === 'number') return Number(x) === old ? formatLiteral(value, lang, x) : undefined;
-  if (typeof old === 'boolean' && typeof value === 'boolean') return x.toLowerCase() === String(old) ? formatLiteral(value, lang, x) : undefined;
+  if (typeof old === 'boolean' && typeof value === 'boolean')
+    return x.toLowerCase() === String(old) ? formatLiteral(value, lang, x) : undefined;
   if (typeof old === 'string' && typeof value === 'string') {
     const quote = /^(['"]).*\1$/.test(x) ? x[0] : '';
     return (quote ? x.slice(1, -1) : x) === old ? `${quote}${value}${quote}` : undefined;
@@ -31,7 +32,12 @@ function rewrite(x: string, old: unknown, value: unknown, lang: SourceLang): str
  * The edit of the "(default: X)" in `help` (the help string literal at its offsets) when X holds
  * the value of `oldText`; undefined otherwise, or when the new value cannot sit in the string.
  */
-export function helpDefaultEdit(help: { start: number; text: string }, oldText: string, value: unknown, lang: SourceLang): HelpEdit | undefined {
+export function helpDefaultEdit(
+  help: { start: number; text: string },
+  oldText: string,
+  value: unknown,
+  lang: SourceLang,
+): HelpEdit | undefined {
   const m = DEFAULT_RE.exec(help.text);
   const old = parseLiteral(oldText, lang);
   if (!m || !old) return undefined;

@@ -43,6 +43,7 @@ export function promoteSummary(trial: { id: number }, r: PromoteResult, o: { dry
   ];
   if (r.unchanged.length) parts.push(`Already set: ${r.unchanged.join(', ')}.`);
   if (r.leftOut.length) parts.push(`Left out: ${leftOutText(r.leftOut)}${o.leftOutHint ? `; ${o.leftOutHint}` : ''}.`);
-  if (r.missing.length) parts.push(`No definition found for: ${r.missing.join(', ')} (looked for argparse defaults, dicts, assignments and config files).`);
+  if (r.missing.length)
+    parts.push(`No definition found for: ${r.missing.join(', ')} (looked for argparse defaults, dicts, assignments and config files).`);
   return parts.join(' ');
 }

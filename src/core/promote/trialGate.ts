@@ -25,15 +25,23 @@ export function promoteGate(sweep: string, trial: TrialRecord, metric: string): 
       return undefined;
     case 'failed': {
       const line = lastStderrLine(trial);
-      throw new KnobsError('E_PROMOTE', `trial ${trial.id} of ${sweep} failed (${trial.reason ?? 'crashed'}${line ? `: ${line}` : ''}); a config that crashed the script is not promoted`, {
-        hint: `${other}, or fix the failure and rerun the trial`,
-      });
+      throw new KnobsError(
+        'E_PROMOTE',
+        `trial ${trial.id} of ${sweep} failed (${trial.reason ?? 'crashed'}${line ? `: ${line}` : ''}); a config that crashed the script is not promoted`,
+        {
+          hint: `${other}, or fix the failure and rerun the trial`,
+        },
+      );
     }
     case 'running':
     case 'pending':
-      throw new KnobsError('E_PROMOTE', `trial ${trial.id} of ${sweep} is still ${trial.status === 'running' ? 'running' : 'waiting to start'}; its config is promoted once it has completed`, {
-        hint: `wait for it to complete, or ${other}`,
-      });
+      throw new KnobsError(
+        'E_PROMOTE',
+        `trial ${trial.id} of ${sweep} is still ${trial.status === 'running' ? 'running' : 'waiting to start'}; its config is promoted once it has completed`,
+        {
+          hint: `wait for it to complete, or ${other}`,
+        },
+      );
     default: {
       const value = trial.value === undefined ? `no ${metric}` : `${metric} ${formatValue(trial.value)}`;
       return `Trial ${trial.id} was ${trial.status} before it finished (${value}${trial.reason ? `; ${trial.reason}` : ''}): its value is from an unfinished run. Promote it anyway?`;

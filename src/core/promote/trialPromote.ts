@@ -8,7 +8,7 @@
  *   pickPlan(t, picked)                       → {plan, written, leftOut}  (plan: picked only)
  */
 import type { SweepState, TrialRecord } from '../journal/reducer';
-import { choiceValues, promoteChoices, type ChooseOptions, type PromoteChoice } from './choose';
+import { type ChooseOptions, choiceValues, type PromoteChoice, promoteChoices } from './choose';
 import type { PromoteResult } from './summary';
 import { ofChoice, planTrialPromote, restrictPlan, type TrialPromotePlan } from './targets';
 
@@ -17,7 +17,13 @@ export interface TrialPromote {
   plan: TrialPromotePlan;
 }
 
-export function planTrial(o: { sweep: string; state: SweepState; trial: Pick<TrialRecord, 'id' | 'params'>; choose?: ChooseOptions; read?: (file: string) => string }): TrialPromote {
+export function planTrial(o: {
+  sweep: string;
+  state: SweepState;
+  trial: Pick<TrialRecord, 'id' | 'params'>;
+  choose?: ChooseOptions;
+  read?: (file: string) => string;
+}): TrialPromote {
   const choices = promoteChoices(o.sweep, o.state, o.trial, o.choose);
   const plan = planTrialPromote({ sweep: o.sweep, state: o.state, params: choiceValues(choices), read: o.read });
   return { choices, plan };
@@ -30,7 +36,10 @@ export function changingChoices(t: TrialPromote): PromoteChoice[] {
   return t.choices.filter((c) => all.some((e) => ofChoice(e.name, c.name)));
 }
 
-export function pickPlan(t: TrialPromote, picked: readonly string[]): { plan: TrialPromotePlan } & Pick<PromoteResult, 'written' | 'leftOut'> {
+export function pickPlan(
+  t: TrialPromote,
+  picked: readonly string[],
+): { plan: TrialPromotePlan } & Pick<PromoteResult, 'written' | 'leftOut'> {
   const plan = restrictPlan(t.plan, picked);
   const kept = edits(plan);
   const written = Object.fromEntries(t.choices.filter((c) => kept.some((e) => ofChoice(e.name, c.name))).map((c) => [c.name, c.value]));

@@ -4,13 +4,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
 import type { TrialRecord } from '../../core/journal/reducer';
-import { sendControl } from '../../core/sweep/control';
-import { trialDir } from '../../core/sweep/paths';
 import { promoteSummary } from '../../core/promote/summary';
 import { promotableBest } from '../../core/promote/trialGate';
+import { sendControl } from '../../core/sweep/control';
+import { trialDir } from '../../core/sweep/paths';
 import { promoteTrial } from '../promote/promote';
 import type { SweepEntry } from '../sweeps/store';
-import { pickSweep, pickTrial, requireTrust, type CommandContext, type Handlers } from './args';
+import { type CommandContext, type Handlers, pickSweep, pickTrial, requireTrust } from './args';
 import { sweepLauncher } from './launchSweep';
 import { rerunFileName, rerunSweepText } from './rerun';
 
@@ -30,7 +30,9 @@ export async function openLogs(entry: SweepEntry, trial: TrialRecord): Promise<v
   }
 }
 
-export function trialCommands(ctx: CommandContext): Handlers<'stopTrial' | 'openTrialLogs' | 'openTrialFolder' | 'promoteTrialConfig' | 'promoteBestConfig' | 'rerunTrialConfig'> {
+export function trialCommands(
+  ctx: CommandContext,
+): Handlers<'stopTrial' | 'openTrialLogs' | 'openTrialFolder' | 'promoteTrialConfig' | 'promoteBestConfig' | 'rerunTrialConfig'> {
   const { log } = ctx;
   const { runFile } = sweepLauncher(ctx);
 
@@ -42,7 +44,8 @@ export function trialCommands(ctx: CommandContext): Handlers<'stopTrial' | 'open
       void vscode.window.showInformationMessage(`Knobs: trial ${trial.id} is not running (${trial.status}).`);
       return;
     }
-    if (entry.runner.kind !== 'running') throw new KnobsError('E_NO_SWEEP', `the runner of ${entry.id} is not running`, { hint: 'resume the sweep first' });
+    if (entry.runner.kind !== 'running')
+      throw new KnobsError('E_NO_SWEEP', `the runner of ${entry.id} is not running`, { hint: 'resume the sweep first' });
     sendControl(entry.paths.control, { cmd: 'stop', trial: trial.id });
     log.info(`asked sweep ${entry.id} to stop trial ${trial.id}`);
   };
@@ -59,10 +62,17 @@ export function trialCommands(ctx: CommandContext): Handlers<'stopTrial' | 'open
   const rerun = async (entry: SweepEntry, trial: TrialRecord) => {
     requireTrust('Rerunning a trial');
     const created = entry.state.created;
-    if (!created?.file) throw new KnobsError('E_NO_SWEEP', `sweep ${entry.id} does not record its sweep file`, { hint: 'rerun from the CLI with points_to_evaluate' });
+    if (!created?.file)
+      throw new KnobsError('E_NO_SWEEP', `sweep ${entry.id} does not record its sweep file`, {
+        hint: 'rerun from the CLI with points_to_evaluate',
+      });
     let target = rerunFileName(created.file, trial.id);
     for (let n = 1; fs.existsSync(target) && n < 100; n++) target = rerunFileName(created.file, trial.id, n);
-    const text = rerunSweepText(created.text, trial.params, `Knobs: rerun of trial ${trial.id} of sweep ${entry.id} (one trial, its exact config).`);
+    const text = rerunSweepText(
+      created.text,
+      trial.params,
+      `Knobs: rerun of trial ${trial.id} of sweep ${entry.id} (one trial, its exact config).`,
+    );
     fs.writeFileSync(target, text);
     log.info(`rerun of trial ${trial.id}: wrote ${target}`);
     await runFile(vscode.Uri.file(target));
@@ -91,7 +101,10 @@ export function trialCommands(ctx: CommandContext): Handlers<'stopTrial' | 'open
       const entry = await pickSweep(ctx, arg, 'Knobs: promote the best config of which sweep?', (e) => !!promotableBest(e.state));
       if (!entry) return;
       const best = promotableBest(entry.state);
-      if (!best) throw new KnobsError('E_NO_SWEEP', `no trial of sweep ${entry.id} has completed with a result yet`, { hint: 'wait for a trial to complete, or promote a stopped one from its context menu' });
+      if (!best)
+        throw new KnobsError('E_NO_SWEEP', `no trial of sweep ${entry.id} has completed with a result yet`, {
+          hint: 'wait for a trial to complete, or promote a stopped one from its context menu',
+        });
       await promote(entry, best);
     },
   };
