@@ -56,7 +56,7 @@ const COMMANDS: Record<string, Command> = {
   },
   best: { usage: 'knobs best [sweep] [--json]', description: 'Print the best trial and its config.', flags: BEST_FLAGS, run: cmdBest },
   promote: {
-    usage: 'knobs promote [sweep] [--trial N] [--dry-run]',
+    usage: 'knobs promote [sweep] [--trial N] [--params A,B | --all] [--include-budget] [--full-precision] [--yes] [--dry-run]',
     description: 'Write the best trial’s config (or trial N’s) into the script’s defaults; prints the diff.',
     flags: PROMOTE_FLAGS,
     run: cmdPromote,

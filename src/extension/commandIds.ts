@@ -45,6 +45,7 @@ export const SETTINGS = {
   treePageSize: 'knobs.tree.pageSize',
   diagnosticsEnabled: 'knobs.diagnostics.enabled',
   promotePreview: 'knobs.promote.showPreview',
+  promoteFullPrecision: 'knobs.promote.fullPrecision',
   diagnosisEnabled: 'knobs.diagnosis.enabled',
   diagnosisTrainMetric: 'knobs.diagnosis.trainMetric',
   diagnosisValMetric: 'knobs.diagnosis.valMetric',

@@ -7,7 +7,7 @@
  *   2. trials appear in the Knobs tree and reach a final state;
  *   3. open the dashboard: the curves canvas and table rows;
  *   4. stop the running (long) trial 1 from the table;
- *   5. promote the best config: a diff and a modal "Promote"; train.py's argparse defaults change on disk;
+ *   5. promote the best config: checkboxes, a diff and a modal "Promote"; train.py's argparse defaults change on disk;
  *   6. reload the window mid-sweep: the runner (same pid) keeps going, the journal keeps growing,
  *      and the tree and the dashboard re-attach;
  *   then stop the sweep from the palette;
@@ -28,7 +28,8 @@ import { after, describe, it } from 'node:test';
 import type { FrameLocator, Locator } from 'playwright-core';
 import { analyseLrFind, cyclicLrArgs, sweepRange } from '../../src/core/analysis/lrFinder';
 import { readJournal } from '../../src/core/journal/reader';
-import { applyOp, bestTrial, createState, isFinal, type TrialRecord } from '../../src/core/journal/reducer';
+import { applyOp, createState, isFinal, type TrialRecord } from '../../src/core/journal/reducer';
+import { promotableBest } from '../../src/core/promote/trialGate';
 import { formatValue } from '../../src/core/space/config';
 import { loadSweepFile } from '../../src/core/space/parse';
 import { isRunning, sleep, taggedPids, waitFor } from './support/processes';
@@ -267,8 +268,24 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       const before5 = fs.readFileSync(trainPy, 'utf8');
       const opsBefore = readJournal(started.paths.journal).ops.length;
       await wb.runCommand('Knobs: Promote Best Config');
-      const how = await confirmPreview(wb, 'Promote', () => fs.readFileSync(trainPy, 'utf8') !== before5, log, '5a-promote-preview');
-      const PARAMS = ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'hidden', 'epochs'];
+      // a checkbox per parameter first (the searched ones ticked); Enter keeps that choice
+      const picker = wb.page.locator('.quick-input-widget', { hasText: /which parameters/ });
+      const first = await waitFor(
+        'the Promote checkboxes (or train.py changing, with the preview off)',
+        async () => {
+          if (fs.readFileSync(trainPy, 'utf8') !== before5) return 'direct' as const;
+          return (await picker.isVisible().catch(() => false)) ? ('pick' as const) : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 300 },
+      );
+      if (first === 'pick') {
+        log(`promote checkboxes: ${JSON.stringify(await wb.page.locator('.quick-input-list .monaco-list-row').allInnerTexts())}`);
+        await wb.screenshot('5a-promote-params');
+        await wb.page.keyboard.press('Enter');
+      }
+      const how = await confirmPreview(wb, 'Promote', () => fs.readFileSync(trainPy, 'utf8') !== before5, log, '5b-promote-preview');
+      // the searched parameters; epochs (a constant of the sweep, and a budget) stays as it was
+      const PARAMS = ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'hidden'];
       // the save truncates then writes: wait for a complete new file
       const defaultsAfter = await waitFor(
         'train.py rewritten on disk',
@@ -288,7 +305,7 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       ops5.forEach((op, i) => {
         applyOp(st5, op);
         if (i >= opsBefore - 1) {
-          const b = bestTrial(st5);
+          const b = promotableBest(st5);
           if (b) bestIds.add(b.id);
         }
       });
@@ -297,7 +314,8 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
           const want = t.params[name];
           const got = defaultsAfter[name];
           if (got === undefined || want === undefined) return false;
-          return typeof want === 'number' ? Math.abs(Number(got) - want) <= 1e-9 * Math.max(1, Math.abs(want)) : got === formatValue(want);
+          // promote writes 4 significant digits
+          return typeof want === 'number' ? Math.abs(Number(got) - want) <= 5e-4 * Math.abs(want) : got === formatValue(want);
         });
       const promotedIds = st5.trials.filter(matches).map((t) => t.id);
       log(
@@ -311,6 +329,7 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
         `the promoted trial (${promotedIds}) was the best one while the command ran (${[...bestIds]})`,
       );
       assert.notDeepEqual(defaultsAfter, defaultsBefore, 'the defaults changed');
+      assert.equal(defaultsAfter.epochs, defaultsBefore.epochs, 'the budget (epochs) was not promoted');
       await wb.screenshot('5-promoted');
       await wb.page.keyboard.press('Escape');
 

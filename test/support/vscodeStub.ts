@@ -2,9 +2,9 @@
  * Just enough of the VS Code API to run the extension's file-editing adapters (promote) under
  * Node's test runner: `Uri.file`, `Position`/`Range`, `WorkspaceEdit.replace`, and a workspace
  * whose `applyEdit` replaces ranges in its documents as VS Code does (all ranges of one document
- * refer to its text before the edit), whose documents `save` to disk, and whose settings are
- * `settings`. Importing this module installs it as the `vscode` module; import it before the
- * adapter.
+ * refer to its text before the edit), whose documents `save` to disk, whose settings are
+ * `settings`, and whose messages and quick picks answer as `dialogs` says. Importing this
+ * module installs it as the `vscode` module; import it before the adapter.
  */
 import * as fs from 'node:fs';
 import Module from 'node:module';
@@ -28,12 +28,16 @@ class Uri {
   private constructor(
     readonly scheme: string,
     readonly fsPath: string,
+    readonly query = '',
   ) {}
   static file(p: string): Uri {
     return new Uri('file', path.resolve(p));
   }
+  with(change: { scheme?: string; query?: string }): Uri {
+    return new Uri(change.scheme ?? this.scheme, this.fsPath, change.query ?? this.query);
+  }
   toString(): string {
-    return `${this.scheme}://${this.fsPath}`;
+    return `${this.scheme}://${this.fsPath}${this.query ? `?${this.query}` : ''}`;
   }
 }
 
@@ -83,6 +87,38 @@ class EventEmitter {
   dispose(): void {}
 }
 
+interface QuickPickItem {
+  label: string;
+  description?: string;
+  detail?: string;
+  picked?: boolean;
+}
+
+/**
+ * The dialogs asked, and their answers: a message answers with the first of its buttons that is
+ * in `buttons` (else it was dismissed); a multi-select quick pick answers `pick(items)`, by
+ * default its pre-picked items (the user pressed Enter).
+ */
+export const dialogs = {
+  messages: [] as string[],
+  buttons: [] as string[],
+  quickPicks: [] as QuickPickItem[][],
+  pick: undefined as (<T extends QuickPickItem>(items: T[]) => T[] | undefined) | undefined,
+};
+
+function answer(message: string, rest: unknown[]): string | undefined {
+  dialogs.messages.push(message);
+  return rest.find((r): r is string => typeof r === 'string' && dialogs.buttons.includes(r));
+}
+
+/** Forgets the dialogs asked and their answers. */
+export function resetDialogs(): void {
+  dialogs.messages.length = 0;
+  dialogs.buttons.length = 0;
+  dialogs.quickPicks.length = 0;
+  dialogs.pick = undefined;
+}
+
 /** Settings `getConfiguration().get` answers (unset keys: the caller's default). */
 export const settings: Record<string, unknown> = {};
 
@@ -115,7 +151,12 @@ const api = {
     },
   },
   window: {
-    showInformationMessage: async () => undefined,
+    showInformationMessage: async (message: string, ...rest: unknown[]) => answer(message, rest),
+    showWarningMessage: async (message: string, ...rest: unknown[]) => answer(message, rest),
+    async showQuickPick<T extends QuickPickItem>(items: T[]): Promise<T[] | undefined> {
+      dialogs.quickPicks.push(items);
+      return dialogs.pick ? dialogs.pick(items) : items.filter((i) => i.picked);
+    },
     tabGroups: { all: [], close: async () => true },
   },
   commands: { executeCommand: async () => undefined },

@@ -91,17 +91,15 @@ test('menus only name table commands, and their viewItem patterns match the tree
     assert.ok(!idle.has(COMMANDS.stopSweep.id), phase);
   }
   const runningTrial = commandsFor(trialContextValue('running'));
-  for (const c of [
-    COMMANDS.stopTrial,
-    COMMANDS.openTrialLogs,
-    COMMANDS.openTrialFolder,
-    COMMANDS.promoteTrialConfig,
-    COMMANDS.rerunTrialConfig,
-  ])
+  for (const c of [COMMANDS.stopTrial, COMMANDS.openTrialLogs, COMMANDS.openTrialFolder, COMMANDS.rerunTrialConfig])
     assert.ok(runningTrial.has(c.id), c.id);
   const doneTrial = commandsFor(trialContextValue('completed'));
   assert.ok(!doneTrial.has(COMMANDS.stopTrial.id));
-  assert.ok(doneTrial.has(COMMANDS.promoteTrialConfig.id));
+  // Promote is offered on trials that ended with a value: not on running, pending or failed ones
+  for (const st of ['completed', 'stopped', 'pruned', 'interrupted'] as const)
+    assert.ok(commandsFor(trialContextValue(st)).has(COMMANDS.promoteTrialConfig.id), st);
+  for (const st of ['running', 'pending', 'failed'] as const)
+    assert.ok(!commandsFor(trialContextValue(st)).has(COMMANDS.promoteTrialConfig.id), st);
   const title = new Set(menus['view/title'].filter((m) => m.when?.includes(`view == ${SWEEPS_VIEW_ID}`)).map((m) => m.command));
   assert.ok(title.has(COMMANDS.newSweepFile.id) && title.has(COMMANDS.refreshSweeps.id), 'title actions New sweep, Refresh');
 });

@@ -2,12 +2,14 @@
  * Promote a config into code (pure: no vscode import): plan the text edits that rewrite the
  * default value literals at their definition sites, and apply edits to a string.
  *
- *   planPromote(text, lang, params) → {edits, missing, unchanged}
+ *   planPromote(text, lang, params) → {edits, missing, unchanged} (an option's help string
+ *                                     "(default: X)" holding the old value is an edit too)
  *   applyEdits(text, edits)         → the new text
  *
  * The vscode adapter turns `edits` into one WorkspaceEdit (offsets → positions of the document).
  */
 import { KnobsError } from '../errors';
+import { helpDefaultEdit } from './helpDefault';
 import type { SourceLang } from './lang';
 import { formatLiteral, literalEquals } from './literal';
 import { locateParams } from './locate';
@@ -21,6 +23,8 @@ export interface PlannedEdit {
   newText: string;
   /** 0-based line of the value. */
   line: number;
+  /** The edit is of the option's help string, whose "(default: X)" held the old value. */
+  help?: true;
 }
 
 export interface PromotePlan {
@@ -82,6 +86,8 @@ export function planPromote(text: string, lang: SourceLang, params: Record<strin
     }
     const line = text.slice(0, site.valueStart).split('\n').length - 1;
     plan.edits.push({ name, start: site.valueStart, end: site.valueEnd, oldText: site.valueText, newText, line });
+    const help = site.help && helpDefaultEdit(site.help, site.valueText, value, lang);
+    if (help) plan.edits.push({ name, ...help, line: text.slice(0, help.start).split('\n').length - 1, help: true });
   }
   plan.edits.sort((a, b) => a.start - b.start);
   return plan;
@@ -106,4 +112,9 @@ export function applyEdits(text: string, edits: readonly { start: number; end: n
     pos = e.end;
   }
   return out + text.slice(pos);
+}
+
+/** "lr: 1.0 → 3.314", or "lr (help): 1.0 → 3.314" for the help string's "(default: X)". */
+export function editLabel(e: Pick<PlannedEdit, 'name' | 'oldText' | 'newText' | 'help'>): string {
+  return `${e.name}${e.help ? ' (help)' : ''}: ${e.oldText} → ${e.newText}`;
 }

@@ -97,7 +97,7 @@ export function locateParams(text: string, lang: SourceLang, names?: readonly st
   const starts = lineStarts(text);
   const toSite = (r: RawSite, name: string): ParamSite => {
     const pos = positionOf(starts, r.defStart);
-    return {
+    const site: ParamSite = {
       name,
       kind: r.kind,
       line: pos.line,
@@ -106,6 +106,8 @@ export function locateParams(text: string, lang: SourceLang, names?: readonly st
       valueEnd: r.valueEnd,
       valueText: text.slice(r.valueStart, r.valueEnd),
     };
+    if (r.help) site.help = { ...r.help, text: text.slice(r.help.start, r.help.end) };
+    return site;
   };
   const out: ParamSite[] = [];
   if (names) {

@@ -156,8 +156,8 @@ export function scanPython(text: string): PyScan {
   const consumed = new Set<number>();
   const lang: SourceLang = 'python';
 
-  const valueSite = (path: string[], kind: SiteKind, defStart: number, vs: number, ve: number): void => {
-    sites.push({ path, kind, defStart, valueStart: toks[vs].start, valueEnd: toks[ve - 1].end });
+  const valueSite = (path: string[], kind: SiteKind, defStart: number, vs: number, ve: number, help?: RawSite['help']): void => {
+    sites.push({ path, kind, defStart, valueStart: toks[vs].start, valueEnd: toks[ve - 1].end, ...(help ? { help } : {}) });
     // brackets inside a literal value are not scanned again as roots
     for (let j = vs; j < ve; j++) if (isOpen(toks[j])) consumed.add(j);
   };
@@ -256,10 +256,12 @@ export function scanPython(text: string): PyScan {
     calls.push(call);
     if (!call.dest) continue;
     const d = call.kwargs.default;
+    const h = call.kwargs.help;
+    const help = h?.literal ? { start: h.start, end: h.end } : undefined;
     if (d?.literal && defaultSpan) {
-      valueSite(call.dest.split('.'), call.kind, start, defaultSpan.s, defaultSpan.e);
+      valueSite(call.dest.split('.'), call.kind, start, defaultSpan.s, defaultSpan.e, help);
     } else if (typerDefault) {
-      valueSite(call.dest.split('.'), 'click', start, typerDefault.s, typerDefault.e);
+      valueSite(call.dest.split('.'), 'click', start, typerDefault.s, typerDefault.e, help);
     }
   }
 

@@ -14,6 +14,8 @@ export interface ParamSite {
   valueStart: number;
   valueEnd: number;
   valueText: string;
+  /** The option's help string literal (argparse/click), which may say "(default: X)". */
+  help?: { start: number; end: number; text: string };
 }
 
 /** Which site of a name promote edits first (lower wins). */
@@ -35,6 +37,8 @@ export interface RawSite {
   defStart: number;
   valueStart: number;
   valueEnd: number;
+  /** Offsets of the option's help string literal (argparse/click). */
+  help?: { start: number; end: number };
 }
 
 /** W&B config-defaults wrap a value (`dropout: {desc: ..., value: 0.1}`): these keys hold it. */

@@ -98,3 +98,19 @@ export function planTrialPromote(o: TrialPromoteOptions): TrialPromotePlan {
   plan.missing = Object.keys(remaining);
   return plan;
 }
+
+/** Whether an edit's name (`optimizer.lr`) is that of a choice (`optimizer.lr` or `optimizer`). */
+export function ofChoice(editName: string, choice: string): boolean {
+  return editName === choice || editName.startsWith(`${choice}.`);
+}
+
+/** The plan for the `keep` names only: other names' edits dropped, and files left with none. */
+export function restrictPlan(plan: TrialPromotePlan, keep: readonly string[]): TrialPromotePlan {
+  const kept = (n: string) => keep.some((k) => ofChoice(n, k));
+  return {
+    files: plan.files.map((f) => ({ ...f, edits: f.edits.filter((e) => kept(e.name)) })).filter((f) => f.edits.length),
+    missing: plan.missing.filter(kept),
+    unchanged: plan.unchanged.filter(kept),
+    searched: plan.searched,
+  };
+}

@@ -3,7 +3,7 @@
  * keys sorted at every level. Resume compares it to detect a changed space; formatting, comments,
  * key order and non-space keys (run_cap, metric, ...) do not change it.
  */
-import type { Space } from './types';
+import type { ParamSpec, Space } from './types';
 
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
@@ -26,4 +26,24 @@ export function spaceKey(space: Space): string {
       return canonical(rest);
     });
   return JSON.stringify({ params });
+}
+
+/**
+ * The parameters of a recorded space key (what a sweep's journal holds in `created.spaceKey`),
+ * without source positions; [] when the key is unreadable.
+ */
+export function spaceKeyParams(key: string | undefined): ParamSpec[] {
+  if (!key) return [];
+  try {
+    const parsed = JSON.parse(key) as { params?: ParamSpec[] } | ParamSpec[];
+    const params = Array.isArray(parsed) ? parsed : parsed.params;
+    return Array.isArray(params) ? params.filter((p) => p && typeof p.name === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Whether the sweep varied the parameter: not a constant (`value:`), not a single `values:` entry. */
+export function isSearchedParam(p: ParamSpec): boolean {
+  return p.kind === 'numeric' || (p.kind === 'categorical' && p.values.length > 1);
 }

@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
-import { bestTrial, type TrialRecord } from '../../core/journal/reducer';
+import type { TrialRecord } from '../../core/journal/reducer';
 import { promoteSummary } from '../../core/promote/summary';
+import { promotableBest } from '../../core/promote/trialGate';
 import { sendControl } from '../../core/sweep/control';
 import { trialDir } from '../../core/sweep/paths';
 import { promoteTrial } from '../promote/promote';
@@ -51,6 +52,7 @@ export function trialCommands(
 
   const promote = async (entry: SweepEntry, trial: TrialRecord) => {
     const r = await promoteTrial(entry, trial, log);
+    if (!r) return;
     const msg = promoteSummary(trial, r);
     log.info(msg);
     if (r.missing.length || !r.applied) void vscode.window.showWarningMessage(`Knobs: ${msg}`);
@@ -96,11 +98,13 @@ export function trialCommands(
     promoteTrialConfig: withTrial('Knobs: promote the config of which trial?', promote),
     rerunTrialConfig: withTrial('Knobs: rerun which trial?', rerun),
     promoteBestConfig: async (arg: unknown) => {
-      const entry = await pickSweep(ctx, arg, 'Knobs: promote the best config of which sweep?', (e) => !!bestTrial(e.state));
+      const entry = await pickSweep(ctx, arg, 'Knobs: promote the best config of which sweep?', (e) => !!promotableBest(e.state));
       if (!entry) return;
-      const best = bestTrial(entry.state);
+      const best = promotableBest(entry.state);
       if (!best)
-        throw new KnobsError('E_NO_SWEEP', `sweep ${entry.id} has no result yet`, { hint: 'wait for a trial to report its metric' });
+        throw new KnobsError('E_NO_SWEEP', `no trial of sweep ${entry.id} has completed with a result yet`, {
+          hint: 'wait for a trial to complete, or promote a stopped one from its context menu',
+        });
       await promote(entry, best);
     },
   };

@@ -7,6 +7,7 @@ import { type Progress, progressOf } from '../../core/format/progress';
 import { formatStartTime } from '../../core/format/startTime';
 import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
 import { formatValue } from '../../core/space/config';
+import { spaceKeyParams } from '../../core/space/spaceKey';
 import type { ParamSpec, Value } from '../../core/space/types';
 import type { RunnerStatus } from '../../core/sweep/open';
 
@@ -89,15 +90,7 @@ export function bestText(state: SweepState, withTrial = true): string | undefine
 
 /** The search-space parameters recorded at creation (constants included), without source positions. */
 export function spaceParams(state: SweepState): ParamSpec[] {
-  const key = state.created?.spaceKey;
-  if (!key) return [];
-  try {
-    const parsed = JSON.parse(key) as { params?: ParamSpec[] } | ParamSpec[];
-    const params = Array.isArray(parsed) ? parsed : parsed.params;
-    return Array.isArray(params) ? params.filter((p) => p && typeof p.name === 'string') : [];
-  } catch {
-    return [];
-  }
+  return spaceKeyParams(state.created?.spaceKey);
 }
 
 /** Names of the parameters that are searched (not constants), in space order. */
