@@ -58,11 +58,10 @@ function applyOverrides(spec: SweepSpec, a: ParsedArgs): SweepSpec {
   return out;
 }
 
-function printDiagnostics(spec: SweepSpec, io: CliIO, diagnostics: readonly Diagnostic[] = spec.diagnostics): void {
+function printDiagnostics(spec: SweepSpec, io: CliIO, diagnostics: readonly Diagnostic[] = spec.diagnostics.filter((d) => d.severity !== 'error')): void {
   for (const d of diagnostics) {
-    if (d.severity === 'error') continue;
     const where = `${spec.file ? path.relative(io.cwd, spec.file) || spec.file : 'sweep'}${d.loc ? `:${d.loc.line}:${d.loc.col}` : ''}`;
-    io.err.write(`${where}: ${d.severity === 'warning' ? 'warning' : 'note'}: ${d.message}\n`);
+    io.err.write(`${where}: ${d.severity === 'info' ? 'note' : d.severity}: ${d.message}\n`);
   }
 }
 
