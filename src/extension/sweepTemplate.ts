@@ -29,7 +29,7 @@ const PROB_RE = /drop|dropout|smoothing|mixup|cutmix|p_?drop|keep_?prob/i;
 /** Arguments that are not hyperparameters: kept at their default. */
 const FIXED_RE = /seed|epoch|thread|worker|gpu|device|verbose|log|print|save|interval|iter|patience|port|rank|path|dir|file|name|fraction|split|debug|resume|checkpoint|backend|output|data|cuda|amp|compile|wandb|project|entity/i;
 /** Not hyperparameters: left out (the script's default applies), listed in a comment. */
-const LEAVE_OUT_RE = /(?:^|_)(?:seeds?|log|logs|logging|print|interval|verbose|verbosity|save|checkpoint|ckpt|resume|path|dir|file|root|data|dataset|output|device|cuda|gpus?|accel|mps|cpu|workers|threads|rank|port|backend|dry|debug|wandb|project|entity|compile|amp)(?:$|_)|^(?:test|eval|val|valid|inference)_batch/i;
+const LEAVE_OUT_RE = /(?:^|_)(?:seeds?|log|logs|logging|print|interval|verbose|verbosity|save|checkpoint|ckpt|resume|path|dir|file|root|data|dataset|output|device|cuda|gpus?|accel|mps|cpu|workers|threads|rank|port|backend|dry|debug|wandb|project|entity|compile|amp|export|url|world|start)(?:$|_)|^(?:test|eval|val|valid|inference)_batch/i;
 /** The training budget: the same for every trial (a fixed `value:`). */
 const BUDGET_RE = /(?:^|_)(?:epochs?|steps|iters|iterations|max_iters?|updates|budget|timesteps)(?:$|_)/i;
 /** Size-like integers: powers of two around the default. */

@@ -177,3 +177,36 @@ test('preflightSweep: `program` not found under the working-folder rule is an er
   const edited = preflightSweep(spec(yaml, file), { started: root, workspace: root, read: () => mnist.text.replace("'--batch-size'", "'--batch_size'") });
   assert.deepEqual(codes(edited.diagnostics), ['metric-not-printed@4:16']);
 });
+
+test('`name value` prints with no colon (word_language_model): only a metric_regex reads them; validation before test', () => {
+  const text = [
+    'def train():',
+    "    print('| epoch {:3d} | lr {:02.2f} | loss {:5.2f} | ppl {:8.2f}'.format(epoch, lr, cur_loss, ppl))",
+    'def main():',
+    "    print('| end of epoch {:3d} | time: {:5.2f}s | valid loss {:5.2f} | '",
+    "          'valid ppl {:8.2f}'.format(epoch, t, val_loss, math.exp(val_loss)))",
+    "    print('| End of training | test loss {:5.2f} | test ppl {:8.2f}'.format(test_loss, math.exp(test_loss)))",
+  ].join('\n');
+  const m = scriptMetrics(text);
+  assert.deepEqual(
+    m.uses.map((u) => [u.name, u.line, u.label, u.phase, u.spaced]),
+    [
+      ['loss', 2, 'loss', 'train', true],
+      ['ppl', 2, 'ppl', 'train', true],
+      ['loss', 4, 'valid loss', 'val', true],
+      ['ppl', 4, 'valid ppl', 'val', true],
+      ['loss', 6, 'test loss', 'val', true],
+      ['ppl', 6, 'test ppl', 'val', true],
+    ],
+  );
+  const p = proposeMetric(m)!;
+  assert.equal(p.name, 'val_loss');
+  assert.equal(p.plain, undefined);
+  const parser = new ReportParser({ metricName: p.name, metricRegex: p.regex });
+  assert.deepEqual(parser.parse('| end of epoch   1 | time: 12.00s | valid loss  5.23 | valid ppl   186.79')?.values, { val_loss: 5.23 });
+  assert.equal(parser.parse('| epoch   1 | lr 20.00 | loss  6.10 | ppl   445.86'), null);
+  // free text cannot read `loss 5.23`: `metric: loss` is not printed as Knobs reads it
+  const ds = preflightDiagnostics(sweep('  lr: {min: 0.1, max: 1}\n', 'loss'), { name: 'main.py', text });
+  assert.deepEqual(codes(ds), ['metric-not-printed@5:9']);
+  assert.match(ds[0].hint!, /metric_regex: 'valid loss/);
+});

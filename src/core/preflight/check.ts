@@ -158,11 +158,11 @@ function metricNameLoc(spec: SweepSpec): SourceLoc | undefined {
 function metricDiagnostics(spec: SweepSpec, script: ScriptSource, metrics: ScriptMetrics): Diagnostic[] {
   const name = spec.metric.name;
   if (!name || spec.metricRegex) return [];
-  if (metrics.uses.some((u) => u.name === name)) return [];
+  if (metrics.uses.some((u) => u.name === name && !u.spaced)) return [];
   // a name the script writes in any string (a key built elsewhere, a custom logger) may still be printed
   if (new RegExp(`(['"])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`).test(script.text)) return [];
   const names = printedNames(metrics);
-  const same = names.find((n) => n.toLowerCase() === name.toLowerCase());
+  const same = metrics.uses.find((u) => !u.spaced && u.name.toLowerCase() === name.toLowerCase())?.name;
   const shown = names.slice(0, 8).map((n) => `\`${n}\``).join(', ');
   const prints = names.length ? `it prints ${shown}${names.length > 8 ? ', …' : ''}` : 'it prints no `name: value` Knobs can read';
   const opaque = metrics.opaque.length ? ` (and logs values at line ${metrics.opaque.join(', ')} that only a run shows)` : '';

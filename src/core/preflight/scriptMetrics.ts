@@ -28,6 +28,11 @@ export interface MetricUse {
   phase?: MetricPhase;
   /** free text: the printed label before the value, without placeholders (`Test set: Average loss`). */
   label?: string;
+  /**
+   * free text written `name value` (`| valid loss  5.23 |`), with no `:` or `=`: only a
+   * metric_regex reads it.
+   */
+  spaced?: boolean;
 }
 
 export interface ScriptMetrics {
@@ -42,7 +47,9 @@ const VAL_WORDS = /(?:^|[^a-z])(?:test|val|valid|validation|eval|evaluation|dev|
 const TRAIN_WORDS = /(?:^|[^a-z])train(?:ing)?(?:$|[^a-z])/i;
 /** A value placeholder: `{...}` (format, f-string) or a `%` conversion. */
 const PLACEHOLDER = String.raw`(?:\{[^{}]*\}|%(?:\(\w+\))?[-+ #0]*\d*(?:\.\d+)?[diouxXeEfFgGrs])`;
-const LABELLED = new RegExp(String.raw`(?<![\w./])([A-Za-z_][\w./]*)\s*[:=]\s*${PLACEHOLDER}`, 'g');
+const LABELLED = new RegExp(String.raw`(?<![\w./])([A-Za-z_][\w./]*)(\s*[:=]|\s)\s*${PLACEHOLDER}`, 'g');
+/** Only names like these count when printed as `name value` (`valid ppl 120.3`). */
+const SPACED_METRIC = /loss|acc|ppl|perplexity|err|score|f1|auc|bleu|mse|mae/i;
 const SELF_DOC = /\{\s*([A-Za-z_][\w.]*)\s*=[^{}]*\}/g;
 const ENDS_LABELLED = /(?<![\w./])([A-Za-z_][\w./]*)\s*[:=]\s*$/;
 /** Calls whose keys reach Knobs (the helper, the wandb shim, progress bars); TensorBoard and MLflow calls do not. */
@@ -91,16 +98,18 @@ function enclosingFunctions(text: string): (string | undefined)[] {
 }
 
 /** Labelled values in one printed string: `name: {…}` pairs, and `{name=}` in f-strings. */
-function labelledNames(body: string, fString: boolean): { name: string; label: string }[] {
-  const out: { name: string; label: string }[] = [];
+function labelledNames(body: string, fString: boolean): { name: string; label: string; spaced: boolean }[] {
+  const out: { name: string; label: string; spaced: boolean }[] = [];
   let from = 0;
   for (const m of body.matchAll(LABELLED)) {
-    const labelStart = Math.max(from, body.lastIndexOf('\n', m.index) + 1);
+    const spaced = !/[:=]/.test(m[2]);
+    if (spaced && !SPACED_METRIC.test(m[1])) continue;
+    const labelStart = Math.max(from, body.lastIndexOf('\n', m.index) + 1, body.lastIndexOf('|', m.index) + 1);
     const label = body.slice(labelStart, m.index + m[1].length).replace(new RegExp(PLACEHOLDER, 'g'), '').trim();
-    out.push({ name: m[1], label: label.replace(/^[^\w]+/, '') });
+    out.push({ name: m[1], label: label.replace(/^[^\w]+/, ''), spaced });
     from = m.index + m[0].length;
   }
-  if (fString) for (const m of body.matchAll(SELF_DOC)) out.push({ name: m[1], label: m[1] });
+  if (fString) for (const m of body.matchAll(SELF_DOC)) out.push({ name: m[1], label: m[1], spaced: false });
   return out;
 }
 
@@ -117,10 +126,10 @@ export function scriptMetrics(text: string): ScriptMetrics {
     return [c.start, toks[match.get(open) ?? open]?.end ?? c.start] as const;
   });
   const inOption = (at: number) => optionSpans.some(([s, e]) => at >= s && at < e);
-  const add = (name: string, at: number, via: MetricUse['via'], label?: string) => {
+  const add = (name: string, at: number, via: MetricUse['via'], label?: string, spaced = false) => {
     if (NOT_METRIC.test(name) || !/[A-Za-z]/.test(name)) return;
     const line = lineOf(text, at);
-    uses.push({ name, line, via, ...(label !== undefined && { label }), ...optional(phaseOf(label ?? name, fnAt[line])) });
+    uses.push({ name, line, via, ...(label !== undefined && { label }), ...optional(phaseOf(label ?? name, fnAt[line])), ...(spaced && { spaced }) });
   };
   const keysOf = (open: number) => {
     // dict literals and keyword arguments of a reporting call; a name argument followed by a value (`self.log("val_loss", v)`)
@@ -145,12 +154,18 @@ export function scriptMetrics(text: string): ScriptMetrics {
   for (let i = 0; i < toks.length; i++) {
     const tk = toks[i];
     if (tk.t === 'str' && !inOption(tk.start)) {
-      const body = stringBody(tk);
-      const formatted = isFString(tk) || (isOp(toks[i + 1], '.') && toks[i + 2]?.s === 'format') || isOp(toks[i + 1], '%');
-      if (formatted) for (const { name, label } of labelledNames(body, isFString(tk))) add(name, tk.start, 'text', label);
+      // adjacent literals are one string ('a {} ' 'b {}'.format(...))
+      let end = i + 1;
+      while (toks[end]?.t === 'str') end++;
+      const parts = toks.slice(i, end);
+      const body = parts.map(stringBody).join('');
+      const fString = parts.some(isFString);
+      const formatted = fString || (isOp(toks[end], '.') && toks[end + 1]?.s === 'format') || isOp(toks[end], '%');
+      if (formatted) for (const { name, label, spaced } of labelledNames(body, fString)) add(name, tk.start, 'text', label, spaced);
       // print("val_loss:", v): a label string followed by another argument
       const ends = ENDS_LABELLED.exec(body);
-      if (ends && isOp(toks[i + 1], ',') && isOp(toks[i - 1], '(') && TEXT_CALLS.has(calleeChain(toks, i - 1).names.at(-1) ?? '')) add(ends[1], tk.start, 'text', body.trim().replace(/[:=]$/, '').trim());
+      if (ends && isOp(toks[end], ',') && isOp(toks[i - 1], '(') && TEXT_CALLS.has(calleeChain(toks, i - 1).names.at(-1) ?? '')) add(ends[1], tk.start, 'text', body.trim().replace(/[:=]$/, '').trim());
+      i = end - 1;
       continue;
     }
     if (!isOp(tk, '(')) continue;
