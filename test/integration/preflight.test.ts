@@ -5,12 +5,13 @@
  * sweep issue 14's user wrote by hand (argparse dest names, a metric never printed) is refused
  * by `knobs run` before any trial, and `knobs validate` says why, at line:col.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { sweepFileFor } from '../../src/extension/sweepTemplate';
-import { onlySweep, runCli, state, sweepDirs, sweepFolder, SCRIPTS } from '../support/cli';
+import { onlySweep, runCli, SCRIPTS, state, sweepDirs, sweepFolder } from '../support/cli';
 
 const handWritten = `program: mnist_style.py
 method: random
@@ -44,7 +45,7 @@ test('New Sweep File on the mnist-style script, then `knobs run` with 2 trials: 
   assert.equal(s.trials.length, 2);
   for (const t of s.trials) {
     assert.equal(t.status, 'completed', JSON.stringify(t));
-    assert.deepEqual(Object.keys(t.last), ['test_loss'], 'the train loop\'s `Loss:` is not read');
+    assert.deepEqual(Object.keys(t.last), ['test_loss'], "the train loop's `Loss:` is not read");
     assert.ok(Number.isFinite(t.value) && t.value! > 0 && t.value! < 1, `test_loss ${t.value}`);
     assert.equal(t.params.epochs, 2);
     assert.ok([32, 64, 128].includes(t.params['batch-size'] as number));
@@ -55,8 +56,14 @@ test('the hand-written sweep: `knobs validate` names each problem at line:col; `
   const { dir } = sweepFolder(handWritten, ['mnist_style.py']);
   const v = runCli(['validate', 'sweep.yaml'], { cwd: dir });
   assert.equal(v.code, 1, v.stdout);
-  assert.match(v.stdout, /^sweep\.yaml:8:3: error: `batch_size` is passed as --batch_size=…, but mnist_style\.py has no --batch_size flag: argparse rejects it, so every trial would fail\n {2}fix: the flag is --batch-size: name the parameter `batch-size`$/m);
-  assert.match(v.stdout, /^sweep\.yaml:5:9: warning: the metric `val_loss` appears in none of mnist_style\.py's prints or logging calls: it prints `Loss`, `loss`, `Accuracy`/m);
+  assert.match(
+    v.stdout,
+    /^sweep\.yaml:8:3: error: `batch_size` is passed as --batch_size=…, but mnist_style\.py has no --batch_size flag: argparse rejects it, so every trial would fail\n {2}fix: the flag is --batch-size: name the parameter `batch-size`$/m,
+  );
+  assert.match(
+    v.stdout,
+    /^sweep\.yaml:5:9: warning: the metric `val_loss` appears in none of mnist_style\.py's prints or logging calls: it prints `Loss`, `loss`, `Accuracy`/m,
+  );
   assert.doesNotMatch(v.stdout, /: ok ·/);
   const json = JSON.parse(runCli(['validate', 'sweep.yaml', '--json'], { cwd: dir }).stdout);
   assert.equal(json.ok, false);

@@ -4,11 +4,12 @@
  * scripts reproduce what broke on pytorch/examples' mnist/main.py (hyphenated flags, a loss
  * printed as `Test set: Average loss: 0.04`, store_true switches, a budget) and click.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { preflightDiagnostics } from '../../src/core/preflight/check';
 import { proposeMetric } from '../../src/core/preflight/metricProposal';
 import { scriptMetrics } from '../../src/core/preflight/scriptMetrics';
@@ -27,7 +28,8 @@ function spec(yaml: string, file = '/tmp/sweep.yaml'): SweepSpec {
   return r.spec;
 }
 
-const sweep = (params: string, metric = 'loss', extra = '') => spec(`program: main.py\nmethod: random\nrun_cap: 2\nmetric:\n  name: ${metric}\n  goal: minimize\n${extra}parameters:\n${params}`);
+const sweep = (params: string, metric = 'loss', extra = '') =>
+  spec(`program: main.py\nmethod: random\nrun_cap: 2\nmetric:\n  name: ${metric}\n  goal: minimize\n${extra}parameters:\n${params}`);
 const codes = (ds: Diagnostic[]) => ds.map((d) => `${d.code}@${d.loc?.line}:${d.loc?.col}`);
 
 test('scriptMetrics: the train loop `Loss:` and the test `Test set: Average loss:` of mnist/main.py, with their phases', () => {
@@ -85,7 +87,12 @@ test('proposeMetric: one name in two prints → a metric_regex for the test one,
   assert.equal(parser.parse('Train Epoch: 1 [0/600 (0%)]\tLoss: 0.693147'), null);
   assert.deepEqual(parser.parse('Test set: Average loss: 0.0412, Accuracy: 195/200 (98%)')?.values, { test_loss: 0.0412 });
   // one print of a name: that name, no regex; a reported key beats nothing
-  assert.deepEqual(proposeMetric(scriptMetrics(click.text)), { name: 'val_acc', plain: 'val_acc', from: scriptMetrics(click.text).uses[0], note: 'the script prints `val_acc` (line 16)' });
+  assert.deepEqual(proposeMetric(scriptMetrics(click.text)), {
+    name: 'val_acc',
+    plain: 'val_acc',
+    from: scriptMetrics(click.text).uses[0],
+    note: 'the script prints `val_acc` (line 16)',
+  });
   assert.equal(proposeMetric(scriptMetrics('print("hello")')), undefined);
 });
 
@@ -94,7 +101,10 @@ test('unknown-flag: argparse dest names (batch_size) are an error with a quick f
   const ds = preflightDiagnostics(s, mnist);
   assert.deepEqual(codes(ds), ['unknown-flag@8:3', 'unknown-flag@11:3', 'unknown-flag@12:3']);
   assert.equal(ds[0].severity, 'error');
-  assert.match(ds[0].message, /`batch_size` is passed as --batch_size=…, but main\.py has no --batch_size flag: argparse rejects it, so every trial would fail/);
+  assert.match(
+    ds[0].message,
+    /`batch_size` is passed as --batch_size=…, but main\.py has no --batch_size flag: argparse rejects it, so every trial would fail/,
+  );
   assert.deepEqual(ds[0].fix, { title: "Rename to `batch-size` (main.py's flag)", replacement: 'batch-size' });
   assert.deepEqual(ds[0].loc, { line: 8, col: 3, endLine: 8, endCol: 13 });
   assert.equal(ds[1].fix?.replacement, 'test-batch-size');
@@ -102,11 +112,20 @@ test('unknown-flag: argparse dest names (batch_size) are an error with a quick f
   assert.equal(ds[2].fix, undefined);
   assert.match(ds[2].hint!, /--batch-size, --test-batch-size, --epochs, --lr/);
   // the right spellings and an abbreviation argparse resolves pass
-  assert.deepEqual(preflightDiagnostics(sweep('  batch-size: {values: [32, 64]}\n  lr: {min: 0.1, max: 1}\n  epochs: {value: 2}\n  gam: {value: 0.5}\n'), mnist), []);
+  assert.deepEqual(
+    preflightDiagnostics(
+      sweep('  batch-size: {values: [32, 64]}\n  lr: {min: 0.1, max: 1}\n  epochs: {value: 2}\n  gam: {value: 0.5}\n'),
+      mnist,
+    ),
+    [],
+  );
 });
 
 test('unknown-flag is a warning when the script ignores unknown arguments (parse_known_args)', () => {
-  const known = { name: 'known.py', text: 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--batch-size", type=int, default=3)\na, _ = p.parse_known_args()\nprint(f"loss: {1.0}")\n' };
+  const known = {
+    name: 'known.py',
+    text: 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--batch-size", type=int, default=3)\na, _ = p.parse_known_args()\nprint(f"loss: {1.0}")\n',
+  };
   const ds = preflightDiagnostics(sweep('  batch_size: {value: 4}\n'), known);
   assert.deepEqual(codes(ds), ['unknown-flag@8:3']);
   assert.equal(ds[0].severity, 'warning');
@@ -116,17 +135,30 @@ test('unknown-flag is a warning when the script ignores unknown arguments (parse
 test('switch-value, ambiguous-flag and missing-required are errors; other ways of passing parameters are not checked', () => {
   const ds = preflightDiagnostics(sweep('  dry-run: {values: [true, false]}\n  log: {value: 1}\n'), mnist);
   assert.deepEqual(codes(ds), ['switch-value@8:3']); // `log` abbreviates --log-interval, which argparse accepts
-  assert.match(ds[0].message, /--dry-run is a switch in main\.py \(it takes no value\), but `dry-run` is passed as --dry-run=True: argparse rejects it/);
+  assert.match(
+    ds[0].message,
+    /--dry-run is a switch in main\.py \(it takes no value\), but `dry-run` is passed as --dry-run=True: argparse rejects it/,
+  );
   assert.match(ds[0].hint!, /args_no_boolean_flags/);
   const amb = preflightDiagnostics(sweep('  s: {value: 1}\n'), mnist);
   assert.deepEqual(codes(amb), ['ambiguous-flag@8:3']);
   assert.match(amb[0].message, /`s` is passed as --s=…, which could be any of --seed, --save-model in main\.py: argparse rejects it/);
   // with ${args_no_boolean_flags} a true/false switch is passed as --dry-run or not at all
-  const nb = sweep('  dry-run: {values: [true, false]}\n', 'loss', 'command: ["${env}", "${interpreter}", "${program}", "${args_no_boolean_flags}"]\n');
+  const nb = sweep(
+    '  dry-run: {values: [true, false]}\n',
+    'loss',
+    'command: ["${env}", "${interpreter}", "${program}", "${args_no_boolean_flags}"]\n',
+  );
   assert.deepEqual(preflightDiagnostics(nb, mnist), []);
   // Hydra-style and JSON arguments are not flags
   for (const macro of ['${args_no_hyphens}', '${args_json}']) {
-    assert.deepEqual(preflightDiagnostics(sweep('  batch_size: {value: 4}\n', 'loss', `command: ["${'${env}'}", "${'${interpreter}'}", "${'${program}'}", "${macro}"]\n`), mnist), []);
+    assert.deepEqual(
+      preflightDiagnostics(
+        sweep('  batch_size: {value: 4}\n', 'loss', `command: ["${'${env}'}", "${'${interpreter}'}", "${'${program}'}", "${macro}"]\n`),
+        mnist,
+      ),
+      [],
+    );
   }
   // a script whose options cannot all be read is not checked
   const dynamic = { name: 'dyn.py', text: 'for k in ["lr"]:\n    p.add_argument(f"--{k}")\nprint(f"loss: {1}")\n' };
@@ -134,7 +166,9 @@ test('switch-value, ambiguous-flag and missing-required are errors; other ways o
 });
 
 test('click: hyphenated options, explicit names, flag pairs and a required option', () => {
-  const s = spec('program: cli.py\nmethod: random\nrun_cap: 2\nmetric: {name: val_acc, goal: maximize}\nparameters:\n  batch_size: {value: 4}\n  units: {value: 8}\n  amp: {values: [true, false]}\n  lr: {value: 0.1}\n');
+  const s = spec(
+    'program: cli.py\nmethod: random\nrun_cap: 2\nmetric: {name: val_acc, goal: maximize}\nparameters:\n  batch_size: {value: 4}\n  units: {value: 8}\n  amp: {values: [true, false]}\n  lr: {value: 0.1}\n',
+  );
   const ds = preflightDiagnostics(s, click);
   assert.deepEqual(codes(ds), ['unknown-flag@6:3', 'switch-value@8:3', 'missing-required@5:1']);
   assert.match(ds[0].message, /click rejects it/);
@@ -148,12 +182,18 @@ test('metric-not-printed: a warning naming what the script prints, with a quick 
   assert.deepEqual(codes(ds), ['metric-not-printed@5:9']);
   assert.equal(ds[0].severity, 'warning');
   assert.deepEqual(ds[0].loc, { line: 5, col: 9, endLine: 5, endCol: 17 });
-  assert.match(ds[0].message, /the metric `val_loss` appears in none of main\.py's prints or logging calls: it prints `Loss`, `loss`, `Accuracy`; trials would finish with no value/);
+  assert.match(
+    ds[0].message,
+    /the metric `val_loss` appears in none of main\.py's prints or logging calls: it prints `Loss`, `loss`, `Accuracy`; trials would finish with no value/,
+  );
   assert.deepEqual(ds[0].fix, { title: 'Use `loss` (as main.py prints it)', replacement: 'loss' });
   assert.match(ds[0].hint!, /line 57 prints it \("Test set: Average loss"\)/);
   // printed (case matters), or read by a metric_regex: nothing to say
   assert.deepEqual(preflightDiagnostics(sweep('  lr: {min: 0.1, max: 1}\n', 'loss'), mnist), []);
-  assert.deepEqual(preflightDiagnostics(sweep('  lr: {min: 0.1, max: 1}\n', 'test_loss', "metric_regex: 'Average loss: (?<test_loss>\\S+),'\n"), mnist), []);
+  assert.deepEqual(
+    preflightDiagnostics(sweep('  lr: {min: 0.1, max: 1}\n', 'test_loss', "metric_regex: 'Average loss: (?<test_loss>\\S+),'\n"), mnist),
+    [],
+  );
   const accuracy = preflightDiagnostics(sweep('  lr: {min: 0.1, max: 1}\n', 'accuracy'), mnist);
   assert.match(accuracy[0].hint!, /names are case-sensitive: main\.py prints `Accuracy`/);
   assert.equal(accuracy[0].fix?.replacement, 'Accuracy');
@@ -165,7 +205,8 @@ test('preflightSweep: `program` not found under the working-folder rule is an er
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-preflight-'));
   fs.mkdirSync(path.join(root, 'configs'));
   const file = path.join(root, 'configs', 'sweep.yaml');
-  const yaml = 'method: random\nrun_cap: 2\nprogram: main.py\nmetric: {name: val_loss, goal: minimize}\nparameters:\n  batch_size: {value: 4}\n';
+  const yaml =
+    'method: random\nrun_cap: 2\nprogram: main.py\nmetric: {name: val_loss, goal: minimize}\nparameters:\n  batch_size: {value: 4}\n';
   const missing = preflightSweep(spec(yaml, file), { started: root, workspace: root });
   assert.deepEqual(codes(missing.diagnostics), ['program-not-found@3:1']);
   assert.match(missing.diagnostics[0].message, /`program` "main\.py" is neither in .* nor in .*configs/);
@@ -174,7 +215,11 @@ test('preflightSweep: `program` not found under the working-folder rule is an er
   assert.equal(found.script, path.join(root, 'main.py'));
   assert.deepEqual(codes(found.diagnostics), ['unknown-flag@6:3', 'metric-not-printed@4:16']);
   // the editor's unsaved text wins over the file on disk
-  const edited = preflightSweep(spec(yaml, file), { started: root, workspace: root, read: () => mnist.text.replace("'--batch-size'", "'--batch_size'") });
+  const edited = preflightSweep(spec(yaml, file), {
+    started: root,
+    workspace: root,
+    read: () => mnist.text.replace("'--batch-size'", "'--batch_size'"),
+  });
   assert.deepEqual(codes(edited.diagnostics), ['metric-not-printed@4:16']);
 });
 

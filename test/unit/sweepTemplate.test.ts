@@ -2,14 +2,15 @@
  * "New Sweep File": a script's arguments are read (argparse, click, a JS options object) and
  * written as a commented W&B-style sweep file that the core parser accepts with no errors.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
+import { preflightDiagnostics } from '../../src/core/preflight/check';
 import { parseSweep } from '../../src/core/space/parse';
 import type { NumericParam, ParamSpec } from '../../src/core/space/types';
-import { preflightDiagnostics } from '../../src/core/preflight/check';
-import { readScriptArgs, sweepFileFor, sweepTemplate, type ScriptArg } from '../../src/extension/sweepTemplate';
+import { readScriptArgs, type ScriptArg, sweepFileFor, sweepTemplate } from '../../src/extension/sweepTemplate';
 
 const root = path.resolve(__dirname, '../../..');
 const readRoot = (p: string) => fs.readFileSync(path.join(root, p), 'utf8');
@@ -29,11 +30,32 @@ test('readScriptArgs: argparse in examples/pytorch-digits/train.py', () => {
   const by = new Map(args.map((a) => [a.name, a]));
   assert.deepEqual(by.get('lr'), { name: 'lr', flag: '--lr', type: 'float', default: 3e-3, help: 'Adam learning rate (> 0)' });
   assert.deepEqual(by.get('batch_size'), { name: 'batch_size', flag: '--batch_size', type: 'int', default: 64 });
-  assert.deepEqual(by.get('device'), { name: 'device', flag: '--device', type: 'str', default: 'auto', help: 'auto (cuda if available), cpu, cuda, cuda:N' });
+  assert.deepEqual(by.get('device'), {
+    name: 'device',
+    flag: '--device',
+    type: 'str',
+    default: 'auto',
+    help: 'auto (cuda if available), cpu, cuda, cuda:N',
+  });
   assert.equal(by.get('checkpoint_dir')?.default, null);
   // in source order (the script may gain arguments: check order, not the full list)
   const names = args.map((a) => a.name);
-  const expected = ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'epochs', 'hidden', 'layers', 'seed', 'split_seed', 'val_fraction', 'device', 'threads', 'checkpoint_dir'];
+  const expected = [
+    'lr',
+    'dropout',
+    'weight_decay',
+    'l1',
+    'batch_size',
+    'epochs',
+    'hidden',
+    'layers',
+    'seed',
+    'split_seed',
+    'val_fraction',
+    'device',
+    'threads',
+    'checkpoint_dir',
+  ];
   assert.deepEqual(
     names.filter((n) => expected.includes(n)),
     expected,
@@ -91,7 +113,8 @@ test('readScriptArgs: a plain defaults object and node:util parseArgs', () => {
     { name: 'name', flag: '--name', default: 'run', type: 'str' },
     { name: 'fast', flag: '--fast', default: false, type: 'bool' },
   ]);
-  const pa = "import { parseArgs } from 'node:util';\nconst { values } = parseArgs({ options: { lr: { type: 'string', default: '0.01' }, verbose: { type: 'boolean', short: 'v' } } });\n";
+  const pa =
+    "import { parseArgs } from 'node:util';\nconst { values } = parseArgs({ options: { lr: { type: 'string', default: '0.01' }, verbose: { type: 'boolean', short: 'v' } } });\n";
   assert.deepEqual(readScriptArgs(pa, 'javascript'), [
     { name: 'lr', flag: '--lr', default: 0.01, type: 'float' },
     { name: 'verbose', flag: '--verbose', type: 'bool' },
@@ -120,14 +143,14 @@ test('template of examples/pytorch-digits parses with no errors and picks sensib
   for (const fixed of ['epochs', 'val_fraction']) assert.equal(ps.get(fixed)?.kind, 'constant', fixed);
   // not hyperparameters: left out (the script's defaults apply), and listed
   for (const out of ['seed', 'split_seed', 'threads', 'device']) assert.equal(ps.has(out), false, out);
-  assert.match(text, /^  # left out, not hyperparameters \(the script's defaults apply\): --seed, --split_seed, --device, --threads/m);
+  assert.match(text, /^ {2}# left out, not hyperparameters \(the script's defaults apply\): --seed, --split_seed, --device, --threads/m);
   assert.deepEqual(ps.get('val_fraction'), { ...ps.get('val_fraction'), value: 0.2 });
   // a path: left out, never passed as --checkpoint_dir=None
   assert.equal(ps.has('checkpoint_dir'), false);
   assert.match(text, /# left out, .*--checkpoint_dir/);
   assert.match(text, /^program: train\.py$/m);
-  assert.match(text, /^  name: val_loss/m);
-  assert.match(text, /^  goal: minimize$/m);
+  assert.match(text, /^ {2}name: val_loss/m);
+  assert.match(text, /^ {2}goal: minimize$/m);
 });
 
 test('template of examples/tfjs-digits parses with no errors', () => {
@@ -137,7 +160,7 @@ test('template of examples/tfjs-digits parses with no errors', () => {
   assert.equal((ps.get('lr') as NumericParam).distribution, 'log_uniform_values');
   assert.equal(ps.has('backend'), false); // not a hyperparameter: left out
   assert.match(text, /# left out, .*--backend/);
-  assert.match(text, /^  goal: maximize$/m); // inferred from the metric name
+  assert.match(text, /^ {2}goal: maximize$/m); // inferred from the metric name
 });
 
 test('template: choices, bools, switches, odd names and empty args all parse', () => {
@@ -173,8 +196,8 @@ test('template: choices, bools, switches, odd names and empty args all parse', (
   const lr = ps.get('lr') as NumericParam;
   assert.ok(Math.abs((lr.min ?? 0) - 1e-8) < 1e-20, `lr.min ${lr.min}`);
   assert.match(text, /^program: "my train\.py"$|^program: my train\.py$/m);
-  assert.match(text, /^  name: val_loss/m);
-  assert.match(text, /^  goal: maximize$/m);
+  assert.match(text, /^ {2}name: val_loss/m);
+  assert.match(text, /^ {2}goal: maximize$/m);
   // no arguments at all: an example parameter keeps the file valid
   const empty = parsed(sweepTemplate({ program: 'x.py', args: [] }));
   assert.equal(empty.size, 1);
@@ -187,9 +210,15 @@ test('New Sweep File on an mnist/main.py look-alike: flags as written, the test 
   assert.deepEqual([...ps.keys()], ['batch-size', 'epochs', 'lr', 'gamma']);
   assert.deepEqual(ps.get('batch-size'), { ...ps.get('batch-size'), kind: 'categorical', values: [32, 64, 128] });
   assert.deepEqual(ps.get('epochs'), { ...ps.get('epochs'), kind: 'constant', value: 14 });
-  assert.match(yaml, /^  epochs: +# budget: fixed, the same for every trial/m);
-  assert.match(yaml, /^  # left out, not hyperparameters \(the script's defaults apply\): --test-batch-size, --no-accel, --dry-run, --seed, --log-interval, --save-model$/m);
-  assert.match(yaml, /^  name: test_loss +# `loss` is printed on lines 43, 57; metric_regex reads the one on line 57 \("Test set: Average loss"\) as test_loss$/m);
+  assert.match(yaml, /^ {2}epochs: +# budget: fixed, the same for every trial/m);
+  assert.match(
+    yaml,
+    /^ {2}# left out, not hyperparameters \(the script's defaults apply\): --test-batch-size, --no-accel, --dry-run, --seed, --log-interval, --save-model$/m,
+  );
+  assert.match(
+    yaml,
+    /^ {2}name: test_loss +# `loss` is printed on lines 43, 57; metric_regex reads the one on line 57 \("Test set: Average loss"\) as test_loss$/m,
+  );
   const spec = parseSweep(yaml, { file: 'sweep.yaml' }).spec!;
   assert.equal(spec.metric.goal, 'minimize');
   assert.equal(spec.metricRegex, String.raw`Test set: Average loss\s*[:=]\s*(?<test_loss>[-+]?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|nan|inf))`);
@@ -200,9 +229,12 @@ test('New Sweep File on click: option names as written, flag pairs split, the pr
   const { yaml } = sweepFileFor('cli.py', readRoot('test/fixtures/scripts/click_style.py'), 'python');
   const ps = parsed(yaml);
   assert.deepEqual([...ps.keys()], ['lr', 'batch-size', 'units']);
-  assert.match(yaml, /^  name: val_acc +# the script prints `val_acc` \(line 16\)$/m);
-  assert.match(yaml, /^  goal: maximize$/m);
+  assert.match(yaml, /^ {2}name: val_acc +# the script prints `val_acc` \(line 16\)$/m);
+  assert.match(yaml, /^ {2}goal: maximize$/m);
   assert.match(yaml, /# left out, .*: --amp, --data-dir$/m);
   // a script that prints nothing readable: the default name, and a comment saying so
-  assert.match(sweepFileFor('x.py', 'import argparse\n', 'python').yaml, /^  name: val_loss +# the script prints no metric Knobs can find/m);
+  assert.match(
+    sweepFileFor('x.py', 'import argparse\n', 'python').yaml,
+    /^ {2}name: val_loss +# the script prints no metric Knobs can find/m,
+  );
 });

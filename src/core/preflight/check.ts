@@ -19,11 +19,12 @@
  * all be read (no option calls, subparsers, parent parsers, option names built at run time) is
  * not checked for flags either.
  */
+
+import type { OptionCall } from '../promote/python';
 import type { Diagnostic, SourceLoc, SweepSpec } from '../space/types';
 import { proposeMetric } from './metricProposal';
 import { pythonOptions, type ScriptArg } from './scriptArgs';
-import { printedNames, scriptMetrics, type ScriptMetrics } from './scriptMetrics';
-import type { OptionCall } from '../promote/python';
+import { printedNames, type ScriptMetrics, scriptMetrics } from './scriptMetrics';
 
 export interface ScriptSource {
   /** The script as the message names it (`main.py`). */
@@ -56,15 +57,24 @@ function isSwitch(a: ScriptArg, c: OptionCall): boolean {
 function readFlags(text: string): { flags: Flag[]; parser: 'argparse' | 'click'; ignoresUnknown: boolean; abbrev: boolean } | undefined {
   const opts = pythonOptions(text);
   if (!opts.length) return undefined;
-  if (/\badd_subparsers\s*\(|\bparents\s*=|\bfrom_dataclass|\bHfArgumentParser\b|\bjsonargparse\b|\bsimple_parsing\b/.test(text)) return undefined;
+  if (/\badd_subparsers\s*\(|\bparents\s*=|\bfrom_dataclass|\bHfArgumentParser\b|\bjsonargparse\b|\bsimple_parsing\b/.test(text))
+    return undefined;
   const flags: Flag[] = [];
   for (const { arg, call } of opts) {
     if (!call.strings.length) return undefined; // names built at run time (add_argument(f"--{k}"), typer)
-    const strings = call.strings.flatMap((s) => s.split('/')).map((s) => s.trim()).filter((s) => s.startsWith('-'));
+    const strings = call.strings
+      .flatMap((s) => s.split('/'))
+      .map((s) => s.trim())
+      .filter((s) => s.startsWith('-'));
     flags.push({ strings, arg, call, switch: isSwitch(arg, call) });
   }
   const parser = opts.every((o) => o.call.kind === 'click') ? 'click' : 'argparse';
-  return { flags, parser, ignoresUnknown: /\bparse_known_args\s*\(/.test(text), abbrev: parser === 'argparse' && !/allow_abbrev\s*=\s*False/.test(text) };
+  return {
+    flags,
+    parser,
+    ignoresUnknown: /\bparse_known_args\s*\(/.test(text),
+    abbrev: parser === 'argparse' && !/allow_abbrev\s*=\s*False/.test(text),
+  };
 }
 
 /** A name as argparse's dest rule sees it. */
@@ -75,7 +85,8 @@ function topParams(spec: SweepSpec): { name: string; loc?: SourceLoc; values: un
   const out = new Map<string, { name: string; loc?: SourceLoc; values: unknown[] }>();
   for (const p of spec.space.params) {
     const top = p.path[0];
-    if (!out.has(top)) out.set(top, { name: top, loc: p.path.length === 1 ? p.loc : spec.locs[`parameters.${top}`] ?? p.loc, values: [] });
+    if (!out.has(top))
+      out.set(top, { name: top, loc: p.path.length === 1 ? p.loc : (spec.locs[`parameters.${top}`] ?? p.loc), values: [] });
     if (p.path.length === 1) out.get(top)!.values.push(...(p.kind === 'constant' ? [p.value] : p.kind === 'categorical' ? p.values : []));
   }
   return [...out.values()];
@@ -106,15 +117,21 @@ function flagDiagnostics(spec: SweepSpec, script: ScriptSource): Diagnostic[] {
       flag = prefixed[0];
     }
     if (!flag) {
-      const right = flags.find((f) => f.strings.some((s) => s.startsWith('--') && destOf(s) === destOf(given)) || f.arg.name.toLowerCase() === destOf(given));
+      const right = flags.find(
+        (f) => f.strings.some((s) => s.startsWith('--') && destOf(s) === destOf(given)) || f.arg.name.toLowerCase() === destOf(given),
+      );
       const spelling = right?.strings.find((s) => s.startsWith('--'));
-      const fate = read.ignoresUnknown ? `${script.name} ignores it (parse_known_args), so \`${p.name}\` changes nothing` : `${parser} rejects it, so every trial would fail`;
+      const fate = read.ignoresUnknown
+        ? `${script.name} ignores it (parse_known_args), so \`${p.name}\` changes nothing`
+        : `${parser} rejects it, so every trial would fail`;
       out.push({
         severity: read.ignoresUnknown ? 'warning' : 'error',
         code: 'unknown-flag',
         loc: p.loc,
         message: `\`${p.name}\` is passed as ${given}=…, but ${script.name} has no ${given} flag: ${fate}`,
-        hint: spelling ? `the flag is ${spelling}: name the parameter \`${spelling.slice(2)}\`` : `${script.name}'s flags: ${flags.flatMap((f) => f.strings.filter((s) => s.startsWith('--'))).join(', ')}`,
+        hint: spelling
+          ? `the flag is ${spelling}: name the parameter \`${spelling.slice(2)}\``
+          : `${script.name}'s flags: ${flags.flatMap((f) => f.strings.filter((s) => s.startsWith('--'))).join(', ')}`,
         ...(spelling && { fix: { title: `Rename to \`${spelling.slice(2)}\` (${script.name}'s flag)`, replacement: spelling.slice(2) } }),
       });
       continue;
@@ -126,7 +143,10 @@ function flagDiagnostics(spec: SweepSpec, script: ScriptSource): Diagnostic[] {
         code: 'switch-value',
         loc: p.loc,
         message: `${flag.strings.find((s) => s.startsWith('--')) ?? given} is a switch in ${script.name} (it takes no value), but \`${p.name}\` is passed as ${given}=${style === 'args' ? 'True' : '…'}: ${parser} rejects it`,
-        hint: style === 'args' ? 'use `command: ["${env}", "${interpreter}", "${program}", "${args_no_boolean_flags}"]` (it passes --name for true and nothing for false), or leave the switch out of the sweep' : 'give it the values true and false only',
+        hint:
+          style === 'args'
+            ? 'use `command: ["${env}", "${interpreter}", "${program}", "${args_no_boolean_flags}"]` (it passes --name for true and nothing for false), or leave the switch out of the sweep'
+            : 'give it the values true and false only',
       });
     }
   }
@@ -163,19 +183,29 @@ function metricDiagnostics(spec: SweepSpec, script: ScriptSource, metrics: Scrip
   if (new RegExp(`(['"])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`).test(script.text)) return [];
   const names = printedNames(metrics);
   const same = metrics.uses.find((u) => !u.spaced && u.name.toLowerCase() === name.toLowerCase())?.name;
-  const shown = names.slice(0, 8).map((n) => `\`${n}\``).join(', ');
+  const shown = names
+    .slice(0, 8)
+    .map((n) => `\`${n}\``)
+    .join(', ');
   const prints = names.length ? `it prints ${shown}${names.length > 8 ? ', …' : ''}` : 'it prints no `name: value` Knobs can read';
   const opaque = metrics.opaque.length ? ` (and logs values at line ${metrics.opaque.join(', ')} that only a run shows)` : '';
   const proposal = proposeMetric(metrics);
   const use = same ?? proposal?.plain;
-  const regexHint = proposal?.regex && !use ? `; ${proposal.note}: \`name: ${proposal.name}\` with \`metric_regex: '${proposal.regex}'\`` : '';
+  const regexHint =
+    proposal?.regex && !use ? `; ${proposal.note}: \`name: ${proposal.name}\` with \`metric_regex: '${proposal.regex}'\`` : '';
   return [
     {
       severity: 'warning',
       code: 'metric-not-printed',
       loc: metricNameLoc(spec) ?? spec.locs.metric,
       message: `the metric \`${name}\` appears in none of ${script.name}'s prints or logging calls: ${prints}${opaque}; trials would finish with no value`,
-      hint: same ? `names are case-sensitive: ${script.name} prints \`${same}\`` : use ? `use \`${use}\`, as line ${proposal!.from.line} prints it ("${proposal!.from.label ?? use}")` : names.length ? `use one of them, or a \`metric_regex\` that reads the value from the output${regexHint}` : 'print it as `name: value`, or report it with the Knobs helper',
+      hint: same
+        ? `names are case-sensitive: ${script.name} prints \`${same}\``
+        : use
+          ? `use \`${use}\`, as line ${proposal!.from.line} prints it ("${proposal!.from.label ?? use}")`
+          : names.length
+            ? `use one of them, or a \`metric_regex\` that reads the value from the output${regexHint}`
+            : 'print it as `name: value`, or report it with the Knobs helper',
       ...(use && { fix: { title: `Use \`${use}\` (as ${script.name} prints it)`, replacement: use } }),
     },
   ];

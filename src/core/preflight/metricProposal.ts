@@ -47,7 +47,8 @@ export function proposeMetric(m: ScriptMetrics): MetricProposal | undefined {
   if (!candidates.length) return undefined;
   // the best rank; among equals the last one printed (the end-of-epoch summary)
   const best = candidates.reduce((a, b) => (rank(b) >= rank(a) ? b : a));
-  if (best.via === 'key') return { name: best.name, plain: best.name, from: best, note: `the script reports \`${best.name}\` (line ${best.line})` };
+  if (best.via === 'key')
+    return { name: best.name, plain: best.name, from: best, note: `the script reports \`${best.name}\` (line ${best.line})` };
   const same = m.uses.filter((u) => u.name.toLowerCase() === best.name.toLowerCase());
   const labels = new Set(same.map((u) => u.label));
   if (same.every((u) => u.name === best.name && u.via === 'text') && labels.size === 1 && !best.spaced) {
@@ -55,7 +56,8 @@ export function proposeMetric(m: ScriptMetrics): MetricProposal | undefined {
   }
   const name = phaseName(best);
   const lines = same.map((u) => u.line).join(', ');
-  const where = same.length > 1 ? `\`${best.name}\` is printed on lines ${lines}` : `\`${best.name}\` is printed without \`:\` on line ${best.line}`;
+  const where =
+    same.length > 1 ? `\`${best.name}\` is printed on lines ${lines}` : `\`${best.name}\` is printed without \`:\` on line ${best.line}`;
   const exact = same.filter((u) => u.name === best.name);
   return {
     name,

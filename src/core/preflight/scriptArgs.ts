@@ -72,7 +72,13 @@ export function pythonOptions(text: string): { arg: ScriptArg; call: OptionCall 
     if (typeof help === 'string') arg.help = help;
     if (!arg.type) arg.type = inferType(arg.default) ?? (arg.choices ? inferType(arg.choices[0]) : undefined);
     // argparse converts string defaults through `type`
-    if (typeof arg.default === 'string' && (arg.type === 'int' || arg.type === 'float') && arg.default.trim() !== '' && Number.isFinite(Number(arg.default))) arg.default = Number(arg.default);
+    if (
+      typeof arg.default === 'string' &&
+      (arg.type === 'int' || arg.type === 'float') &&
+      arg.default.trim() !== '' &&
+      Number.isFinite(Number(arg.default))
+    )
+      arg.default = Number(arg.default);
     out.push({ arg, call: c });
   }
   return out;
@@ -86,7 +92,8 @@ function readJs(text: string, lang: SourceLang): ScriptArg[] {
       const f = (k: string) => lit(e.fields![k], lang);
       arg.default = f('default');
       const t = f('type');
-      if (typeof t === 'string') arg.type = t === 'number' && typeof arg.default === 'number' && Number.isInteger(arg.default) ? 'int' : TYPE_WORDS[t.toLowerCase()];
+      if (typeof t === 'string')
+        arg.type = t === 'number' && typeof arg.default === 'number' && Number.isInteger(arg.default) ? 'int' : TYPE_WORDS[t.toLowerCase()];
       const choices = f('choices');
       if (Array.isArray(choices)) arg.choices = choices;
       const help = f('help') ?? f('description') ?? f('desc');
@@ -97,7 +104,11 @@ function readJs(text: string, lang: SourceLang): ScriptArg[] {
       continue; // not a literal default: not an option we can read
     }
     // parseArgs has only string/boolean types: a numeric string default is a number in disguise
-    if (typeof arg.default === 'string' && (arg.type === 'str' || arg.type === undefined) && /^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i.test(arg.default.trim())) {
+    if (
+      typeof arg.default === 'string' &&
+      (arg.type === 'str' || arg.type === undefined) &&
+      /^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i.test(arg.default.trim())
+    ) {
       arg.default = Number(arg.default);
       arg.type = undefined;
     }
@@ -109,6 +120,7 @@ function readJs(text: string, lang: SourceLang): ScriptArg[] {
 
 /** The arguments a script takes, with their defaults, in source order (no undefined fields). */
 export function readScriptArgs(text: string, lang: SourceLang): ScriptArg[] {
-  const args = lang === 'python' ? pythonOptions(text).map((o) => o.arg) : lang === 'javascript' || lang === 'typescript' ? readJs(text, lang) : [];
+  const args =
+    lang === 'python' ? pythonOptions(text).map((o) => o.arg) : lang === 'javascript' || lang === 'typescript' ? readJs(text, lang) : [];
   return args.map((a) => Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as unknown as ScriptArg);
 }

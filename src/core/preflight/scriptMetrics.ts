@@ -42,7 +42,8 @@ export interface ScriptMetrics {
 }
 
 /** Step counters and other numbers printed beside metrics, never proposed as the metric. */
-const NOT_METRIC = /^(?:epoch|epochs|step|steps|_step|global_step|iter|iters|iteration|it|batch|batch_idx|idx|default|time|seed|lr_step|n|total|size|count|rank|pid|device|gpu)$/i;
+const NOT_METRIC =
+  /^(?:epoch|epochs|step|steps|_step|global_step|iter|iters|iteration|it|batch|batch_idx|idx|default|time|seed|lr_step|n|total|size|count|rank|pid|device|gpu)$/i;
 const VAL_WORDS = /(?:^|[^a-z])(?:test|val|valid|validation|eval|evaluation|dev|holdout)(?:$|[^a-z])/i;
 const TRAIN_WORDS = /(?:^|[^a-z])train(?:ing)?(?:$|[^a-z])/i;
 /** A value placeholder: `{...}` (format, f-string) or a `%` conversion. */
@@ -105,7 +106,10 @@ function labelledNames(body: string, fString: boolean): { name: string; label: s
     const spaced = !/[:=]/.test(m[2]);
     if (spaced && !SPACED_METRIC.test(m[1])) continue;
     const labelStart = Math.max(from, body.lastIndexOf('\n', m.index) + 1, body.lastIndexOf('|', m.index) + 1);
-    const label = body.slice(labelStart, m.index + m[1].length).replace(new RegExp(PLACEHOLDER, 'g'), '').trim();
+    const label = body
+      .slice(labelStart, m.index + m[1].length)
+      .replace(new RegExp(PLACEHOLDER, 'g'), '')
+      .trim();
     out.push({ name: m[1], label: label.replace(/^[^\w]+/, ''), spaced });
     from = m.index + m[0].length;
   }
@@ -129,7 +133,14 @@ export function scriptMetrics(text: string): ScriptMetrics {
   const add = (name: string, at: number, via: MetricUse['via'], label?: string, spaced = false) => {
     if (NOT_METRIC.test(name) || !/[A-Za-z]/.test(name)) return;
     const line = lineOf(text, at);
-    uses.push({ name, line, via, ...(label !== undefined && { label }), ...optional(phaseOf(label ?? name, fnAt[line])), ...(spaced && { spaced }) });
+    uses.push({
+      name,
+      line,
+      via,
+      ...(label !== undefined && { label }),
+      ...optional(phaseOf(label ?? name, fnAt[line])),
+      ...(spaced && { spaced }),
+    });
   };
   const keysOf = (open: number) => {
     // dict literals and keyword arguments of a reporting call; a name argument followed by a value (`self.log("val_loss", v)`)
@@ -164,7 +175,8 @@ export function scriptMetrics(text: string): ScriptMetrics {
       if (formatted) for (const { name, label, spaced } of labelledNames(body, fString)) add(name, tk.start, 'text', label, spaced);
       // print("val_loss:", v): a label string followed by another argument
       const ends = ENDS_LABELLED.exec(body);
-      if (ends && isOp(toks[end], ',') && isOp(toks[i - 1], '(') && TEXT_CALLS.has(calleeChain(toks, i - 1).names.at(-1) ?? '')) add(ends[1], tk.start, 'text', body.trim().replace(/[:=]$/, '').trim());
+      if (ends && isOp(toks[end], ',') && isOp(toks[i - 1], '(') && TEXT_CALLS.has(calleeChain(toks, i - 1).names.at(-1) ?? ''))
+        add(ends[1], tk.start, 'text', body.trim().replace(/[:=]$/, '').trim());
       i = end - 1;
       continue;
     }
@@ -173,7 +185,12 @@ export function scriptMetrics(text: string): ScriptMetrics {
     const last = names.at(-1);
     if (!last) continue;
     if (names.length === 2 && names[0] === 'json' && last === 'dumps') keysOf(i);
-    else if (REPORT_CALLS.has(last) && (names.length > 1 || last === 'report') && !(names[0] === 'math' || names[0] === 'np' || names[0] === 'torch' || names[0] === 'logging' || names[0] === 'logger')) keysOf(i);
+    else if (
+      REPORT_CALLS.has(last) &&
+      (names.length > 1 || last === 'report') &&
+      !(names[0] === 'math' || names[0] === 'np' || names[0] === 'torch' || names[0] === 'logging' || names[0] === 'logger')
+    )
+      keysOf(i);
   }
   return { uses, opaque };
 }

@@ -20,7 +20,11 @@ function scriptPath(spec: SweepSpec): string | undefined {
  * The script trials would run from `dir`, read by `read` (the editor passes an open document's
  * text); undefined when there is none to read (not Python, not found).
  */
-export function sweepScript(spec: SweepSpec, dir: string, read: (abs: string) => string | undefined = readFile): (ScriptSource & { file: string }) | undefined {
+export function sweepScript(
+  spec: SweepSpec,
+  dir: string,
+  read: (abs: string) => string | undefined = readFile,
+): (ScriptSource & { file: string }) | undefined {
   const rel = scriptPath(spec);
   if (!rel) return undefined;
   const file = path.resolve(dir, rel);
@@ -46,14 +50,21 @@ export function scriptDiagnostics(spec: SweepSpec, dir: string, read?: (abs: str
  * Everything pre-flight finds in an editor: `program` not found under the rule (an error at
  * `program`'s line:col, with the rule's message), else the script's diagnostics.
  */
-export function preflightSweep(spec: SweepSpec, o: Omit<WorkdirOptions, 'spec'> & { read?: (abs: string) => string | undefined }): { diagnostics: Diagnostic[]; script?: string } {
+export function preflightSweep(
+  spec: SweepSpec,
+  o: Omit<WorkdirOptions, 'spec'> & { read?: (abs: string) => string | undefined },
+): { diagnostics: Diagnostic[]; script?: string } {
   let dir: string;
   try {
     dir = chooseWorkdir({ spec, started: o.started, explicit: o.explicit, workspace: o.workspace }).dir;
   } catch (e) {
     if (!isKnobsError(e)) throw e;
     const loc = spec.locs.program ?? (e.location?.line ? { line: e.location.line, col: e.location.col ?? 1 } : undefined);
-    return { diagnostics: [{ severity: 'error', code: 'program-not-found', message: e.message, ...(e.hint && { hint: e.hint }), ...(loc && { loc }) }] };
+    return {
+      diagnostics: [
+        { severity: 'error', code: 'program-not-found', message: e.message, ...(e.hint && { hint: e.hint }), ...(loc && { loc }) },
+      ],
+    };
   }
   const script = sweepScript(spec, dir, o.read);
   return { diagnostics: script ? preflightDiagnostics(spec, script) : [], script: script?.file };

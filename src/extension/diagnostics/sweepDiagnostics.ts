@@ -5,15 +5,16 @@
  * read from its open editor, else from disk; editing or saving a Python file checks the open
  * sweep files again.
  */
-import * as vscode from 'vscode';
+
 import * as fs from 'node:fs';
+import * as vscode from 'vscode';
 import { preflightSweep } from '../../core/preflight/sweep';
 import { parseSweep } from '../../core/space/parse';
 import type { Diagnostic as SweepDiagnostic } from '../../core/space/types';
 import { isSweepFile } from '../codelens/sweepFile';
 import { SETTINGS } from '../commandIds';
-import { startFolder } from '../runner/launch';
 import { DisposableStore } from '../disposables';
+import { startFolder } from '../runner/launch';
 import { diagnosticMessage, diagnosticRange } from './ranges';
 
 const SOURCE = 'knobs';
@@ -34,7 +35,9 @@ export class SweepDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
   constructor() {
     this.collection = this.disposables.add(vscode.languages.createDiagnosticCollection(SOURCE));
     this.disposables.add(vscode.workspace.onDidOpenTextDocument((d) => this.validate(d)));
-    this.disposables.add(vscode.workspace.onDidChangeTextDocument((e) => (isScript(e.document.fileName) ? this.scheduleAll() : this.schedule(e.document))));
+    this.disposables.add(
+      vscode.workspace.onDidChangeTextDocument((e) => (isScript(e.document.fileName) ? this.scheduleAll() : this.schedule(e.document))),
+    );
     const scripts = this.disposables.add(vscode.workspace.createFileSystemWatcher('**/*.py'));
     for (const ev of [scripts.onDidChange, scripts.onDidCreate, scripts.onDidDelete]) this.disposables.add(ev(() => this.scheduleAll()));
     this.disposables.add(
@@ -48,7 +51,11 @@ export class SweepDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
         if (e.affectsConfiguration(SETTINGS.diagnosticsEnabled)) this.validateAll();
       }),
     );
-    this.disposables.add(vscode.languages.registerCodeActionsProvider([{ language: 'yaml' }, { language: 'json' }, { pattern: '**/*.{yaml,yml}' }], this, { providedCodeActionKinds: SweepDiagnostics.providedCodeActionKinds }));
+    this.disposables.add(
+      vscode.languages.registerCodeActionsProvider([{ language: 'yaml' }, { language: 'json' }, { pattern: '**/*.{yaml,yml}' }], this, {
+        providedCodeActionKinds: SweepDiagnostics.providedCodeActionKinds,
+      }),
+    );
     this.disposables.onDispose(() => {
       for (const t of this.timers.values()) clearTimeout(t);
     });
@@ -100,7 +107,12 @@ export class SweepDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
     for (const d of diagnostics) {
       const r = diagnosticRange(d, lines);
       const range = new vscode.Range(r.startLine, r.startCol, r.endLine, r.endCol);
-      const severity = d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+      const severity =
+        d.severity === 'error'
+          ? vscode.DiagnosticSeverity.Error
+          : d.severity === 'warning'
+            ? vscode.DiagnosticSeverity.Warning
+            : vscode.DiagnosticSeverity.Information;
       const message = diagnosticMessage(d);
       const vd = new vscode.Diagnostic(range, message, severity);
       vd.source = SOURCE;

@@ -27,7 +27,9 @@ export function pickCurveTrials(store: TrialStore, o: PickOptions): number[] {
   const out: number[] = [];
   const seen = new Set<number>();
   // a lazy trial (its series not fetched yet) counts: the view asks the host for it
-  const has = (i: number) => (o.mask ? o.mask[i] === 1 : true) && ((store.seriesOf(store.ids[i], metric)?.length ?? 0) > 0 || store.lazy.has(store.ids[i]) || store.pending.has(store.ids[i]));
+  const has = (i: number) =>
+    (o.mask ? o.mask[i] === 1 : true) &&
+    ((store.seriesOf(store.ids[i], metric)?.length ?? 0) > 0 || store.lazy.has(store.ids[i]) || store.pending.has(store.ids[i]));
   const add = (i: number) => {
     const id = store.ids[i];
     if (out.length < o.max && !seen.has(id) && has(i)) {
@@ -82,23 +84,33 @@ export function curvePoints(s: { steps: ArrayLike<number>; values: ArrayLike<num
 
 /** Log y axis when every value is positive and they span more than two decades. */
 export function suggestLogY(curves: CurvePoint[][]): boolean {
-  let min = Infinity, max = -Infinity;
-  for (const c of curves) for (const p of c) {
-    if (p.y <= 0) return false;
-    if (p.y < min) min = p.y;
-    if (p.y > max) max = p.y;
-  }
+  let min = Infinity,
+    max = -Infinity;
+  for (const c of curves)
+    for (const p of c) {
+      if (p.y <= 0) return false;
+      if (p.y < min) min = p.y;
+      if (p.y > max) max = p.y;
+    }
   return min < max && max / min > 100;
 }
 
 /** The curve point nearest to pixel (px, py), given data→pixel maps; -1 when none within `radius`. */
-export function nearestCurve(curves: { id: number; points: CurvePoint[] }[], px: number, py: number, toPx: (x: number) => number, toPy: (y: number) => number, radius = 12): { id: number; index: number } | undefined {
+export function nearestCurve(
+  curves: { id: number; points: CurvePoint[] }[],
+  px: number,
+  py: number,
+  toPx: (x: number) => number,
+  toPy: (y: number) => number,
+  radius = 12,
+): { id: number; index: number } | undefined {
   let best: { id: number; index: number } | undefined;
   let bestD = radius * radius;
   for (const c of curves) {
     const pts = c.points;
     for (let i = 0; i < pts.length; i++) {
-      const cx = toPx(pts[i].x), cy = toPy(pts[i].y);
+      const cx = toPx(pts[i].x),
+        cy = toPy(pts[i].y);
       let d = (cx - px) ** 2 + (cy - py) ** 2;
       if (i > 0) d = Math.min(d, segDist2(toPx(pts[i - 1].x), toPy(pts[i - 1].y), cx, cy, px, py));
       if (d < bestD) {
@@ -112,10 +124,12 @@ export function nearestCurve(curves: { id: number; points: CurvePoint[] }[], px:
 
 /** Squared distance from (px,py) to the segment (ax,ay)-(bx,by). */
 export function segDist2(ax: number, ay: number, bx: number, by: number, px: number, py: number): number {
-  const vx = bx - ax, vy = by - ay;
+  const vx = bx - ax,
+    vy = by - ay;
   const len = vx * vx + vy * vy;
   let t = len > 0 ? ((px - ax) * vx + (py - ay) * vy) / len : 0;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
-  const dx = ax + t * vx - px, dy = ay + t * vy - py;
+  t = t < 0 ? 0 : Math.min(t, 1);
+  const dx = ax + t * vx - px,
+    dy = ay + t * vy - py;
   return dx * dx + dy * dy;
 }

@@ -5,21 +5,13 @@
  * Hover and click are handled on an overlay canvas (nearest curve under the pointer), so a hover
  * redraws only the highlight, not the chart.
  */
-import {
-  Chart,
-  LineController,
-  LineElement,
-  PointElement,
-  LinearScale,
-  LogarithmicScale,
-  type ChartDataset,
-} from 'chart.js';
-import { Ctx, el } from '../context';
-import { CurvePoint, curvePoints, nearestCurve, pickCurveTrials, suggestLogY } from './curveData';
-import { fitCanvas, withAlpha } from './theme';
+import { Chart, type ChartDataset, LinearScale, LineController, LineElement, LogarithmicScale, PointElement } from 'chart.js';
 import { formatNumber } from '../../../src/core/format/number';
+import { type Ctx, el } from '../context';
 import { section } from '../perf';
 import type { Series } from '../state/store';
+import { type CurvePoint, curvePoints, nearestCurve, pickCurveTrials, suggestLogY } from './curveData';
+import { fitCanvas, withAlpha } from './theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale);
 
@@ -55,19 +47,23 @@ export class CurvesView {
     this.h = h;
     const { store, theme: t, mask, selected, matched } = this.ctx;
     const target = Math.max(50, Math.min(200, Math.round(w / 4)));
-    const ids = section('curves-pick', () => pickCurveTrials(store, { max: MAX_CURVES, selected, mask: matched < store.size ? mask : undefined }));
+    const ids = section('curves-pick', () =>
+      pickCurveTrials(store, { max: MAX_CURVES, selected, mask: matched < store.size ? mask : undefined }),
+    );
     const cache: typeof this.cache = new Map();
     // series the snapshot left out: ask the host, draw them when they come
     const missing = store.takeLazy(ids.filter((id) => store.lazy.has(id)));
     if (missing.length) this.ctx.post({ type: 'series', trials: missing });
     this.curves = section('curves-points', () =>
-      ids.filter((id) => store.seriesOf(id)).map((id) => {
-        const sr = store.seriesOf(id)!;
-        const old = this.cache.get(id);
-        const points = old && old.len === sr.length && old.target === target && old.series === sr ? old.points : curvePoints(sr, target);
-        cache.set(id, { len: sr.length, target, points, series: sr });
-        return { id, points };
-      }),
+      ids
+        .filter((id) => store.seriesOf(id))
+        .map((id) => {
+          const sr = store.seriesOf(id)!;
+          const old = this.cache.get(id);
+          const points = old && old.len === sr.length && old.target === target && old.series === sr ? old.points : curvePoints(sr, target);
+          cache.set(id, { len: sr.length, target, points, series: sr });
+          return { id, points };
+        }),
     );
     this.cache = cache;
     this.empty.style.display = this.curves.length ? 'none' : '';
@@ -112,8 +108,18 @@ export class CurvesView {
           normalized: true,
           plugins: { legend: { display: false }, tooltip: { enabled: false } },
           scales: {
-            x: { type: 'linear', title: { display: true, text: 'step', color: t.muted, font }, ticks: { color: t.muted, font, maxTicksLimit: 8 }, grid: { color: grid } },
-            y: { type: logY ? 'logarithmic' : 'linear', title: { display: true, text: store.metricName, color: t.muted, font }, ticks: { color: t.muted, font, maxTicksLimit: 6 }, grid: { color: grid } },
+            x: {
+              type: 'linear',
+              title: { display: true, text: 'step', color: t.muted, font },
+              ticks: { color: t.muted, font, maxTicksLimit: 8 },
+              grid: { color: grid },
+            },
+            y: {
+              type: logY ? 'logarithmic' : 'linear',
+              title: { display: true, text: store.metricName, color: t.muted, font },
+              ticks: { color: t.muted, font, maxTicksLimit: 6 },
+              grid: { color: grid },
+            },
           },
         },
       });
@@ -122,9 +128,14 @@ export class CurvesView {
       const c = this.chart;
       c.data.datasets = datasets;
       const o = c.options;
-      const sx = o.scales!.x!, sy = o.scales!.y!;
+      const sx = o.scales!.x!,
+        sy = o.scales!.y!;
       (sy as { type: string }).type = logY ? 'logarithmic' : 'linear';
-      for (const s of [sx, sy] as unknown as { ticks: { color: string }; grid: { color: string }; title: { color: string; text: string } }[]) {
+      for (const s of [sx, sy] as unknown as {
+        ticks: { color: string };
+        grid: { color: string };
+        title: { color: string; text: string };
+      }[]) {
         s.ticks.color = t.muted;
         s.grid.color = grid;
         s.title.color = t.muted;
@@ -142,7 +153,8 @@ export class CurvesView {
     const c = this.chart;
     if (!c) return;
     const { theme: t, selected, hovered } = this.ctx;
-    const sx = c.scales.x, sy = c.scales.y;
+    const sx = c.scales.x,
+      sy = c.scales.y;
     if (!sx || !sy) return;
     const area = c.chartArea;
     g.save();
@@ -155,7 +167,10 @@ export class CurvesView {
       g.strokeStyle = color;
       g.lineWidth = width;
       g.beginPath();
-      cur.points.forEach((p, i) => (i ? g.lineTo(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y)) : g.moveTo(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y))));
+      cur.points.forEach((p, i) => {
+        if (i) g.lineTo(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y));
+        else g.moveTo(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y));
+      });
       g.stroke();
     };
     line(selected, t.purple, 2.5);
@@ -167,8 +182,16 @@ export class CurvesView {
     const c = this.chart;
     if (!c?.scales.x || !c.scales.y) return undefined;
     const r = this.over.getBoundingClientRect();
-    const sx = c.scales.x, sy = c.scales.y;
-    return nearestCurve(this.curves, e.clientX - r.left, e.clientY - r.top, (x) => sx.getPixelForValue(x), (y) => sy.getPixelForValue(y), 8);
+    const sx = c.scales.x,
+      sy = c.scales.y;
+    return nearestCurve(
+      this.curves,
+      e.clientX - r.left,
+      e.clientY - r.top,
+      (x) => sx.getPixelForValue(x),
+      (y) => sy.getPixelForValue(y),
+      8,
+    );
   }
 
   private move(e: PointerEvent): void {
@@ -178,7 +201,11 @@ export class CurvesView {
     if (hit) {
       const p = this.curves.find((k) => k.id === hit.id)!.points[hit.index];
       const row = this.ctx.store.row(hit.id);
-      this.ctx.tip(`trial ${hit.id} · ${row?.status ?? ''}\nstep ${p.x}: ${this.ctx.store.metricName} = ${formatNumber(p.y)}`, e.clientX, e.clientY);
+      this.ctx.tip(
+        `trial ${hit.id} · ${row?.status ?? ''}\nstep ${p.x}: ${this.ctx.store.metricName} = ${formatNumber(p.y)}`,
+        e.clientX,
+        e.clientY,
+      );
     } else this.ctx.tip(null);
   }
 }

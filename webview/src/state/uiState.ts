@@ -4,8 +4,8 @@
  * checked field by field and anything odd falls back to the default.
  */
 import type { TrialStatus } from '../../../src/protocol/messages';
-import { Filters } from './filter';
-import { SortSpec } from './sort';
+import type { Filters } from './filter';
+import type { SortSpec } from './sort';
 import { STATUSES } from './store';
 
 export const TABS = ['curves', 'parallel', 'scatter', 'importance', 'lrfind'] as const;
@@ -35,14 +35,17 @@ export function sanitizeUiState(raw: unknown): UiState {
   if (typeof r.tab === 'string' && (TABS as readonly string[]).includes(r.tab)) out.tab = r.tab as Tab;
   if (typeof r.scrollRow === 'number' && Number.isInteger(r.scrollRow) && r.scrollRow >= 0) out.scrollRow = r.scrollRow;
   const s = r.sort as Record<string, unknown> | null | undefined;
-  if (s && typeof s === 'object' && typeof s.key === 'string' && s.key.length < 500 && (s.dir === 'asc' || s.dir === 'desc')) out.sort = { key: s.key, dir: s.dir };
+  if (s && typeof s === 'object' && typeof s.key === 'string' && s.key.length < 500 && (s.dir === 'asc' || s.dir === 'desc'))
+    out.sort = { key: s.key, dir: s.dir };
   const f = r.filters as Record<string, unknown> | undefined;
   if (f && typeof f === 'object') {
-    if (Array.isArray(f.states)) out.filters.states = f.states.filter((x): x is TrialStatus => (STATUSES as readonly unknown[]).includes(x));
+    if (Array.isArray(f.states))
+      out.filters.states = f.states.filter((x): x is TrialStatus => (STATUSES as readonly unknown[]).includes(x));
     const ranges = f.ranges as Record<string, unknown> | undefined;
     if (ranges && typeof ranges === 'object' && !Array.isArray(ranges)) {
       for (const [k, v] of Object.entries(ranges)) {
-        if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x))) out.filters.ranges[k] = [Math.min(v[0], v[1]), Math.max(v[0], v[1])];
+        if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+          out.filters.ranges[k] = [Math.min(v[0], v[1]), Math.max(v[0], v[1])];
       }
     }
   }
