@@ -11,6 +11,7 @@ export type KnobsErrorCode =
   | 'E_SPAWN' // trial could not be started
   | 'E_DISK' // disk full or read-only
   | 'E_PROMOTE' // promote found no definition of a trial's parameters to write into
+  | 'E_PREFLIGHT' // the sweep asks what its script would reject (a flag it lacks): every trial would fail
   | 'E_INTERNAL';
 
 export interface ErrorLocation {

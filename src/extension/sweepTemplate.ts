@@ -3,128 +3,21 @@
  * for them (pure: no vscode import).
  *
  *   readScriptArgs(text, lang)  → argparse `add_argument` / click `option` calls (Python), or the
- *                                 defaults object of a JS/TS script (`const defaults = {lr: 1e-3}`,
- *                                 `OPTIONS = {lr: {type: 'float', default: 1e-3}}`, `parseArgs`)
+ *                                 defaults object of a JS/TS script (core/preflight/scriptArgs.ts)
  *   sweepTemplate(opts)         → YAML text that parseSweep accepts with no errors
+ *   sweepFileFor(program, text) → both, with the metric the script prints (metricProposal.ts)
+ *
+ * Parameters are named by the flag as written (`batch-size` for `--batch-size`), since `${args}`
+ * passes `--name=value`. Not hyperparameters (seeds, logging, paths, devices, eval batch sizes,
+ * dry-run/save switches) are left out and listed in a comment; budgets (epochs, steps) are fixed.
  */
-import { findJsOptions } from '../core/promote/javascript';
+import { proposeMetric } from '../core/preflight/metricProposal';
+import { inferType, readScriptArgs, type ScriptArg } from '../core/preflight/scriptArgs';
+import { scriptMetrics } from '../core/preflight/scriptMetrics';
 import type { SourceLang } from '../core/promote/lang';
-import { formatLiteral, parseLiteral } from '../core/promote/literal';
-import { findOptionCalls } from '../core/promote/python';
+import { formatLiteral } from '../core/promote/literal';
 
-export interface ScriptArg {
-  /** The parameter name the script reads (argparse's dest: `batch_size`). */
-  name: string;
-  /** The flag as written (`--batch-size`). */
-  flag: string;
-  default?: unknown;
-  type?: 'int' | 'float' | 'str' | 'bool';
-  choices?: unknown[];
-  help?: string;
-  /** argparse `action=` (e.g. store_true: a switch that takes no value). */
-  action?: string;
-}
-
-const TYPE_WORDS: Record<string, ScriptArg['type']> = {
-  int: 'int',
-  integer: 'int',
-  float: 'float',
-  number: 'float',
-  double: 'float',
-  str: 'str',
-  string: 'str',
-  bool: 'bool',
-  boolean: 'bool',
-};
-
-function inferType(v: unknown): ScriptArg['type'] | undefined {
-  if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (typeof v === 'string') return 'str';
-  return undefined;
-}
-
-function lit(text: string | undefined, lang: SourceLang): unknown {
-  if (text === undefined) return undefined;
-  return parseLiteral(text, lang)?.value;
-}
-
-function readPython(text: string): ScriptArg[] {
-  const out: ScriptArg[] = [];
-  for (const c of findOptionCalls(text)) {
-    if (!c.dest || c.dest === 'help') continue;
-    const kw = (k: string) => (c.kwargs[k]?.literal ? lit(c.kwargs[k].text, 'python') : undefined);
-    const arg: ScriptArg = { name: c.dest, flag: c.strings.find((s) => s.startsWith('--')) ?? c.strings[0] ?? `--${c.dest}` };
-    const action = kw('action');
-    if (typeof action === 'string') arg.action = action;
-    const typeText = c.kwargs.type?.text.trim();
-    if (typeText) arg.type = TYPE_WORDS[typeText.replace(/^click\./, '').toLowerCase()];
-    if (c.kwargs.is_flag && kw('is_flag') === true) arg.type = 'bool';
-    if (action === 'store_true' || action === 'store_false') {
-      arg.type = 'bool';
-      arg.default = action === 'store_false';
-    }
-    if ('default' in c.kwargs) {
-      const d = kw('default');
-      if (c.kwargs.default.literal) arg.default = d;
-    }
-    const choices = kw('choices');
-    if (Array.isArray(choices)) arg.choices = choices;
-    const help = kw('help');
-    if (typeof help === 'string') arg.help = help;
-    if (!arg.type) arg.type = inferType(arg.default) ?? (arg.choices ? inferType(arg.choices[0]) : undefined);
-    // argparse converts string defaults through `type`
-    if (
-      typeof arg.default === 'string' &&
-      (arg.type === 'int' || arg.type === 'float') &&
-      arg.default.trim() !== '' &&
-      Number.isFinite(Number(arg.default))
-    )
-      arg.default = Number(arg.default);
-    out.push(arg);
-  }
-  return out;
-}
-
-function readJs(text: string, lang: SourceLang): ScriptArg[] {
-  const out: ScriptArg[] = [];
-  for (const e of findJsOptions(text, lang)) {
-    const arg: ScriptArg = { name: e.key, flag: `--${e.key}` };
-    if (e.fields) {
-      const f = (k: string) => lit(e.fields![k], lang);
-      arg.default = f('default');
-      const t = f('type');
-      if (typeof t === 'string')
-        arg.type = t === 'number' && typeof arg.default === 'number' && Number.isInteger(arg.default) ? 'int' : TYPE_WORDS[t.toLowerCase()];
-      const choices = f('choices');
-      if (Array.isArray(choices)) arg.choices = choices;
-      const help = f('help') ?? f('description') ?? f('desc');
-      if (typeof help === 'string') arg.help = help;
-    } else if (e.valueText !== undefined) {
-      arg.default = lit(e.valueText, lang);
-    } else {
-      continue; // not a literal default: not an option we can read
-    }
-    // parseArgs has only string/boolean types: a numeric string default is a number in disguise
-    if (
-      typeof arg.default === 'string' &&
-      (arg.type === 'str' || arg.type === undefined) &&
-      /^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i.test(arg.default.trim())
-    ) {
-      arg.default = Number(arg.default);
-      arg.type = undefined;
-    }
-    if (!arg.type) arg.type = inferType(arg.default);
-    out.push(arg);
-  }
-  return out;
-}
-
-/** The arguments a script takes, with their defaults, in source order (no undefined fields). */
-export function readScriptArgs(text: string, lang: SourceLang): ScriptArg[] {
-  const args = lang === 'python' ? readPython(text) : lang === 'javascript' || lang === 'typescript' ? readJs(text, lang) : [];
-  return args.map((a) => Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as unknown as ScriptArg);
-}
+export { readScriptArgs, type ScriptArg };
 
 // ---------------------------------------------------------------------------------------------
 // The template
@@ -142,6 +35,15 @@ const FIXED_RE = new RegExp(
   ].join('|'),
   'i',
 );
+/** Not hyperparameters: left out (the script's default applies), listed in a comment. */
+const LEAVE_OUT_WORDS = [
+  'seeds?|log|logs|logging|print|interval|verbose|verbosity|save|checkpoint|ckpt|resume|path|dir|file|root|data|dataset',
+  'output|device|cuda|gpus?|accel|mps|cpu|workers|threads|rank|port|backend|dry|debug|wandb|project|entity|compile|amp',
+  'export|url|world|start',
+].join('|');
+const LEAVE_OUT_RE = new RegExp(`(?:^|_)(?:${LEAVE_OUT_WORDS})(?:$|_)|^(?:test|eval|val|valid|inference)_batch`, 'i');
+/** The training budget: the same for every trial (a fixed `value:`). */
+const BUDGET_RE = /(?:^|_)(?:epochs?|steps|iters|iterations|max_iters?|updates|budget|timesteps)(?:$|_)/i;
 /** Size-like integers: powers of two around the default. */
 const SIZE_RE = /size|hidden|units|dim|width|channels|filters|embed|heads|neurons|features/i;
 
@@ -163,6 +65,8 @@ function inferGoal(metric: string): 'minimize' | 'maximize' {
 function paramLines(a: ScriptArg): { lines: string[]; note: string } | { skip: string } {
   const d = a.default;
   const why = a.help ? ` — ${a.help.replace(/\s+/g, ' ').slice(0, 60)}` : '';
+  if (BUDGET_RE.test(a.name) && typeof d === 'number' && Number.isInteger(d) && d > 0)
+    return { lines: [`value: ${d}`], note: `budget: fixed, the same for every trial${why}` };
   if (
     a.action === 'store_true' ||
     a.action === 'store_false' ||
@@ -217,12 +121,31 @@ function paramLines(a: ScriptArg): { lines: string[]; note: string } | { skip: s
   return { lines: [`value: ${yamlValue(d)}`], note: `kept at the default${why}` };
 }
 
+/** The sweep parameter for an argument: its long flag as written (`--batch-size` → `batch-size`), or why there is none. */
+function paramKey(a: ScriptArg): { key: string } | { skip: string } {
+  if (a.flag.startsWith('--')) return { key: a.flag.slice(2).split('/')[0].trim() };
+  if (a.flag.startsWith('-')) return { skip: `${a.flag} has no long --flag, which \`\${args}\` passes: left out` };
+  return { skip: `a positional argument (\`\${args}\` passes only --flags): give it in \`command:\`` };
+}
+
+export interface TemplateOptions {
+  program: string;
+  args: ScriptArg[];
+  metric?: string;
+  goal?: 'minimize' | 'maximize';
+  /** A metric_regex for `metric` (one named group). */
+  metricRegex?: string;
+  /** Where the metric came from, for the comment beside it. */
+  metricNote?: string;
+}
+
 /**
  * A commented sweep file for `program` over `args`: lr-like floats → log_uniform_values around
  * the default (÷10 … ×10), dropout-like → uniform, size-like powers of two → values, other ints →
- * int_uniform, choices → values, bools → [true, false], the rest → value (the default).
+ * int_uniform, choices → values, bools → [true, false], budgets and the rest → value (the
+ * default); not hyperparameters → left out.
  */
-export function sweepTemplate(opts: { program: string; args: ScriptArg[]; metric?: string; goal?: 'minimize' | 'maximize' }): string {
+export function sweepTemplate(opts: TemplateOptions): string {
   const metric = opts.metric?.trim() || 'val_loss';
   const goal = opts.goal ?? inferGoal(metric);
   const out: string[] = [
@@ -232,28 +155,40 @@ export function sweepTemplate(opts: { program: string; args: ScriptArg[]; metric
     `program: ${yamlValue(opts.program)}`,
     'method: random            # grid | random | sobol | bayes (tpe, gp)',
     'metric:',
-    `  name: ${yamlValue(metric)}${' '.repeat(Math.max(1, 16 - metric.length))}# as the script prints or reports it`,
+    `  name: ${yamlValue(metric)}${' '.repeat(Math.max(1, 16 - metric.length))}# ${opts.metricNote ?? 'as the script prints or reports it'}`,
     `  goal: ${goal}`,
-    'parameters:',
   ];
+  if (opts.metricRegex) out.push(`metric_regex: '${opts.metricRegex.replace(/'/g, "''")}'`);
+  out.push('parameters:');
   let n = 0;
   const seen = new Set<string>();
+  const leftOut: string[] = [];
   for (const a of opts.args) {
-    if (seen.has(a.name)) continue;
-    seen.add(a.name);
-    if (!/^[A-Za-z_][\w.-]*$/.test(a.name)) {
-      out.push(`  # ${JSON.stringify(a.name)} (${a.flag}): not a valid sweep parameter name, left out`);
+    const k = paramKey(a);
+    if ('skip' in k) {
+      out.push(`  # ${a.name}: ${k.skip}`);
+      continue;
+    }
+    if (seen.has(k.key)) continue;
+    seen.add(k.key);
+    if (!/^[A-Za-z_][\w.-]*$/.test(k.key)) {
+      out.push(`  # ${JSON.stringify(k.key)} (${a.flag}): not a valid sweep parameter name, left out`);
+      continue;
+    }
+    if (LEAVE_OUT_RE.test(a.name)) {
+      leftOut.push(a.flag.split('/')[0]);
       continue;
     }
     const p = paramLines(a);
     if ('skip' in p) {
-      out.push(`  # ${a.name}: ${p.skip}`);
+      out.push(`  # ${k.key}: ${p.skip}`);
       continue;
     }
-    out.push(`  ${a.name}:${' '.repeat(Math.max(1, 22 - a.name.length))}# ${p.note}`);
+    out.push(`  ${k.key}:${' '.repeat(Math.max(1, 22 - k.key.length))}# ${p.note}`);
     for (const l of p.lines) out.push(`    ${l}`);
     n++;
   }
+  if (leftOut.length) out.push(`  # left out, not hyperparameters (the script's defaults apply): ${leftOut.join(', ')}`);
   if (n === 0) {
     out.push('  # no arguments were found in the script; an example:');
     out.push('  lr:');
@@ -265,4 +200,18 @@ export function sweepTemplate(opts: { program: string; args: ScriptArg[]; metric
   out.push('max_concurrent: 2         # trials at once');
   out.push('');
   return out.join('\n');
+}
+
+/** The sweep file for a script: its arguments, and the metric it prints or logs (Python). */
+export function sweepFileFor(program: string, text: string, lang: SourceLang): { yaml: string; args: ScriptArg[] } {
+  const args = readScriptArgs(text, lang);
+  const proposal = lang === 'python' ? proposeMetric(scriptMetrics(text)) : undefined;
+  const yaml = sweepTemplate({
+    program,
+    args,
+    metric: proposal?.name,
+    metricRegex: proposal?.regex,
+    metricNote: proposal?.note ?? (lang === 'python' ? 'the script prints no metric Knobs can find: print it as `name: value`' : undefined),
+  });
+  return { yaml, args };
 }

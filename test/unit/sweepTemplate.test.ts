@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { preflightDiagnostics } from '../../src/core/preflight/check';
 import { parseSweep } from '../../src/core/space/parse';
 import type { NumericParam, ParamSpec } from '../../src/core/space/types';
-import { readScriptArgs, type ScriptArg, sweepTemplate } from '../../src/extension/sweepTemplate';
+import { readScriptArgs, type ScriptArg, sweepFileFor, sweepTemplate } from '../../src/extension/sweepTemplate';
 
 const root = path.resolve(__dirname, '../../..');
 const readRoot = (p: string) => fs.readFileSync(path.join(root, p), 'utf8');
@@ -140,12 +141,14 @@ test('template of examples/pytorch-digits parses with no errors and picks sensib
   const layers = ps.get('layers') as NumericParam;
   assert.equal(layers.distribution, 'int_uniform');
   assert.deepEqual([layers.min, layers.max], [1, 4]);
-  for (const fixed of ['epochs', 'seed', 'split_seed', 'threads', 'device', 'val_fraction'])
-    assert.equal(ps.get(fixed)?.kind, 'constant', fixed);
+  for (const fixed of ['epochs', 'val_fraction']) assert.equal(ps.get(fixed)?.kind, 'constant', fixed);
+  // not hyperparameters: left out (the script's defaults apply), and listed
+  for (const out of ['seed', 'split_seed', 'threads', 'device']) assert.equal(ps.has(out), false, out);
+  assert.match(text, /^ {2}# left out, not hyperparameters \(the script's defaults apply\): --seed, --split_seed, --device, --threads/m);
   assert.deepEqual(ps.get('val_fraction'), { ...ps.get('val_fraction'), value: 0.2 });
-  // no default: left out with a comment, never passed as --checkpoint_dir=None
+  // a path: left out, never passed as --checkpoint_dir=None
   assert.equal(ps.has('checkpoint_dir'), false);
-  assert.match(text, /# checkpoint_dir: .*no default/);
+  assert.match(text, /# left out, .*--checkpoint_dir/);
   assert.match(text, /^program: train\.py$/m);
   assert.match(text, /^ {2}name: val_loss/m);
   assert.match(text, /^ {2}goal: minimize$/m);
@@ -156,7 +159,8 @@ test('template of examples/tfjs-digits parses with no errors', () => {
   const text = sweepTemplate({ program: 'train.mjs', args, metric: 'val_acc' });
   const ps = parsed(text);
   assert.equal((ps.get('lr') as NumericParam).distribution, 'log_uniform_values');
-  assert.equal(ps.get('backend')?.kind, 'constant');
+  assert.equal(ps.has('backend'), false); // not a hyperparameter: left out
+  assert.match(text, /# left out, .*--backend/);
   assert.match(text, /^ {2}goal: maximize$/m); // inferred from the metric name
 });
 
@@ -164,11 +168,11 @@ test('template: choices, bools, switches, odd names and empty args all parse', (
   const args: ScriptArg[] = [
     { name: 'optimizer', flag: '--optimizer', choices: ['adam', 'sgd', 'yes'], default: 'adam' },
     { name: 'use_bn', flag: '--use_bn', type: 'bool', default: true },
-    { name: 'amp', flag: '--amp', type: 'bool', action: 'store_true', default: false },
+    { name: 'augment', flag: '--augment', type: 'bool', action: 'store_true', default: false },
     { name: 'label_smoothing', flag: '--label_smoothing', type: 'float', default: 0.7 },
     { name: 'momentum', flag: '--momentum', type: 'float', default: 0.9 },
     { name: 'depth', flag: '--depth', type: 'int', default: 3 },
-    { name: 'weird name', flag: '--weird', default: 'a: b' },
+    { name: 'weird name', flag: '--weird name', default: 'a: b' },
     { name: 'note', flag: '--note', default: 'a: b # c' },
     { name: 'temperature', flag: '--temperature', type: 'float' },
     { name: 'lr', flag: '--lr', default: 1e-7 },
@@ -178,8 +182,8 @@ test('template: choices, bools, switches, odd names and empty args all parse', (
   const ps = parsed(text);
   assert.deepEqual(ps.get('optimizer'), { ...ps.get('optimizer'), kind: 'categorical', values: ['adam', 'sgd', 'yes'] });
   assert.deepEqual(ps.get('use_bn'), { ...ps.get('use_bn'), kind: 'categorical', values: [true, false] });
-  assert.equal(ps.has('amp'), false);
-  assert.match(text, /# amp: --amp is an argparse store_true switch/);
+  assert.equal(ps.has('augment'), false);
+  assert.match(text, /# augment: --augment is an argparse store_true switch/);
   const ls = ps.get('label_smoothing') as NumericParam;
   assert.equal(ls.distribution, 'uniform');
   assert.ok((ls.max ?? 0) > 0.7);
@@ -187,7 +191,7 @@ test('template: choices, bools, switches, odd names and empty args all parse', (
   const depth = ps.get('depth') as NumericParam;
   assert.deepEqual([depth.distribution, depth.min, depth.max], ['int_uniform', 1, 6]);
   assert.equal(ps.has('weird name'), false);
-  assert.match(text, /# "weird name" \(--weird\): not a valid sweep parameter name/);
+  assert.match(text, /# "weird name" \(--weird name\): not a valid sweep parameter name/);
   assert.deepEqual(ps.get('note'), { ...ps.get('note'), kind: 'constant', value: 'a: b # c' });
   assert.equal((ps.get('temperature') as NumericParam).distribution, 'log_uniform_values');
   const lr = ps.get('lr') as NumericParam;
@@ -198,4 +202,44 @@ test('template: choices, bools, switches, odd names and empty args all parse', (
   // no arguments at all: an example parameter keeps the file valid
   const empty = parsed(sweepTemplate({ program: 'x.py', args: [] }));
   assert.equal(empty.size, 1);
+});
+
+test(
+  'New Sweep File on an mnist/main.py look-alike: flags as written, the test loss via metric_regex, budget fixed, ' +
+    'the rest left out; pre-flight clean',
+  () => {
+    const script = readRoot('test/fixtures/scripts/mnist_style.py');
+    const { yaml } = sweepFileFor('main.py', script, 'python');
+    const ps = parsed(yaml);
+    assert.deepEqual([...ps.keys()], ['batch-size', 'epochs', 'lr', 'gamma']);
+    assert.deepEqual(ps.get('batch-size'), { ...ps.get('batch-size'), kind: 'categorical', values: [32, 64, 128] });
+    assert.deepEqual(ps.get('epochs'), { ...ps.get('epochs'), kind: 'constant', value: 14 });
+    assert.match(yaml, /^ {2}epochs: +# budget: fixed, the same for every trial/m);
+    assert.match(
+      yaml,
+      /^ {2}# left out, not hyperparameters \(the script's defaults apply\): --test-batch-size, --no-accel, --dry-run, --seed, --log-interval, --save-model$/m,
+    );
+    assert.match(
+      yaml,
+      /^ {2}name: test_loss +# `loss` is printed on lines 43, 57; metric_regex reads the one on line 57 \("Test set: Average loss"\) as test_loss$/m,
+    );
+    const spec = parseSweep(yaml, { file: 'sweep.yaml' }).spec!;
+    assert.equal(spec.metric.goal, 'minimize');
+    assert.equal(spec.metricRegex, String.raw`Test set: Average loss\s*[:=]\s*(?<test_loss>[-+]?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|nan|inf))`);
+    assert.deepEqual(preflightDiagnostics(spec, { name: 'main.py', text: script }), []);
+  },
+);
+
+test('New Sweep File on click: option names as written, flag pairs split, the printed metric and its goal', () => {
+  const { yaml } = sweepFileFor('cli.py', readRoot('test/fixtures/scripts/click_style.py'), 'python');
+  const ps = parsed(yaml);
+  assert.deepEqual([...ps.keys()], ['lr', 'batch-size', 'units']);
+  assert.match(yaml, /^ {2}name: val_acc +# the script prints `val_acc` \(line 16\)$/m);
+  assert.match(yaml, /^ {2}goal: maximize$/m);
+  assert.match(yaml, /# left out, .*: --amp, --data-dir$/m);
+  // a script that prints nothing readable: the default name, and a comment saying so
+  assert.match(
+    sweepFileFor('x.py', 'import argparse\n', 'python').yaml,
+    /^ {2}name: val_loss +# the script prints no metric Knobs can find/m,
+  );
 });

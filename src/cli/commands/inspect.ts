@@ -5,9 +5,10 @@ import { isKnobsError, KnobsError } from '../../core/errors';
 import { formatNumber, MISSING } from '../../core/format/number';
 import { progressOf, progressText } from '../../core/format/progress';
 import { bestTrial, countTrials } from '../../core/journal/reducer';
+import { scriptDiagnostics } from '../../core/preflight/sweep';
 import { toConfig } from '../../core/space/config';
 import { parseSweep } from '../../core/space/parse';
-import type { Space, Value } from '../../core/space/types';
+import type { Diagnostic, Space, Value } from '../../core/space/types';
 import { valueJson } from '../../core/space/valueJson';
 import { sendControl } from '../../core/sweep/control';
 import { journalSpec, type OpenedSweep, openSweep } from '../../core/sweep/open';
@@ -244,16 +245,11 @@ export function cmdValidate(a: ParsedArgs, io: CliIO): number {
   }
   const { spec, diagnostics } = parseSweep(text, { file: abs });
   if (a.flags.json && !spec) io.out.write(`${JSON.stringify({ ok: false, diagnostics })}\n`);
-  else if (!a.flags.json) {
-    for (const d of diagnostics) {
-      io.out.write(
-        `${file}${d.loc ? `:${d.loc.line}:${d.loc.col}` : ''}: ${d.severity}: ${d.message}${d.hint ? `\n  fix: ${d.hint}` : ''}\n`,
-      );
-    }
-  }
+  else if (!a.flags.json) printDiagnostics(file, diagnostics, io);
   if (!spec) return EXIT.error;
   // where trials would run and whether `program` is found there: what `knobs run` checks first
   let where: string;
+  let dir: string;
   try {
     const wd = chooseWorkdir({
       spec,
@@ -263,6 +259,7 @@ export function cmdValidate(a: ParsedArgs, io: CliIO): number {
     });
     if (wd.notice && !a.flags.json) io.out.write(`${file}: note: ${wd.notice}\n`);
     where = path.relative(io.cwd, wd.dir) || '.';
+    dir = wd.dir;
   } catch (e) {
     if (!isKnobsError(e)) throw e;
     if (a.flags.json) {
@@ -272,10 +269,22 @@ export function cmdValidate(a: ParsedArgs, io: CliIO): number {
     } else io.out.write(`${e.format()}\n`);
     return EXIT.error;
   }
-  if (a.flags.json) io.out.write(`${JSON.stringify({ ok: true, diagnostics })}\n`);
+  // pre-flight: the script's flags and printed metrics (what `knobs run` checks before launch)
+  const pre = scriptDiagnostics(spec, dir);
+  const ok = !pre.some((d) => d.severity === 'error');
+  if (a.flags.json) io.out.write(`${JSON.stringify({ ok, diagnostics: [...diagnostics, ...pre] })}\n`);
   else {
+    printDiagnostics(file, pre, io);
     const metric = spec.metric.name ? `metric ${spec.metric.goal} ${spec.metric.name}` : 'no metric';
-    io.out.write(`${file}: ok · ${spec.method} · ${spec.space.params.length} parameters · ${metric} · trials run in ${where}\n`);
+    if (ok) io.out.write(`${file}: ok · ${spec.method} · ${spec.space.params.length} parameters · ${metric} · trials run in ${where}\n`);
   }
-  return EXIT.ok;
+  return ok ? EXIT.ok : EXIT.error;
+}
+
+function printDiagnostics(file: string, diagnostics: readonly Diagnostic[], io: CliIO): void {
+  for (const d of diagnostics) {
+    io.out.write(
+      `${file}${d.loc ? `:${d.loc.line}:${d.loc.col}` : ''}: ${d.severity}: ${d.message}${d.hint ? `\n  fix: ${d.hint}` : ''}\n`,
+    );
+  }
 }

@@ -5,12 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KnobsError } from '../../core/errors';
 import type { SweepCreatedOp } from '../../core/journal/ops';
+import { scriptDiagnostics } from '../../core/preflight/sweep';
 import type { Executor } from '../../core/runner/executor';
 import { resolveInterpreter } from '../../core/runner/interpreter';
 import { LocalExecutor } from '../../core/runner/localExecutor';
 import { SlurmExecutor } from '../../core/runner/slurm/slurmExecutor';
 import { loadSweepFile } from '../../core/space/parse';
-import type { SweepSpec } from '../../core/space/types';
+import type { Diagnostic, SweepSpec } from '../../core/space/types';
 import { sendControl } from '../../core/sweep/control';
 import { createSweep } from '../../core/sweep/create';
 import { openSweep, resumeSpec, runnerStatus } from '../../core/sweep/open';
@@ -44,6 +45,7 @@ export const RUN_FLAGS: Record<string, FlagSpec> = {
     help: 'the workspace paths in the sweep file must stay in (default: its git work tree, else its folder; also KNOBS_WORKSPACE)',
   },
   'grace-ms': { value: true, arg: 'MS', help: 'SIGTERM→SIGKILL grace when stopping a trial (default 10000)' },
+  'no-preflight': { value: false, help: 'start even when pre-flight finds that the script would reject what the sweep passes' },
   help: { value: false, help: 'show this help' },
 };
 
@@ -66,12 +68,42 @@ function applyOverrides(spec: SweepSpec, a: ParsedArgs): SweepSpec {
   return out;
 }
 
-function printDiagnostics(spec: SweepSpec, io: CliIO): void {
-  for (const d of spec.diagnostics) {
-    if (d.severity === 'error') continue;
+function printDiagnostics(
+  spec: SweepSpec,
+  io: CliIO,
+  diagnostics: readonly Diagnostic[] = spec.diagnostics.filter((d) => d.severity !== 'error'),
+): void {
+  for (const d of diagnostics) {
     const where = `${spec.file ? path.relative(io.cwd, spec.file) || spec.file : 'sweep'}${d.loc ? `:${d.loc.line}:${d.loc.col}` : ''}`;
-    io.err.write(`${where}: ${d.severity === 'warning' ? 'warning' : 'note'}: ${d.message}\n`);
+    io.err.write(`${where}: ${d.severity === 'info' ? 'note' : d.severity}: ${d.message}\n`);
   }
+}
+
+/**
+ * Pre-flight (core/preflight): the script's flags and printed metrics against the sweep. Warnings
+ * are printed; an error (a flag the script would reject: every trial would crash) stops the
+ * launch unless --no-preflight.
+ */
+function preflight(spec: SweepSpec, workdir: Workdir, a: ParsedArgs, io: CliIO): void {
+  const found = scriptDiagnostics(spec, workdir.dir);
+  const errors = found.filter((d) => d.severity === 'error');
+  if (!a.flags.json)
+    printDiagnostics(
+      spec,
+      io,
+      found.filter((d) => d.severity !== 'error' || a.flags['no-preflight']),
+    );
+  if (!errors.length || a.flags['no-preflight']) return;
+  const at = (d: Diagnostic) =>
+    spec.file && d.loc ? { file: path.relative(io.cwd, spec.file) || spec.file, line: d.loc.line, col: d.loc.col } : undefined;
+  const [first, ...rest] = errors;
+  throw new KnobsError('E_PREFLIGHT', first.message, {
+    location: at(first),
+    hint: `${first.hint ? `${first.hint}; ` : ''}or start anyway with --no-preflight`,
+    details: rest.map(
+      (d) => `${at(d) ? `${at(d)!.file}:${d.loc!.line}:${d.loc!.col}: ` : ''}${d.message}${d.hint ? `\n  fix: ${d.hint}` : ''}`,
+    ),
+  });
 }
 
 export async function cmdRun(a: ParsedArgs, io: CliIO): Promise<number> {
@@ -83,6 +115,7 @@ export async function cmdRun(a: ParsedArgs, io: CliIO): Promise<number> {
   spec = applyOverrides(spec, a);
   const workdir = workdirFor(spec, a, io);
   if (!a.flags.json) printDiagnostics(spec, io);
+  preflight(spec, workdir, a, io);
   const seed = intFlag(a.flags, 'seed', 0) ?? spec.seed ?? randomInt(0, 2 ** 31 - 1);
   const knobsDir = knobsDirFor({ dir: strFlag(a.flags, 'dir'), workdir: workdir.dir, cwd: io.cwd });
   const python = pythonFor(spec, io.env);
@@ -115,6 +148,7 @@ export async function cmdResume(a: ParsedArgs, io: CliIO): Promise<number> {
     let forkSpec = loadSweepFile(created.file!);
     forkSpec = applyOverrides(forkSpec, a);
     const workdir = workdirFor(forkSpec, a, io, created);
+    preflight(forkSpec, workdir, a, io);
     const paths = createSweep({
       spec: forkSpec,
       knobsDir: path.dirname(path.dirname(dir)),

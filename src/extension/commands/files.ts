@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
 import { langOf } from '../../core/promote/lang';
-import { readScriptArgs, sweepTemplate } from '../sweepTemplate';
+import { sweepFileFor } from '../sweepTemplate';
 import { type CommandContext, type Handlers, hasFile } from './args';
 
 export function fileCommands(ctx: CommandContext): Handlers<'newSweepFile' | 'openExample'> {
@@ -25,8 +25,7 @@ export function fileCommands(ctx: CommandContext): Handlers<'newSweepFile' | 'op
       const lang = langOf(uri.fsPath)!;
       const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === uri!.fsPath);
       const text = open?.getText() ?? fs.readFileSync(uri.fsPath, 'utf8');
-      const args = readScriptArgs(text, lang);
-      const yaml = sweepTemplate({ program: path.basename(uri.fsPath), args });
+      const { yaml, args } = sweepFileFor(path.basename(uri.fsPath), text, lang);
       let target = path.join(path.dirname(uri.fsPath), 'sweep.yaml');
       for (let n = 2; fs.existsSync(target) && n < 100; n++) target = path.join(path.dirname(uri.fsPath), `sweep${n}.sweep.yaml`);
       fs.writeFileSync(target, yaml);

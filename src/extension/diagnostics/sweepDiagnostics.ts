@@ -1,13 +1,20 @@
 /**
- * Validates sweep files as you type with the core parser (parseSweep) and publishes vscode
- * Diagnostics at the parser's line:col; Diagnostic.fix becomes a quick fix (CodeAction).
+ * Validates sweep files as you type with the core parser (parseSweep) and pre-flight
+ * (core/preflight: `program` found, the script's flags and printed metrics), and publishes vscode
+ * Diagnostics at their line:col; Diagnostic.fix becomes a quick fix (CodeAction). The script is
+ * read from its open editor, else from disk; editing or saving a Python file checks the open
+ * sweep files again.
  */
+
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { preflightSweep } from '../../core/preflight/sweep';
 import { parseSweep } from '../../core/space/parse';
 import type { Diagnostic as SweepDiagnostic } from '../../core/space/types';
 import { isSweepFile } from '../codelens/sweepFile';
 import { SETTINGS } from '../commandIds';
 import { DisposableStore } from '../disposables';
+import { startFolder } from '../runner/launch';
 import { diagnosticMessage, diagnosticRange } from './ranges';
 
 const SOURCE = 'knobs';
@@ -28,7 +35,11 @@ export class SweepDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
   constructor() {
     this.collection = this.disposables.add(vscode.languages.createDiagnosticCollection(SOURCE));
     this.disposables.add(vscode.workspace.onDidOpenTextDocument((d) => this.validate(d)));
-    this.disposables.add(vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)));
+    this.disposables.add(
+      vscode.workspace.onDidChangeTextDocument((e) => (isScript(e.document.fileName) ? this.scheduleAll() : this.schedule(e.document))),
+    );
+    const scripts = this.disposables.add(vscode.workspace.createFileSystemWatcher('**/*.py'));
+    for (const ev of [scripts.onDidChange, scripts.onDidCreate, scripts.onDidDelete]) this.disposables.add(ev(() => this.scheduleAll()));
     this.disposables.add(
       vscode.workspace.onDidCloseTextDocument((d) => {
         this.collection.delete(d.uri);
@@ -53,6 +64,11 @@ export class SweepDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
 
   validateAll(): void {
     for (const d of vscode.workspace.textDocuments) this.validate(d);
+  }
+
+  /** A script changed: check the open sweep files again (their pre-flight reads it). */
+  private scheduleAll(): void {
+    for (const d of vscode.workspace.textDocuments) if (/\.(ya?ml|json)$/i.test(d.fileName)) this.schedule(d);
   }
 
   private schedule(doc: vscode.TextDocument): void {
@@ -82,7 +98,9 @@ export class SweepDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
       this.fixes.delete(doc.uri.toString());
       return;
     }
-    const { diagnostics } = parseSweep(text, { file: doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined });
+    const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
+    const { spec, diagnostics } = parseSweep(text, { file });
+    if (spec && file) diagnostics.push(...preflightSweep(spec, { started: startedFor(doc.uri), read: readScript }).diagnostics);
     const lines = text.split(/\r?\n/);
     const out: vscode.Diagnostic[] = [];
     const fixes: Fixable[] = [];
@@ -124,5 +142,25 @@ export class SweepDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
 
   dispose(): void {
     this.disposables.dispose();
+  }
+}
+
+function isScript(fileName: string): boolean {
+  return /\.py$/i.test(fileName);
+}
+
+/** Where the Run lens starts `knobs run` for this sweep file (its workspace folder, else its folder). */
+function startedFor(uri: vscode.Uri): string {
+  return startFolder(uri.fsPath, vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath);
+}
+
+/** A script's text: the open editor's (unsaved edits included), else the file on disk. */
+function readScript(file: string): string | undefined {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+  if (open) return open.getText();
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
