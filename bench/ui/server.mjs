@@ -146,7 +146,8 @@ function page({ nonce, origin, theme, state, stream }) {
       // the host's reply to a series request: those trials' whole series
       if (m && m.type === 'series' && window.__data) {
         const want = new Set(m.trials);
-        const series = window.__data.series.filter((s) => want.has(s.trial));
+        const name = m.metric ?? window.__data.meta.metric.name;
+        const series = window.__data.series.filter((s) => want.has(s.trial) && s.name === name);
         setTimeout(() => window.postMessage(wire({ type: 'series', series }), '*'), 0);
       }
     },
@@ -159,7 +160,7 @@ function page({ nonce, origin, theme, state, stream }) {
     window.__data = data;
     if (!stream) {
       // the host's policy too: a large snapshot carries the featured trials' series, the rest on request
-      const snap = wire(window.__knobsWire.featuredSeries({ type: 'snapshot', meta: data.meta, trials: data.trials, series: data.series }));
+      const snap = wire(window.__knobsWire.featuredSeries(window.__knobsWire.onlySweepMetric({ type: 'snapshot', meta: data.meta, trials: data.trials, series: data.series }, data.meta.metric.name)));
       performance.mark('bench:post');
       window.postMessage(snap, '*');
       return;
@@ -176,7 +177,7 @@ function page({ nonce, origin, theme, state, stream }) {
       const series = [];
       for (const s of data.series) {
         if (from >= s.steps.length) continue;
-        series.push({ trial: s.trial, attempt: s.attempt, name: s.name, steps: s.steps.slice(from, from + stream.chunk), values: s.values.slice(from, from + stream.chunk) });
+        series.push({ trial: s.trial, attempt: s.attempt, name: s.name, steps: s.steps.slice(from, from + stream.chunk), values: s.values.slice(from, from + stream.chunk), times: s.times?.slice(from, from + stream.chunk) });
       }
       appends.push(wire({ type: 'append', trials: [], series }));
     }
@@ -200,7 +201,7 @@ function page({ nonce, origin, theme, state, stream }) {
 </body></html>`;
 }
 
-/** Starts the server; resolves to { url, close }. Query: trials, points, seed, theme, tab, stream=chunk,everyMs */
+/** Starts the server; resolves to { url, close }. Query: trials, points, seed, theme, tab, stream=chunk,everyMs, acc=1 (a val_acc series too) */
 export function startServer() {
   const cache = new Map();
   let wireJs;
@@ -222,7 +223,7 @@ export function startServer() {
         res.end(readFileSync(join(root, 'dist', u.pathname.slice(1))));
       } else if (u.pathname === '/wire.js') {
         wireJs ??= buildSync({
-          stdin: { contents: "export { encodeHostMessage } from './src/protocol/messages'; export { featuredSeries } from './src/extension/panel/snapshot';", resolveDir: root, loader: 'ts' },
+          stdin: { contents: "export { encodeHostMessage } from './src/protocol/messages'; export { featuredSeries, onlySweepMetric } from './src/extension/panel/snapshot';", resolveDir: root, loader: 'ts' },
           bundle: true,
           format: 'iife',
           globalName: '__knobsWire',
@@ -236,7 +237,7 @@ export function startServer() {
         if (!cache.has(key)) {
           const trials = +(u.searchParams.get('trials') ?? 60);
           const points = +(u.searchParams.get('points') ?? 30);
-          const sw = syntheticSweep({ trials, points, seed: +(u.searchParams.get('seed') ?? 7), running: +(u.searchParams.get('running') ?? 0.05), now: Date.now() });
+          const sw = syntheticSweep({ trials, points, seed: +(u.searchParams.get('seed') ?? 7), running: +(u.searchParams.get('running') ?? 0.05), now: Date.now(), accSeries: u.searchParams.get('acc') === '1' });
           if (u.searchParams.get('paused')) sw.meta.paused = u.searchParams.get('paused');
           cache.set(key, JSON.stringify(sw));
         }

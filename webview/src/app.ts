@@ -101,6 +101,13 @@ export class App implements Ctx {
     this.theme = readTheme();
     this.summary = new Summary(this);
     this.curves = new CurvesView(this);
+    this.curves.settings = ui.curves;
+    this.curves.onSettings = () => {
+      perf.begin('curve-settings');
+      if (this.tab === 'curves') this.dirty.chart = true;
+      this.save();
+      this.schedule();
+    };
     this.pcp = new ParallelView(this);
     this.scatter = new ScatterView(this);
     this.table = new TrialTable(this);
@@ -321,7 +328,7 @@ export class App implements Ctx {
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      const ui: UiState = { v: 1, filters: this.filters, selected: this.selected, sort: this.sort, tab: this.tab, scrollRow: this.scrollRow };
+      const ui: UiState = { v: 1, filters: this.filters, selected: this.selected, sort: this.sort, tab: this.tab, scrollRow: this.scrollRow, curves: this.curves.settings };
       this.vscode.setState(ui);
     }, 200);
   }

@@ -124,7 +124,7 @@ export class TrialTable {
   /** Rebuilds the columns when the params or metric change. */
   private ensureColumns(): void {
     const s = this.ctx.store;
-    const key = JSON.stringify([s.paramNames, s.metricName, s.hasFit]);
+    const key = JSON.stringify([s.paramNames, s.metricName, s.hasFit, this.ctx.theme.font]);
     if (key === this.columnsKey) return;
     this.columnsKey = key;
     const cols: Column[] = [
@@ -135,7 +135,7 @@ export class TrialTable {
       { key: 'step', label: 'step', width: 56, sortable: true, cell: (r) => (r.step == null ? '' : String(r.step)), cls: 'num' },
       ...(s.hasFit ? [{ key: 'fit', label: 'fit', width: 96, sortable: true, cell: (r: TrialRow) => r.fit ?? '', cls: 'fit' }] : []),
       ...s.paramNames.map((p) => ({ key: `param:${p}`, label: p, width: Math.max(76, Math.min(140, p.length * 8 + 24)), sortable: true, cell: (r: TrialRow) => formatParam(r.params[p], 3), cls: 'num' })),
-      { key: 'duration', label: 'time', width: 72, sortable: true, cell: (r, now) => (r.startedAt === undefined ? '' : formatDuration((r.endedAt ?? now) - r.startedAt)), cls: 'num' },
+      { key: 'duration', label: 'time', width: durationWidth(this.ctx.theme.font), sortable: true, cell: (r, now) => (r.startedAt === undefined ? '' : formatDuration((r.endedAt ?? now) - r.startedAt)), cls: 'num' },
       { key: 'reason', label: 'reason', width: 160, sortable: false, cell: (r) => r.reason ?? '' },
     ];
     this.columns = cols;
@@ -276,4 +276,13 @@ export class TrialTable {
       sl.el.classList.toggle('hovered', sl.row.id === hovered && sl.row.id !== selected);
     }
   }
+}
+
+/** The time column's width: the widest duration (and the header with its sort arrow) in the panel's font, unclipped. */
+function durationWidth(font: string): number {
+  const g = document.createElement('canvas').getContext('2d');
+  if (!g) return 84;
+  g.font = font;
+  const text = Math.max(...['00h00m', '00m00s', '00d00h', 'time ▲'].map((x) => g.measureText(x).width));
+  return Math.max(72, Math.ceil(text) + 12 + 8);
 }
