@@ -115,7 +115,7 @@ export async function runOurs(opts: { set: CurveSet; method: OurMethod; seed: nu
     journalIo: fastIo,
     graceMs: 0,
     pollMs: 60_000,
-    scheduler: createScheduler(spec.earlyTerminate, { goal: spec.metric.goal, maxConcurrent: spec.maxConcurrent }),
+    scheduler: createScheduler(spec.earlyTerminate, { goal: spec.metric.goal }),
   });
   const t0 = performance.now();
   const outcome = await runner.run();

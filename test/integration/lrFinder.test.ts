@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { lrAt, planLrFind } from '../../src/core/analysis/lrFinder';
 import { runLrFind } from '../../src/core/analysis/runLrFind';
-import { buildEvaluateArgv } from '../../src/core/analysis/evaluate';
+import { buildEvaluateArgv } from '../../src/core/sweep/evaluate';
 import { helperPaths } from '../../src/core/runner/helpersPath';
 import { ReportParser } from '../../src/core/runner/reportParser';
 import { loadSweepFile } from '../../src/core/space/parse';

@@ -1,7 +1,7 @@
 /** buildEvaluateArgv: the `evaluate:` command with the shared macros plus ${best_trial_dir} and ${checkpoint}. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildEvaluateArgv } from '../../src/core/analysis/evaluate';
+import { buildEvaluateArgv } from '../../src/core/sweep/evaluate';
 import type { Space } from '../../src/core/space/types';
 
 const space: Space = {

@@ -167,7 +167,7 @@ early_terminate: {type: asha, max_t: 20, grace_period: 1, reduction_factor: 3}
     executor,
     cwd: dir,
     interpreter: '/usr/bin/python3',
-    scheduler: createScheduler(sweepSpec.earlyTerminate, { goal: sweepSpec.metric.goal, maxConcurrent: sweepSpec.maxConcurrent }),
+    scheduler: createScheduler(sweepSpec.earlyTerminate, { goal: sweepSpec.metric.goal }),
   });
   const outcome = await runner.run();
   assert.equal(outcome.kind, 'finished', JSON.stringify(outcome));

@@ -19,7 +19,7 @@ import { table } from '../format';
 import { acquireLock, HEARTBEAT_MS } from '../../core/sweep/lock';
 import { journalSpec, resumeSpec, type OpenedSweep } from '../../core/sweep/open';
 import { trialDir } from '../../core/sweep/paths';
-import { runEvaluation } from '../../core/sweep/runner';
+import { runEvaluation } from '../../core/sweep/evaluate';
 import { chooseWorkdir, journalWorkdir } from '../../core/sweep/workdir';
 import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
 import { DIR_FLAG, EXIT, HELP_FLAG, knobsDirFor, openSweepArg, type CliIO } from '../context';

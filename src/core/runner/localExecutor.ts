@@ -206,5 +206,3 @@ export function groupAlive(pgid: number): boolean {
   }
 }
 
-/** An alias kept for the importers of this name (core/sweep/runner.ts, slurmExecutor.ts) until they import core/format's formatDuration. */
-export { formatDuration as formatMs } from '../format/duration';

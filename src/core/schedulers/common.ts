@@ -8,8 +8,6 @@ import { CONTINUE, type Decision } from './scheduler';
 
 export interface SchedulerOptions {
   goal: Goal;
-  /** The sweep's max_concurrent (informational; used for defaults by some schedulers). */
-  maxConcurrent?: number;
 }
 
 export const NAN_REASON = 'reported NaN';

@@ -2,7 +2,12 @@
  * The control channel: `control.jsonl`, appended by anyone (CLI, extension), read only by the
  * runner, which alone writes the journal. Each line: {"id", "cmd", "trial"?, "t"}.
  * The runner reads from the size the file had when it started, so commands never replay.
+ * This module owns the format, sending, reading, and what each command means to a run
+ * (`applyControl`): stop the sweep, stop one trial, resume launching. It never stops a process
+ * itself: the run's `ControlTarget` (the loop and the trial lifecycle) does.
  */
+import type { OpInput } from '../journal/ops';
+import type { SweepState, TrialRecord } from '../journal/reducer';
 import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fileSize } from '../fileSize';
@@ -50,6 +55,51 @@ export class ControlReader {
     }
     return out;
   }
+}
+
+/** What control commands act on: the runner provides it. */
+export interface ControlTarget {
+  readonly state: SweepState;
+  /** The run has ended: commands are ignored. */
+  readonly done: boolean;
+  append(input: OpInput): void;
+  /** Launching resumes after a pause: the failure streak starts again. */
+  resumeLaunching(): void;
+  /** Stops the whole sweep (its trials end as stopped). */
+  stopSweep(): void;
+  /** Stops one trial: a running one is signalled, one waiting to run is dropped. */
+  stopTrial(trial: TrialRecord): void;
+}
+
+/** Reads the new commands and applies each; an unreadable file is read again at the next poll. */
+export function pollControl(reader: ControlReader, target: ControlTarget): void {
+  if (target.done) return;
+  let cmds: ControlCommand[];
+  try {
+    cmds = reader.read();
+  } catch {
+    return;
+  }
+  for (const c of cmds) applyControl(c, target);
+}
+
+/** Applies one command, journaling stop_requested; a command already handled (in the journal) is ignored. */
+export function applyControl(c: ControlCommand, target: ControlTarget): void {
+  if (target.state.handledCmds.has(c.id) || target.done) return;
+  if (c.cmd === 'resume_launching') {
+    if (target.state.paused) target.append({ op: 'launch_resumed' });
+    target.resumeLaunching();
+    return;
+  }
+  if (c.trial === undefined) {
+    target.append({ op: 'stop_requested', cmd: c.id });
+    target.stopSweep();
+    return;
+  }
+  const t = target.state.byId.get(c.trial);
+  if (!t) return;
+  target.append({ op: 'stop_requested', trial: c.trial, cmd: c.id });
+  target.stopTrial(t);
 }
 
 /** Validates one control line; anything malformed is ignored. */

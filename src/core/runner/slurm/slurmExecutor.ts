@@ -31,7 +31,8 @@ import { fileSize } from '../../fileSize';
 import type { ExecutorSpec } from '../../space/types';
 import type { Executor, ExitInfo, LaunchSpec, TrialEvents, TrialHandle } from '../executor';
 import { LineSplitter } from '../lineSplitter';
-import { formatMs, DEFAULT_GRACE_MS } from '../localExecutor';
+import { DEFAULT_GRACE_MS } from '../localExecutor';
+import { formatDuration } from '../../format/duration';
 import { batchScript, envDelta } from './script';
 import { FINAL_STATES, gresFor, parseSacct, parseScontrol, parseSqueue, sbatchOptions, signalName, slurmError, type FinalRecord, type QueueEntry } from './slurmText';
 
@@ -505,7 +506,7 @@ class SlurmTrial implements SlurmTrialHandle {
     if (this.sawRunning) return;
     this.sawRunning = true;
     if (this.spec.timeoutMs && this.spec.timeoutMs > 0 && !this.timeoutTimer) {
-      this.timeoutTimer = setTimeout(() => this.stopInternal(`timed out after ${formatMs(this.spec.timeoutMs!)}`, true), this.spec.timeoutMs);
+      this.timeoutTimer = setTimeout(() => this.stopInternal(`timed out after ${formatDuration(this.spec.timeoutMs!)}`, true), this.spec.timeoutMs);
     }
   }
 
