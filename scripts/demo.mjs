@@ -12,6 +12,9 @@ if (!existsSync(join(root, 'dist', 'cli.js')) || process.env.KNOBS_REBUILD === '
 const sweep = join(root, 'examples', 'tfjs-digits', 'sweep.yaml');
 console.log(`knobs demo: node dist/cli.js run ${sweep} ${process.argv.slice(2).join(' ')}`);
 const t0 = Date.now();
-const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'run', sweep, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
+const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'run', sweep, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: root,
+});
 console.log(`knobs demo: wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 process.exit(r.status ?? 1);

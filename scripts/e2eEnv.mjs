@@ -58,7 +58,8 @@ export function checkE2e() {
   const node24 = node24Version();
   if (!node24) problems.push(`Node 24 missing: ${NODE24} (run \`node scripts/setup.mjs\`)`);
   const codeServer = node24 ? codeServerVersion() : null;
-  if (node24 && !codeServer) problems.push(`code-server ${CODE_SERVER_VERSION} missing or broken: ${CODE_SERVER_ENTRY} (run \`node scripts/setup.mjs\`)`);
+  if (node24 && !codeServer)
+    problems.push(`code-server ${CODE_SERVER_VERSION} missing or broken: ${CODE_SERVER_ENTRY} (run \`node scripts/setup.mjs\`)`);
   const chromium = chromiumVersion();
   if (!chromium) problems.push(`chromium missing: ${CHROMIUM} (apt-get install chromium, or set KNOBS_CHROMIUM)`);
   if (problems.length && existsSync(SETUP_FAILURE_FILE)) {
@@ -80,7 +81,7 @@ export function checkE2e() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const info = checkE2e();
-  if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(info) + '\n');
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(info)}\n`);
   else {
     for (const [k, v] of Object.entries(info)) if (k !== 'problems') console.log(`${k}: ${v}`);
     for (const p of info.problems) console.log(`problem: ${p}`);

@@ -14,9 +14,18 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import {
-  E2E_DEBIAN_PACKAGES, NODE24_SPEC, NODE24_PREFIX, NODE24_DIR, NODE24_BIN_DIR,
-  CODE_SERVER_VERSION, CODE_SERVER_PREFIX, CODE_SERVER_ENTRY, node24Version, codeServerVersion,
-  E2E_CACHE, SETUP_FAILURE_FILE,
+  CODE_SERVER_ENTRY,
+  CODE_SERVER_PREFIX,
+  CODE_SERVER_VERSION,
+  codeServerVersion,
+  E2E_CACHE,
+  E2E_DEBIAN_PACKAGES,
+  NODE24_BIN_DIR,
+  NODE24_DIR,
+  NODE24_PREFIX,
+  NODE24_SPEC,
+  node24Version,
+  SETUP_FAILURE_FILE,
 } from './e2eEnv.mjs';
 
 if (process.env.KNOBS_SKIP_SETUP === '1') process.exit(0);
@@ -44,8 +53,10 @@ let exitCode = 0;
 function debianPackages() {
   const wanted = [...DEBIAN_PACKAGES, ...(skipE2e ? [] : E2E_DEBIAN_PACKAGES)];
   if (!hasApt()) {
-    log('no apt-get/dpkg here: install by hand a Python 3 with torch, scikit-learn and optuna, and set KNOBS_PYTHON to it;'
-      + ' for the e2e suite, chromium (or KNOBS_CHROMIUM) and the Kerberos headers (gssapi/gssapi.h)');
+    log(
+      'no apt-get/dpkg here: install by hand a Python 3 with torch, scikit-learn and optuna, and set KNOBS_PYTHON to it;' +
+        ' for the e2e suite, chromium (or KNOBS_CHROMIUM) and the Kerberos headers (gssapi/gssapi.h)',
+    );
     return;
   }
   const missing = wanted.filter((p) => !installed(p));
@@ -55,7 +66,9 @@ function debianPackages() {
   }
   if (!isRoot) {
     const py = missing.filter((p) => DEBIAN_PACKAGES.includes(p));
-    warn(`missing Debian packages: ${missing.join(' ')}\n[setup] run as root:  apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+    warn(
+      `missing Debian packages: ${missing.join(' ')}\n[setup] run as root:  apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`,
+    );
     if (py.length) {
       warn('(or KNOBS_SKIP_SETUP=1 with KNOBS_PYTHON pointing to a Python that has torch and scikit-learn)');
       exitCode = 1;
@@ -86,8 +99,13 @@ function debianPackages() {
 // config (user agent, prefixes, node-gyp, nodedir); settings a user exported (a registry, a proxy,
 // a cache) are kept.
 const OUTER_NPM_DERIVED = new Set([
-  'npm_config_user_agent', 'npm_config_node_gyp', 'npm_config_nodedir', 'npm_config_npm_version',
-  'npm_config_prefix', 'npm_config_global_prefix', 'npm_config_local_prefix',
+  'npm_config_user_agent',
+  'npm_config_node_gyp',
+  'npm_config_nodedir',
+  'npm_config_npm_version',
+  'npm_config_prefix',
+  'npm_config_global_prefix',
+  'npm_config_local_prefix',
 ]);
 function nestedNpmEnv(env) {
   const out = {};
@@ -153,10 +171,13 @@ function e2eToolchain() {
   };
   const r = npmInstall(CODE_SERVER_PREFIX, `code-server@${CODE_SERVER_VERSION}`, env);
   const ok = codeServerVersion();
-  if (r.status === 0 && !ok) recordFailure(`npm installed code-server, but \`${CODE_SERVER_ENTRY} --version\` did not print ${CODE_SERVER_VERSION}`);
+  if (r.status === 0 && !ok)
+    recordFailure(`npm installed code-server, but \`${CODE_SERVER_ENTRY} --version\` did not print ${CODE_SERVER_VERSION}`);
   if (r.status !== 0 || !ok) {
-    warn(`code-server install failed (npm exit ${r.status}; ${CODE_SERVER_ENTRY} ${ok ? 'runs' : 'does not run'}).`
-      + ' It needs the Kerberos headers (apt-get install libkrb5-dev) and a C++ toolchain; the e2e suite will report it');
+    warn(
+      `code-server install failed (npm exit ${r.status}; ${CODE_SERVER_ENTRY} ${ok ? 'runs' : 'does not run'}).` +
+        ' It needs the Kerberos headers (apt-get install libkrb5-dev) and a C++ toolchain; the e2e suite will report it',
+    );
     return;
   }
   log(`code-server ${ok} installed in ${secs(t0)} (e2e toolchain ${secs(tAll)})`);

@@ -9,7 +9,7 @@
 // Usable on its own (`node scripts/setupSlurm.mjs`) or imported: `await setupSlurm()` returns
 // { ok, missing, message }.
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 export const SLURM_PACKAGES = ['slurmctld', 'slurmd', 'slurm-client', 'munge'];

@@ -3,7 +3,7 @@
 // Usage: node scripts/test.mjs [unit|integration|e2e|contracts ...] [--only-file substring]
 // KNOBS_REQUIRE_ALL=1 (set by .ci/run) makes any skipped test a failure.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -19,7 +19,9 @@ for (let i = 0; i < args.length; i++) {
     }
     only.push(args[++i]);
   } else if (args[i].startsWith('--')) {
-    console.error(`unknown option ${args[i]} (usage: node scripts/test.mjs [unit|contracts|webview|integration|e2e ...] [--only-file substring])`);
+    console.error(
+      `unknown option ${args[i]} (usage: node scripts/test.mjs [unit|contracts|webview|integration|e2e ...] [--only-file substring])`,
+    );
     process.exit(2);
   } else groups.push(args[i]);
 }

@@ -21,11 +21,18 @@ const epochs = Number(arg('epochs', '40'));
 const python = process.env.KNOBS_PYTHON || 'python3';
 
 function smi() {
-  const out = execFileSync('nvidia-smi', ['--query-gpu=index,name,utilization.gpu,memory.used,memory.total', '--format=csv,noheader,nounits'], { encoding: 'utf8' });
-  return out.trim().split('\n').map((l) => {
-    const [index, name, util, used, total] = l.split(',').map((s) => s.trim());
-    return { index: +index, name, util: +util, used: +used, total: +total };
-  });
+  const out = execFileSync(
+    'nvidia-smi',
+    ['--query-gpu=index,name,utilization.gpu,memory.used,memory.total', '--format=csv,noheader,nounits'],
+    { encoding: 'utf8' },
+  );
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const [index, name, util, used, total] = l.split(',').map((s) => s.trim());
+      return { index: +index, name, util: +util, used: +used, total: +total };
+    });
 }
 
 const gpus = smi();
@@ -64,23 +71,50 @@ seed: 1
   }, 500);
   const t0 = Date.now();
   const code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'dist/cli.js'), 'run', 'sweep.yaml'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, KNOBS_PYTHON: python } });
+    const child = spawn(process.execPath, [path.join(root, 'dist/cli.js'), 'run', 'sweep.yaml'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, KNOBS_PYTHON: python },
+    });
     child.on('exit', resolve);
   });
   const wall = (Date.now() - t0) / 1000;
   clearInterval(timer);
   const sweep = path.join(dir, '.knobs/sweeps', fs.readdirSync(path.join(dir, '.knobs/sweeps'))[0]);
-  const ops = fs.readFileSync(path.join(sweep, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const ops = fs
+    .readFileSync(path.join(sweep, 'journal.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const completed = ops.filter((o) => o.op === 'trial_completed').length;
-  const starts = ops.filter((o) => o.op === 'trial_started').map((o) => o.t).sort((a, b) => a - b);
-  const ends = ops.filter((o) => ['trial_completed', 'trial_failed', 'trial_stopped'].includes(o.op)).map((o) => o.t).sort((a, b) => a - b);
-  const gaps = starts.slice(k * nGpu).map((s) => s - Math.max(...ends.filter((e) => e <= s), -Infinity)).filter(Number.isFinite);
+  const starts = ops
+    .filter((o) => o.op === 'trial_started')
+    .map((o) => o.t)
+    .sort((a, b) => a - b);
+  const ends = ops
+    .filter((o) => ['trial_completed', 'trial_failed', 'trial_stopped'].includes(o.op))
+    .map((o) => o.t)
+    .sort((a, b) => a - b);
+  const gaps = starts
+    .slice(k * nGpu)
+    .map((s) => s - Math.max(...ends.filter((e) => e <= s), -Infinity))
+    .filter(Number.isFinite);
   const first = starts[0] ?? t0;
   const last = ends[ends.length - 1] ?? Date.now();
   const inRun = samples.filter((s) => s.t >= first && s.t <= last);
   const busy = inRun.length ? inRun.reduce((a, s) => a + s.gpus.reduce((b, g) => b + g.util, 0) / nGpu, 0) / inRun.length : NaN;
   const peakMem = Math.max(0, ...samples.flatMap((s) => s.gpus.map((g) => g.used)));
-  const row = { perGpu: k, code, trials: completed, wall, perHour: (completed / ((last - first) / 1000)) * 3600, busy, gapMean: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length / 1000 : NaN, gapMax: gaps.length ? Math.max(...gaps) / 1000 : NaN, peakMem };
+  const row = {
+    perGpu: k,
+    code,
+    trials: completed,
+    wall,
+    perHour: (completed / ((last - first) / 1000)) * 3600,
+    busy,
+    gapMean: gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length / 1000 : NaN,
+    gapMax: gaps.length ? Math.max(...gaps) / 1000 : NaN,
+    peakMem,
+  };
   rows.push(row);
   console.error(JSON.stringify(row));
 }
@@ -93,10 +127,13 @@ const lines = [
   ``,
   `| trials per GPU | trials | trials/hour | × one per GPU | GPU busy (utilization.gpu) | idle gap mean / max (s) | peak memory (MiB) |`,
   `|---|---|---|---|---|---|---|`,
-  ...rows.map((r) => `| ${r.perGpu} | ${r.trials} | ${r.perHour.toFixed(0)} | ${base ? (r.perHour / base).toFixed(2) : '-'} | ${r.busy.toFixed(1)}% | ${r.gapMean.toFixed(2)} / ${r.gapMax.toFixed(2)} | ${r.peakMem} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.perGpu} | ${r.trials} | ${r.perHour.toFixed(0)} | ${base ? (r.perHour / base).toFixed(2) : '-'} | ${r.busy.toFixed(1)}% | ${r.gapMean.toFixed(2)} / ${r.gapMax.toFixed(2)} | ${r.peakMem} |`,
+  ),
   ``,
   `Targets: ≥ 90% busy, ≤ 0.5 s idle between trials, ≥ 2× the trials/hour of one trial per GPU.`,
 ];
 fs.mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-fs.writeFileSync(path.join(root, 'bench/results/gpu.md'), lines.join('\n') + '\n');
+fs.writeFileSync(path.join(root, 'bench/results/gpu.md'), `${lines.join('\n')}\n`);
 console.log(lines.join('\n'));

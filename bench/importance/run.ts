@@ -5,7 +5,7 @@
  *   node out/bench/importance/run.js [--trials 10000] [--params 16] [--reps 5]
  */
 import * as path from 'node:path';
-import { importanceReport, type ImportanceTrial } from '../../src/core/analysis/importance';
+import { type ImportanceTrial, importanceReport } from '../../src/core/analysis/importance';
 import { computeImportanceInWorker } from '../../src/core/analysis/importanceClient';
 import { createRng } from '../../src/core/random/rng';
 import type { FlatParams, ParamSpec, Space } from '../../src/core/space/types';
@@ -22,7 +22,16 @@ async function main(): Promise<void> {
   const params: ParamSpec[] = [];
   for (let j = 0; j < nParams; j++) {
     if (j % 4 === 3) params.push({ kind: 'categorical', name: `c${j}`, path: [`c${j}`], values: ['a', 'b', 'c', 'd'] });
-    else if (j % 4 === 1) params.push({ kind: 'numeric', name: `lr${j}`, path: [`lr${j}`], distribution: 'log_uniform_values', min: 1e-5, max: 1e-1, integer: false });
+    else if (j % 4 === 1)
+      params.push({
+        kind: 'numeric',
+        name: `lr${j}`,
+        path: [`lr${j}`],
+        distribution: 'log_uniform_values',
+        min: 1e-5,
+        max: 1e-1,
+        integer: false,
+      });
     else params.push({ kind: 'numeric', name: `x${j}`, path: [`x${j}`], distribution: 'uniform', min: 0, max: 1, integer: false });
   }
   const space: Space = { params };
@@ -55,7 +64,9 @@ async function main(): Promise<void> {
       ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     ms.sort((a, b) => a - b);
-    console.log(`${label.padEnd(34)} median ${ms[Math.floor(ms.length / 2)].toFixed(1)} ms  (min ${ms[0].toFixed(1)}, max ${ms[ms.length - 1].toFixed(1)})  ${ms[Math.floor(ms.length / 2)] < 1000 ? 'OK < 1 s' : 'OVER 1 s'}`);
+    console.log(
+      `${label.padEnd(34)} median ${ms[Math.floor(ms.length / 2)].toFixed(1)} ms  (min ${ms[0].toFixed(1)}, max ${ms[ms.length - 1].toFixed(1)})  ${ms[Math.floor(ms.length / 2)] < 1000 ? 'OK < 1 s' : 'OVER 1 s'}`,
+    );
   };
   console.log(`importance: ${nTrials} trials × ${nParams} params, ${reps} reps, node ${process.version}`);
   await time('fanova (in thread)', () => importanceReport(trials, space, 'minimize'));

@@ -48,7 +48,12 @@ function timed(argv: string[], cwd: string): Timed {
   const script = '"$@" > "$KNOBS_BENCH_OUT"; rc=$?; times >&2; exit $rc';
   const outFile = path.join(cwd, `.out-${process.hrtime.bigint()}`);
   const t0 = performance.now();
-  const r = spawnSync('bash', ['-c', script, 'bench', ...argv], { cwd, env: { ...process.env, KNOBS_BENCH_OUT: outFile }, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('bash', ['-c', script, 'bench', ...argv], {
+    cwd,
+    env: { ...process.env, KNOBS_BENCH_OUT: outFile },
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   const wallMs = performance.now() - t0;
   const lines = r.stderr.trim().split('\n');
   const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1] ?? '');
@@ -140,9 +145,14 @@ function main(): void {
       const b = timed(['node', '-e', BARE, String(nTrue), '2', 'true'], work);
       bares.push(b);
       process.stderr.write(`  ${s(b.wallMs)} wall, ${s(b.cpuMs)} CPU\nknobs: ${nTrue} × true, max_concurrent 2 (${r + 1}/${repeat})\n`);
-      const k = runSweep(path.join(work, `true-${r}`), `name: overhead-true\ncommand: ["true"]\nmethod: grid\nparameters:\n  i: {values: ${values(nTrue)}}\nmax_concurrent: 2\n`);
+      const k = runSweep(
+        path.join(work, `true-${r}`),
+        `name: overhead-true\ncommand: ["true"]\nmethod: grid\nparameters:\n  i: {values: ${values(nTrue)}}\nmax_concurrent: 2\n`,
+      );
       knobsRuns.push(k);
-      process.stderr.write(`  ${s(k.wallMs)} wall (runner ${s(k.summary.elapsedMs)}), ${s(k.cpuMs)} CPU, completed ${k.summary.counts.completed}\n`);
+      process.stderr.write(
+        `  ${s(k.wallMs)} wall (runner ${s(k.summary.elapsedMs)}), ${s(k.cpuMs)} CPU, completed ${k.summary.counts.completed}\n`,
+      );
     }
     const bare = { wallMs: median(bares.map((b) => b.wallMs)), cpuMs: median(bares.map((b) => b.cpuMs)) };
     const kt = {
@@ -174,13 +184,16 @@ function main(): void {
     process.stderr.write(`bare loop: ${nSleep} × sleep 1, 8 at a time\n`);
     const bareSleep = timed(['node', '-e', BARE, String(nSleep), '8', 'sleep', '1'], work);
     process.stderr.write(`  ${s(bareSleep.wallMs)} wall\nknobs: ${nSleep} × sleep 1, max_concurrent 8\n`);
-    const ks = runSweep(path.join(work, 'sleep'), `name: overhead-sleep\ncommand: ["sleep", "1"]\nmethod: grid\nparameters:\n  i: {values: ${values(nSleep)}}\nmax_concurrent: 8\n`);
+    const ks = runSweep(
+      path.join(work, 'sleep'),
+      `name: overhead-sleep\ncommand: ["sleep", "1"]\nmethod: grid\nparameters:\n  i: {values: ${values(nSleep)}}\nmax_concurrent: 8\n`,
+    );
     const ideal = (nSleep / 8) * 1000;
     process.stderr.write(`  ${s(ks.wallMs)} wall (runner ${s(ks.summary.elapsedMs)}), ideal ${s(ideal)}\n`);
     rows.push(
       `## ${nSleep} trials of \`sleep 1\`, max_concurrent 8`,
       '',
-      '| | wall | vs ideal ' + s(ideal) + ' |',
+      `| | wall | vs ideal ${s(ideal)} |`,
       '|---|---|---|',
       `| bare Node spawn loop (8 at a time): the machine's floor now | ${s(bareSleep.wallMs)} | ${(bareSleep.wallMs / ideal).toFixed(3)}× |`,
       `| \`knobs run\` (whole CLI process) | ${s(ks.wallMs)} | ${(ks.wallMs / ideal).toFixed(3)}× |`,
@@ -202,8 +215,13 @@ function main(): void {
     const alone = timed(['bash', '-c', py('gen.py', '> /dev/null')], idir);
     const floor = timed(['bash', '-c', py('gen.py', '| cat > /dev/null')], idir);
     const perLine = timed(['bash', '-c', py('gen_per_line.py', '> /dev/null')], idir);
-    process.stderr.write(`  ${s(alone.wallMs)} wall alone, ${s(floor.wallMs)} through a pipe; per-line producer ${s(perLine.wallMs)}\nknobs: one trial printing ${nLines} report lines\n`);
-    const ki = runSweep(idir, `name: overhead-ingest\ncommand: ["/usr/bin/python3", "gen.py", "${nLines}"]\nmethod: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  i: {values: [1]}\nmax_concurrent: 1\n`);
+    process.stderr.write(
+      `  ${s(alone.wallMs)} wall alone, ${s(floor.wallMs)} through a pipe; per-line producer ${s(perLine.wallMs)}\nknobs: one trial printing ${nLines} report lines\n`,
+    );
+    const ki = runSweep(
+      idir,
+      `name: overhead-ingest\ncommand: ["/usr/bin/python3", "gen.py", "${nLines}"]\nmethod: grid\nmetric: {name: loss, goal: minimize}\nparameters:\n  i: {values: [1]}\nmax_concurrent: 1\n`,
+    );
     const journal = path.join(ki.summary.dir, 'journal.jsonl');
     let metricOps = 0;
     let started = NaN;
@@ -219,12 +237,18 @@ function main(): void {
       if (op.op === 'trial_started') started = op.t;
       if (op.op === 'trial_completed') ended = op.t;
     }
-    const last = fs.readFileSync(journal, 'utf8').split('\n').filter((l) => l.startsWith('{"op":"metric"')).pop();
+    const last = fs
+      .readFileSync(journal, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{"op":"metric"'))
+      .pop();
     if (last) lastStep = (JSON.parse(last) as { step: number }).step;
     const trialMs = ended - started;
     const rate = nLines / (trialMs / 1000);
     const cpuRate = nLines / ((ki.cpuMs - floor.cpuMs) / 1000);
-    process.stderr.write(`  trial ${s(trialMs)} → ${Math.round(rate)} lines/s; metric ops ${metricOps}; CLI ${s(ki.wallMs)} wall, ${s(ki.cpuMs)} CPU\n`);
+    process.stderr.write(
+      `  trial ${s(trialMs)} → ${Math.round(rate)} lines/s; metric ops ${metricOps}; CLI ${s(ki.wallMs)} wall, ${s(ki.cpuMs)} CPU\n`,
+    );
     rows.push(
       `## Metric ingest: one trial printing ${nLines.toLocaleString('en')} report lines`,
       '',
@@ -251,15 +275,15 @@ function main(): void {
     `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${os.cpus().length} cores (nproc), ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}; ${os.tmpdir()} for the sweeps. ` +
       `Load average before ${la(loadBefore)}, after ${la(os.loadavg())}: the 2 cores were shared with other work, so wall times are inflated; CPU times are shown beside them. Whole bench: ${Math.round((Date.now() - t0) / 1000)} s.`,
     '',
-    `Command: \`npm run bench:overhead${argv.length ? ' -- ' + argv.join(' ') : ''}\` (the real CLI, ${path.relative(ROOT, CLI) || CLI}, \`knobs run sweep.yaml --json\`).`,
+    `Command: \`npm run bench:overhead${argv.length ? ` -- ${argv.join(' ')}` : ''}\` (the real CLI, ${path.relative(ROOT, CLI) || CLI}, \`knobs run sweep.yaml --json\`).`,
     '',
     ...rows,
   ].join('\n');
-  process.stdout.write(text + '\n');
+  process.stdout.write(`${text}\n`);
   if (out) {
     const notes = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').split('<!-- notes -->')[1] : undefined;
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, text + '\n<!-- notes -->' + (notes ?? '\n'));
+    fs.writeFileSync(out, `${text}\n<!-- notes -->${notes ?? '\n'}`);
   }
 }
 

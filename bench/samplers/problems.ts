@@ -163,7 +163,9 @@ export const PROBLEMS: readonly Problem[] = [
     space: box(6, 0, 1),
     objective: (p) => hartmann(xs(p, 6), H6_A, H6_P),
     optimum: -3.3223680114155147,
-    argmin: point([0.2016895059830789, 0.15001069052328364, 0.47687397525314945, 0.2753324286043858, 0.3116516155926986, 0.6573005345807224]),
+    argmin: point([
+      0.2016895059830789, 0.15001069052328364, 0.47687397525314945, 0.2753324286043858, 0.3116516155926986, 0.6573005345807224,
+    ]),
   },
   {
     name: 'rosenbrock4',
@@ -193,7 +195,11 @@ export const PROBLEMS: readonly Problem[] = [
     name: 'mixed',
     title: 'Mixed: optimizer × layers × log lr',
     space: {
-      params: [categorical('optimizer', ['sgd', 'momentum', 'adam', 'rmsprop']), intUniform('layers', 1, 8), logUniformValues('lr', 1e-5, 1)],
+      params: [
+        categorical('optimizer', ['sgd', 'momentum', 'adam', 'rmsprop']),
+        intUniform('layers', 1, 8),
+        logUniformValues('lr', 1e-5, 1),
+      ],
     },
     objective: mixedLoss,
     optimum: 0.03,

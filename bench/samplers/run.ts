@@ -24,7 +24,7 @@ import * as path from 'node:path';
 import { createSampler } from '../../src/core/samplers/registry';
 import type { Method } from '../../src/core/space/types';
 import { measureLatency, OUR_METHODS, runOurs, samplerOptions } from './ours';
-import { PROBLEMS, problemByName, problemDomain, probePoints, type Problem } from './problems';
+import { PROBLEMS, type Problem, probePoints, problemByName, problemDomain } from './problems';
 import { mannWhitneyU, median, quantile, runningMin } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -111,7 +111,8 @@ export function parseArgs(argv: string[]): BenchArgs {
         break;
       case '--problems':
         a.problems = parseList(next(), f);
-        for (const p of a.problems) if (!PROBLEMS.some((q) => q.name === p)) fail(`unknown problem \`${p}\`; known: ${PROBLEMS.map((q) => q.name).join(', ')}`);
+        for (const p of a.problems)
+          if (!PROBLEMS.some((q) => q.name === p)) fail(`unknown problem \`${p}\`; known: ${PROBLEMS.map((q) => q.name).join(', ')}`);
         break;
       case '--methods':
         a.methods = parseList(next(), f);
@@ -150,9 +151,9 @@ export function parseArgs(argv: string[]): BenchArgs {
       }
       case '--help':
       case '-h':
-        process.stdout.write(fs.readFileSync(path.join(SCRIPT_DIR, 'run.ts'), 'utf8').split('*/')[0] + '*/\n');
+        process.stdout.write(`${fs.readFileSync(path.join(SCRIPT_DIR, 'run.ts'), 'utf8').split('*/')[0]}*/\n`);
         process.exit(0);
-      // eslint-disable-next-line no-fallthrough
+        break;
       default:
         fail(`unknown flag ${f} (see --help)`);
     }
@@ -179,7 +180,7 @@ function python(args: BenchArgs, scriptArgs: string[], input?: string): Promise<
       const lines = text.split('\n');
       partial = lines.pop() ?? '';
       for (const l of lines) {
-        errTail = (errTail + l + '\n').slice(-4000);
+        errTail = `${errTail + l}\n`.slice(-4000);
         log(l);
       }
     });
@@ -217,16 +218,20 @@ function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
 /** Evaluates probe points on both sides; throws when an objective differs. Returns the max relative gap. */
 async function crossCheck(args: BenchArgs, problems: Problem[]): Promise<{ points: number; maxRel: number }> {
   const points = problems.flatMap((p) => probePoints(p, 5).map((params) => ({ problem: p.name, params, ts: p.objective(params) })));
-  const res = JSON.parse(await python(args, [path.join(SCRIPT_DIR, 'problems.py'), 'check'], JSON.stringify({ points }))) as { values: number[] };
+  const res = JSON.parse(await python(args, [path.join(SCRIPT_DIR, 'problems.py'), 'check'], JSON.stringify({ points }))) as {
+    values: number[];
+  };
   let maxRel = 0;
   points.forEach((q, i) => {
     const rel = Math.abs(q.ts - res.values[i]) / Math.max(1, Math.abs(q.ts));
     maxRel = Math.max(maxRel, rel);
-    if (!(rel <= 1e-12)) throw new Error(`objective mismatch on ${q.problem} at ${JSON.stringify(q.params)}: TypeScript ${q.ts}, Python ${res.values[i]}`);
+    if (!(rel <= 1e-12))
+      throw new Error(`objective mismatch on ${q.problem} at ${JSON.stringify(q.params)}: TypeScript ${q.ts}, Python ${res.values[i]}`);
   });
   for (const p of problems) {
     const at = p.objective(p.argmin);
-    if (Math.abs(at - p.optimum) > 1e-9 * Math.max(1, Math.abs(p.optimum))) throw new Error(`${p.name}: f(argmin) = ${at} but the optimum is ${p.optimum}`);
+    if (Math.abs(at - p.optimum) > 1e-9 * Math.max(1, Math.abs(p.optimum)))
+      throw new Error(`${p.name}: f(argmin) = ${at} but the optimum is ${p.optimum}`);
   }
   return { points: points.length, maxRel };
 }
@@ -374,7 +379,12 @@ function verdict(ratio: number | undefined): string {
   return '**worse (> 1.25×)**';
 }
 
-function latencyStats(cells: LatencyCell[], method: string, trials: number, params: number): { p50: number; p99: number; cpu50: number } | undefined {
+function latencyStats(
+  cells: LatencyCell[],
+  method: string,
+  trials: number,
+  params: number,
+): { p50: number; p99: number; cpu50: number } | undefined {
   const c = cells.find((x) => x.method === method && x.trials === trials && x.params === params);
   return c ? { p50: quantile(c.ms, 0.5), p99: quantile(c.ms, 0.99), cpu50: quantile(c.cpuMs, 0.5) } : undefined;
 }
@@ -384,17 +394,31 @@ export function renderReport(r: Report): string {
   const L: string[] = [];
   const budget = args.budget;
   const cps = checkpoints(budget);
-  const seedText = args.seeds.length > 3 && args.seeds.every((s, i) => s === args.seeds[0] + i) ? `${args.seeds[0]}..${args.seeds[args.seeds.length - 1]}` : args.seeds.join(', ');
+  const seedText =
+    args.seeds.length > 3 && args.seeds.every((s, i) => s === args.seeds[0] + i)
+      ? `${args.seeds[0]}..${args.seeds[args.seeds.length - 1]}`
+      : args.seeds.join(', ');
   L.push('# Sampler benchmark: Knobs vs Optuna');
   L.push('');
-  L.push(`Generated by \`npm run bench:samplers${args.argv.length ? ' -- ' + args.argv.join(' ') : ''}\` on ${r.machine.date} (${(r.wallSeconds / 60).toFixed(1)} min wall, ${(r.cpuSeconds / 60).toFixed(1)} CPU-min).`);
+  L.push(
+    `Generated by \`npm run bench:samplers${args.argv.length ? ` -- ${args.argv.join(' ')}` : ''}\` on ${r.machine.date} (${(r.wallSeconds / 60).toFixed(1)} min wall, ${(r.cpuSeconds / 60).toFixed(1)} CPU-min).`,
+  );
   L.push('');
-  L.push(`- Machine: ${r.machine.nproc} CPUs (\`nproc\`), ${r.machine.cpu}; 1-min load average ${r.machine.loadStart} at the start, ${r.machine.loadEnd} at the end (a shared machine: wall timings are inflated by the load, CPU times much less)`);
+  L.push(
+    `- Machine: ${r.machine.nproc} CPUs (\`nproc\`), ${r.machine.cpu}; 1-min load average ${r.machine.loadStart} at the start, ${r.machine.loadEnd} at the end (a shared machine: wall timings are inflated by the load, CPU times much less)`,
+  );
   L.push(`- Node ${r.machine.node}; Python ${r.machine.python}; Optuna ${r.machine.optuna}`);
-  L.push(`- Seeds: ${args.seeds.length} (${seedText}); budget ${budget} trials, sequential (max_concurrent 1); regret = best value so far − known optimum`);
-  L.push(`- "Ours" = \`${r.oursMethod}\`, created with the problem's space and run_cap = budget.${Object.keys(r.notices).length ? ' Registry notices:' : ''}`);
+  L.push(
+    `- Seeds: ${args.seeds.length} (${seedText}); budget ${budget} trials, sequential (max_concurrent 1); regret = best value so far − known optimum`,
+  );
+  L.push(
+    `- "Ours" = \`${r.oursMethod}\`, created with the problem's space and run_cap = budget.${Object.keys(r.notices).length ? ' Registry notices:' : ''}`,
+  );
   for (const [m, n] of Object.entries(r.notices)) L.push(`  - ${m}: ${n}`);
-  if (r.crossCheck) L.push(`- Objectives cross-checked TypeScript vs Python on ${r.crossCheck.points} points: max relative difference ${r.crossCheck.maxRel.toExponential(1)}`);
+  if (r.crossCheck)
+    L.push(
+      `- Objectives cross-checked TypeScript vs Python on ${r.crossCheck.points} points: max relative difference ${r.crossCheck.maxRel.toExponential(1)}`,
+    );
   L.push('');
 
   const summaries = r.problems.map((p) => summarise(p, r.batches, budget, r.oursMethod));
@@ -407,10 +431,14 @@ export function renderReport(r: Report): string {
       L.push('|---|---:|---|---:|---:|---:|---|');
       for (const s of summaries) {
         const title = r.problems.find((p) => p.name === s.problem)!.title;
-        L.push(`| ${title} | ${s.ours === undefined ? '—' : fmt(s.ours)} | ${s.best?.method ?? '—'} | ${s.best ? fmt(s.best.median) : '—'} | ${s.ratio === undefined ? '—' : fmtRatio(s.ratio)} | ${s.p === undefined ? '—' : s.p.toFixed(3)} | ${verdict(s.ratio)} |`);
+        L.push(
+          `| ${title} | ${s.ours === undefined ? '—' : fmt(s.ours)} | ${s.best?.method ?? '—'} | ${s.best ? fmt(s.best.median) : '—'} | ${s.ratio === undefined ? '—' : fmtRatio(s.ratio)} | ${s.p === undefined ? '—' : s.p.toFixed(3)} | ${verdict(s.ratio)} |`,
+        );
       }
       L.push('');
-      L.push('Mann–Whitney U: ours vs the best Optuna sampler on the final regrets of all seeds, two-sided, normal approximation with tie and continuity corrections.');
+      L.push(
+        'Mann–Whitney U: ours vs the best Optuna sampler on the final regrets of all seeds, two-sided, normal approximation with tie and continuity corrections.',
+      );
       L.push('');
     } else {
       L.push(`(needs \`${r.oursMethod}\` and at least one Optuna sampler in --methods)`);
@@ -449,7 +477,9 @@ export function renderReport(r: Report): string {
   if (args.regret) {
     L.push('## Median simple regret by problem');
     L.push('');
-    L.push(`Median over ${args.seeds.length} seeds after n trials; IQR at ${budget} in brackets; CPU s/run = median CPU seconds of one ${budget}-trial run (suggest + objective; Optuna's excludes interpreter start).`);
+    L.push(
+      `Median over ${args.seeds.length} seeds after n trials; IQR at ${budget} in brackets; CPU s/run = median CPU seconds of one ${budget}-trial run (suggest + objective; Optuna's excludes interpreter start).`,
+    );
     L.push('');
     for (const p of r.problems) {
       const rows = r.batches.filter((b) => b.problem === p.name);
@@ -464,7 +494,9 @@ export function renderReport(r: Report): string {
         const cells = cps.map((n) => fmt(median(regrets(b, n, p.optimum))));
         const fin = regrets(b, budget, p.optimum);
         const name = m === r.oursMethod ? `**${m}** (ours)` : m;
-        L.push(`| ${name} | ${cells.join(' | ')} | [${fmt(quantile(fin, 0.25))}, ${fmt(quantile(fin, 0.75))}] | ${median(b.cpu).toFixed(2)} |`);
+        L.push(
+          `| ${name} | ${cells.join(' | ')} | [${fmt(quantile(fin, 0.25))}, ${fmt(quantile(fin, 0.75))}] | ${median(b.cpu).toFixed(2)} |`,
+        );
       }
       L.push('');
     }
@@ -476,9 +508,13 @@ export function renderReport(r: Report): string {
     const trialsList = [...new Set(r.latency.map((c) => c.trials))].sort((a, b) => a - b);
     const paramsList = [...new Set(r.latency.map((c) => c.params))].sort((a, b) => a - b);
     const methods = [...new Set(r.latency.map((c) => c.method))];
-    L.push(`Wall p50 / p99 and CPU p50 over ${args.reps} suggests per cell, each at exactly n completed trials of d uniform params (ours: a fresh sampler given n − 1 trials suggests once untimed, the result is appended, the next suggest is timed; Optuna: a study holding n trials, each timed \`ask\` told FAIL so the next sees n again).`);
+    L.push(
+      `Wall p50 / p99 and CPU p50 over ${args.reps} suggests per cell, each at exactly n completed trials of d uniform params (ours: a fresh sampler given n − 1 trials suggests once untimed, the result is appended, the next suggest is timed; Optuna: a study holding n trials, each timed \`ask\` told FAIL so the next sees n again).`,
+    );
     L.push('');
-    L.push('Latency cells give the registry run_cap = n + 1, so `bayes` is GP up to 299 trials and 12 numeric dims and TPE beyond. Under load, trust the CPU column: wall time includes time the process waited for a core.');
+    L.push(
+      'Latency cells give the registry run_cap = n + 1, so `bayes` is GP up to 299 trials and 12 numeric dims and TPE beyond. Under load, trust the CPU column: wall time includes time the process waited for a core.',
+    );
     L.push('');
     L.push(`| method | d | ${trialsList.map((n) => `n=${n} p50 / p99 (CPU p50)`).join(' | ')} |`);
     L.push(`|---|---:|${trialsList.map(() => '---:').join('|')}|`);
@@ -507,9 +543,15 @@ export function renderReport(r: Report): string {
 
   L.push('## How it is run');
   L.push('');
-  L.push('- Ours: `createSampler(method, { seed, space, runCap: budget })` once per run, then `suggest({ space, index: i, history, rng: createRng(seed).child(\'sampler\', i) })` with every trial so far, each appended as completed — what the runner does (bench/samplers/ours.ts). When `bayes` maps to a method also in the run, its first seed is run and compared trial for trial, and the other seeds reuse that method\'s runs (the samplers are deterministic).');
-  L.push('- Optuna: one study per seed via ask/tell with define-by-run `suggest_float/int/categorical` on the same domains (bench/samplers/optuna_bench.py); Random, TPE (independent), TPE `multivariate=True`, CMA-ES (categoricals fall back to its independent random sampler), QMC (Sobol, `scramble=True` so seeds differ). Defaults otherwise.');
-  L.push('- The domains go to Python as JSON built from each Knobs Space (bench/samplers/problems.ts → problems.py), and the objectives are compared on probe points before the run.');
+  L.push(
+    "- Ours: `createSampler(method, { seed, space, runCap: budget })` once per run, then `suggest({ space, index: i, history, rng: createRng(seed).child('sampler', i) })` with every trial so far, each appended as completed — what the runner does (bench/samplers/ours.ts). When `bayes` maps to a method also in the run, its first seed is run and compared trial for trial, and the other seeds reuse that method's runs (the samplers are deterministic).",
+  );
+  L.push(
+    '- Optuna: one study per seed via ask/tell with define-by-run `suggest_float/int/categorical` on the same domains (bench/samplers/optuna_bench.py); Random, TPE (independent), TPE `multivariate=True`, CMA-ES (categoricals fall back to its independent random sampler), QMC (Sobol, `scramble=True` so seeds differ). Defaults otherwise.',
+  );
+  L.push(
+    '- The domains go to Python as JSON built from each Knobs Space (bench/samplers/problems.ts → problems.py), and the objectives are compared on probe points before the run.',
+  );
   L.push('');
   return L.join('\n');
 }
@@ -524,7 +566,8 @@ function estimateFull(r: Report): { ours: number; optuna: number; latency: numbe
   let optuna = 0;
   for (const b of r.batches) {
     const mean = b.cpu.reduce((x, y) => x + y, 0) / Math.max(1, b.cpu.length);
-    if (b.method.startsWith('optuna-')) optuna += mean * 20 + 1; // + interpreter start per batch
+    if (b.method.startsWith('optuna-'))
+      optuna += mean * 20 + 1; // + interpreter start per batch
     else if (reusedFrom(r, b)) ours += b.cpu[0];
     else ours += mean * 20;
   }
@@ -538,7 +581,14 @@ function estimateFull(r: Report): { ours: number; optuna: number; latency: numbe
 /** The method whose runs a `bayes` batch reused (identical trials on every seed), if any. */
 function reusedFrom(r: Report, b: Batch): string | undefined {
   if (b.method !== 'bayes') return undefined;
-  const twin = r.batches.find((x) => x !== b && x.problem === b.problem && !x.method.startsWith('optuna-') && x.values.length === b.values.length && x.values.every((v, k) => v.length === b.values[k].length && v.every((y, i) => y === b.values[k][i])));
+  const twin = r.batches.find(
+    (x) =>
+      x !== b &&
+      x.problem === b.problem &&
+      !x.method.startsWith('optuna-') &&
+      x.values.length === b.values.length &&
+      x.values.every((v, k) => v.length === b.values[k].length && v.every((y, i) => y === b.values[k][i])),
+  );
   return twin?.method;
 }
 
@@ -552,8 +602,8 @@ async function main(): Promise<void> {
     // Re-render a report from a previous run's raw data (out/bench/samplers-raw.json).
     const raw = JSON.parse(fs.readFileSync(args.render, 'utf8')) as Omit<Report, 'problems'> & { problems: string[] };
     const md = renderReport({ ...raw, problems: raw.problems.map(problemByName) });
-    process.stdout.write(md + '\n');
-    if (args.out) fs.writeFileSync(args.out, md + '\n');
+    process.stdout.write(`${md}\n`);
+    if (args.out) fs.writeFileSync(args.out, `${md}\n`);
     return;
   }
   const problems = args.problems.map(problemByName);
@@ -564,7 +614,9 @@ async function main(): Promise<void> {
     optunaMethods.includes('optuna-tpe') ? ['optuna-tpe'] : [],
   );
   const needPython = optunaMethods.length > 0;
-  const oursMethod = ourMethods.includes(OURS) ? OURS : (['gp', 'tpe', 'sobol', 'random'] as Method[]).find((m) => ourMethods.includes(m)) ?? OURS;
+  const oursMethod = ourMethods.includes(OURS)
+    ? OURS
+    : ((['gp', 'tpe', 'sobol', 'random'] as Method[]).find((m) => ourMethods.includes(m)) ?? OURS);
 
   // Notices per method and problem (what `bayes` chose, or a stand-in), printed at the start.
   const notices: Record<string, string> = {};
@@ -581,7 +633,10 @@ async function main(): Promise<void> {
   let pyVersions: { python: string; optuna: string } | undefined;
   let cross: { points: number; maxRel: number } | undefined;
   if (needPython) {
-    pyVersions = JSON.parse(await python(args, [path.join(SCRIPT_DIR, 'optuna_bench.py'), 'versions'])) as { python: string; optuna: string };
+    pyVersions = JSON.parse(await python(args, [path.join(SCRIPT_DIR, 'optuna_bench.py'), 'versions'])) as {
+      python: string;
+      optuna: string;
+    };
     log(`[bench] Python ${pyVersions.python}, Optuna ${pyVersions.optuna}`);
     cross = await crossCheck(args, problems);
     log(`[bench] objectives agree on ${cross.points} probe points (max relative difference ${cross.maxRel.toExponential(1)})`);
@@ -596,7 +651,13 @@ async function main(): Promise<void> {
     const optunaDone = pool(
       problems.flatMap((p) =>
         optunaMethods.map((m) => async () => {
-          const res = await pythonJob<{ values: number[][]; seconds: number[]; cpu: number[] }>(args, tmp, 'run', { domain: problemDomain(p), sampler: m, seeds: args.seeds, budget: args.budget }, `${p.name}.${m}`);
+          const res = await pythonJob<{ values: number[][]; seconds: number[]; cpu: number[] }>(
+            args,
+            tmp,
+            'run',
+            { domain: problemDomain(p), sampler: m, seeds: args.seeds, budget: args.budget },
+            `${p.name}.${m}`,
+          );
           batches.push({ method: m, problem: p.name, values: res.values, seconds: res.seconds, cpu: res.cpu });
         }),
       ),
@@ -617,7 +678,8 @@ async function main(): Promise<void> {
             b.values.push(same.values[k]);
             b.seconds.push(same.seconds[k]);
             b.cpu.push(same.cpu[k]);
-            if (k === 1) log(`[knobs] bayes ${p.name}: seed ${args.seeds[0]} matches ${alias} trial for trial; reusing ${alias}'s other seeds`);
+            if (k === 1)
+              log(`[knobs] bayes ${p.name}: seed ${args.seeds[0]} matches ${alias} trial for trial; reusing ${alias}'s other seeds`);
             continue;
           }
           const s0 = performance.now();
@@ -625,7 +687,9 @@ async function main(): Promise<void> {
           b.seconds.push((performance.now() - s0) / 1000);
           b.cpu.push(res.cpuSeconds);
           b.values.push(res.values);
-          log(`[knobs] ${m} ${p.name} seed ${seed} (${k + 1}/${args.seeds.length}) best ${Math.min(...res.values).toPrecision(6)} in ${b.seconds[b.seconds.length - 1].toFixed(1)}s (cpu ${res.cpuSeconds.toFixed(1)}s)`);
+          log(
+            `[knobs] ${m} ${p.name} seed ${seed} (${k + 1}/${args.seeds.length}) best ${Math.min(...res.values).toPrecision(6)} in ${b.seconds[b.seconds.length - 1].toFixed(1)}s (cpu ${res.cpuSeconds.toFixed(1)}s)`,
+          );
           await yieldToEvents();
           if (failed) throw failed;
         }
@@ -644,14 +708,22 @@ async function main(): Promise<void> {
         for (const n of trialsList) {
           const { ms, cpuMs } = measureLatency({ method: m as Method, trials: n, params: d, reps: args.reps, seed: 1 });
           latency.push({ method: m, trials: n, params: d, ms, cpuMs });
-          log(`[knobs] latency ${m} n=${n} d=${d}: p50 ${fmtMs(quantile(ms, 0.5))} ms, p99 ${fmtMs(quantile(ms, 0.99))} ms (cpu p50 ${fmtMs(quantile(cpuMs, 0.5))} ms)`);
+          log(
+            `[knobs] latency ${m} n=${n} d=${d}: p50 ${fmtMs(quantile(ms, 0.5))} ms, p99 ${fmtMs(quantile(ms, 0.99))} ms (cpu p50 ${fmtMs(quantile(cpuMs, 0.5))} ms)`,
+          );
           await yieldToEvents();
         }
       }
     }
     if (latencyMethods.includes('optuna-tpe')) {
       const cells = paramsList.flatMap((d) => trialsList.map((n) => ({ trials: n, params: d })));
-      const res = await pythonJob<{ cells: { trials: number; params: number; ms: number[]; cpuMs: number[] }[] }>(args, tmp, 'latency', { sampler: 'optuna-tpe', cells, reps: args.reps, seed: 1 }, 'latency');
+      const res = await pythonJob<{ cells: { trials: number; params: number; ms: number[]; cpuMs: number[] }[] }>(
+        args,
+        tmp,
+        'latency',
+        { sampler: 'optuna-tpe', cells, reps: args.reps, seed: 1 },
+        'latency',
+      );
       for (const c of res.cells) latency.push({ method: 'optuna-tpe', trials: c.trials, params: c.params, ms: c.ms, cpuMs: c.cpuMs });
     }
   }
@@ -668,26 +740,31 @@ async function main(): Promise<void> {
     wallSeconds: (Date.now() - t0) / 1000,
     cpuSeconds: (() => {
       const c = process.cpuUsage();
-      return (c.user + c.system) / 1e6 + batches.filter((b) => b.method.startsWith('optuna-')).reduce((s, b) => s + b.cpu.reduce((x, y) => x + y, 0), 0);
+      return (
+        (c.user + c.system) / 1e6 +
+        batches.filter((b) => b.method.startsWith('optuna-')).reduce((s, b) => s + b.cpu.reduce((x, y) => x + y, 0), 0)
+      );
     })(),
     oursMethod,
   };
   const md = renderReport(report);
-  process.stdout.write(md + '\n');
+  process.stdout.write(`${md}\n`);
   if (args.out) {
     fs.mkdirSync(path.dirname(args.out), { recursive: true });
-    fs.writeFileSync(args.out, md + '\n');
+    fs.writeFileSync(args.out, `${md}\n`);
     const defaultOut = path.join(ROOT, 'bench', 'results', 'samplers.md');
     const raw = args.out === defaultOut ? path.join(ROOT, 'out', 'bench', 'samplers-raw.json') : `${args.out}.raw.json`;
     fs.mkdirSync(path.dirname(raw), { recursive: true });
     fs.writeFileSync(raw, JSON.stringify({ ...report, problems: problems.map((p) => p.name) }));
-    log(`[bench] wrote ${path.relative(ROOT, args.out)} (raw data: ${path.relative(ROOT, raw)}) in ${(report.wallSeconds / 60).toFixed(1)} min`);
+    log(
+      `[bench] wrote ${path.relative(ROOT, args.out)} (raw data: ${path.relative(ROOT, raw)}) in ${(report.wallSeconds / 60).toFixed(1)} min`,
+    );
   }
 }
 
 if (require.main === module) {
   main().catch((e: unknown) => {
-    process.stderr.write(`bench:samplers failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.stderr.write(`bench:samplers failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
   });
 }

@@ -9,12 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Executor, LaunchSpec, TrialEvents, TrialHandle } from '../../src/core/runner/executor';
 import { REPORT_TAG } from '../../src/core/runner/reportProtocol';
-import { curveFromValues, SimulatedExecutor, type SimCurve } from '../../src/core/runner/simulatedExecutor';
+import { curveFromValues, type SimCurve, SimulatedExecutor } from '../../src/core/runner/simulatedExecutor';
 import { createScheduler } from '../../src/core/schedulers/registry';
 import { parseSweep } from '../../src/core/space/parse';
 import { createSweep } from '../../src/core/sweep/create';
 import { SweepRunner } from '../../src/core/sweep/runner';
-import { costs, type CurveSet } from './curves';
+import { type CurveSet, costs } from './curves';
 
 export const OUR_METHODS = ['none', 'random+asha', 'bayes+asha', 'random+hyperband'] as const;
 export type OurMethod = (typeof OUR_METHODS)[number];
@@ -88,7 +88,14 @@ class Tap implements Executor {
 /** Journal writes without fsync (the bench measures decisions, not the disk). */
 const fastIo = { write: (fd: number, data: string) => void fs.writeSync(fd, data), fsync: () => {} };
 
-export async function runOurs(opts: { set: CurveSet; method: OurMethod; seed: number; runCap: number; workDir: string; asha?: string }): Promise<Trace> {
+export async function runOurs(opts: {
+  set: CurveSet;
+  method: OurMethod;
+  seed: number;
+  runCap: number;
+  workDir: string;
+  asha?: string;
+}): Promise<Trace> {
   const { set, method, seed, runCap } = opts;
   const dir = fs.mkdtempSync(path.join(opts.workDir, `${set.name}-${method.replace('+', '-')}-${seed}-`));
   fs.writeFileSync(path.join(dir, 'train.py'), '# replayed by the simulated executor\n');

@@ -29,8 +29,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DATASETS, loadCurveSet, ROOT, type CurveSet } from './curves';
-import { defaultAsha, OUR_METHODS, runOurs, type OurMethod, type Trace } from './ours';
+import { type CurveSet, DATASETS, loadCurveSet, ROOT } from './curves';
+import { defaultAsha, OUR_METHODS, type OurMethod, runOurs, type Trace } from './ours';
 import { runWall, type WallResult } from './wall';
 
 const OPTUNA_METHODS = ['tpe+hyperband', 'random+median'] as const;
@@ -54,9 +54,19 @@ function parseArgs(argv: string[]): Args {
   };
   const n = Number(get('--seeds') ?? (quick ? 3 : 10));
   const present = DATASETS.filter((d) => fs.existsSync(path.join(ROOT, 'bench', 'data', `${d}.json`)));
-  const datasets = get('--datasets')?.split(',') ?? (quick ? present.filter((d) => d === 'sklearn-digits' || d === 'pytorch-digits') : present);
+  const datasets =
+    get('--datasets')?.split(',') ?? (quick ? present.filter((d) => d === 'sklearn-digits' || d === 'pytorch-digits') : present);
   const out = get('--out') ?? path.join(ROOT, 'bench', 'results', 'stopping.md');
-  return { quick, seeds: Array.from({ length: n }, (_, i) => i), datasets, wall: !quick && !argv.includes('--no-wall'), python: get('--python') ?? '/usr/bin/python3', out: out === '-' ? null : out, asha: get('--asha'), tolerance: Number(get('--tolerance') ?? 0.01) };
+  return {
+    quick,
+    seeds: Array.from({ length: n }, (_, i) => i),
+    datasets,
+    wall: !quick && !argv.includes('--no-wall'),
+    python: get('--python') ?? '/usr/bin/python3',
+    out: out === '-' ? null : out,
+    asha: get('--asha'),
+    tolerance: Number(get('--tolerance') ?? 0.01),
+  };
 }
 
 /** A run reduced to what the bench needs: (epochs, ms, value) where the best so far improved. */
@@ -81,7 +91,16 @@ function reduce(method: string, seed: number, t: Trace): Run {
       best.push([t.epochs[i], t.ms[i], b]);
     }
   }
-  return { method, seed, best, trials: t.trials, repeats: t.configs.length - new Set(t.configs).size, totalEpochs: t.totalEpochs, totalMs: t.totalMs, realMs: t.realMs };
+  return {
+    method,
+    seed,
+    best,
+    trials: t.trials,
+    repeats: t.configs.length - new Set(t.configs).size,
+    totalEpochs: t.totalEpochs,
+    totalMs: t.totalMs,
+    realMs: t.realMs,
+  };
 }
 
 function runOptuna(python: string, set: CurveSet, seeds: number[], runCap: number, threshold: number): Promise<Run[]> {
@@ -92,8 +111,29 @@ function runOptuna(python: string, set: CurveSet, seeds: number[], runCap: numbe
     p.on('error', reject);
     p.on('close', (code) => {
       if (code !== 0) return reject(new Error(`optuna_replay.py exited ${code}`));
-      const doc = JSON.parse(out) as { runs: { method: string; seed: number; trace: [number, number, number][]; trials: number; totalEpochs: number; totalMs: number; realMs: number }[] };
-      resolve(doc.runs.map((r) => ({ method: `optuna ${r.method}`, seed: r.seed, best: r.trace, trials: r.trials, repeats: NaN, totalEpochs: r.totalEpochs, totalMs: r.totalMs, realMs: r.realMs })));
+      const doc = JSON.parse(out) as {
+        runs: {
+          method: string;
+          seed: number;
+          trace: [number, number, number][];
+          trials: number;
+          totalEpochs: number;
+          totalMs: number;
+          realMs: number;
+        }[];
+      };
+      resolve(
+        doc.runs.map((r) => ({
+          method: `optuna ${r.method}`,
+          seed: r.seed,
+          best: r.trace,
+          trials: r.trials,
+          repeats: NaN,
+          totalEpochs: r.totalEpochs,
+          totalMs: r.totalMs,
+          realMs: r.realMs,
+        })),
+      );
     });
     p.stdin.end(JSON.stringify({ file: path.join(ROOT, set.file), methods: OPTUNA_METHODS, seeds, runCap, threshold }));
   });
@@ -150,14 +190,23 @@ async function benchDataset(set: CurveSet, args: Args, work: string): Promise<Da
     }
     for (const seed of args.seeds) {
       const asha = args.asha === undefined ? undefined : /max_t/.test(args.asha) ? args.asha : `max_t: ${set.epochs}, ${args.asha}`;
-      const t = await runOurs({ set, method: method as OurMethod, seed, runCap: method === 'none' ? 3 * r : pruneCap, workDir: work, asha });
+      const t = await runOurs({
+        set,
+        method: method as OurMethod,
+        seed,
+        runCap: method === 'none' ? 3 * r : pruneCap,
+        workDir: work,
+        asha,
+      });
       runs.push(reduce(method, seed, t));
       if (method === 'none') {
         let b = Infinity;
         for (let i = 0; i < t.values.length; i++) if (t.trial[i] <= r && t.values[i] < b) b = t.values[i];
         noneFirstR.push(b);
       }
-      process.stderr.write(`  knobs ${method} seed ${seed}: ${t.trials} trials, ${t.totalEpochs} epochs, ${(t.realMs / 1000).toFixed(1)} s\n`);
+      process.stderr.write(
+        `  knobs ${method} seed ${seed}: ${t.trials} trials, ${t.totalEpochs} epochs, ${(t.realMs / 1000).toFixed(1)} s\n`,
+      );
     }
   }
   runs.push(...(await optuna!));
@@ -183,8 +232,10 @@ async function benchDataset(set: CurveSet, args: Args, work: string): Promise<Da
 }
 
 const fmtN = (x: number): string => (Number.isFinite(x) ? String(Math.round(x)) : '∞ (not reached)');
-const fmtS = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000 >= 100 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`) : '∞');
-const ratio = (a: number, b: number): string => (Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : !Number.isFinite(a) && Number.isFinite(b) ? '> any' : '—');
+const fmtS = (ms: number): string =>
+  Number.isFinite(ms) ? (ms / 1000 >= 100 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`) : '∞';
+const ratio = (a: number, b: number): string =>
+  Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : !Number.isFinite(a) && Number.isFinite(b) ? '> any' : '—';
 
 /** The median relative change of val_loss from one epoch to the next, second half of each curve. */
 function noise(set: CurveSet): number {
@@ -216,19 +267,24 @@ function table(d: DatasetResult): string[] {
       `R = ${d.r}; target val_loss ${d.target.toPrecision(5)} (no pruning's best in its first R trials, median), within ${+((100 * (d.threshold - d.target)) / Math.abs(d.target || 1)).toPrecision(3)}%: ≤ ${d.threshold.toPrecision(5)}. ` +
       `${winners(d.set, d.threshold)}; epoch-to-epoch noise ${(100 * noise(d.set)).toFixed(1)}% (median over configs of the median |Δ val_loss| / val_loss in the second half of each curve).`,
     '',
-    '| method | seeds reaching | epochs to target (median) | simulated time to target | vs no pruning | vs Optuna best (' + optBest.method.replace('optuna ', '') + ') | epochs in whole run | repeated configs / trials in whole run | real ms per run |',
+    `| method | seeds reaching | epochs to target (median) | simulated time to target | vs no pruning | vs Optuna best (${optBest.method.replace('optuna ', '')}) | epochs in whole run | repeated configs / trials in whole run | real ms per run |`,
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of d.rows) {
     const ours = !r.method.startsWith('optuna');
-    lines.push(`| ${r.method} | ${r.reached}/${r.seeds} | ${fmtN(r.epochs)} | ${fmtS(r.ms)} | ${ratio(none.epochs, r.epochs)} (time ${ratio(none.ms, r.ms)}) | ${ours && r.method !== 'none' ? `${ratio(optBest.epochs, r.epochs)} (time ${ratio(optBest.ms, r.ms)})` : ''} | ${Number.isFinite(r.totalEpochs) ? Math.round(r.totalEpochs) : '(ends at target)'} | ${Number.isFinite(r.repeats) ? `${Math.round(r.repeats)} / ${Math.round(r.trials)}` : ''} | ${Math.round(r.realMs)} |`);
+    lines.push(
+      `| ${r.method} | ${r.reached}/${r.seeds} | ${fmtN(r.epochs)} | ${fmtS(r.ms)} | ${ratio(none.epochs, r.epochs)} (time ${ratio(none.ms, r.ms)}) | ${ours && r.method !== 'none' ? `${ratio(optBest.epochs, r.epochs)} (time ${ratio(optBest.ms, r.ms)})` : ''} | ${Number.isFinite(r.totalEpochs) ? Math.round(r.totalEpochs) : '(ends at target)'} | ${Number.isFinite(r.repeats) ? `${Math.round(r.repeats)} / ${Math.round(r.trials)}` : ''} | ${Math.round(r.realMs)} |`,
+    );
   }
   return lines;
 }
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const load = os.loadavg().map((x) => x.toFixed(1)).join(' / ');
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
   return `${os.cpus().length} cores (nproc), ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}; load average at the end ${load} — the 2 cores were shared with other work during the run`;
 }
 
@@ -257,26 +313,34 @@ async function main(): Promise<void> {
     '',
     `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${machine()}. Whole bench: ${secs} s.`,
     '',
-    `Command: \`npm run bench:stopping${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}\` (seeds ${args.seeds[0]}..${args.seeds[args.seeds.length - 1]}).`,
+    `Command: \`npm run bench:stopping${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` (seeds ${args.seeds[0]}..${args.seeds[args.seeds.length - 1]}).`,
     '',
     ...(args.asha !== undefined || args.tolerance !== 0.01
-      ? [`**Side check, not the protocol below:** ${args.asha !== undefined ? `ASHA settings \`${args.asha}\`` : 'the protocol\'s ASHA settings'}; within ${args.tolerance * 100}% of the target.`, '']
+      ? [
+          `**Side check, not the protocol below:** ${args.asha !== undefined ? `ASHA settings \`${args.asha}\`` : "the protocol's ASHA settings"}; within ${args.tolerance * 100}% of the target.`,
+          '',
+        ]
       : []),
     '## Protocol',
     '',
     '- Curves: real per-epoch val_loss recorded once by bench/data/record_*.py (see each data set below) and replayed; nothing is invented.',
-    '- Knobs: the real SweepRunner (journal, sampler, scheduler) on the SimulatedExecutor, a fake clock paying each config\'s measured start-up and per-epoch cost; `max_concurrent: 2`. ' +
+    "- Knobs: the real SweepRunner (journal, sampler, scheduler) on the SimulatedExecutor, a fake clock paying each config's measured start-up and per-epoch cost; `max_concurrent: 2`. " +
       `Methods: \`none\` (random, no early_terminate), \`random+asha\` / \`bayes+asha\` (\`{type: asha, ${defaultAsha(0).replace('max_t: 0', 'max_t: E')}}\` for E recorded epochs: the epochs a user trains for as max_t, Ray Tune's grace_period default 1, reduction_factor 3; the same for every data set), \`random+hyperband\` (W&B rule, \`{type: hyperband, min_iter: 1, eta: 3}\`, strict). \`bayes\` maps to TPE here (one categorical); TPE never suggests a config a trial already tried (src/core/samplers/seen.ts), so a bayes run ends (\`exhausted\`) once every config id was tried.`,
     '- Optuna 3.1.0 (/usr/bin/python3, bench/stopping/optuna_replay.py): ask/tell on the same curves and costs with 2 slots on its own fake clock: TPESampler + HyperbandPruner(min_resource 1, max_resource E, reduction_factor 3), RandomSampler + MedianPruner() (defaults).',
-    '- Space: one categorical over the recorded config ids on both sides (the sampler picks a config id; the trial walks that config\'s curve). This keeps ours and theirs on exactly the same configs. Its cost: a model-based sampler sees no structure between ids, so TPE can only learn which ids were good (it cannot generalise to neighbours). Random samplers (ours and Optuna\'s) and Optuna\'s TPE sample with replacement.',
+    "- Space: one categorical over the recorded config ids on both sides (the sampler picks a config id; the trial walks that config's curve). This keeps ours and theirs on exactly the same configs. Its cost: a model-based sampler sees no structure between ids, so TPE can only learn which ids were good (it cannot generalise to neighbours). Random samplers (ours and Optuna's) and Optuna's TPE sample with replacement.",
     '- Target: R = max(10, N/4) for N configs; the best val_loss that no pruning reports within its first R trials, median over seeds; a run reaches it when any report is ≤ target + 1%. Cost to target: epochs run by all trials (pruned ones included) and simulated time at that report. Medians over seeds (∞ when a seed never reaches it). Run caps: 3R trials (no pruning), 6R (pruning, both sides).',
-    '- Goals: ≥ 3× fewer epochs than no pruning; ≥ 1.3× fewer than Optuna\'s better pair.',
+    "- Goals: ≥ 3× fewer epochs than no pruning; ≥ 1.3× fewer than Optuna's better pair.",
     '',
     '## Results',
     '',
   ];
   for (const d of results) out.push(...table(d), '');
-  out.push('## Summary', '', '| data set | best Knobs method | epochs | vs no pruning (goal ≥ 3×) | vs Optuna best (goal ≥ 1.3×) |', '|---|---|---|---|---|');
+  out.push(
+    '## Summary',
+    '',
+    '| data set | best Knobs method | epochs | vs no pruning (goal ≥ 3×) | vs Optuna best (goal ≥ 1.3×) |',
+    '|---|---|---|---|---|',
+  );
   for (const d of results) {
     const none = d.rows.find((r) => r.method === 'none')!;
     const ours = d.rows.filter((r) => r.method !== 'none' && !r.method.startsWith('optuna'));
@@ -284,16 +348,18 @@ async function main(): Promise<void> {
     const opt = d.rows.filter((r) => r.method.startsWith('optuna')).reduce((a, b) => (b.epochs < a.epochs ? b : a));
     const r1 = none.epochs / best.epochs;
     const r2 = opt.epochs / best.epochs;
-    out.push(`| ${d.set.name} | ${best.method} | ${fmtN(best.epochs)} | ${ratio(none.epochs, best.epochs)} ${r1 >= 3 ? 'met' : 'SHORT'} | ${ratio(opt.epochs, best.epochs)} vs ${opt.method.replace('optuna ', '')} ${r2 >= 1.3 ? 'met' : 'SHORT'} |`);
+    out.push(
+      `| ${d.set.name} | ${best.method} | ${fmtN(best.epochs)} | ${ratio(none.epochs, best.epochs)} ${r1 >= 3 ? 'met' : 'SHORT'} | ${ratio(opt.epochs, best.epochs)} vs ${opt.method.replace('optuna ', '')} ${r2 >= 1.3 ? 'met' : 'SHORT'} |`,
+    );
   }
   out.push('');
   if (wall) out.push(...wall.markdown, '');
   const text = out.join('\n');
-  process.stdout.write(text + '\n');
+  process.stdout.write(`${text}\n`);
   if (args.out) {
     fs.mkdirSync(path.dirname(args.out), { recursive: true });
     const notes = args.out && fs.existsSync(args.out) ? fs.readFileSync(args.out, 'utf8').split('<!-- notes -->')[1] : undefined;
-    fs.writeFileSync(args.out, text + '\n<!-- notes -->' + (notes ?? '\n'));
+    fs.writeFileSync(args.out, `${text}\n<!-- notes -->${notes ?? '\n'}`);
   }
 }
 

@@ -49,10 +49,30 @@ export async function runWall(o: { work: string; trials?: number; dataset?: stri
       );
       process.stderr.write(`wall-clock: ${method}, ${k} real trials of ${name}\n`);
       const t0 = performance.now();
-      const r = spawnSync('node', [path.join(ROOT, 'dist', 'cli.js'), 'run', 'sweep.yaml', '--json', '--python', '/usr/bin/python3', '--workspace', sub, '--grace-ms', '2000'], { cwd: sub, encoding: 'utf8', maxBuffer: 64 << 20 });
+      const r = spawnSync(
+        'node',
+        [
+          path.join(ROOT, 'dist', 'cli.js'),
+          'run',
+          'sweep.yaml',
+          '--json',
+          '--python',
+          '/usr/bin/python3',
+          '--workspace',
+          sub,
+          '--grace-ms',
+          '2000',
+        ],
+        { cwd: sub, encoding: 'utf8', maxBuffer: 64 << 20 },
+      );
       const wallMs = performance.now() - t0;
       if (r.status !== 0) throw new Error(`wall-clock ${method}: knobs run exited ${r.status}: ${r.stderr.slice(-2000)}`);
-      const summary = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { dir: string; elapsedMs: number; counts: Record<string, number>; best?: { best?: number; value?: number } };
+      const summary = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as {
+        dir: string;
+        elapsedMs: number;
+        counts: Record<string, number>;
+        best?: { best?: number; value?: number };
+      };
       let epochs = 0;
       let best = Infinity;
       for (const line of fs.readFileSync(path.join(summary.dir, 'journal.jsonl'), 'utf8').split('\n')) {
@@ -61,7 +81,15 @@ export async function runWall(o: { work: string; trials?: number; dataset?: stri
         const v = (JSON.parse(line) as { values: { val_loss?: number } }).values.val_loss;
         if (typeof v === 'number' && v < best) best = v;
       }
-      runs.push({ method, wallMs, elapsedMs: summary.elapsedMs, epochs, trials: summary.counts.total, pruned: summary.counts.pruned, best });
+      runs.push({
+        method,
+        wallMs,
+        elapsedMs: summary.elapsedMs,
+        epochs,
+        trials: summary.counts.total,
+        pruned: summary.counts.pruned,
+        best,
+      });
       process.stderr.write(`  ${(wallMs / 1000).toFixed(1)} s, ${epochs} epochs, ${summary.counts.pruned} pruned, best ${best}\n`);
     }
   } finally {

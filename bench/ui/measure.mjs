@@ -10,7 +10,8 @@ export const p95 = (xs) => {
   return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)];
 };
 
-export const frames = (frame) => frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
+export const frames = (frame) =>
+  frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
 export const samples = (frame, kind) => frame.evaluate((k) => window.__knobsPerf.interactions[k] ?? [], kind);
 export const reset = (frame) => frame.evaluate(() => (window.__knobsPerf.interactions = {}));
 
@@ -32,7 +33,10 @@ export async function interactions(page, frame) {
   await page.waitForTimeout(300);
   let b = await box(frame, '.chart.scatter');
   await reset(frame);
-  const cx = b.x + 60, cy = b.y + 30, cw = Math.min(240, b.width / 2) - 70, ch = 110;
+  const cx = b.x + 60,
+    cy = b.y + 30,
+    cw = Math.min(240, b.width / 2) - 70,
+    ch = 110;
   for (let k = 0; k < 60; k++) {
     await page.mouse.move(cx + ((k * 37) % cw), cy + ((k * 53) % ch));
     await frames(frame);
@@ -56,7 +60,9 @@ export async function interactions(page, frame) {
   await page.waitForTimeout(300);
   b = await box(frame, '.chart.pcp');
   await reset(frame);
-  const ax = b.x + 56, top = b.y + 40, hgt = b.height - 70;
+  const ax = b.x + 56,
+    top = b.y + 40,
+    hgt = b.height - 70;
   await page.mouse.move(ax, top + 5);
   await page.mouse.down();
   for (let k = 1; k <= 30; k++) {
@@ -93,10 +99,12 @@ export async function interactions(page, frame) {
 /** Median and max per render section (window.__knobsPerf.sections), for the notes. */
 export async function sectionStats(frame) {
   const s = await frame.evaluate(() => window.__knobsPerf.sections);
-  return Object.fromEntries(Object.entries(s).map(([k, v]) => {
-    const a = [...v].sort((x, y) => x - y);
-    return [k, { n: a.length, median: a[Math.floor(a.length / 2)], max: a[a.length - 1] }];
-  }));
+  return Object.fromEntries(
+    Object.entries(s).map(([k, v]) => {
+      const a = [...v].sort((x, y) => x - y);
+      return [k, { n: a.length, median: a[Math.floor(a.length / 2)], max: a[a.length - 1] }];
+    }),
+  );
 }
 
 export function table(rows) {
@@ -105,6 +113,8 @@ export function table(rows) {
   return [
     '| scenario | measure | value | target | |',
     '|---|---|---:|---:|---|',
-    ...rows.map((r) => `| ${r.scenario} | ${r.metric} | ${fmt(r.value)} | ${Number.isFinite(r.target) ? `≤ ${r.target} ms` : ''} | ${ok(r)} |`),
+    ...rows.map(
+      (r) => `| ${r.scenario} | ${r.metric} | ${fmt(r.value)} | ${Number.isFinite(r.target) ? `≤ ${r.target} ms` : ''} | ${ok(r)} |`,
+    ),
   ];
 }

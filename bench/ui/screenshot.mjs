@@ -1,8 +1,9 @@
 // Screenshots of the standalone dashboard (a realistic 60-trial sweep) in dark and light theme
 // variables, one per chart tab: bench/results/dashboard-<theme>-<tab>.png
-import { chromium } from 'playwright-core';
+
 import { mkdirSync } from 'node:fs';
-import { startServer, CHROMIUM_ARGS } from './server.mjs';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, startServer } from './server.mjs';
 
 const out = new URL('../results/', import.meta.url).pathname;
 mkdirSync(out, { recursive: true });
@@ -48,6 +49,6 @@ try {
   await browser.close();
   await srv.close();
 }
-if (errors.length) console.log('page errors:\n' + errors.join('\n'));
+if (errors.length) console.log(`page errors:\n${errors.join('\n')}`);
 console.log(`screenshots in ${out}`);
 process.exit(0);

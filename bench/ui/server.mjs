@@ -2,10 +2,11 @@
 // and dist/webview.css under the same strict CSP as the VS Code panel (scripts by nonce, styles from
 // our origin + nonce), VS Code theme variables (dark or light), and a mock acquireVsCodeApi that,
 // on `ready`, fetches a synthetic sweep and posts it as a snapshot (then appends when streaming).
-import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 
@@ -120,8 +121,17 @@ export const THEMES = {
 
 function page({ nonce, origin, theme, state, stream }) {
   const th = THEMES[theme] ?? THEMES.dark;
-  const vars = Object.entries(th.vars).map(([k, v]) => `${k}: ${v};`).join(' ');
-  const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${origin} 'nonce-${nonce}'`, `img-src ${origin} data:`, `font-src ${origin}`, `connect-src ${origin}`].join('; ');
+  const vars = Object.entries(th.vars)
+    .map(([k, v]) => `${k}: ${v};`)
+    .join(' ');
+  const csp = [
+    `default-src 'none'`,
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${origin} 'nonce-${nonce}'`,
+    `img-src ${origin} data:`,
+    `font-src ${origin}`,
+    `connect-src ${origin}`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -223,7 +233,12 @@ export function startServer() {
         res.end(readFileSync(join(root, 'dist', u.pathname.slice(1))));
       } else if (u.pathname === '/wire.js') {
         wireJs ??= buildSync({
-          stdin: { contents: "export { encodeHostMessage } from './src/protocol/messages'; export { featuredSeries, onlySweepMetric } from './src/extension/panel/snapshot';", resolveDir: root, loader: 'ts' },
+          stdin: {
+            contents:
+              "export { encodeHostMessage } from './src/protocol/messages'; export { featuredSeries, onlySweepMetric } from './src/extension/panel/snapshot';",
+            resolveDir: root,
+            loader: 'ts',
+          },
           bundle: true,
           format: 'iife',
           globalName: '__knobsWire',
@@ -237,7 +252,14 @@ export function startServer() {
         if (!cache.has(key)) {
           const trials = +(u.searchParams.get('trials') ?? 60);
           const points = +(u.searchParams.get('points') ?? 30);
-          const sw = syntheticSweep({ trials, points, seed: +(u.searchParams.get('seed') ?? 7), running: +(u.searchParams.get('running') ?? 0.05), now: Date.now(), accSeries: u.searchParams.get('acc') === '1' });
+          const sw = syntheticSweep({
+            trials,
+            points,
+            seed: +(u.searchParams.get('seed') ?? 7),
+            running: +(u.searchParams.get('running') ?? 0.05),
+            now: Date.now(),
+            accSeries: u.searchParams.get('acc') === '1',
+          });
           if (u.searchParams.get('paused')) sw.meta.paused = u.searchParams.get('paused');
           cache.set(key, JSON.stringify(sw));
         }
@@ -263,4 +285,12 @@ export function startServer() {
   });
 }
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];

@@ -12,7 +12,7 @@
 //
 // Lines are written with a synchronous write to fd 1, so they are not lost when the script
 // calls process.exit() right after reporting (process.stdout is asynchronous on pipes).
-import { writeSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const REPORT_TAG = '@@knobs ';
@@ -139,7 +139,9 @@ function encodeNumber(name, value) {
   if (typeof v === 'bigint') return Number(v);
   if (v !== null && typeof v === 'object' && typeof v.valueOf === 'function') v = v.valueOf();
   if (typeof v !== 'number') {
-    throw new TypeError(`knobs.report: metric "${name}" must be a number, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`);
+    throw new TypeError(
+      `knobs.report: metric "${name}" must be a number, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
+    );
   }
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return 'Infinity';
@@ -191,7 +193,7 @@ function writeAllSync(text) {
 export function report(metrics = {}) {
   const { step, ...rest } = metrics;
   const line = formatReport(step, rest);
-  writeAllSync(line + '\n');
+  writeAllSync(`${line}\n`);
   return line;
 }
 
@@ -214,7 +216,9 @@ export function lrFinder() {
   const maxLr = Number(process.env.KNOBS_LR_MAX);
   const steps = Number(process.env.KNOBS_LR_STEPS);
   if (!(minLr > 0 && maxLr > minLr && Number.isInteger(steps) && steps >= 2)) {
-    throw new Error(`the lr ramp needs 0 < KNOBS_LR_MIN < KNOBS_LR_MAX and an integer KNOBS_LR_STEPS >= 2, got ${process.env.KNOBS_LR_MIN}, ${process.env.KNOBS_LR_MAX}, ${process.env.KNOBS_LR_STEPS}`);
+    throw new Error(
+      `the lr ramp needs 0 < KNOBS_LR_MIN < KNOBS_LR_MAX and an integer KNOBS_LR_STEPS >= 2, got ${process.env.KNOBS_LR_MIN}, ${process.env.KNOBS_LR_MAX}, ${process.env.KNOBS_LR_STEPS}`,
+    );
   }
   return { minLr, maxLr, steps };
 }
@@ -224,7 +228,21 @@ export function lrAt(step, ramp = lrFinder()) {
   if (!ramp) throw new Error('knobs.lrAt: not an lr range test run (KNOBS_LR_FIND is not set)');
   const n = Math.max(1, ramp.steps - 1);
   const s = Math.min(n, Math.max(0, step));
-  return ramp.minLr * Math.pow(ramp.maxLr / ramp.minLr, s / n);
+  return ramp.minLr * (ramp.maxLr / ramp.minLr) ** (s / n);
 }
 
-export default { params, report, trialDir, checkpointDir, resumeFrom, shouldStop, inSweep, trialId, attempt, formatReport, lrFinder, lrAt, REPORT_TAG };
+export default {
+  params,
+  report,
+  trialDir,
+  checkpointDir,
+  resumeFrom,
+  shouldStop,
+  inSweep,
+  trialId,
+  attempt,
+  formatReport,
+  lrFinder,
+  lrAt,
+  REPORT_TAG,
+};

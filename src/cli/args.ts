@@ -45,7 +45,8 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
     let v: string | undefined;
     if (eq !== -1) v = a.slice(eq + 1);
     else if (i + 1 < argv.length) v = argv[++i];
-    if (v === undefined) throw new KnobsError('E_USAGE', `option --${name} needs a value`, { hint: `e.g. \`--${name} ${s.arg ?? 'VALUE'}\`` });
+    if (v === undefined)
+      throw new KnobsError('E_USAGE', `option --${name} needs a value`, { hint: `e.g. \`--${name} ${s.arg ?? 'VALUE'}\`` });
     flags[name] = v;
   }
   return { positionals, flags };
@@ -56,7 +57,9 @@ export function intFlag(flags: ParsedArgs['flags'], name: string, min: number): 
   if (v === undefined) return undefined;
   const n = Number(v);
   if (v === true || !Number.isInteger(n) || n < min) {
-    throw new KnobsError('E_USAGE', `--${name} is ${v === true ? 'empty' : `\`${v}\``} but must be an integer ≥ ${min}`, { hint: `e.g. --${name} ${Math.max(min, 2)}` });
+    throw new KnobsError('E_USAGE', `--${name} is ${v === true ? 'empty' : `\`${v}\``} but must be an integer ≥ ${min}`, {
+      hint: `e.g. --${name} ${Math.max(min, 2)}`,
+    });
   }
   return n;
 }

@@ -1,8 +1,8 @@
 /** Shared CLI plumbing: the .knobs folder, the sweep a command names, output streams, exit codes. */
 import * as path from 'node:path';
-import { openSweep, type OpenedSweep } from '../core/sweep/open';
+import { type OpenedSweep, openSweep } from '../core/sweep/open';
 import { knobsDirsUnder, resolveSweep } from '../core/sweep/paths';
-import { strFlag, type FlagSpec, type ParsedArgs } from './args';
+import { type FlagSpec, type ParsedArgs, strFlag } from './args';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, paused: 3, interrupted: 130 } as const;
 

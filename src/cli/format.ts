@@ -1,7 +1,8 @@
 /** Plain-text formatting for the CLI: tables, trial rows, colours (TTY only); numbers and durations are core/format's. */
+
+import { formatNumber, MISSING } from '../core/format/number';
 import type { SweepState, TrialRecord } from '../core/journal/reducer';
 import { formatParams, formatValue } from '../core/space/config';
-import { formatNumber, MISSING } from '../core/format/number';
 
 export interface Style {
   bold(s: string): string;
@@ -41,11 +42,18 @@ export function table(headers: string[], rows: string[][], opts: { maxWidth?: nu
   const cell = (s: string, c: number) => {
     const w = width(s);
     let t = s;
-    if (w > widths[c]) t = s.replace(/\x1b\[[0-9;]*m/g, '').slice(0, widths[c] - 1) + '…';
+    if (w > widths[c]) t = `${s.replace(/\x1b\[[0-9;]*m/g, '').slice(0, widths[c] - 1)}…`;
     const pad = ' '.repeat(Math.max(0, widths[c] - width(t)));
     return opts.align?.[c] === 'r' ? pad + t : t + pad;
   };
-  return all.map((r) => r.map((s, c) => cell(s ?? '', c)).join('  ').trimEnd()).join('\n');
+  return all
+    .map((r) =>
+      r
+        .map((s, c) => cell(s ?? '', c))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function statusText(t: TrialRecord, s: Style): string {

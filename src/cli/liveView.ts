@@ -3,11 +3,12 @@
  * place (at most every 250 ms). Otherwise: one line per event (started/completed/failed...).
  * With --json: one JSON object per journal op on stdout (NDJSON), then a summary object.
  */
+
+import { formatDuration } from '../core/format/duration';
+import { formatNumber, MISSING } from '../core/format/number';
 import type { Op } from '../core/journal/ops';
 import { bestTrial, countTrials, type EvaluationState, type SweepState } from '../core/journal/reducer';
 import { formatParams } from '../core/space/config';
-import { formatDuration } from '../core/format/duration';
-import { formatNumber, MISSING } from '../core/format/number';
 import { shownParams, style, table, trialHeaders, trialRows } from './format';
 
 export interface LiveViewOptions {
@@ -39,7 +40,7 @@ export class LiveView {
   onOp(op: Op, state: SweepState, line?: string): void {
     this.state = state;
     if (this.o.json) {
-      const text = line ?? JSON.stringify(op) + '\n';
+      const text = line ?? `${JSON.stringify(op)}\n`;
       this.jsonPending.push(text);
       this.jsonBytes += text.length;
       if (this.jsonBytes >= 1 << 16) this.flush();
@@ -54,7 +55,7 @@ export class LiveView {
       return;
     }
     const event = eventLine(op, state);
-    if (event) this.o.out.write(event + '\n');
+    if (event) this.o.out.write(`${event}\n`);
   }
 
   notice(message: string): void {
@@ -91,13 +92,16 @@ export class LiveView {
     const filled = Math.round(frac * barW);
     const bar = cap ? `[${'█'.repeat(filled)}${'░'.repeat(barW - filled)}] ${done}/${cap}` : `${done} finished`;
     const elapsed = Date.now() - (s.created?.t ?? this.startedAt);
-    const eta = cap && done > 0 && done < cap ? ` · eta ${formatDuration(((Date.now() - this.startedAt) / Math.max(1, done)) * (cap - done))}` : '';
+    const eta =
+      cap && done > 0 && done < cap ? ` · eta ${formatDuration(((Date.now() - this.startedAt) / Math.max(1, done)) * (cap - done))}` : '';
     const best = bestTrial(s);
     const metric = s.created?.metric.name ?? 'value';
     const lines = [
       `${st.bold('knobs')} ${s.created?.sweepId ?? ''} · ${s.created?.method ?? ''} · seed ${s.created?.seed ?? MISSING}`,
       `${bar} · ${st.cyan(`${c.running} running`)} · ${c.failed ? st.red(`${c.failed} failed`) : '0 failed'} · elapsed ${formatDuration(elapsed)}${eta}`,
-      best ? `best: trial ${best.id} ${metric}=${st.green(formatNumber(best.value))}  ${formatParams(shownParams(s, best.params), cols - 30)}` : `best: ${MISSING}`,
+      best
+        ? `best: trial ${best.id} ${metric}=${st.green(formatNumber(best.value))}  ${formatParams(shownParams(s, best.params), cols - 30)}`
+        : `best: ${MISSING}`,
     ];
     if (s.paused) lines.push(st.red(`paused: ${s.paused.reason}`));
     for (const line of gpuLines(s)) lines.push(st.dim(line));
@@ -107,7 +111,7 @@ export class LiveView {
     lines.push('', table(trialHeaders(s), trialRows(s, rows, st, 60), { maxWidth: cols - 1, align: ['r', 'l', 'l', 'r', 'r', 'r', 'l'] }));
     const text = lines.join('\n');
     this.clear();
-    this.o.out.write(text + '\n');
+    this.o.out.write(`${text}\n`);
     this.lastLines = text.split('\n').length;
   }
 

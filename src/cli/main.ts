@@ -4,15 +4,28 @@
  * Errors are KnobsErrors printed as "file:line:col: message / fix: hint" with exit code 1
  * (2 for usage errors).
  */
-import { KnobsError, isKnobsError } from '../core/errors';
-import { KNOBS_VERSION } from '../core/version';
-import { formatHelp, parseArgs, type FlagSpec, type ParsedArgs } from './args';
-import { EXIT, type CliIO } from './context';
-import { RESUME_FLAGS, RUN_FLAGS, cmdResume, cmdRun, cmdRunner } from './commands/run';
-import { BEST_FLAGS, EXPORT_FLAGS, LIST_FLAGS, STATUS_FLAGS, STOP_FLAGS, VALIDATE_FLAGS, cmdBest, cmdExport, cmdList, cmdStatus, cmdStop, cmdValidate } from './commands/inspect';
+import { isKnobsError, KnobsError } from '../core/errors';
 import { closest } from '../core/space/suggest';
-import { EVALUATE_FLAGS, IMPORTANCE_FLAGS, LR_FIND_FLAGS, cmdEvaluate, cmdImportance, cmdLrFind } from './commands/insight';
-import { PROMOTE_FLAGS, cmdPromote } from './commands/promote';
+import { KNOBS_VERSION } from '../core/version';
+import { type FlagSpec, formatHelp, type ParsedArgs, parseArgs } from './args';
+import { cmdEvaluate, cmdImportance, cmdLrFind, EVALUATE_FLAGS, IMPORTANCE_FLAGS, LR_FIND_FLAGS } from './commands/insight';
+import {
+  BEST_FLAGS,
+  cmdBest,
+  cmdExport,
+  cmdList,
+  cmdStatus,
+  cmdStop,
+  cmdValidate,
+  EXPORT_FLAGS,
+  LIST_FLAGS,
+  STATUS_FLAGS,
+  STOP_FLAGS,
+  VALIDATE_FLAGS,
+} from './commands/inspect';
+import { cmdPromote, PROMOTE_FLAGS } from './commands/promote';
+import { cmdResume, cmdRun, cmdRunner, RESUME_FLAGS, RUN_FLAGS } from './commands/run';
+import { type CliIO, EXIT } from './context';
 
 interface Command {
   usage: string;
@@ -23,19 +36,70 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
-  run: { usage: 'knobs run <sweep.yaml> [options]', description: 'Start a sweep and watch it (Ctrl-C interrupts; `knobs resume` continues).', flags: RUN_FLAGS, run: cmdRun },
-  resume: { usage: 'knobs resume [sweep] [options]', description: 'Continue an interrupted sweep: reruns interrupted trials first, never reruns completed ones.', flags: RESUME_FLAGS, run: cmdResume },
-  status: { usage: 'knobs status [sweep] [--json]', description: 'Show a sweep: runner, counts, trials (best first), best config.', flags: STATUS_FLAGS, run: cmdStatus },
+  run: {
+    usage: 'knobs run <sweep.yaml> [options]',
+    description: 'Start a sweep and watch it (Ctrl-C interrupts; `knobs resume` continues).',
+    flags: RUN_FLAGS,
+    run: cmdRun,
+  },
+  resume: {
+    usage: 'knobs resume [sweep] [options]',
+    description: 'Continue an interrupted sweep: reruns interrupted trials first, never reruns completed ones.',
+    flags: RESUME_FLAGS,
+    run: cmdResume,
+  },
+  status: {
+    usage: 'knobs status [sweep] [--json]',
+    description: 'Show a sweep: runner, counts, trials (best first), best config.',
+    flags: STATUS_FLAGS,
+    run: cmdStatus,
+  },
   best: { usage: 'knobs best [sweep] [--json]', description: 'Print the best trial and its config.', flags: BEST_FLAGS, run: cmdBest },
-  promote: { usage: 'knobs promote [sweep] [--trial N] [--dry-run]', description: 'Write the best trial’s config (or trial N’s) into the script’s defaults; prints the diff.', flags: PROMOTE_FLAGS, run: cmdPromote },
-  stop: { usage: 'knobs stop [sweep] [--trial N]', description: 'Ask the running sweep to stop (or to stop one trial).', flags: STOP_FLAGS, run: cmdStop },
+  promote: {
+    usage: 'knobs promote [sweep] [--trial N] [--dry-run]',
+    description: 'Write the best trial’s config (or trial N’s) into the script’s defaults; prints the diff.',
+    flags: PROMOTE_FLAGS,
+    run: cmdPromote,
+  },
+  stop: {
+    usage: 'knobs stop [sweep] [--trial N]',
+    description: 'Ask the running sweep to stop (or to stop one trial).',
+    flags: STOP_FLAGS,
+    run: cmdStop,
+  },
   export: { usage: 'knobs export [sweep] --csv|--json [-o FILE]', description: 'Export every trial.', flags: EXPORT_FLAGS, run: cmdExport },
   list: { usage: 'knobs list [--json]', description: 'List the sweeps under .knobs/.', flags: LIST_FLAGS, run: cmdList },
-  validate: { usage: 'knobs validate <sweep.yaml>', description: 'Check a sweep file and print its diagnostics.', flags: VALIDATE_FLAGS, run: cmdValidate },
-  'lr-find': { usage: 'knobs lr-find <sweep.yaml|script> [--min 1e-7] [--max 10] [--steps 100] [--write] [--json]', description: 'LR range test: one run with an exponential lr ramp; suggests max_lr/base_lr and a sweep range.', flags: LR_FIND_FLAGS, run: cmdLrFind },
-  importance: { usage: 'knobs importance [sweep] [--method fanova|ped-anova] [--json]', description: 'Which parameters matter: importance (fANOVA-style) and correlation with the metric.', flags: IMPORTANCE_FLAGS, run: cmdImportance },
-  evaluate: { usage: 'knobs evaluate [sweep] [--trial N] [--json]', description: 'Run the sweep file’s `evaluate:` on the best trial (held-out test data); stores its test metrics.', flags: EVALUATE_FLAGS, run: cmdEvaluate },
-  _runner: { usage: 'knobs _runner <sweepDir>', description: 'internal: the detached runner', flags: RUN_FLAGS, run: cmdRunner, hidden: true },
+  validate: {
+    usage: 'knobs validate <sweep.yaml>',
+    description: 'Check a sweep file and print its diagnostics.',
+    flags: VALIDATE_FLAGS,
+    run: cmdValidate,
+  },
+  'lr-find': {
+    usage: 'knobs lr-find <sweep.yaml|script> [--min 1e-7] [--max 10] [--steps 100] [--write] [--json]',
+    description: 'LR range test: one run with an exponential lr ramp; suggests max_lr/base_lr and a sweep range.',
+    flags: LR_FIND_FLAGS,
+    run: cmdLrFind,
+  },
+  importance: {
+    usage: 'knobs importance [sweep] [--method fanova|ped-anova] [--json]',
+    description: 'Which parameters matter: importance (fANOVA-style) and correlation with the metric.',
+    flags: IMPORTANCE_FLAGS,
+    run: cmdImportance,
+  },
+  evaluate: {
+    usage: 'knobs evaluate [sweep] [--trial N] [--json]',
+    description: 'Run the sweep file’s `evaluate:` on the best trial (held-out test data); stores its test metrics.',
+    flags: EVALUATE_FLAGS,
+    run: cmdEvaluate,
+  },
+  _runner: {
+    usage: 'knobs _runner <sweepDir>',
+    description: 'internal: the detached runner',
+    flags: RUN_FLAGS,
+    run: cmdRunner,
+    hidden: true,
+  },
 };
 
 function mainHelp(): string {
@@ -58,8 +122,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const cmd = COMMANDS[name];
   try {
     if (!cmd) {
-      const guess = closest(name, Object.keys(COMMANDS).filter((k) => !k.startsWith('_')));
-      throw new KnobsError('E_USAGE', `unknown command \`${name}\``, { hint: guess ? `did you mean \`knobs ${guess}\`?` : 'run `knobs --help`' });
+      const guess = closest(
+        name,
+        Object.keys(COMMANDS).filter((k) => !k.startsWith('_')),
+      );
+      throw new KnobsError('E_USAGE', `unknown command \`${name}\``, {
+        hint: guess ? `did you mean \`knobs ${guess}\`?` : 'run `knobs --help`',
+      });
     }
     const a = parseArgs(rest, cmd.flags, name);
     if (a.flags.help) {

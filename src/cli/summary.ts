@@ -1,14 +1,15 @@
 /** Final and status summaries of a sweep: text tables and the --json objects. */
+
+import { DIAGNOSIS_METRICS, type Diagnosis, diagnoseSweep } from '../core/analysis/diagnosis';
+import { formatDuration } from '../core/format/duration';
+import { formatNumber, MISSING } from '../core/format/number';
 import type { SweepState, TrialRecord } from '../core/journal/reducer';
 import { bestTrial, countTrials } from '../core/journal/reducer';
 import { toConfig } from '../core/space/config';
-import type { RunnerStatus } from '../core/sweep/open';
 import type { Space } from '../core/space/types';
+import type { RunnerStatus } from '../core/sweep/open';
+import { formatConfigYaml, type Style, style, table, trialHeaders, trialRows } from './format';
 import { evaluationText, gpuLines } from './liveView';
-import { diagnoseSweep, DIAGNOSIS_METRICS, type Diagnosis } from '../core/analysis/diagnosis';
-import { formatDuration } from '../core/format/duration';
-import { formatNumber, MISSING } from '../core/format/number';
-import { formatConfigYaml, style, table, trialHeaders, trialRows, type Style } from './format';
 
 export interface SweepSummaryJson {
   sweep: string;
@@ -99,7 +100,13 @@ export function sweepState(state: SweepState, runner: RunnerStatus): string {
   return 'interrupted';
 }
 
-export function summaryJson(o: { state: SweepState; dir: string; runner: RunnerStatus; space?: Space; withTrials: boolean }): SweepSummaryJson {
+export function summaryJson(o: {
+  state: SweepState;
+  dir: string;
+  runner: RunnerStatus;
+  space?: Space;
+  withTrials: boolean;
+}): SweepSummaryJson {
   const s = o.state;
   const c = s.created!;
   const best = bestTrial(s);
@@ -123,7 +130,8 @@ export function summaryJson(o: { state: SweepState; dir: string; runner: RunnerS
 
 export function runnerLine(r: RunnerStatus): string {
   if (r.kind === 'running') return `runner pid ${r.pid} on ${r.host}, alive`;
-  if (r.kind === 'lost') return `runner lost (pid ${r.pid}, last seen ${Math.round((r.lastSeenMs ?? 0) / 1000)} s ago) — run \`knobs resume\``;
+  if (r.kind === 'lost')
+    return `runner lost (pid ${r.pid}, last seen ${Math.round((r.lastSeenMs ?? 0) / 1000)} s ago) — run \`knobs resume\``;
   return 'no runner';
 }
 
@@ -139,7 +147,14 @@ export function fitTags(state: SweepState, names: { train?: string; val?: string
   return diagnoseSweep(state.trials, { train, val });
 }
 
-export function summaryText(o: { state: SweepState; dir: string; runner: RunnerStatus; out: NodeJS.WriteStream; limit?: number; fit?: { train?: string; val?: string } }): string {
+export function summaryText(o: {
+  state: SweepState;
+  dir: string;
+  runner: RunnerStatus;
+  out: NodeJS.WriteStream;
+  limit?: number;
+  fit?: { train?: string; val?: string };
+}): string {
   const s = o.state;
   const c = s.created!;
   const st: Style = style(o.out);
@@ -164,14 +179,20 @@ export function summaryText(o: { state: SweepState; dir: string; runner: RunnerS
     if (fit) {
       // the tag goes before the note (the last column)
       headers.splice(headers.length - 1, 0, 'fit');
-      rows.forEach((r, i) => r.splice(r.length - 1, 0, fitTag(fit.get(shown[i].id), st)));
+      rows.forEach((r, i) => {
+        r.splice(r.length - 1, 0, fitTag(fit.get(shown[i].id), st));
+      });
     }
     lines.push('', table(headers, rows, { maxWidth: cols - 1, align: ['r', 'l', 'l', 'r', 'r', 'r', 'l', 'l'] }));
     if (sorted.length > limit) lines.push(st.dim(`… ${sorted.length - limit} more (knobs export --csv for all)`));
   }
   const best = bestTrial(s);
   if (best) {
-    lines.push('', `${st.bold('best')}: trial ${best.id} · ${c.metric.name} = ${st.green(formatNumber(best.value))}`, formatConfigYaml(best.params));
+    lines.push(
+      '',
+      `${st.bold('best')}: trial ${best.id} · ${c.metric.name} = ${st.green(formatNumber(best.value))}`,
+      formatConfigYaml(best.params),
+    );
     const d = fit?.get(best.id);
     if (d && d.tag !== 'unknown') {
       lines.push(`${st.bold('fit')}: ${fitTag(d, st)}: ${d.reason}`);

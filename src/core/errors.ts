@@ -29,7 +29,11 @@ export class KnobsError extends Error {
   /** Further errors of the same kind (a sweep file may have several). */
   readonly details: readonly string[];
 
-  constructor(code: KnobsErrorCode, message: string, opts: { location?: ErrorLocation; hint?: string; details?: string[]; cause?: unknown } = {}) {
+  constructor(
+    code: KnobsErrorCode,
+    message: string,
+    opts: { location?: ErrorLocation; hint?: string; details?: string[]; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'KnobsError';
     this.code = code;

@@ -16,15 +16,15 @@ import { COMMANDS, DIAGNOSIS_SECTION, SETTINGS, SWEEPS_VIEW_ID } from './command
 import { dashboardActions, registerCommands } from './commands/register';
 import { SweepDiagnostics } from './diagnostics/sweepDiagnostics';
 import { DisposableStore } from './disposables';
+import { type FitSettings, readFitSettings } from './insight/fit';
 import { createLog, reportError } from './output';
-import { DashboardManager, type DashboardActions } from './panel/dashboard';
+import { type DashboardActions, DashboardManager } from './panel/dashboard';
 import { SweepStatusBar } from './statusBar';
 import { SweepStore } from './sweeps/store';
 import { DEFAULT_PAGE_SIZE } from './tree/model';
 import { SweepTreeProvider } from './tree/provider';
 import { UNTRUSTED_MESSAGE } from './trust';
 import { vscodeWebviewApi } from './webview/webviewApi';
-import { readFitSettings, type FitSettings } from './insight/fit';
 
 let active: DisposableStore | undefined;
 
@@ -101,7 +101,9 @@ export function activate(context: vscode.ExtensionContext): KnobsApi {
     lrFind: (a, f, saved) => actions?.lrFind(a, f, saved),
   };
   const discovered = discover().catch((e) => log.error(`discovery failed: ${String(e)}`));
-  const dashboards = disposables.add(new DashboardManager(vscodeWebviewApi(context.extensionUri), store, log, lazyActions, onError, discovered));
+  const dashboards = disposables.add(
+    new DashboardManager(vscodeWebviewApi(context.extensionUri), store, log, lazyActions, onError, discovered),
+  );
   dashboards.fitSettings = fitSettings;
   const h = registerCommands({ extensionPath: context.extensionPath, store, log, tree, dashboards, rediscover: discover }, disposables);
   actions = dashboardActions(h, log);
@@ -110,7 +112,14 @@ export function activate(context: vscode.ExtensionContext): KnobsApi {
   const lenses = disposables.add(new KnobsCodeLensProvider(store));
   disposables.add(
     vscode.languages.registerCodeLensProvider(
-      [{ language: 'yaml' }, { language: 'json' }, { language: 'python' }, { language: 'javascript' }, { language: 'typescript' }, { pattern: '**/*.{yaml,yml,py,js,mjs,ts}' }],
+      [
+        { language: 'yaml' },
+        { language: 'json' },
+        { language: 'python' },
+        { language: 'javascript' },
+        { language: 'typescript' },
+        { pattern: '**/*.{yaml,yml,py,js,mjs,ts}' },
+      ],
       lenses,
     ),
   );

@@ -3,8 +3,9 @@
  * @vscode/python-extension) when it is installed, else the `knobs.pythonPath` setting, else
  * undefined (the sweep's `interpreter:` or the CLI's default applies).
  */
+
+import { PVSC_EXTENSION_ID, PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
-import { PythonExtension, PVSC_EXTENSION_ID } from '@vscode/python-extension';
 import { SETTINGS } from './commandIds';
 import type { Log } from './output';
 

@@ -2,8 +2,8 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from './commandIds';
 import { DisposableStore } from './disposables';
-import type { SweepEntry, SweepStore } from './sweeps/store';
 import { statusText } from './statusText';
+import type { SweepEntry, SweepStore } from './sweeps/store';
 
 export class SweepStatusBar implements vscode.Disposable {
   private readonly disposables = new DisposableStore();

@@ -1,7 +1,8 @@
 /** The status bar's words for a sweep. Pure. */
+
+import { formatNumber } from '../core/format/number';
 import { bestTrial, countTrials, type SweepState } from '../core/journal/reducer';
 import type { RunnerStatus } from '../core/sweep/open';
-import { formatNumber } from '../core/format/number';
 import { progressText, sweepStateText } from './sweeps/describe';
 import { gpuText } from './tree/model';
 

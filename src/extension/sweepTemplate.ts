@@ -74,7 +74,13 @@ function readPython(text: string): ScriptArg[] {
     if (typeof help === 'string') arg.help = help;
     if (!arg.type) arg.type = inferType(arg.default) ?? (arg.choices ? inferType(arg.choices[0]) : undefined);
     // argparse converts string defaults through `type`
-    if (typeof arg.default === 'string' && (arg.type === 'int' || arg.type === 'float') && arg.default.trim() !== '' && Number.isFinite(Number(arg.default))) arg.default = Number(arg.default);
+    if (
+      typeof arg.default === 'string' &&
+      (arg.type === 'int' || arg.type === 'float') &&
+      arg.default.trim() !== '' &&
+      Number.isFinite(Number(arg.default))
+    )
+      arg.default = Number(arg.default);
     out.push(arg);
   }
   return out;
@@ -88,7 +94,8 @@ function readJs(text: string, lang: SourceLang): ScriptArg[] {
       const f = (k: string) => lit(e.fields![k], lang);
       arg.default = f('default');
       const t = f('type');
-      if (typeof t === 'string') arg.type = t === 'number' && typeof arg.default === 'number' && Number.isInteger(arg.default) ? 'int' : TYPE_WORDS[t.toLowerCase()];
+      if (typeof t === 'string')
+        arg.type = t === 'number' && typeof arg.default === 'number' && Number.isInteger(arg.default) ? 'int' : TYPE_WORDS[t.toLowerCase()];
       const choices = f('choices');
       if (Array.isArray(choices)) arg.choices = choices;
       const help = f('help') ?? f('description') ?? f('desc');
@@ -99,7 +106,11 @@ function readJs(text: string, lang: SourceLang): ScriptArg[] {
       continue; // not a literal default: not an option we can read
     }
     // parseArgs has only string/boolean types: a numeric string default is a number in disguise
-    if (typeof arg.default === 'string' && (arg.type === 'str' || arg.type === undefined) && /^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i.test(arg.default.trim())) {
+    if (
+      typeof arg.default === 'string' &&
+      (arg.type === 'str' || arg.type === undefined) &&
+      /^[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i.test(arg.default.trim())
+    ) {
       arg.default = Number(arg.default);
       arg.type = undefined;
     }
@@ -119,11 +130,13 @@ export function readScriptArgs(text: string, lang: SourceLang): ScriptArg[] {
 // The template
 
 /** Learning-rate-like: positive scale parameters searched on a log scale. */
-const LOG_RE = /(?:^|_)(?:lr|learning_?rate|eta|weight_?decay|wd|l1|l2|reg|lambda|lam|alpha|eps|epsilon|decay|penalty|init_?scale|temperature|tau)(?:$|_)|lr$|learning_?rate/i;
+const LOG_RE =
+  /(?:^|_)(?:lr|learning_?rate|eta|weight_?decay|wd|l1|l2|reg|lambda|lam|alpha|eps|epsilon|decay|penalty|init_?scale|temperature|tau)(?:$|_)|lr$|learning_?rate/i;
 /** Dropout-like: probabilities searched uniformly. */
 const PROB_RE = /drop|dropout|smoothing|mixup|cutmix|p_?drop|keep_?prob/i;
 /** Arguments that are not hyperparameters: kept at their default. */
-const FIXED_RE = /seed|epoch|thread|worker|gpu|device|verbose|log|print|save|interval|iter|patience|port|rank|path|dir|file|name|fraction|split|debug|resume|checkpoint|backend|output|data|cuda|amp|compile|wandb|project|entity/i;
+const FIXED_RE =
+  /seed|epoch|thread|worker|gpu|device|verbose|log|print|save|interval|iter|patience|port|rank|path|dir|file|name|fraction|split|debug|resume|checkpoint|backend|output|data|cuda|amp|compile|wandb|project|entity/i;
 /** Size-like integers: powers of two around the default. */
 const SIZE_RE = /size|hidden|units|dim|width|channels|filters|embed|heads|neurons|features/i;
 
@@ -136,41 +149,62 @@ function yamlValue(v: unknown): string {
 }
 
 function inferGoal(metric: string): 'minimize' | 'maximize' {
-  return /acc|auc|f1|score|reward|precision|recall|map\b|bleu|rouge|iou|dice|r2|return/i.test(metric) && !/loss|err/i.test(metric) ? 'maximize' : 'minimize';
+  return /acc|auc|f1|score|reward|precision|recall|map\b|bleu|rouge|iou|dice|r2|return/i.test(metric) && !/loss|err/i.test(metric)
+    ? 'maximize'
+    : 'minimize';
 }
 
 /** YAML lines of one parameter (without the name line), and a comment for the name line. */
 function paramLines(a: ScriptArg): { lines: string[]; note: string } | { skip: string } {
   const d = a.default;
   const why = a.help ? ` — ${a.help.replace(/\s+/g, ' ').slice(0, 60)}` : '';
-  if (a.action === 'store_true' || a.action === 'store_false' || a.action === 'count' || a.action === 'store_const' || a.action === 'append') {
+  if (
+    a.action === 'store_true' ||
+    a.action === 'store_false' ||
+    a.action === 'count' ||
+    a.action === 'store_const' ||
+    a.action === 'append'
+  ) {
     return { skip: `${a.flag} is an argparse ${a.action} switch: it takes no value, so it is left out (add it to \`command:\` to set it)` };
   }
-  if (a.choices && a.choices.length) {
+  if (a.choices?.length) {
     return { lines: [`values: [${a.choices.map(yamlValue).join(', ')}]`], note: `choices${why}` };
   }
   const type = a.type ?? inferType(d);
   if (type === 'bool' || typeof d === 'boolean') return { lines: ['values: [true, false]'], note: `a switch${why}` };
   if (d === undefined || d === null) {
-    if (type === 'float' && LOG_RE.test(a.name)) return { lines: ['distribution: log_uniform_values', 'min: 0.00001', 'max: 0.1'], note: `no default in the script${why}` };
-    if (type === 'float' && PROB_RE.test(a.name)) return { lines: ['distribution: uniform', 'min: 0.0', 'max: 0.5'], note: `no default in the script${why}` };
+    if (type === 'float' && LOG_RE.test(a.name))
+      return { lines: ['distribution: log_uniform_values', 'min: 0.00001', 'max: 0.1'], note: `no default in the script${why}` };
+    if (type === 'float' && PROB_RE.test(a.name))
+      return { lines: ['distribution: uniform', 'min: 0.0', 'max: 0.5'], note: `no default in the script${why}` };
     return { skip: `${a.flag} has no default in the script: give it a \`value:\` here if the script needs it` };
   }
   if (typeof d === 'number' && (type === 'float' || type === undefined || type === 'int')) {
     if (type !== 'int' && !(Number.isInteger(d) && type !== 'float')) {
       if (LOG_RE.test(a.name) && !PROB_RE.test(a.name)) {
-        if (d > 0) return { lines: ['distribution: log_uniform_values', `min: ${yamlValue(nice(d / 10))}`, `max: ${yamlValue(nice(d * 10))}`], note: `default ${yamlValue(d)}${why}` };
-        return { lines: ['distribution: log_uniform_values', 'min: 0.000001', 'max: 0.01'], note: `default ${yamlValue(d)}: a log scale needs > 0${why}` };
+        if (d > 0)
+          return {
+            lines: ['distribution: log_uniform_values', `min: ${yamlValue(nice(d / 10))}`, `max: ${yamlValue(nice(d * 10))}`],
+            note: `default ${yamlValue(d)}${why}`,
+          };
+        return {
+          lines: ['distribution: log_uniform_values', 'min: 0.000001', 'max: 0.01'],
+          note: `default ${yamlValue(d)}: a log scale needs > 0${why}`,
+        };
       }
       if (PROB_RE.test(a.name) && d >= 0 && d < 1) {
         const max = d <= 0.5 ? 0.5 : nice(Math.min(0.95, d * 1.5));
-        return { lines: ['distribution: uniform', 'min: 0.0', `max: ${formatLiteral(max, 'yaml', '0.0')}`], note: `default ${yamlValue(d)}${why}` };
+        return {
+          lines: ['distribution: uniform', 'min: 0.0', `max: ${formatLiteral(max, 'yaml', '0.0')}`],
+          note: `default ${yamlValue(d)}${why}`,
+        };
       }
       return { lines: [`value: ${formatLiteral(d, 'yaml', '0.0')}`], note: `kept at the default${why}` };
     }
     // integers
     if (FIXED_RE.test(a.name) || d <= 0) return { lines: [`value: ${yamlValue(d)}`], note: `kept at the default${why}` };
-    if (SIZE_RE.test(a.name) && d >= 4 && (d & (d - 1)) === 0) return { lines: [`values: [${[d / 2, d, d * 2].join(', ')}]`], note: `default ${d}${why}` };
+    if (SIZE_RE.test(a.name) && d >= 4 && (d & (d - 1)) === 0)
+      return { lines: [`values: [${[d / 2, d, d * 2].join(', ')}]`], note: `default ${d}${why}` };
     const lo = Math.max(1, Math.floor(d / 2));
     const hi = Math.max(d * 2, lo + 1);
     return { lines: ['distribution: int_uniform', `min: ${lo}`, `max: ${hi}`], note: `default ${d}${why}` };

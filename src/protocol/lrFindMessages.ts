@@ -52,9 +52,7 @@ export interface LrFindData {
   resultFile?: string;
 }
 
-export type LrFindHostMessage =
-  | { type: 'result'; data: LrFindData }
-  | { type: 'status'; level: 'info' | 'error'; message: string };
+export type LrFindHostMessage = { type: 'result'; data: LrFindData } | { type: 'status'; level: 'info' | 'error'; message: string };
 
 export type LrFindWebviewMessage =
   | { type: 'ready' }
@@ -71,7 +69,12 @@ const pos = (x: unknown): x is number => isFiniteNumber(x) && x > 0;
 
 function onlyKeys(o: Record<string, unknown>, allowed: readonly string[]): string | undefined {
   const extra = Object.keys(o).filter((k) => !allowed.includes(k));
-  return extra.length ? `unexpected field(s) ${extra.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}` : undefined;
+  return extra.length
+    ? `unexpected field(s) ${extra
+        .slice(0, 3)
+        .map((k) => JSON.stringify(k.slice(0, 40)))
+        .join(', ')}`
+    : undefined;
 }
 
 /** A message from the webview, checked; a string says why it was refused. */
@@ -117,10 +120,12 @@ export function parseLrFindData(raw: unknown): LrFindData | string {
   if (typeof losses === 'string') return losses;
   const smoothed = numOrNullArray(raw.smoothed, lrs.length, 'data.smoothed');
   if (typeof smoothed === 'string') return smoothed;
-  if (!Number.isInteger(raw.stopIndex) || (raw.stopIndex as number) < 0 || (raw.stopIndex as number) > lrs.length) return `data.stopIndex must be an integer in [0, ${lrs.length}]`;
+  if (!Number.isInteger(raw.stopIndex) || (raw.stopIndex as number) < 0 || (raw.stopIndex as number) > lrs.length)
+    return `data.stopIndex must be an integer in [0, ${lrs.length}]`;
   if (typeof raw.diverged !== 'boolean') return 'data.diverged must be a boolean';
   if (raw.minLr !== null && !pos(raw.minLr)) return 'data.minLr must be a number > 0 or null';
-  if (typeof raw.canWriteSweep !== 'boolean' || typeof raw.canWriteCode !== 'boolean') return 'data.canWriteSweep and data.canWriteCode must be booleans';
+  if (typeof raw.canWriteSweep !== 'boolean' || typeof raw.canWriteCode !== 'boolean')
+    return 'data.canWriteSweep and data.canWriteCode must be booleans';
   const d: LrFindData = {
     title: raw.title.slice(0, 200),
     lrs: lrs as number[],
@@ -134,7 +139,8 @@ export function parseLrFindData(raw: unknown): LrFindData | string {
   };
   if (raw.suggestion !== undefined) {
     const s = raw.suggestion;
-    if (!isObj(s) || !pos(s.maxLr) || !pos(s.baseLr) || !pos(s.baseLrLow) || !pos(s.baseLrHigh)) return 'data.suggestion needs positive maxLr, baseLr, baseLrLow and baseLrHigh';
+    if (!isObj(s) || !pos(s.maxLr) || !pos(s.baseLr) || !pos(s.baseLrLow) || !pos(s.baseLrHigh))
+      return 'data.suggestion needs positive maxLr, baseLr, baseLrLow and baseLrHigh';
     if (s.method !== 'steepest' && s.method !== 'min/10') return 'data.suggestion.method must be steepest or min/10';
     d.suggestion = { maxLr: s.maxLr, baseLr: s.baseLr, method: s.method, baseLrLow: s.baseLrLow, baseLrHigh: s.baseLrHigh };
   }

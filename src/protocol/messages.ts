@@ -6,13 +6,14 @@
  * (and logs) anything that does not validate. Non-finite metric values travel as null in
  * `value`/`best` and as NaN inside `MetricPoints.values` (structured clone keeps NaN).
  */
-import { TRIAL_STATUSES, type TrialStatus } from '../core/journal/trialStatus';
-import { FIT_TAGS, type FitTag } from '../core/analysis/fitTag';
-import { isFiniteNumber } from '../core/math/finite';
-import { parseLrFindData, type LrFindData } from './lrFindMessages';
 
-export { TRIAL_STATUSES, type TrialStatus } from '../core/journal/trialStatus';
+import { FIT_TAGS, type FitTag } from '../core/analysis/fitTag';
+import { TRIAL_STATUSES, type TrialStatus } from '../core/journal/trialStatus';
+import { isFiniteNumber } from '../core/math/finite';
+import { type LrFindData, parseLrFindData } from './lrFindMessages';
+
 export { FIT_TAGS, type FitTag } from '../core/analysis/fitTag';
+export { TRIAL_STATUSES, type TrialStatus } from '../core/journal/trialStatus';
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [k: string]: ParamValue };
 
 /** One row of the trial table / one line in the parallel coordinates. */
@@ -216,10 +217,19 @@ export function paramKey(v: ParamValue): string {
 /** Rows → columns (the host's encoder). */
 export function encodeTrials(rows: readonly TrialRow[]): TrialColumns {
   const n = rows.length;
-  const id = new Int32Array(n), status = new Uint8Array(n), attempt = new Int32Array(n), fit = new Uint8Array(n);
-  const value = new Float64Array(n), best = new Float64Array(n), step = new Float64Array(n), startedAt = new Float64Array(n), endedAt = new Float64Array(n);
-  const paramNames: string[] = [], paramSeen = new Set<string>();
-  const lastNames: string[] = [], lastSeen = new Set<string>();
+  const id = new Int32Array(n),
+    status = new Uint8Array(n),
+    attempt = new Int32Array(n),
+    fit = new Uint8Array(n);
+  const value = new Float64Array(n),
+    best = new Float64Array(n),
+    step = new Float64Array(n),
+    startedAt = new Float64Array(n),
+    endedAt = new Float64Array(n);
+  const paramNames: string[] = [],
+    paramSeen = new Set<string>();
+  const lastNames: string[] = [],
+    lastSeen = new Set<string>();
   for (let j = 0; j < n; j++) {
     const r = rows[j];
     id[j] = r.id;
@@ -259,7 +269,18 @@ export function encodeTrials(rows: readonly TrialRow[]): TrialColumns {
     return { name, values };
   });
   return {
-    n, id, status, attempt, value, best, step, startedAt, endedAt, params, last, fit,
+    n,
+    id,
+    status,
+    attempt,
+    value,
+    best,
+    step,
+    startedAt,
+    endedAt,
+    params,
+    last,
+    fit,
     reason: stringColumn(n, (j) => rows[j].reason),
     fitReason: stringColumn(n, (j) => rows[j].fitReason),
   };
@@ -277,7 +298,16 @@ export function decodeTrial(c: TrialColumns, j: number): TrialRow {
   const last: Record<string, number | null> = {};
   for (const l of c.last) if (l.values[j] === l.values[j]) last[l.name] = l.values[j];
   const orNull = (x: number) => (x === x ? x : null);
-  const row: TrialRow = { id: c.id[j], status: TRIAL_STATUSES[c.status[j]], attempt: c.attempt[j], params, value: orNull(c.value[j]), best: orNull(c.best[j]), last, step: orNull(c.step[j]) };
+  const row: TrialRow = {
+    id: c.id[j],
+    status: TRIAL_STATUSES[c.status[j]],
+    attempt: c.attempt[j],
+    params,
+    value: orNull(c.value[j]),
+    best: orNull(c.best[j]),
+    last,
+    step: orNull(c.step[j]),
+  };
   if (c.reason.codes[j] >= 0) row.reason = c.reason.dict[c.reason.codes[j]];
   if (c.startedAt[j] === c.startedAt[j]) row.startedAt = c.startedAt[j];
   if (c.endedAt[j] === c.endedAt[j]) row.endedAt = c.endedAt[j];
@@ -294,7 +324,10 @@ export function decodeTrials(c: TrialColumns): TrialRow[] {
 
 export function encodeSeries(points: readonly MetricPoints[]): SeriesColumns {
   const n = points.length;
-  const trial = new Int32Array(n), attempt = new Int32Array(n), name = new Int32Array(n), offsets = new Int32Array(n + 1);
+  const trial = new Int32Array(n),
+    attempt = new Int32Array(n),
+    name = new Int32Array(n),
+    offsets = new Int32Array(n + 1);
   const names = new Dict<string>();
   let total = 0;
   for (let k = 0; k < n; k++) {
@@ -306,12 +339,15 @@ export function encodeSeries(points: readonly MetricPoints[]): SeriesColumns {
     offsets[k + 1] = total;
   }
   let integral = true;
-  for (let k = 0; k < n && integral; k++) for (const x of points[k].steps) if (!(Number.isInteger(x) && x >= -0x80000000 && x <= 0x7fffffff)) integral = false;
-  const steps = integral ? new Int32Array(total) : new Float64Array(total), values = new Float64Array(total);
+  for (let k = 0; k < n && integral; k++)
+    for (const x of points[k].steps) if (!(Number.isInteger(x) && x >= -0x80000000 && x <= 0x7fffffff)) integral = false;
+  const steps = integral ? new Int32Array(total) : new Float64Array(total),
+    values = new Float64Array(total);
   const times = points.some((p) => p.times) ? new Float64Array(total).fill(NaN) : undefined;
   for (let k = 0; k < n; k++) {
     const p = points[k];
-    const o = offsets[k], m = offsets[k + 1] - o;
+    const o = offsets[k],
+      m = offsets[k + 1] - o;
     for (let i = 0; i < m; i++) {
       steps[o + i] = p.steps[i];
       const v = p.values[i];
@@ -327,8 +363,15 @@ export function encodeSeries(points: readonly MetricPoints[]): SeriesColumns {
 export function decodeSeries(s: SeriesColumns): MetricPoints[] {
   const out: MetricPoints[] = [];
   for (let k = 0; k < s.n; k++) {
-    const a = s.offsets[k], b = s.offsets[k + 1];
-    const p: MetricPoints = { trial: s.trial[k], attempt: s.attempt[k], name: s.names[s.name[k]], steps: Array.from(s.steps.subarray(a, b)), values: Array.from(s.values.subarray(a, b)) };
+    const a = s.offsets[k],
+      b = s.offsets[k + 1];
+    const p: MetricPoints = {
+      trial: s.trial[k],
+      attempt: s.attempt[k],
+      name: s.names[s.name[k]],
+      steps: Array.from(s.steps.subarray(a, b)),
+      values: Array.from(s.values.subarray(a, b)),
+    };
     if (s.times) p.times = Array.from(s.times.subarray(a, b));
     out.push(p);
   }
@@ -387,7 +430,8 @@ function checkCodes(codes: Int32Array, size: number, what: string): string | und
 function parseStringColumn(x: unknown, n: number, what: string): StringColumn | string {
   if (!x || typeof x !== 'object') return `${what} must be an object`;
   const c = x as Record<string, unknown>;
-  if (!Array.isArray(c.dict) || c.dict.length > n || !c.dict.every((s) => typeof s === 'string' && s.length <= MAX_TEXT)) return `${what}.dict must be short strings`;
+  if (!Array.isArray(c.dict) || c.dict.length > n || !c.dict.every((s) => typeof s === 'string' && s.length <= MAX_TEXT))
+    return `${what}.dict must be short strings`;
   const bad = typed(c.codes, Int32Array, n, `${what}.codes`) ?? checkCodes(c.codes as Int32Array, c.dict.length, what);
   return bad ?? { dict: c.dict as string[], codes: c.codes as Int32Array };
 }
@@ -397,11 +441,24 @@ export function parseTrialColumns(x: unknown): TrialColumns | string {
   const c = x as Record<string, unknown>;
   const n = c.n;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_TRIALS) return 'trials.n must be a count';
-  for (const [k, ctor] of [['id', Int32Array], ['status', Uint8Array], ['attempt', Int32Array], ['value', Float64Array], ['best', Float64Array], ['step', Float64Array], ['startedAt', Float64Array], ['endedAt', Float64Array], ['fit', Uint8Array]] as const) {
+  for (const [k, ctor] of [
+    ['id', Int32Array],
+    ['status', Uint8Array],
+    ['attempt', Int32Array],
+    ['value', Float64Array],
+    ['best', Float64Array],
+    ['step', Float64Array],
+    ['startedAt', Float64Array],
+    ['endedAt', Float64Array],
+    ['fit', Uint8Array],
+  ] as const) {
     const bad = typed(c[k], ctor as new (n: number) => Typed, n, `trials.${k}`);
     if (bad) return bad;
   }
-  const id = c.id as Int32Array, status = c.status as Uint8Array, attempt = c.attempt as Int32Array, fit = c.fit as Uint8Array;
+  const id = c.id as Int32Array,
+    status = c.status as Uint8Array,
+    attempt = c.attempt as Int32Array,
+    fit = c.fit as Uint8Array;
   for (let j = 0; j < n; j++) {
     if (id[j] < 1) return `trials.id[${j}] must be a positive integer`;
     if (status[j] >= TRIAL_STATUSES.length) return `trials.status[${j}] is not a state`;
@@ -418,8 +475,10 @@ export function parseTrialColumns(x: unknown): TrialColumns | string {
       if (bad) return bad;
       params.push({ name: q.name, num: q.num as Float64Array });
     } else {
-      if (!Array.isArray(q.dict) || q.dict.length > n || !q.dict.every((v) => isParamValue(v))) return `param ${q.name}: dict must hold param values`;
-      const bad = typed(q.codes, Int32Array, n, `param ${q.name}.codes`) ?? checkCodes(q.codes as Int32Array, q.dict.length, `param ${q.name}`);
+      if (!Array.isArray(q.dict) || q.dict.length > n || !q.dict.every((v) => isParamValue(v)))
+        return `param ${q.name}: dict must hold param values`;
+      const bad =
+        typed(q.codes, Int32Array, n, `param ${q.name}.codes`) ?? checkCodes(q.codes as Int32Array, q.dict.length, `param ${q.name}`);
       if (bad) return bad;
       params.push({ name: q.name, dict: q.dict as ParamValue[], codes: q.codes as Int32Array });
     }
@@ -438,8 +497,20 @@ export function parseTrialColumns(x: unknown): TrialColumns | string {
   const fitReason = parseStringColumn(c.fitReason, n, 'trials.fitReason');
   if (typeof fitReason === 'string') return fitReason;
   return {
-    n, id, status, attempt, fit, params, last, reason, fitReason,
-    value: c.value as Float64Array, best: c.best as Float64Array, step: c.step as Float64Array, startedAt: c.startedAt as Float64Array, endedAt: c.endedAt as Float64Array,
+    n,
+    id,
+    status,
+    attempt,
+    fit,
+    params,
+    last,
+    reason,
+    fitReason,
+    value: c.value as Float64Array,
+    best: c.best as Float64Array,
+    step: c.step as Float64Array,
+    startedAt: c.startedAt as Float64Array,
+    endedAt: c.endedAt as Float64Array,
   };
 }
 
@@ -448,32 +519,54 @@ export function parseSeriesColumns(x: unknown): SeriesColumns | string {
   const c = x as Record<string, unknown>;
   const n = c.n;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_TRIALS) return 'series.n must be a count';
-  const bad = typed(c.trial, Int32Array, n, 'series.trial') ?? typed(c.attempt, Int32Array, n, 'series.attempt') ?? typed(c.name, Int32Array, n, 'series.name') ?? typed(c.offsets, Int32Array, n + 1, 'series.offsets');
+  const bad =
+    typed(c.trial, Int32Array, n, 'series.trial') ??
+    typed(c.attempt, Int32Array, n, 'series.attempt') ??
+    typed(c.name, Int32Array, n, 'series.name') ??
+    typed(c.offsets, Int32Array, n + 1, 'series.offsets');
   if (bad) return bad;
-  if (!(c.steps instanceof Float64Array || c.steps instanceof Int32Array) || !(c.values instanceof Float64Array) || c.steps.length !== c.values.length) return 'series.steps (Float64Array or Int32Array) and series.values (Float64Array) must have one length';
-  if (c.times !== undefined && (!(c.times instanceof Float64Array) || c.times.length !== c.steps.length)) return 'series.times must be a Float64Array with one time per step';
+  if (
+    !(c.steps instanceof Float64Array || c.steps instanceof Int32Array) ||
+    !(c.values instanceof Float64Array) ||
+    c.steps.length !== c.values.length
+  )
+    return 'series.steps (Float64Array or Int32Array) and series.values (Float64Array) must have one length';
+  if (c.times !== undefined && (!(c.times instanceof Float64Array) || c.times.length !== c.steps.length))
+    return 'series.times must be a Float64Array with one time per step';
   if (!Array.isArray(c.names) || c.names.length > 10_000 || !c.names.every(isName)) return 'series.names must be strings';
-  const trial = c.trial as Int32Array, name = c.name as Int32Array, offsets = c.offsets as Int32Array;
+  const trial = c.trial as Int32Array,
+    name = c.name as Int32Array,
+    offsets = c.offsets as Int32Array;
   if (offsets[0] !== 0 || offsets[n] !== c.steps.length) return 'series.offsets must run from 0 to the point count';
   for (let k = 0; k < n; k++) {
     if (offsets[k + 1] < offsets[k]) return 'series.offsets must not decrease';
     if (trial[k] < 1) return `series.trial[${k}] must be a positive integer`;
     if (name[k] < 0 || name[k] >= c.names.length) return `series.name[${k}] out of range`;
   }
-  const out: SeriesColumns = { n, trial, attempt: c.attempt as Int32Array, name, names: c.names as string[], offsets, steps: c.steps, values: c.values };
+  const out: SeriesColumns = {
+    n,
+    trial,
+    attempt: c.attempt as Int32Array,
+    name,
+    names: c.names as string[],
+    offsets,
+    steps: c.steps,
+    values: c.values,
+  };
   if (c.times) out.times = c.times as Float64Array;
   return out;
 }
 
-
 export function parseSweepMeta(x: unknown): SweepMeta | string {
   if (!x || typeof x !== 'object' || Array.isArray(x)) return 'meta must be an object';
   const m = x as Record<string, unknown>;
-  for (const k of ['id', 'dir', 'method', 'state'] as const) if (typeof m[k] !== 'string' || (m[k] as string).length > MAX_TEXT) return `meta.${k} must be a string`;
+  for (const k of ['id', 'dir', 'method', 'state'] as const)
+    if (typeof m[k] !== 'string' || (m[k] as string).length > MAX_TEXT) return `meta.${k} must be a string`;
   if (!isFiniteNumber(m.seed)) return 'meta.seed must be a number';
   if (!isFiniteNumber(m.createdAt) || !isFiniteNumber(m.updatedAt)) return 'meta.createdAt and updatedAt must be times';
   const metric = m.metric as Record<string, unknown> | null;
-  if (!metric || typeof metric !== 'object' || !isName(metric.name) || (metric.goal !== 'minimize' && metric.goal !== 'maximize')) return 'meta.metric must be { name, goal }';
+  if (!metric || typeof metric !== 'object' || !isName(metric.name) || (metric.goal !== 'minimize' && metric.goal !== 'maximize'))
+    return 'meta.metric must be { name, goal }';
   if (m.runCap !== undefined && (!isFiniteNumber(m.runCap) || m.runCap < 0)) return 'meta.runCap must be a count';
   if (m.paused !== undefined && (typeof m.paused !== 'string' || m.paused.length > MAX_TEXT)) return 'meta.paused must be a string';
   if (!Array.isArray(m.axes) || m.axes.length > 10_000) return 'meta.axes must be an array';
@@ -494,14 +587,22 @@ export function parseSweepMeta(x: unknown): SweepMeta | string {
       axis[k] = q[k] as boolean;
     }
     if (q.values !== undefined) {
-      if (!Array.isArray(q.values) || q.values.length > 100_000 || !q.values.every((v) => isParamValue(v))) return `axis ${q.name}: values must be param values`;
+      if (!Array.isArray(q.values) || q.values.length > 100_000 || !q.values.every((v) => isParamValue(v)))
+        return `axis ${q.name}: values must be param values`;
       axis.values = q.values as ParamValue[];
     }
     axes.push(axis);
   }
   const meta: SweepMeta = {
-    id: m.id as string, dir: m.dir as string, method: m.method as string, seed: m.seed, state: m.state as string,
-    metric: { name: metric.name, goal: metric.goal }, createdAt: m.createdAt, updatedAt: m.updatedAt, axes,
+    id: m.id as string,
+    dir: m.dir as string,
+    method: m.method as string,
+    seed: m.seed,
+    state: m.state as string,
+    metric: { name: metric.name, goal: metric.goal },
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    axes,
   };
   if (m.runCap !== undefined) meta.runCap = m.runCap as number;
   if (m.paused !== undefined) meta.paused = m.paused as string;
@@ -517,7 +618,10 @@ export function parseHostMessage(raw: unknown): WireHostMessage | string {
   const m = raw as Record<string, unknown>;
   if (m.type === 'importance') return parseImportanceMessage(raw);
   if (m.type === 'lrFind') return parseLrFindTabMessage(m);
-  if (m.type === 'error') return typeof m.message === 'string' && m.message.length <= MAX_TEXT ? { type: 'error', message: m.message } : 'error.message must be a string';
+  if (m.type === 'error')
+    return typeof m.message === 'string' && m.message.length <= MAX_TEXT
+      ? { type: 'error', message: m.message }
+      : 'error.message must be a string';
   if (m.type === 'series') {
     const extra = Object.keys(m).filter((k) => k !== 'type' && k !== 'series');
     if (extra.length) return `unexpected field(s) ${extra.join(', ')} in series`;
@@ -525,7 +629,9 @@ export function parseHostMessage(raw: unknown): WireHostMessage | string {
     return typeof series === 'string' ? series : { type: 'series', series };
   }
   if (m.type !== 'snapshot' && m.type !== 'append') return `unknown message type ${JSON.stringify(m.type)?.slice(0, 40)}`;
-  const extra = Object.keys(m).filter((k) => k !== 'type' && k !== 'meta' && k !== 'trials' && k !== 'series' && !(k === 'partialSeries' && m.type === 'snapshot'));
+  const extra = Object.keys(m).filter(
+    (k) => k !== 'type' && k !== 'meta' && k !== 'trials' && k !== 'series' && !(k === 'partialSeries' && m.type === 'snapshot'),
+  );
   if (extra.length) return `unexpected field(s) ${extra.join(', ')} in ${m.type}`;
   if (m.partialSeries !== undefined && typeof m.partialSeries !== 'boolean') return 'snapshot.partialSeries must be a boolean';
   let meta: SweepMeta | undefined;
@@ -538,21 +644,24 @@ export function parseHostMessage(raw: unknown): WireHostMessage | string {
   if (typeof trials === 'string') return trials;
   const series = parseSeriesColumns(m.series);
   if (typeof series === 'string') return series;
-  if (m.type === 'snapshot') return m.partialSeries ? { type: 'snapshot', meta: meta!, trials, series, partialSeries: true } : { type: 'snapshot', meta: meta!, trials, series };
+  if (m.type === 'snapshot')
+    return m.partialSeries
+      ? { type: 'snapshot', meta: meta!, trials, series, partialSeries: true }
+      : { type: 'snapshot', meta: meta!, trials, series };
   return meta ? { type: 'append', meta, trials, series } : { type: 'append', trials, series };
 }
 
 function parseLrFindTabMessage(m: Record<string, unknown>): LrFindTabMessage | string {
   const extra = Object.keys(m).filter((k) => k !== 'type' && k !== 'data' && k !== 'message');
   if (extra.length) return `unexpected field(s) ${extra.join(', ')} in lrFind`;
-  if (m.message !== undefined && (typeof m.message !== 'string' || m.message.length > MAX_TEXT)) return 'lrFind.message must be a short string';
+  if (m.message !== undefined && (typeof m.message !== 'string' || m.message.length > MAX_TEXT))
+    return 'lrFind.message must be a short string';
   const message = m.message as string | undefined;
   if (m.data === null) return message === undefined ? { type: 'lrFind', data: null } : { type: 'lrFind', data: null, message };
   const data = parseLrFindData(m.data);
   if (typeof data === 'string') return `lrFind: ${data}`;
   return message === undefined ? { type: 'lrFind', data } : { type: 'lrFind', data, message };
 }
-
 
 /**
  * Validates an `importance` message in the webview (host messages are checked too: a bad one is
@@ -562,9 +671,11 @@ export function parseImportanceMessage(raw: unknown): ImportanceMessage | string
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return 'importance: not an object';
   const m = raw as Record<string, unknown>;
   if (m.type !== 'importance') return 'importance: wrong type';
-  if (m.message !== undefined && (typeof m.message !== 'string' || m.message.length > 2000)) return 'importance.message must be a short string';
+  if (m.message !== undefined && (typeof m.message !== 'string' || m.message.length > 2000))
+    return 'importance.message must be a short string';
   const message = m.message as string | undefined;
-  if (m.importance === null) return message === undefined ? { type: 'importance', importance: null } : { type: 'importance', importance: null, message };
+  if (m.importance === null)
+    return message === undefined ? { type: 'importance', importance: null } : { type: 'importance', importance: null, message };
   const v = m.importance as Record<string, unknown> | undefined;
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'importance.importance must be an object or null';
   if (v.method !== 'fanova' && v.method !== 'ped-anova') return 'importance.method must be fanova or ped-anova';
@@ -575,9 +686,11 @@ export function parseImportanceMessage(raw: unknown): ImportanceMessage | string
   const params: ImportanceBar[] = [];
   for (const p of v.params as unknown[]) {
     const b = p as Record<string, unknown> | null;
-    if (!b || typeof b !== 'object' || typeof b.name !== 'string' || b.name.length > 500) return 'importance.params[].name must be a string';
+    if (!b || typeof b !== 'object' || typeof b.name !== 'string' || b.name.length > 500)
+      return 'importance.params[].name must be a string';
     if (!isFiniteNumber(b.importance) || b.importance < 0 || b.importance > 1 + 1e-9) return `importance of ${b.name} must be in 0…1`;
-    if (b.correlation !== null && (!isFiniteNumber(b.correlation) || Math.abs(b.correlation) > 1 + 1e-9)) return `correlation of ${b.name} must be in −1…1 or null`;
+    if (b.correlation !== null && (!isFiniteNumber(b.correlation) || Math.abs(b.correlation) > 1 + 1e-9))
+      return `correlation of ${b.name} must be in −1…1 or null`;
     params.push({ name: b.name, importance: b.importance, correlation: b.correlation as number | null });
   }
   const view: ImportanceView = { method: v.method, n: v.n, params };
@@ -627,7 +740,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | string {
       const bad = only('type', 'trials', 'metric');
       if (bad) return bad;
       if (!Array.isArray(m.trials) || m.trials.length < 1 || m.trials.length > 1000) return 'series.trials must be 1 to 1000 trial numbers';
-      for (const t of m.trials) if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > 1e9) return 'series.trials must hold positive integers';
+      for (const t of m.trials)
+        if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > 1e9) return 'series.trials must hold positive integers';
       if (m.metric === undefined) return { type: 'series', trials: [...(m.trials as number[])] };
       if (!isName(m.metric) || !m.metric) return 'series.metric must be a metric name (a non-empty string)';
       return { type: 'series', trials: [...(m.trials as number[])], metric: m.metric };
@@ -635,7 +749,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | string {
     case 'lrFindAction': {
       const bad = only('type', 'action');
       if (bad) return bad;
-      if (!(LR_FIND_ACTIONS as readonly unknown[]).includes(m.action)) return `lrFindAction.action must be one of ${LR_FIND_ACTIONS.join(', ')}`;
+      if (!(LR_FIND_ACTIONS as readonly unknown[]).includes(m.action))
+        return `lrFindAction.action must be one of ${LR_FIND_ACTIONS.join(', ')}`;
       return { type: 'lrFindAction', action: m.action as LrFindAction };
     }
     case 'log': {
@@ -649,7 +764,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | string {
       if ((TRIAL_MESSAGES as readonly unknown[]).includes(m.type)) {
         const bad = only('type', 'trial');
         if (bad) return bad;
-        if (typeof m.trial !== 'number' || !Number.isInteger(m.trial) || m.trial < 1 || m.trial > 1e9) return `${String(m.type)}.trial must be a positive integer`;
+        if (typeof m.trial !== 'number' || !Number.isInteger(m.trial) || m.trial < 1 || m.trial > 1e9)
+          return `${String(m.type)}.trial must be a positive integer`;
         return { type: m.type as (typeof TRIAL_MESSAGES)[number], trial: m.trial };
       }
       return `unknown message type ${JSON.stringify(m.type)?.slice(0, 40)}`;

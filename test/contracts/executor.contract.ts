@@ -51,7 +51,10 @@ export interface ExecutorHarness {
 export function pythonTrials(python: string): Pick<ExecutorHarness, 'reports' | 'forever' | 'ignoresTerm' | 'missing'> {
   const enc = (v: number) => (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
   return {
-    reports: (b, values, o = {}) => ({ ...b, argv: [python, '-c', REPORTS, JSON.stringify(values.map(enc)), String(o.exitCode ?? 0), o.stderr ?? ''] }),
+    reports: (b, values, o = {}) => ({
+      ...b,
+      argv: [python, '-c', REPORTS, JSON.stringify(values.map(enc)), String(o.exitCode ?? 0), o.stderr ?? ''],
+    }),
     forever: (b) => ({ ...b, argv: [python, '-c', FOREVER] }),
     ignoresTerm: (b) => ({ ...b, argv: [python, '-c', IGNORES_TERM] }),
     missing: (b) => ({ ...b, argv: ['/nonexistent/knobs-no-such-program'] }),
@@ -90,7 +93,13 @@ export function startTrial<H extends TrialHandle>(
 ): RunResult<H> {
   let inStart = true;
   let resolve!: (e: ExitInfo) => void;
-  const r = { lines: [], pending: [], exits: [], syncEvents: 0, done: new Promise<ExitInfo>((res) => (resolve = res)) } as unknown as RunResult<H>;
+  const r = {
+    lines: [],
+    pending: [],
+    exits: [],
+    syncEvents: 0,
+    done: new Promise<ExitInfo>((res) => (resolve = res)),
+  } as unknown as RunResult<H>;
   r.handle = ex.start(spec, {
     onLine(stream, line) {
       if (inStart) r.syncEvents++;
@@ -152,9 +161,18 @@ export function executorContract(name: string, harness: ExecutorHarness): void {
       assert.equal(exit.stoppedBy, undefined);
       assert.equal(exit.spawnError, undefined);
       const parser = new ReportParser({ metricName: 'loss' });
-      const reports = r.lines.filter((l) => l.stream === 'stdout').map((l) => parser.parse(l.line)).filter((x) => x !== null);
-      assert.deepEqual(reports.map((x) => x!.step), [1, 2, 3, 4]);
-      assert.deepEqual(reports.map((x) => x!.values.loss), values);
+      const reports = r.lines
+        .filter((l) => l.stream === 'stdout')
+        .map((l) => parser.parse(l.line))
+        .filter((x) => x !== null);
+      assert.deepEqual(
+        reports.map((x) => x!.step),
+        [1, 2, 3, 4],
+      );
+      assert.deepEqual(
+        reports.map((x) => x!.values.loss),
+        values,
+      );
       await settle();
       assert.equal(r.exits.length, 1, 'exactly one exit');
       const file = fs.readFileSync(spec.stdoutPath, 'utf8');

@@ -3,9 +3,10 @@
  * executor runs it in test/integration/slurm.test.ts, on the single-node cluster that file starts
  * for all its tests.
  */
-import { groupAlive, LocalExecutor } from '../../src/core/runner/localExecutor';
-import { curveFromValues, SimulatedExecutor, type SimCurve } from '../../src/core/runner/simulatedExecutor';
+
 import type { LaunchSpec } from '../../src/core/runner/executor';
+import { groupAlive, LocalExecutor } from '../../src/core/runner/localExecutor';
+import { curveFromValues, type SimCurve, SimulatedExecutor } from '../../src/core/runner/simulatedExecutor';
 import { executorContract, pythonTrials } from './executor.contract';
 
 executorContract('local (python3 processes)', {
@@ -23,7 +24,8 @@ const many = (n: number) => Array.from({ length: n }, (_, i) => 1 / (i + 1));
 
 executorContract('simulated (fake clock)', {
   make: () => new SimulatedExecutor({ curveFor: (spec) => curves.get(spec.stdoutPath), startupMs: 1000, epochMs: 100 }),
-  reports: (b, values, o = {}) => register(b, curveFromValues('loss', values, { exitCode: o.exitCode, stderr: o.stderr ? [o.stderr] : undefined })),
+  reports: (b, values, o = {}) =>
+    register(b, curveFromValues('loss', values, { exitCode: o.exitCode, stderr: o.stderr ? [o.stderr] : undefined })),
   forever: (b) => register(b, curveFromValues('loss', many(100_000))),
   ignoresTerm: (b) => register(b, curveFromValues('loss', many(100_000), { ignoreSigterm: true })),
   missing: (b) => register(b, { points: [], spawnError: 'spawn /nonexistent/knobs-no-such-program ENOENT' }),

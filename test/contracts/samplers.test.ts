@@ -1,8 +1,8 @@
+import { GpSampler } from '../../src/core/samplers/gp/gpSampler';
 import { GridSampler } from '../../src/core/samplers/grid';
 import { RandomSampler } from '../../src/core/samplers/random';
 import { SobolSampler } from '../../src/core/samplers/sobol';
 import { TpeSampler } from '../../src/core/samplers/tpe/tpeSampler';
-import { GpSampler } from '../../src/core/samplers/gp/gpSampler';
 import { gridSpace, mixedSpace, samplerContract } from './sampler.contract';
 
 samplerContract('random (every distribution)', () => new RandomSampler(), mixedSpace());

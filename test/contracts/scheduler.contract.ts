@@ -24,7 +24,7 @@ import type { Executor, ExitInfo, LaunchSpec } from '../../src/core/runner/execu
 import { LocalExecutor } from '../../src/core/runner/localExecutor';
 import { ReportParser } from '../../src/core/runner/reportParser';
 import { curveFromValues, SimulatedExecutor } from '../../src/core/runner/simulatedExecutor';
-import { normalise, type Decision, type Scheduler } from '../../src/core/schedulers/scheduler';
+import { type Decision, normalise, type Scheduler } from '../../src/core/schedulers/scheduler';
 import type { Goal } from '../../src/core/space/types';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -149,14 +149,15 @@ export interface SchedulerContractOptions {
   trials?: number;
 }
 
-const decisions = (events: readonly DriveEvent[]) => events.filter((e) => e.kind === 'report').map((e) => (e as { decision: Decision }).decision);
+const decisions = (events: readonly DriveEvent[]) =>
+  events.filter((e) => e.kind === 'report').map((e) => (e as { decision: Decision }).decision);
 const isBudgetStop = (reason: string) => /^reached max_t/.test(reason) || reason === 'reported NaN';
 
 export function schedulerContract(name: string, make: (goal: Goal) => Scheduler, opts: SchedulerContractOptions = {}): void {
   describe(`scheduler contract: ${name}`, () => {
     const rec = loadCurves();
     const curves = rec.curves.slice(0, opts.trials ?? rec.curves.length);
-    const ids = curves.map((c) => c.id);
+    const _ids = curves.map((c) => c.id);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-sched-'));
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const spec = (trial: number): LaunchSpec => ({
@@ -169,8 +170,21 @@ export function schedulerContract(name: string, make: (goal: Goal) => Scheduler,
       stderrPath: path.join(dir, `${trial}.err`),
     });
     const simulate = (goal: Goal, concurrency = 2, sign = 1, metric = rec.metric, pick = curves) => {
-      const byId = new Map(pick.map((c) => [c.id, curveFromValues(metric, c.val_loss.map((v) => sign * v))]));
-      const executor = new SimulatedExecutor({ curveFor: (s) => byId.get(s.trialId), startupMs: rec.startupMs, epochMs: rec.epochMs, writeLogs: false });
+      const byId = new Map(
+        pick.map((c) => [
+          c.id,
+          curveFromValues(
+            metric,
+            c.val_loss.map((v) => sign * v),
+          ),
+        ]),
+      );
+      const executor = new SimulatedExecutor({
+        curveFor: (s) => byId.get(s.trialId),
+        startupMs: rec.startupMs,
+        epochMs: rec.epochMs,
+        writeLogs: false,
+      });
       return drive({ executor, scheduler: make(goal), spec, trials: pick.map((c) => c.id), concurrency, metric, goal });
     };
 
@@ -195,7 +209,7 @@ export function schedulerContract(name: string, make: (goal: Goal) => Scheduler,
       });
     });
 
-    test(`a NaN report ${opts.nanStops ?? !opts.neverStops ? 'stops' : 'does not stop'} the trial`, () => {
+    test(`a NaN report ${(opts.nanStops ?? !opts.neverStops) ? 'stops' : 'does not stop'} the trial`, () => {
       const s = make('minimize');
       s.onReport(1, 1, 0.5);
       const d = s.onReport(1, 2, NaN);
@@ -212,8 +226,7 @@ export function schedulerContract(name: string, make: (goal: Goal) => Scheduler,
           if (e.kind === 'report') {
             const decision = fresh.onReport(e.trial, e.step, e.value);
             assert.deepEqual(fresh.evaluate!(e.trial), decision, `trial ${e.trial} step ${e.step}`);
-          }
-          else if (e.kind === 'complete') fresh.onComplete(e.trial, e.value);
+          } else if (e.kind === 'complete') fresh.onComplete(e.trial, e.value);
           else {
             judged++;
             assert.deepEqual(fresh.evaluate!(e.trial), e.decision);
@@ -228,7 +241,10 @@ export function schedulerContract(name: string, make: (goal: Goal) => Scheduler,
       const max = await simulate('maximize', 2, -1, 'score');
       const a = decisions(min.events);
       const b = decisions(max.events);
-      assert.deepEqual(b.map((d) => d.action), a.map((d) => d.action));
+      assert.deepEqual(
+        b.map((d) => d.action),
+        a.map((d) => d.action),
+      );
       const negative = /(^|[^\w.])-\d*\.?\d+/;
       for (const [i, d] of b.entries()) {
         if (d.action !== 'stop' || isBudgetStop(d.reason)) continue;
@@ -248,9 +264,17 @@ export function schedulerContract(name: string, make: (goal: Goal) => Scheduler,
         seen.set(e.step, at);
         const others = [...at.entries()].filter(([t]) => t !== e.trial).map(([, v]) => v);
         const best = others.every((o) => e.value <= o);
-        if (e.decision.action === 'stop' && !isBudgetStop(e.decision.reason) && (opts.rungStep?.(e.step) ?? true) && (opts.comparesTrials ?? true)) {
+        if (
+          e.decision.action === 'stop' &&
+          !isBudgetStop(e.decision.reason) &&
+          (opts.rungStep?.(e.step) ?? true) &&
+          (opts.comparesTrials ?? true)
+        ) {
           checked++;
-          assert.ok(!best, `trial ${e.trial} stopped at step ${e.step} with ${e.value}, the best so far there (${others.join(', ')}): ${e.decision.reason}`);
+          assert.ok(
+            !best,
+            `trial ${e.trial} stopped at step ${e.step} with ${e.value}, the best so far there (${others.join(', ')}): ${e.decision.reason}`,
+          );
         }
         at.set(e.trial, e.value);
       }

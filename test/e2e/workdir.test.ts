@@ -4,12 +4,13 @@
  * runs main.py at the root, and the sweep's `.knobs/` is at the root. Real code-server (see
  * /work/shared/E2E.md); skipped with the reason without the toolchain, failing under KNOBS_REQUIRE_ALL=1.
  */
-import { after, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { after, it } from 'node:test';
 import { waitFor } from './support/processes';
-import { startSession, type Session } from './support/session';
+import { type Session, startSession } from './support/session';
 import { stepper } from './support/steps';
 import { theSweep } from './support/sweep';
 import { assertToolchain, ROOT, skipReason } from './support/toolchain';
@@ -28,7 +29,10 @@ it('▶ Run sweep on configs/sweep.yaml runs main.py at the workspace root', { s
       prepareWorkspace: (d) => {
         fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'scripts', 'args_echo.py'), path.join(d, 'main.py'));
         fs.mkdirSync(path.join(d, 'configs'));
-        fs.writeFileSync(path.join(d, 'configs', 'sweep.yaml'), 'program: main.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [0.5, 0.25]}\n');
+        fs.writeFileSync(
+          path.join(d, 'configs', 'sweep.yaml'),
+          'program: main.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [0.5, 0.25]}\n',
+        );
       },
     });
     const { wb, workspace } = s;
@@ -37,10 +41,14 @@ it('▶ Run sweep on configs/sweep.yaml runs main.py at the workspace root', { s
     const lens = wb.codeLens(/Run sweep/);
     await lens.waitFor({ state: 'visible', timeout: 45_000 });
     await lens.click();
-    const done = await waitFor('the sweep to finish at the workspace root', () => {
-      const sw = theSweep(workspace);
-      return sw?.state.finished ? sw : undefined;
-    }, { timeoutMs: 60_000 });
+    const done = await waitFor(
+      'the sweep to finish at the workspace root',
+      () => {
+        const sw = theSweep(workspace);
+        return sw?.state.finished ? sw : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
     await wb.screenshot('1-finished');
     assert.equal(fs.existsSync(path.join(workspace, 'configs', '.knobs')), false, 'nothing beside the sweep file');
     const real = fs.realpathSync(workspace);

@@ -1,10 +1,11 @@
 /** The CLI's inspection commands, --detach, sweep-level stops, targets and checkpoint resume. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { groupAlive, onlySweep, runCli, startCli, state, sweepDirs, sweepFolder, waitExit, waitFor, pidAlive } from '../support/cli';
+import { test } from 'node:test';
+import { groupAlive, onlySweep, pidAlive, runCli, startCli, state, sweepDirs, sweepFolder, waitExit, waitFor } from '../support/cli';
 
 const grid = `program: report_py.py
 method: grid
@@ -69,7 +70,10 @@ test('status, best, export (csv/json), list and validate on a finished sweep', (
 });
 
 test('CSV cells with commas and quotes are escaped', () => {
-  const { dir } = sweepFolder(grid.replace('x: {values: [0.3, 0.0, 1.0]}', 'x: {values: [0.3]}').replace('-0.1, "a,b"', '"a,b", "say \\"hi\\""'), ['report_py.py']);
+  const { dir } = sweepFolder(
+    grid.replace('x: {values: [0.3, 0.0, 1.0]}', 'x: {values: [0.3]}').replace('-0.1, "a,b"', '"a,b", "say \\"hi\\""'),
+    ['report_py.py'],
+  );
   // report_py.py takes floats; a string y crashes it, which is fine for this test
   runCli(['run', 'sweep.yaml'], { cwd: dir });
   const csv = runCli(['export', '--csv'], { cwd: dir }).stdout.split('\n');
@@ -168,7 +172,9 @@ sweep_timeout: 1500ms
 });
 
 test('an interrupted trial reruns with KNOBS_RESUME_FROM pointing at its checkpoint folder', async () => {
-  const { dir } = sweepFolder(`program: checkpoint.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [0.5]}\n`, ['checkpoint.py']);
+  const { dir } = sweepFolder(`program: checkpoint.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [0.5]}\n`, [
+    'checkpoint.py',
+  ]);
   const child = startCli(['run', 'sweep.yaml'], { cwd: dir });
   const sweep = await waitFor('the trial to report', () => {
     const d = sweepDirs(dir)[0];
@@ -178,7 +184,11 @@ test('an interrupted trial reruns with KNOBS_RESUME_FROM pointing at its checkpo
   await waitExit(child);
   const r = runCli(['resume'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
-  const lines = fs.readFileSync(path.join(sweep, 'trials', '0001', 'attempts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = fs
+    .readFileSync(path.join(sweep, 'trials', '0001', 'attempts.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, 2);
   assert.deepEqual(lines[0], { attempt: 1, resume_from: null });
   assert.equal(lines[1].attempt, 2);
@@ -191,7 +201,11 @@ test('an interrupted trial reruns with KNOBS_RESUME_FROM pointing at its checkpo
 test('provenance: the first op records the file text, versions and the git state', () => {
   const { dir, file } = sweepFolder(grid.replace('"a,b"', '0.5'), ['report_py.py']);
   const git = (...args: string[]) => {
-    const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    const r = spawnSync('git', args, {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+    });
     assert.equal(r.status, 0, r.stderr);
     return r.stdout.trim();
   };

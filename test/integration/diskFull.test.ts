@@ -1,15 +1,16 @@
 /** A journal that stops accepting writes mid-sweep (disk full, folder turned read-only). */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readJournal } from '../../src/core/journal/reader';
+import { test } from 'node:test';
 import { KnobsError } from '../../src/core/errors';
+import { readJournal } from '../../src/core/journal/reader';
 import { LocalExecutor } from '../../src/core/runner/localExecutor';
 import { loadSweepFile } from '../../src/core/space/parse';
 import { createSweep } from '../../src/core/sweep/create';
 import { SweepRunner } from '../../src/core/sweep/runner';
-import { groupAlive, sweepFolder, PYTHON } from '../support/cli';
+import { groupAlive, PYTHON, sweepFolder } from '../support/cli';
 
 for (const [code, words] of [
   ['ENOSPC', /disk is full/],
@@ -42,7 +43,14 @@ seed: 3
         fs.fsyncSync(fd);
       },
     };
-    const runner = new SweepRunner({ sweepDir: paths.dir, spec, executor: new LocalExecutor({ graceMs: 1000 }), env: { ...process.env, KNOBS_PYTHON: PYTHON }, journalIo: io, graceMs: 1000 });
+    const runner = new SweepRunner({
+      sweepDir: paths.dir,
+      spec,
+      executor: new LocalExecutor({ graceMs: 1000 }),
+      env: { ...process.env, KNOBS_PYTHON: PYTHON },
+      journalIo: io,
+      graceMs: 1000,
+    });
     await assert.rejects(runner.run(), (e: unknown) => e instanceof KnobsError && e.code === 'E_DISK' && words.test(e.message) && !!e.hint);
     const { ops, bad } = readJournal(paths.journal);
     assert.deepEqual(bad, [], 'no corrupt lines');
@@ -50,7 +58,11 @@ seed: 3
     const pgids = ops.flatMap((o) => (o.op === 'trial_started' ? [o.pgid] : []));
     assert.ok(pgids.length >= 1, 'trials had started');
     await new Promise((r) => setTimeout(r, 1500));
-    assert.deepEqual(pgids.filter((g) => groupAlive(g)), [], 'no trial left running');
+    assert.deepEqual(
+      pgids.filter((g) => groupAlive(g)),
+      [],
+      'no trial left running',
+    );
     assert.equal(fs.existsSync(paths.lock), false, 'the lock is released, so `knobs resume` can continue');
   });
 }

@@ -1,8 +1,9 @@
 /** Early stopping and disk hygiene through the real CLI and real trial processes. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { onlySweep, ops, runCli, state, sweepFolder } from '../support/cli';
 
 test('ASHA prunes worse trials at their rungs, with the reason in the journal and the CLI', () => {

@@ -1,9 +1,10 @@
 /** GPU trials with a fake nvidia-smi on PATH (no GPU here): placement, env, OOM fail-fast. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { onlySweep, ops, runCli, startCli, state, sweepDirs, sweepFolder, testEnv, waitExit, waitFor, ROOT } from '../support/cli';
+import { test } from 'node:test';
+import { onlySweep, ops, ROOT, runCli, startCli, state, sweepDirs, sweepFolder, testEnv, waitExit, waitFor } from '../support/cli';
 
 const FAKE_BIN = path.join(ROOT, 'test', 'fixtures', 'bin');
 const gpuEnv = (extra: NodeJS.ProcessEnv = {}) => testEnv({ PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_GPU_COUNT: '2', ...extra });
@@ -27,14 +28,23 @@ seed: 1
   assert.equal(r.code, 0, r.stderr + r.stdout);
   assert.match(r.stderr, /gpus_per_trial 0\.5 → 4 trial slot/);
   const sweep = onlySweep(dir);
-  const log = fs.readFileSync(path.join(sweep, 'gpu_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const log = fs
+    .readFileSync(path.join(sweep, 'gpu_log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(log.length, 8);
   for (const rec of log) {
     assert.ok(rec.cuda === '0' || rec.cuda === '1', `CUDA_VISIBLE_DEVICES=${rec.cuda}`);
     assert.equal(rec.gpu_ids, rec.cuda);
   }
   // overlap check from the trials' own clocks: never more than 4 at once, never 3 on one GPU
-  const events = log.flatMap((r) => [{ t: r.t0, d: 1, g: r.cuda }, { t: r.t1, d: -1, g: r.cuda }]).sort((a, b) => a.t - b.t || a.d - b.d);
+  const events = log
+    .flatMap((r) => [
+      { t: r.t0, d: 1, g: r.cuda },
+      { t: r.t1, d: -1, g: r.cuda },
+    ])
+    .sort((a, b) => a.t - b.t || a.d - b.d);
   let live = 0;
   const perGpu: Record<string, number> = { '0': 0, '1': 0 };
   let peak = 0;
@@ -80,16 +90,29 @@ max_failures: 3
 });
 
 test('no nvidia-smi: gpus_per_trial falls back to CPU trials and says so once', () => {
-  const { dir } = sweepFolder(`program: gpu_echo.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [1, 2]}\n  hold: {value: 0}\ngpus_per_trial: 1\n`, ['gpu_echo.py']);
+  const { dir } = sweepFolder(
+    `program: gpu_echo.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [1, 2]}\n  hold: {value: 0}\ngpus_per_trial: 1\n`,
+    ['gpu_echo.py'],
+  );
   const r = runCli(['run', 'sweep.yaml'], { cwd: dir, env: testEnv({ PATH: '/usr/bin:/bin', FAKE_GPU_COUNT: '2' }) });
   assert.equal(r.code, 0, r.stderr);
   assert.equal((r.stderr.match(/no GPU found/g) ?? []).length, 1);
-  const log = fs.readFileSync(path.join(onlySweep(dir), 'gpu_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.ok(log.every((x) => x.cuda === null && x.gpu_ids === null), 'no CUDA_VISIBLE_DEVICES set');
+  const log = fs
+    .readFileSync(path.join(onlySweep(dir), 'gpu_log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.ok(
+    log.every((x) => x.cuda === null && x.gpu_ids === null),
+    'no CUDA_VISIBLE_DEVICES set',
+  );
 });
 
 test('gpus_per_trial above the visible GPUs is a clear error', () => {
-  const { dir } = sweepFolder(`program: gpu_echo.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [1]}\ngpus_per_trial: 4\n`, ['gpu_echo.py']);
+  const { dir } = sweepFolder(
+    `program: gpu_echo.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [1]}\ngpus_per_trial: 4\n`,
+    ['gpu_echo.py'],
+  );
   const r = runCli(['run', 'sweep.yaml'], { cwd: dir, env: gpuEnv() });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /gpus_per_trial is 4 but only 2 GPUs are visible/);
@@ -116,10 +139,14 @@ max_concurrent: 2
     ['gpu_echo.py'],
   );
   const child = startCli(['run', 'sweep.yaml'], { cwd: dir });
-  const sweep = await waitFor('launching to pause while trial 1 runs', () => {
-    const d = sweepDirs(dir)[0];
-    return d && state(d).paused && state(d).byId.get(1)?.status === 'running' ? d : undefined;
-  }, 30_000);
+  const sweep = await waitFor(
+    'launching to pause while trial 1 runs',
+    () => {
+      const d = sweepDirs(dir)[0];
+      return d && state(d).paused && state(d).byId.get(1)?.status === 'running' ? d : undefined;
+    },
+    30_000,
+  );
   const r = runCli(['resume'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /resume launching/);

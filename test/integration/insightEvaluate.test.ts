@@ -4,10 +4,11 @@
  * from the validation metrics; `knobs evaluate --trial N` reruns it on demand; a stopped sweep
  * is not evaluated.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { onlySweep, ops, runCli, state, sweepFolder } from '../support/cli';
 
 // Trains a fake model: val_loss = (x − 0.3)², writes checkpoints/model.json; with --evaluate DIR
@@ -111,7 +112,10 @@ test('a failing evaluate command is recorded as failed, and a stopped sweep (swe
 
   // the third trial sleeps 120 s, so the 1 s sweep_timeout stops the sweep
   const dir2 = folder('sweep_timeout: 1\n');
-  fs.writeFileSync(path.join(dir2, 'sweep.yaml'), YAML('sweep_timeout: 1\n').replace('values: [0.0, 0.25, 0.9]', 'values: [0.0, 0.25, 0.9]\n  slow:\n    value: 120'));
+  fs.writeFileSync(
+    path.join(dir2, 'sweep.yaml'),
+    YAML('sweep_timeout: 1\n').replace('values: [0.0, 0.25, 0.9]', 'values: [0.0, 0.25, 0.9]\n  slow:\n    value: 120'),
+  );
   const r2 = runCli(['run', 'sweep.yaml'], { cwd: dir2 });
   assert.equal(r2.code, 0, r2.stderr + r2.stdout);
   const s2 = state(onlySweep(dir2));

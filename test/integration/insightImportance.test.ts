@@ -2,10 +2,11 @@
  * `knobs importance` through the CLI bundle (its worker is dist/importanceWorker.js, found beside
  * dist/cli.js) on a real small sweep where only x matters: loss = 10·x + 0.1·y.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { runCli, sweepFolder } from '../support/cli';
 
 const SCRIPT = `import argparse, knobs

@@ -3,19 +3,23 @@
  * a suggestion inside the ramp, the result saved under .knobs/lr-find/<stamp>/, and --write
  * rewrites only the lr block's min/max values of the sweep file.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, runCli } from '../support/cli';
+import { test } from 'node:test';
 import { loadSweepFile } from '../../src/core/space/parse';
+import { ROOT, runCli } from '../support/cli';
 
 test('knobs lr-find on the PyTorch example: suggestion inside the ramp, result.json, --write edits only lr min/max', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-lrfind-'));
   for (const f of ['train.py', 'sweep.yaml']) fs.copyFileSync(path.join(ROOT, 'examples', 'pytorch-digits', f), path.join(dir, f));
   const before = fs.readFileSync(path.join(dir, 'sweep.yaml'), 'utf8');
-  const r = runCli(['lr-find', 'sweep.yaml', '--min', '1e-6', '--max', '10', '--steps', '60', '--write', '--json'], { cwd: dir, timeoutMs: 300_000 });
+  const r = runCli(['lr-find', 'sweep.yaml', '--min', '1e-6', '--max', '10', '--steps', '60', '--write', '--json'], {
+    cwd: dir,
+    timeoutMs: 300_000,
+  });
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const j = JSON.parse(r.stdout);
   assert.ok(j.points.length >= 20, `${j.points.length} points`);

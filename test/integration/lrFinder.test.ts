@@ -3,18 +3,19 @@
  * sweep file, run by runLrFind), and `evaluate:` on a real trained checkpoint of that example.
  * Python is $KNOBS_PYTHON or /usr/bin/python3 (numpy, torch, scikit-learn).
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { describe, it } from 'node:test';
 import { lrAt, planLrFind } from '../../src/core/analysis/lrFinder';
 import { runLrFind } from '../../src/core/analysis/runLrFind';
-import { buildEvaluateArgv } from '../../src/core/sweep/evaluate';
 import { helperPaths } from '../../src/core/runner/helpersPath';
 import { ReportParser } from '../../src/core/runner/reportParser';
 import { loadSweepFile } from '../../src/core/space/parse';
+import { buildEvaluateArgv } from '../../src/core/sweep/evaluate';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const PYTHON = process.env.KNOBS_PYTHON || '/usr/bin/python3';
@@ -23,7 +24,15 @@ const EXAMPLE = path.join(ROOT, 'examples', 'pytorch-digits');
 describe('lr range test on the PyTorch example', () => {
   it('ramps the lr, records loss vs lr and suggests a max_lr inside the ramp', async () => {
     const sweep = loadSweepFile(path.join(EXAMPLE, 'sweep.yaml'));
-    const plan = planLrFind({ sweep, interpreter: PYTHON, env: process.env, minLr: 1e-6, maxLr: 10, steps: 80, argsJsonFile: path.join(os.tmpdir(), 'knobs-lrf-args.json') });
+    const plan = planLrFind({
+      sweep,
+      interpreter: PYTHON,
+      env: process.env,
+      minLr: 1e-6,
+      maxLr: 10,
+      steps: 80,
+      argsJsonFile: path.join(os.tmpdir(), 'knobs-lrf-args.json'),
+    });
     assert.ok(plan.argv.includes('train.py'), plan.argv.join(' '));
     const r = await runLrFind({ argv: plan.argv, cwd: EXAMPLE, env: plan.env, timeoutMs: 120_000 });
     assert.notEqual(r.stoppedBy, 'timeout', r.stderrTail);
@@ -45,7 +54,12 @@ describe('evaluate: on a trained checkpoint of the PyTorch example', () => {
     const ckpt = path.join(trialDir, 'checkpoints');
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: helperPaths().python, PYTHONUNBUFFERED: '1' };
     delete env.KNOBS_TRIAL_ID;
-    const train = spawnSync(PYTHON, ['train.py', '--epochs=2', '--hidden=32', `--checkpoint_dir=${ckpt}`], { cwd: EXAMPLE, env, encoding: 'utf8', timeout: 120_000 });
+    const train = spawnSync(PYTHON, ['train.py', '--epochs=2', '--hidden=32', `--checkpoint_dir=${ckpt}`], {
+      cwd: EXAMPLE,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     assert.equal(train.status, 0, train.stderr);
     assert.ok(fs.existsSync(path.join(ckpt, 'last.pt')));
 
@@ -65,7 +79,10 @@ describe('evaluate: on a trained checkpoint of the PyTorch example', () => {
     const ev = spawnSync(argv[0], argv.slice(1), { cwd: EXAMPLE, env, encoding: 'utf8', timeout: 120_000 });
     assert.equal(ev.status, 0, ev.stderr);
     const parser = new ReportParser({ metricName: 'test_loss', metrics: ['test_acc'] });
-    const reports = ev.stdout.split('\n').map((l) => parser.parse(l)).filter((r) => r !== null);
+    const reports = ev.stdout
+      .split('\n')
+      .map((l) => parser.parse(l))
+      .filter((r) => r !== null);
     assert.equal(reports.length, 1);
     const m = reports[0]!.values;
     assert.equal(reports[0]!.step, 2, 'the checkpoint epoch');

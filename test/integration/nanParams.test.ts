@@ -4,10 +4,11 @@
  * in KNOBS_PARAMS (read by knobs.py, knobs.mjs and the W&B shim), the journal (resume) and the
  * export.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { trialDir } from '../../src/core/sweep/paths';
 import { onlySweep, runCli, state, sweepFolder } from '../support/cli';
 
@@ -41,10 +42,28 @@ test('NaN and ±Infinity parameter values reach the script and are recorded as s
   assert.equal(s.trials.length, 5, 'null, NaN, Infinity, -Infinity and the string "NaN" are five grid values');
 
   const got = s.trials.map((t) => JSON.parse(fs.readFileSync(path.join(trialDir(sweepDir, t.id), 'got.json'), 'utf8')));
-  assert.deepEqual(got.map((g) => g.argv[0]), ['--x=None', '--x=nan', '--x=inf', '--x=-inf', '--x=NaN']);
-  assert.deepEqual(got.map((g) => g.knobs), ['None', 'nan', 'inf', '-inf', "'NaN'"]);
-  assert.deepEqual(got.map((g) => g.wandb), ['None', 'nan', 'inf', '-inf', "'NaN'"]);
-  assert.deepEqual(got.map((g) => g.node), [['null', 'object'], ['NaN', 'number'], ['Infinity', 'number'], ['-Infinity', 'number'], ['NaN', 'string']]);
+  assert.deepEqual(
+    got.map((g) => g.argv[0]),
+    ['--x=None', '--x=nan', '--x=inf', '--x=-inf', '--x=NaN'],
+  );
+  assert.deepEqual(
+    got.map((g) => g.knobs),
+    ['None', 'nan', 'inf', '-inf', "'NaN'"],
+  );
+  assert.deepEqual(
+    got.map((g) => g.wandb),
+    ['None', 'nan', 'inf', '-inf', "'NaN'"],
+  );
+  assert.deepEqual(
+    got.map((g) => g.node),
+    [
+      ['null', 'object'],
+      ['NaN', 'number'],
+      ['Infinity', 'number'],
+      ['-Infinity', 'number'],
+      ['NaN', 'string'],
+    ],
+  );
   assert.equal(got[0].nested, "{'eps': nan, 'list': [-inf]}");
   assert.match(got[1].env, /"x":NaN/);
 
@@ -54,10 +73,16 @@ test('NaN and ±Infinity parameter values reach the script and are recorded as s
 
   const csv = runCli(['export', '--csv'], { cwd: dir }).stdout.trim().split('\n');
   assert.deepEqual(csv[0].split(',').slice(3, 5), ['x', 'y']);
-  assert.deepEqual(csv.slice(1).map((r) => r.split(',')[3]), ['', 'NaN', 'inf', '-inf', 'NaN']);
+  assert.deepEqual(
+    csv.slice(1).map((r) => r.split(',')[3]),
+    ['', 'NaN', 'inf', '-inf', 'NaN'],
+  );
   assert.match(csv[1], /"\{""eps"":NaN,""list"":\[-Infinity\]\}"/);
 
   const json = JSON.parse(runCli(['export', '--json'], { cwd: dir }).stdout);
-  assert.deepEqual(json.trials.map((t: { params: { x: unknown } }) => t.params.x), [null, 'NaN', 'Infinity', '-Infinity', 'NaN']);
+  assert.deepEqual(
+    json.trials.map((t: { params: { x: unknown } }) => t.params.x),
+    [null, 'NaN', 'Infinity', '-Infinity', 'NaN'],
+  );
   assert.deepEqual(json.trials[0].config.y, { eps: 'NaN', list: ['-Infinity'] });
 });

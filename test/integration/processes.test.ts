@@ -1,12 +1,16 @@
 /** Process control with real processes: timeouts, stops, kill -9 of the runner and resume. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { groupAlive, onlySweep, ops, pidAlive, runCli, startCli, state, sweepDirs, sweepFolder, waitExit, waitFor } from '../support/cli';
 
 test('a hanging trial is killed by trial_timeout, with its whole process group (child included)', async () => {
-  const { dir } = sweepFolder(`program: hang.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  a: {values: [1]}\ntrial_timeout: 1s\n`, ['hang.py']);
+  const { dir } = sweepFolder(
+    `program: hang.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  a: {values: [1]}\ntrial_timeout: 1s\n`,
+    ['hang.py'],
+  );
   const r = runCli(['run', 'sweep.yaml', '--grace-ms', '500'], { cwd: dir, timeoutMs: 30_000 });
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const sweep = onlySweep(dir);
@@ -21,7 +25,10 @@ test('a hanging trial is killed by trial_timeout, with its whole process group (
 });
 
 test('a script that ignores SIGTERM is SIGKILLed after the grace period', async () => {
-  const { dir } = sweepFolder(`program: ignore_term.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  a: {values: [1]}\ntrial_timeout: 500ms\n`, ['ignore_term.py']);
+  const { dir } = sweepFolder(
+    `program: ignore_term.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  a: {values: [1]}\ntrial_timeout: 500ms\n`,
+    ['ignore_term.py'],
+  );
   const r = runCli(['run', 'sweep.yaml', '--grace-ms', '1000'], { cwd: dir, timeoutMs: 30_000 });
   assert.equal(r.code, 0, r.stderr);
   const t = state(onlySweep(dir)).trials[0];
@@ -63,7 +70,9 @@ max_concurrent: 2
 });
 
 test('`knobs stop` of a sweep that is not running is a clear error', () => {
-  const { dir } = sweepFolder(`program: report_py.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [1]}\n`, ['report_py.py']);
+  const { dir } = sweepFolder(`program: report_py.py\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [1]}\n`, [
+    'report_py.py',
+  ]);
   assert.equal(runCli(['run', 'sweep.yaml'], { cwd: dir }).code, 0);
   const r = runCli(['stop'], { cwd: dir });
   assert.equal(r.code, 2);
@@ -95,20 +104,36 @@ for (const method of ['random', 'sobol']) {
     const sweep = await waitFor('the sweep folder', () => sweepDirs(b.dir)[0]);
     await waitFor('3 trials done and 2 running', () => {
       const s = state(sweep);
-      return s.trials.filter((t) => t.status === 'completed').length >= 3 && s.trials.filter((t) => t.status === 'running' && t.reports > 0).length === 2;
+      return (
+        s.trials.filter((t) => t.status === 'completed').length >= 3 &&
+        s.trials.filter((t) => t.status === 'running' && t.reports > 0).length === 2
+      );
     });
     const before = state(sweep);
     const orphanGroups = before.trials.filter((t) => t.status === 'running').map((t) => t.attempts[t.attempts.length - 1].pgid!);
     process.kill(child.pid!, 'SIGKILL'); // the runner only: its trials live on as orphans
     await waitExit(child);
-    assert.ok(orphanGroups.every((g) => groupAlive(g)), 'trials outlive the runner');
+    assert.ok(
+      orphanGroups.every((g) => groupAlive(g)),
+      'trials outlive the runner',
+    );
 
     const r = runCli(['resume'], { cwd: b.dir });
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const after = state(sweep);
-    assert.deepEqual(after.trials.map((t) => [t.id, t.params.x]), expected, 'same trial ids and configs');
-    assert.ok(after.trials.every((t) => t.status === 'completed'), 'nothing left RUNNING');
-    assert.ok(orphanGroups.every((g) => !groupAlive(g)), 'orphaned trial groups were killed');
+    assert.deepEqual(
+      after.trials.map((t) => [t.id, t.params.x]),
+      expected,
+      'same trial ids and configs',
+    );
+    assert.ok(
+      after.trials.every((t) => t.status === 'completed'),
+      'nothing left RUNNING',
+    );
+    assert.ok(
+      orphanGroups.every((g) => !groupAlive(g)),
+      'orphaned trial groups were killed',
+    );
     const interrupted = ops(sweep).filter((o) => o.op === 'trial_interrupted');
     assert.equal(interrupted.length, 2);
     for (const o of interrupted) {
@@ -159,6 +184,9 @@ test('a second runner on the same sweep is refused while the first is alive', as
   process.kill(-child.pid!, 'SIGINT');
   assert.equal(await waitExit(child), 130);
   const s = state(sweep);
-  assert.ok(s.trials.every((t) => t.status !== 'running'), 'Ctrl-C leaves no trial RUNNING');
+  assert.ok(
+    s.trials.every((t) => t.status !== 'running'),
+    'Ctrl-C leaves no trial RUNNING',
+  );
   assert.ok(s.trials.some((t) => t.status === 'interrupted'));
 });

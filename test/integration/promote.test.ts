@@ -7,12 +7,12 @@
  * a fix.
  */
 import '../support/vscodeStub';
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { JournalWriter } from '../../src/core/journal/writer';
 import { parseSweep } from '../../src/core/space/parse';
 import { createSweep } from '../../src/core/sweep/create';
@@ -54,7 +54,16 @@ function promoteSweep(program: string, files: (string | [string, string])[], tri
     w.append({ op: 'trial_asked', trial, params: t.params as never, source: 'random', index: i });
     w.append({ op: 'trial_started', trial, attempt: 1, pid: 1, pgid: 1, argv: ['python', program] });
     if (t.value === undefined) {
-      w.append({ op: 'trial_failed', trial, attempt: 1, kind: 'exit', exitCode: 1, signal: null, stderrTail: 'boom', willRetry: false } as never);
+      w.append({
+        op: 'trial_failed',
+        trial,
+        attempt: 1,
+        kind: 'exit',
+        exitCode: 1,
+        signal: null,
+        stderrTail: 'boom',
+        willRetry: false,
+      } as never);
     } else {
       w.append({ op: 'metric', trial, attempt: 1, step: 1, values: { val_loss: t.value } });
       w.append({ op: 'trial_completed', trial, attempt: 1, exitCode: 0 });
@@ -100,9 +109,21 @@ interface Layout {
 const byFile = new Map(GOLDEN.map((g) => [g.file, g]));
 const LAYOUTS: Layout[] = [
   // each script is the program
-  ...['train_argparse.py', 'config_dict.py', 'cli_click.py', 'train.ts', 'train.mjs'].map((f) => ({ name: f, program: f, files: [f], params: byFile.get(f)!.params, golden: { [f]: byFile.get(f)!.promoted } })),
+  ...['train_argparse.py', 'config_dict.py', 'cli_click.py', 'train.ts', 'train.mjs'].map((f) => ({
+    name: f,
+    program: f,
+    files: [f],
+    params: byFile.get(f)!.params,
+    golden: { [f]: byFile.get(f)!.promoted },
+  })),
   // config files beside a program that defines nothing
-  ...['config.yaml', 'config.json'].map((f) => ({ name: `main.py + ${f}`, program: 'main.py', files: [['main.py', MAIN_PY] as [string, string], f], params: byFile.get(f)!.params, golden: { [f]: byFile.get(f)!.promoted, 'main.py': '' } })),
+  ...['config.yaml', 'config.json'].map((f) => ({
+    name: `main.py + ${f}`,
+    program: 'main.py',
+    files: [['main.py', MAIN_PY] as [string, string], f],
+    params: byFile.get(f)!.params,
+    golden: { [f]: byFile.get(f)!.promoted, 'main.py': '' },
+  })),
   // the program first, then the config file for the names it lacks
   {
     name: 'train_argparse.py + config.yaml',
@@ -115,7 +136,10 @@ const LAYOUTS: Layout[] = [
 
 for (const l of LAYOUTS) {
   test(`knobs promote and the extension write the same text: ${l.name}`, async () => {
-    const { folder, sweepDir } = promoteSweep(l.program, l.files, [{ params: l.params, value: 0.1 }, { params: { lr: 0.5 }, value: 0.9 }]);
+    const { folder, sweepDir } = promoteSweep(l.program, l.files, [
+      { params: l.params, value: 0.1 },
+      { params: { lr: 0.5 }, value: 0.9 },
+    ]);
     const before = snapshot(folder);
 
     const r = runCli(['promote'], { cwd: folder });
@@ -153,7 +177,10 @@ test('knobs promote --dry-run prints the diff and writes nothing; the same run w
   assert.deepEqual(snapshot(folder), before, '--dry-run left every file as it was');
   assert.match(dry.stdout, /^--- a\/train_argparse\.py\n\+\+\+ b\/train_argparse\.py\n@@ -\d+(,\d+)? \+\d+(,\d+)? @@\n/);
   assert.match(dry.stdout, /^- {8}default=3e-4, {2}# learning rate\n\+ {8}default=1\.2e-3, {2}# learning rate\n/m);
-  assert.match(dry.stderr, /^knobs: Dry run: trial 1 \(lr=0\.0012, batch_size=128, dropout=0\.25, optimizer=sgd, l1=1\) would be promoted into train_argparse\.py; nothing was written\. Already set: epochs, momentum\. No definition found for: warmup, use_bn/);
+  assert.match(
+    dry.stderr,
+    /^knobs: Dry run: trial 1 \(lr=0\.0012, batch_size=128, dropout=0\.25, optimizer=sgd, l1=1\) would be promoted into train_argparse\.py; nothing was written\. Already set: epochs, momentum\. No definition found for: warmup, use_bn/,
+  );
   const wet = runCli(['promote'], { cwd: folder });
   assert.equal(wet.code, 0, wet.stderr);
   assert.equal(wet.stdout, dry.stdout, 'the dry run printed the diff that the real run wrote');
@@ -166,7 +193,14 @@ test('knobs promote --dry-run prints the diff and writes nothing; the same run w
 });
 
 test('knobs promote --trial N writes trial N’s config; from another folder it finds the program through the journalled working folder', () => {
-  const { folder } = promoteSweep('train_argparse.py', ['train_argparse.py'], [{ params: { lr: 0.0012 }, value: 0.1 }, { params: { lr: 0.25, dropout: 0.5 }, value: 0.9 }]);
+  const { folder } = promoteSweep(
+    'train_argparse.py',
+    ['train_argparse.py'],
+    [
+      { params: { lr: 0.0012 }, value: 0.1 },
+      { params: { lr: 0.25, dropout: 0.5 }, value: 0.9 },
+    ],
+  );
   const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-elsewhere-'));
   const r = runCli(['promote', '--dir', folder, '--trial', '2'], { cwd: elsewhere });
   assert.equal(r.code, 0, r.stderr);
@@ -183,7 +217,10 @@ test('knobs promote refuses with the file and a fix: no trial reported, trial N 
   const failed = promoteSweep('train_argparse.py', ['train_argparse.py'], [{ params: { lr: 0.1 } }]);
   const none = runCli(['promote'], { cwd: failed.folder });
   assert.equal(none.code, 2, none.stderr);
-  assert.match(none.stderr, /knobs: error: no trial of \S+ has reported val_loss yet\n {2}fix: run the sweep first \(`knobs resume`\), or pick a trial with --trial N/);
+  assert.match(
+    none.stderr,
+    /knobs: error: no trial of \S+ has reported val_loss yet\n {2}fix: run the sweep first \(`knobs resume`\), or pick a trial with --trial N/,
+  );
 
   const missing = runCli(['promote', '--trial', '7'], { cwd: failed.folder });
   assert.equal(missing.code, 2, missing.stderr);
@@ -193,18 +230,29 @@ test('knobs promote refuses with the file and a fix: no trial reported, trial N 
   const before = snapshot(bare.folder);
   const nothing = runCli(['promote'], { cwd: bare.folder });
   assert.equal(nothing.code, 1, nothing.stderr);
-  assert.match(nothing.stderr, new RegExp(`knobs: error: ${path.join(bare.folder, 'main.py').replace(/[.]/g, '\\.')}: no definition of lr, dropout found in main\\.py; nothing to promote\n {2}fix: give each a default where the script reads it \\(e\\.g\\. \`parser\\.add_argument\\("--lr", default=\\.\\.\\.\\)\``));
+  assert.match(
+    nothing.stderr,
+    new RegExp(
+      `knobs: error: ${path.join(bare.folder, 'main.py').replace(/[.]/g, '\\.')}: no definition of lr, dropout found in main\\.py; nothing to promote\n {2}fix: give each a default where the script reads it \\(e\\.g\\. \`parser\\.add_argument\\("--lr", default=\\.\\.\\.\\)\``,
+    ),
+  );
   assert.deepEqual(snapshot(bare.folder), before);
 
   fs.rmSync(path.join(bare.folder, 'main.py'));
   const gone = runCli(['promote'], { cwd: bare.folder });
   assert.equal(gone.code, 1, gone.stderr);
-  assert.match(gone.stderr, /main\.py: the program of sweep \S+ \(\S+main\.py\) was not found\n {2}fix: promote writes into the training script named by `program:`/);
+  assert.match(
+    gone.stderr,
+    /main\.py: the program of sweep \S+ \(\S+main\.py\) was not found\n {2}fix: promote writes into the training script named by `program:`/,
+  );
 });
 
 test('knobs --help lists promote; knobs promote --help names its options', () => {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-help-'));
-  assert.match(runCli(['--help'], { cwd }).stdout, /^ {2}promote {5}Write the best trial’s config \(or trial N’s\) into the script’s defaults; prints the diff\.$/m);
+  assert.match(
+    runCli(['--help'], { cwd }).stdout,
+    /^ {2}promote {5}Write the best trial’s config \(or trial N’s\) into the script’s defaults; prints the diff\.$/m,
+  );
   const help = runCli(['promote', '--help'], { cwd });
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^usage: knobs promote \[sweep\] \[--trial N\] \[--dry-run\]\n/);

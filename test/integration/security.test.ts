@@ -1,14 +1,22 @@
 /** Hostile values and paths: never a shell, never outside the workspace. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { onlySweep, runCli, state, sweepFolder } from '../support/cli';
 
 test('shell metacharacters in values reach the script as plain argv strings', () => {
   const canary = path.join(os.tmpdir(), `knobs-canary-${process.pid}`);
-  const hostile = [`$(touch ${canary})`, `; touch ${canary}`, `\`touch ${canary}\``, `a' && touch ${canary} '`, '| reboot', '"; rm -rf ~ #'];
+  const hostile = [
+    `$(touch ${canary})`,
+    `; touch ${canary}`,
+    `\`touch ${canary}\``,
+    `a' && touch ${canary} '`,
+    '| reboot',
+    '"; rm -rf ~ #',
+  ];
   const { dir } = sweepFolder(
     `program: args_echo.py
 method: grid
@@ -36,13 +44,17 @@ command: ["\${env}", "\${interpreter}", "\${program}", "\${args}", "\${args_json
 test('a program outside the workspace is refused with the line of `program`; --workspace allows it', () => {
   const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-outside-'));
   fs.writeFileSync(path.join(outside, 'evil.py'), 'print("loss: 1")\n');
-  const { dir } = sweepFolder(`method: grid\nmetric: {name: loss}\nprogram: ${path.join(outside, 'evil.py')}\nparameters:\n  a: {values: [1]}\n`);
+  const { dir } = sweepFolder(
+    `method: grid\nmetric: {name: loss}\nprogram: ${path.join(outside, 'evil.py')}\nparameters:\n  a: {values: [1]}\n`,
+  );
   const r = runCli(['run', 'sweep.yaml'], { cwd: dir });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /sweep\.yaml:3:1/);
   assert.match(r.stderr, /outside the workspace/);
   assert.equal(fs.existsSync(path.join(dir, '.knobs')), false, 'nothing started');
-  const rel = sweepFolder(`method: grid\nmetric: {name: loss}\nprogram: ../${path.basename(outside)}/evil.py\nparameters:\n  a: {values: [1]}\n`);
+  const rel = sweepFolder(
+    `method: grid\nmetric: {name: loss}\nprogram: ../${path.basename(outside)}/evil.py\nparameters:\n  a: {values: [1]}\n`,
+  );
   assert.match(runCli(['run', 'sweep.yaml'], { cwd: rel.dir }).stderr, /outside the workspace/, 'relative escapes too');
   const ok = runCli(['run', 'sweep.yaml', '--workspace', os.tmpdir()], { cwd: dir });
   assert.equal(ok.code, 0, ok.stderr);

@@ -4,22 +4,23 @@
  * then what only Slurm does. A cluster that cannot start fails every test with the reason; a
  * machine without Slurm or root skips them with it, unless KNOBS_REQUIRE_ALL=1.
  */
-import { after, before, test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { after, before, test } from 'node:test';
 import { KnobsError } from '../../src/core/errors';
+import { readJournal } from '../../src/core/journal/reader';
 import type { ExitInfo, LaunchSpec } from '../../src/core/runner/executor';
-import { readSlurmJobRecord, slurmTrialFiles, SlurmExecutor, type SlurmExecutorOptions } from '../../src/core/runner/slurm/slurmExecutor';
+import { helperPaths } from '../../src/core/runner/helpersPath';
+import { readSlurmJobRecord, SlurmExecutor, type SlurmExecutorOptions, slurmTrialFiles } from '../../src/core/runner/slurm/slurmExecutor';
 import { loadSweepFile } from '../../src/core/space/parse';
 import { createSweep } from '../../src/core/sweep/create';
 import { SweepRunner } from '../../src/core/sweep/runner';
-import { readJournal } from '../../src/core/journal/reader';
-import { helperPaths } from '../../src/core/runner/helpersPath';
-import { FOREVER, REPORTS } from '../support/pyScripts';
 import { baseSpec, executorContract, pythonTrials, startTrial } from '../contracts/executor.contract';
-import { clusterFailure, gate, jobState, slurmSkip, startCluster, type ClusterResult, type Cluster } from '../slurm/cluster';
+import { type Cluster, type ClusterResult, clusterFailure, gate, jobState, slurmSkip, startCluster } from '../slurm/cluster';
+import { FOREVER, REPORTS } from '../support/pyScripts';
 
 const PY = process.env.KNOBS_PYTHON || '/usr/bin/python3';
 let cluster: ClusterResult = { ok: false, reason: 'not started yet' };
@@ -41,7 +42,10 @@ after(() => {
 
 function make(c: Cluster, o: SlurmExecutorOptions & { partition?: string; gres?: string; time?: string } = {}): SlurmExecutor {
   const { partition, gres, time, ...opts } = o;
-  const ex = new SlurmExecutor({ type: 'slurm', partition: partition ?? c.partition, ...(gres ? { gres } : {}), ...(time ? { time } : {}) }, { env: c.env, pollMs: 250, tailMs: 100, graceMs: 2000, ...opts });
+  const ex = new SlurmExecutor(
+    { type: 'slurm', partition: partition ?? c.partition, ...(gres ? { gres } : {}), ...(time ? { time } : {}) },
+    { env: c.env, pollMs: 250, tailMs: 100, graceMs: 2000, ...opts },
+  );
   executors.push(ex);
   return ex;
 }
@@ -125,7 +129,12 @@ test('a non-zero exit and the stderr tail; hostile KNOBS_* values reach the job 
   if (!gate(t, cluster)) return;
   const ex = make(cluster);
   const params = JSON.stringify({ name: `it's "a,b"`, cmd: '$(touch /tmp/knobs-slurm-pwned)', nl: 'x\ny' });
-  const spec = launch([PY, '-c', 'import os, sys; print(os.environ["KNOBS_PARAMS"]); print(sys.argv[1]); sys.stderr.write("boom: bad thing\\n"); sys.exit(3)', `a'b "c" $(d) e,f`]);
+  const spec = launch([
+    PY,
+    '-c',
+    'import os, sys; print(os.environ["KNOBS_PARAMS"]); print(sys.argv[1]); sys.stderr.write("boom: bad thing\\n"); sys.exit(3)',
+    `a'b "c" $(d) e,f`,
+  ]);
   spec.env = { ...spec.env, KNOBS_PARAMS: params };
   const r = startTrial(ex, spec);
   const exit = await r.done;
@@ -152,7 +161,10 @@ while not os.path.exists(sys.argv[1]):
   // two jobs hold both GPUs until `go` exists: the third waits in the queue
   const third = runs[2];
   for (let i = 0; i < 400 && !third.pending.some((p) => p && p !== 'None'); i++) await new Promise((res) => setTimeout(res, 50));
-  assert.ok(third.pending.some((p) => p === 'Resources' || p === 'Priority'), `pending reasons: ${JSON.stringify(third.pending)}`);
+  assert.ok(
+    third.pending.some((p) => p === 'Resources' || p === 'Priority'),
+    `pending reasons: ${JSON.stringify(third.pending)}`,
+  );
   assert.equal(third.handle.status().state, 'PENDING');
   assert.match(third.handle.status().reason ?? '', /Resources|Priority/);
   fs.writeFileSync(release, '');
@@ -188,7 +200,11 @@ sys.exit(5)
   assert.equal(h.jobId, jobId);
   const exit = await done;
   assert.equal(exit.code, 5);
-  assert.deepEqual(lines, [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `line ${i}`), 'all lines of the attempt, once each');
+  assert.deepEqual(
+    lines,
+    [1, 2, 3, 4, 5, 6, 7, 8].map((i) => `line ${i}`),
+    'all lines of the attempt, once each',
+  );
   assert.equal(r1.exits.length, 0, 'the detached executor delivers nothing');
   assert.equal(readSlurmJobRecord(spec)?.jobId, jobId, 'nothing resubmitted: job.json still names the first job');
   assert.throws(() => second.attach('not-a-job', spec, { onLine() {}, onExit() {} }), KnobsError);
@@ -202,7 +218,9 @@ test('attach to a job that already ended delivers its output and final state', a
   await r1.done;
   const second = make(cluster);
   const lines: string[] = [];
-  const exit = await new Promise<ExitInfo>((res) => second.attach(r1.handle.jobId!, spec, { onLine: (s, l) => s === 'stdout' && lines.push(l), onExit: res }));
+  const exit = await new Promise<ExitInfo>((res) =>
+    second.attach(r1.handle.jobId!, spec, { onLine: (s, l) => s === 'stdout' && lines.push(l), onExit: res }),
+  );
   assert.equal(exit.code, 4);
   assert.deepEqual(lines, ['only line']);
   assert.doesNotMatch(exit.stderrTail, /srun: error/, "srun's own end-of-step line stays out of the stderr tail");
@@ -211,7 +229,10 @@ test('attach to a job that already ended delivers its output and final state', a
 test('a bad partition: check() and the trial quote Slurm and say how to fix it', async (t) => {
   if (!gate(t, cluster)) return;
   const ex = make(cluster, { partition: 'no-such-partition' });
-  await assert.rejects(ex.check(), (e: unknown) => e instanceof KnobsError && /Invalid partition name specified/.test(e.message) && /sinfo -s/.test(e.hint ?? ''));
+  await assert.rejects(
+    ex.check(),
+    (e: unknown) => e instanceof KnobsError && /Invalid partition name specified/.test(e.message) && /sinfo -s/.test(e.hint ?? ''),
+  );
   const r = startTrial(ex, launch([PY, '-c', 'pass']));
   assert.equal(r.handle.jobId, undefined);
   assert.match(r.handle.error?.message ?? '', /Slurm refused: .*invalid partition/is);
@@ -219,7 +240,11 @@ test('a bad partition: check() and the trial quote Slurm and say how to fix it',
   assert.match(exit.spawnError ?? '', /Invalid partition name specified[\s\S]*fix: .*executor\.partition/);
   // too many GPUs for any node
   const big = make(cluster, { gres: 'gpu:9' });
-  await assert.rejects(big.check(), (e: unknown) => e instanceof KnobsError && /Requested node configuration is not available/.test(e.message) && /gpus_per_trial/.test(e.hint ?? ''));
+  await assert.rejects(
+    big.check(),
+    (e: unknown) =>
+      e instanceof KnobsError && /Requested node configuration is not available/.test(e.message) && /gpus_per_trial/.test(e.hint ?? ''),
+  );
   // a fraction of a GPU on a site without shards
   const frac = make(cluster, { gpusPerTrial: 0.5 });
   await assert.rejects(frac.check(), (e: unknown) => e instanceof KnobsError && /no gres\/shard or gres\/mps/.test(e.message));
@@ -228,7 +253,10 @@ test('a bad partition: check() and the trial quote Slurm and say how to fix it',
 test('sbatch missing from PATH: a clear error, and each trial fails to start with it', async (t) => {
   if (!gate(t, cluster)) return;
   const ex = make(cluster, { env: { ...(cluster as Cluster).env, PATH: '/nonexistent' } });
-  await assert.rejects(ex.check(), (e: unknown) => e instanceof KnobsError && /`sbatch` was not found on PATH/.test(e.message) && /login node/.test(e.hint ?? ''));
+  await assert.rejects(
+    ex.check(),
+    (e: unknown) => e instanceof KnobsError && /`sbatch` was not found on PATH/.test(e.message) && /login node/.test(e.hint ?? ''),
+  );
   const r = startTrial(ex, launch([PY, '-c', 'pass']));
   const exit = await r.done;
   assert.match(exit.spawnError ?? '', /`sbatch` was not found on PATH/);
@@ -253,7 +281,9 @@ with open(os.path.join(os.environ["KNOBS_SWEEP_DIR"], "spans.jsonl"), "a") as f:
 `,
   );
   const file = path.join(sd, 'sweep.yaml');
-  fs.writeFileSync(file, `program: train.py
+  fs.writeFileSync(
+    file,
+    `program: train.py
 method: random
 metric: {name: loss}
 parameters:
@@ -262,7 +292,8 @@ run_cap: 6
 max_concurrent: 2
 seed: 5
 executor: {type: slurm, partition: ${(cluster as Cluster).partition}, time: "5:00"}
-`);
+`,
+  );
   const spec = loadSweepFile(file);
   assert.equal(spec.executor.type, 'slurm');
   const paths = createSweep({ spec, knobsDir: path.join(sd, '.knobs'), seed: 5 });
@@ -273,13 +304,25 @@ executor: {type: slurm, partition: ${(cluster as Cluster).partition}, time: "5:0
   assert.deepEqual(outcome, { kind: 'finished', reason: 'run_cap' });
   const { ops } = readJournal(paths.journal);
   const completed = ops.filter((o) => o.op === 'trial_completed').map((o) => (o as { trial: number }).trial);
-  assert.deepEqual(completed.sort((a, b) => a - b), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(
+    completed.sort((a, b) => a - b),
+    [1, 2, 3, 4, 5, 6],
+  );
   assert.equal(ops.filter((o) => o.op === 'metric').length, 18);
-  const spans = fs.readFileSync(path.join(paths.dir, 'spans.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { job: string; t0: number; t1: number });
+  const spans = fs
+    .readFileSync(path.join(paths.dir, 'spans.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { job: string; t0: number; t1: number });
   assert.equal(spans.length, 6);
   assert.equal(new Set(spans.map((s) => s.job)).size, 6, 'six distinct Slurm jobs');
   for (const s of spans) assert.match(s.job ?? '', /^\d+$/);
-  const events = spans.flatMap((s) => [{ t: s.t0, d: 1 }, { t: s.t1, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d);
+  const events = spans
+    .flatMap((s) => [
+      { t: s.t0, d: 1 },
+      { t: s.t1, d: -1 },
+    ])
+    .sort((a, b) => a.t - b.t || a.d - b.d);
   let live = 0;
   for (const e of events) {
     live += e.d;
@@ -289,7 +332,18 @@ executor: {type: slurm, partition: ${(cluster as Cluster).partition}, time: "5:0
 });
 
 // ---- through the CLI: the runner on Slurm ------------------------------------------------------
-import { onlySweep, ops as journalOps, runCli, startCli, state as sweepState, sweepDirs, sweepFolder, testEnv, waitExit, waitFor } from '../support/cli';
+import {
+  ops as journalOps,
+  onlySweep,
+  runCli,
+  startCli,
+  sweepDirs,
+  sweepFolder,
+  state as sweepState,
+  testEnv,
+  waitExit,
+  waitFor,
+} from '../support/cli';
 
 const slurmSweep = (c: Cluster, body: string) => `${body}
 executor: {type: slurm, partition: ${c.partition}}
@@ -316,10 +370,14 @@ seed: 8`,
   );
   const env = testEnv({ ...c.env });
   const child = startCli(['run', 'sweep.yaml'], { cwd: folder, env });
-  const sweep = await waitFor('two jobs reporting', () => {
-    const d = sweepDirs(folder)[0];
-    return d && sweepState(d).trials.filter((x) => x.status === 'running' && x.reports >= 2).length === 2 ? d : undefined;
-  }, 90_000);
+  const sweep = await waitFor(
+    'two jobs reporting',
+    () => {
+      const d = sweepDirs(folder)[0];
+      return d && sweepState(d).trials.filter((x) => x.status === 'running' && x.reports >= 2).length === 2 ? d : undefined;
+    },
+    90_000,
+  );
   process.kill(child.pid!, 'SIGKILL');
   await waitExit(child);
   const r = runCli(['resume'], { cwd: folder, env, timeoutMs: 180_000 });
@@ -335,7 +393,11 @@ seed: 8`,
   for (const x of s.trials) {
     assert.equal(x.status, 'completed', x.reason);
     const steps = x.series.loss.map((p) => p.step);
-    assert.deepEqual(steps, [...Array(25).keys()].map((i) => i + 1), `trial ${x.id}: every step once`);
+    assert.deepEqual(
+      steps,
+      [...Array(25).keys()].map((i) => i + 1),
+      `trial ${x.id}: every step once`,
+    );
   }
 });
 

@@ -1,9 +1,10 @@
 /** End-to-end sweeps through the real CLI bundle, real Python/Node trial processes, real files. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { onlySweep, ops, runCli, state, sweepFolder, ROOT } from '../support/cli';
+import { test } from 'node:test';
+import { onlySweep, ops, ROOT, runCli, state, sweepFolder } from '../support/cli';
 
 const base = (program: string, extra = '') => `program: ${program}
 method: random
@@ -33,12 +34,16 @@ test('a Python script reporting through the helper: every report and trial is jo
   for (const t of s.trials) {
     assert.equal(t.status, 'completed');
     assert.equal(t.series.loss.length, 5, 'five reports per trial');
-    assert.deepEqual(t.series.loss.map((p) => p.step), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      t.series.loss.map((p) => p.step),
+      [1, 2, 3, 4, 5],
+    );
     const x = t.params.x as number;
     const y = t.params.y as number;
     assert.ok(Math.abs(t.value! - ((x - 0.3) ** 2 + (y + 0.1) ** 2 + 1 / 5)) < 1e-9, 'value = last report');
     const td = path.join(sweep, 'trials', String(t.id).padStart(4, '0'));
-    for (const f of ['config.json', 'stdout.log', 'stderr.log', 'checkpoints', 'params.json']) assert.ok(fs.existsSync(path.join(td, f)), `${f} in trial folder`);
+    for (const f of ['config.json', 'stdout.log', 'stderr.log', 'checkpoints', 'params.json'])
+      assert.ok(fs.existsSync(path.join(td, f)), `${f} in trial folder`);
     const cfg = JSON.parse(fs.readFileSync(path.join(td, 'config.json'), 'utf8'));
     assert.deepEqual(cfg.params, { x, y });
     assert.equal(cfg.argv[0], '/usr/bin/env');
@@ -60,20 +65,30 @@ test('a Python script reporting through the helper: every report and trial is jo
     const metrics = all.map((o, i) => (o.op === 'metric' && o.trial === t.id ? i : -1)).filter((i) => i >= 0);
     assert.ok(metrics.every((i) => i > started && i < ended));
   }
-  assert.deepEqual(all.map((o) => o.seq), all.map((_, i) => i + 1), 'gap-free sequence numbers');
+  assert.deepEqual(
+    all.map((o) => o.seq),
+    all.map((_, i) => i + 1),
+    'gap-free sequence numbers',
+  );
 });
 
 test('a Node script reporting through the Node helper (${interpreter} is node for .mjs)', () => {
   const { dir } = sweepFolder(base('report_node.mjs', 'run_cap: 2\n').replace('run_cap: 4\n', ''), ['report_node.mjs']);
   const r = runCli(['run', 'sweep.yaml', '--json'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr + r.stdout);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const summary = lines[lines.length - 1];
   assert.equal(summary.type, 'summary');
   assert.equal(summary.counts.completed, 2);
   const s = state(onlySweep(dir));
   assert.ok(s.trials.every((t) => t.series.loss?.length === 5));
-  assert.ok(s.trials.every((t) => /node/.test(t.attempts[0].argv![1])), 'ran under node');
+  assert.ok(
+    s.trials.every((t) => /node/.test(t.attempts[0].argv![1])),
+    'ran under node',
+  );
 });
 
 test('free text with no configuration, and a metric_regex for anything else', () => {
@@ -92,7 +107,11 @@ parameters:
   assert.equal(s1.trials.length, 2, 'grid of 2 exhausted');
   assert.equal(s1.finished?.reason, 'exhausted');
   const t1 = s1.trials.find((t) => t.params.x === 0.3)!;
-  assert.deepEqual(t1.series.val_loss.map((p) => p.step), [1, 2, 3], 'epoch field gives the step');
+  assert.deepEqual(
+    t1.series.val_loss.map((p) => p.step),
+    [1, 2, 3],
+    'epoch field gives the step',
+  );
   assert.ok(Math.abs(t1.value! - 1 / 3) < 1e-3);
   assert.ok(Math.abs(t1.last.acc - (1 - 1 / 3 / 2)) < 1e-3, 'names from extra_metrics: are captured');
 
@@ -142,14 +161,21 @@ max_consecutive_failures: 3
     ['crash.py'],
   );
   const r = runCli(['run', 'sweep.yaml'], { cwd: dir });
-  assert.equal(r.code, 3, 'exit 3 = paused\n' + r.stderr);
+  assert.equal(r.code, 3, `exit 3 = paused\n${r.stderr}`);
   assert.match(r.stderr + r.stdout, /3 trials in a row crashed/);
   const s = state(onlySweep(dir));
   assert.ok(s.paused, 'paused in the journal');
   const fails = ops(onlySweep(dir)).filter((o) => o.op === 'trial_failed');
   assert.equal(fails.length, 3);
   // trial 1 attempt 1 (retried), trial 1 attempt 2 (final), trial 2 attempt 1
-  assert.deepEqual(fails.map((f) => f.op === 'trial_failed' && [f.trial, f.attempt, f.willRetry]), [[1, 1, true], [1, 2, false], [2, 1, true]]);
+  assert.deepEqual(
+    fails.map((f) => f.op === 'trial_failed' && [f.trial, f.attempt, f.willRetry]),
+    [
+      [1, 1, true],
+      [1, 2, false],
+      [2, 1, true],
+    ],
+  );
   for (const f of fails) {
     if (f.op !== 'trial_failed') continue;
     assert.equal(f.exitCode, 3);
@@ -188,7 +214,7 @@ test('the W&B fixture sweep runs unchanged under the shim', () => {
 
 test('the PyTorch example runs 2 short trials on /usr/bin/python3 (real torch, real digits)', () => {
   const example = path.join(ROOT, 'examples', 'pytorch-digits');
-  const yaml = fs.readFileSync(path.join(example, 'sweep.yaml'), 'utf8').replace(/^    value: 20$/m, '    value: 3');
+  const yaml = fs.readFileSync(path.join(example, 'sweep.yaml'), 'utf8').replace(/^ {4}value: 20$/m, '    value: 3');
   assert.match(yaml, /value: 3/, 'epochs shortened');
   const { dir } = sweepFolder(yaml);
   fs.copyFileSync(path.join(example, 'train.py'), path.join(dir, 'train.py'));
@@ -198,7 +224,10 @@ test('the PyTorch example runs 2 short trials on /usr/bin/python3 (real torch, r
   assert.equal(s.trials.length, 2);
   for (const t of s.trials) {
     assert.equal(t.status, 'completed', t.reason);
-    assert.deepEqual(t.series.val_loss.map((p) => p.step), [1, 2, 3]);
+    assert.deepEqual(
+      t.series.val_loss.map((p) => p.step),
+      [1, 2, 3],
+    );
     assert.ok(t.value! > 0 && t.value! < 3, `val_loss ${t.value} is a real loss`);
     assert.ok(t.last.val_acc > 0.3, `val_acc ${t.last.val_acc} shows it learned`);
     const ckpt = path.join(onlySweep(dir), 'trials', String(t.id).padStart(4, '0'), 'checkpoints');

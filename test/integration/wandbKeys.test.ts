@@ -3,8 +3,9 @@
  * (duplicate keys, Knobs' old `metrics:` spelling, a deprecated distribution), `--run-cap`
  * silences the "no run_cap" warning, and a file W&B's engine would fail on is refused up front.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { onlySweep, runCli, state, sweepFolder } from '../support/cli';
 
 test('a W&B file with a duplicate key, `metrics: [names]` and log_uniform runs, with each warning at its line:col', () => {
@@ -21,9 +22,15 @@ parameters:
   );
   const r = runCli(['run', 'sweep.yaml', '--run-cap', '2'], { cwd: dir });
   assert.equal(r.code, 0, r.stderr + r.stdout);
-  assert.match(r.stderr, /sweep\.yaml:3:1: warning: the key `method` appears twice in the same map \(first at line 2\); this later value is used/);
+  assert.match(
+    r.stderr,
+    /sweep\.yaml:3:1: warning: the key `method` appears twice in the same map \(first at line 2\); this later value is used/,
+  );
   assert.match(r.stderr, /sweep\.yaml:5:1: warning: `metrics:` with plain names is now `extra_metrics:`/);
-  assert.match(r.stderr, /sweep\.yaml:7:21: warning: `x` uses log_uniform, where min\/max are base-e exponents \(W&B deprecates it\): it samples 0\.0498 … 1/);
+  assert.match(
+    r.stderr,
+    /sweep\.yaml:7:21: warning: `x` uses log_uniform, where min\/max are base-e exponents \(W&B deprecates it\): it samples 0\.0498 … 1/,
+  );
   assert.doesNotMatch(r.stderr, /run_cap/, '--run-cap gives the cap: no "no run_cap" warning');
   const s = state(onlySweep(dir));
   assert.equal(s.trials.length, 2);

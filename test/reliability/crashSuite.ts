@@ -10,8 +10,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createRng } from '../../src/core/random/rng';
 import { parseJournalText } from '../../src/core/journal/reader';
+import { createRng } from '../../src/core/random/rng';
 import { groupAlive, onlySweep, ops, runCli, startCli, state, sweepDirs, sweepFolder, waitExit, waitFor } from '../support/cli';
 
 export interface CrashReport {
@@ -54,7 +54,9 @@ export async function crashSuite(opts: { crashes: number; seed: number; log?: (s
     // crash somewhere between the first op and (most likely) before the end
     const delay = 50 + Math.floor(rng.next() * 2200);
     await new Promise((r) => setTimeout(r, delay));
-    const before = fs.existsSync(path.join(sweep, 'journal.jsonl')) ? parseJournalText(fs.readFileSync(path.join(sweep, 'journal.jsonl'))).ops : [];
+    const before = fs.existsSync(path.join(sweep, 'journal.jsonl'))
+      ? parseJournalText(fs.readFileSync(path.join(sweep, 'journal.jsonl'))).ops
+      : [];
     try {
       process.kill(child.pid!, 'SIGKILL');
     } catch {
@@ -97,7 +99,9 @@ export async function crashSuite(opts: { crashes: number; seed: number; log?: (s
       report.configMismatches++;
       fail(`configs differ from the uninterrupted run`);
     }
-    opts.log?.(`crash ${i + 1}/${opts.crashes}: ${method}, killed after ${delay} ms with ${before.length} ops, resumed with ${after.length}`);
+    opts.log?.(
+      `crash ${i + 1}/${opts.crashes}: ${method}, killed after ${delay} ms with ${before.length} ops, resumed with ${after.length}`,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return report;

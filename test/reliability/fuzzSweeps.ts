@@ -39,7 +39,30 @@ const scalar = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 12 }),
   fc.constantFrom('ünïcödé', '日本語', '🚀🔥', 'a\u0000b', '\u202eevil', '$(rm -rf ~)', '; reboot'),
 );
-const keys = fc.constantFrom('program', 'method', 'metric', 'parameters', 'run_cap', 'max_concurrent', 'early_terminate', 'name', 'goal', 'min', 'max', 'values', 'distribution', 'q', 'seed', 'points_to_evaluate', 'metric_regex', 'trial_timeout', 'gpus_per_trial', 'xyz', 'métrique', '');
+const keys = fc.constantFrom(
+  'program',
+  'method',
+  'metric',
+  'parameters',
+  'run_cap',
+  'max_concurrent',
+  'early_terminate',
+  'name',
+  'goal',
+  'min',
+  'max',
+  'values',
+  'distribution',
+  'q',
+  'seed',
+  'points_to_evaluate',
+  'metric_regex',
+  'trial_timeout',
+  'gpus_per_trial',
+  'xyz',
+  'métrique',
+  '',
+);
 
 function yamlOf(v: unknown, depth = 0): string {
   const pad = '  '.repeat(depth);
@@ -52,7 +75,12 @@ function yamlOf(v: unknown, depth = 0): string {
 }
 
 const tree: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(keys, tie('node'), { maxKeys: 5 })),
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalar,
+    fc.array(tie('node'), { maxLength: 4 }),
+    fc.dictionary(keys, tie('node'), { maxKeys: 5 }),
+  ),
 })).node;
 
 /** A mutated valid file: lines dropped/duplicated/re-indented, values swapped for hostile scalars. */
@@ -62,7 +90,7 @@ const mutated = fc.tuple(fc.array(fc.tuple(fc.nat(20), fc.nat(5), scalar), { min
     const j = i % lines.length;
     if (op === 0) lines.splice(j, 1);
     else if (op === 1) lines.splice(j, 0, lines[j]);
-    else if (op === 2) lines[j] = ' ' + lines[j];
+    else if (op === 2) lines[j] = ` ${lines[j]}`;
     else if (op === 3) lines[j] = lines[j].replace(/:.*$/, `: ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
     else lines[j] = lines[j].replace(/^(\s*)\w+/, `$1${String(v).replace(/\s/g, '_') || 'x'}`);
   }
@@ -71,21 +99,44 @@ const mutated = fc.tuple(fc.array(fc.tuple(fc.nat(20), fc.nat(5), scalar), { min
 
 function anchorBomb(levels: number): string {
   const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i < levels; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < levels; i++)
+    lines.push(
+      `a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\nmethod: random\nparameters: *a${levels - 1}\n`;
 }
 
 const special = fc.oneof(
   fc.integer({ min: 3, max: 12 }).map(anchorBomb),
   fc.integer({ min: 100, max: 20_000 }).map((n) => `parameters: ${'['.repeat(n)}${']'.repeat(n)}\n`),
-  fc.integer({ min: 100, max: 3000 }).map((n) => `parameters:\n${Array.from({ length: n }, (_, i) => `${'  '.repeat(Math.min(i + 1, 200))}p${i}:`).join('\n')}\n`),
-  fc.constantFrom(0.2, 1, 10).map((mb) => `program: x.py\nmethod: random\nmetric: {name: loss}\nparameters:\n${Array.from({ length: Math.round(mb * 15_000) }, (_, i) => `  p${i}: {values: [${i}, ${i + 1}]}`).join('\n')}\n`),
-  fc.constantFrom('\uFEFF' + VALID, VALID.replace(/\n/g, '\r\n'), VALID + '\n---\nmethod: grid\n', '\x00\x01\x02', '%YAML 1.2\n---\n' + VALID, '!!binary ' + 'A'.repeat(1000)),
+  fc
+    .integer({ min: 100, max: 3000 })
+    .map((n) => `parameters:\n${Array.from({ length: n }, (_, i) => `${'  '.repeat(Math.min(i + 1, 200))}p${i}:`).join('\n')}\n`),
+  fc
+    .constantFrom(0.2, 1, 10)
+    .map(
+      (mb) =>
+        `program: x.py\nmethod: random\nmetric: {name: loss}\nparameters:\n${Array.from({ length: Math.round(mb * 15_000) }, (_, i) => `  p${i}: {values: [${i}, ${i + 1}]}`).join('\n')}\n`,
+    ),
+  fc.constantFrom(
+    `\uFEFF${VALID}`,
+    VALID.replace(/\n/g, '\r\n'),
+    `${VALID}\n---\nmethod: grid\n`,
+    '\x00\x01\x02',
+    `%YAML 1.2\n---\n${VALID}`,
+    `!!binary ${'A'.repeat(1000)}`,
+  ),
 );
 
 /** `hangMs`: what counts as a hang (a failure). Parses over 1 s are counted apart. */
 export function fuzzSweepFiles(opts: { count: number; seed: number; hangMs: number }): FuzzReport {
-  const gen = fc.oneof({ weight: 4, arbitrary: mutated }, { weight: 4, arbitrary: tree.map((t) => yamlOf(t).trimStart()) }, { weight: 1, arbitrary: special });
+  const gen = fc.oneof(
+    { weight: 4, arbitrary: mutated },
+    { weight: 4, arbitrary: tree.map((t) => yamlOf(t).trimStart()) },
+    { weight: 1, arbitrary: special },
+  );
   const samples = fc.sample(gen, { numRuns: opts.count, seed: opts.seed });
   const report: FuzzReport = { files: 0, errors: 0, ok: 0, slowest: { ms: 0, kind: '' }, overOneSecond: 0, failures: [], peakHeapMiB: 0 };
   for (const text of samples) {
@@ -108,7 +159,8 @@ export function fuzzSweepFiles(opts: { count: number; seed: number; hangMs: numb
     else {
       report.errors++;
       for (const d of errors) {
-        if (!d.loc || !(d.loc.line >= 1) || !d.message) report.failures.push(`error without a line: ${d.message} for ${JSON.stringify(text.slice(0, 80))}`);
+        if (!d.loc || !(d.loc.line >= 1) || !d.message)
+          report.failures.push(`error without a line: ${d.message} for ${JSON.stringify(text.slice(0, 80))}`);
       }
     }
     report.peakHeapMiB = Math.max(report.peakHeapMiB, process.memoryUsage().heapUsed / 2 ** 20);

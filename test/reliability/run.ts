@@ -3,7 +3,7 @@
  *   node out/test/reliability/run.js [--crashes 50] [--files 1000] [--seed 1]
  */
 import { crashSuite, formatCrashReport } from './crashSuite';
-import { fuzzSweepFiles, formatFuzzReport } from './fuzzSweeps';
+import { formatFuzzReport, fuzzSweepFiles } from './fuzzSweeps';
 
 function flag(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);

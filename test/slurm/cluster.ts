@@ -16,7 +16,7 @@
  * not installed: `slurmAbsent`, with `absent: true`): there the tests are skipped with the reason,
  * unless KNOBS_REQUIRE_ALL=1 (CI, whose setup installs Slurm), which makes that a failure too.
  */
-import { spawnSync, execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -203,8 +203,11 @@ export interface ClusterOptions {
 
 /** Why this machine cannot run the test cluster at all (not root, Slurm not installed), or undefined. */
 export function slurmAbsent(): string | undefined {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'the Slurm test cluster needs root (it starts munged, slurmctld and slurmd)';
-  const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scancel', 'sinfo', 'sacct', 'scontrol', 'srun'].filter((c) => !which(c));
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
+    return 'the Slurm test cluster needs root (it starts munged, slurmctld and slurmd)';
+  const missing = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scancel', 'sinfo', 'sacct', 'scontrol', 'srun'].filter(
+    (c) => !which(c),
+  );
   if (missing.length) return `Slurm is not installed (missing ${missing.join(', ')}): run \`node scripts/setupSlurm.mjs\` as root`;
   return undefined;
 }
@@ -225,15 +228,13 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<ClusterRe
   const pids: Record<string, number> = {};
   const confPath = path.join(dir, 'slurm.conf');
   const env: NodeJS.ProcessEnv = { ...process.env, SLURM_CONF: confPath };
-  const logs = () =>
-    ['slurmctld', 'slurmd']
-      .map((n) => `--- ${n}.log\n${tail(path.join(dir, `${n}.log`))}`)
-      .join('\n');
+  const logs = () => ['slurmctld', 'slurmd'].map((n) => `--- ${n}.log\n${tail(path.join(dir, `${n}.log`))}`).join('\n');
   let stopped = false;
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    if (pids.slurmctld && running(pids.slurmctld)) run('scancel', ['--full', '--signal=KILL', '-u', os.userInfo().username], { env, timeout: 10_000 });
+    if (pids.slurmctld && running(pids.slurmctld))
+      run('scancel', ['--full', '--signal=KILL', '-u', os.userInfo().username], { env, timeout: 10_000 });
     for (const name of ['slurmd', 'slurmctld', 'munged']) {
       const pid = pids[name];
       if (!pid) continue;
@@ -364,13 +365,19 @@ export function gate(t: { skip(message?: string): void }, c: ClusterResult): c i
 /** The failure message of a cluster that did not start (for tests and harnesses that need one). */
 export function clusterFailure(c: ClusterResult): string {
   if (c.ok) return '';
-  return c.absent ? `Slurm test cluster unavailable (KNOBS_REQUIRE_ALL=1 makes this a failure): ${c.reason}` : `Slurm test cluster did not start: ${c.reason}`;
+  return c.absent
+    ? `Slurm test cluster unavailable (KNOBS_REQUIRE_ALL=1 makes this a failure): ${c.reason}`
+    : `Slurm test cluster did not start: ${c.reason}`;
 }
 
 /** squeue's view of one job ('' when Slurm no longer lists it). */
 export function jobState(c: Cluster, jobId: string): string {
   try {
-    return execFileSync('squeue', ['-h', '-t', 'all', '-j', jobId, '-o', '%T'], { env: c.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('squeue', ['-h', '-t', 'all', '-j', jobId, '-o', '%T'], {
+      env: c.env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return '';
   }

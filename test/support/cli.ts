@@ -1,11 +1,11 @@
 /** Test support: temp sweep folders, running the real CLI bundle, reading journals. */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Op } from '../../src/core/journal/ops';
 import { readJournal } from '../../src/core/journal/reader';
 import { replay, type SweepState } from '../../src/core/journal/reducer';
-import type { Op } from '../../src/core/journal/ops';
 
 /** Repo root from out/test/support/cli.js. */
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -46,7 +46,12 @@ export function runCli(args: string[], opts: { cwd: string; env?: NodeJS.Process
 
 /** Starts the CLI without waiting (its own process group, so tests can kill -9 it). */
 export function startCli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: opts.env ?? testEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd,
+    env: opts.env ?? testEnv(),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

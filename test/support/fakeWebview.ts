@@ -4,8 +4,8 @@
  * serializer that can restore a panel, and a log that keeps its lines.
  */
 import type * as vscode from 'vscode';
-import type { WebviewApi } from '../../src/extension/webview/panelHost';
 import type { Log } from '../../src/extension/output';
+import type { WebviewApi } from '../../src/extension/webview/panelHost';
 
 type Listener<T> = (e: T) => unknown;
 

@@ -57,7 +57,9 @@ class TextDocument {
   }
   /** Replacements of ranges of the current text, as one edit. */
   replace(edits: readonly { range: Range; newText: string }[]): void {
-    const spans = edits.map((e) => ({ start: this.offsetAt(e.range.start), end: this.offsetAt(e.range.end), newText: e.newText })).sort((a, b) => b.start - a.start);
+    const spans = edits
+      .map((e) => ({ start: this.offsetAt(e.range.start), end: this.offsetAt(e.range.end), newText: e.newText }))
+      .sort((a, b) => b.start - a.start);
     for (const s of spans) this.text = this.text.slice(0, s.start) + s.newText + this.text.slice(s.end);
     this.isDirty = true;
   }

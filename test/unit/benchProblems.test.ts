@@ -8,8 +8,16 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { latencySpace, measureLatency, runOurs } from '../../bench/samplers/ours';
+import {
+  MIXED_OPTIMIZERS,
+  mixedLoss,
+  PROBLEMS,
+  probePoints,
+  problemByName,
+  problemDomain,
+  spaceDomain,
+} from '../../bench/samplers/problems';
 import { checkpoints, parseSeeds } from '../../bench/samplers/run';
-import { MIXED_OPTIMIZERS, mixedLoss, PROBLEMS, problemByName, problemDomain, probePoints, spaceDomain } from '../../bench/samplers/problems';
 import { averageRanks, mannWhitneyU, median, quantile, runningMin } from '../../bench/samplers/stats';
 import { createRng } from '../../src/core/random/rng';
 import { RandomSampler } from '../../src/core/samplers/random';
@@ -73,7 +81,12 @@ describe('benchmark problems', () => {
     assert.equal(problemByName('hartmann6').optimum.toFixed(5), '-3.32237');
     assert.equal((problemByName('styblinski10').optimum / 10).toFixed(5), '-39.16617');
     assert.equal(problemByName('rosenbrock4').objective({ x1: 0, x2: 0, x3: 0, x4: 0 }), 3);
-    assert.ok(close(problemByName('ackley10').objective(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`x${i + 1}`, 1]))), 3.6253849384403627));
+    assert.ok(
+      close(
+        problemByName('ackley10').objective(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`x${i + 1}`, 1]))),
+        3.6253849384403627,
+      ),
+    );
   });
 
   test('mixed: the optimum is adam, 5 layers, lr 1e-3; every other (optimizer, layers) cell is worse', () => {
@@ -103,12 +116,18 @@ describe('benchmark problems', () => {
       { name: 'layers', type: 'int', low: 1, high: 8 },
       { name: 'lr', type: 'float', low: 1e-5, high: 1, log: true },
     ]);
-    assert.throws(() => spaceDomain({ params: [{ kind: 'numeric', name: 'n', path: ['n'], distribution: 'normal', integer: false }] }), /no exact Optuna peer/);
+    assert.throws(
+      () => spaceDomain({ params: [{ kind: 'numeric', name: 'n', path: ['n'], distribution: 'normal', integer: false }] }),
+      /no exact Optuna peer/,
+    );
   });
 
   test('problems.py computes the same objective values as problems.ts', () => {
     const points = PROBLEMS.flatMap((p) => probePoints(p, 8).map((params) => ({ problem: p.name, params })));
-    const r = spawnSync(PYTHON, [path.join(ROOT, 'bench', 'samplers', 'problems.py'), 'check'], { input: JSON.stringify({ points }), encoding: 'utf8' });
+    const r = spawnSync(PYTHON, [path.join(ROOT, 'bench', 'samplers', 'problems.py'), 'check'], {
+      input: JSON.stringify({ points }),
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     const values = (JSON.parse(r.stdout) as { values: number[] }).values;
     assert.equal(values.length, points.length);
@@ -164,7 +183,9 @@ describe('benchmark harness', () => {
     assert.ok(a.values.every((v) => v >= p.optimum));
     // random search: trial i is fromUnit of the rng createRng(seed).child('sampler', i)
     const r = runOurs({ method: 'random', space: p.space, objective: p.objective, seed: 9, budget: 3 });
-    const expected = [0, 1, 2].map((i) => p.objective(new RandomSampler().suggest({ space: p.space, index: i, history: [], rng: createRng(9).child('sampler', i) })));
+    const expected = [0, 1, 2].map((i) =>
+      p.objective(new RandomSampler().suggest({ space: p.space, index: i, history: [], rng: createRng(9).child('sampler', i) })),
+    );
     assert.deepEqual(r.values, expected);
   });
 

@@ -1,14 +1,17 @@
 /** The core must stay free of VS Code and DOM so the CLI and tests can use it. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { KNOBS_VERSION } from '../../src/core/version';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 }
 
 const FORBIDDEN: [RegExp, string][] = [
@@ -16,9 +19,15 @@ const FORBIDDEN: [RegExp, string][] = [
   [/\/\/\/\s*<reference\s+lib=["']dom["']/, 'references the DOM lib'],
   [/\b(window|document|HTMLElement|localStorage|navigator)\s*[.[(]/, 'uses a DOM global'],
   // DOM type names imported bare (even from another package) read as DOM types: alias them
-  [/import\s+(type\s+)?\{[^}]*\b(Document|Node|Element|HTMLElement|Window|Event)\b(?!\s+as\s+(?!\2\b))[^}]*\}/, 'imports a DOM-named type bare (use a namespace or an alias)'],
+  [
+    /import\s+(type\s+)?\{[^}]*\b(Document|Node|Element|HTMLElement|Window|Event)\b(?!\s+as\s+(?!\2\b))[^}]*\}/,
+    'imports a DOM-named type bare (use a namespace or an alias)',
+  ],
   // ...or spelled anywhere in the code, qualified or not (`Yaml.Node`, `: Document`)
-  [/(?<![\w$])(Document|Node|Element|HTMLElement|Window|Event|NodeList)(?![\w$])/, 'names a DOM type (derive the type, e.g. ReturnType<typeof parseDocument>)'],
+  [
+    /(?<![\w$])(Document|Node|Element|HTMLElement|Window|Event|NodeList)(?![\w$])/,
+    'names a DOM type (derive the type, e.g. ReturnType<typeof parseDocument>)',
+  ],
   [/\bMath\.random\s*\(/, 'uses Math.random (use the seeded Rng)'],
   [/from\s+['"](\.\.\/)+(cli|extension|webview)\//, 'imports a face (cli/extension/webview)'],
 ];
@@ -46,9 +55,16 @@ test('the boundary check can fail: planted violations are caught, look-alikes in
   ]);
   assert.deepEqual(violations(`const x = Math.random();`), ['uses Math.random (use the seeded Rng)']);
   assert.deepEqual(violations(`import { main } from '../../cli/main';`), ['imports a face (cli/extension/webview)']);
-  assert.deepEqual(violations(`let doc: Yaml.Document.Parsed;`), ['names a DOM type (derive the type, e.g. ReturnType<typeof parseDocument>)']);
-  assert.deepEqual(violations(`const f = (n: Yaml.Node | null) => n;`), ['names a DOM type (derive the type, e.g. ReturnType<typeof parseDocument>)']);
-  assert.deepEqual(violations(`const d = parseDocument(t); type TreeNode = 1;\nconst m = 'the Document (a file)';\n// window.open, Node 24\n`), []);
+  assert.deepEqual(violations(`let doc: Yaml.Document.Parsed;`), [
+    'names a DOM type (derive the type, e.g. ReturnType<typeof parseDocument>)',
+  ]);
+  assert.deepEqual(violations(`const f = (n: Yaml.Node | null) => n;`), [
+    'names a DOM type (derive the type, e.g. ReturnType<typeof parseDocument>)',
+  ]);
+  assert.deepEqual(
+    violations(`const d = parseDocument(t); type TreeNode = 1;\nconst m = 'the Document (a file)';\n// window.open, Node 24\n`),
+    [],
+  );
 });
 
 test('the core compiles without the DOM lib', () => {
@@ -70,19 +86,32 @@ test('core version matches package.json', () => {
 // outside it, so whatever of the core lands in the webview bundle is that list and nothing else.
 
 /** The core files src/protocol (and so the webview) may import: import-free leaves. */
-const SHARED_WITH_WEBVIEW = ['src/core/format/', 'src/core/journal/trialStatus.ts', 'src/core/analysis/fitTag.ts', 'src/core/math/finite.ts'];
+const SHARED_WITH_WEBVIEW = [
+  'src/core/format/',
+  'src/core/journal/trialStatus.ts',
+  'src/core/analysis/fitTag.ts',
+  'src/core/math/finite.ts',
+];
 const shared = (p: string) => SHARED_WITH_WEBVIEW.some((s) => (s.endsWith('/') ? p.startsWith(s) : p === s || p === s.slice(0, -3)));
 
 type Area = 'core' | 'cli' | 'extension' | 'protocol' | 'webview' | 'other';
 function areaOf(p: string): Area {
-  for (const [prefix, area] of [['src/core/', 'core'], ['src/cli/', 'cli'], ['src/extension/', 'extension'], ['src/protocol/', 'protocol'], ['webview/', 'webview']] as const) if (p.startsWith(prefix)) return area;
+  for (const [prefix, area] of [
+    ['src/core/', 'core'],
+    ['src/cli/', 'cli'],
+    ['src/extension/', 'extension'],
+    ['src/protocol/', 'protocol'],
+    ['webview/', 'webview'],
+  ] as const)
+    if (p.startsWith(prefix)) return area;
   return 'other';
 }
 
 /** Every module a source names (import/export … from, side-effect import, require(), import()), comments ignored. */
 function specifiersOf(source: string): string[] {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-  const re = /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g;
+  const re =
+    /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*['"]([^'"]+)['"]|\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g;
   return [...code.matchAll(re)].map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
@@ -96,10 +125,14 @@ function boundaryViolation(file: string, spec: string): string | undefined {
   if (from === area) return undefined;
   switch (from) {
     case 'core':
-      return area === 'other' ? undefined : `the core imports ${area === 'protocol' ? 'the protocol' : `a face (${area})`}: ${file} → ${to}`;
+      return area === 'other'
+        ? undefined
+        : `the core imports ${area === 'protocol' ? 'the protocol' : `a face (${area})`}: ${file} → ${to}`;
     case 'cli':
     case 'extension':
-      return area === 'cli' || area === 'extension' || area === 'webview' ? `a face imports another face (${from} → ${area}): ${file} → ${to}` : undefined;
+      return area === 'cli' || area === 'extension' || area === 'webview'
+        ? `a face imports another face (${from} → ${area}): ${file} → ${to}`
+        : undefined;
     case 'protocol':
       if (area === 'core') return shared(to) ? undefined : `the protocol imports core beyond what the webview may share: ${file} → ${to}`;
       return area === 'other' ? undefined : `the protocol imports a face (${area}): ${file} → ${to}`;
@@ -114,8 +147,13 @@ function boundaryViolation(file: string, spec: string): string | undefined {
 const violationsIn = (file: string, source: string) => specifiersOf(source).flatMap((s) => boundaryViolation(file, s) ?? []);
 
 test('no face imports another face; the webview imports only src/protocol and src/core/format/; the core imports no face', () => {
-  const files = [...walk(path.join(ROOT, 'src')), ...walk(path.join(ROOT, 'webview', 'src'))].map((f) => path.relative(ROOT, f).split(path.sep).join('/'));
-  assert.ok(files.filter((f) => areaOf(f) === 'webview').length > 10 && files.filter((f) => areaOf(f) === 'cli').length > 5, 'found the faces');
+  const files = [...walk(path.join(ROOT, 'src')), ...walk(path.join(ROOT, 'webview', 'src'))].map((f) =>
+    path.relative(ROOT, f).split(path.sep).join('/'),
+  );
+  assert.ok(
+    files.filter((f) => areaOf(f) === 'webview').length > 10 && files.filter((f) => areaOf(f) === 'cli').length > 5,
+    'found the faces',
+  );
   const sources = files.map((f) => [f, fs.readFileSync(path.join(ROOT, f), 'utf8')] as const);
   assert.ok(sources.reduce((n, [, s]) => n + specifiersOf(s).length, 0) > 3 * files.length, 'the scan sees the imports (about 4 a file)');
   const bad = sources.flatMap(([f, s]) => violationsIn(f, s));
@@ -125,12 +163,24 @@ test('no face imports another face; the webview imports only src/protocol and sr
 
 test('the face boundary check can fail: each planted kind of violation is caught, allowed imports are not', () => {
   const planted: [string, string, RegExp][] = [
-    ['src/extension/insight/lrFindEdits.ts', `import { findLrParam } from '../../cli/commands/insight';`, /a face imports another face \(extension → cli\)/],
+    [
+      'src/extension/insight/lrFindEdits.ts',
+      `import { findLrParam } from '../../cli/commands/insight';`,
+      /a face imports another face \(extension → cli\)/,
+    ],
     ['src/cli/commands/run.ts', `import { x } from '../../extension/tree/model';`, /a face imports another face \(cli → extension\)/],
     ['src/cli/main.ts', `const w = require('../../webview/src/app');`, /a face imports another face \(cli → webview\)/],
     ['src/extension/panel/x.ts', `import '../../../webview/src/app';`, /a face imports another face \(extension → webview\)/],
-    ['webview/src/app.ts', `import { bestTrial } from '../../src/core/journal/reducer';`, /the webview imports src\/core\/journal\/reducer/],
-    ['webview/src/table/table.ts', `export { statusText } from '../../../src/extension/statusText';`, /the webview imports src\/extension\/statusText/],
+    [
+      'webview/src/app.ts',
+      `import { bestTrial } from '../../src/core/journal/reducer';`,
+      /the webview imports src\/core\/journal\/reducer/,
+    ],
+    [
+      'webview/src/table/table.ts',
+      `export { statusText } from '../../../src/extension/statusText';`,
+      /the webview imports src\/extension\/statusText/,
+    ],
     ['webview/src/app.ts', `const m = await import('../../src/cli/format');`, /the webview imports src\/cli\/format/],
     ['src/core/sweep/open.ts', `import {\n  main,\n} from '../../cli/main';`, /the core imports a face \(cli\)/],
     ['src/core/analysis/x.ts', `import type { Log } from '../../extension/output';`, /the core imports a face \(extension\)/],
@@ -151,8 +201,14 @@ test('the face boundary check can fail: each planted kind of violation is caught
     ['webview/src/app.ts', `import { Chart } from 'chart.js';\nimport { x } from './state/store';`],
     ['src/protocol/messages.ts', `export { TRIAL_STATUSES, type TrialStatus } from '../core/journal/trialStatus';`],
     ['src/core/format/duration.ts', `import { MISSING } from './number';`],
-    ['src/extension/insight/lrFindEdits.ts', `import { findLrParam } from '../../core/analysis/lrParam';\nimport type { LrFindData } from '../../protocol/lrFindMessages';`],
-    ['src/cli/commands/insight.ts', `// import { x } from '../../extension/tree/model';\n/* import '../../webview/src/app'; */\nconst s = 'no import here';`],
+    [
+      'src/extension/insight/lrFindEdits.ts',
+      `import { findLrParam } from '../../core/analysis/lrParam';\nimport type { LrFindData } from '../../protocol/lrFindMessages';`,
+    ],
+    [
+      'src/cli/commands/insight.ts',
+      `// import { x } from '../../extension/tree/model';\n/* import '../../webview/src/app'; */\nconst s = 'no import here';`,
+    ],
   ];
   for (const [file, source] of allowed) assert.deepEqual(violationsIn(file, source), [], `${file}: ${source}`);
 });

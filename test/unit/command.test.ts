@@ -1,9 +1,16 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
 import { KnobsError } from '../../src/core/errors';
+import {
+  type BuildArgvOptions,
+  buildArgv,
+  defaultCommand,
+  formatArgsJson,
+  formatArgsJsonFile,
+  nestConfig,
+} from '../../src/core/runner/command';
 import type { Config, Space } from '../../src/core/space/types';
-import { buildArgv, defaultCommand, formatArgsJson, formatArgsJsonFile, nestConfig, type BuildArgvOptions } from '../../src/core/runner/command';
 
 const PYTHON = process.env.KNOBS_PYTHON || '/usr/bin/python3';
 
@@ -58,12 +65,24 @@ test('every macro expands as W&B does (table)', () => {
       want: ['--lr=1e-05', '--epochs=3', '--dropout=1.0', '--act=relu', '--amp', '--note=None'],
     },
     { name: '${args_json}', command: ['${program}', '--config', '${args_json}'], want: ['train.py', '--config', JSON_TEXT] },
-    { name: '${args_json_file}', command: ['${program}', '--json-file', '${args_json_file}'], want: ['train.py', '--json-file', '/tmp/trial-1/args.json'] },
+    {
+      name: '${args_json_file}',
+      command: ['${program}', '--json-file', '${args_json_file}'],
+      want: ['train.py', '--json-file', '/tmp/trial-1/args.json'],
+    },
     { name: '${envvar:NAME} whole element', command: ['${envvar:DATA}'], want: ['/data/digits'] },
     { name: '${envvar:NAME} empty value stays an element', command: ['a', '${envvar:EMPTY}', 'b'], want: ['a', '', 'b'] },
     { name: '${envvar:NAME} inside an element', command: ['--data=${envvar:DATA}/train'], want: ['--data=/data/digits/train'] },
-    { name: 'literal elements pass through', command: ['${env}', 'accelerate', 'launch', '--fp16', '${program}'], want: ['/usr/bin/env', 'accelerate', 'launch', '--fp16', 'train.py'] },
-    { name: 'embedded list macros are literal, as W&B', command: ['--cfg=${args_json_file}', 'x${program}'], want: ['--cfg=${args_json_file}', 'x${program}'] },
+    {
+      name: 'literal elements pass through',
+      command: ['${env}', 'accelerate', 'launch', '--fp16', '${program}'],
+      want: ['/usr/bin/env', 'accelerate', 'launch', '--fp16', 'train.py'],
+    },
+    {
+      name: 'embedded list macros are literal, as W&B',
+      command: ['--cfg=${args_json_file}', 'x${program}'],
+      want: ['--cfg=${args_json_file}', 'x${program}'],
+    },
   ];
   for (const row of table) assert.deepEqual(argv(row.command, row.extra), row.want, row.name);
 });
@@ -79,7 +98,15 @@ test('nested parameters: the top-level dict is formatted by Python str(), floats
     params: [
       { kind: 'numeric', name: 'optimizer.lr', path: ['optimizer', 'lr'], distribution: 'uniform', min: 0, max: 1, integer: false },
       { kind: 'categorical', name: 'optimizer.name', path: ['optimizer', 'name'], values: ['adam', "it's"] },
-      { kind: 'numeric', name: 'optimizer.warmup', path: ['optimizer', 'warmup'], distribution: 'int_uniform', min: 0, max: 9, integer: true },
+      {
+        kind: 'numeric',
+        name: 'optimizer.warmup',
+        path: ['optimizer', 'warmup'],
+        distribution: 'int_uniform',
+        min: 0,
+        max: 9,
+        integer: true,
+      },
       { kind: 'numeric', name: 'batch', path: ['batch'], distribution: 'int_uniform', min: 8, max: 64, integer: true },
     ],
   };
@@ -106,10 +133,14 @@ test('formatArgsJson / formatArgsJsonFile equal Python json.dumps of the same co
   const text = formatArgsJson(config, space);
   assert.equal(text, JSON_TEXT);
   assert.equal(formatArgsJsonFile(config, space), text);
-  const py = spawnSync(PYTHON, ['-c', 'import json,sys; d=json.loads(sys.stdin.read()); d["dropout"]=float(d["dropout"]); print(json.dumps(d), end="")'], {
-    input: JSON.stringify(config),
-    encoding: 'utf8',
-  });
+  const py = spawnSync(
+    PYTHON,
+    ['-c', 'import json,sys; d=json.loads(sys.stdin.read()); d["dropout"]=float(d["dropout"]); print(json.dumps(d), end="")'],
+    {
+      input: JSON.stringify(config),
+      encoding: 'utf8',
+    },
+  );
   assert.equal(py.status, 0, `running ${PYTHON}: ${py.error ?? py.stderr}`);
   assert.equal(text, py.stdout);
 });
@@ -125,7 +156,14 @@ test('errors: unset env var, bad env var name, unknown macro, missing program', 
       return true;
     });
   };
-  expectError(() => argv(['${envvar:NOPE_NOT_SET}'], { sweepFile: 'sweep.yaml' }), 'E_SPAWN', 'NOPE_NOT_SET', 'not set', 'export NOPE_NOT_SET=', 'sweep.yaml');
+  expectError(
+    () => argv(['${envvar:NOPE_NOT_SET}'], { sweepFile: 'sweep.yaml' }),
+    'E_SPAWN',
+    'NOPE_NOT_SET',
+    'not set',
+    'export NOPE_NOT_SET=',
+    'sweep.yaml',
+  );
   expectError(() => argv(['--x=${envvar:NOPE_NOT_SET}']), 'E_SPAWN', 'NOPE_NOT_SET');
   expectError(() => argv(['${envvar:1bad}']), 'E_SWEEP_PARSE', '1bad');
   expectError(() => argv(['${arg}']), 'E_SWEEP_PARSE', '${arg}', '${args}');

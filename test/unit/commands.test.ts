@@ -1,9 +1,18 @@
 /** The command table ↔ package.json contributes (commands, menus, activation), and the manifest. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ALL_COMMAND_IDS, COMMAND_CATEGORY, COMMANDS, DASHBOARD_VIEW_TYPE, SETTINGS, SWEEPS_VIEW_ID, VIEW_CONTAINER_ID } from '../../src/extension/commandIds';
+import { test } from 'node:test';
+import {
+  ALL_COMMAND_IDS,
+  COMMAND_CATEGORY,
+  COMMANDS,
+  DASHBOARD_VIEW_TYPE,
+  SETTINGS,
+  SWEEPS_VIEW_ID,
+  VIEW_CONTAINER_ID,
+} from '../../src/extension/commandIds';
 import { sweepContextValue, trialContextValue } from '../../src/extension/tree/model';
 import { UNTRUSTED_MESSAGE } from '../../src/extension/trust';
 
@@ -18,7 +27,9 @@ interface MenuItem {
 }
 
 test('every table command is contributed with its title, the "Knobs" category and an icon; and nothing else is', () => {
-  const contributed = new Map<string, { title: string; category: string; icon?: string }>(contributes.commands.map((c: { command: string }) => [c.command, c]));
+  const contributed = new Map<string, { title: string; category: string; icon?: string }>(
+    contributes.commands.map((c: { command: string }) => [c.command, c]),
+  );
   for (const c of Object.values(COMMANDS)) {
     const p = contributed.get(c.id);
     assert.ok(p, `${c.id} is in package.json contributes.commands`);
@@ -40,14 +51,28 @@ test('command ids follow knobs.<verb><Noun> and keys match ids', () => {
 test('the palette shows exactly the palette commands', () => {
   const hidden = new Set((contributes.menus.commandPalette as MenuItem[]).filter((m) => m.when === 'false').map((m) => m.command));
   for (const c of Object.values(COMMANDS)) assert.equal(hidden.has(c.id), !c.palette, `${c.id} palette visibility`);
-  for (const name of ['Run Sweep', 'Resume Sweep', 'Stop Sweep', 'Stop Trial', 'Open Dashboard', 'Promote Best Config', 'New Sweep File', 'Show Logs']) {
-    assert.ok(Object.values(COMMANDS).some((c) => c.title === name && c.palette), `"Knobs: ${name}" is in the palette`);
+  for (const name of [
+    'Run Sweep',
+    'Resume Sweep',
+    'Stop Sweep',
+    'Stop Trial',
+    'Open Dashboard',
+    'Promote Best Config',
+    'New Sweep File',
+    'Show Logs',
+  ]) {
+    assert.ok(
+      Object.values(COMMANDS).some((c) => c.title === name && c.palette),
+      `"Knobs: ${name}" is in the palette`,
+    );
   }
 });
 
 test('menus only name table commands, and their viewItem patterns match the tree model contextValues', () => {
   const menus = contributes.menus as Record<string, MenuItem[]>;
-  for (const [where, items] of Object.entries(menus)) for (const m of items) assert.ok((ALL_COMMAND_IDS as readonly string[]).includes(m.command), `${where}: ${m.command} is a table command`);
+  for (const [where, items] of Object.entries(menus))
+    for (const m of items)
+      assert.ok((ALL_COMMAND_IDS as readonly string[]).includes(m.command), `${where}: ${m.command} is a table command`);
   const ctx = menus['view/item/context'];
   const matches = (m: MenuItem, value: string) => {
     const w = m.when ?? '';
@@ -66,7 +91,14 @@ test('menus only name table commands, and their viewItem patterns match the tree
     assert.ok(!idle.has(COMMANDS.stopSweep.id), phase);
   }
   const runningTrial = commandsFor(trialContextValue('running'));
-  for (const c of [COMMANDS.stopTrial, COMMANDS.openTrialLogs, COMMANDS.openTrialFolder, COMMANDS.promoteTrialConfig, COMMANDS.rerunTrialConfig]) assert.ok(runningTrial.has(c.id), c.id);
+  for (const c of [
+    COMMANDS.stopTrial,
+    COMMANDS.openTrialLogs,
+    COMMANDS.openTrialFolder,
+    COMMANDS.promoteTrialConfig,
+    COMMANDS.rerunTrialConfig,
+  ])
+    assert.ok(runningTrial.has(c.id), c.id);
   const doneTrial = commandsFor(trialContextValue('completed'));
   assert.ok(!doneTrial.has(COMMANDS.stopTrial.id));
   assert.ok(doneTrial.has(COMMANDS.promoteTrialConfig.id));
@@ -87,13 +119,21 @@ test('activation only by contribution: views, commands, journals, yaml, the dash
 
 test('view container "Knobs", the sweeps view, welcome text for untrusted workspaces', () => {
   const containers = contributes.viewsContainers.activitybar;
-  assert.deepEqual(containers.map((c: { id: string; title: string }) => [c.id, c.title]), [[VIEW_CONTAINER_ID, 'Knobs']]);
+  assert.deepEqual(
+    containers.map((c: { id: string; title: string }) => [c.id, c.title]),
+    [[VIEW_CONTAINER_ID, 'Knobs']],
+  );
   assert.ok(fs.existsSync(path.join(ROOT, containers[0].icon)));
-  assert.deepEqual(contributes.views[VIEW_CONTAINER_ID].map((v: { id: string }) => v.id), [SWEEPS_VIEW_ID]);
+  assert.deepEqual(
+    contributes.views[VIEW_CONTAINER_ID].map((v: { id: string }) => v.id),
+    [SWEEPS_VIEW_ID],
+  );
   const welcome = contributes.viewsWelcome as { view: string; when: string; contents: string }[];
   const untrusted = welcome.find((w) => w.when === '!isWorkspaceTrusted')!;
   assert.ok(untrusted.contents.includes(UNTRUSTED_MESSAGE));
-  for (const w of welcome) for (const m of w.contents.matchAll(/\(command:([\w.]+)\)/g)) if (m[1].startsWith('knobs.')) assert.ok((ALL_COMMAND_IDS as readonly string[]).includes(m[1]), m[1]);
+  for (const w of welcome)
+    for (const m of w.contents.matchAll(/\(command:([\w.]+)\)/g))
+      if (m[1].startsWith('knobs.')) assert.ok((ALL_COMMAND_IDS as readonly string[]).includes(m[1]), m[1]);
 });
 
 test('settings in the table are contributed, and only those', () => {
@@ -113,13 +153,21 @@ test('manifest: workspace extension, limited untrusted support, walkthrough, ico
   assert.equal(png.toString('ascii', 1, 4), 'PNG');
   assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
   const walk = contributes.walkthroughs[0];
-  assert.deepEqual(walk.steps.map((s: { id: string }) => s.id), ['openExample', 'runSweep', 'promote']);
+  assert.deepEqual(
+    walk.steps.map((s: { id: string }) => s.id),
+    ['openExample', 'runSweep', 'promote'],
+  );
   for (const s of walk.steps) {
     assert.ok(fs.existsSync(path.join(ROOT, s.media.markdown)), s.media.markdown);
-    for (const m of (s.description as string).matchAll(/\(command:([\w.]+)\)/g)) assert.ok((ALL_COMMAND_IDS as readonly string[]).includes(m[1]), m[1]);
+    for (const m of (s.description as string).matchAll(/\(command:([\w.]+)\)/g))
+      assert.ok((ALL_COMMAND_IDS as readonly string[]).includes(m[1]), m[1]);
   }
   assert.match(pkg.scripts.package, /vsce package --no-dependencies .*-o knobs\.vsix/);
-  const ignore = fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+  const ignore = fs
+    .readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim());
   for (const keep of ['dist', 'helpers', 'media']) assert.ok(!ignore.some((l) => l === `${keep}/**` || l === keep), `${keep} ships`);
-  for (const drop of ['src/**', 'test/**', 'out/**', '**/node_modules/**', '.cache/**']) assert.ok(ignore.includes(drop), `${drop} is left out`);
+  for (const drop of ['src/**', 'test/**', 'out/**', '**/node_modules/**', '.cache/**'])
+    assert.ok(ignore.includes(drop), `${drop} is left out`);
 });

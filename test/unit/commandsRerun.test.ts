@@ -1,6 +1,7 @@
 /** "Rerun with this config": a one-trial sweep file that parses and proposes exactly the config. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { parseSweep } from '../../src/core/space/parse';
 import { rerunFileName, rerunSweepText } from '../../src/extension/commands/rerun';
 
@@ -31,7 +32,10 @@ test('the rerun file runs one trial with exactly the given params and keeps the 
   const params = { lr: 0.0012345, batch_size: 64, 'optimizer.momentum': 0.9, epochs: 20 };
   const text = rerunSweepText(ORIGINAL, params, 'Knobs: rerun of trial 7');
   const { spec, diagnostics } = parseSweep(text, { file: '/w/sweep.rerun-trial-7.sweep.yaml' });
-  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   assert.ok(spec);
   assert.equal(spec.runCap, 1);
   assert.equal(spec.maxConcurrent, 1);

@@ -2,11 +2,12 @@
  * Fit diagnosis on curves recorded from examples/pytorch-digits/train.py
  * (test/fixtures/curves/diagnosis/*.json) and on small hand-made curves, one per rule.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { diagnoseFit, fitSeriesOf, referenceTrainLoss, type CurvePoint } from '../../src/core/analysis/diagnosis';
+import { describe, it } from 'node:test';
+import { type CurvePoint, diagnoseFit, fitSeriesOf, referenceTrainLoss } from '../../src/core/analysis/diagnosis';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/curves/diagnosis');
 
@@ -77,7 +78,10 @@ describe('diagnoseFit rules on hand-made curves', () => {
   });
 
   it('an absolute training-loss limit', () => {
-    const s = { train: curve([2, 1.2, 0.9, 0.85, 0.84, 0.84, 0.84, 0.84, 0.84]), val: curve([2, 1.3, 1.0, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95]) };
+    const s = {
+      train: curve([2, 1.2, 0.9, 0.85, 0.84, 0.84, 0.84, 0.84, 0.84]),
+      val: curve([2, 1.3, 1.0, 0.95, 0.95, 0.95, 0.95, 0.95, 0.95]),
+    };
     assert.equal(diagnoseFit(s).tag, 'ok');
     const d = diagnoseFit(s, { maxTrainLoss: 0.5 });
     assert.equal(d.tag, 'underfitting');

@@ -1,21 +1,35 @@
 /** The extension's vscode-free helpers: diagnostic ranges, status text, param lenses, disposables, errors. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
-import type { Op, OpInput } from '../../src/core/journal/ops';
-import { parseSweep } from '../../src/core/space/parse';
+import { test } from 'node:test';
 import { KnobsError } from '../../src/core/errors';
+import type { Op, OpInput } from '../../src/core/journal/ops';
+import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
+import { parseSweep } from '../../src/core/space/parse';
+import { type LensSweep, paramLenses } from '../../src/extension/codelens/paramLenses';
 import { diagnosticMessage, diagnosticRange } from '../../src/extension/diagnostics/ranges';
-import { statusText } from '../../src/extension/statusText';
-import { paramLenses, type LensSweep } from '../../src/extension/codelens/paramLenses';
 import { DisposableStore, Emitter } from '../../src/extension/disposables';
 import { errorLog, errorMessage } from '../../src/extension/errorText';
 import { isDashboardState, restoredDir } from '../../src/extension/panel/dashboardState';
+import { statusText } from '../../src/extension/statusText';
 
 function state(inputs: OpInput[], runCap = 12): SweepState {
   const s = createState();
   let seq = 0;
-  const all: OpInput[] = [{ op: 'sweep_created', sweepId: 'sw', text: '', spaceKey: '{"params":[]}', seed: 1, metric: { name: 'val_loss', goal: 'minimize' }, method: 'random', runCap, provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' } }, ...inputs];
+  const all: OpInput[] = [
+    {
+      op: 'sweep_created',
+      sweepId: 'sw',
+      text: '',
+      spaceKey: '{"params":[]}',
+      seed: 1,
+      metric: { name: 'val_loss', goal: 'minimize' },
+      method: 'random',
+      runCap,
+      provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' },
+    },
+    ...inputs,
+  ];
   for (const i of all) applyOp(s, { ...i, seq: ++seq, w: 'w', t: seq } as Op);
   return s;
 }
@@ -34,9 +48,23 @@ test('diagnostic ranges: the parser loc (1-based, exclusive end) maps to 0-based
 });
 
 test('diagnostic ranges without an end cover the word; out-of-range locs are clamped', () => {
-  assert.deepEqual(diagnosticRange({ severity: 'error', code: 'x', message: 'm', loc: { line: 2, col: 3 } }, ['a', '  run_cap: 5']), { startLine: 1, startCol: 2, endLine: 1, endCol: 9 });
-  assert.deepEqual(diagnosticRange({ severity: 'error', code: 'x', message: 'm', loc: { line: 99, col: 99 } }, ['ab']), { startLine: 0, startCol: 2, endLine: 0, endCol: 2 });
-  assert.deepEqual(diagnosticRange({ severity: 'error', code: 'x', message: 'm' }, ['abc: 1']), { startLine: 0, startCol: 0, endLine: 0, endCol: 3 }, 'the key, not its colon');
+  assert.deepEqual(diagnosticRange({ severity: 'error', code: 'x', message: 'm', loc: { line: 2, col: 3 } }, ['a', '  run_cap: 5']), {
+    startLine: 1,
+    startCol: 2,
+    endLine: 1,
+    endCol: 9,
+  });
+  assert.deepEqual(diagnosticRange({ severity: 'error', code: 'x', message: 'm', loc: { line: 99, col: 99 } }, ['ab']), {
+    startLine: 0,
+    startCol: 2,
+    endLine: 0,
+    endCol: 2,
+  });
+  assert.deepEqual(
+    diagnosticRange({ severity: 'error', code: 'x', message: 'm' }, ['abc: 1']),
+    { startLine: 0, startCol: 0, endLine: 0, endCol: 3 },
+    'the key, not its colon',
+  );
 });
 
 test('status bar text: running/total · best', () => {
@@ -72,10 +100,13 @@ p.add_argument('--other', type=int, default=1)
   const other: LensSweep = { dir: '/o', id: 'o', state: state([]), program: '/w/other.py', names: ['lr'] };
   const mine: LensSweep = { dir: '/s', id: 's', state: s, program: '/w/train.py', names: ['lr', 'dropout'] };
   const lenses = paramLenses('/w/train.py', script, 'python', [other, mine]);
-  assert.deepEqual(lenses.map((l) => [l.name, l.line, l.title, l.trial, l.dir]), [
-    ['lr', 2, 'best: 3.2e-4 (trial 17)', 17, '/s'],
-    ['dropout', 3, 'best: 0.25 (trial 17)', 17, '/s'],
-  ]);
+  assert.deepEqual(
+    lenses.map((l) => [l.name, l.line, l.title, l.trial, l.dir]),
+    [
+      ['lr', 2, 'best: 3.2e-4 (trial 17)', 17, '/s'],
+      ['dropout', 3, 'best: 0.25 (trial 17)', 17, '/s'],
+    ],
+  );
   // a script that is no sweep's program still gets lenses from a sweep naming its params
   const elsewhere = paramLenses('/w/copy.py', script, 'python', [{ ...mine, program: '/w/train.py' }]);
   assert.equal(elsewhere.length, 2);
@@ -108,7 +139,10 @@ test('disposable store: reverse order, once, late adds disposed at once, failure
 });
 
 test('errors: KnobsError message + hint for notifications, code and location for the log', () => {
-  const e = new KnobsError('E_SWEEP_PARSE', 'bad key', { hint: 'did you mean `method`?', location: { file: 'sweep.yaml', line: 3, col: 1 } });
+  const e = new KnobsError('E_SWEEP_PARSE', 'bad key', {
+    hint: 'did you mean `method`?',
+    location: { file: 'sweep.yaml', line: 3, col: 1 },
+  });
   assert.equal(errorMessage(e), 'bad key — did you mean `method`?');
   assert.equal(errorLog(e), 'E_SWEEP_PARSE: sweep.yaml:3:1: bad key\n  fix: did you mean `method`?');
   assert.equal(errorMessage(new Error('plain')), 'plain');

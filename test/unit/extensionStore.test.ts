@@ -1,11 +1,12 @@
 /** SweepStore: incremental tails per sweep, debounced touches, changed-trial sets, removal. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import type { OpInput } from '../../src/core/journal/ops';
-import { SweepStore, type SweepChange } from '../../src/extension/sweeps/store';
+import { type SweepChange, SweepStore } from '../../src/extension/sweeps/store';
 
 function sweepDir(id = 'sw1'): { dir: string; journal: string; append: (...ops: OpInput[]) => void; appendRaw: (s: string) => void } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-ext-store-'));
@@ -14,8 +15,19 @@ function sweepDir(id = 'sw1'): { dir: string; journal: string; append: (...ops: 
   const journal = path.join(dir, 'journal.jsonl');
   let seq = 0;
   const appendRaw = (s: string) => fs.appendFileSync(journal, s);
-  const append = (...ops: OpInput[]) => appendRaw(ops.map((o) => JSON.stringify({ ...o, seq: ++seq, w: 'w', t: 1000 + seq }) + '\n').join(''));
-  append({ op: 'sweep_created', sweepId: id, file: path.join(root, 'sweep.yaml'), text: '', spaceKey: '{"params":[]}', seed: 1, metric: { name: 'loss', goal: 'minimize' }, method: 'random', provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' } });
+  const append = (...ops: OpInput[]) =>
+    appendRaw(ops.map((o) => `${JSON.stringify({ ...o, seq: ++seq, w: 'w', t: 1000 + seq })}\n`).join(''));
+  append({
+    op: 'sweep_created',
+    sweepId: id,
+    file: path.join(root, 'sweep.yaml'),
+    text: '',
+    spaceKey: '{"params":[]}',
+    seed: 1,
+    metric: { name: 'loss', goal: 'minimize' },
+    method: 'random',
+    provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' },
+  });
   return { dir, journal, append, appendRaw };
 }
 
@@ -32,7 +44,11 @@ test('add reads the journal; flush applies only new ops and names the trials the
   assert.equal(e.id, 'sw1');
   assert.equal(e.state.trials.length, 2);
   assert.equal(events[0].kind, 'added');
-  s.append({ op: 'trial_started', trial: 2, attempt: 1, pid: 1, pgid: 1, argv: [] }, { op: 'metric', trial: 2, attempt: 1, step: 1, values: { loss: 0.5 } }, asked(3));
+  s.append(
+    { op: 'trial_started', trial: 2, attempt: 1, pid: 1, pgid: 1, argv: [] },
+    { op: 'metric', trial: 2, attempt: 1, step: 1, values: { loss: 0.5 } },
+    asked(3),
+  );
   const c = store.flush(s.dir)!;
   assert.equal(c.kind, 'changed');
   assert.equal(c.ops, 3);
@@ -53,7 +69,7 @@ test('a torn last line waits for its newline (no op lost, none duplicated)', () 
   const line = JSON.stringify({ op: 'trial_asked', trial: 1, params: {}, source: 'random', seq: 2, w: 'w', t: 2 });
   s.appendRaw(line.slice(0, 20));
   assert.equal(store.flush(s.dir), undefined);
-  s.appendRaw(line.slice(20) + '\n');
+  s.appendRaw(`${line.slice(20)}\n`);
   assert.deepEqual([...store.flush(s.dir)!.trials], [1]);
   assert.equal(e.state.trials.length, 1);
   store.dispose();
@@ -88,7 +104,10 @@ test('touch of an unknown journal adds it; list is newest first; byFile finds by
   assert.deepEqual(kinds, ['added:a', 'added:b']);
   assert.equal(store.list().length, 2);
   const file = store.get(a.dir)!.state.created!.file!;
-  assert.deepEqual(store.byFile(file).map((e) => e.id), ['a']);
+  assert.deepEqual(
+    store.byFile(file).map((e) => e.id),
+    ['a'],
+  );
   store.remove(a.journal);
   assert.equal(store.has(a.dir), false);
   assert.deepEqual(kinds.slice(-1), ['removed:a']);

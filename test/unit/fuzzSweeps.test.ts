@@ -1,6 +1,6 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fuzzSweepFiles, formatFuzzReport } from '../reliability/fuzzSweeps';
+import { test } from 'node:test';
+import { formatFuzzReport, fuzzSweepFiles } from '../reliability/fuzzSweeps';
 
 test('100 hostile sweep files: each a clear error with a line or a sane spec; no throw, no hang', () => {
   // no timing here: `npm run reliability` reports how many took over 1 s

@@ -16,7 +16,13 @@ import { assertValidConfig, categorical, numeric } from '../contracts/sampler.co
 
 const rngFor = (seed: number, i: number) => createRng(seed).child('sampler', i);
 
-function run(gp: GpSampler, space: Space, f: (p: FlatParams) => number, seed: number, n: number): { history: TrialView[]; ended: number | undefined } {
+function run(
+  gp: GpSampler,
+  space: Space,
+  f: (p: FlatParams) => number,
+  seed: number,
+  n: number,
+): { history: TrialView[]; ended: number | undefined } {
   const history: TrialView[] = [];
   for (let i = 0; i < n; i++) {
     const flat = gp.suggest({ space, index: i, history, rng: rngFor(seed, i) });

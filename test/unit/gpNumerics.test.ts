@@ -16,11 +16,12 @@ const phi = (z: number): number => Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.P
 
 function matMulT(L: Float64Array, n: number): Float64Array {
   const A = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < n; k++) s += L[i * n + k] * L[j * n + k];
-    A[i * n + j] = s;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += L[i * n + k] * L[j * n + k];
+      A[i * n + j] = s;
+    }
   return A;
 }
 
@@ -57,11 +58,12 @@ describe('cholesky', () => {
       assert.ok(Math.abs(s - b[i]) < 1e-9, `A x = b row ${i}`);
     }
     const inv = cholInverse(L, n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += A[i * n + k] * inv[k * n + j];
-      assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-9, `A A⁻¹ = I at ${i},${j}`);
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += A[i * n + k] * inv[k * n + j];
+        assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-9, `A A⁻¹ = I at ${i},${j}`);
+      }
     // log det of a 2×2 by hand
     const C = Float64Array.from([4, 2, 2, 3]);
     assert.ok(Math.abs(cholLogDet(cholesky(C, 2).L, 2) - Math.log(8)) < 1e-12);
@@ -75,10 +77,11 @@ describe('cholesky', () => {
     const r = cholesky(K, 5);
     assert.ok(r.jitter > 0 && r.jitter <= 1e-2, `jitter ${r.jitter}`);
     const R = matMulT(r.L, 5);
-    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) {
-      const want = K[i * 5 + j] + (i === j ? r.jitter : 0); // mean diag is 1
-      assert.ok(Math.abs(R[i * 5 + j] - want) < 1e-9, `L Lᵀ = K + jitter I at ${i},${j}`);
-    }
+    for (let i = 0; i < 5; i++)
+      for (let j = 0; j < 5; j++) {
+        const want = K[i * 5 + j] + (i === j ? r.jitter : 0); // mean diag is 1
+        assert.ok(Math.abs(R[i * 5 + j] - want) < 1e-9, `L Lᵀ = K + jitter I at ${i},${j}`);
+      }
     // a smaller jitter than the one reported would not have worked
     assert.throws(() => cholesky(K, 5, { maxJitter: r.jitter / 10 }), RangeError);
   });
@@ -123,7 +126,11 @@ describe('Matérn-5/2 kernel and marginal likelihood', () => {
   test('fitting raises the marginal likelihood and learns the irrelevant dimension is flat', () => {
     const data = randomData(5, 40, 4); // y ignores x3
     const params = fitHyperparameters(data, { rng: createRng(1) });
-    const fitted = logMarginalLikelihood(data, [...Array.from(params.invSqLengthscales, Math.log), Math.log(params.signalVar), Math.log(params.noiseVar - 1e-6)]);
+    const fitted = logMarginalLikelihood(data, [
+      ...Array.from(params.invSqLengthscales, Math.log),
+      Math.log(params.signalVar),
+      Math.log(params.noiseVar - 1e-6),
+    ]);
     const start = logMarginalLikelihood(data, [0, 0, 0, 0, 0, Math.log(1e-2)]);
     assert.ok(fitted > start, `${fitted} > ${start}`);
     const l = params.invSqLengthscales;
@@ -287,8 +294,15 @@ describe('output transform and history cap', () => {
     assert.equal(a.length, 100);
     assert.deepEqual(a, b);
     assert.notDeepEqual(a, c);
-    for (let v = 0; v < 25; v++) assert.ok(a.some((t) => t.value === v), `best value ${v} kept`);
-    assert.ok(a.every((t, i) => i === 0 || t.id > a[i - 1].id), 'history order');
+    for (let v = 0; v < 25; v++)
+      assert.ok(
+        a.some((t) => t.value === v),
+        `best value ${v} kept`,
+      );
+    assert.ok(
+      a.every((t, i) => i === 0 || t.id > a[i - 1].id),
+      'history order',
+    );
     assert.equal(capHistory(trials.slice(0, 50), 100, createRng(4)).length, 50);
   });
 });

@@ -76,7 +76,8 @@ describe('GP sampler', () => {
     const second = s.suggest(ctx(braninSpace, 5, 16, withPending)) as FlatParams;
     // same index, no pending: the model would propose (nearly) the same point again
     const again = s.suggest(ctx(braninSpace, 5, 16, h)) as FlatParams;
-    const dist = (a: FlatParams, b: FlatParams): number => Math.hypot(((a.x as number) - (b.x as number)) / 15, ((a.y as number) - (b.y as number)) / 15);
+    const dist = (a: FlatParams, b: FlatParams): number =>
+      Math.hypot(((a.x as number) - (b.x as number)) / 15, ((a.y as number) - (b.y as number)) / 15);
     assert.ok(dist(again, first) < 0.01, `without the running trial it proposes ${JSON.stringify(again)} ≈ ${JSON.stringify(first)}`);
     assert.ok(dist(second, first) > 0.01, `with it running, ${JSON.stringify(second)} moves away from ${JSON.stringify(first)}`);
     // a pending trial counts too, and a failed one does not
@@ -109,7 +110,9 @@ describe('GP sampler', () => {
       ],
     };
     const f = (p: FlatParams): number =>
-      (p.opt === 'adam' ? 0 : p.opt === 'rmsprop' ? 0.5 : 1) + 0.1 * Math.abs((p.layers as number) - 3) + (Math.log10(p.lr as number) + 3) ** 2 / 4;
+      (p.opt === 'adam' ? 0 : p.opt === 'rmsprop' ? 0.5 : 1) +
+      0.1 * Math.abs((p.layers as number) - 3) +
+      (Math.log10(p.lr as number) + 3) ** 2 / 4;
     const h = runSweep(new GpSampler({ seed: 9 }), space, f, 9, 30);
     for (const t of h) assertValidConfig(space, t.flat);
     const best = h.reduce((a, b) => ((a.value as number) <= (b.value as number) ? a : b));

@@ -1,33 +1,57 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import fc from 'fast-check';
-import { applyVisibleDevices, detectGpus, parseNvidiaSmi, type GpuInfo } from '../../src/core/runner/gpu';
-import { GpuAllocator } from '../../src/core/runner/gpuAllocator';
 import { KnobsError } from '../../src/core/errors';
+import { applyVisibleDevices, detectGpus, type GpuInfo, parseNvidiaSmi } from '../../src/core/runner/gpu';
+import { GpuAllocator } from '../../src/core/runner/gpuAllocator';
 
 const FAKE_BIN = path.resolve(__dirname, '../../..', 'test', 'fixtures', 'bin');
 
 function gpus(n: number, memMiB = 81559, usedMiB = 0): GpuInfo[] {
-  return Array.from({ length: n }, (_, i) => ({ index: i, uuid: `GPU-${i}`, name: 'H100', memoryTotalMiB: memMiB, memoryUsedMiB: usedMiB, utilization: 0 }));
+  return Array.from({ length: n }, (_, i) => ({
+    index: i,
+    uuid: `GPU-${i}`,
+    name: 'H100',
+    memoryTotalMiB: memMiB,
+    memoryUsedMiB: usedMiB,
+    utilization: 0,
+  }));
 }
 
 test('parses nvidia-smi CSV, including names with commas and [N/A] fields', () => {
   const csv = '0, GPU-aaa, NVIDIA H100 80GB HBM3, 81559, 512, 3\n1, GPU-bbb, Tesla T4, rev 2, 15360, [N/A], [N/A]\ngarbage line\n';
   const g = parseNvidiaSmi(csv);
   assert.equal(g.length, 2);
-  assert.deepEqual(g[0], { index: 0, uuid: 'GPU-aaa', name: 'NVIDIA H100 80GB HBM3', memoryTotalMiB: 81559, memoryUsedMiB: 512, utilization: 3 });
+  assert.deepEqual(g[0], {
+    index: 0,
+    uuid: 'GPU-aaa',
+    name: 'NVIDIA H100 80GB HBM3',
+    memoryTotalMiB: 81559,
+    memoryUsedMiB: 512,
+    utilization: 3,
+  });
   assert.equal(g[1].name, 'Tesla T4, rev 2');
   assert.equal(g[1].memoryUsedMiB, 0);
 });
 
 test('an outer CUDA_VISIBLE_DEVICES is respected (indices, UUIDs, empty, -1)', () => {
   const all = gpus(4);
-  assert.deepEqual(applyVisibleDevices(all, '2,0').map((g) => g.index), [2, 0]);
-  assert.deepEqual(applyVisibleDevices(all, 'GPU-3').map((g) => g.index), [3]);
+  assert.deepEqual(
+    applyVisibleDevices(all, '2,0').map((g) => g.index),
+    [2, 0],
+  );
+  assert.deepEqual(
+    applyVisibleDevices(all, 'GPU-3').map((g) => g.index),
+    [3],
+  );
   assert.deepEqual(applyVisibleDevices(all, ''), []);
   assert.deepEqual(applyVisibleDevices(all, '-1'), []);
-  assert.deepEqual(applyVisibleDevices(all, '1,7,2').map((g) => g.index), [1], 'CUDA stops at the first invalid id');
+  assert.deepEqual(
+    applyVisibleDevices(all, '1,7,2').map((g) => g.index),
+    [1],
+    'CUDA stops at the first invalid id',
+  );
   assert.equal(applyVisibleDevices(all, undefined).length, 4);
 });
 
@@ -35,7 +59,10 @@ test('detection through a fake nvidia-smi on PATH; none → CPU with a reason', 
   const env = { PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_GPU_COUNT: '8' };
   assert.equal(detectGpus({ env }).gpus.length, 8);
   const restricted = detectGpus({ env: { ...env, CUDA_VISIBLE_DEVICES: '1,3,5' }, restrict: [3, 5] });
-  assert.deepEqual(restricted.gpus.map((g) => g.index), [3, 5]);
+  assert.deepEqual(
+    restricted.gpus.map((g) => g.index),
+    [3, 5],
+  );
   assert.match(restricted.note!, /CUDA_VISIBLE_DEVICES=1,3,5 leaves 3 of 8/);
   const none = detectGpus({ env: { PATH: '/nonexistent' } });
   assert.deepEqual(none.gpus, []);
@@ -55,7 +82,10 @@ test('8 GPUs × 0.15 gives exactly 48 slots (ray#5902 counted 53), 6 per GPU', (
 test('2 GPUs × 0.5 → 4 concurrent trials, 2 per GPU, spread first', () => {
   const a = new GpuAllocator(gpus(2), { gpusPerTrial: 0.5 });
   assert.equal(a.capacity(), 4);
-  assert.deepEqual([1, 2, 3, 4].map((t) => a.allocate(t)), [[0], [1], [0], [1]]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((t) => a.allocate(t)),
+    [[0], [1], [0], [1]],
+  );
   assert.equal(a.allocate(5), null);
   a.release(2);
   assert.deepEqual(a.allocate(5), [1], 'the freed slot is reused');
@@ -68,7 +98,10 @@ test('gpus_per_trial 2 on 3 GPUs → one trial at a time; more than visible is a
   assert.equal(a.allocate(2), null);
   a.release(1);
   assert.deepEqual(a.allocate(2), [0, 1]);
-  assert.throws(() => new GpuAllocator(gpus(1), { gpusPerTrial: 2 }), (e: unknown) => e instanceof KnobsError && /only 1 GPU is visible/.test(e.message) && !!e.hint);
+  assert.throws(
+    () => new GpuAllocator(gpus(1), { gpusPerTrial: 2 }),
+    (e: unknown) => e instanceof KnobsError && /only 1 GPU is visible/.test(e.message) && !!e.hint,
+  );
   assert.throws(() => new GpuAllocator(gpus(4), { gpusPerTrial: 1.5 }), /fraction ≤ 1 or a whole number/);
 });
 
@@ -104,7 +137,7 @@ test('property: no GPU is ever over-committed and placement is balanced to withi
             const got = a.allocate(next);
             if (got) {
               live.add(next);
-              assert.equal(got.length, per > 1 ? per : 1);
+              assert.equal(got.length, Math.max(per, 1));
             } else {
               assert.ok(live.size >= a.capacity(), `refused with ${live.size} < capacity ${a.capacity()}`);
             }
@@ -116,7 +149,10 @@ test('property: no GPU is ever over-committed and placement is balanced to withi
           }
           const usage = a.usage();
           for (const u of usage) assert.ok(u.usedMilli <= 1000 && u.usedMilli >= 0, 'never over 1 GPU');
-          assert.equal(usage.reduce((s, u) => s + u.trials.length, 0), per > 1 ? live.size * per : live.size);
+          assert.equal(
+            usage.reduce((s, u) => s + u.trials.length, 0),
+            per > 1 ? live.size * per : live.size,
+          );
         }
         return true;
       },

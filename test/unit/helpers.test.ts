@@ -3,13 +3,14 @@
  * helpers/node/knobs.mjs, the W&B shim, and the test scripts in test/fixtures/scripts.
  * Python is $KNOBS_PYTHON or /usr/bin/python3 (it must import numpy and torch).
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 
 /** out/test/unit/x.js -> repo root */
 const ROOT = path.resolve(__dirname, '../../..');
@@ -199,7 +200,15 @@ describe('python helper knobs.py', () => {
 
     const outside = await runPython(code);
     assert.equal(outside.code, 0, outside.stderr);
-    assert.deepEqual(JSON.parse(outside.stdout), { params: {}, trial_dir: null, ckpt: null, resume: null, in: false, id: null, attempt: null });
+    assert.deepEqual(JSON.parse(outside.stdout), {
+      params: {},
+      trial_dir: null,
+      ckpt: null,
+      resume: null,
+      in: false,
+      id: null,
+      attempt: null,
+    });
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -263,14 +272,17 @@ describe('node helper knobs.mjs', () => {
   });
 
   it('refuses a metric that is not a number', async () => {
-    const r = await runNode(importNodeHelper + 'knobs.report({ step: 1, loss: "low" });');
+    const r = await runNode(`${importNodeHelper}knobs.report({ step: 1, loss: "low" });`);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /metric "loss" must be a number/);
   });
 
   it('loses no report when the script calls process.exit() while the reader is slow', async () => {
     const script = path.join(os.tmpdir(), `knobs-exit-${process.pid}.mjs`);
-    fs.writeFileSync(script, importNodeHelper + 'for (let i = 1; i <= 30000; i++) knobs.report({ step: i, loss: 1 / i });\nprocess.exit(0);\n');
+    fs.writeFileSync(
+      script,
+      `${importNodeHelper}for (let i = 1; i <= 30000; i++) knobs.report({ step: i, loss: 1 / i });\nprocess.exit(0);\n`,
+    );
     // `sleep` before reading lets the pipe fill up: plain process.stdout.write would drop lines here
     const r = await runProc('bash', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(script)} | (sleep 0.5; wc -l)`]);
     fs.rmSync(script, { force: true });
@@ -284,7 +296,12 @@ describe('node helper knobs.mjs', () => {
       importNodeHelper +
       'console.log(JSON.stringify({ params: knobs.params(), trialDir: knobs.trialDir(), ckpt: knobs.checkpointDir(), resume: knobs.resumeFrom(), inSweep: knobs.inSweep(), id: knobs.trialId() }));';
     const inside = await runNode(code, {
-      env: { KNOBS_TRIAL_ID: '3', KNOBS_TRIAL_DIR: dir, KNOBS_PARAMS: '{"lr":0.01,"layers":[1,2]}', KNOBS_RESUME_FROM: path.join(dir, 'prev') },
+      env: {
+        KNOBS_TRIAL_ID: '3',
+        KNOBS_TRIAL_DIR: dir,
+        KNOBS_PARAMS: '{"lr":0.01,"layers":[1,2]}',
+        KNOBS_RESUME_FROM: path.join(dir, 'prev'),
+      },
     });
     assert.equal(inside.code, 0, inside.stderr);
     assert.deepEqual(JSON.parse(inside.stdout), {
@@ -394,7 +411,11 @@ describe('W&B shim', () => {
   });
 
   it('works with only the shim on PYTHONPATH (finds knobs.py next to it)', async () => {
-    const r = await runShim('import wandb\nwandb.init()\nprint(wandb.config.lr)\nwandb.log({"a": 1})', { KNOBS_PARAMS: sweepParams }, false);
+    const r = await runShim(
+      'import wandb\nwandb.init()\nprint(wandb.config.lr)\nwandb.log({"a": 1})',
+      { KNOBS_PARAMS: sweepParams },
+      false,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.split('\n'), ['0.1', '@@knobs {"step": 1, "metrics": {"a": 1}}', '']);
   });
@@ -408,7 +429,17 @@ describe('W&B shim', () => {
   }
 
   it('runs the unchanged W&B fixture script, reporting val_loss each epoch', async () => {
-    const params = { learning_rate: 0.05, momentum: 0.5, batch_size: 16, weight_decay: 0.001, init_scale: 0.2, noise: 1, optimizer: 'nesterov', schedule: { warmup: 2, decay: 0.8 }, epochs: 6 };
+    const params = {
+      learning_rate: 0.05,
+      momentum: 0.5,
+      batch_size: 16,
+      weight_decay: 0.001,
+      init_scale: 0.2,
+      noise: 1,
+      optimizer: 'nesterov',
+      schedule: { warmup: 2, decay: 0.8 },
+      epochs: 6,
+    };
     const r = await runProc(PYTHON, ['train.py', '--learning_rate=0.05'], {
       cwd: path.join(ROOT, 'test', 'fixtures', 'wandb'),
       env: { PYTHONPATH: `${PY_SHIM}${path.delimiter}${PY_HELPERS}`, KNOBS_PARAMS: JSON.stringify(params), KNOBS_TRIAL_ID: '1' },
@@ -416,7 +447,10 @@ describe('W&B shim', () => {
     assert.equal(r.code, 0, r.stderr);
     const reps = reports(r.stdout);
     assert.equal(reps.length, 7, r.stdout);
-    assert.deepEqual(reps.slice(0, 6).map((x) => x.step), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      reps.slice(0, 6).map((x) => x.step),
+      [1, 2, 3, 4, 5, 6],
+    );
     const vals = reps.slice(0, 6).map((x) => x.metrics.val_loss as number);
     assert.ok(vals.every((v) => typeof v === 'number' && v >= 0));
     assert.ok(vals[5] < vals[0], `training lowers val_loss: ${vals.join(', ')}`);
@@ -456,7 +490,7 @@ describe('fixture scripts', () => {
     assert.equal(tagLines(ft.stdout).length, 0);
     const rx = await runProc(PYTHON, [path.join(SCRIPTS, 'regex.py'), '--x=0.3', '--iters=2']);
     assert.deepEqual(rx.stdout.split('\n'), ['[it 1] score<1.0000>', '[it 2] score<0.5000>', '']);
-    assert.ok(new RegExp(String.raw`\[it (?<step>\d+)\] score<(?<score>[-0-9.eE]+)>`).test(rx.stdout));
+    assert.ok(/\[it (?<step>\d+)\] score<(?<score>[-0-9.eE]+)>/.test(rx.stdout));
   });
 
   it('crash.py exits 3 with a stderr message; nan.py reports non-finite values and exits 0', async () => {
@@ -572,7 +606,10 @@ describe('examples', () => {
     const full = await runProc(PYTHON, args, { cwd: torchDir, env: env('full'), timeoutMs: 120000 });
     assert.equal(full.code, 0, full.stderr);
     const fullReps = reports(full.stdout);
-    assert.deepEqual(fullReps.map((x) => x.step), [1, 2, 3]);
+    assert.deepEqual(
+      fullReps.map((x) => x.step),
+      [1, 2, 3],
+    );
     assert.deepEqual(Object.keys(fullReps[0].metrics).sort(), ['train_loss', 'val_acc', 'val_loss']);
     assert.ok(fs.existsSync(path.join(dir, 'full', 'checkpoints', 'last.pt')));
 
@@ -586,7 +623,10 @@ describe('examples', () => {
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stderr, /resumed from .* at epoch 3/);
     const resumedReps = reports(resumed.stdout);
-    assert.deepEqual(resumedReps.map((x) => x.step), [3]);
+    assert.deepEqual(
+      resumedReps.map((x) => x.step),
+      [3],
+    );
     assert.ok(Math.abs((resumedReps[0].metrics.val_loss as number) - (fullReps[2].metrics.val_loss as number)) < 1e-6);
     fs.rmSync(dir, { recursive: true, force: true });
   });

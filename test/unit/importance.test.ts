@@ -1,10 +1,11 @@
 /**
  * Importance on synthetic functions whose truth is known (seeded trials, deterministic).
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { computeImportance, importanceReport, pearson, ranks, type ImportanceTrial } from '../../src/core/analysis/importance';
+import { describe, it } from 'node:test';
+import { computeImportance, type ImportanceTrial, importanceReport, pearson, ranks } from '../../src/core/analysis/importance';
 import { computeImportanceInWorker } from '../../src/core/analysis/importanceClient';
 import { createRng } from '../../src/core/random/rng';
 import type { FlatParams, ParamSpec, Space } from '../../src/core/space/types';
@@ -28,7 +29,10 @@ function makeTrials(space: Space, n: number, seed: number, f: (p: FlatParams, no
       if (s.kind === 'categorical') p[s.name] = s.values[rng.int(s.values.length)];
       else if (s.kind === 'numeric') {
         const u = rng.next();
-        p[s.name] = s.distribution === 'log_uniform_values' ? Math.exp(Math.log(s.min!) + u * (Math.log(s.max!) - Math.log(s.min!))) : s.min! + u * (s.max! - s.min!);
+        p[s.name] =
+          s.distribution === 'log_uniform_values'
+            ? Math.exp(Math.log(s.min!) + u * (Math.log(s.max!) - Math.log(s.min!)))
+            : s.min! + u * (s.max! - s.min!);
       }
     }
     out.push({ params: p, value: f(p, rng.normal()), status: 'completed' });
@@ -90,7 +94,11 @@ describe('computeImportance (fanova)', () => {
 
   it('a pure interaction shows as low explained variance', () => {
     const sp: Space = { params: [uniform('a', -1, 1), uniform('b', -1, 1)] };
-    const rep = importanceReport(makeTrials(sp, 400, 5, (p) => (p.a as number) * (p.b as number)), sp, 'minimize');
+    const rep = importanceReport(
+      makeTrials(sp, 400, 5, (p) => (p.a as number) * (p.b as number)),
+      sp,
+      'minimize',
+    );
     assert.ok(rep.explained! < 0.2, `explained ${rep.explained}`);
     assert.match(rep.note!, /interactions/);
   });
@@ -128,6 +136,9 @@ describe('computeImportanceInWorker', () => {
   });
 
   it('rejects with a clear error when the worker script is missing', async () => {
-    await assert.rejects(computeImportanceInWorker([], { params: [] }, 'minimize', { workerPath: '/nonexistent/importanceWorker.js' }), /importance worker script is missing/);
+    await assert.rejects(
+      computeImportanceInWorker([], { params: [] }, 'minimize', { workerPath: '/nonexistent/importanceWorker.js' }),
+      /importance worker script is missing/,
+    );
   });
 });

@@ -1,11 +1,12 @@
 /** The fit tag column and the best trial's advice in `knobs status`, from a replayed journal. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { replay } from '../../src/core/journal/reducer';
-import type { Op, OpInput } from '../../src/core/journal/ops';
+import { test } from 'node:test';
 import { fitTags, summaryText } from '../../src/cli/summary';
+import type { Op, OpInput } from '../../src/core/journal/ops';
+import { replay } from '../../src/core/journal/reducer';
 import { fitContext, trialRow } from '../../src/extension/panel/snapshot';
-import { trialNodes, type TrialNode } from '../../src/extension/tree/model';
+import { type TrialNode, trialNodes } from '../../src/extension/tree/model';
 
 function journal(trainName = 'train_loss', valName = 'val_loss'): Op[] {
   const inputs: OpInput[] = [
@@ -30,7 +31,9 @@ function journal(trainName = 'train_loss', valName = 'val_loss'): Op[] {
   for (const id of [1, 2, 3]) {
     inputs.push({ op: 'trial_asked', trial: id, params: { dropout: id / 10 }, source: 'random', index: id - 1 });
     inputs.push({ op: 'trial_started', trial: id, attempt: 1, pid: 1, pgid: 1, argv: [] });
-    curves[id].train.forEach((tr, step) => inputs.push({ op: 'metric', trial: id, attempt: 1, step, values: { [trainName]: tr, [valName]: curves[id].val[step] } }));
+    curves[id].train.forEach((tr, step) =>
+      inputs.push({ op: 'metric', trial: id, attempt: 1, step, values: { [trainName]: tr, [valName]: curves[id].val[step] } }),
+    );
     inputs.push({ op: 'trial_completed', trial: id, attempt: 1, exitCode: 0 });
   }
   inputs.push({ op: 'sweep_finished', reason: 'run_cap' });
@@ -82,17 +85,37 @@ test('knobs status, the tree and the dashboard agree on every trial’s fit (com
   const base = journal().filter((o) => o.op === 'sweep_created');
   const inputs: OpInput[] = [];
   const curves: Record<number, { train: number[]; val: number[]; end: 'completed' | 'failed' | 'stopped' }> = {
-    1: { train: [1.0, 0.6, 0.4, 0.32, 0.3, 0.3, 0.3, 0.3, 0.3], val: [1.0, 0.65, 0.47, 0.39, 0.37, 0.37, 0.37, 0.37, 0.37], end: 'completed' },
+    1: {
+      train: [1.0, 0.6, 0.4, 0.32, 0.3, 0.3, 0.3, 0.3, 0.3],
+      val: [1.0, 0.65, 0.47, 0.39, 0.37, 0.37, 0.37, 0.37, 0.37],
+      end: 'completed',
+    },
     2: { train: [1.0, 0.5, 0.25, 0.15, 0.1], val: [1.0, 0.55, 0.35, 0.3, 0.29], end: 'failed' },
-    3: { train: [1.0, 0.85, 0.74, 0.68, 0.65, 0.65, 0.65, 0.65, 0.65], val: [1.0, 0.88, 0.78, 0.72, 0.69, 0.69, 0.69, 0.69, 0.69], end: 'stopped' },
+    3: {
+      train: [1.0, 0.85, 0.74, 0.68, 0.65, 0.65, 0.65, 0.65, 0.65],
+      val: [1.0, 0.88, 0.78, 0.72, 0.69, 0.69, 0.69, 0.69, 0.69],
+      end: 'stopped',
+    },
   };
   for (const id of [1, 2, 3]) {
     const c = curves[id];
     inputs.push({ op: 'trial_asked', trial: id, params: { dropout: id / 10 }, source: 'random', index: id - 1 });
     inputs.push({ op: 'trial_started', trial: id, attempt: 1, pid: 1, pgid: 1, argv: [] });
-    c.train.forEach((tr, step) => inputs.push({ op: 'metric', trial: id, attempt: 1, step, values: { train_loss: tr, val_loss: c.val[step] } }));
+    c.train.forEach((tr, step) =>
+      inputs.push({ op: 'metric', trial: id, attempt: 1, step, values: { train_loss: tr, val_loss: c.val[step] } }),
+    );
     if (c.end === 'completed') inputs.push({ op: 'trial_completed', trial: id, attempt: 1, exitCode: 0 });
-    else if (c.end === 'failed') inputs.push({ op: 'trial_failed', trial: id, attempt: 1, kind: 'crash', exitCode: 1, signal: null, willRetry: false, stderrTail: 'RuntimeError' } as OpInput);
+    else if (c.end === 'failed')
+      inputs.push({
+        op: 'trial_failed',
+        trial: id,
+        attempt: 1,
+        kind: 'crash',
+        exitCode: 1,
+        signal: null,
+        willRetry: false,
+        stderrTail: 'RuntimeError',
+      } as OpInput);
     else inputs.push({ op: 'trial_stopped', trial: id, attempt: 1, reason: 'stopped by user', by: 'user' } as OpInput);
   }
   const ops = [...base, ...inputs.map((o, i) => ({ ...o, seq: i + 2, w: 'test', t: 2000 + i }) as Op)];
@@ -103,7 +126,9 @@ test('knobs status, the tree and the dashboard agree on every trial’s fit (com
   );
   const cli = fitTags(s)!;
   const rows = new Map(s.trials.map((t) => [t.id, trialRow(t, fitContext(s))]));
-  const nodes = new Map((trialNodes({ dir: '/d', id: 'd', state: s, runner: { kind: 'stopped' } }) as TrialNode[]).map((n) => [n.trial, n]));
+  const nodes = new Map(
+    (trialNodes({ dir: '/d', id: 'd', state: s, runner: { kind: 'stopped' } }) as TrialNode[]).map((n) => [n.trial, n]),
+  );
   const treeTag = (id: number) => /\b(overfitting|underfitting|ok)\b/.exec(nodes.get(id)!.description ?? '')?.[1];
   assert.equal(cli.get(1)!.tag, 'ok', cli.get(1)!.reason);
   assert.equal(cli.get(3)!.tag, 'underfitting', cli.get(3)!.reason);

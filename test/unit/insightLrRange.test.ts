@@ -1,6 +1,7 @@
 /** rewriteLrRange / findLrParam: the lr block's min/max values are replaced, every other byte kept. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { sparkline } from '../../src/cli/commands/insight';
 import { findLrParam, rewriteLrRange } from '../../src/core/analysis/lrParam';
 import { parseSweep } from '../../src/core/space/parse';
@@ -33,8 +34,13 @@ test('the nested learning_rate block: only its min/max values change', () => {
 
 test('a categorical lr or a log_uniform (exponent) range is refused with a fix hint; --param picks another', () => {
   const cat = parseSweep('program: t.py\nmetric: {name: loss}\nmethod: grid\nparameters:\n  lr:\n    values: [0.1, 0.01]\n').spec!;
-  assert.throws(() => findLrParam(cat), (e: Error & { hint?: string }) => /categorical/.test(e.message) && !!e.hint);
-  const exp = parseSweep('program: t.py\nmethod: random\nmetric: {name: loss}\nrun_cap: 2\nparameters:\n  lr:\n    distribution: log_uniform\n    min: -9\n    max: -2\n').spec!;
+  assert.throws(
+    () => findLrParam(cat),
+    (e: Error & { hint?: string }) => /categorical/.test(e.message) && !!e.hint,
+  );
+  const exp = parseSweep(
+    'program: t.py\nmethod: random\nmetric: {name: loss}\nrun_cap: 2\nparameters:\n  lr:\n    distribution: log_uniform\n    min: -9\n    max: -2\n',
+  ).spec!;
   assert.throws(() => rewriteLrRange(exp, findLrParam(exp), { min: 0.001, max: 0.01 }), /log_uniform/);
   const spec = parseSweep(TEXT).spec!;
   assert.equal(findLrParam(spec, 'optimizer.momentum').name, 'optimizer.momentum');

@@ -1,20 +1,34 @@
 /** Insight in the extension (pure parts): fit tags in the tree and table, GPUs, runner lost, queue reasons. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
+import { test } from 'node:test';
 import type { Op, OpInput } from '../../src/core/journal/ops';
+import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
 import type { RunnerStatus } from '../../src/core/sweep/open';
-import { readFitSettings, DEFAULT_FIT_SETTINGS } from '../../src/extension/insight/fit';
-import { gpuNodes, gpusNode, showsGpus, sweepNode, trialNodes, type TrialNode } from '../../src/extension/tree/model';
-import { formatAge, runnerLostText } from '../../src/extension/sweeps/describe';
-import { statusText } from '../../src/extension/statusText';
+import { DEFAULT_FIT_SETTINGS, readFitSettings } from '../../src/extension/insight/fit';
 import { buildSnapshot, DashboardFeed } from '../../src/extension/panel/snapshot';
+import { statusText } from '../../src/extension/statusText';
+import { formatAge, runnerLostText } from '../../src/extension/sweeps/describe';
+import { gpuNodes, gpusNode, showsGpus, sweepNode, type TrialNode, trialNodes } from '../../src/extension/tree/model';
 
 function build(inputs: OpInput[]): SweepState {
   const s = createState();
   let seq = 0;
   const all: OpInput[] = [
-    { op: 'sweep_created', sweepId: 'sw', file: '/w/digits/sweep.yaml', text: '', spaceKey: JSON.stringify({ params: [{ name: 'lr', path: ['lr'], kind: 'numeric', distribution: 'log_uniform_values', min: 1e-4, max: 1e-1, integer: false }] }), seed: 1, metric: { name: 'val_loss', goal: 'minimize' }, method: 'random', runCap: 10, provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' } },
+    {
+      op: 'sweep_created',
+      sweepId: 'sw',
+      file: '/w/digits/sweep.yaml',
+      text: '',
+      spaceKey: JSON.stringify({
+        params: [{ name: 'lr', path: ['lr'], kind: 'numeric', distribution: 'log_uniform_values', min: 1e-4, max: 1e-1, integer: false }],
+      }),
+      seed: 1,
+      metric: { name: 'val_loss', goal: 'minimize' },
+      method: 'random',
+      runCap: 10,
+      provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' },
+    },
     ...inputs,
   ];
   for (const i of all) applyOp(s, { ...i, seq: ++seq, w: 'w', t: 1000 * seq } as Op);
@@ -26,7 +40,12 @@ const started = (trial: number): OpInput => ({ op: 'trial_started', trial, attem
 const done = (trial: number): OpInput => ({ op: 'trial_completed', trial, attempt: 1, exitCode: 0 });
 /** A trial whose curves are given epoch by epoch. */
 function curves(trial: number, train: number[], val: number[]): OpInput[] {
-  return [asked(trial), started(trial), ...train.map((tr, i): OpInput => ({ op: 'metric', trial, attempt: 1, step: i + 1, values: { train_loss: tr, val_loss: val[i] } })), done(trial)];
+  return [
+    asked(trial),
+    started(trial),
+    ...train.map((tr, i): OpInput => ({ op: 'metric', trial, attempt: 1, step: i + 1, values: { train_loss: tr, val_loss: val[i] } })),
+    done(trial),
+  ];
 }
 // training keeps falling, validation turns up after epoch 4: overfitting
 const OVERFIT = { train: [1, 0.6, 0.4, 0.25, 0.15, 0.1, 0.06, 0.04], val: [1.1, 0.8, 0.6, 0.5, 0.55, 0.62, 0.7, 0.8] };
@@ -38,7 +57,8 @@ const OK = { train: [1, 0.5, 0.3, 0.2, 0.2, 0.2, 0.2, 0.2], val: [1.1, 0.6, 0.4,
 const RUNNING: RunnerStatus = { kind: 'running', pid: 42, lastSeenMs: 500 };
 const STOPPED: RunnerStatus = { kind: 'stopped' };
 
-const trialsOf = (state: SweepState, runner = STOPPED, opts = {}) => trialNodes({ dir: '/d', id: 'd', state, runner }, 100, 100, opts).filter((n): n is TrialNode => n.kind === 'trial');
+const trialsOf = (state: SweepState, runner = STOPPED, opts = {}) =>
+  trialNodes({ dir: '/d', id: 'd', state, runner }, 100, 100, opts).filter((n): n is TrialNode => n.kind === 'trial');
 
 test('fit tags: overfitting, underfitting and ok in trial descriptions; the best trial tooltip gives the advice', () => {
   const state = build([...curves(1, OVERFIT.train, OVERFIT.val), ...curves(2, UNDERFIT.train, UNDERFIT.val)]);
@@ -49,9 +69,19 @@ test('fit tags: overfitting, underfitting and ok in trial descriptions; the best
   const ok = trialsOf(build(curves(3, OK.train, OK.val)))[0];
   assert.match(ok.description!, /^val_loss 0\.3 · ok · lr=/);
   // rule 3a: against a sweep whose best final training loss is 0.04, 0.2 is 5× that: underfitting
-  assert.match(trialsOf(build([...curves(1, OVERFIT.train, OVERFIT.val), ...curves(3, OK.train, OK.val)])).find((n) => n.trial === 3)!.description!, /underfitting/);
+  assert.match(
+    trialsOf(build([...curves(1, OVERFIT.train, OVERFIT.val), ...curves(3, OK.train, OK.val)])).find((n) => n.trial === 3)!.description!,
+    /underfitting/,
+  );
   // the best trial's tooltip carries the advice (make an overfitting trial the best)
-  const best = build([...curves(1, OVERFIT.train, OVERFIT.val.map((v) => v / 10)), ...curves(2, OK.train, OK.val)]);
+  const best = build([
+    ...curves(
+      1,
+      OVERFIT.train,
+      OVERFIT.val.map((v) => v / 10),
+    ),
+    ...curves(2, OK.train, OK.val),
+  ]);
   const b = trialsOf(best).find((n) => n.isBest)!;
   assert.equal(b.trial, 1);
   assert.match(b.tooltip!, /fit: overfitting — validation loss rose/);
@@ -64,7 +94,14 @@ test('fit tags: overfitting, underfitting and ok in trial descriptions; the best
 });
 
 test('fit tags follow the metric-name and threshold settings, and can be turned off', () => {
-  const renamed = build([asked(1), started(1), ...OVERFIT.train.map((tr, i): OpInput => ({ op: 'metric', trial: 1, attempt: 1, step: i + 1, values: { loss: tr, val_loss: OVERFIT.val[i] } })), done(1)]);
+  const renamed = build([
+    asked(1),
+    started(1),
+    ...OVERFIT.train.map(
+      (tr, i): OpInput => ({ op: 'metric', trial: 1, attempt: 1, step: i + 1, values: { loss: tr, val_loss: OVERFIT.val[i] } }),
+    ),
+    done(1),
+  ]);
   assert.doesNotMatch(trialsOf(renamed)[0].description!, /fitting/, 'no train_loss: no tag');
   const { settings } = readFitSettings((k) => ({ trainMetric: 'loss' })[k]);
   assert.match(trialsOf(renamed, STOPPED, { fit: settings })[0].description!, /overfitting/);
@@ -76,7 +113,9 @@ test('fit tags follow the metric-name and threshold settings, and can be turned 
 });
 
 test('readFitSettings checks each value and names the bad ones', () => {
-  const r = readFitSettings((k) => ({ trainMetric: 'a b; rm', window: 1.5, gapRatio: 3, valRise: 0.1, maxTrainLoss: null, enabled: 'yes' })[k]);
+  const r = readFitSettings(
+    (k) => ({ trainMetric: 'a b; rm', window: 1.5, gapRatio: 3, valRise: 0.1, maxTrainLoss: null, enabled: 'yes' })[k],
+  );
   assert.equal(r.settings.train, DEFAULT_FIT_SETTINGS.train);
   assert.deepEqual(r.settings.thresholds, { valRise: 0.1 });
   assert.equal(r.settings.enabled, true);
@@ -84,7 +123,10 @@ test('readFitSettings checks each value and names the bad ones', () => {
   assert.ok(r.problems.some((p) => /knobs\.diagnosis\.window is 1\.5 but must be an integer from 2/.test(p)));
   assert.ok(r.problems.some((p) => /gapRatio is 3/.test(p)));
   assert.ok(r.problems.some((p) => /trainMetric/.test(p)));
-  assert.deepEqual(readFitSettings(() => undefined), { settings: DEFAULT_FIT_SETTINGS, problems: [] });
+  assert.deepEqual(
+    readFitSettings(() => undefined),
+    { settings: DEFAULT_FIT_SETTINGS, problems: [] },
+  );
 });
 
 test('the dashboard rows carry the fit tag and reason; appends update it as reports arrive', () => {
@@ -97,7 +139,17 @@ test('the dashboard rows carry the fit tag and reason; appends update it as repo
   const feed = new DashboardFeed();
   feed.snapshot(src);
   let seq = 1000;
-  for (let i = 0; i < 8; i++) applyOp(state, { op: 'metric', trial: 2, attempt: 1, step: i + 1, values: { train_loss: OVERFIT.train[i], val_loss: OVERFIT.val[i] }, seq: ++seq, w: 'w', t: 1e6 + seq } as Op);
+  for (let i = 0; i < 8; i++)
+    applyOp(state, {
+      op: 'metric',
+      trial: 2,
+      attempt: 1,
+      step: i + 1,
+      values: { train_loss: OVERFIT.train[i], val_loss: OVERFIT.val[i] },
+      seq: ++seq,
+      w: 'w',
+      t: 1e6 + seq,
+    } as Op);
   const app = feed.append(src, [2])!;
   assert.equal(app.trials.find((t) => t.id === 2)!.fit, 'overfitting');
   const off = new DashboardFeed(() => ({ ...DEFAULT_FIT_SETTINGS, enabled: false }));
@@ -117,7 +169,10 @@ test('a running sweep has a GPUs node: each GPU with its trials, memory and util
   const input = { dir: '/d', id: 'd', state, runner: RUNNING };
   assert.equal(showsGpus(input), true);
   const all = trialNodes(input);
-  assert.ok(all.every((n) => n.kind === 'trial'), 'trialNodes lists trials only; the provider puts GPUs first');
+  assert.ok(
+    all.every((n) => n.kind === 'trial'),
+    'trialNodes lists trials only; the provider puts GPUs first',
+  );
   const g = gpusNode(input);
   assert.equal(g.label, 'GPUs');
   assert.equal(g.description, '1/2 busy · 12/159 GiB · 44%');
@@ -152,7 +207,10 @@ test('runner lost: "runner lost (pid N, last seen 12 s ago)", resumable, not RUN
   assert.equal(n.contextValue, 'knobsSweep.lost');
   assert.equal(n.icon!.id, 'warning');
   assert.match(n.tooltip!, /Resume/i);
-  assert.match(statusText('d', state, { kind: 'lost', pid: 4242, lastSeenMs: 12_000 }).tooltip, /runner lost \(pid 4242, last seen 12 s ago\)/);
+  assert.match(
+    statusText('d', state, { kind: 'lost', pid: 4242, lastSeenMs: 12_000 }).tooltip,
+    /runner lost \(pid 4242, last seen 12 s ago\)/,
+  );
 });
 
 test('a Slurm job waiting in the queue shows "queued: Resources"', () => {

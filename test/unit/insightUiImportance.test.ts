@@ -1,11 +1,12 @@
 /** Importance in the dashboard: when to recompute, the worker, the validated message, the bars. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
-import type { Op, OpInput } from '../../src/core/journal/ops';
+import { test } from 'node:test';
 import type { ImportanceReport } from '../../src/core/analysis/importance';
+import type { Op, OpInput } from '../../src/core/journal/ops';
+import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
 import { ImportanceFeed, importanceView, shouldRecompute, usableTrials } from '../../src/extension/insight/importanceFeed';
-import { parseImportanceMessage, type ImportanceMessage } from '../../src/protocol/messages';
+import { type ImportanceMessage, parseImportanceMessage } from '../../src/protocol/messages';
 
 const SPACE = JSON.stringify({
   params: [
@@ -17,13 +18,26 @@ const SPACE = JSON.stringify({
 let seq = 0;
 function sweep(): SweepState {
   const s = createState();
-  applyOp(s, { op: 'sweep_created', sweepId: 'sw', file: '/w/s.yaml', text: '', spaceKey: SPACE, seed: 1, metric: { name: 'loss', goal: 'minimize' }, method: 'random', provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' }, seq: ++seq, w: 'w', t: seq } as Op);
+  applyOp(s, {
+    op: 'sweep_created',
+    sweepId: 'sw',
+    file: '/w/s.yaml',
+    text: '',
+    spaceKey: SPACE,
+    seed: 1,
+    metric: { name: 'loss', goal: 'minimize' },
+    method: 'random',
+    provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' },
+    seq: ++seq,
+    w: 'w',
+    t: seq,
+  } as Op);
   return s;
 }
 /** Completes trial `id` with f = 10·x1 + 0.1·x2 (deterministic pseudo-random x). */
 function complete(s: SweepState, id: number): void {
-  const x1 = ((id * 0.6180339887) % 1 + 1) % 1;
-  const x2 = ((id * 0.41421356) % 1 + 1) % 1;
+  const x1 = (((id * 0.6180339887) % 1) + 1) % 1;
+  const x2 = (((id * 0.41421356) % 1) + 1) % 1;
   const ops: OpInput[] = [
     { op: 'trial_asked', trial: id, params: { x1, x2 }, source: 'random' },
     { op: 'trial_started', trial: id, attempt: 1, pid: 1, pgid: 1, argv: [] },
@@ -42,13 +56,22 @@ test('shouldRecompute: after the first few trials, then every 10 more', () => {
 });
 
 test('importanceView sorts by importance, clamps, and drops non-finite correlations', () => {
-  const r: ImportanceReport = { method: 'fanova', n: 12, transform: 'none', explained: 0.9, params: [
-    { name: 'b', kind: 'numeric', importance: 0.1, correlation: NaN, spearman: null },
-    { name: 'a', kind: 'numeric', importance: 0.8, correlation: -1.0000001, spearman: null },
-    { name: 'c', kind: 'categorical', importance: 0.1, correlation: null, spearman: null },
-  ] };
+  const r: ImportanceReport = {
+    method: 'fanova',
+    n: 12,
+    transform: 'none',
+    explained: 0.9,
+    params: [
+      { name: 'b', kind: 'numeric', importance: 0.1, correlation: NaN, spearman: null },
+      { name: 'a', kind: 'numeric', importance: 0.8, correlation: -1.0000001, spearman: null },
+      { name: 'c', kind: 'categorical', importance: 0.1, correlation: null, spearman: null },
+    ],
+  };
   const v = importanceView(r);
-  assert.deepEqual(v.params.map((p) => p.name), ['a', 'b', 'c']);
+  assert.deepEqual(
+    v.params.map((p) => p.name),
+    ['a', 'b', 'c'],
+  );
   assert.equal(v.params[0].correlation, -1);
   assert.equal(v.params[1].correlation, null);
   assert.equal(typeof parseImportanceMessage({ type: 'importance', importance: v }), 'object');
@@ -85,7 +108,11 @@ test('a failing computation is reported as a message, not thrown', async () => {
   for (let i = 1; i <= 6; i++) complete(s, i);
   const got: ImportanceMessage[] = [];
   const errors: unknown[] = [];
-  const feed = new ImportanceFeed(() => s, { onResult: (m) => got.push(m), onError: (e) => errors.push(e), compute: () => Promise.reject(new Error('boom')) });
+  const feed = new ImportanceFeed(() => s, {
+    onResult: (m) => got.push(m),
+    onError: (e) => errors.push(e),
+    compute: () => Promise.reject(new Error('boom')),
+  });
   await feed.run();
   assert.equal(got[0].importance, null);
   assert.match(got[0].message!, /importance failed: boom/);
@@ -95,7 +122,11 @@ test('a failing computation is reported as a message, not thrown', async () => {
 test('parseImportanceMessage rejects what it cannot draw', () => {
   const ok = { type: 'importance', importance: { method: 'fanova', n: 3, params: [{ name: 'lr', importance: 0.5, correlation: -0.2 }] } };
   assert.deepEqual(parseImportanceMessage(ok), ok);
-  assert.deepEqual(parseImportanceMessage({ type: 'importance', importance: null, message: 'x' }), { type: 'importance', importance: null, message: 'x' });
+  assert.deepEqual(parseImportanceMessage({ type: 'importance', importance: null, message: 'x' }), {
+    type: 'importance',
+    importance: null,
+    message: 'x',
+  });
   const bad = (imp: unknown) => parseImportanceMessage({ type: 'importance', importance: imp });
   assert.match(String(bad({ method: 'magic', n: 1, params: [] })), /method/);
   assert.match(String(bad({ method: 'fanova', n: 1, params: [{ name: 'lr', importance: 2, correlation: 0 }] })), /0…1/);

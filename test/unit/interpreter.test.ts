@@ -1,8 +1,8 @@
-import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { after, test } from 'node:test';
 import { KnobsError } from '../../src/core/errors';
 import { findOnPath, resolveInterpreter } from '../../src/core/runner/interpreter';
 
@@ -29,7 +29,11 @@ const runtime = { execPath: '/opt/node/bin/node' };
 test('findOnPath walks PATH in order, needs an executable regular file', () => {
   assert.equal(findOnPath('python', { PATH: [empty, only3, both].join(path.delimiter) }), path.join(both, 'python'));
   assert.equal(findOnPath('python3', { PATH: [only3, both].join(path.delimiter) }), path.join(only3, 'python3'));
-  assert.equal(findOnPath('python', { PATH: [noexec, dirOnly].join(path.delimiter) }), undefined, 'non-executable file and directory are skipped');
+  assert.equal(
+    findOnPath('python', { PATH: [noexec, dirOnly].join(path.delimiter) }),
+    undefined,
+    'non-executable file and directory are skipped',
+  );
   assert.equal(findOnPath('python', {}), undefined, 'no PATH');
   assert.equal(findOnPath('python', { PATH: '' }), undefined);
   assert.equal(findOnPath(path.join(both, 'node'), { PATH: '' }), path.join(both, 'node'), 'a path is checked as is');
@@ -49,7 +53,13 @@ test('findOnPath on Windows: case-insensitive Path and PATHEXT', () => {
 test('resolveInterpreter precedence table', () => {
   const p = (...dirs: string[]) => dirs.join(path.delimiter);
   const table: { name: string; program?: string; override?: string; env: NodeJS.ProcessEnv; electron?: string; want: string }[] = [
-    { name: 'override wins over everything', program: 'train.py', override: '/venv/bin/python', env: { KNOBS_PYTHON: '/x/python', PATH: both }, want: '/venv/bin/python' },
+    {
+      name: 'override wins over everything',
+      program: 'train.py',
+      override: '/venv/bin/python',
+      env: { KNOBS_PYTHON: '/x/python', PATH: both },
+      want: '/venv/bin/python',
+    },
     { name: 'override wins for .mjs too', program: 'train.mjs', override: 'bun', env: { PATH: both }, want: 'bun' },
     { name: 'blank override ignored', program: 'train.py', override: '  ', env: { PATH: both }, want: 'python' },
     { name: 'KNOBS_PYTHON for .py', program: 'train.py', env: { KNOBS_PYTHON: '/usr/bin/python3', PATH: both }, want: '/usr/bin/python3' },
@@ -66,14 +76,26 @@ test('resolveInterpreter precedence table', () => {
     { name: 'KNOBS_PYTHON for programs run by python', program: 'train', env: { KNOBS_PYTHON: '/opt/py', PATH: both }, want: '/opt/py' },
   ];
   for (const row of table) {
-    const got = resolveInterpreter({ program: row.program, override: row.override, env: row.env, platform: 'linux', runtime: { ...runtime, electron: row.electron } });
+    const got = resolveInterpreter({
+      program: row.program,
+      override: row.override,
+      env: row.env,
+      platform: 'linux',
+      runtime: { ...runtime, electron: row.electron },
+    });
     assert.equal(got, row.want, row.name);
   }
 });
 
 test('resolveInterpreter: a .js program inside Electron with no node on PATH is a clear error', () => {
   assert.throws(
-    () => resolveInterpreter({ program: 'train.js', env: { PATH: empty }, platform: 'linux', runtime: { execPath: '/Applications/Code', electron: '29.0.0' } }),
+    () =>
+      resolveInterpreter({
+        program: 'train.js',
+        env: { PATH: empty },
+        platform: 'linux',
+        runtime: { execPath: '/Applications/Code', electron: '29.0.0' },
+      }),
     (e: unknown) => e instanceof KnobsError && e.code === 'E_SPAWN' && e.message.includes('train.js') && !!e.hint?.includes('interpreter:'),
   );
 });

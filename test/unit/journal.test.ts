@@ -1,14 +1,14 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { JournalWriter } from '../../src/core/journal/writer';
+import { test } from 'node:test';
+import { KnobsError } from '../../src/core/errors';
+import type { Op, OpInput } from '../../src/core/journal/ops';
 import { JournalTail, parseJournalText, readJournal } from '../../src/core/journal/reader';
 import { applyOp, bestTrial, countTrials, createState, replay } from '../../src/core/journal/reducer';
-import type { Op, OpInput } from '../../src/core/journal/ops';
-import { KnobsError } from '../../src/core/errors';
+import { JournalWriter } from '../../src/core/journal/writer';
 
 const tmp = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-journal-')), 'journal.jsonl');
 
@@ -43,7 +43,10 @@ test('writer stamps gap-free seq, worker id and time; reader and reducer replay 
   w.close();
   const { ops, bad } = readJournal(file);
   assert.deepEqual(bad, []);
-  assert.deepEqual(ops.map((o) => o.seq), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(
+    ops.map((o) => o.seq),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  );
   assert.ok(ops.every((o) => o.w === 'w1' && o.t === 42));
   const s = replay(ops);
   const t = s.byId.get(1)!;
@@ -112,7 +115,7 @@ test('metric lines are the same JSON as JSON.stringify of the op, non-finite val
   const expected: string[] = [];
   for (const input of inputs) {
     const op = w.append(input);
-    assert.equal(w.lastLine, JSON.stringify(op) + '\n');
+    assert.equal(w.lastLine, `${JSON.stringify(op)}\n`);
     expected.push(JSON.stringify({ ...input, seq: op.seq, w: 'w"1', t: 1.5 }));
   }
   w.close();
@@ -162,7 +165,10 @@ test('a failed background fsync is reported through onError and fails later appe
   const e = await got;
   assert.equal(e.code, 'E_DISK');
   assert.equal(w.acknowledgedSeq, 0);
-  assert.throws(() => w.append(created), (x: unknown) => x instanceof KnobsError && x.code === 'E_DISK');
+  assert.throws(
+    () => w.append(created),
+    (x: unknown) => x instanceof KnobsError && x.code === 'E_DISK',
+  );
   await w.settled(); // resolves on a failed writer
 });
 
@@ -188,15 +194,15 @@ test('a torn last line is ignored by readers and cut off by the next writer', ()
 
 test('a complete but corrupt last line counts as torn; a corrupt middle line is skipped and reported', () => {
   const lines = sample().map((o, i) => JSON.stringify({ ...o, seq: i + 1, w: 'w', t: 0 }));
-  const mid = [...lines.slice(0, 3), '{"op": garbage', ...lines.slice(3)].join('\n') + '\n';
+  const mid = `${[...lines.slice(0, 3), '{"op": garbage', ...lines.slice(3)].join('\n')}\n`;
   const r1 = parseJournalText(Buffer.from(mid));
   assert.equal(r1.ops.length, 8);
   assert.deepEqual(r1.bad, [4]);
-  const tail = lines.join('\n') + '\n{"op":"metr\n';
+  const tail = `${lines.join('\n')}\n{"op":"metr\n`;
   const r2 = parseJournalText(Buffer.from(tail));
   assert.equal(r2.ops.length, 8);
   assert.deepEqual(r2.bad, []);
-  assert.equal(r2.validBytes, Buffer.byteLength(lines.join('\n') + '\n'));
+  assert.equal(r2.validBytes, Buffer.byteLength(`${lines.join('\n')}\n`));
 });
 
 test('duplicate ops (same seq) are applied once', () => {
@@ -238,21 +244,30 @@ test('JournalTail reads incrementally, holding a partial line until it completes
   const file = tmp();
   const tail = new JournalTail(file);
   assert.deepEqual(tail.read(), [], 'missing file reads as empty');
-  const lines = sample().map((o, i) => JSON.stringify({ ...o, seq: i + 1, w: 'w', t: 0 }) + '\n');
+  const lines = sample().map((o, i) => `${JSON.stringify({ ...o, seq: i + 1, w: 'w', t: 0 })}\n`);
   fs.writeFileSync(file, lines[0] + lines[1].slice(0, 10));
-  assert.deepEqual(tail.read().map((o) => o.seq), [1]);
+  assert.deepEqual(
+    tail.read().map((o) => o.seq),
+    [1],
+  );
   fs.appendFileSync(file, lines[1].slice(10) + lines[2]);
-  assert.deepEqual(tail.read().map((o) => o.seq), [2, 3]);
+  assert.deepEqual(
+    tail.read().map((o) => o.seq),
+    [2, 3],
+  );
   assert.deepEqual(tail.read(), []);
 });
 
-test('a full disk gives a clear E_DISK error (real ENOSPC from /dev/full) and never a silent loss', { skip: !fs.existsSync('/dev/full') && 'no /dev/full' }, () => {
+test('a full disk gives a clear E_DISK error (real ENOSPC from /dev/full) and never a silent loss', {
+  skip: !fs.existsSync('/dev/full') && 'no /dev/full',
+}, () => {
   const w = JournalWriter.open('/dev/full', { workerId: 'w' });
   let reported: KnobsError | undefined;
   w.onError = (e) => (reported = e);
   assert.throws(
     () => w.append(created),
-    (e: unknown) => e instanceof KnobsError && e.code === 'E_DISK' && /disk is full/.test(e.message) && /free some disk space/.test(e.hint ?? ''),
+    (e: unknown) =>
+      e instanceof KnobsError && e.code === 'E_DISK' && /disk is full/.test(e.message) && /free some disk space/.test(e.hint ?? ''),
   );
   assert.equal(reported?.code, 'E_DISK');
   assert.equal(w.acknowledgedSeq, 0, 'nothing was acknowledged');

@@ -1,5 +1,5 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { createRng } from '../../src/core/random/rng';
 import { LineSplitter, type SplitLine } from '../../src/core/runner/lineSplitter';
 
@@ -33,11 +33,21 @@ test('every chunk boundary gives the same lines (incl. \\r\\n and multi-byte cha
     }
   }
   // One byte at a time.
-  assert.deepEqual(texts(feed(new LineSplitter(), [...bytes].map((b) => Buffer.from([b])))), want);
+  assert.deepEqual(
+    texts(
+      feed(
+        new LineSplitter(),
+        [...bytes].map((b) => Buffer.from([b])),
+      ),
+    ),
+    want,
+  );
 });
 
 test('a lone \\r stays inside the line (progress bars)', () => {
-  assert.deepEqual(texts(feed(new LineSplitter(), ['10% loss=0.9\r50% loss=0.5\r100% loss=0.2\n'])), ['10% loss=0.9\r50% loss=0.5\r100% loss=0.2']);
+  assert.deepEqual(texts(feed(new LineSplitter(), ['10% loss=0.9\r50% loss=0.5\r100% loss=0.2\n'])), [
+    '10% loss=0.9\r50% loss=0.5\r100% loss=0.2',
+  ]);
 });
 
 test('lines over the cap are cut, marked truncated, and memory stays bounded', () => {
@@ -72,7 +82,7 @@ test('exactly the cap is not truncated, also with \\r\\n; truncation never split
 test('the default cap is 1 MiB', () => {
   const s = new LineSplitter();
   const big = 'y'.repeat(1024 * 1024 + 5);
-  const [line] = s.push(big + '\n');
+  const [line] = s.push(`${big}\n`);
   assert.equal(line.truncated, true);
   assert.equal(line.text.length, 1024 * 1024);
   assert.throws(() => new LineSplitter({ maxLineBytes: 0 }), /maxLineBytes is 0/);

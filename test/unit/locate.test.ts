@@ -2,10 +2,11 @@
  * Code-lens locators: where each hyperparameter is defined in Python, JS/TS, YAML and JSON, with
  * strings and comments ignored, multi-line calls, name normalisation and site priority.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { tokenizeJs } from '../../src/core/promote/javascript';
 import { langOf } from '../../src/core/promote/lang';
 import { locateParams, matchLevel, normalizeName } from '../../src/core/promote/locate';
@@ -80,7 +81,19 @@ test('python argparse: multi-line calls, --batch-size, dest=, comments and strin
 
 test('python: dict literals, dict(), assignments, class attributes and function defaults', () => {
   const text = fixture('config_dict.py');
-  const s = locateParams(text, 'python', ['lr', 'batch_size', 'optimizer.lr', 'optimizer.betas', 'hidden', 'warmup', 'scheduler', 'eps', 'momentum', 'local', 'note']);
+  const s = locateParams(text, 'python', [
+    'lr',
+    'batch_size',
+    'optimizer.lr',
+    'optimizer.betas',
+    'hidden',
+    'warmup',
+    'scheduler',
+    'eps',
+    'momentum',
+    'local',
+    'note',
+  ]);
   assert.deepEqual(summary(s), [
     ['lr', 'dict', '1e-3'],
     ['lr', 'function-default', '0.1'],
@@ -217,7 +230,6 @@ test('yaml: nested keys, flow lists, {value} wrappers; comments and strings igno
     ['model.use_bn', 'yaml', 'true'],
     ['notes', 'yaml', '"lr: 5 inside a string"'],
     ['dropout', 'yaml', '0.1'], // its `desc` is not a parameter
-
   ]);
   assert.deepEqual(posOf(text, 'lr: 3e-4'), { line: s[3].line, col: s[3].col });
   // a plain name finds the top-level key first, the nested one after
@@ -299,7 +311,7 @@ test('a map with a numeric sibling of `value`/`default` is a config, not a wrapp
     ['model.lr', 'yaml', '0.1'],
     ['opt', 'yaml', '0.5'],
   ]);
-  const js = "const o = { lr: { default: 0.003, min: 0, max: -1 } };";
+  const js = 'const o = { lr: { default: 0.003, min: 0, max: -1 } };';
   assert.deepEqual(summary(locateParams(js, 'javascript')), [
     ['lr', 'object', '0.003'],
     ['lr.min', 'object', '0'],

@@ -1,8 +1,9 @@
 /** Sweep-file detection and the line of the "▶ Run sweep" code lens. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { isSweepFile, sweepLensLine } from '../../src/extension/codelens/sweepFile';
 
 const root = path.resolve(__dirname, '../../..');

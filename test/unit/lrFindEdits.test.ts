@@ -3,21 +3,22 @@
  * core's rewriteLrRange, comments and layout kept) and the CyclicLR edit in Python (literals in
  * place, parameter reads through promote). The edited Python is checked by a real interpreter.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KnobsError } from '../../src/core/errors';
-import { parseSweep } from '../../src/core/space/parse';
-import { findLrParam, rewriteLrRange } from '../../src/core/analysis/lrParam';
-import { parseLrFindResult } from '../../src/core/analysis/lrFindResult';
-import { cyclicLrEdits, findCyclicLrCalls, minimalChange, sweepBoundsEdit } from '../../src/extension/insight/lrFindEdits';
-import { applyEdits } from '../../src/core/promote/edits';
-import { lrFindData, readLrFindResult, restoredResultFile } from '../../src/extension/insight/lrFind';
-import { parseLrFindData } from '../../src/protocol/lrFindMessages';
+import { test } from 'node:test';
 import { analyseLrFind, cyclicLrArgs, sweepRange } from '../../src/core/analysis/lrFinder';
+import { parseLrFindResult } from '../../src/core/analysis/lrFindResult';
+import { findLrParam, rewriteLrRange } from '../../src/core/analysis/lrParam';
+import { KnobsError } from '../../src/core/errors';
+import { applyEdits } from '../../src/core/promote/edits';
+import { parseSweep } from '../../src/core/space/parse';
+import { lrFindData, readLrFindResult, restoredResultFile } from '../../src/extension/insight/lrFind';
+import { cyclicLrEdits, findCyclicLrCalls, minimalChange, sweepBoundsEdit } from '../../src/extension/insight/lrFindEdits';
+import { parseLrFindData } from '../../src/protocol/lrFindMessages';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const EX = path.join(ROOT, 'examples', 'pytorch-digits');
@@ -32,7 +33,14 @@ const changedLines = (a: string, b: string) => {
 };
 
 test('minimalChange is one replacement that rebuilds the new text', () => {
-  for (const [a, b] of [['min: 0.0003\nmax: 0.03\n', 'min: 0.0003\nmax: 0.009\n'], ['abc', 'abc'], ['', 'x'], ['x', ''], ['aXa', 'aYYa'], ['aaaa', 'aa']]) {
+  for (const [a, b] of [
+    ['min: 0.0003\nmax: 0.03\n', 'min: 0.0003\nmax: 0.009\n'],
+    ['abc', 'abc'],
+    ['', 'x'],
+    ['x', ''],
+    ['aXa', 'aYYa'],
+    ['aaaa', 'aa'],
+  ]) {
     const c = minimalChange(a, b);
     assert.equal(a.slice(0, c.start) + c.newText + a.slice(c.end), b, `${a} → ${b}`);
     assert.ok(c.start <= c.end);
@@ -47,10 +55,16 @@ test('sweepBoundsEdit on the PyTorch example: the same text as knobs lr-find --w
   assert.equal(e.text, rewriteLrRange(spec, findLrParam(spec), range), 'reuses the CLI --write text');
   assert.equal(e.param, 'lr');
   assert.equal(e.distributionWas, undefined);
-  assert.deepEqual(changedLines(SWEEP, e.text).map((i) => e.text.split('\n')[i]), ['    min: 0.00012', '    max: 0.0036']);
+  assert.deepEqual(
+    changedLines(SWEEP, e.text).map((i) => e.text.split('\n')[i]),
+    ['    min: 0.00012', '    max: 0.0036'],
+  );
   assert.equal(SWEEP.slice(0, e.change.start) + e.change.newText + SWEEP.slice(e.change.end), e.text);
   const lr = parseSweep(e.text).spec!.space.params.find((p) => p.name === 'lr')!;
-  assert.deepEqual([lr.kind === 'numeric' && lr.distribution, lr.kind === 'numeric' && lr.min, lr.kind === 'numeric' && lr.max], ['log_uniform_values', 0.00012, 0.0036]);
+  assert.deepEqual(
+    [lr.kind === 'numeric' && lr.distribution, lr.kind === 'numeric' && lr.min, lr.kind === 'numeric' && lr.max],
+    ['log_uniform_values', 0.00012, 0.0036],
+  );
   // comments elsewhere are untouched
   assert.ok(e.text.includes('# model-based search: GP or TPE, chosen by the space (printed at start)'));
 });
@@ -73,18 +87,28 @@ parameters:
   assert.equal(e.distributionWas, 'uniform');
   assert.equal(
     e.text,
-    uniform.replace('distribution: uniform   # was linear', 'distribution: log_uniform_values   # was linear').replace('min: 0.001', 'min: 0.0003').replace('max: 0.1', 'max: 0.009'),
+    uniform
+      .replace('distribution: uniform   # was linear', 'distribution: log_uniform_values   # was linear')
+      .replace('min: 0.001', 'min: 0.0003')
+      .replace('max: 0.1', 'max: 0.009'),
   );
 
   // no distribution key (W&B infers uniform from float min/max): a line is inserted above min
-  const inferred = 'program: t.py\nmethod: random\nparameters:\n    lr:\n        min: 0.01\n        max: 1.0\n    epochs:\n        value: 3\n';
+  const inferred =
+    'program: t.py\nmethod: random\nparameters:\n    lr:\n        min: 0.01\n        max: 1.0\n    epochs:\n        value: 3\n';
   const f = sweepBoundsEdit({ file: '/w/s.yaml', text: inferred, range: { min: 0.001, max: 0.03 } });
-  assert.equal(f.text, 'program: t.py\nmethod: random\nparameters:\n    lr:\n        distribution: log_uniform_values\n        min: 0.001\n        max: 0.03\n    epochs:\n        value: 3\n');
+  assert.equal(
+    f.text,
+    'program: t.py\nmethod: random\nparameters:\n    lr:\n        distribution: log_uniform_values\n        min: 0.001\n        max: 0.03\n    epochs:\n        value: 3\n',
+  );
 
   // log_uniform's min/max are exponents: switched, and then they are lrs
   const expo = 'program: t.py\nmethod: random\nparameters:\n  lr:\n    distribution: log_uniform\n    min: -9.2\n    max: -2.3\n';
   const g = sweepBoundsEdit({ file: '/w/s.yaml', text: expo, range: { min: 0.0001, max: 0.1 } });
-  assert.equal(g.text, 'program: t.py\nmethod: random\nparameters:\n  lr:\n    distribution: log_uniform_values\n    min: 0.0001\n    max: 0.1\n');
+  assert.equal(
+    g.text,
+    'program: t.py\nmethod: random\nparameters:\n  lr:\n    distribution: log_uniform_values\n    min: 0.0001\n    max: 0.1\n',
+  );
 
   // CRLF files keep CRLF
   const crlf = inferred.replace(/\n/g, '\r\n');
@@ -99,11 +123,18 @@ test('sweepBoundsEdit refuses what it cannot write, saying why', () => {
     ['program: [t.py\n', /does not parse/],
   ];
   for (const [text, why] of cases) {
-    assert.throws(() => sweepBoundsEdit({ file: '/w/s.yaml', text, range: { min: 0.001, max: 0.01 } }), (e: unknown) => e instanceof KnobsError && why.test(e.message), text);
+    assert.throws(
+      () => sweepBoundsEdit({ file: '/w/s.yaml', text, range: { min: 0.001, max: 0.01 } }),
+      (e: unknown) => e instanceof KnobsError && why.test(e.message),
+      text,
+    );
   }
   assert.throws(() => sweepBoundsEdit({ file: '/w/s.yaml', text: SWEEP, range: { min: 0.1, max: 0.01 } }), /0 < min < max/);
   // --param picks another parameter
-  assert.equal(sweepBoundsEdit({ file: '/w/s.yaml', text: SWEEP, range: { min: 1e-6, max: 1e-3 }, param: 'weight_decay' }).param, 'weight_decay');
+  assert.equal(
+    sweepBoundsEdit({ file: '/w/s.yaml', text: SWEEP, range: { min: 1e-6, max: 1e-3 }, param: 'weight_decay' }).param,
+    'weight_decay',
+  );
 });
 
 function pythonParses(text: string): void {
@@ -135,10 +166,22 @@ print(json.dumps(out))`;
 test('CyclicLR in the PyTorch example: its arguments read args.base_lr and args.lr, so their argparse defaults are promoted', () => {
   const calls = findCyclicLrCalls(TRAIN);
   assert.equal(calls.length, 1);
-  assert.deepEqual(calls[0].args.map((a) => [a.arg, a.literal, a.reads]), [['base_lr', false, 'base_lr'], ['max_lr', false, 'lr']]);
+  assert.deepEqual(
+    calls[0].args.map((a) => [a.arg, a.literal, a.reads]),
+    [
+      ['base_lr', false, 'base_lr'],
+      ['max_lr', false, 'lr'],
+    ],
+  );
   const plan = cyclicLrEdits(TRAIN, { base_lr: 0.00075, max_lr: 0.0042 });
   assert.deepEqual(plan.missing, []);
-  assert.deepEqual(plan.edits.map((e) => [e.name, e.oldText, e.newText]), [['lr (CyclicLR max_lr)', '3e-3', '4.2e-3'], ['base_lr (CyclicLR base_lr)', 'None', '0.00075']]);
+  assert.deepEqual(
+    plan.edits.map((e) => [e.name, e.oldText, e.newText]),
+    [
+      ['lr (CyclicLR max_lr)', '3e-3', '4.2e-3'],
+      ['base_lr (CyclicLR base_lr)', 'None', '0.00075'],
+    ],
+  );
   const out = applyEdits(TRAIN, plan.edits);
   pythonParses(out);
   const d = argparseDefaults(out);
@@ -174,7 +217,10 @@ other = CyclicLR(opt, 0.001, 0.1)
   pythonParses(out);
 
   const positional = cyclicLrEdits('s = CyclicLR(opt, 0.001, 0.1, step_size_up=10)\n', { base_lr: 0.0002, max_lr: 0.004 });
-  assert.equal(applyEdits('s = CyclicLR(opt, 0.001, 0.1, step_size_up=10)\n', positional.edits), 's = CyclicLR(opt, 0.0002, 0.004, step_size_up=10)\n');
+  assert.equal(
+    applyEdits('s = CyclicLR(opt, 0.001, 0.1, step_size_up=10)\n', positional.edits),
+    's = CyclicLR(opt, 0.0002, 0.004, step_size_up=10)\n',
+  );
 
   const none = cyclicLrEdits('import torch\nopt = 1\n', { base_lr: 1, max_lr: 2 });
   assert.equal(none.calls, 0);
@@ -186,16 +232,31 @@ other = CyclicLR(opt, 0.001, 0.1)
 /** A saved result as `knobs lr-find` writes it, from a synthetic loss curve through the core analysis. */
 function savedResult(dir: string, sweepFile: string): string {
   const points = Array.from({ length: 80 }, (_, i) => {
-    const lr = 1e-6 * Math.pow(1e7, i / 79);
+    const lr = 1e-6 * 1e7 ** (i / 79);
     const x = Math.log10(lr);
     return { lr, loss: x < -2 ? 2.3 - 1.8 / (1 + Math.exp(-(x + 3.5) * 3)) : 0.5 + (x + 2) ** 2 * 3 };
   });
   const an = analyseLrFind(points);
   const s = an.suggestion!;
   const result = {
-    kind: 'knobs.lrFind', version: 1, createdAt: '2025-01-02T03:04:05.000Z', source: sweepFile, sweepFile, param: 'lr', argv: ['python3', 'train.py'],
-    ramp: { minLr: 1e-6, maxLr: 10, steps: 80 }, points, smoothed: an.smoothed.map((v) => (Number.isFinite(v) ? v : null)), stopIndex: an.stopIndex, diverged: an.diverged,
-    minLr: an.minLr, exitCode: 0, suggestion: s, sweepRange: sweepRange(s, an), cyclicLr: cyclicLrArgs(s), note: an.note,
+    kind: 'knobs.lrFind',
+    version: 1,
+    createdAt: '2025-01-02T03:04:05.000Z',
+    source: sweepFile,
+    sweepFile,
+    param: 'lr',
+    argv: ['python3', 'train.py'],
+    ramp: { minLr: 1e-6, maxLr: 10, steps: 80 },
+    points,
+    smoothed: an.smoothed.map((v) => (Number.isFinite(v) ? v : null)),
+    stopIndex: an.stopIndex,
+    diverged: an.diverged,
+    minLr: an.minLr,
+    exitCode: 0,
+    suggestion: s,
+    sweepRange: sweepRange(s, an),
+    cyclicLr: cyclicLrArgs(s),
+    note: an.note,
   };
   const f = path.join(dir, '.knobs', 'lr-find', '20250102-030405-000', 'result.json');
   fs.mkdirSync(path.dirname(f), { recursive: true });

@@ -1,7 +1,8 @@
 /** The lr-finder panel's protocol: every webview message is checked, hostile ones are refused with a reason. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { parseLrFindData, parseLrFindHostMessage, parseLrFindWebviewMessage, type LrFindData } from '../../src/protocol/lrFindMessages';
+import { test } from 'node:test';
+import { type LrFindData, parseLrFindData, parseLrFindHostMessage, parseLrFindWebviewMessage } from '../../src/protocol/lrFindMessages';
 
 const DATA: LrFindData = {
   title: 'sweep.yaml · lr',
@@ -54,7 +55,7 @@ test('webview → host: hostile and malformed messages are refused with a reason
 
 test('webview → host: random junk never passes and never throws', () => {
   let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const atoms: unknown[] = [null, 0, -1, NaN, '', 'ready', 'useBounds', 'log', true, [], {}, 'info', 1e308];
   const keys = ['type', 'level', 'message', 'min', 'max', 'file', 'constructor'];
   for (let i = 0; i < 2000; i++) {
@@ -72,7 +73,11 @@ test('webview → host: random junk never passes and never throws', () => {
 
 test('host → webview: result data is checked field by field', () => {
   assert.deepEqual(parseLrFindHostMessage({ type: 'result', data: DATA }), { type: 'result', data: DATA });
-  assert.deepEqual(parseLrFindHostMessage({ type: 'status', level: 'error', message: 'no' }), { type: 'status', level: 'error', message: 'no' });
+  assert.deepEqual(parseLrFindHostMessage({ type: 'status', level: 'error', message: 'no' }), {
+    type: 'status',
+    level: 'error',
+    message: 'no',
+  });
   const cases: [Partial<Record<keyof LrFindData, unknown>>, RegExp][] = [
     [{ lrs: [1e-3, -1, 1, 2] }, /lrs holds -1/],
     [{ lrs: 'x' }, /lrs must be an array/],

@@ -1,9 +1,10 @@
 /** The dashboard's LR finder tab shows the newest saved range test of the sweep's own file. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { newestLrFindOf } from '../../src/extension/insight/lrFind';
 
 function save(root: string, stamp: string, result: Record<string, unknown> | string): string {
@@ -17,13 +18,21 @@ function save(root: string, stamp: string, result: Record<string, unknown> | str
 function result(sweepFile: string, createdAt: string, maxLr: number): Record<string, unknown> {
   const points = [1e-5, 1e-4, 1e-3, 1e-2].map((lr, i) => ({ lr, loss: [2, 1.2, 0.8, 5][i], smoothed: [2, 1.4, 1, 3][i] }));
   return {
-    kind: 'knobs.lrFind', sweepFile, param: 'lr', createdAt, points, stopIndex: 4, diverged: true, minLr: 1e-3,
+    kind: 'knobs.lrFind',
+    sweepFile,
+    param: 'lr',
+    createdAt,
+    points,
+    stopIndex: 4,
+    diverged: true,
+    minLr: 1e-3,
     suggestion: { maxLr, baseLr: maxLr / 4, method: 'steepest', baseLrLow: maxLr / 10, baseLrHigh: maxLr / 4 },
-    sweepRange: { min: maxLr / 10, max: maxLr }, cyclicLr: { base_lr: maxLr / 4, max_lr: maxLr },
+    sweepRange: { min: maxLr / 10, max: maxLr },
+    cyclicLr: { base_lr: maxLr / 4, max_lr: maxLr },
   };
 }
 
-test('newestLrFindOf: the newest result of that sweep file; other files\' and broken results are passed over', () => {
+test("newestLrFindOf: the newest result of that sweep file; other files' and broken results are passed over", () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-lrnew-'));
   const sweep = path.join(root, 'sweep.yaml');
   const other = path.join(root, 'other.sweep.yaml');

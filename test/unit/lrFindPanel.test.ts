@@ -3,13 +3,14 @@
  * of the same file shows in it), its own validator on every inbound message, restore from the
  * webview state. Saved results are real result.json files; VS Code is faked (test/support/fakeWebview.ts).
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LR_FIND_VIEW_TYPE, LrFindPanels, lrFindPanelKey } from '../../src/extension/insight/lrFindPanel';
+import { test } from 'node:test';
 import type { LrFindSaved } from '../../src/extension/insight/lrFind';
+import { LR_FIND_VIEW_TYPE, LrFindPanels, lrFindPanelKey } from '../../src/extension/insight/lrFindPanel';
 import { FakeWebviewApi, fakeLog, settle } from '../support/fakeWebview';
 
 function save(root: string, stamp: string, sweepFile: string, maxLr: number): string {
@@ -17,9 +18,17 @@ function save(root: string, stamp: string, sweepFile: string, maxLr: number): st
   fs.mkdirSync(dir, { recursive: true });
   const points = [1e-5, 1e-4, 1e-3, 1e-2].map((lr, i) => ({ lr, loss: [2, 1.2, 0.8, 5][i], smoothed: [2, 1.4, 1, 3][i] }));
   const result = {
-    kind: 'knobs.lrFind', sweepFile, param: 'lr', createdAt: `2026-11-0${stamp.slice(-1)}T10:00:00.000Z`, points, stopIndex: 4, diverged: true, minLr: 1e-3,
+    kind: 'knobs.lrFind',
+    sweepFile,
+    param: 'lr',
+    createdAt: `2026-11-0${stamp.slice(-1)}T10:00:00.000Z`,
+    points,
+    stopIndex: 4,
+    diverged: true,
+    minLr: 1e-3,
     suggestion: { maxLr, baseLr: maxLr / 4, method: 'steepest', baseLrLow: maxLr / 10, baseLrHigh: maxLr / 4 },
-    sweepRange: { min: maxLr / 10, max: maxLr }, cyclicLr: { base_lr: maxLr / 4, max_lr: maxLr },
+    sweepRange: { min: maxLr / 10, max: maxLr },
+    cyclicLr: { base_lr: maxLr / 4, max_lr: maxLr },
   };
   const f = path.join(dir, 'result.json');
   fs.writeFileSync(f, JSON.stringify(result));
@@ -42,7 +51,8 @@ function setup() {
   return { root, api, log, used, panels, done: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
-const results = (posted: unknown[]) => posted.filter((m) => (m as { type: string }).type === 'result').map((m) => (m as { data: { resultFile: string } }).data.resultFile);
+const results = (posted: unknown[]) =>
+  posted.filter((m) => (m as { type: string }).type === 'result').map((m) => (m as { data: { resultFile: string } }).data.resultFile);
 
 test('lr finder: a second range test of the same sweep file shows in the same tab; another file gets its own', async () => {
   const { root, api, used, panels, done } = setup();
@@ -88,10 +98,13 @@ test('lr finder: inbound messages go through parseLrFindWebviewMessage; invalid 
   tab.receive({ type: 'log', level: 'debug', message: 'x' });
   await settle();
   assert.deepEqual(used, [], 'the invalid useBounds did not act');
-  assert.deepEqual(log.lines.filter((l) => l.startsWith('warn')), [
-    'warn lr-find panel: ignored an invalid message (useBounds: unexpected field(s) "file")',
-    'warn lr-find panel: ignored an invalid message (log: `level` must be info, warn or error)',
-  ]);
+  assert.deepEqual(
+    log.lines.filter((l) => l.startsWith('warn')),
+    [
+      'warn lr-find panel: ignored an invalid message (useBounds: unexpected field(s) "file")',
+      'warn lr-find panel: ignored an invalid message (log: `level` must be info, warn or error)',
+    ],
+  );
   panels.dispose();
   done();
 });

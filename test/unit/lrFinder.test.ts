@@ -2,12 +2,13 @@
  * The lr range test's analysis on synthetic curves whose answer is known exactly, the plan
  * (env/argv), and runLrFind on a small fake script (node) that diverges.
  */
-import { describe, it } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyseLrFind, cyclicLrArgs, lrAt, planLrFind, smoothLosses, sweepRange, type LrPoint } from '../../src/core/analysis/lrFinder';
+import { describe, it } from 'node:test';
+import { analyseLrFind, cyclicLrArgs, type LrPoint, lrAt, planLrFind, smoothLosses, sweepRange } from '../../src/core/analysis/lrFinder';
 import { runLrFind } from '../../src/core/analysis/runLrFind';
 import { groupAlive } from '../../src/core/runner/localExecutor';
 import { parseSweep } from '../../src/core/space/parse';
@@ -104,7 +105,10 @@ describe('analyseLrFind on a known synthetic curve', () => {
   });
 
   it('no suggestion when the loss diverges at once; NaN counts as divergence', () => {
-    const a = analyseLrFind([{ lr: 1e-3, loss: 1 }, { lr: 1e-2, loss: NaN }]);
+    const a = analyseLrFind([
+      { lr: 1e-3, loss: 1 },
+      { lr: 1e-2, loss: NaN },
+    ]);
     assert.equal(a.stopIndex, 1);
     assert.equal(a.suggestion, undefined);
     assert.match(a.note!, /smaller min lr/);
@@ -114,7 +118,14 @@ describe('analyseLrFind on a known synthetic curve', () => {
 
 describe('planLrFind', () => {
   it('script mode: argv, KNOBS_LR_* and the helpers on PYTHONPATH; no trial variables', () => {
-    const plan = planLrFind({ script: 'train.py', interpreter: '/usr/bin/python3', env: { PATH: '/usr/bin', KNOBS_TRIAL_ID: '3', PYTHONPATH: '/x' }, minLr: 1e-6, maxLr: 1, steps: 50 });
+    const plan = planLrFind({
+      script: 'train.py',
+      interpreter: '/usr/bin/python3',
+      env: { PATH: '/usr/bin', KNOBS_TRIAL_ID: '3', PYTHONPATH: '/x' },
+      minLr: 1e-6,
+      maxLr: 1,
+      steps: 50,
+    });
     assert.deepEqual(plan.argv, ['/usr/bin/python3', 'train.py']);
     assert.equal(plan.env.KNOBS_LR_FIND, '1');
     assert.equal(plan.env.KNOBS_LR_MIN, '0.000001');
@@ -126,7 +137,8 @@ describe('planLrFind', () => {
   });
 
   it('sweep mode: the sweep command with the centre of the space', () => {
-    const text = 'program: train.py\nmethod: random\nmetric: {name: val_loss, goal: minimize}\nparameters:\n  lr: {distribution: log_uniform_values, min: 0.0001, max: 0.01}\n  batch_size: {values: [32, 64, 128]}\n  epochs: {value: 3}\n';
+    const text =
+      'program: train.py\nmethod: random\nmetric: {name: val_loss, goal: minimize}\nparameters:\n  lr: {distribution: log_uniform_values, min: 0.0001, max: 0.01}\n  batch_size: {values: [32, 64, 128]}\n  epochs: {value: 3}\n';
     const { spec } = parseSweep(text);
     const plan = planLrFind({ sweep: spec!, interpreter: 'python3', env: { PATH: '/usr/bin' } });
     assert.deepEqual(plan.argv, ['/usr/bin/env', 'python3', 'train.py', '--lr=0.001', '--batch_size=64', '--epochs=3']);
@@ -165,7 +177,14 @@ describe('runLrFind with a fake script', () => {
     const plan = planLrFind({ script: '-e', interpreter: process.execPath, env: process.env, minLr: 1e-5, maxLr: 1e-4, steps: 1000000 });
     plan.argv.push(script);
     const ac = new AbortController();
-    const running = runLrFind({ argv: plan.argv, cwd: os.tmpdir(), env: plan.env, signal: ac.signal, onPoint: (_p, i) => i === 5 && ac.abort(), graceMs: 500 });
+    const running = runLrFind({
+      argv: plan.argv,
+      cwd: os.tmpdir(),
+      env: plan.env,
+      signal: ac.signal,
+      onPoint: (_p, i) => i === 5 && ac.abort(),
+      graceMs: 500,
+    });
     const r = await running;
     assert.equal(r.stoppedBy, 'aborted');
     assert.ok(r.points.length >= 6);

@@ -4,23 +4,35 @@
  * through the panel's validator, logged posts, restore, and idempotent dispose. Driven with a
  * fake of the VS Code webview API (test/support/fakeWebview.ts).
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import type * as vscode from 'vscode';
 import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../src/extension/webview/html';
-import { HostedPanel, PanelHost, type PanelContext, type PanelKind } from '../../src/extension/webview/panelHost';
-import { FakePanel, FakeWebviewApi, fakeLog, settle } from '../support/fakeWebview';
+import { HostedPanel, type PanelContext, PanelHost, type PanelKind } from '../../src/extension/webview/panelHost';
+import { type FakePanel, FakeWebviewApi, fakeLog, settle } from '../support/fakeWebview';
 
 test('webview html: strict CSP with one nonce on every script and style, assets from the given URIs, #app', () => {
-  const html = webviewHtml({ cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x.vscode-cdn.net/ext/dist/webview.js', styleUri: 'https://x.vscode-cdn.net/ext/dist/webview.css', nonce: 'abc123' });
-  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src https:\/\/x\.vscode-cdn\.net data:; style-src https:\/\/x\.vscode-cdn\.net 'nonce-abc123'; script-src 'nonce-abc123'; font-src https:\/\/x\.vscode-cdn\.net">/);
+  const html = webviewHtml({
+    cspSource: 'https://x.vscode-cdn.net',
+    scriptUri: 'https://x.vscode-cdn.net/ext/dist/webview.js',
+    styleUri: 'https://x.vscode-cdn.net/ext/dist/webview.css',
+    nonce: 'abc123',
+  });
+  assert.match(
+    html,
+    /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src https:\/\/x\.vscode-cdn\.net data:; style-src https:\/\/x\.vscode-cdn\.net 'nonce-abc123'; script-src 'nonce-abc123'; font-src https:\/\/x\.vscode-cdn\.net">/,
+  );
   assert.match(html, /<div id="app"/);
   const scripts = [...html.matchAll(/<script([^>]*)>/g)];
   assert.equal(scripts.length, 1);
   assert.match(scripts[0][1], /nonce="abc123" src="https:\/\/x\.vscode-cdn\.net\/ext\/dist\/webview\.js"/);
   assert.match(html, /<link rel="stylesheet" href="https:\/\/x\.vscode-cdn\.net\/ext\/dist\/webview\.css" nonce="abc123">/);
   assert.ok(!/unsafe-inline|unsafe-eval/.test(html));
-  assert.equal(contentSecurityPolicy('S', 'N'), "default-src 'none'; img-src S data:; style-src S 'nonce-N'; script-src 'nonce-N'; font-src S");
+  assert.equal(
+    contentSecurityPolicy('S', 'N'),
+    "default-src 'none'; img-src S data:; style-src S 'nonce-N'; script-src 'nonce-N'; font-src S",
+  );
 });
 
 test('nonces are fresh and alphanumeric', () => {
@@ -43,7 +55,14 @@ const parse = (raw: unknown): In | string => {
   return `unknown type ${JSON.stringify(m.type)}`;
 };
 
-const KIND: PanelKind<In> = { viewType: 'knobs.test', name: 'test panel', bundle: 'testBundle', htmlTitle: (k) => `Knobs: ${k}`, retainContextWhenHidden: true, parse };
+const KIND: PanelKind<In> = {
+  viewType: 'knobs.test',
+  name: 'test panel',
+  bundle: 'testBundle',
+  htmlTitle: (k) => `Knobs: ${k}`,
+  retainContextWhenHidden: true,
+  parse,
+};
 
 class EchoPanel extends HostedPanel<In, Out> {
   readonly handled: In[] = [];
@@ -64,7 +83,11 @@ function setup(restore: (host: PanelHost<In, EchoPanel>, panel: vscode.WebviewPa
   const log = fakeLog();
   const errors: string[] = [];
   const ctx: PanelContext<In> = { kind: KIND, api, log, onError: (what, e) => errors.push(`${what}: ${(e as Error).message}`) };
-  const host: PanelHost<In, EchoPanel> = new PanelHost<In, EchoPanel>(ctx, (key, panel, c) => new EchoPanel(key, panel, c), (panel, state) => restore(host, panel, state));
+  const host: PanelHost<In, EchoPanel> = new PanelHost<In, EchoPanel>(
+    ctx,
+    (key, panel, c) => new EchoPanel(key, panel, c),
+    (panel, state) => restore(host, panel, state),
+  );
   const fake = (p: EchoPanel) => p.panel as unknown as FakePanel;
   return { api, log, errors, host, fake };
 }
@@ -73,7 +96,10 @@ test('a new panel: scripts on, assets from dist/ and media/ only, its bundle und
   const { api, host, fake } = setup();
   const p = host.open('/w/a', 'Knobs: a');
   const f = fake(p);
-  assert.deepEqual(api.created.map((c) => [c.viewType, c.title]), [['knobs.test', 'Knobs: a']]);
+  assert.deepEqual(
+    api.created.map((c) => [c.viewType, c.title]),
+    [['knobs.test', 'Knobs: a']],
+  );
   assert.equal(f.options.retainContextWhenHidden, true);
   assert.equal(f.options.enableScripts, true);
   const roots = (o: vscode.WebviewOptions) => o.localResourceRoots?.map((u) => u.path);
@@ -106,7 +132,10 @@ test('reveal-or-create: one panel per key; the same key reveals it, another key 
   const again = host.open('/w/a', 'Knobs: a');
   assert.notEqual(again, a);
   assert.equal(api.created.length, 3);
-  assert.deepEqual(log.lines.filter((l) => l.includes('opened')), ['info test panel opened for /w/a', 'info test panel opened for /w/b', 'info test panel opened for /w/a']);
+  assert.deepEqual(
+    log.lines.filter((l) => l.includes('opened')),
+    ['info test panel opened for /w/a', 'info test panel opened for /w/b', 'info test panel opened for /w/a'],
+  );
 });
 
 test('the ready handshake: nothing is posted before the webview says ready; after it, posts go through', async () => {
@@ -119,11 +148,17 @@ test('the ready handshake: nothing is posted before the webview says ready; afte
   fake(p).receive({ type: 'ready' });
   fake(p).receive({ type: 'ping', n: 2 });
   await settle();
-  assert.deepEqual(fake(p).posted, [{ type: 'hello', key: '/w/a' }, { type: 'pong', n: 2 }]);
-  assert.deepEqual(p.handled.map((m) => m.type), ['ping', 'ready', 'ping']);
+  assert.deepEqual(fake(p).posted, [
+    { type: 'hello', key: '/w/a' },
+    { type: 'pong', n: 2 },
+  ]);
+  assert.deepEqual(
+    p.handled.map((m) => m.type),
+    ['ping', 'ready', 'ping'],
+  );
 });
 
-test('inbound messages go through the kind\'s validator: invalid ones are logged and dropped, a handler\'s error is reported', async () => {
+test("inbound messages go through the kind's validator: invalid ones are logged and dropped, a handler's error is reported", async () => {
   const { log, errors, host, fake } = setup();
   const p = host.open('/w/a', 'Knobs: a');
   fake(p).receive({ type: 'eval', code: 'alert(1)' });
@@ -132,11 +167,14 @@ test('inbound messages go through the kind\'s validator: invalid ones are logged
   fake(p).receive({ type: 'boom' });
   await settle();
   assert.deepEqual(p.handled, [{ type: 'boom' }], 'only the valid message reached the handler');
-  assert.deepEqual(log.lines.filter((l) => l.startsWith('warn')), [
-    'warn test panel: ignored an invalid message (unknown type "eval")',
-    'warn test panel: ignored an invalid message (not an object)',
-    'warn test panel: ignored an invalid message (unknown type "ping")',
-  ]);
+  assert.deepEqual(
+    log.lines.filter((l) => l.startsWith('warn')),
+    [
+      'warn test panel: ignored an invalid message (unknown type "eval")',
+      'warn test panel: ignored an invalid message (not an object)',
+      'warn test panel: ignored an invalid message (unknown type "ping")',
+    ],
+  );
   assert.deepEqual(errors, ['test panel boom: the handler broke']);
 });
 
@@ -146,7 +184,10 @@ test('a post that fails is logged', async () => {
   fake(p).failPosts = true;
   fake(p).receive({ type: 'ready' });
   await settle();
-  assert.deepEqual(log.lines.filter((l) => l.startsWith('warn')), ['warn test panel post failed: Error: the webview is gone']);
+  assert.deepEqual(
+    log.lines.filter((l) => l.startsWith('warn')),
+    ['warn test panel post failed: Error: the webview is gone'],
+  );
 });
 
 test('restore: the owner adopts a panel of a reloaded window under its key; a key already open closes the newcomer', async () => {
@@ -166,7 +207,10 @@ test('restore: the owner adopts a panel of a reloaded window under its key; a ke
   const gone = await api.restore('knobs.test', 'Knobs: ?', undefined);
   assert.equal(gone.disposed, true);
   assert.deepEqual(host.all().length, 1);
-  assert.deepEqual(log.lines.filter((l) => l.includes('restored')), ['info test panel restored for /w/a']);
+  assert.deepEqual(
+    log.lines.filter((l) => l.includes('restored')),
+    ['info test panel restored for /w/a'],
+  );
 });
 
 test('dispose is idempotent: a panel and the host dispose once, close their tabs and stop posting', async () => {

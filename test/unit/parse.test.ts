@@ -1,12 +1,13 @@
 /** The sweep-file parser on valid input: every W&B key and distribution, Knobs keys, defaults. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadSweepFile, parseSweep, spaceKey } from '../../src/core/space/parse';
-import { parseDuration } from '../../src/core/space/duration';
+import { test } from 'node:test';
 import { KnobsError } from '../../src/core/errors';
+import { parseDuration } from '../../src/core/space/duration';
+import { loadSweepFile, parseSweep, spaceKey } from '../../src/core/space/parse';
 import type { NumericParam, ParamSpec, SweepSpec } from '../../src/core/space/types';
 
 const root = path.resolve(__dirname, '../../..');
@@ -42,19 +43,57 @@ test('wandb-full.yaml: every W&B feature parses, with ignored keys reported', ()
   assert.equal(spec.name, 'digits-mlp');
   assert.equal(spec.description, 'Tune an MLP on the digits data');
   assert.equal(spec.program, 'train.py');
-  assert.deepEqual(spec.command, ['${env}', '${interpreter}', '${program}', '--epochs=3', '${args}', '${args_no_hyphens}', '${args_no_boolean_flags}', '${args_json}', '${args_json_file}', '${envvar:DATA_DIR}']);
+  assert.deepEqual(spec.command, [
+    '${env}',
+    '${interpreter}',
+    '${program}',
+    '--epochs=3',
+    '${args}',
+    '${args_no_hyphens}',
+    '${args_no_boolean_flags}',
+    '${args_json}',
+    '${args_json_file}',
+    '${envvar:DATA_DIR}',
+  ]);
   assert.equal(spec.method, 'bayes');
   assert.deepEqual(spec.metric, { name: 'val_loss', goal: 'minimize', target: 0.05 });
   assert.equal(spec.runCap, 40);
   assert.deepEqual(spec.earlyTerminate, { type: 'hyperband', min_iter: 3, eta: 2, strict: false });
   const ignored = spec.diagnostics.filter((d) => d.code === 'ignored-key').map((d) => d.message.match(/^`([^`]+)`/)![1]);
-  assert.deepEqual(ignored, ['name', 'description', 'project', 'entity', 'apiVersion', 'kind', 'job', 'image_uri', 'metric.impute', 'metric.impute_while_running', 'controller']);
+  assert.deepEqual(ignored, [
+    'name',
+    'description',
+    'project',
+    'entity',
+    'apiVersion',
+    'kind',
+    'job',
+    'image_uri',
+    'metric.impute',
+    'metric.impute_while_running',
+    'controller',
+  ]);
   // W&B's deprecated distributions run, with W&B's warning and the `*_values` form to write instead
   const deprecated = spec.diagnostics.filter((d) => d.severity !== 'info').map((d) => [d.code, d.severity, d.loc?.line, d.hint]);
   assert.deepEqual(deprecated, [
-    ['deprecated-distribution', 'warning', spec.locs['parameters.lr_exp.distribution'].line, 'use `distribution: log_uniform_values` with `min: 0.0001`, `max: 0.1`, the limit values themselves'],
-    ['deprecated-distribution', 'warning', spec.locs['parameters.width_exp.distribution'].line, 'use `distribution: q_log_uniform_values` with `min: 7.39`, `max: 403`, `q: 2`, the limit values themselves'],
-    ['deprecated-distribution', 'warning', spec.locs['parameters.decay_exp.distribution'].line, 'use `distribution: inv_log_uniform_values` with `min: 0.00674`, `max: 0.368`, the limit values themselves'],
+    [
+      'deprecated-distribution',
+      'warning',
+      spec.locs['parameters.lr_exp.distribution'].line,
+      'use `distribution: log_uniform_values` with `min: 0.0001`, `max: 0.1`, the limit values themselves',
+    ],
+    [
+      'deprecated-distribution',
+      'warning',
+      spec.locs['parameters.width_exp.distribution'].line,
+      'use `distribution: q_log_uniform_values` with `min: 7.39`, `max: 403`, `q: 2`, the limit values themselves',
+    ],
+    [
+      'deprecated-distribution',
+      'warning',
+      spec.locs['parameters.decay_exp.distribution'].line,
+      'use `distribution: inv_log_uniform_values` with `min: 0.00674`, `max: 0.368`, the limit values themselves',
+    ],
   ]);
   const byName = Object.fromEntries(spec.space.params.map((p) => [p.name, strip(p)]));
   assert.deepEqual(byName, {
@@ -102,7 +141,10 @@ test('omitted distribution: int_uniform only when both bounds are integer litera
     assert.equal(p.integer, dist === 'int_uniform', src);
   }
   // The same through JSON text as a whole file.
-  const json = JSON.stringify({ program: 'a.py', method: 'random', run_cap: 2, parameters: { a: { min: 1, max: 3 } } }).replace('"max":3', '"max":3.0');
+  const json = JSON.stringify({ program: 'a.py', method: 'random', run_cap: 2, parameters: { a: { min: 1, max: 3 } } }).replace(
+    '"max":3',
+    '"max":3.0',
+  );
   assert.equal((param(ok(json), 'a') as NumericParam).distribution, 'uniform');
 });
 
@@ -136,7 +178,9 @@ test('W&B defaults: q 1.0 (float: not integer), mu 0, sigma 1, beta a=b=1; integ
 });
 
 test('categorical probabilities must sum to 1 and are kept normalised; categorical_w_probabilities spelling accepted', () => {
-  const spec = ok(`${HEAD}parameters:\n  c: {distribution: categorical_w_probabilities, values: [a, b, c], probabilities: [0.2, 0.3, 0.5]}\n`);
+  const spec = ok(
+    `${HEAD}parameters:\n  c: {distribution: categorical_w_probabilities, values: [a, b, c], probabilities: [0.2, 0.3, 0.5]}\n`,
+  );
   const c = param(spec, 'c');
   assert.equal(c.kind, 'categorical');
   assert.deepEqual(c.kind === 'categorical' && c.probabilities, [0.2, 0.3, 0.5]);
@@ -147,17 +191,24 @@ test('categorical probabilities must sum to 1 and are kept normalised; categoric
 });
 
 test('values keep any YAML value (lists, maps, booleans, null) and nested parameters give dotted names', () => {
-  const spec = ok(`${HEAD}parameters:\n  arch: {values: [[64, 64], {depth: 2}, true, null, "1.0"]}\n  opt:\n    parameters:\n      lr: {value: 0.1}\n      sched:\n        parameters:\n          kind: {values: [cos]}\n`);
+  const spec = ok(
+    `${HEAD}parameters:\n  arch: {values: [[64, 64], {depth: 2}, true, null, "1.0"]}\n  opt:\n    parameters:\n      lr: {value: 0.1}\n      sched:\n        parameters:\n          kind: {values: [cos]}\n`,
+  );
   assert.deepEqual((param(spec, 'arch') as { values: unknown[] }).values, [[64, 64], { depth: 2 }, true, null, '1.0']);
-  assert.deepEqual(spec.space.params.map((p) => [p.name, p.path]), [
-    ['arch', ['arch']],
-    ['opt.lr', ['opt', 'lr']],
-    ['opt.sched.kind', ['opt', 'sched', 'kind']],
-  ]);
+  assert.deepEqual(
+    spec.space.params.map((p) => [p.name, p.path]),
+    [
+      ['arch', ['arch']],
+      ['opt.lr', ['opt', 'lr']],
+      ['opt.sched.kind', ['opt', 'sched', 'kind']],
+    ],
+  );
 });
 
 test('log_uniform and inv_log_uniform keep min/max as written; positive bounds required for *_values', () => {
-  const spec = ok(`${HEAD}parameters:\n  a: {distribution: log_uniform, min: -5, max: 0}\n  b: {distribution: inv_log_uniform_values, min: 0.01, max: 1}\n`);
+  const spec = ok(
+    `${HEAD}parameters:\n  a: {distribution: log_uniform, min: -5, max: 0}\n  b: {distribution: inv_log_uniform_values, min: 0.01, max: 1}\n`,
+  );
   assert.deepEqual([(param(spec, 'a') as NumericParam).min, (param(spec, 'a') as NumericParam).max], [-5, 0]);
   for (const d of ['log_uniform_values', 'q_log_uniform_values', 'inv_log_uniform_values']) {
     const e = errs(`${HEAD}parameters:\n  a: {distribution: ${d}, min: -1, max: 1}\n`);
@@ -173,12 +224,18 @@ test('log_uniform with bounds that look like values gets a warning pointing at l
   const w = spec.diagnostics.find((d) => d.code === 'deprecated-distribution');
   assert.ok(w && w.severity === 'warning');
   assert.equal(w.message, '`lr` uses log_uniform, where min/max are base-e exponents (W&B deprecates it): it samples 1 … 1.11');
-  assert.equal(w.hint, 'use `distribution: log_uniform_values` with `min: 1`, `max: 1.11`, the limit values themselves (to sample between 0.0001 and 0.1 instead, write those as its min and max)');
+  assert.equal(
+    w.hint,
+    'use `distribution: log_uniform_values` with `min: 1`, `max: 1.11`, the limit values themselves (to sample between 0.0001 and 0.1 instead, write those as its min and max)',
+  );
   assert.deepEqual([w.loc?.line, w.loc?.col], [6, 22]);
 });
 
 test('deprecated distributions: the `*_values` bounds W&B samples the same values with (params.py)', () => {
-  const hint = (d: string, min: number, max: number) => ok(`${HEAD}parameters:\n  a: {distribution: ${d}, min: ${min}, max: ${max}}\n`).diagnostics.find((x) => x.code === 'deprecated-distribution')?.hint;
+  const hint = (d: string, min: number, max: number) =>
+    ok(`${HEAD}parameters:\n  a: {distribution: ${d}, min: ${min}, max: ${max}}\n`).diagnostics.find(
+      (x) => x.code === 'deprecated-distribution',
+    )?.hint;
   assert.match(hint('log_uniform', -9.21, -2.3)!, /: log_uniform_values` with `min: 0.0001`, `max: 0.1`/);
   assert.match(hint('q_log_uniform', 0, 4.6)!, /: q_log_uniform_values` with `min: 1`, `max: 99.5`, `q: 1`/);
   // inv_log_uniform samples exp(-U(min, max)): [e^-max, e^-min]
@@ -189,7 +246,9 @@ test('deprecated distributions: the `*_values` bounds W&B samples the same value
 });
 
 test('grid accepts values, constants, int_uniform and q_uniform; rejects other numeric distributions', () => {
-  ok('program: a.py\nmethod: grid\nparameters:\n  a: {values: [1, 2]}\n  b: {min: 1, max: 3}\n  c: {distribution: q_uniform, min: 0, max: 1, q: 0.25}\n  d: {value: 3}\n');
+  ok(
+    'program: a.py\nmethod: grid\nparameters:\n  a: {values: [1, 2]}\n  b: {min: 1, max: 3}\n  c: {distribution: q_uniform, min: 0, max: 1, q: 0.25}\n  d: {value: 3}\n',
+  );
   for (const d of ['uniform', 'log_uniform_values', 'normal', 'beta', 'q_log_uniform']) {
     const body = d === 'normal' || d === 'beta' ? `{distribution: ${d}}` : `{distribution: ${d}, min: 0.1, max: 1}`;
     const e = errs(`program: a.py\nmethod: grid\nparameters:\n  a: {values: [1]}\n  lr: ${body}\n`);
@@ -208,7 +267,10 @@ test('run_cap warning for unbounded methods only', () => {
     assert.deepEqual([w.loc?.line, w.loc?.col], [2, 9]);
   }
   const grid = ok('program: a.py\nmethod: grid\nparameters:\n  a: {values: [1]}\n');
-  assert.equal(grid.diagnostics.find((d) => d.code === 'no-run-cap'), undefined);
+  assert.equal(
+    grid.diagnostics.find((d) => d.code === 'no-run-cap'),
+    undefined,
+  );
   // bayes needs a metric; random does not (a warning instead).
   assert.equal(errs('program: a.py\nmethod: bayes\nrun_cap: 2\nparameters:\n  a: {values: [1]}\n')[0].code, 'missing-key');
   const rnd = ok('program: a.py\nmethod: random\nrun_cap: 2\nparameters:\n  a: {values: [1]}\n');
@@ -274,7 +336,15 @@ test('every Knobs key', () => {
   assert.equal(spec.maxConsecutiveFailures, 5);
   assert.equal(spec.interpreter, '/usr/bin/python3');
   assert.equal(spec.wandbShim, true);
-  assert.deepEqual(spec.executor, { type: 'slurm', partition: 'gpu', time: '01:00:00', gres: 'gpu:1', account: 'lab', qos: 'normal', extra_args: ['--exclusive', '--mem=16G'] });
+  assert.deepEqual(spec.executor, {
+    type: 'slurm',
+    partition: 'gpu',
+    time: '01:00:00',
+    gres: 'gpu:1',
+    account: 'lab',
+    qos: 'normal',
+    extra_args: ['--exclusive', '--mem=16G'],
+  });
   assert.equal(spec.diagnostics.filter((d) => d.severity !== 'info').length, 0);
   // Whole GPUs are fine, fractions above 1 are not.
   assert.equal(ok(`${HEAD}gpus_per_trial: 2\nparameters:\n  a: {values: [1]}\n`).gpusPerTrial, 2);
@@ -294,7 +364,8 @@ test('durations', () => {
   assert.equal(parseDuration(45), 45_000);
   assert.equal(parseDuration(0.25), 250);
   assert.equal(parseDuration('45'), 45_000);
-  for (const bad of ['', '30 minutes', 'm', '1x', '-5s', '0s', 0, -1, NaN]) assert.equal(parseDuration(bad as string | number), undefined, String(bad));
+  for (const bad of ['', '30 minutes', 'm', '1x', '-5s', '0s', 0, -1, NaN])
+    assert.equal(parseDuration(bad as string | number), undefined, String(bad));
 });
 
 test('early_terminate: every type, defaults filled, rules checked', () => {
@@ -302,7 +373,12 @@ test('early_terminate: every type, defaults filled, rules checked', () => {
   assert.deepEqual(et('{type: hyperband, min_iter: 2}'), { type: 'hyperband', min_iter: 2, eta: 3, strict: true });
   assert.deepEqual(et('{type: hyperband, max_iter: 27, s: 2, eta: 3}'), { type: 'hyperband', max_iter: 27, s: 2, eta: 3, strict: true });
   assert.deepEqual(et('{type: asha, max_t: 20}'), { type: 'asha', max_t: 20, grace_period: 1, reduction_factor: 4, brackets: 1 });
-  assert.deepEqual(et('{type: asha, grace_period: 2, reduction_factor: 3, brackets: 2}'), { type: 'asha', grace_period: 2, reduction_factor: 3, brackets: 2 });
+  assert.deepEqual(et('{type: asha, grace_period: 2, reduction_factor: 3, brackets: 2}'), {
+    type: 'asha',
+    grace_period: 2,
+    reduction_factor: 3,
+    brackets: 2,
+  });
   assert.deepEqual(et('{type: median}'), { type: 'median', min_steps: 0 });
   assert.deepEqual(et('{type: median, min_steps: 4}'), { type: 'median', min_steps: 4 });
   assert.deepEqual(et('{type: patience, patience: 3, min_delta: 0.01}'), { type: 'patience', patience: 3, min_delta: 0.01 });
@@ -315,7 +391,10 @@ test('early_terminate: every type, defaults filled, rules checked', () => {
   assert.equal(bad('{type: hyperband, min_iter: 5, max_iter: 3}').code, 'missing-key');
   const both = parseSweep(`${HEAD}early_terminate: {type: hyperband, min_iter: 5, max_iter: 27, s: 2}\nparameters:\n  a: {values: [1]}\n`);
   assert.deepEqual(both.spec?.earlyTerminate, { type: 'hyperband', max_iter: 27, s: 2, eta: 3, strict: true });
-  assert.ok(both.diagnostics.some((d) => d.severity === 'warning' && d.code === 'ignored-key' && /min_iter.*ignored/.test(d.message)), JSON.stringify(both.diagnostics));
+  assert.ok(
+    both.diagnostics.some((d) => d.severity === 'warning' && d.code === 'ignored-key' && /min_iter.*ignored/.test(d.message)),
+    JSON.stringify(both.diagnostics),
+  );
   assert.equal(bad('{type: hyperband, min_iter: 3, strict: maybe}').code, 'bad-type');
   assert.equal(bad('{type: asha, max_t: 3, grace_period: 5}').code, 'bad-range');
   assert.equal(bad('{type: asha, reduction_factor: 1}').code, 'out-of-range');
@@ -343,7 +422,10 @@ test('points_to_evaluate: nested and dotted keys, constants filled, values check
     { lr: 0.01, bs: 32, 'opt.mom': 0.9, 'opt.kind': 'sgd', e: 3 },
     { lr: 0.001, bs: 16, 'opt.mom': 0.5, 'opt.kind': 'adam', e: 3 },
   ]);
-  const bad = (pt: string) => errs(`${HEAD}parameters:\n  n: {min: 1, max: 5}\n  lx: {distribution: log_uniform, min: -2, max: 0}\n  c: {value: x}\npoints_to_evaluate:\n  - ${pt}\n`)[0];
+  const bad = (pt: string) =>
+    errs(
+      `${HEAD}parameters:\n  n: {min: 1, max: 5}\n  lx: {distribution: log_uniform, min: -2, max: 0}\n  c: {value: x}\npoints_to_evaluate:\n  - ${pt}\n`,
+    )[0];
   assert.equal(bad('{n: 2.5, lx: 0.5}').code, 'bad-value'); // integer param
   assert.equal(bad('{n: 2, lx: 2}').code, 'out-of-range'); // exp(0) = 1 is the top
   assert.equal(bad('{n: 2, lx: 0.5, c: y}').code, 'bad-value'); // constant mismatch
@@ -354,8 +436,10 @@ test('points_to_evaluate: nested and dotted keys, constants filled, values check
 });
 
 test('locs map dotted key paths to their source positions', () => {
-  const spec = ok('program: train.py\nmethod: grid\nparameters:\n  lr:\n    values: [1, 2]\n  opt:\n    parameters:\n      mom: {values: [0.9]}\ncommand: [a, "${program}"]\n');
-  assert.deepEqual(spec.locs['method'], { line: 2, col: 1, endLine: 2, endCol: 13 });
+  const spec = ok(
+    'program: train.py\nmethod: grid\nparameters:\n  lr:\n    values: [1, 2]\n  opt:\n    parameters:\n      mom: {values: [0.9]}\ncommand: [a, "${program}"]\n',
+  );
+  assert.deepEqual(spec.locs.method, { line: 2, col: 1, endLine: 2, endCol: 13 });
   assert.equal(spec.locs['parameters.lr.values'].line, 5);
   assert.equal(spec.locs['parameters.lr.values'].col, 5);
   assert.deepEqual([spec.locs['parameters.opt.parameters.mom'].line, spec.locs['parameters.opt.parameters.mom'].col], [8, 7]);
@@ -365,7 +449,9 @@ test('locs map dotted key paths to their source positions', () => {
 
 test('spaceKey ignores order, formatting, locs and non-space keys, but sees any space change', () => {
   const a = ok('program: a.py\nmethod: grid\nparameters:\n  lr: {values: [1, 2]}\n  bs: {min: 1, max: 4}\n');
-  const b = ok('# comment\nmethod: grid\nrun_cap: 9\nprogram: b.py\nparameters:\n  bs:\n    max: 4\n    min: 1\n  lr:\n    values:\n      - 1\n      - 2\n');
+  const b = ok(
+    '# comment\nmethod: grid\nrun_cap: 9\nprogram: b.py\nparameters:\n  bs:\n    max: 4\n    min: 1\n  lr:\n    values:\n      - 1\n      - 2\n',
+  );
   assert.equal(spaceKey(a.space), spaceKey(b.space));
   assert.doesNotMatch(spaceKey(a.space), /"loc"|"line"/);
   assert.ok(spaceKey(a.space).indexOf('"bs"') < spaceKey(a.space).indexOf('"lr"'));
@@ -386,8 +472,14 @@ test('YAML 1.1 merge keys and anchors (as PyYAML reads them)', () => {
 test('loadSweepFile: missing file and directory give E_SWEEP_IO; a BOM is tolerated', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'knobs-parse-'));
   try {
-    assert.throws(() => loadSweepFile(path.join(tmp, 'nope.yaml')), (e: unknown) => e instanceof KnobsError && e.code === 'E_SWEEP_IO' && /does not exist/.test(e.message));
-    assert.throws(() => loadSweepFile(tmp), (e: unknown) => e instanceof KnobsError && e.code === 'E_SWEEP_IO');
+    assert.throws(
+      () => loadSweepFile(path.join(tmp, 'nope.yaml')),
+      (e: unknown) => e instanceof KnobsError && e.code === 'E_SWEEP_IO' && /does not exist/.test(e.message),
+    );
+    assert.throws(
+      () => loadSweepFile(tmp),
+      (e: unknown) => e instanceof KnobsError && e.code === 'E_SWEEP_IO',
+    );
     const f = path.join(tmp, 's.yaml');
     fs.writeFileSync(f, '\ufeffprogram: a.py\nmethod: grid\nparameters:\n  a: {values: [1]}\n');
     assert.equal(loadSweepFile(f).program, 'a.py');
@@ -399,7 +491,12 @@ test('loadSweepFile: missing file and directory give E_SWEEP_IO; a BOM is tolera
 test('hostile input ends in an error, never a crash or hang', () => {
   // Billion laughs: 10^9 nodes once expanded.
   const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
-  for (let i = 1; i <= 9; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+  for (let i = 1; i <= 9; i++)
+    lines.push(
+      `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
   const bomb = errs(`${lines.join('\n')}\nmethod: grid\nparameters:\n  p: {values: *a9}\n`);
   assert.ok(['too-large', 'too-many-aliases'].includes(bomb[0].code), bomb[0].code);
   // Deep nesting, flow and block.
@@ -414,21 +511,57 @@ test('hostile input ends in an error, never a crash or hang', () => {
   for (const t of ['42', '"text"', 'null', '~', '[]', '{}', '---\n', '? [a]\n: 1\n', '!!binary aGk=', '*unknown']) {
     const r = parseSweep(t);
     assert.equal(r.spec, undefined, t);
-    assert.ok(r.diagnostics.some((d) => d.severity === 'error' && d.loc && d.hint), t);
+    assert.ok(
+      r.diagnostics.some((d) => d.severity === 'error' && d.loc && d.hint),
+      t,
+    );
   }
 });
 
 test('random garbage never throws (seeded fuzz)', () => {
-  const alphabet = ['a', ':', ' ', '\n', '-', '[', ']', '{', '}', ',', '"', "'", '&x', '*x', '#', '1', '0.5', 'min', 'max', 'values', 'parameters', 'method', '\t', '!', '|', '>', '?', '<<'];
+  const alphabet = [
+    'a',
+    ':',
+    ' ',
+    '\n',
+    '-',
+    '[',
+    ']',
+    '{',
+    '}',
+    ',',
+    '"',
+    "'",
+    '&x',
+    '*x',
+    '#',
+    '1',
+    '0.5',
+    'min',
+    'max',
+    'values',
+    'parameters',
+    'method',
+    '\t',
+    '!',
+    '|',
+    '>',
+    '?',
+    '<<',
+  ];
   let s = 12345;
-  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
   for (let i = 0; i < 500; i++) {
     let t = 'method: grid\nparameters:\n  ';
     const n = Math.floor(rnd() * 60);
     for (let j = 0; j < n; j++) t += alphabet[Math.floor(rnd() * alphabet.length)];
     const r = parseSweep(t);
     assert.ok(Array.isArray(r.diagnostics));
-    if (!r.spec) assert.ok(r.diagnostics.some((d) => d.severity === 'error' && d.hint), t);
+    if (!r.spec)
+      assert.ok(
+        r.diagnostics.some((d) => d.severity === 'error' && d.hint),
+        t,
+      );
   }
 });
 
@@ -436,12 +569,12 @@ test('a 200 KB sweep file parses; one over 256 KiB is refused at once with a cle
   const n = 3_000;
   const lines = ['program: train.py', 'method: random', 'run_cap: 10', 'metric: {name: loss}', 'parameters:'];
   for (let i = 0; i < n; i++) lines.push(`  p${i}: {distribution: log_uniform_values, min: 0.000${(i % 9) + 1}, max: 0.${(i % 9) + 1}5}`);
-  const text = lines.join('\n') + '\n';
+  const text = `${lines.join('\n')}\n`;
   assert.ok(text.length > 180_000 && text.length < 256 * 1024);
   const spec = ok(text);
   assert.equal(spec.space.params.length, n);
   assert.equal(spec.locs[`parameters.p${n - 1}.max`].line, n + 5);
-  const big = text + '# ' + 'x'.repeat(300_000) + '\n';
+  const big = `${text}# ${'x'.repeat(300_000)}\n`;
   const { spec: none, diagnostics } = parseSweep(big);
   assert.equal(none, undefined);
   assert.equal(diagnostics[0].code, 'too-large');

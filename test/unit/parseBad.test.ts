@@ -3,12 +3,13 @@
  * at the exact line:col, a fix hint, and — through loadSweepFile — a KnobsError E_SWEEP_PARSE
  * whose location is that error and whose details list every error with its fix.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadSweepFile, parseSweep } from '../../src/core/space/parse';
+import { test } from 'node:test';
 import { KnobsError } from '../../src/core/errors';
+import { loadSweepFile, parseSweep } from '../../src/core/space/parse';
 
 const root = path.resolve(__dirname, '../../..');
 const dir = path.join(root, 'test/fixtures/sweeps/bad');
@@ -86,7 +87,10 @@ const EXPECT: Record<string, [string, number, number, string?]> = {
 };
 
 test('every bad fixture has an expectation, and there are at least 30', () => {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   assert.deepEqual(files, Object.keys(EXPECT).sort());
   assert.ok(files.length >= 30, `only ${files.length} bad fixtures`);
 });
@@ -123,7 +127,9 @@ for (const [file, [code, line, col, replacement]] of Object.entries(EXPECT)) {
 }
 
 test('a file with several errors lists all of them, each with its position and fix', () => {
-  const text = ['program: train.py', 'method: randm', 'run_cap: 0', 'parameters:', '  lr: {min: 1, max: 0}', 'max_concurent: 2', ''].join('\n');
+  const text = ['program: train.py', 'method: randm', 'run_cap: 0', 'parameters:', '  lr: {min: 1, max: 0}', 'max_concurent: 2', ''].join(
+    '\n',
+  );
   const res = parseSweep(text, { file: 'multi.yaml' });
   const errors = res.diagnostics.filter((d) => d.severity === 'error');
   const at = errors.map((e) => `${e.code}@${e.loc?.line}:${e.loc?.col}`).sort();

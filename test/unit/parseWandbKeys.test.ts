@@ -3,8 +3,9 @@
  * last wins, as in PyYAML), `scheduler: {engine: wandb}`, `controller`, and Knobs' old `metrics:`
  * spelling of `extra_metrics:`. (Their refusals are fixtures in test/fixtures/sweeps/bad/.)
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { parseSweep } from '../../src/core/space/parse';
 import type { NumericParam, SweepSpec } from '../../src/core/space/types';
 
@@ -14,10 +15,13 @@ function ok(text: string): SweepSpec {
   return res.spec;
 }
 const HEAD = 'program: train.py\nmethod: random\nrun_cap: 4\nmetric: {name: val_loss}\n';
-const at = (spec: SweepSpec, code: string) => spec.diagnostics.filter((d) => d.code === code).map((d) => [d.severity, d.loc?.line, d.loc?.col]);
+const at = (spec: SweepSpec, code: string) =>
+  spec.diagnostics.filter((d) => d.code === code).map((d) => [d.severity, d.loc?.line, d.loc?.col]);
 
 test('duplicate keys: the last value wins, as PyYAML (and so W&B) reads them, with a warning at the repeated key', () => {
-  const spec = ok(`${HEAD}method: grid\nparameters:\n  lr: {values: [1, 2]}\n  bs: {values: [8]}\n  lr:\n    values: [3]\n    values: [4, 5]\n`);
+  const spec = ok(
+    `${HEAD}method: grid\nparameters:\n  lr: {values: [1, 2]}\n  bs: {values: [8]}\n  lr:\n    values: [3]\n    values: [4, 5]\n`,
+  );
   assert.equal(spec.method, 'grid');
   assert.deepEqual(
     spec.space.params.map((p) => [p.name, p.kind === 'categorical' ? p.values : undefined]),
@@ -27,11 +31,14 @@ test('duplicate keys: the last value wins, as PyYAML (and so W&B) reads them, wi
     ],
     'the first key keeps its place, the last value is used',
   );
-  assert.deepEqual(at(spec, 'duplicate-key').sort((a, b) => Number(a[1]) - Number(b[1])), [
-    ['warning', 5, 1],
-    ['warning', 9, 3],
-    ['warning', 11, 5],
-  ]);
+  assert.deepEqual(
+    at(spec, 'duplicate-key').sort((a, b) => Number(a[1]) - Number(b[1])),
+    [
+      ['warning', 5, 1],
+      ['warning', 9, 3],
+      ['warning', 11, 5],
+    ],
+  );
   const w = spec.diagnostics.find((d) => d.code === 'duplicate-key')!;
   assert.equal(w.message, 'the key `method` appears twice in the same map (first at line 2); this later value is used, as W&B does');
   assert.equal(w.hint, 'remove one of the two `method` keys');

@@ -2,10 +2,11 @@
  * Promote into code on real fixture files (test/fixtures/promote): the planned edits, applied,
  * give exactly the golden `*.promoted.*` file; missing and unchanged names are reported.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { applyEdits, planPromote } from '../../src/core/promote/edits';
 import { langOf } from '../../src/core/promote/lang';
 import { GOLDEN } from '../support/promoteGolden';
@@ -56,7 +57,10 @@ test('promote rewrites the best site only: argparse over an assignment of the sa
 test('promote: an integer parameter stays an integer; a float literal keeps its float form', () => {
   const text = 'p.add_argument("--hidden", type=int, default=128)\np.add_argument("--l1", type=float, default=0.0)\nEPOCHS = 1e1\n';
   const plan = planPromote(text, 'python', { hidden: 64, l1: 2, epochs: 20 });
-  assert.equal(applyEdits(text, plan.edits), 'p.add_argument("--hidden", type=int, default=64)\np.add_argument("--l1", type=float, default=2.0)\nEPOCHS = 20.0\n');
+  assert.equal(
+    applyEdits(text, plan.edits),
+    'p.add_argument("--hidden", type=int, default=64)\np.add_argument("--l1", type=float, default=2.0)\nEPOCHS = 20.0\n',
+  );
 });
 
 test('promote into a missing-only file reports every name and edits nothing', () => {
@@ -101,7 +105,11 @@ test('promote into examples/pytorch-digits/train.py rewrites its argparse defaul
     ['hidden', '256'],
     ['epochs', '20'],
   ]) {
-    assert.match(out, new RegExp(`add_argument\\("--${flag}", type=\\w+, default=${lit.replace('.', '\\.')}[,)]`), `--${flag} default ${lit}`);
+    assert.match(
+      out,
+      new RegExp(`add_argument\\("--${flag}", type=\\w+, default=${lit.replace('.', '\\.')}[,)]`),
+      `--${flag} default ${lit}`,
+    );
   }
   assert.equal(out.split('\n').length, text.split('\n').length);
 });

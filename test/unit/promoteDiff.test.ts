@@ -3,12 +3,13 @@
  * nearby changes in one hunk, `\ No newline at end of file`), and on arbitrary texts a patch
  * that `git apply` applies to give the new text exactly.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import { unifiedDiff } from '../../src/core/promote/diff';
 
@@ -23,7 +24,10 @@ test('equal texts have no diff', () => {
 test('one changed line: three lines of context each side, 1-based ranges', () => {
   const old = lines(10);
   const next = old.replace('line 5\n', 'LINE 5\n');
-  assert.equal(unifiedDiff(old, next, names), '--- a/t.py\n+++ b/t.py\n@@ -2,7 +2,7 @@\n line 2\n line 3\n line 4\n-line 5\n+LINE 5\n line 6\n line 7\n line 8\n');
+  assert.equal(
+    unifiedDiff(old, next, names),
+    '--- a/t.py\n+++ b/t.py\n@@ -2,7 +2,7 @@\n line 2\n line 3\n line 4\n-line 5\n+LINE 5\n line 6\n line 7\n line 8\n',
+  );
 });
 
 test('changes 7 lines apart share a hunk; 8 apart get two; context is clipped at the ends', () => {
@@ -39,7 +43,10 @@ test('changes 7 lines apart share a hunk; 8 apart get two; context is clipped at
 test('lines added and removed: an empty side names the line before it; a missing final newline is marked', () => {
   assert.equal(unifiedDiff('', 'a\n', names), '--- a/t.py\n+++ b/t.py\n@@ -0,0 +1 @@\n+a\n');
   assert.equal(unifiedDiff('a\nb\n', 'a\n', names), '--- a/t.py\n+++ b/t.py\n@@ -1,2 +1 @@\n a\n-b\n');
-  assert.equal(unifiedDiff('a\nb', 'a\nc', names), '--- a/t.py\n+++ b/t.py\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n');
+  assert.equal(
+    unifiedDiff('a\nb', 'a\nc', names),
+    '--- a/t.py\n+++ b/t.py\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n',
+  );
   assert.equal(unifiedDiff('a\n', 'a', names), '--- a/t.py\n+++ b/t.py\n@@ -1 +1 @@\n-a\n+a\n\\ No newline at end of file\n');
 });
 

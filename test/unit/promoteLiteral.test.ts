@@ -1,6 +1,7 @@
 /** formatLiteral / parseLiteral: values written in each language, keeping the old literal's style. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { formatLiteral, literalEquals, parseLiteral } from '../../src/core/promote/literal';
 
 test('numbers keep the exponent form of the old literal', () => {
@@ -83,7 +84,7 @@ test('parseLiteral reads literals back and refuses expressions', () => {
   assert.deepEqual(parseLiteral('3e-4', 'python'), { value: 3e-4 });
   assert.deepEqual(parseLiteral('-1_000', 'python'), { value: -1000 });
   assert.deepEqual(parseLiteral('0x10', 'javascript'), { value: 16 });
-  assert.deepEqual(parseLiteral("'a' \"b\"", 'python'), { value: 'ab' });
+  assert.deepEqual(parseLiteral('\'a\' "b"', 'python'), { value: 'ab' });
   assert.deepEqual(parseLiteral('(1, [True, None])', 'python'), { value: [1, [true, null]] });
   assert.deepEqual(parseLiteral("{ a: 'x', 'b': [1] }", 'typescript'), { value: { a: 'x', b: [1] } });
   assert.deepEqual(parseLiteral('adam', 'yaml'), { value: 'adam' });
@@ -108,7 +109,7 @@ test('literalEquals compares values, not spellings', () => {
 });
 
 test('formatted values read back as the same value (round trip)', () => {
-  const values: unknown[] = [0, 1, -3, 0.1, 1e-9, 123456.789, 3e21, 'x y', "q'\"", true, false, null, [1, 'a'], { k: [0.5] }];
+  const values: unknown[] = [0, 1, -3, 0.1, 1e-9, 123456.789, 3e21, 'x y', 'q\'"', true, false, null, [1, 'a'], { k: [0.5] }];
   for (const lang of ['python', 'javascript', 'typescript', 'yaml', 'json'] as const) {
     for (const v of values) {
       for (const old of [undefined, '1e-3', '0.0', "'s'", '"s"']) {

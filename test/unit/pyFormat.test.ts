@@ -1,9 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
 import { createRng } from '../../src/core/random/rng';
+import { isFloatValue, pyFloatRepr, pyJsonDumps, pyRepr, pyStr, pyStringRepr, pyStrParam } from '../../src/core/runner/pyFormat';
 import type { CategoricalParam, ConstantParam, NumericParam, ParamSpec } from '../../src/core/space/types';
-import { isFloatValue, pyFloatRepr, pyJsonDumps, pyRepr, pyStr, pyStrParam, pyStringRepr } from '../../src/core/runner/pyFormat';
 
 const PYTHON = process.env.KNOBS_PYTHON || '/usr/bin/python3';
 
@@ -54,7 +54,11 @@ test('pyStr: ints, floats, booleans, None, strings, containers', () => {
     [[], {}, '[]'],
     [{}, {}, '{}'],
     [{ a: 1 }, {}, "{'a': 1}"],
-    [{ opt: { lr: 0.001, name: 'adam', nesterov: true, decay: null } }, {}, "{'opt': {'lr': 0.001, 'name': 'adam', 'nesterov': True, 'decay': None}}"],
+    [
+      { opt: { lr: 0.001, name: 'adam', nesterov: true, decay: null } },
+      {},
+      "{'opt': {'lr': 0.001, 'name': 'adam', 'nesterov': True, 'decay': None}}",
+    ],
     [[[1, 2], { k: ['x'] }], {}, "[[1, 2], {'k': ['x']}]"],
     [[NaN, Infinity, -Infinity], {}, '[nan, inf, -inf]'],
   ];
@@ -95,7 +99,15 @@ test('pyJsonDumps matches json.dumps spacing, floats, escapes and non-finite', (
   assert.equal(pyJsonDumps({ a: [], b: {} }), '{"a": [], "b": {}}');
 });
 
-const numeric = (integer: boolean): NumericParam => ({ kind: 'numeric', name: 'x', path: ['x'], distribution: integer ? 'int_uniform' : 'uniform', min: 0, max: 10, integer });
+const numeric = (integer: boolean): NumericParam => ({
+  kind: 'numeric',
+  name: 'x',
+  path: ['x'],
+  distribution: integer ? 'int_uniform' : 'uniform',
+  min: 0,
+  max: 10,
+  integer,
+});
 
 test('pyStrParam: numeric params by `integer`, categorical/constant by literal hints', () => {
   assert.equal(pyStrParam(numeric(false), 2), '2.0');
@@ -128,7 +140,10 @@ test('pyFloatRepr and pyStr agree with the real Python on random values', () => 
   const strings = ["a'b", 'x"y', `q'"z`, 'tab\there', 'uni\u00e9\u0301', '\u0085', 'ok'];
   const py = spawnSync(
     PYTHON,
-    ['-c', 'import json,sys\nd=json.load(sys.stdin)\nprint(json.dumps([[repr(float(x)) for x in d["f"]], [repr(s) for s in d["s"]], json.dumps(d["obj"])]))'],
+    [
+      '-c',
+      'import json,sys\nd=json.load(sys.stdin)\nprint(json.dumps([[repr(float(x)) for x in d["f"]], [repr(s) for s in d["s"]], json.dumps(d["obj"])]))',
+    ],
     { input: JSON.stringify({ f: floats.map((x) => x.toString()), s: strings, obj: { lr: 0.5, name: 'é', n: [1, 2] } }), encoding: 'utf8' },
   );
   assert.equal(py.status, 0, `running ${PYTHON} (set KNOBS_PYTHON): ${py.error ?? py.stderr}`);

@@ -8,13 +8,20 @@ import { TpeSampler } from '../../src/core/samplers/tpe/tpeSampler';
 import type { FlatParams, Space } from '../../src/core/space/types';
 import { categorical, numeric } from '../contracts/sampler.contract';
 
-const box = (d: number): Space => ({ params: Array.from({ length: d }, (_, i) => numeric(`x${i}`, { distribution: 'uniform', min: 0, max: 1 })) });
+const box = (d: number): Space => ({
+  params: Array.from({ length: d }, (_, i) => numeric(`x${i}`, { distribution: 'uniform', min: 0, max: 1 })),
+});
 const run = (s: Sampler, space: Space, seed: number, n: number): (FlatParams | null)[] =>
   Array.from({ length: n }, (_, i) => s.suggest({ space, index: i, history: [], rng: createRng(seed).child('sampler', i) }));
 
 describe('registry', () => {
   test('grid, random, sobol and tpe by name, without a notice', () => {
-    for (const [m, name] of [['grid', 'grid'], ['random', 'random'], ['sobol', 'sobol'], ['tpe', 'tpe']] as const) {
+    for (const [m, name] of [
+      ['grid', 'grid'],
+      ['random', 'random'],
+      ['sobol', 'sobol'],
+      ['tpe', 'tpe'],
+    ] as const) {
       const c = createSampler(m, { seed: 1 });
       assert.equal(c.sampler.name, name, m);
       assert.equal(c.notice, undefined, m);
@@ -53,7 +60,15 @@ describe('registry', () => {
     assert.deepEqual(chooseBayes({ space: mixed, runCap: 100 }), { method: 'gp', reason: '3 numeric dims + 1 categorical, run_cap 100' });
     const manyCats: Space = { params: [...box(3).params, categorical('a', [1, 2]), categorical('b', [1, 2]), categorical('c', [1, 2])] };
     assert.equal(chooseBayes({ space: manyCats, runCap: 100 }).method, 'tpe');
-    const wideCat: Space = { params: [...box(3).params, categorical('a', Array.from({ length: 9 }, (_, i) => i))] };
+    const wideCat: Space = {
+      params: [
+        ...box(3).params,
+        categorical(
+          'a',
+          Array.from({ length: 9 }, (_, i) => i),
+        ),
+      ],
+    };
     assert.equal(chooseBayes({ space: wideCat, runCap: 100 }).method, 'tpe');
     const onlyCats: Space = { params: [categorical('a', [1, 2])] };
     assert.equal(chooseBayes({ space: onlyCats, runCap: 10 }).method, 'tpe');

@@ -1,9 +1,9 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '../../src/core/random/rng';
+import { test } from 'node:test';
 import { KnobsError } from '../../src/core/errors';
+import { createRng } from '../../src/core/random/rng';
+import { parseMetricNumber, type Report, ReportParser } from '../../src/core/runner/reportParser';
 import { REPORT_TAG } from '../../src/core/runner/reportProtocol';
-import { parseMetricNumber, ReportParser, type Report } from '../../src/core/runner/reportParser';
 
 const parser = (opts: Partial<ConstructorParameters<typeof ReportParser>[0]> = {}) =>
   new ReportParser({ metricName: 'val_loss', metrics: ['acc', 'train/loss'], ...opts });
@@ -15,8 +15,14 @@ function same(got: Report | null, want: Report | null, msg?: string) {
 
 test('helper lines: every numeric metric, step from the helper, NaN/Infinity strings', () => {
   const p = parser();
-  same(p.parse(`${REPORT_TAG}{"step": 7, "metrics": {"val_loss": 0.25, "val_acc": 0.91, "note": "x", "flag": true}}`), { step: 7, values: { val_loss: 0.25, val_acc: 0.91 } });
-  same(p.parse(`${REPORT_TAG}{"metrics": {"loss": "NaN", "a": "Infinity", "b": "-Infinity"}}`), { step: 2, values: { loss: NaN, a: Infinity, b: -Infinity } });
+  same(p.parse(`${REPORT_TAG}{"step": 7, "metrics": {"val_loss": 0.25, "val_acc": 0.91, "note": "x", "flag": true}}`), {
+    step: 7,
+    values: { val_loss: 0.25, val_acc: 0.91 },
+  });
+  same(p.parse(`${REPORT_TAG}{"metrics": {"loss": "NaN", "a": "Infinity", "b": "-Infinity"}}`), {
+    step: 2,
+    values: { loss: NaN, a: Infinity, b: -Infinity },
+  });
   same(p.parse(`${REPORT_TAG}{"metrics": {"epoch": 4, "loss": 1}}`), { step: 4, values: { epoch: 4, loss: 1 } }, 'epoch among the metrics');
   same(p.parse(`${REPORT_TAG}{"metrics": {"s": {"loss": 2}}}`), { step: 4, values: { 's.loss': 2 } }, 'nested names dotted');
   same(p.parse(`progress 50%${REPORT_TAG}{"metrics": {"loss": 3}}`), { step: 5, values: { loss: 3 } }, 'tag after unterminated output');
@@ -30,9 +36,16 @@ test('JSON-object lines: every numeric key, bools ignored, Python NaN accepted, 
   const p = parser();
   same(p.parse('{"epoch": 3, "val_loss": 0.2, "done": false, "name": "x"}'), { step: 3, values: { epoch: 3, val_loss: 0.2 } });
   same(p.parse('  {"loss": 1.5, "lr": 1e-05}  '), { step: 2, values: { loss: 1.5, lr: 1e-5 } });
-  same(p.parse('{"loss": NaN, "gn": Infinity, "m": -Infinity, "step": 10}'), { step: 10, values: { loss: NaN, gn: Infinity, m: -Infinity, step: 10 } });
+  same(p.parse('{"loss": NaN, "gn": Infinity, "m": -Infinity, "step": 10}'), {
+    step: 10,
+    values: { loss: NaN, gn: Infinity, m: -Infinity, step: 10 },
+  });
   same(p.parse('{"train": {"loss": 0.5}, "_step": 12}'), { step: 12, values: { 'train.loss': 0.5, _step: 12 } });
-  same(p.parse('{"global_step": 100, "epoch": 2, "x": 1}'), { step: 100, values: { global_step: 100, epoch: 2, x: 1 } }, 'global_step over epoch');
+  same(
+    p.parse('{"global_step": 100, "epoch": 2, "x": 1}'),
+    { step: 100, values: { global_step: 100, epoch: 2, x: 1 } },
+    'global_step over epoch',
+  );
   same(p.parse('{"status": "ok"}'), null, 'no numbers');
   same(p.parse('{"val_loss": 0.2'), { step: 6, values: { val_loss: 0.2 } }, 'torn JSON still read as free text ("name": value)');
   same(p.parse('{"acc" 0.2'), null, 'malformed, nothing recognised');
@@ -44,7 +57,11 @@ test('free text: name: value / name=value for the configured names only, at word
   same(p.parse('epoch 3 | val_loss: 0.23 | acc: 0.91'), { step: 3, values: { val_loss: 0.23, acc: 0.91 } });
   same(p.parse('val_loss=-1e-3 acc = 3 other: 5'), { step: 2, values: { val_loss: -0.001, acc: 3 } });
   same(p.parse('xval_loss_avg: 0.5 val_loss_x=1 myacc: 2 acc2: 3'), null, 'no match inside other words');
-  same(p.parse('train/loss: 0.7, val_loss: .5'), { step: 3, values: { 'train/loss': 0.7, val_loss: 0.5 } }, 'names with / and leading-dot numbers');
+  same(
+    p.parse('train/loss: 0.7, val_loss: .5'),
+    { step: 3, values: { 'train/loss': 0.7, val_loss: 0.5 } },
+    'names with / and leading-dot numbers',
+  );
   same(p.parse("{'val_loss': 0.3, 'acc': 0.8, 'epoch': 9}"), { step: 9, values: { val_loss: 0.3, acc: 0.8 } }, 'a printed Python dict');
   same(p.parse('val_loss: tensor(0.1234) acc: np.float64(0.5)'), { step: 5, values: { val_loss: 0.1234, acc: 0.5 } });
   same(p.parse('Epoch 12/50 - val_loss: 0.25'), { step: 12, values: { val_loss: 0.25 } }, 'Keras-style Epoch n/N');
@@ -67,7 +84,9 @@ test('NaN and Inf in free text', () => {
 
 test('the step counts reports; explicit steps do not reset the count', () => {
   const p = parser();
-  const steps = ['val_loss: 1', 'noise', 'val_loss: 2', '{"epoch": 10, "val_loss": 3}', 'val_loss: 4', ''].map((l) => p.parse(l)?.step ?? null);
+  const steps = ['val_loss: 1', 'noise', 'val_loss: 2', '{"epoch": 10, "val_loss": 3}', 'val_loss: 4', ''].map(
+    (l) => p.parse(l)?.step ?? null,
+  );
   assert.deepEqual(steps, [1, null, 2, 10, 4, null]);
   assert.equal(p.reports, 4);
 });
@@ -107,19 +126,23 @@ test('garbage, huge and malformed lines never throw', () => {
     let s = '';
     const len = rng.int(200);
     for (let j = 0; j < len; j++) s += String.fromCharCode(rng.int(0x3000));
-    if (i % 3 === 0) s = '{' + s;
+    if (i % 3 === 0) s = `{${s}`;
     if (i % 5 === 0) s = REPORT_TAG + s;
-    if (i % 7 === 0) s = s + ' val_loss: ' + s;
+    if (i % 7 === 0) s = `${s} val_loss: ${s}`;
     p.parse(s);
   }
-  const huge = 'val_loss: 0.5 ' + 'x'.repeat(1024 * 1024) + ' acc=2';
+  const huge = `val_loss: 0.5 ${'x'.repeat(1024 * 1024)} acc=2`;
   same(new ReportParser({ metricName: 'val_loss', metrics: ['acc'] }).parse(huge), { step: 1, values: { val_loss: 0.5, acc: 2 } });
   same(new ReportParser({ metricName: 'val_loss' }).parse('{'.repeat(100000)), null);
   // Pathological runs that would make a backtracking pattern quadratic (speed is bench work; these check the answers).
-  same(new ReportParser({ metricName: 'val_loss' }).parse('val_loss: ' + '1'.repeat(200000) + 'x'), null);
-  same(new ReportParser({ metricName: 'val_loss' }).parse('val_loss: 1 epoch' + ' '.repeat(200000) + 'x'), { step: 1, values: { val_loss: 1 } });
-  same(new ReportParser({ metricName: 'val_loss' }).parse('val_loss:' + ' '.repeat(200000)), null);
-  same(new ReportParser({ metricName: 'val_loss' }).parse('\ufffd\u0000\u001b[31mval_loss: 0.1\u001b[0m'), { step: 1, values: { val_loss: 0.1 } }, 'ANSI colours around the value');
+  same(new ReportParser({ metricName: 'val_loss' }).parse(`val_loss: ${'1'.repeat(200000)}x`), null);
+  same(new ReportParser({ metricName: 'val_loss' }).parse(`val_loss: 1 epoch${' '.repeat(200000)}x`), { step: 1, values: { val_loss: 1 } });
+  same(new ReportParser({ metricName: 'val_loss' }).parse(`val_loss:${' '.repeat(200000)}`), null);
+  same(
+    new ReportParser({ metricName: 'val_loss' }).parse('\ufffd\u0000\u001b[31mval_loss: 0.1\u001b[0m'),
+    { step: 1, values: { val_loss: 0.1 } },
+    'ANSI colours around the value',
+  );
   same(new ReportParser({ metricName: 'a.b' }).parse('a.b: 1 aXb: 2'), { step: 1, values: { 'a.b': 1 } }, 'names are literal, not regex');
 });
 
@@ -167,8 +190,38 @@ test('helper lines: the metrics text journaled as printed (valuesJson) reads bac
   const os = await import('node:os');
   const path = await import('node:path');
   const rng = createRng(7);
-  const names = ['loss', 'val_acc', 'x', 'a b', 'ünï', 'constructor', 'toString', 'epoch', 'step', 'metrics', 'br}ace', 'qu"ote', 'back\\slash', '__proto__'];
-  const numberTexts = ['0', '-0', '1', '1.0', '0.1', '-2.5e-3', '1E+5', '12345678901234567890', '5e-324', '1.7976931348623157e308', '1e999', '"NaN"', '"Infinity"', '"-Infinity"'];
+  const names = [
+    'loss',
+    'val_acc',
+    'x',
+    'a b',
+    'ünï',
+    'constructor',
+    'toString',
+    'epoch',
+    'step',
+    'metrics',
+    'br}ace',
+    'qu"ote',
+    'back\\slash',
+    '__proto__',
+  ];
+  const numberTexts = [
+    '0',
+    '-0',
+    '1',
+    '1.0',
+    '0.1',
+    '-2.5e-3',
+    '1E+5',
+    '12345678901234567890',
+    '5e-324',
+    '1.7976931348623157e308',
+    '1e999',
+    '"NaN"',
+    '"Infinity"',
+    '"-Infinity"',
+  ];
   const spaces = ['', ' ', '  ', '\t'];
   const pick = <T>(xs: T[]) => xs[Math.floor(rng.next() * xs.length)];
   const lines: string[] = [];
@@ -192,7 +245,8 @@ test('helper lines: the metrics text journaled as printed (valuesJson) reads bac
   const reference = (line: string): { step?: number; values: Record<string, number> } | null => {
     const obj = JSON.parse(line.slice(line.indexOf(REPORT_TAG) + REPORT_TAG.length));
     const values: Record<string, number> = {};
-    const num = (v: unknown) => (typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : undefined);
+    const num = (v: unknown) =>
+      typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : undefined;
     for (const [k, v] of Object.entries(obj.metrics as object)) if (num(v) !== undefined) values[k] = num(v)!;
     if (Object.keys(values).length === 0) return null;
     const s = num(obj.step);
@@ -217,9 +271,14 @@ test('helper lines: the metrics text journaled as printed (valuesJson) reads bac
     let finite = true;
     for (const k in got.values) if (!Number.isFinite(got.values[k])) finite = false;
     // as the runner does: the parser's object when every value is finite, else a copy with strings
-    const journaled = finite ? got.values : Object.fromEntries(Object.entries(got.values).map(([k, v]) => [k, Number.isFinite(v) ? v : String(v)]));
+    const journaled = finite
+      ? got.values
+      : Object.fromEntries(Object.entries(got.values).map(([k, v]) => [k, Number.isFinite(v) ? v : String(v)]));
     Object.assign(values, journaled);
-    w.append({ op: 'metric', trial: 1, attempt: 1, step: got.step, values: journaled as Record<string, number> }, finite ? printed : undefined);
+    w.append(
+      { op: 'metric', trial: 1, attempt: 1, step: got.step, values: journaled as Record<string, number> },
+      finite ? printed : undefined,
+    );
   }
   w.close();
   const ops = readJournal(file).ops;

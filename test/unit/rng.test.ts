@@ -8,18 +8,33 @@ describe('rng', () => {
   test('the same seed gives the same stream; another seed another', () => {
     const a = createRng(42);
     const b = createRng(42);
-    assert.deepEqual(draw(100, () => a.uint32()), draw(100, () => b.uint32()));
+    assert.deepEqual(
+      draw(100, () => a.uint32()),
+      draw(100, () => b.uint32()),
+    );
     const c = createRng(43);
-    assert.notDeepEqual(draw(10, () => createRng(42).uint32()), draw(10, () => c.uint32()));
+    assert.notDeepEqual(
+      draw(10, () => createRng(42).uint32()),
+      draw(10, () => c.uint32()),
+    );
   });
 
   test('snapshot: the streams do not drift', () => {
     const a = createRng(42);
-    assert.deepEqual(draw(3, () => a.uint32()), [2837322924, 544945897, 479756282]);
+    assert.deepEqual(
+      draw(3, () => a.uint32()),
+      [2837322924, 544945897, 479756282],
+    );
     const c0 = createRng(42).child(0);
-    assert.deepEqual(draw(2, () => c0.uint32()), [632652938, 1576775993]);
+    assert.deepEqual(
+      draw(2, () => c0.uint32()),
+      [632652938, 1576775993],
+    );
     const c1 = createRng(42).child('suggest', 1);
-    assert.deepEqual(draw(2, () => c1.uint32()), [3603722887, 1347285373]);
+    assert.deepEqual(
+      draw(2, () => c1.uint32()),
+      [3603722887, 1347285373],
+    );
     assert.equal(createRng(42).next(), 0.6606157208001621);
   });
 
@@ -76,7 +91,10 @@ describe('rng', () => {
     const state = a.getState();
     const json = JSON.parse(JSON.stringify(state)) as typeof state;
     const b = rngFromState(json);
-    assert.deepEqual(draw(50, () => b.uint32()), draw(50, () => a.uint32()));
+    assert.deepEqual(
+      draw(50, () => b.uint32()),
+      draw(50, () => a.uint32()),
+    );
     // the state is a copy: drawing does not change an earlier snapshot
     const s1 = a.getState();
     a.next();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isKnobsError, KnobsError } from '../../src/core/errors';
+import { isKnobsError, type KnobsError } from '../../src/core/errors';
 import { createRng } from '../../src/core/random/rng';
 import { GridSampler, gridAxis, gridPoint, gridSize } from '../../src/core/samplers/grid';
 import { RandomSampler } from '../../src/core/samplers/random';
@@ -9,8 +9,14 @@ import { valueKey } from '../../src/core/space/transform';
 import type { FlatParams, Space } from '../../src/core/space/types';
 import { categorical, constant, gridSpace, mixedSpace, numeric } from '../contracts/sampler.contract';
 
-const ctx = (space: Space, seed: number, index: number): SuggestContext => ({ space, index, history: [], rng: createRng(seed).child('suggest', index) });
-const run = (s: Sampler, space: Space, seed: number, n: number): (FlatParams | null)[] => Array.from({ length: n }, (_, i) => s.suggest(ctx(space, seed, i)));
+const ctx = (space: Space, seed: number, index: number): SuggestContext => ({
+  space,
+  index,
+  history: [],
+  rng: createRng(seed).child('suggest', index),
+});
+const run = (s: Sampler, space: Space, seed: number, n: number): (FlatParams | null)[] =>
+  Array.from({ length: n }, (_, i) => s.suggest(ctx(space, seed, i)));
 
 const smallSpace = (): Space => ({
   params: [
@@ -53,7 +59,8 @@ describe('grid sampler', () => {
     for (const opt of ['adam', 'sgd', 'adamw'])
       for (const layers of [1, 2, 3])
         for (const width of [32, 64, 96])
-          for (const dropout of [0, 0.1, 0.2]) assert.ok(keys.has(valueKey({ optimizer: opt, epochs: 2, layers, width, dropout })), `${opt} ${layers} ${width} ${dropout}`);
+          for (const dropout of [0, 0.1, 0.2])
+            assert.ok(keys.has(valueKey({ optimizer: opt, epochs: 2, layers, width, dropout })), `${opt} ${layers} ${width} ${dropout}`);
     assert.deepEqual(all[0], { optimizer: 'adam', epochs: 2, layers: 1, width: 32, dropout: 0 });
     assert.deepEqual(all[1], { optimizer: 'adam', epochs: 2, layers: 1, width: 32, dropout: 0.1 });
     assert.deepEqual(all[3], { optimizer: 'adam', epochs: 2, layers: 1, width: 64, dropout: 0 });
@@ -84,7 +91,10 @@ describe('grid sampler', () => {
 
   test('int_uniform includes max; duplicate values count once; constants alone make one config', () => {
     const a = gridAxis(numeric('n', { distribution: 'int_uniform', min: -1, max: 2 }));
-    assert.deepEqual(Array.from({ length: a.count }, (_, k) => a.at(k)), [-1, 0, 1, 2]);
+    assert.deepEqual(
+      Array.from({ length: a.count }, (_, k) => a.at(k)),
+      [-1, 0, 1, 2],
+    );
     const space: Space = { params: [categorical('c', ['a', 'b', 'a', { x: 1, y: 2 }, { y: 2, x: 1 }])] };
     assert.equal(gridSize(space), 3);
     assert.deepEqual(run(new GridSampler(), space, 0, 4), [{ c: 'a' }, { c: 'b' }, { c: { x: 1, y: 2 } }, null]);
@@ -101,12 +111,19 @@ describe('grid sampler', () => {
     const idx = 123456789012345;
     const c = gridPoint(space, idx) as FlatParams;
     // digits of idx in base 100, last parameter fastest
-    assert.deepEqual(params.map((p) => c[p.name]), [0, 0, 0, 0, 1, 23, 45, 67, 89, 1, 23, 45]);
+    assert.deepEqual(
+      params.map((p) => c[p.name]),
+      [0, 0, 0, 0, 1, 23, 45, 67, 89, 1, 23, 45],
+    );
   });
 
   test('continuous distributions and probabilities are clear E_GRID errors', () => {
     const cases: [Space, RegExp, RegExp][] = [
-      [{ params: [numeric('lr', { distribution: 'log_uniform_values', min: 1e-4, max: 1e-1, loc: { line: 7, col: 5 } } as never)] }, /`lr`.*log_uniform_values/, /values: \[/],
+      [
+        { params: [numeric('lr', { distribution: 'log_uniform_values', min: 1e-4, max: 1e-1, loc: { line: 7, col: 5 } } as never)] },
+        /`lr`.*log_uniform_values/,
+        /values: \[/,
+      ],
       [{ params: [numeric('d', { distribution: 'uniform', min: 0, max: 1 })] }, /`d`.*`uniform`/, /q_uniform/],
       [{ params: [numeric('z', { distribution: 'normal', mu: 0, sigma: 1 })] }, /`z`.*normal/, /method: random/],
       [{ params: [categorical('act', ['relu', 'tanh'], [0.9, 0.1])] }, /probabilities/, /remove `probabilities`/],
@@ -126,9 +143,12 @@ describe('grid sampler', () => {
         });
       }
     }
-    assert.throws(() => gridSize(cases[0][0]), (e: unknown) => {
-      assert.deepEqual((e as KnobsError).location, { line: 7, col: 5 }, 'the error points at the parameter');
-      return true;
-    });
+    assert.throws(
+      () => gridSize(cases[0][0]),
+      (e: unknown) => {
+        assert.deepEqual((e as KnobsError).location, { line: 7, col: 5 }, 'the error points at the parameter');
+        return true;
+      },
+    );
   });
 });

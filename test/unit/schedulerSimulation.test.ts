@@ -39,22 +39,36 @@ function collect() {
 describe('simulated executor (manual clock)', () => {
   test('points at start + startup + (i+1)·epoch, exit after the last; nothing before the clock moves', () => {
     const dir = tmp();
-    const ex = new SimulatedExecutor({ curveFor: () => curveFromValues('loss', [0.5, 0.4, 0.3]), startupMs: 1000, epochMs: 100, auto: false });
+    const ex = new SimulatedExecutor({
+      curveFor: () => curveFromValues('loss', [0.5, 0.4, 0.3]),
+      startupMs: 1000,
+      epochMs: 100,
+      auto: false,
+    });
     const c = collect();
-    const h = ex.start(spec(dir, 1), { onLine: (_s, line) => c.lines.push({ t: ex.now, line }), onExit: (info) => c.exits.push({ t: ex.now, info }) });
+    const h = ex.start(spec(dir, 1), {
+      onLine: (_s, line) => c.lines.push({ t: ex.now, line }),
+      onExit: (info) => c.exits.push({ t: ex.now, info }),
+    });
     assert.equal(c.lines.length, 0);
     ex.advance(1099);
     assert.equal(c.lines.length, 0, 'the first point is due at 1100');
     ex.advance(1);
     assert.deepEqual(c.lines, [{ t: 1100, line: reportLine(1, { loss: 0.5 }) }]);
     assert.equal(ex.runUntilIdle() > 0, true);
-    assert.deepEqual(c.lines.map((l) => l.t), [1100, 1200, 1300]);
+    assert.deepEqual(
+      c.lines.map((l) => l.t),
+      [1100, 1200, 1300],
+    );
     assert.equal(c.exits.length, 1);
     assert.equal(c.exits[0].t, 1300);
     assert.equal(c.exits[0].info.code, 0);
     assert.equal(ex.epochs, 3);
     assert.deepEqual(ex.finished, [{ trialId: 1, attempt: 1, startedAt: 0, endedAt: 1300, points: 3, stoppedBy: undefined }]);
-    assert.equal(fs.readFileSync(path.join(dir, '1.out'), 'utf8'), [1, 2, 3].map((s, i) => reportLine(s, { loss: [0.5, 0.4, 0.3][i] })).join('\n') + '\n');
+    assert.equal(
+      fs.readFileSync(path.join(dir, '1.out'), 'utf8'),
+      `${[1, 2, 3].map((s, i) => reportLine(s, { loss: [0.5, 0.4, 0.3][i] })).join('\n')}\n`,
+    );
     assert.equal(h.pid > 0 && h.pgid === h.pid, true);
   });
 
@@ -67,7 +81,13 @@ describe('simulated executor (manual clock)', () => {
 
   test('stop takes effect at the next tick: no more points, exit SIGTERM at the same instant', () => {
     const dir = tmp();
-    const ex = new SimulatedExecutor({ curveFor: () => curveFromValues('loss', [5, 4, 3, 2, 1]), startupMs: 0, epochMs: 10, auto: false, writeLogs: false });
+    const ex = new SimulatedExecutor({
+      curveFor: () => curveFromValues('loss', [5, 4, 3, 2, 1]),
+      startupMs: 0,
+      epochMs: 10,
+      auto: false,
+      writeLogs: false,
+    });
     const c = collect();
     const h = ex.start(spec(dir, 1), {
       onLine: (_s, line) => {
@@ -86,14 +106,26 @@ describe('simulated executor (manual clock)', () => {
 
   test('a stop from outside waits for the clock; ignoreSigterm runs on through the grace, then SIGKILL', () => {
     const dir = tmp();
-    const ex = new SimulatedExecutor({ curveFor: () => curveFromValues('loss', [5, 4, 3, 2, 1], { ignoreSigterm: true }), startupMs: 0, epochMs: 10, auto: false, writeLogs: false });
+    const ex = new SimulatedExecutor({
+      curveFor: () => curveFromValues('loss', [5, 4, 3, 2, 1], { ignoreSigterm: true }),
+      startupMs: 0,
+      epochMs: 10,
+      auto: false,
+      writeLogs: false,
+    });
     const c = collect();
-    const h = ex.start(spec(dir, 1), { onLine: (_s, line) => c.lines.push({ t: ex.now, line }), onExit: (info) => c.exits.push({ t: ex.now, info }) });
+    const h = ex.start(spec(dir, 1), {
+      onLine: (_s, line) => c.lines.push({ t: ex.now, line }),
+      onExit: (info) => c.exits.push({ t: ex.now, info }),
+    });
     ex.advance(15);
     h.stop('stop', { graceMs: 20 });
     assert.equal(c.exits.length, 0, 'not inside stop()');
     ex.runUntilIdle();
-    assert.deepEqual(c.lines.map((l) => l.t), [10, 20, 30]);
+    assert.deepEqual(
+      c.lines.map((l) => l.t),
+      [10, 20, 30],
+    );
     assert.equal(c.exits[0].t, 35);
     assert.equal(c.exits[0].info.signal, 'SIGKILL');
   });
@@ -102,7 +134,14 @@ describe('simulated executor (manual clock)', () => {
     const run = () => {
       const dir = tmp();
       const clock = new SimClock();
-      const ex = new SimulatedExecutor({ clock, curveFor: (s) => curveFromValues('loss', s.trialId === 1 ? [1, 2, 3, 4] : [9, 8]), startupMs: 5, epochMs: 7, auto: false, writeLogs: false });
+      const ex = new SimulatedExecutor({
+        clock,
+        curveFor: (s) => curveFromValues('loss', s.trialId === 1 ? [1, 2, 3, 4] : [9, 8]),
+        startupMs: 5,
+        epochMs: 7,
+        auto: false,
+        writeLogs: false,
+      });
       const log: string[] = [];
       for (const id of [1, 2]) {
         ex.start(spec(dir, id, id === 1 ? 20 : undefined), {
@@ -123,7 +162,11 @@ describe('simulated executor (manual clock)', () => {
 
   test('no curve → a spawn error exit with pid −1; dispose kills what runs', () => {
     const dir = tmp();
-    const ex = new SimulatedExecutor({ curveFor: (s) => (s.trialId === 1 ? undefined : curveFromValues('loss', [1, 2, 3])), auto: false, writeLogs: false });
+    const ex = new SimulatedExecutor({
+      curveFor: (s) => (s.trialId === 1 ? undefined : curveFromValues('loss', [1, 2, 3])),
+      auto: false,
+      writeLogs: false,
+    });
     const exits: ExitInfo[] = [];
     const h1 = ex.start(spec(dir, 1), { onLine: () => {}, onExit: (i) => exits.push(i) });
     const h2 = ex.start(spec(dir, 2), { onLine: () => {}, onExit: (i) => exits.push(i) });
@@ -138,7 +181,9 @@ describe('simulated executor (manual clock)', () => {
 });
 
 test('a sweep through the real runner: ASHA prunes on recorded curves replayed by the simulated executor', async () => {
-  const rec = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/curves/pytorch-digits.json'), 'utf8')) as { curves: { id: number; val_loss: number[] }[] };
+  const rec = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/curves/pytorch-digits.json'), 'utf8')) as {
+    curves: { id: number; val_loss: number[] }[];
+  };
   const dir = tmp();
   fs.writeFileSync(path.join(dir, 'train.py'), '# replayed by the simulated executor\n');
   const ids = rec.curves.map((c) => c.id);
@@ -176,7 +221,8 @@ early_terminate: {type: asha, max_t: 20, grace_period: 1, reduction_factor: 3}
   assert.equal(state.trials.length, ids.length);
   const pruned = state.trials.filter((t) => t.status === 'pruned');
   assert.ok(pruned.length >= 5, `pruned ${pruned.length}`);
-  for (const t of pruned) assert.match(t.reason ?? '', /^(pruned at rung \d \(step \d+\): .* worse than the 1\/3 quantile|reached max_t 20)/);
+  for (const t of pruned)
+    assert.match(t.reason ?? '', /^(pruned at rung \d \(step \d+\): .* worse than the 1\/3 quantile|reached max_t 20)/);
   // the simulated clock, not the wall clock, paid for the epochs
   assert.ok(executor.epochs < ids.length * 20, `epochs ${executor.epochs}`);
   assert.ok(executor.now > 5000, 'simulated time moved');
@@ -189,7 +235,9 @@ early_terminate: {type: asha, max_t: 20, grace_period: 1, reduction_factor: 3}
 });
 
 test('hyperband through the real runner, interrupted and resumed: every prune is what a scheduler fed the whole journal decides (rebuilt on resume, each attempt a run)', async () => {
-  const rec = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/curves/pytorch-digits.json'), 'utf8')) as { curves: { id: number; val_loss: number[] }[] };
+  const rec = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../test/fixtures/curves/pytorch-digits.json'), 'utf8')) as {
+    curves: { id: number; val_loss: number[] }[];
+  };
   const dir = tmp();
   fs.writeFileSync(path.join(dir, 'train.py'), '# replayed by the simulated executor\n');
   const curves = rec.curves.slice(0, 12);
@@ -205,7 +253,11 @@ early_terminate: {type: hyperband, min_iter: 2, eta: 2}
   const paths = createSweep({ spec: sweepSpec, knobsDir: path.join(dir, '.knobs'), seed: 1 });
   const byId = new Map(curves.map((c) => [c.id, curveFromValues('val_loss', c.val_loss)]));
   const runner = (onOp?: (op: { op: string }) => void) => {
-    const executor = new SimulatedExecutor({ curveFor: (s) => byId.get(Number(JSON.parse(s.env.KNOBS_PARAMS ?? '{}').curve)), startupMs: 100, epochMs: 120 });
+    const executor = new SimulatedExecutor({
+      curveFor: (s) => byId.get(Number(JSON.parse(s.env.KNOBS_PARAMS ?? '{}').curve)),
+      startupMs: 100,
+      epochMs: 120,
+    });
     return new SweepRunner({ sweepDir: paths.dir, spec: sweepSpec, executor, cwd: dir, interpreter: '/usr/bin/python3', onOp });
   };
   let metrics = 0;
@@ -215,7 +267,10 @@ early_terminate: {type: hyperband, min_iter: 2, eta: 2}
   assert.equal((await first.run()).kind, 'interrupted');
   assert.equal((await runner().run()).kind, 'finished');
   const ops = readJournal(paths.journal).ops;
-  assert.ok(ops.some((o) => o.op === 'trial_started' && o.attempt === 2), 'trials running at the interrupt ran again');
+  assert.ok(
+    ops.some((o) => o.op === 'trial_started' && o.attempt === 2),
+    'trials running at the interrupt ran again',
+  );
   // the whole journal through one fresh scheduler, judging every running attempt after each op
   const s = createScheduler(sweepSpec.earlyTerminate, { goal: 'minimize' });
   const running = new Map<number, number>(); // trial → attempt
@@ -223,7 +278,8 @@ early_terminate: {type: hyperband, min_iter: 2, eta: 2}
   for (const op of ops) {
     if (op.op === 'trial_started') running.set(op.trial, op.attempt);
     else if (op.op === 'metric' && running.has(op.trial)) s.onReport(op.trial, op.step, op.values.val_loss as number, op.attempt);
-    else if (op.op === 'trial_completed' || op.op === 'trial_stopped' || op.op === 'trial_interrupted' || op.op === 'trial_failed') running.delete(op.trial);
+    else if (op.op === 'trial_completed' || op.op === 'trial_stopped' || op.op === 'trial_interrupted' || op.op === 'trial_failed')
+      running.delete(op.trial);
     for (const [trial, attempt] of running) {
       if (s.evaluate!(trial, attempt).action === 'stop') {
         decided.add(trial);
@@ -235,5 +291,8 @@ early_terminate: {type: hyperband, min_iter: 2, eta: 2}
   for (const op of ops) applyOp(state, op);
   const pruned = state.trials.filter((t) => t.status === 'pruned').map((t) => t.id);
   assert.ok(pruned.length >= 3, `pruned ${pruned.length}`);
-  assert.deepEqual(pruned.sort((a, b) => a - b), [...decided].sort((a, b) => a - b));
+  assert.deepEqual(
+    pruned.sort((a, b) => a - b),
+    [...decided].sort((a, b) => a - b),
+  );
 });

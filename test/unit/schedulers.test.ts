@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ashaMilestones, AshaScheduler } from '../../src/core/schedulers/asha';
+import { AshaScheduler, ashaMilestones } from '../../src/core/schedulers/asha';
 import { fmt, percentile, TrialLog } from '../../src/core/schedulers/common';
 import { bandThreshold, HyperbandScheduler, hyperbandBands } from '../../src/core/schedulers/hyperband';
 import { MedianScheduler } from '../../src/core/schedulers/median';
@@ -19,7 +19,7 @@ import type { Decision } from '../../src/core/schedulers/scheduler';
 
 const MIN = { goal: 'minimize' as const };
 const MAX = { goal: 'maximize' as const };
-const stops = (d: Decision) => d.action === 'stop';
+const _stops = (d: Decision) => d.action === 'stop';
 
 describe('W&B hyperband', () => {
   test('bands: min_iter·eta^k floored, or max_iter/eta^k for k = 1..s floored and sorted', () => {
@@ -47,8 +47,16 @@ describe('W&B hyperband', () => {
   for (const strict of [true, false]) {
     test(`strict ${strict}: ${strict ? 'the value at the band' : 'the best so far'} against the band's cut-off`, () => {
       const s = new HyperbandScheduler({ max_iter: 9, eta: 3, s: 2, strict }, MIN);
-      for (const [t, h] of [[1, [1, 10]], [2, [5, 10]], [3, [9, 1]]] as const) h.forEach((v, i) => s.onReport(t, i + 1, v));
-      assert.deepEqual([1, 2, 3].map((t) => s.evaluate(t).action), ['continue', 'continue', strict ? 'stop' : 'continue']);
+      for (const [t, h] of [
+        [1, [1, 10]],
+        [2, [5, 10]],
+        [3, [9, 1]],
+      ] as const)
+        h.forEach((v, i) => s.onReport(t, i + 1, v));
+      assert.deepEqual(
+        [1, 2, 3].map((t) => s.evaluate(t).action),
+        ['continue', 'continue', strict ? 'stop' : 'continue'],
+      );
     });
   }
 
@@ -66,7 +74,8 @@ describe('W&B hyperband', () => {
     const d = s.onReport(4, 2, 0.8); // [0.6, 0.65, 0.7, 0.8][2] = 0.7
     assert.deepEqual(d, {
       action: 'stop',
-      reason: 'pruned at milestone 2 (report 2): its value at milestone 2 0.8 is worse than the top-1/2 cut-off 0.7 of 4 runs (hyperband, eta 2)',
+      reason:
+        'pruned at milestone 2 (report 2): its value at milestone 2 0.8 is worse than the top-1/2 cut-off 0.7 of 4 runs (hyperband, eta 2)',
     });
     assert.equal(s.evaluate(2).action, 'continue');
     // trial 5's 0.62 lowers the cut-off to [0.6, 0.62, 0.65, 0.7, 0.8][2] = 0.65: trial 2 (0.7), which did not report, now stops
@@ -85,7 +94,10 @@ describe('W&B hyperband', () => {
     assert.equal(s.onReport(2, 1, NaN).action, 'continue');
     assert.equal(s.onReport(2, 2, -Infinity).action, 'continue');
     assert.equal(s.onReport(2, 3, 0.5).action, 'continue', "0.5 is trial 2's first value: [0.5, 1][1] = 1");
-    assert.deepEqual(s.thresholds().slice(0, 2), [{ band: 1, threshold: 1, n: 2 }, { band: 2, threshold: Infinity, n: 0 }]);
+    assert.deepEqual(s.thresholds().slice(0, 2), [
+      { band: 1, threshold: 1, n: 2 },
+      { band: 2, threshold: Infinity, n: 0 },
+    ]);
     s.onReport(3, 1, 0.4); // [0.4, 0.5, 1][1] = 0.5
     assert.equal(s.evaluate(1).action, 'stop');
     assert.equal(s.evaluate(2).action, 'continue');
@@ -130,7 +142,10 @@ describe('ASHA (Ray AsyncHyperBandScheduler)', () => {
     assert.equal(s.onReport(2, 1, -4).action, 'continue', '4 ≥ percentile([2], 50) = 2');
     const d = s.onReport(3, 1, -1);
     assert.equal(d.action, 'stop', '1 < percentile([2, 4], 50) = 3');
-    assert.equal((d as { reason: string }).reason, 'pruned at rung 1 (step 1): 1 worse than the 1/2 quantile 3 of 2 trials at milestone 1 (asha)');
+    assert.equal(
+      (d as { reason: string }).reason,
+      'pruned at rung 1 (step 1): 1 worse than the 1/2 quantile 3 of 2 trials at milestone 1 (asha)',
+    );
     // the fourth sees the cut-off of [2, 4, 1] = 2: reward 2 is not below it
     assert.equal(s.onReport(4, 1, -2).action, 'continue');
   });
@@ -173,7 +188,13 @@ describe('ASHA (Ray AsyncHyperBandScheduler)', () => {
     const a = new AshaScheduler(cfg, MIN);
     const b = new AshaScheduler(cfg, MIN);
     const ids = Array.from({ length: 300 }, (_, i) => i + 1);
-    assert.deepEqual(ids.map((i) => a.bracketFor(i)), [...ids].reverse().map((i) => b.bracketFor(i)).reverse());
+    assert.deepEqual(
+      ids.map((i) => a.bracketFor(i)),
+      [...ids]
+        .reverse()
+        .map((i) => b.bracketFor(i))
+        .reverse(),
+    );
     const counts = [0, 0, 0];
     for (const i of ids) counts[a.bracketFor(i)]++;
     // sizes 5, 4, 3 → softmax weights 0.665, 0.245, 0.090
@@ -220,14 +241,20 @@ describe('patience', () => {
     assert.deepEqual(actions, ['continue', 'continue', 'continue', 'continue', 'stop']);
     const s2 = new PatienceScheduler({ patience: 3 }, MIN);
     // an improvement resets the count
-    assert.deepEqual([1, 2, 2, 0.5, 2, 2, 2].map((v, i) => s2.onReport(1, i + 1, v).action), ['continue', 'continue', 'continue', 'continue', 'continue', 'continue', 'stop']);
+    assert.deepEqual(
+      [1, 2, 2, 0.5, 2, 2, 2].map((v, i) => s2.onReport(1, i + 1, v).action),
+      ['continue', 'continue', 'continue', 'continue', 'continue', 'continue', 'stop'],
+    );
   });
 
   test('min_delta: an improvement must be MORE than min_delta', () => {
     const s = new PatienceScheduler({ patience: 2, min_delta: 0.05 }, MIN);
     // 0.95 is not < 1 − 0.05 (wait 1); 0.94 is (best 0.94); 0.9 is not < 0.89 (wait 1); 0.895 (wait 2) → stop
     const out = [1, 0.95, 0.94, 0.9, 0.895].map((v, i) => s.onReport(1, i + 1, v));
-    assert.deepEqual(out.map((d) => d.action), ['continue', 'continue', 'continue', 'continue', 'stop']);
+    assert.deepEqual(
+      out.map((d) => d.action),
+      ['continue', 'continue', 'continue', 'continue', 'stop'],
+    );
     assert.equal((out[4] as { reason: string }).reason, 'no improvement of more than 0.05 in 2 reports (best 0.94 at step 3; patience 2)');
   });
 
@@ -259,7 +286,14 @@ describe('replays and overwrites', () => {
       const a = make();
       const b = make();
       const feed: [number, number, number][] = [
-        [1, 1, 0.5], [1, 2, 0.4], [1, 3, 0.45], [1, 4, 0.46], [2, 1, 0.6], [2, 2, 0.7], [2, 3, 0.8], [2, 4, 0.9],
+        [1, 1, 0.5],
+        [1, 2, 0.4],
+        [1, 3, 0.45],
+        [1, 4, 0.46],
+        [2, 1, 0.6],
+        [2, 2, 0.7],
+        [2, 3, 0.8],
+        [2, 4, 0.9],
       ];
       for (const [t, st, v] of feed) {
         const d = a.onReport(t, st, v);
@@ -271,7 +305,12 @@ describe('replays and overwrites', () => {
         if (t === 1 && st === 4) b.onComplete(1, v);
       }
       for (const [t, st, v] of feed) b.onReport(t, st, v); // a whole replay on top
-      for (const [t, st, v] of [[3, 1, 0.55], [3, 2, 0.65], [3, 3, 0.44], [3, 4, 0.47]] as const) {
+      for (const [t, st, v] of [
+        [3, 1, 0.55],
+        [3, 2, 0.65],
+        [3, 3, 0.44],
+        [3, 4, 0.47],
+      ] as const) {
         assert.deepEqual(b.onReport(t, st, v), a.onReport(t, st, v), `trial ${t} step ${st}`);
       }
     });
@@ -328,13 +367,21 @@ describe('helpers', () => {
       return d;
     };
     assert.deepEqual(log.report(1, 0.5, judge({ action: 'continue' })), { action: 'continue' });
-    assert.deepEqual(calls, [{ overwrite: false, logged: [0.5], pending: ['continue'] }], 'the new value is logged (as continue) before judging');
+    assert.deepEqual(
+      calls,
+      [{ overwrite: false, logged: [0.5], pending: ['continue'] }],
+      'the new value is logged (as continue) before judging',
+    );
     assert.equal(log.report(1, 0.5, judge(stop)).action, 'continue', 'a replay returns the stored decision');
     assert.equal(calls.length, 1, 'a replay is not judged');
     assert.equal(log.report(2, NaN, judge(stop)), stop);
     assert.equal(log.report(2, NaN, judge({ action: 'continue' })), stop, 'NaN replays too (Object.is)');
     assert.equal(log.report(1, 0.25, judge(stop)), stop);
-    assert.deepEqual(calls.at(-1), { overwrite: true, logged: [0.25, NaN], pending: ['continue', 'stop'] }, 'an overwrite keeps the step in place');
+    assert.deepEqual(
+      calls.at(-1),
+      { overwrite: true, logged: [0.25, NaN], pending: ['continue', 'stop'] },
+      'an overwrite keeps the step in place',
+    );
     assert.equal(log.byStep.get(1)?.decision, stop, 'the decision is stored');
   });
 });

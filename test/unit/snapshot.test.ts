@@ -1,11 +1,20 @@
 /** Dashboard data from SweepState (pure): snapshot, axes from spaceKey, columnar series, appends. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
-import { applyOp, createState, type SweepState } from '../../src/core/journal/reducer';
+import { test } from 'node:test';
 import type { Op, OpInput } from '../../src/core/journal/ops';
-import type { RunnerStatus } from '../../src/core/sweep/open';
+import { applyOp, createState } from '../../src/core/journal/reducer';
 import { parseSweep, spaceKey } from '../../src/core/space/parse';
-import { buildSnapshot, DashboardFeed, metricPoints, paramAxes, sweepMeta, trialRow, type SweepSource } from '../../src/extension/panel/snapshot';
+import type { RunnerStatus } from '../../src/core/sweep/open';
+import {
+  buildSnapshot,
+  DashboardFeed,
+  metricPoints,
+  paramAxes,
+  type SweepSource,
+  sweepMeta,
+  trialRow,
+} from '../../src/extension/panel/snapshot';
 
 const SWEEP = `program: train.py
 method: random
@@ -32,7 +41,18 @@ function makeSource(): { src: SweepSource; push: (i: OpInput) => Op } {
     applyOp(state, op);
     return op;
   };
-  push({ op: 'sweep_created', sweepId: 'sw', file: '/w/sweep.yaml', text: SWEEP, spaceKey: spaceKey(spec.space), seed: 7, metric: { name: 'val_loss', goal: 'minimize' }, method: 'random', runCap: 12, provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' } });
+  push({
+    op: 'sweep_created',
+    sweepId: 'sw',
+    file: '/w/sweep.yaml',
+    text: SWEEP,
+    spaceKey: spaceKey(spec.space),
+    seed: 7,
+    metric: { name: 'val_loss', goal: 'minimize' },
+    method: 'random',
+    runCap: 12,
+    provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd: '/' },
+  });
   const runner: RunnerStatus = { kind: 'running', pid: 9 };
   return { src: { dir: '/w/.knobs/sweeps/sw', id: 'sw', state, runner }, push };
 }
@@ -43,7 +63,10 @@ test('axes come from created.spaceKey: numeric ranges (log, int), categorical va
   const { src, push } = makeSource();
   push({ op: 'trial_asked', trial: 1, params: params(0.01), source: 'random' });
   const axes = paramAxes(src.state);
-  assert.deepEqual(axes.map((a) => a.name), ['lr', 'dropout', 'hidden', 'layers', 'wd', 'epochs', 'optimizer.name']);
+  assert.deepEqual(
+    axes.map((a) => a.name),
+    ['lr', 'dropout', 'hidden', 'layers', 'wd', 'epochs', 'optimizer.name'],
+  );
   const by = Object.fromEntries(axes.map((a) => [a.name, a]));
   assert.deepEqual(by.lr, { name: 'lr', kind: 'numeric', min: 0.0001, max: 0.1, log: true });
   assert.deepEqual(by.dropout, { name: 'dropout', kind: 'numeric', min: 0, max: 0.5 });
@@ -104,7 +127,11 @@ test('trial rows: non-finite values become null; last per metric; latest step; r
   assert.deepEqual(vl.steps, [1, 2]);
   assert.equal(vl.values[0], 0.5);
   assert.ok(Number.isNaN(vl.values[1]), 'NaN stays NaN inside MetricPoints');
-  assert.deepEqual(metricPoints(src.state.byId.get(1)!, { val_loss: 1, acc: 2 }).map((p) => [p.name, p.steps]), [['val_loss', [2]]], 'from offsets');
+  assert.deepEqual(
+    metricPoints(src.state.byId.get(1)!, { val_loss: 1, acc: 2 }).map((p) => [p.name, p.steps]),
+    [['val_loss', [2]]],
+    'from offsets',
+  );
 });
 
 test('snapshot holds every trial and every series, columnar per trial and metric', () => {
@@ -136,23 +163,43 @@ test('appends carry only changed trials and new points; nothing changed → unde
   assert.equal(snap.trials.length, 2);
   assert.equal(feed.append(src), undefined, 'no change since the snapshot');
 
-  const newOps = [push({ op: 'metric', trial: 1, attempt: 1, step: 2, values: { val_loss: 0.7 } }), push({ op: 'metric', trial: 1, attempt: 1, step: 3, values: { val_loss: 0.6 } })];
-  const a = feed.append(src, newOps.map((o) => (o as { trial: number }).trial))!;
+  const newOps = [
+    push({ op: 'metric', trial: 1, attempt: 1, step: 2, values: { val_loss: 0.7 } }),
+    push({ op: 'metric', trial: 1, attempt: 1, step: 3, values: { val_loss: 0.6 } }),
+  ];
+  const a = feed.append(
+    src,
+    newOps.map((o) => (o as { trial: number }).trial),
+  )!;
   assert.equal(a.type, 'append');
-  assert.deepEqual(a.trials.map((r) => r.id), [1], 'trial 1 changed (reports, value)');
+  assert.deepEqual(
+    a.trials.map((r) => r.id),
+    [1],
+    'trial 1 changed (reports, value)',
+  );
   assert.equal(a.trials[0].value, 0.6);
-  assert.deepEqual(a.series, [{ trial: 1, attempt: 1, name: 'val_loss', steps: [2, 3], values: [0.7, 0.6], times: [1006, 1007] }], 'only the new points, with their report times');
+  assert.deepEqual(
+    a.series,
+    [{ trial: 1, attempt: 1, name: 'val_loss', steps: [2, 3], values: [0.7, 0.6], times: [1006, 1007] }],
+    'only the new points, with their report times',
+  );
   assert.equal(feed.append(src), undefined);
 
   push({ op: 'trial_completed', trial: 1, attempt: 1, exitCode: 0 });
   const b = feed.append(src, [1])!;
-  assert.deepEqual(b.trials.map((r) => [r.id, r.status]), [[1, 'completed']]);
+  assert.deepEqual(
+    b.trials.map((r) => [r.id, r.status]),
+    [[1, 'completed']],
+  );
   assert.deepEqual(b.series, []);
 
   // a new trial, found by a full scan (no hint)
   push({ op: 'trial_asked', trial: 3, params: params(0.03), source: 'random' });
   const c = feed.append(src)!;
-  assert.deepEqual(c.trials.map((r) => r.id), [3]);
+  assert.deepEqual(
+    c.trials.map((r) => r.id),
+    [3],
+  );
 });
 
 test('a new attempt resends its series from the start (webview replaces by attempt)', () => {
@@ -202,6 +249,12 @@ test('a snapshot of 20k trials × 50 points builds and appends stay proportional
   assert.equal(snap.series[N - 1].steps.length, 50);
   push({ op: 'metric', trial: 77, attempt: 1, step: 51, values: { val_loss: 0.01 } });
   const a = feed.append(src, [77])!;
-  assert.deepEqual(a.trials.map((r) => r.id), [77]);
-  assert.deepEqual(a.series.map((s) => s.steps), [[51]]);
+  assert.deepEqual(
+    a.trials.map((r) => r.id),
+    [77],
+  );
+  assert.deepEqual(
+    a.series.map((s) => s.steps),
+    [[51]],
+  );
 });

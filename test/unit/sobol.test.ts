@@ -65,10 +65,26 @@ describe('Sobol direction numbers', () => {
       [134217728, 671088640, 402653184, 134217728, 134217728, 402653184],
     ];
     first.forEach((row, i) => assert.deepEqual(bits30(i).slice(0, 6), row, `point ${i}`));
-    assert.deepEqual([63, 64, 127, 255].map((d) => bits30(100)[d]), [696254464, 209715200, 494927872, 612368384]);
-    assert.deepEqual([63, 64, 127, 255].map((d) => bits30(12345)[d]), [499974144, 1016397824, 689897472, 631439360]);
+    assert.deepEqual(
+      [63, 64, 127, 255].map((d) => bits30(100)[d]),
+      [696254464, 209715200, 494927872, 612368384],
+    );
+    assert.deepEqual(
+      [63, 64, 127, 255].map((d) => bits30(12345)[d]),
+      [499974144, 1016397824, 689897472, 631439360],
+    );
     // all 256 coordinates of these points, hashed (values from scipy 1.10)
-    const scipyHashes: Record<number, number> = { 1: 3227610565, 2: 1409244837, 3: 3976000549, 5: 3456479845, 8: 3340603389, 100: 1205388276, 1000: 3354622124, 12345: 1443372431, 16383: 1681080721 };
+    const scipyHashes: Record<number, number> = {
+      1: 3227610565,
+      2: 1409244837,
+      3: 3976000549,
+      5: 3456479845,
+      8: 3340603389,
+      100: 1205388276,
+      1000: 3354622124,
+      12345: 1443372431,
+      16383: 1681080721,
+    };
     for (const [i, h] of Object.entries(scipyHashes)) assert.equal(fnv(bits30(Number(i))), h, `point ${i}`);
   });
 
@@ -161,11 +177,14 @@ describe('Sobol sampler', () => {
   });
 
   test('snapshot: seeded output does not drift', () => {
-    assert.deepEqual([0, 1, 2].map((i) => suggest(42, i)), [
-      { opt: 'adam', lr: 0.0040797008455337, layers: 3, drop: 0.1 },
-      { opt: 'sgd', lr: 0.0002012367779735239, layers: 7, drop: 0.4 },
-      { opt: 'sgd', lr: 0.0428147204143592, layers: 1, drop: 0.15 },
-    ]);
+    assert.deepEqual(
+      [0, 1, 2].map((i) => suggest(42, i)),
+      [
+        { opt: 'adam', lr: 0.0040797008455337, layers: 3, drop: 0.1 },
+        { opt: 'sgd', lr: 0.0002012367779735239, layers: 7, drop: 0.4 },
+        { opt: 'sgd', lr: 0.0428147204143592, layers: 1, drop: 0.15 },
+      ],
+    );
   });
 
   test('a categorical with 2 values alternates evenly over the first 64 points', () => {
@@ -175,7 +194,9 @@ describe('Sobol sampler', () => {
   });
 
   test(`more than ${SOBOL_MAX_DIMS} search parameters is a clear error`, () => {
-    const big: Space = { params: Array.from({ length: SOBOL_MAX_DIMS + 1 }, (_, i) => numeric(`p${i}`, { distribution: 'uniform', min: 0, max: 1 })) };
+    const big: Space = {
+      params: Array.from({ length: SOBOL_MAX_DIMS + 1 }, (_, i) => numeric(`p${i}`, { distribution: 'uniform', min: 0, max: 1 })),
+    };
     assert.throws(
       () => new SobolSampler({ seed: 1 }).suggest({ space: big, index: 0, history: [], rng: createRng(0) }),
       (e: unknown) => isKnobsError(e) && /up to 256/.test(e.message) && /method: random/.test(e.hint ?? ''),

@@ -2,13 +2,14 @@
  * "New Sweep File": a script's arguments are read (argparse, click, a JS options object) and
  * written as a commented W&B-style sweep file that the core parser accepts with no errors.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { parseSweep } from '../../src/core/space/parse';
 import type { NumericParam, ParamSpec } from '../../src/core/space/types';
-import { readScriptArgs, sweepTemplate, type ScriptArg } from '../../src/extension/sweepTemplate';
+import { readScriptArgs, type ScriptArg, sweepTemplate } from '../../src/extension/sweepTemplate';
 
 const root = path.resolve(__dirname, '../../..');
 const readRoot = (p: string) => fs.readFileSync(path.join(root, p), 'utf8');
@@ -28,11 +29,32 @@ test('readScriptArgs: argparse in examples/pytorch-digits/train.py', () => {
   const by = new Map(args.map((a) => [a.name, a]));
   assert.deepEqual(by.get('lr'), { name: 'lr', flag: '--lr', type: 'float', default: 3e-3, help: 'Adam learning rate (> 0)' });
   assert.deepEqual(by.get('batch_size'), { name: 'batch_size', flag: '--batch_size', type: 'int', default: 64 });
-  assert.deepEqual(by.get('device'), { name: 'device', flag: '--device', type: 'str', default: 'auto', help: 'auto (cuda if available), cpu, cuda, cuda:N' });
+  assert.deepEqual(by.get('device'), {
+    name: 'device',
+    flag: '--device',
+    type: 'str',
+    default: 'auto',
+    help: 'auto (cuda if available), cpu, cuda, cuda:N',
+  });
   assert.equal(by.get('checkpoint_dir')?.default, null);
   // in source order (the script may gain arguments: check order, not the full list)
   const names = args.map((a) => a.name);
-  const expected = ['lr', 'dropout', 'weight_decay', 'l1', 'batch_size', 'epochs', 'hidden', 'layers', 'seed', 'split_seed', 'val_fraction', 'device', 'threads', 'checkpoint_dir'];
+  const expected = [
+    'lr',
+    'dropout',
+    'weight_decay',
+    'l1',
+    'batch_size',
+    'epochs',
+    'hidden',
+    'layers',
+    'seed',
+    'split_seed',
+    'val_fraction',
+    'device',
+    'threads',
+    'checkpoint_dir',
+  ];
   assert.deepEqual(
     names.filter((n) => expected.includes(n)),
     expected,
@@ -90,7 +112,8 @@ test('readScriptArgs: a plain defaults object and node:util parseArgs', () => {
     { name: 'name', flag: '--name', default: 'run', type: 'str' },
     { name: 'fast', flag: '--fast', default: false, type: 'bool' },
   ]);
-  const pa = "import { parseArgs } from 'node:util';\nconst { values } = parseArgs({ options: { lr: { type: 'string', default: '0.01' }, verbose: { type: 'boolean', short: 'v' } } });\n";
+  const pa =
+    "import { parseArgs } from 'node:util';\nconst { values } = parseArgs({ options: { lr: { type: 'string', default: '0.01' }, verbose: { type: 'boolean', short: 'v' } } });\n";
   assert.deepEqual(readScriptArgs(pa, 'javascript'), [
     { name: 'lr', flag: '--lr', default: 0.01, type: 'float' },
     { name: 'verbose', flag: '--verbose', type: 'bool' },
@@ -116,14 +139,15 @@ test('template of examples/pytorch-digits parses with no errors and picks sensib
   const layers = ps.get('layers') as NumericParam;
   assert.equal(layers.distribution, 'int_uniform');
   assert.deepEqual([layers.min, layers.max], [1, 4]);
-  for (const fixed of ['epochs', 'seed', 'split_seed', 'threads', 'device', 'val_fraction']) assert.equal(ps.get(fixed)?.kind, 'constant', fixed);
+  for (const fixed of ['epochs', 'seed', 'split_seed', 'threads', 'device', 'val_fraction'])
+    assert.equal(ps.get(fixed)?.kind, 'constant', fixed);
   assert.deepEqual(ps.get('val_fraction'), { ...ps.get('val_fraction'), value: 0.2 });
   // no default: left out with a comment, never passed as --checkpoint_dir=None
   assert.equal(ps.has('checkpoint_dir'), false);
   assert.match(text, /# checkpoint_dir: .*no default/);
   assert.match(text, /^program: train\.py$/m);
-  assert.match(text, /^  name: val_loss/m);
-  assert.match(text, /^  goal: minimize$/m);
+  assert.match(text, /^ {2}name: val_loss/m);
+  assert.match(text, /^ {2}goal: minimize$/m);
 });
 
 test('template of examples/tfjs-digits parses with no errors', () => {
@@ -132,7 +156,7 @@ test('template of examples/tfjs-digits parses with no errors', () => {
   const ps = parsed(text);
   assert.equal((ps.get('lr') as NumericParam).distribution, 'log_uniform_values');
   assert.equal(ps.get('backend')?.kind, 'constant');
-  assert.match(text, /^  goal: maximize$/m); // inferred from the metric name
+  assert.match(text, /^ {2}goal: maximize$/m); // inferred from the metric name
 });
 
 test('template: choices, bools, switches, odd names and empty args all parse', () => {
@@ -168,8 +192,8 @@ test('template: choices, bools, switches, odd names and empty args all parse', (
   const lr = ps.get('lr') as NumericParam;
   assert.ok(Math.abs((lr.min ?? 0) - 1e-8) < 1e-20, `lr.min ${lr.min}`);
   assert.match(text, /^program: "my train\.py"$|^program: my train\.py$/m);
-  assert.match(text, /^  name: val_loss/m);
-  assert.match(text, /^  goal: maximize$/m);
+  assert.match(text, /^ {2}name: val_loss/m);
+  assert.match(text, /^ {2}goal: maximize$/m);
   // no arguments at all: an example parameter keeps the file valid
   const empty = parsed(sweepTemplate({ program: 'x.py', args: [] }));
   assert.equal(empty.size, 1);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { branin } from '../../bench/samplers/problems';
 import { normalCdf } from '../../src/core/math/normal';
 import { createRng } from '../../src/core/random/rng';
 import { RandomSampler } from '../../src/core/samplers/random';
@@ -11,11 +12,12 @@ import { TpeDims } from '../../src/core/samplers/tpe/tpeDims';
 import { TpeSampler } from '../../src/core/samplers/tpe/tpeSampler';
 import type { FlatParams, Space } from '../../src/core/space/types';
 import { assertValidConfig, categorical, numeric } from '../contracts/sampler.contract';
-import { branin } from '../../bench/samplers/problems';
 
 const rngFor = (seed: number, i: number) => createRng(seed).child('sampler', i);
 
-const braninSpace: Space = { params: [numeric('x1', { distribution: 'uniform', min: -5, max: 10 }), numeric('x2', { distribution: 'uniform', min: 0, max: 15 })] };
+const braninSpace: Space = {
+  params: [numeric('x1', { distribution: 'uniform', min: -5, max: 10 }), numeric('x2', { distribution: 'uniform', min: 0, max: 15 })],
+};
 const BRANIN_MIN = 0.39788735772973816;
 
 const smallSpace = (): Space => ({
@@ -28,7 +30,12 @@ const smallSpace = (): Space => ({
 });
 function smallLoss(p: FlatParams): number {
   const lr = Math.log10(p.lr as number);
-  return (p.opt === 'adam' ? 0 : p.opt === 'sgd' ? 0.3 : 0.5) + (lr + 3) ** 2 / 4 + ((p.layers as number) - 5) ** 2 / 10 + ((p.drop as number) - 0.2) ** 2;
+  return (
+    (p.opt === 'adam' ? 0 : p.opt === 'sgd' ? 0.3 : 0.5) +
+    (lr + 3) ** 2 / 4 +
+    ((p.layers as number) - 5) ** 2 / 10 +
+    ((p.drop as number) - 0.2) ** 2
+  );
 }
 
 /** Sequential optimisation: returns the history. */
@@ -52,7 +59,8 @@ describe('tpe: startup and determinism', () => {
     const tpe = new TpeSampler({ seed: 11, nStartup: 6 });
     const sobol = new SobolSampler({ seed: 11 });
     const history = optimise(tpe, space, smallLoss, 11, 6);
-    for (let i = 0; i < 6; i++) assert.deepEqual(history[i].flat, sobol.suggest({ space, index: i, history: [], rng: rngFor(11, i) }), `index ${i}`);
+    for (let i = 0; i < 6; i++)
+      assert.deepEqual(history[i].flat, sobol.suggest({ space, index: i, history: [], rng: rngFor(11, i) }), `index ${i}`);
     // the 7th comes from the model: not the 7th Sobol point
     const next = tpe.suggest({ space, index: 6, history, rng: rngFor(11, 6) });
     assert.notDeepEqual(next, sobol.suggest({ space, index: 6, history: [], rng: rngFor(11, 6) }));
@@ -63,20 +71,36 @@ describe('tpe: startup and determinism', () => {
     const sobol = new SobolSampler({ seed: 2 });
     const tpe = new TpeSampler({ seed: 2, nStartup: 3 });
     const base = optimise(tpe, space, smallLoss, 2, 2);
-    const running: TrialView[] = [...base, { id: 3, flat: base[0].flat, state: 'running' }, { id: 4, flat: base[1].flat, state: 'pending' }];
-    assert.deepEqual(tpe.suggest({ space, index: 4, history: running, rng: rngFor(2, 4) }), sobol.suggest({ space, index: 4, history: [], rng: rngFor(2, 4) }));
+    const running: TrialView[] = [
+      ...base,
+      { id: 3, flat: base[0].flat, state: 'running' },
+      { id: 4, flat: base[1].flat, state: 'pending' },
+    ];
+    assert.deepEqual(
+      tpe.suggest({ space, index: 4, history: running, rng: rngFor(2, 4) }),
+      sobol.suggest({ space, index: 4, history: [], rng: rngFor(2, 4) }),
+    );
     const pruned: TrialView[] = [...base, { id: 3, flat: base[0].flat, state: 'pruned', value: 1, steps: [{ step: 1, value: 1 }] }];
-    assert.notDeepEqual(tpe.suggest({ space, index: 3, history: pruned, rng: rngFor(2, 3) }), sobol.suggest({ space, index: 3, history: [], rng: rngFor(2, 3) }));
+    assert.notDeepEqual(
+      tpe.suggest({ space, index: 3, history: pruned, rng: rngFor(2, 3) }),
+      sobol.suggest({ space, index: 3, history: [], rng: rngFor(2, 3) }),
+    );
   });
 
   test('snapshot: a seeded run does not drift (categorical profile)', () => {
     const history = optimise(new TpeSampler({ seed: 5 }), smallSpace(), smallLoss, 5, 16);
-    assert.deepEqual(history.slice(-2).map((t) => t.flat), SNAPSHOT);
+    assert.deepEqual(
+      history.slice(-2).map((t) => t.flat),
+      SNAPSHOT,
+    );
   });
 
   test('snapshot: a seeded run does not drift (numeric profile)', () => {
     const history = optimise(new TpeSampler({ seed: 5 }), braninSpace, branin, 5, 16);
-    assert.deepEqual(history.slice(-2).map((t) => t.flat), NUMERIC_SNAPSHOT);
+    assert.deepEqual(
+      history.slice(-2).map((t) => t.flat),
+      NUMERIC_SNAPSHOT,
+    );
   });
 
   test('a fresh instance (a resumed sweep) suggests what a long-lived one does', () => {
@@ -85,7 +109,12 @@ describe('tpe: startup and determinism', () => {
     const history = optimise(live, space, smallLoss, 8, 20);
     live.suggest({ space: braninSpace, index: 0, history: [], rng: rngFor(8, 0) }); // unrelated call in between
     const a = live.suggest({ space, index: 20, history, rng: rngFor(8, 20) });
-    const b = new TpeSampler({ seed: 8 }).suggest({ space, index: 20, history: history.map((t) => ({ ...t, flat: { ...t.flat } })), rng: rngFor(8, 20) });
+    const b = new TpeSampler({ seed: 8 }).suggest({
+      space,
+      index: 20,
+      history: history.map((t) => ({ ...t, flat: { ...t.flat } })),
+      rng: rngFor(8, 20),
+    });
     assert.deepEqual(b, a);
   });
 });
@@ -133,7 +162,16 @@ describe('tpe: history handling', () => {
       { id: 1, flat: at(1), state: 'pruned', value: 0.1, steps: [{ step: 1, value: 0.1 }] },
       { id: 2, flat: at(2), state: 'completed', value: 5 },
       { id: 3, flat: at(3), state: 'running' },
-      { id: 4, flat: at(4), state: 'stopped', value: 0.9, steps: [{ step: 1, value: 0.2 }, { step: 3, value: 0.9 }] },
+      {
+        id: 4,
+        flat: at(4),
+        state: 'stopped',
+        value: 0.9,
+        steps: [
+          { step: 1, value: 0.2 },
+          { step: 3, value: 0.9 },
+        ],
+      },
       { id: 5, flat: at(5), state: 'completed', value: 2 },
       { id: 6, flat: at(6), state: 'failed', value: -100 },
       { id: 7, flat: at(7), state: 'pruned', value: 0.5, steps: [{ step: 3, value: 0.5 }] },
@@ -185,7 +223,13 @@ describe('tpe: estimator', () => {
 
     const cat: Space = { params: [categorical('c', ['a', 'b', 'c', 'd'], [0.1, 0.2, 0.3, 0.4])] };
     const cdims = new TpeDims(cat).dims;
-    const cest = new ParzenEstimator({ dims: cdims, points: [Float64Array.of(0), Float64Array.of(3)], priorWeight: 1, sigmas: [1], lambdas: [0.2] });
+    const cest = new ParzenEstimator({
+      dims: cdims,
+      points: [Float64Array.of(0), Float64Array.of(3)],
+      priorWeight: 1,
+      sigmas: [1],
+      lambdas: [0.2],
+    });
     const pmf = cest.logPdf([0, 1, 2, 3].map((k) => Float64Array.of(k))).map(Math.exp);
     assert.ok(Math.abs(pmf.reduce((a, b) => a + b, 0) - 1) < 1e-12);
     assert.ok(pmf[0] > pmf[1] && pmf[3] > pmf[2]);
@@ -207,7 +251,9 @@ describe('tpe: estimator', () => {
 describe('tpe: search quality (statistical, fixed seeds)', () => {
   test('TPE beats random search on Branin: median regret over 5 seeds at 60 trials', () => {
     const regret = (make: (seed: number) => Sampler): number[] =>
-      [1, 2, 3, 4, 5].map((seed) => Math.min(...optimise(make(seed), braninSpace, branin, seed, 60).map((t) => t.value as number)) - BRANIN_MIN);
+      [1, 2, 3, 4, 5].map(
+        (seed) => Math.min(...optimise(make(seed), braninSpace, branin, seed, 60).map((t) => t.value as number)) - BRANIN_MIN,
+      );
     const tpe = median(regret((seed) => new TpeSampler({ seed })));
     const rnd = median(regret(() => new RandomSampler()));
     assert.ok(tpe < rnd / 2, `TPE ${tpe} vs random ${rnd}`);

@@ -14,12 +14,63 @@ const close = (a: number, b: number, rel = 1e-12, msg?: string): void =>
 
 /** The values W&B's HyperParameter.ppf gives (computed with scipy/numpy as params.py does). */
 const WANDB: Record<string, Record<string, number>> = {
-  '0.05': { layers: 1, dropout: 0.025, width: 32, momentum: 0.81, lr_exp: 0.00014266661688322596, lr: 1.584893192461113e-5, batch: 8, hidden_exp: 9, inv: 0.00822974704902003, inv_values: 0.014125375446227542, 'opt.bias': -2.2897072539029457, 'opt.shift': -16, scale: 0.4393641049274924, qscale: 3.0, frac: 0.06284989170835438, qfrac: 0.0 },
-  '0.5': { layers: 3, dropout: 0.25, width: 128, momentum: 0.9, lr_exp: 0.003182780796509667, lr: 0.0010000000000000002, batch: 64, hidden_exp: 55, inv: 0.04978706836786394, inv_values: 0.3162277660168379, 'opt.bias': 1.0, 'opt.shift': 0, scale: 1.0, qscale: 7.5, frac: 0.26444998329566005, qfrac: 0.5 },
-  '0.9': { layers: 6, dropout: 0.45, width: 224, momentum: 0.97, lr_exp: 0.050287436723591906, lr: 0.03981071705534976, batch: 336, hidden_exp: 270, inv: 0.24659696394160652, inv_values: 5.011872336272723, 'opt.bias': 3.5631031310892007, 'opt.shift': 12, scale: 1.8979527073347104, qscale: 14.0, frac: 0.5103163065514917, qfrac: 1.0 },
+  '0.05': {
+    layers: 1,
+    dropout: 0.025,
+    width: 32,
+    momentum: 0.81,
+    lr_exp: 0.00014266661688322596,
+    lr: 1.584893192461113e-5,
+    batch: 8,
+    hidden_exp: 9,
+    inv: 0.00822974704902003,
+    inv_values: 0.014125375446227542,
+    'opt.bias': -2.2897072539029457,
+    'opt.shift': -16,
+    scale: 0.4393641049274924,
+    qscale: 3.0,
+    frac: 0.06284989170835438,
+    qfrac: 0.0,
+  },
+  '0.5': {
+    layers: 3,
+    dropout: 0.25,
+    width: 128,
+    momentum: 0.9,
+    lr_exp: 0.003182780796509667,
+    lr: 0.0010000000000000002,
+    batch: 64,
+    hidden_exp: 55,
+    inv: 0.04978706836786394,
+    inv_values: 0.3162277660168379,
+    'opt.bias': 1.0,
+    'opt.shift': 0,
+    scale: 1.0,
+    qscale: 7.5,
+    frac: 0.26444998329566005,
+    qfrac: 0.5,
+  },
+  '0.9': {
+    layers: 6,
+    dropout: 0.45,
+    width: 224,
+    momentum: 0.97,
+    lr_exp: 0.050287436723591906,
+    lr: 0.03981071705534976,
+    batch: 336,
+    hidden_exp: 270,
+    inv: 0.24659696394160652,
+    inv_values: 5.011872336272723,
+    'opt.bias': 3.5631031310892007,
+    'opt.shift': 12,
+    scale: 1.8979527073347104,
+    qscale: 14.0,
+    frac: 0.5103163065514917,
+    qfrac: 1.0,
+  },
 };
 
-function numericParams(space: Space): NumericParam[] {
+function _numericParams(space: Space): NumericParam[] {
   return space.params.filter((p): p is NumericParam => p.kind === 'numeric');
 }
 
@@ -40,7 +91,13 @@ describe('special functions', () => {
     close(regularizedBeta(0.2, 2, 5), 0.34464, 1e-12);
     close(regularizedBeta(0.5, 2, 5), 0.890625, 1e-12);
     close(inverseRegularizedBeta(0.5, 2, 5), 0.26444998329566005, 1e-12);
-    for (const [a, b] of [[0.5, 0.5], [0.2, 3], [10, 0.3], [1, 1], [50, 70]]) {
+    for (const [a, b] of [
+      [0.5, 0.5],
+      [0.2, 3],
+      [10, 0.3],
+      [1, 1],
+      [50, 70],
+    ]) {
       for (const p of [1e-8, 0.01, 0.3, 0.5, 0.9, 0.999999]) {
         const x = inverseRegularizedBeta(p, a, b);
         assert.ok(x >= 0 && x <= 1);
@@ -76,7 +133,10 @@ describe('transform', () => {
     const space = mixedSpace();
     for (const [uText, expected] of Object.entries(WANDB)) {
       const u = Number(uText);
-      const flat = fromUnit(space, searchDims(space).map(() => u));
+      const flat = fromUnit(
+        space,
+        searchDims(space).map(() => u),
+      );
       for (const [name, want] of Object.entries(expected)) {
         const got = flat[name] as number;
         close(got, want, 1e-12, `${name} at u=${u}: ${got} vs W&B ${want}`);
@@ -99,19 +159,22 @@ describe('transform', () => {
       assert.ok(Number.isInteger(v));
       seen.set(v, (seen.get(v) ?? 0) + 1);
     }
-    assert.deepEqual([...seen.keys()].sort((a, b) => a - b), [-2, -1, 0, 1, 2]);
+    assert.deepEqual(
+      [...seen.keys()].sort((a, b) => a - b),
+      [-2, -1, 0, 1, 2],
+    );
     for (const c of seen.values()) assert.ok(Math.abs(c - 10000) < 500, `count ${c}`);
   });
 
   test('categorical with probabilities follows its weights', () => {
     const space: Space = { params: [categorical('act', ['relu', 'gelu', 'tanh'], [0.5, 0.3, 0.2])] };
-    assert.equal(fromUnit(space, [0])['act'], 'relu');
-    assert.equal(fromUnit(space, [0.5])['act'], 'gelu'); // W&B: argmin(0.5 >= [0.5, 0.8, 1])
-    assert.equal(fromUnit(space, [0.79])['act'], 'gelu');
-    assert.equal(fromUnit(space, [1])['act'], 'tanh');
+    assert.equal(fromUnit(space, [0]).act, 'relu');
+    assert.equal(fromUnit(space, [0.5]).act, 'gelu'); // W&B: argmin(0.5 >= [0.5, 0.8, 1])
+    assert.equal(fromUnit(space, [0.79]).act, 'gelu');
+    assert.equal(fromUnit(space, [1]).act, 'tanh');
     const counts: Record<string, number> = { relu: 0, gelu: 0, tanh: 0 };
     const rng = createRng(8);
-    for (let i = 0; i < 40000; i++) counts[fromUnit(space, [rng.next()])['act'] as string]++;
+    for (let i = 0; i < 40000; i++) counts[fromUnit(space, [rng.next()]).act as string]++;
     close(counts.relu / 40000, 0.5, 0.03);
     close(counts.gelu / 40000, 0.3, 0.03);
     close(counts.tanh / 40000, 0.2, 0.03);
@@ -123,12 +186,21 @@ describe('transform', () => {
     const cases: { p: NumericParam; theory: (q: number) => number }[] = [
       { p: numeric('a', { distribution: 'uniform', min: -1, max: 3 }) as NumericParam, theory: (q) => -1 + 4 * q },
       { p: numeric('b', { distribution: 'log_uniform', min: -4, max: 1 }) as NumericParam, theory: (q) => Math.exp(-4 + 5 * q) },
-      { p: numeric('c', { distribution: 'log_uniform_values', min: 1e-4, max: 1 }) as NumericParam, theory: (q) => 1e-4 * Math.pow(1e4, q) },
+      { p: numeric('c', { distribution: 'log_uniform_values', min: 1e-4, max: 1 }) as NumericParam, theory: (q) => 1e-4 * 1e4 ** q },
       { p: numeric('d', { distribution: 'inv_log_uniform', min: 0, max: 3 }) as NumericParam, theory: (q) => Math.exp(-3 * (1 - q)) },
-      { p: numeric('e', { distribution: 'inv_log_uniform_values', min: 0.1, max: 10 }) as NumericParam, theory: (q) => 0.1 * Math.pow(100, q) },
-      { p: numeric('f', { distribution: 'normal', mu: 5, sigma: 2 }) as NumericParam, theory: (q) => 5 + 2 * [-1.2815515655446004, 0, 1.2815515655446004][[0.1, 0.5, 0.9].indexOf(q)] },
-      { p: numeric('g', { distribution: 'log_normal', mu: 1, sigma: 0.5 }) as NumericParam, theory: (q) => Math.exp(1 + 0.5 * [-1.2815515655446004, 0, 1.2815515655446004][[0.1, 0.5, 0.9].indexOf(q)]) },
-      { p: numeric('h', { distribution: 'beta', a: 2, b: 5 }) as NumericParam, theory: (q) => [0.09259526, 0.26444998329566005, 0.5103163065514917][[0.1, 0.5, 0.9].indexOf(q)] },
+      { p: numeric('e', { distribution: 'inv_log_uniform_values', min: 0.1, max: 10 }) as NumericParam, theory: (q) => 0.1 * 100 ** q },
+      {
+        p: numeric('f', { distribution: 'normal', mu: 5, sigma: 2 }) as NumericParam,
+        theory: (q) => 5 + 2 * [-1.2815515655446004, 0, 1.2815515655446004][[0.1, 0.5, 0.9].indexOf(q)],
+      },
+      {
+        p: numeric('g', { distribution: 'log_normal', mu: 1, sigma: 0.5 }) as NumericParam,
+        theory: (q) => Math.exp(1 + 0.5 * [-1.2815515655446004, 0, 1.2815515655446004][[0.1, 0.5, 0.9].indexOf(q)]),
+      },
+      {
+        p: numeric('h', { distribution: 'beta', a: 2, b: 5 }) as NumericParam,
+        theory: (q) => [0.09259526, 0.26444998329566005, 0.5103163065514917][[0.1, 0.5, 0.9].indexOf(q)],
+      },
     ];
     for (const { p, theory } of cases) {
       const xs = Array.from({ length: n }, () => numericFromUnit(p, rng.next())).sort((a, b) => a - b);
@@ -175,7 +247,16 @@ describe('transform', () => {
   test('toUnit inverts fromUnit on continuous dims and hits the right cell on discrete ones', () => {
     const space = mixedSpace();
     const dims = searchDims(space);
-    const continuous = new Set(['uniform', 'log_uniform', 'log_uniform_values', 'inv_log_uniform', 'inv_log_uniform_values', 'normal', 'log_normal', 'beta']);
+    const continuous = new Set([
+      'uniform',
+      'log_uniform',
+      'log_uniform_values',
+      'inv_log_uniform',
+      'inv_log_uniform_values',
+      'normal',
+      'log_normal',
+      'beta',
+    ]);
     const rng = createRng(5);
     for (let t = 0; t < 200; t++) {
       const u = dims.map(() => rng.next());
@@ -192,7 +273,8 @@ describe('transform', () => {
       // discrete values (categorical, int_uniform) survive a second trip exactly
       const again = fromUnit(space, back);
       for (const p of dims) {
-        if (p.kind === 'categorical' || (p.kind === 'numeric' && p.distribution === 'int_uniform')) assert.deepEqual(again[p.name], flat[p.name], p.name);
+        if (p.kind === 'categorical' || (p.kind === 'numeric' && p.distribution === 'int_uniform'))
+          assert.deepEqual(again[p.name], flat[p.name], p.name);
       }
     }
     const cat: Space = { params: [categorical('c', ['a', 'b', 'c', 'd'])] };
@@ -202,9 +284,17 @@ describe('transform', () => {
   });
 
   test('toUnit: missing or foreign values throw, or give NaN when not strict', () => {
-    const space: Space = { params: [constant('k', 1), categorical('c', ['a', 'b']), numeric('x', { distribution: 'uniform', min: 0, max: 2 })] };
-    assert.throws(() => toUnit(space, { c: 'z', x: 1 }), (e) => isKnobsError(e) && /`c`.*"z"/.test(e.message));
-    assert.throws(() => toUnit(space, { c: 'a' }), (e) => isKnobsError(e) && /`x` is missing/.test(e.message));
+    const space: Space = {
+      params: [constant('k', 1), categorical('c', ['a', 'b']), numeric('x', { distribution: 'uniform', min: 0, max: 2 })],
+    };
+    assert.throws(
+      () => toUnit(space, { c: 'z', x: 1 }),
+      (e) => isKnobsError(e) && /`c`.*"z"/.test(e.message),
+    );
+    assert.throws(
+      () => toUnit(space, { c: 'a' }),
+      (e) => isKnobsError(e) && /`x` is missing/.test(e.message),
+    );
     const loose = toUnit(space, { c: 'z', x: 'big' }, { strict: false });
     assert.ok(Number.isNaN(loose[0]) && Number.isNaN(loose[1]));
     assert.deepEqual(toUnit(space, { c: 'b', x: 1.5 }), [0.75, 0.75]);
@@ -212,7 +302,10 @@ describe('transform', () => {
 
   test('fromUnit rejects points of the wrong length or outside [0, 1], and copies values', () => {
     const space: Space = { params: [constant('k', { deep: [1] }), categorical('c', [[1, 2], [3]])] };
-    assert.throws(() => fromUnit(space, []), (e) => isKnobsError(e) && e.code === 'E_INTERNAL');
+    assert.throws(
+      () => fromUnit(space, []),
+      (e) => isKnobsError(e) && e.code === 'E_INTERNAL',
+    );
     assert.throws(() => fromUnit(space, [1.5]), /must be in \[0, 1\]/);
     assert.throws(() => fromUnit(space, [NaN]), /must be in \[0, 1\]/);
     const a = fromUnit(space, [0.1]);

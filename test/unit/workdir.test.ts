@@ -3,12 +3,13 @@
  * --cwd; the journalled folder on resume; `program` kept inside the workspace; sweeps found in
  * ./.knobs and in the .knobs folders below (older sweeps beside their sweep files).
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { KnobsError } from '../../src/core/errors';
 import type { SweepCreatedOp } from '../../src/core/journal/ops';
 import { loadSweepFile } from '../../src/core/space/parse';
@@ -25,10 +26,23 @@ function repo(files: Record<string, string>): string {
   return root;
 }
 
-const SWEEP = (program: string, extra = '') => `method: random\nmetric: {name: loss}\nprogram: ${program}\nparameters:\n  x: {min: 0.0, max: 1.0}\n${extra}`;
+const SWEEP = (program: string, extra = '') =>
+  `method: random\nmetric: {name: loss}\nprogram: ${program}\nparameters:\n  x: {min: 0.0, max: 1.0}\n${extra}`;
 
 function created(cwd: string, cwdFrom?: SweepCreatedOp['provenance']['cwdFrom']): SweepCreatedOp {
-  return { op: 'sweep_created', seq: 1, w: 'w', t: 1, sweepId: 'sw', text: '', spaceKey: '', seed: 1, metric: { name: 'loss', goal: 'minimize' }, method: 'random', provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd, cwdFrom } };
+  return {
+    op: 'sweep_created',
+    seq: 1,
+    w: 'w',
+    t: 1,
+    sweepId: 'sw',
+    text: '',
+    spaceKey: '',
+    seed: 1,
+    metric: { name: 'loss', goal: 'minimize' },
+    method: 'random',
+    provenance: { knobsVersion: '0', nodeVersion: 'v20', host: 'h', cwd, cwdFrom },
+  };
 }
 
 function knobsError(fn: () => unknown, code: string, ...patterns: RegExp[]): KnobsError {
@@ -69,9 +83,22 @@ test('program in both folders: the started folder wins; started in the sweep fil
 test('program in neither folder: an error at program’s line:col naming both folders and the fixes', () => {
   const root = repo({ 'configs/sweep.yaml': SWEEP('main.py') });
   const file = path.join(root, 'configs/sweep.yaml');
-  const e = knobsError(() => chooseWorkdir({ spec: loadSweepFile(file), started: root }), 'E_SPAWN', /sweep\.yaml:3:1: `program` "main\.py" is neither in /, /--cwd DIR/);
-  assert.ok(e.message.includes(`${root} (where knobs was started)`) && e.message.includes(`${path.join(root, 'configs')} (the sweep file's folder)`), e.message);
-  knobsError(() => chooseWorkdir({ spec: loadSweepFile(file), started: path.join(root, 'configs') }), 'E_SPAWN', new RegExp(`"main\\.py" is not in ${path.join(root, 'configs')}`));
+  const e = knobsError(
+    () => chooseWorkdir({ spec: loadSweepFile(file), started: root }),
+    'E_SPAWN',
+    /sweep\.yaml:3:1: `program` "main\.py" is neither in /,
+    /--cwd DIR/,
+  );
+  assert.ok(
+    e.message.includes(`${root} (where knobs was started)`) &&
+      e.message.includes(`${path.join(root, 'configs')} (the sweep file's folder)`),
+    e.message,
+  );
+  knobsError(
+    () => chooseWorkdir({ spec: loadSweepFile(file), started: path.join(root, 'configs') }),
+    'E_SPAWN',
+    new RegExp(`"main\\.py" is not in ${path.join(root, 'configs')}`),
+  );
 });
 
 test('--cwd DIR wins over both, relative to the started folder; a missing folder or program there is an error', () => {
@@ -80,12 +107,18 @@ test('--cwd DIR wins over both, relative to the started folder; a missing folder
   assert.deepEqual(chooseWorkdir({ spec, started: root, explicit: 'other' }), { dir: path.join(root, 'other'), from: 'flag' });
   knobsError(() => chooseWorkdir({ spec, started: root, explicit: 'nope' }), 'E_USAGE', /--cwd folder .*nope is not a folder/);
   fs.mkdirSync(path.join(root, 'empty'));
-  knobsError(() => chooseWorkdir({ spec, started: root, explicit: 'empty' }), 'E_SPAWN', /sweep\.yaml:3:1: `program` "main\.py" is not in the --cwd folder/, /fix: pass the folder that holds main\.py/);
+  knobsError(
+    () => chooseWorkdir({ spec, started: root, explicit: 'empty' }),
+    'E_SPAWN',
+    /sweep\.yaml:3:1: `program` "main\.py" is not in the --cwd folder/,
+    /fix: pass the folder that holds main\.py/,
+  );
 });
 
 test('no program file to find: `command` without ${program}, no program, or an absolute one: the started folder', () => {
   const root = repo({
-    'a/sweep.yaml': 'method: random\nmetric: {name: loss}\ncommand: [python, train.py, "${args}"]\nparameters:\n  x: {min: 0.0, max: 1.0}\n',
+    'a/sweep.yaml':
+      'method: random\nmetric: {name: loss}\ncommand: [python, train.py, "${args}"]\nparameters:\n  x: {min: 0.0, max: 1.0}\n',
     'b/sweep.yaml': SWEEP('gone.py', 'command: [python, -m, pkg.train, "${args}"]\n'),
     'c/sweep.yaml': SWEEP(''),
   });
@@ -94,9 +127,16 @@ test('no program file to find: `command` without ${program}, no program, or an a
   const abs = path.join(root, 'c', 'abs.py');
   fs.writeFileSync(abs, '');
   fs.writeFileSync(path.join(root, 'c/sweep.yaml'), SWEEP(abs));
-  assert.deepEqual(chooseWorkdir({ spec: loadSweepFile(path.join(root, 'c/sweep.yaml')), started: path.join(root, 'a') }), { dir: path.join(root, 'a'), from: 'started' });
+  assert.deepEqual(chooseWorkdir({ spec: loadSweepFile(path.join(root, 'c/sweep.yaml')), started: path.join(root, 'a') }), {
+    dir: path.join(root, 'a'),
+    from: 'started',
+  });
   fs.writeFileSync(path.join(root, 'c/sweep.yaml'), SWEEP(path.join(root, 'missing.py')));
-  knobsError(() => chooseWorkdir({ spec: loadSweepFile(path.join(root, 'c/sweep.yaml')), started: root }), 'E_SPAWN', /sweep\.yaml:3:1: `program` ".*missing\.py" does not exist/);
+  knobsError(
+    () => chooseWorkdir({ spec: loadSweepFile(path.join(root, 'c/sweep.yaml')), started: root }),
+    'E_SPAWN',
+    /sweep\.yaml:3:1: `program` ".*missing\.py" does not exist/,
+  );
 });
 
 test('the workspace check refuses escapes and symlinks out, and accepts configs/, root and sibling-folder layouts', () => {
@@ -113,18 +153,35 @@ test('the workspace check refuses escapes and symlinks out, and accepts configs/
   const spec = (name: string) => loadSweepFile(path.join(root, 'configs', name));
   assert.equal(chooseWorkdir({ spec: spec('root.yaml'), started: root }).dir, root);
   assert.equal(chooseWorkdir({ spec: spec('sibling.yaml'), started: root }).dir, root, 'src/train.py from the root');
-  assert.equal(chooseWorkdir({ spec: spec('up.yaml'), started: root }).dir, path.join(root, 'configs'), '../src/train.py beside the sweep file, inside the started folder');
-  knobsError(() => chooseWorkdir({ spec: spec('escape.yaml'), started: path.join(root, 'configs') }), 'E_SWEEP_PARSE', /escape\.yaml:3:1: .*outside the workspace/, /--workspace DIR/);
+  assert.equal(
+    chooseWorkdir({ spec: spec('up.yaml'), started: root }).dir,
+    path.join(root, 'configs'),
+    '../src/train.py beside the sweep file, inside the started folder',
+  );
+  knobsError(
+    () => chooseWorkdir({ spec: spec('escape.yaml'), started: path.join(root, 'configs') }),
+    'E_SWEEP_PARSE',
+    /escape\.yaml:3:1: .*outside the workspace/,
+    /--workspace DIR/,
+  );
   fs.symlinkSync(path.join(outside, 'evil.py'), path.join(root, 'link.py'));
   knobsError(() => chooseWorkdir({ spec: spec('link.yaml'), started: root }), 'E_SWEEP_PARSE', /outside the workspace/);
-  assert.equal(chooseWorkdir({ spec: spec('link.yaml'), started: root, workspace: path.dirname(outside) }).dir, root, '--workspace allows it');
+  assert.equal(
+    chooseWorkdir({ spec: spec('link.yaml'), started: root, workspace: path.dirname(outside) }).dir,
+    root,
+    '--workspace allows it',
+  );
   // started in an unrelated folder that holds main.py: outside git, the sweep file's own folder is the workspace
   const elsewhere = repo({ 'main.py': '' });
   knobsError(() => chooseWorkdir({ spec: spec('root.yaml'), started: elsewhere }), 'E_SWEEP_PARSE', /outside the workspace/);
   // --cwd is the user's own choice; `program` must still stay inside it
   assert.equal(chooseWorkdir({ spec: spec('root.yaml'), started: root, explicit: elsewhere }).dir, elsewhere);
   fs.mkdirSync(path.join(elsewhere, 'deep'));
-  knobsError(() => chooseWorkdir({ spec: spec('escape.yaml'), started: root, explicit: path.join(elsewhere, 'deep') }), 'E_SWEEP_PARSE', /escape\.yaml:3:1: .*outside the workspace/);
+  knobsError(
+    () => chooseWorkdir({ spec: spec('escape.yaml'), started: root, explicit: path.join(elsewhere, 'deep') }),
+    'E_SWEEP_PARSE',
+    /escape\.yaml:3:1: .*outside the workspace/,
+  );
 });
 
 test('in a git work tree the workspace is the work tree, wherever knobs starts', () => {
@@ -142,13 +199,32 @@ test('resume uses the journalled folder from anywhere; old journals mean the swe
   const spec = loadSweepFile(path.join(root, 'configs/sweep.yaml'));
   const elsewhere = repo({});
   assert.deepEqual(resumeWorkdir({ spec, started: elsewhere, created: created(root, 'started') }), { dir: root, from: 'started' });
-  assert.deepEqual(journalWorkdir(created(path.join(root, 'configs'))), { dir: path.join(root, 'configs'), from: 'sweep-file' }, 'a journal without cwdFrom');
+  assert.deepEqual(
+    journalWorkdir(created(path.join(root, 'configs'))),
+    { dir: path.join(root, 'configs'), from: 'sweep-file' },
+    'a journal without cwdFrom',
+  );
   const bare = { ...created(''), file: path.join(root, 'configs', 'sweep.yaml'), provenance: undefined } as unknown as SweepCreatedOp;
   assert.deepEqual(journalWorkdir(bare), { dir: path.join(root, 'configs'), from: 'sweep-file' }, 'a hand-made journal without provenance');
-  assert.deepEqual(resumeWorkdir({ spec, started: elsewhere, created: created(path.join(root, 'other'), 'flag') }), { dir: path.join(root, 'other'), from: 'flag' });
-  assert.deepEqual(resumeWorkdir({ spec, started: root, explicit: 'other', created: created(root, 'started') }), { dir: path.join(root, 'other'), from: 'flag' });
-  knobsError(() => resumeWorkdir({ spec, started: root, created: created(path.join(root, 'configs')) }), 'E_SPAWN', /`program` "main\.py" is not in the working folder journalled for this sweep/);
-  knobsError(() => resumeWorkdir({ spec, started: root, created: created(path.join(root, 'gone'), 'started') }), 'E_USAGE', /gone is not a folder/, /--cwd DIR/);
+  assert.deepEqual(resumeWorkdir({ spec, started: elsewhere, created: created(path.join(root, 'other'), 'flag') }), {
+    dir: path.join(root, 'other'),
+    from: 'flag',
+  });
+  assert.deepEqual(resumeWorkdir({ spec, started: root, explicit: 'other', created: created(root, 'started') }), {
+    dir: path.join(root, 'other'),
+    from: 'flag',
+  });
+  knobsError(
+    () => resumeWorkdir({ spec, started: root, created: created(path.join(root, 'configs')) }),
+    'E_SPAWN',
+    /`program` "main\.py" is not in the working folder journalled for this sweep/,
+  );
+  knobsError(
+    () => resumeWorkdir({ spec, started: root, created: created(path.join(root, 'gone'), 'started') }),
+    'E_USAGE',
+    /gone is not a folder/,
+    /--cwd DIR/,
+  );
 });
 
 test('sweeps are found in ./.knobs and in the .knobs folders below (not in hidden folders or node_modules, not too deep)', () => {

@@ -1,13 +1,16 @@
 /** The dashboard bundle and sources respect the panel's CSP and the theme-only colour rule. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 const HARD_COLOUR = /#[0-9a-fA-F]{3,8}\b|\brgba?\(\s*\d|\bhsla?\(\s*\d/;
@@ -17,7 +20,10 @@ test('webview sources use no hard-coded colours (theme variables only)', () => {
   assert.ok(files.length > 10);
   const bad: string[] = [];
   for (const f of files) {
-    const text = fs.readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const text = fs
+      .readFileSync(f, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
     text.split('\n').forEach((line, i) => {
       // `rgba(${r}, …)` built from parsed theme colours is fine; literals are not
       if (HARD_COLOUR.test(line)) bad.push(`${path.relative(ROOT, f)}:${i + 1}: ${line.trim()}`);
@@ -54,7 +60,10 @@ test('main.ts posts ready and imports only the vscode-elements components it use
   const main = fs.readFileSync(path.join(ROOT, 'webview', 'src', 'main.ts'), 'utf8');
   assert.match(main, /acquireVsCodeApi\(\)/);
   assert.match(main, /postMessage\(\{ type: 'ready' \}\)/);
-  const all = walk(path.join(ROOT, 'webview', 'src')).filter((f) => f.endsWith('.ts')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  const all = walk(path.join(ROOT, 'webview', 'src'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => fs.readFileSync(f, 'utf8'))
+    .join('\n');
   assert.doesNotMatch(all, /@vscode-elements\/elements['"]|bundled\.js/, 'no whole-library import');
   const imported = new Set([...all.matchAll(/@vscode-elements\/elements\/dist\/([\w-]+)\//g)].map((m) => m[1]));
   for (const tag of imported) assert.ok(all.includes(`'${tag}'`), `${tag} is imported and used`);

@@ -1,13 +1,22 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decimate, lttb, minMax } from '../../webview/src/charts/decimate';
-import { curvePoints, nearestCurve, pickCurveTrials, segDist2, suggestLogY } from '../../webview/src/charts/curveData';
-import { smoothEma } from '../../webview/src/charts/smooth';
+import { test } from 'node:test';
+import { fitRange, fromUnit, METRIC_AXIS, niceStep, paramScale, ticks, toUnit } from '../../webview/src/charts/axes';
 import { colorRange, colorUnit, scaleColor } from '../../webview/src/charts/colorScale';
-import { binColumns, density, densityFromBins, sampleRows, brushRange, rangeUnits, axisAt, unitColumns } from '../../webview/src/charts/pcpData';
+import { curvePoints, nearestCurve, pickCurveTrials, segDist2, suggestLogY } from '../../webview/src/charts/curveData';
+import { decimate, lttb, minMax } from '../../webview/src/charts/decimate';
+import {
+  axisAt,
+  binColumns,
+  brushRange,
+  density,
+  densityFromBins,
+  rangeUnits,
+  sampleRows,
+  unitColumns,
+} from '../../webview/src/charts/pcpData';
 import { blendCounts, pixelIndex } from '../../webview/src/charts/scatter';
-import { project, nearestPoint } from '../../webview/src/charts/scatterData';
-import { fitRange, fromUnit, niceStep, paramScale, ticks, toUnit, METRIC_AXIS } from '../../webview/src/charts/axes';
+import { nearestPoint, project } from '../../webview/src/charts/scatterData';
+import { smoothEma } from '../../webview/src/charts/smooth';
 import { TrialStore } from '../../webview/src/state/store';
 import { syntheticSweep } from '../../webview/src/state/synthetic';
 
@@ -69,7 +78,10 @@ test('pickCurveTrials: best first, then the selected, running, then best by valu
   const mask = new Uint8Array(s.size);
   mask[10] = 1;
   mask[20] = 1;
-  assert.deepEqual(pickCurveTrials(s, { max: 30, mask }).sort((a, b) => a - b), [11, 21]);
+  assert.deepEqual(
+    pickCurveTrials(s, { max: 30, mask }).sort((a, b) => a - b),
+    [11, 21],
+  );
 });
 
 test('curvePoints decimates long curves and drops NaN; suggestLogY', () => {
@@ -81,11 +93,27 @@ test('curvePoints decimates long curves and drops NaN; suggestLogY', () => {
   assert.equal(long.length, 100);
   assert.deepEqual(long[0], { x: 1, y: 1, step: 1, raw: 1 });
   assert.equal(suggestLogY([long]), true);
-  assert.equal(suggestLogY([[{ x: 1, y: 1 }, { x: 2, y: 2 }]]), false);
-  assert.equal(suggestLogY([[{ x: 1, y: -1 }, { x: 2, y: 2000 }]]), false);
+  assert.equal(
+    suggestLogY([
+      [
+        { x: 1, y: 1 },
+        { x: 2, y: 2 },
+      ],
+    ]),
+    false,
+  );
+  assert.equal(
+    suggestLogY([
+      [
+        { x: 1, y: -1 },
+        { x: 2, y: 2000 },
+      ],
+    ]),
+    false,
+  );
 });
 
-test('smoothEma is TensorBoard\'s debiased EMA: 0 changes nothing, the first point stays, NaN passes', () => {
+test("smoothEma is TensorBoard's debiased EMA: 0 changes nothing, the first point stays, NaN passes", () => {
   const v = [1, 2, 3, NaN, 4];
   assert.deepEqual(Array.from(smoothEma(v, 0)), v);
   const s = smoothEma(v, 0.6);
@@ -99,10 +127,20 @@ test('smoothEma is TensorBoard\'s debiased EMA: 0 changes nothing, the first poi
 test('curvePoints: smoothing keeps the raw value for the hover; wall time is seconds since the trial started', () => {
   const series = { steps: [1, 2, 3], values: [1, 3, 2], times: [10_000, 12_000, 15_000] };
   const sm = curvePoints(series, 100, { x: 'step', smoothing: 0.5 });
-  assert.deepEqual(sm.map((p) => p.raw), [1, 3, 2]);
+  assert.deepEqual(
+    sm.map((p) => p.raw),
+    [1, 3, 2],
+  );
   assert.notEqual(sm[1].y, 3);
   const t = curvePoints(series, 100, { x: 'time', smoothing: 0, t0: 9_000 });
-  assert.deepEqual(t.map((p) => [p.x, p.step]), [[1, 1], [3, 2], [6, 3]]);
+  assert.deepEqual(
+    t.map((p) => [p.x, p.step]),
+    [
+      [1, 1],
+      [3, 2],
+      [6, 3],
+    ],
+  );
   assert.deepEqual(curvePoints({ steps: [1], values: [1] }, 100, { x: 'time', smoothing: 0 }), [], 'no times: nothing on a time axis');
 });
 
@@ -121,8 +159,20 @@ test('colour scale: best is 1 (minimize flips), log over decades, missing is NaN
 
 test('nearestCurve finds the curve under the pointer, between points too', () => {
   const curves = [
-    { id: 1, points: [{ x: 0, y: 0 }, { x: 10, y: 0 }] },
-    { id: 2, points: [{ x: 0, y: 10 }, { x: 10, y: 10 }] },
+    {
+      id: 1,
+      points: [
+        { x: 0, y: 0 },
+        { x: 10, y: 0 },
+      ],
+    },
+    {
+      id: 2,
+      points: [
+        { x: 0, y: 10 },
+        { x: 10, y: 10 },
+      ],
+    },
   ];
   const id = (x: number) => x * 10;
   assert.equal(nearestCurve(curves, 50, 95, id, id)?.id, 2);
@@ -137,12 +187,21 @@ test('axes: log and linear unit mapping round-trips; categorical spacing; ticks'
   assert.ok(Math.abs(toUnit(lr, 1e-2) - 2 / 3) < 1e-12);
   assert.ok(Math.abs(fromUnit(lr, 2 / 3) - 1e-2) < 1e-12);
   assert.ok(Number.isNaN(toUnit(lr, -1)));
-  assert.deepEqual(ticks(lr).map((t) => t.label), ['1e-4', '0.001', '0.01', '0.1']);
+  assert.deepEqual(
+    ticks(lr).map((t) => t.label),
+    ['1e-4', '0.001', '0.01', '0.1'],
+  );
   const cat = paramScale({ name: 'opt', kind: 'categorical', values: ['a', 'b', 'c'] });
   assert.equal(toUnit(cat, 1), 0.5);
-  assert.deepEqual(ticks(cat).map((t) => t.label), ['a', 'b', 'c']);
+  assert.deepEqual(
+    ticks(cat).map((t) => t.label),
+    ['a', 'b', 'c'],
+  );
   const lin = paramScale({ name: 'd', kind: 'numeric', min: 0, max: 0.5 });
-  assert.deepEqual(ticks(lin).map((t) => t.label), ['0', '0.1', '0.2', '0.3', '0.4', '0.5']);
+  assert.deepEqual(
+    ticks(lin).map((t) => t.label),
+    ['0', '0.1', '0.2', '0.3', '0.4', '0.5'],
+  );
   assert.equal(niceStep(0.07), 0.1);
   const m = { ...lin, name: METRIC_AXIS, kind: 'metric' as const, lo: NaN, hi: NaN };
   assert.equal(fitRange(m, 2, 5, false), true);
@@ -159,13 +218,22 @@ test('density bins count every masked line exactly once per axis pair', () => {
   const d = density(units, s.size, 32);
   assert.equal(d.counts.length, axes.length - 1);
   // pair (lr, dropout): both always present
-  assert.equal(d.counts[0].reduce((a, b) => a + b, 0), 5000);
+  assert.equal(
+    d.counts[0].reduce((a, b) => a + b, 0),
+    5000,
+  );
   // the last pair ends on the metric: rows with a NaN metric are not drawn
   const finite = Array.from(s.metric.subarray(0, s.size)).filter((v) => !Number.isNaN(v)).length;
-  assert.equal(d.counts.at(-1)!.reduce((a, b) => a + b, 0), finite);
+  assert.equal(
+    d.counts.at(-1)!.reduce((a, b) => a + b, 0),
+    finite,
+  );
   const mask = new Uint8Array(s.size);
   for (let i = 0; i < s.size; i += 2) mask[i] = 1;
-  assert.equal(density(units, s.size, 32, mask).counts[0].reduce((a, b) => a + b, 0), 2500);
+  assert.equal(
+    density(units, s.size, 32, mask).counts[0].reduce((a, b) => a + b, 0),
+    2500,
+  );
   // incremental update of a few rows equals a full rebuild
   const again = unitColumns(s, axes, units, [0, 1, 2]);
   assert.equal(again[0][1], units[0][1]);
@@ -195,7 +263,8 @@ test('brushRange / rangeUnits round-trip; categorical brushes snap to categories
 });
 
 test('scatter projection and nearest point respect the mask', () => {
-  const ux = [0, 0.5, 1, NaN], uy = [0, 0.5, 1, 0.5];
+  const ux = [0, 0.5, 1, NaN],
+    uy = [0, 0.5, 1, 0.5];
   const { px, py } = project(ux, uy, 4, { x: 10, y: 10, w: 100, h: 100 });
   assert.deepEqual([px[1], py[1]], [60, 60]);
   assert.equal(py[0], 110, 'y grows downwards');
@@ -210,7 +279,8 @@ test('rasterDensity: a bin pair becomes a gap-free 1-px line weighted by its cou
   const bins = 2;
   // one pair of axes at x=0 and x=10; 3 lines from the low bin to the high bin
   const counts = [new Uint32Array([0, 3, 0, 0])]; // l=0 → r=1
-  const W = 12, H = 20;
+  const W = 12,
+    H = 20;
   const yOf = (u: number) => 19 - u * 19; // unit 0.25 → y 14.25, 0.75 → y 4.75
   const acc = rasterDensity({ bins, counts, max: 3 }, [0, 10], yOf, W, H);
   // every column 0..9 has a pixel set, with the count as weight
@@ -223,7 +293,11 @@ test('rasterDensity: a bin pair becomes a gap-free 1-px line weighted by its cou
   assert.ok(acc[5 * W + 9] === 3 || acc[4 * W + 9] === 3, 'ends at the high bin centre');
   assert.equal(acc[0 * W + 11], 0, 'nothing past the right axis');
   // the steep part has no vertical gaps: rows 5..14 are all covered somewhere
-  for (let y = 5; y <= 14; y++) assert.ok(Array.from({ length: 10 }, (_, x) => acc[y * W + x]).some((v) => v > 0), `row ${y} covered`);
+  for (let y = 5; y <= 14; y++)
+    assert.ok(
+      Array.from({ length: 10 }, (_, x) => acc[y * W + x]).some((v) => v > 0),
+      `row ${y} covered`,
+    );
   // reusing the buffer clears it first
   const again = rasterDensity({ bins, counts: [new Uint32Array(4)], max: 0 }, [0, 10], yOf, W, H, acc);
   assert.equal(again, acc);
@@ -233,7 +307,10 @@ test('rasterDensity: a bin pair becomes a gap-free 1-px line weighted by its cou
 test('density from precomputed bins equals density from units, with and without a mask', () => {
   const s = new TrialStore();
   s.apply({ type: 'snapshot', ...syntheticSweep({ trials: 3000, points: 0, seed: 9 }) });
-  const units = unitColumns(s, s.scales.map((_, a) => a));
+  const units = unitColumns(
+    s,
+    s.scales.map((_, a) => a),
+  );
   const bins = binColumns(units, s.size, 64);
   assert.deepEqual(densityFromBins(bins, s.size, 64), density(units, s.size, 64));
   const mask = new Uint8Array(s.size).map((_, i) => (i % 3 === 0 ? 1 : 0));
@@ -241,8 +318,10 @@ test('density from precomputed bins equals density from units, with and without 
 });
 
 test('scatter pixels: squares land where the points are; counts blend like stacked squares', () => {
-  const px = new Float32Array([10, 0, NaN, 99.6]), py = new Float32Array([5, 0, 3, 49.6]);
-  const W = 100, H = 50;
+  const px = new Float32Array([10, 0, NaN, 99.6]),
+    py = new Float32Array([5, 0, 3, 49.6]);
+  const W = 100,
+    H = 50;
   const pix = pixelIndex(px, py, 4, 1, W, H, 2);
   assert.deepEqual([...pix], [4 * W + 9, 0, -1, 48 * W + 98], 'centred, clamped inside the canvas, -1 for missing');
   const d = new Uint8ClampedArray(4 * 3);

@@ -1,10 +1,10 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrialStore } from '../../webview/src/state/store';
-import { syntheticSweep } from '../../webview/src/state/synthetic';
+import { test } from 'node:test';
+import { METRIC_AXIS } from '../../webview/src/charts/axes';
 import { applyMask, computeMask, countByState, emptyFilters, isFiltering, withRange, withStates } from '../../webview/src/state/filter';
 import { sortOrder, toggleSort } from '../../webview/src/state/sort';
-import { METRIC_AXIS } from '../../webview/src/charts/axes';
+import { TrialStore } from '../../webview/src/state/store';
+import { syntheticSweep } from '../../webview/src/state/synthetic';
 
 const rowsOf = (s: TrialStore) => Array.from({ length: s.size }, (_, i) => s.rowAt(i));
 
@@ -30,7 +30,15 @@ test('state + range filters agree with a brute-force count over the rows', () =>
   assert.deepEqual(f.ranges.lr, [0.001, 0.01]);
   const mask = new Uint8Array(s.size);
   const n = computeMask(s, f, mask);
-  const expected = rowsOf(s).filter((r) => (r.status === 'completed' || r.status === 'pruned') && (r.params.lr as number) >= 0.001 && (r.params.lr as number) <= 0.01 && r.params.optimizer !== 'adam' && r.value !== null && r.value <= 0.6);
+  const expected = rowsOf(s).filter(
+    (r) =>
+      (r.status === 'completed' || r.status === 'pruned') &&
+      (r.params.lr as number) >= 0.001 &&
+      (r.params.lr as number) <= 0.01 &&
+      r.params.optimizer !== 'adam' &&
+      r.value !== null &&
+      r.value <= 0.6,
+  );
   assert.equal(n, expected.length);
   assert.ok(n > 0 && n < s.size);
   const byState = countByState(s, mask);
@@ -108,7 +116,8 @@ test('argsort (radix) matches a comparator sort: negatives, zeros, ties, NaN, de
   const ref = (desc: boolean) => {
     const idx = Array.from(keys, (_, i) => i);
     return idx.sort((a, b) => {
-      const x = keys[a], y = keys[b];
+      const x = keys[a],
+        y = keys[b];
       if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y) ? a - b : Number.isNaN(x) ? 1 : -1;
       if (x !== y) return desc ? (x < y ? 1 : -1) : x < y ? -1 : 1;
       return a - b;
@@ -118,11 +127,12 @@ test('argsort (radix) matches a comparator sort: negatives, zeros, ties, NaN, de
   assert.deepEqual(Array.from(argsort(keys, true)), ref(true));
   // random keys with many ties
   let seed = 1;
-  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const big = Float64Array.from({ length: 5000 }, () => (rnd() < 0.05 ? NaN : Math.round(rnd() * 200) / 7 - 10));
   const idx = Array.from(big, (_, i) => i);
   const want = idx.sort((a, b) => {
-    const x = big[a], y = big[b];
+    const x = big[a],
+      y = big[b];
     if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y) ? a - b : Number.isNaN(x) ? 1 : -1;
     return x === y ? a - b : x - y;
   });

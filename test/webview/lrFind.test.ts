@@ -1,10 +1,22 @@
 /** The lr-finder chart's data (webview/src/lrfind/plot.ts), without a browser. */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import type { LrFindData } from '../../src/protocol/lrFindMessages';
-import { buildLrFindPlot, cyclicLrText, fromPxX, linTicks, logTicks, nearestIndex, smoothedAt, suggestionText, sweepBlockText, toPx } from '../../webview/src/lrfind/plot';
+import {
+  buildLrFindPlot,
+  cyclicLrText,
+  fromPxX,
+  linTicks,
+  logTicks,
+  nearestIndex,
+  smoothedAt,
+  suggestionText,
+  sweepBlockText,
+  toPx,
+} from '../../webview/src/lrfind/plot';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -44,7 +56,10 @@ test('the plot spans the ramp on a log axis; y covers the used smoothed curve, s
   assert.equal(p.smooth.x.length, 62, 'the used curve is the points before stopIndex');
   assert.equal(p.tail.x.length, 1 + (66 - 62), 'the tail starts at the last used point and runs to the last finite smoothed value');
   assert.equal(p.raw.x.length, 70, 'non-finite raw losses are left out');
-  assert.deepEqual(p.xTicks.map((t) => t.label), ['1e-6', '1e-5', '1e-4', '1e-3', '1e-2', '1e-1', '1', '10']);
+  assert.deepEqual(
+    p.xTicks.map((t) => t.label),
+    ['1e-6', '1e-5', '1e-4', '1e-3', '1e-2', '1e-1', '1', '10'],
+  );
 });
 
 test('max_lr and base_lr sit on the smoothed curve; the sweep range and base band are marked', () => {
@@ -76,10 +91,16 @@ test('pixel mapping round-trips and hover finds the nearest point', () => {
 });
 
 test('ticks and formats', () => {
-  assert.deepEqual(logTicks(-3.2, -2.1).map((t) => t.label), ['1e-3', '2e-3', '5e-3']);
+  assert.deepEqual(
+    logTicks(-3.2, -2.1).map((t) => t.label),
+    ['1e-3', '2e-3', '5e-3'],
+  );
   assert.equal(logTicks(-20, 2).length, 12, 'every other decade over a wide ramp');
   const lt = linTicks(0.27, 2.51, 5);
-  assert.deepEqual(lt.map((t) => t.v), [0.5, 1, 1.5, 2, 2.5]);
+  assert.deepEqual(
+    lt.map((t) => t.v),
+    [0.5, 1, 1.5, 2, 2.5],
+  );
   assert.equal(smoothedAt({ x: [0, 1], y: [1, 3] }, 0.25), 1.5);
   assert.equal(smoothedAt({ x: [0, 1], y: [1, 3] }, 2), null);
 });
@@ -92,7 +113,10 @@ test('texts say what each button writes; empty and suggestion-less results draw 
   const none = { ...d, suggestion: undefined, sweepRange: undefined, cyclicLr: undefined, note: 'the curve never descends' };
   assert.equal(suggestionText(none), 'No suggestion: the curve never descends.');
   assert.equal(sweepBlockText(none), undefined);
-  assert.deepEqual(buildLrFindPlot(none).markers.map((m) => m.kind), ['min']);
+  assert.deepEqual(
+    buildLrFindPlot(none).markers.map((m) => m.kind),
+    ['min'],
+  );
   const empty = buildLrFindPlot({ ...d, lrs: [], losses: [], smoothed: [], stopIndex: 0, minLr: null, note: 'only 0 usable point(s)' });
   assert.equal(empty.empty, 'No points: only 0 usable point(s)');
   const flat = buildLrFindPlot({ ...d, losses: d.losses.map(() => 1), smoothed: d.smoothed.map(() => 1) });
@@ -105,7 +129,8 @@ test('the renderer reads colours only from the theme, and the panel is its own b
   assert.doesNotMatch(draw.replace(/\/\*[\s\S]*?\*\//g, ''), /#[0-9a-fA-F]{3,8}\b|rgba?\(|\b(black|white|red|green|blue)'/);
   assert.doesNotMatch(draw, /from '\.\.\/app'|from '\.\/main'/, 'the renderer does not depend on the panel or the dashboard app');
   const css = fs.readFileSync(path.join(ROOT, 'webview', 'src', 'lrfind', 'lrFind.css'), 'utf8');
-  for (const decl of css.match(/(?:^|[;{\s])(?:color|background)\s*:[^;]+/g) ?? []) assert.match(decl, /var\(--vscode-|transparent/, decl.trim());
+  for (const decl of css.match(/(?:^|[;{\s])(?:color|background)\s*:[^;]+/g) ?? [])
+    assert.match(decl, /var\(--vscode-|transparent/, decl.trim());
   const js = path.join(ROOT, 'dist', 'lrFind.js');
   assert.ok(fs.existsSync(js), 'dist/lrFind.js is built (npm run build)');
   assert.doesNotMatch(fs.readFileSync(js, 'utf8'), /\bnew Function\s*\(|[^.\w]eval\s*\(/);

@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCount, formatConfig, formatParam } from '../../webview/src/format';
-import { sanitizeUiState, defaultUiState } from '../../webview/src/state/uiState';
-import { visibleWindow, scrollToRow, MAX_SCROLL_PX } from '../../webview/src/table/virtual';
+import { test } from 'node:test';
+import { formatConfig, formatCount, formatParam } from '../../webview/src/format';
+import { defaultUiState, sanitizeUiState } from '../../webview/src/state/uiState';
+import { MAX_SCROLL_PX, scrollToRow, visibleWindow } from '../../webview/src/table/virtual';
 
 test('formatCount, formatParam, formatConfig', () => {
   assert.equal(formatCount(100000), '100,000');
@@ -15,7 +15,14 @@ test('formatCount, formatParam, formatConfig', () => {
 test('sanitizeUiState keeps valid fields and drops junk', () => {
   assert.deepEqual(sanitizeUiState(undefined), defaultUiState());
   assert.deepEqual(sanitizeUiState({ v: 2, selected: 3 }), defaultUiState());
-  const s = sanitizeUiState({ v: 1, selected: 4, tab: 'scatter', sort: { key: 'param:lr', dir: 'desc' }, scrollRow: 12, filters: { states: ['running', 'bogus'], ranges: { lr: [0.1, 0.01], bad: [1], worse: 'x', nan: [NaN, 1] } } });
+  const s = sanitizeUiState({
+    v: 1,
+    selected: 4,
+    tab: 'scatter',
+    sort: { key: 'param:lr', dir: 'desc' },
+    scrollRow: 12,
+    filters: { states: ['running', 'bogus'], ranges: { lr: [0.1, 0.01], bad: [1], worse: 'x', nan: [NaN, 1] } },
+  });
   assert.equal(s.selected, 4);
   assert.equal(s.tab, 'scatter');
   assert.deepEqual(s.sort, { key: 'param:lr', dir: 'desc' });
@@ -38,7 +45,9 @@ test('visibleWindow renders only the rows in view (plus overscan)', () => {
 });
 
 test('virtual scrolling past the browser height limit reaches the last row', () => {
-  const total = 1_000_000, rh = 24, vp = 480;
+  const total = 1_000_000,
+    rh = 24,
+    vp = 480;
   const maxTop = MAX_SCROLL_PX - vp;
   const w = visibleWindow(total, rh, maxTop, vp, 0);
   assert.equal(w.height, MAX_SCROLL_PX);

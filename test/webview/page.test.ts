@@ -6,10 +6,11 @@
  * colour scale, metric chooser, smoothing and wall-time axis, single-point markers, the parallel
  * coordinates' colouring and the unclipped time column. Needs /usr/bin/chromium (CI installs it).
  */
-import { test, before, after } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -79,10 +80,14 @@ test('row buttons post stopTrial (running only), promote and openLogs; clicking 
   // sort by state: running trials first
   await page.locator('.th[data-key="status"]').click();
   // the sort shows on the next animation frame: wait for the table to show it
-  await page.waitForFunction(() => {
-    const td = document.querySelector('.tbody .tr .td');
-    return !!td && (window as any).__knobsApp.store.row(Number(td.textContent!.trim()))?.status === 'running';
-  }, null, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => {
+      const td = document.querySelector('.tbody .tr .td');
+      return !!td && (window as any).__knobsApp.store.row(Number(td.textContent!.trim()))?.status === 'running';
+    },
+    null,
+    { timeout: 10_000 },
+  );
   const first = page.locator('.tbody .tr').first();
   const id = Number((await first.locator('.td').first().innerText()).trim());
   assert.equal(await page.evaluate((i) => (window as any).__knobsApp.store.row(i).status, id), 'running');
@@ -109,10 +114,14 @@ test('row buttons post stopTrial (running only), promote and openLogs; clicking 
   assert.equal(await page.evaluate(() => (window as any).__knobsApp.selected), second);
   // finished trials first (state descending): their Stop button is hidden
   await page.locator('.th[data-key="status"]').click();
-  await page.waitForFunction(() => {
-    const td = document.querySelector('.tbody .tr .td');
-    return !!td && (window as any).__knobsApp.store.row(Number(td.textContent!.trim()))?.status !== 'running';
-  }, null, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => {
+      const td = document.querySelector('.tbody .tr .td');
+      return !!td && (window as any).__knobsApp.store.row(Number(td.textContent!.trim()))?.status !== 'running';
+    },
+    null,
+    { timeout: 10_000 },
+  );
   const done = page.locator('.tbody .tr', { hasText: 'Completed' }).first();
   assert.equal(await done.locator('vscode-button[data-action="stop"]').evaluate((b) => getComputedStyle(b).visibility), 'hidden');
   assert.equal(await done.locator('vscode-button[data-action="promote"]').evaluate((b) => getComputedStyle(b).visibility), 'visible');
@@ -122,10 +131,17 @@ test('row buttons post stopTrial (running only), promote and openLogs; clicking 
 test('state filter and a scatter brush narrow the rows; counts are exact', async () => {
   const { page } = await open('trials=300&points=5&running=0.1&tab=scatter');
   await page.locator('.filterbar vscode-checkbox[data-state="running"]').click();
-  await page.waitForFunction(() => {
-    const app = (window as any).__knobsApp;
-    return app.table.order.length === app.store.counts.running && /trials match/.test(document.querySelector('.filterbar .match')?.textContent ?? '');
-  }, null, { timeout: 10_000 });
+  await page.waitForFunction(
+    () => {
+      const app = (window as any).__knobsApp;
+      return (
+        app.table.order.length === app.store.counts.running &&
+        /trials match/.test(document.querySelector('.filterbar .match')?.textContent ?? '')
+      );
+    },
+    null,
+    { timeout: 10_000 },
+  );
   const running = await page.evaluate(() => (window as any).__knobsApp.store.counts.running);
   assert.match(await page.locator('.filterbar .match').innerText(), new RegExp(`^${running} of 300 trials match`));
   assert.equal(await page.evaluate(() => (window as any).__knobsApp.table.order.length), running);
@@ -158,7 +174,14 @@ test('appends update rows in place; error and malformed messages are handled', a
   await page.evaluate(() => {
     const d = (window as any).__data;
     const t = { ...d.trials[0], status: 'completed', value: 0.001, best: 0.001 };
-    window.postMessage((window as any).__wire({ type: 'append', trials: [t], series: [{ trial: t.id, attempt: 1, name: 'val_loss', steps: [99], values: [0.001] }] }), '*');
+    window.postMessage(
+      (window as any).__wire({
+        type: 'append',
+        trials: [t],
+        series: [{ trial: t.id, attempt: 1, name: 'val_loss', steps: [99], values: [0.001] }],
+      }),
+      '*',
+    );
   });
   await settle(page, 400);
   assert.match(await page.locator('.summary .best').innerText(), /0\.001\s+trial 1\b/);
@@ -184,26 +207,40 @@ test('appends update rows in place; error and malformed messages are handled', a
   await page.close();
 });
 
-test('a large sweep: the snapshot carries the best trials\' curves; filtered-in trials\' curves are fetched', async () => {
+test("a large sweep: the snapshot carries the best trials' curves; filtered-in trials' curves are fetched", async () => {
   const { page, errors } = await open('trials=20000&points=14&running=0');
-  const before = await page.evaluate(() => ({ lazy: (window as any).__knobsApp.store.lazy.size, drawn: (window as any).__knobsApp.curves.curves.length }));
+  const before = await page.evaluate(() => ({
+    lazy: (window as any).__knobsApp.store.lazy.size,
+    drawn: (window as any).__knobsApp.curves.curves.length,
+  }));
   assert.ok(before.lazy > 15000, `most series were left out of the snapshot (${before.lazy} lazy)`);
   assert.equal(before.drawn, 80, 'the curves tab draws its 80 curves from the snapshot');
   assert.equal((await posted(page)).filter((m) => m.type === 'series').length, 0, 'nothing to fetch before a filter');
   await page.locator('.filterbar vscode-checkbox[data-state="failed"]').click();
   // the filter applies on the next frame: wait for the ask, its reply, and the redrawn curves
-  await page.waitForFunction(() => {
-    const app = (window as any).__knobsApp;
-    return (window as any).__posted.some((m: { type: string }) => m.type === 'series') && app.store.pending.size === 0
-      && app.curves.curves.length > 0 && app.curves.curves.every((c: { id: number }) => app.store.row(c.id).status === 'failed');
-  }, null, { timeout: 20000 });
+  await page.waitForFunction(
+    () => {
+      const app = (window as any).__knobsApp;
+      return (
+        (window as any).__posted.some((m: { type: string }) => m.type === 'series') &&
+        app.store.pending.size === 0 &&
+        app.curves.curves.length > 0 &&
+        app.curves.curves.every((c: { id: number }) => app.store.row(c.id).status === 'failed')
+      );
+    },
+    null,
+    { timeout: 20000 },
+  );
   const asks = (await posted(page)).filter((m) => m.type === 'series') as unknown as { trials: number[] }[];
-  assert.ok(asks.length >= 1, 'the webview asked for the failed trials\' series');
+  assert.ok(asks.length >= 1, "the webview asked for the failed trials' series");
   const shown = await page.evaluate(() => {
     const app = (window as any).__knobsApp;
     return app.curves.curves.map((c: any) => [app.store.row(c.id).status, app.store.seriesOf(c.id).length]);
   });
-  assert.ok(shown.every(([st, n]: [string, number]) => st === 'failed' && n > 0), JSON.stringify(shown.slice(0, 5)));
+  assert.ok(
+    shown.every(([st, n]: [string, number]) => st === 'failed' && n > 0),
+    JSON.stringify(shown.slice(0, 5)),
+  );
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -221,19 +258,30 @@ test('light theme: colours follow the theme variables', async () => {
 test('LR finder tab: says how to get a range test, draws one the host sends, buttons post bare actions; a bad lrFind is dropped', async () => {
   const { page, errors } = await open('trials=10&points=5&running=0');
   await page.locator('vscode-tab-header[data-tab="lrfind"]').click();
-  await page.evaluate(() => window.postMessage({ type: 'lrFind', data: null, message: 'No learning-rate range test of sweep.yaml yet.' }, '*'));
+  await page.evaluate(() =>
+    window.postMessage({ type: 'lrFind', data: null, message: 'No learning-rate range test of sweep.yaml yet.' }, '*'),
+  );
   await settle(page, 150);
   assert.match(await page.locator('.lrf-caption').innerText(), /No learning-rate range test of sweep\.yaml yet/);
   assert.equal(await page.locator('.lrf-canvas').isVisible(), false);
   await page.locator('.lrf-btn[data-action="run"]').click();
   // a real-looking ramp: loss falls, bottoms out near lr 3e-3, then blows up
   const n = 60;
-  const lrs = Array.from({ length: n }, (_, i) => 1e-6 * Math.pow(10, (6 * i) / (n - 1)));
-  const losses = lrs.map((lr) => 2.3 - 1.5 / (1 + Math.pow(3e-4 / lr, 1.2)) + (lr > 3e-2 ? 40 * (lr - 3e-2) : 0));
+  const lrs = Array.from({ length: n }, (_, i) => 1e-6 * 10 ** ((6 * i) / (n - 1)));
+  const losses = lrs.map((lr) => 2.3 - 1.5 / (1 + (3e-4 / lr) ** 1.2) + (lr > 3e-2 ? 40 * (lr - 3e-2) : 0));
   const data = {
-    title: 'sweep.yaml · lr', lrs, losses, smoothed: losses, stopIndex: n, diverged: true, minLr: 3e-2,
+    title: 'sweep.yaml · lr',
+    lrs,
+    losses,
+    smoothed: losses,
+    stopIndex: n,
+    diverged: true,
+    minLr: 3e-2,
     suggestion: { maxLr: 3e-3, baseLr: 7.5e-4, method: 'steepest', baseLrLow: 3e-4, baseLrHigh: 7.5e-4 },
-    sweepRange: { min: 3e-4, max: 3e-3 }, cyclicLr: { base_lr: 7.5e-4, max_lr: 3e-3 }, canWriteSweep: true, canWriteCode: true,
+    sweepRange: { min: 3e-4, max: 3e-3 },
+    cyclicLr: { base_lr: 7.5e-4, max_lr: 3e-3 },
+    canWriteSweep: true,
+    canWriteCode: true,
   };
   await page.evaluate((d) => window.postMessage({ type: 'lrFind', data: d }, '*'), data);
   await settle(page, 200);
@@ -292,7 +340,14 @@ test('scrolled sideways, the # and State columns stay in view beside the sticky 
       return r.left >= box.left - 1 && r.right <= box.right + 1 && !!hit && c.contains(hit);
     };
     const head = [...document.querySelectorAll<HTMLElement>('.thead .th')];
-    return { id: shown(cells[0]), state: shown(cells[1]), actions: shown(row.querySelector('.td.actions')!), idHead: shown(head[0]), metric: shown(cells[2]), idText: cells[0].innerText.trim() };
+    return {
+      id: shown(cells[0]),
+      state: shown(cells[1]),
+      actions: shown(row.querySelector('.td.actions')!),
+      idHead: shown(head[0]),
+      metric: shown(cells[2]),
+      idText: cells[0].innerText.trim(),
+    };
   });
   assert.ok(seen.id && seen.state, `trial number and state visible: ${JSON.stringify(seen)}`);
   assert.ok(seen.idHead, 'the # header stays too');
@@ -309,10 +364,13 @@ const saturated = (page: Page, selector: string) =>
   page.evaluate((sel) => {
     const c = document.querySelector(sel) as HTMLCanvasElement;
     const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0, warm = 0;
+    let n = 0,
+      warm = 0;
     for (let o = 0; o < d.length; o += 4) {
       if (d[o + 3] < 200) continue;
-      const r = d[o], g = d[o + 1], b = d[o + 2];
+      const r = d[o],
+        g = d[o + 1],
+        b = d[o + 2];
       if (Math.max(r, g, b) - Math.min(r, g, b) > 60) n++;
       // green-yellow (viridis' good end), which a blue or grey line never is
       if (g > b + 40 && r > 60) warm++;
@@ -324,9 +382,14 @@ const curveState = (page: Page) => page.evaluate(() => (window as any).acquireVs
 
 test('a curve of one point per trial draws markers', async () => {
   const { page, errors } = await open('trials=30&points=1');
-  const radii = await page.evaluate(() => (window as any).__knobsApp.curves.chart.data.datasets.map((d: any) => [d.data.length, d.pointRadius]));
+  const radii = await page.evaluate(() =>
+    (window as any).__knobsApp.curves.chart.data.datasets.map((d: any) => [d.data.length, d.pointRadius]),
+  );
   assert.ok(radii.length > 10);
-  assert.ok(radii.every(([n, r]: number[]) => n === 1 && r > 0), 'every single-point series has a marker');
+  assert.ok(
+    radii.every(([n, r]: number[]) => n === 1 && r > 0),
+    'every single-point series has a marker',
+  );
   assert.ok((await saturated(page, '.chart.curves canvas.layer:not(.over)')).n > 100, 'the markers are drawn');
   assert.deepEqual(errors, []);
   await page.close();
@@ -353,7 +416,9 @@ test('hover names the trial, its params and the point; the legend names the best
   await settle(page, 100);
   assert.equal(await page.evaluate(() => (window as any).__knobsApp.selected), best);
   // the colour scale: many colours (not only the best in colour), and a colour bar with its range
-  const colors = await page.evaluate(() => new Set((window as any).__knobsApp.curves.chart.data.datasets.map((d: any) => d.borderColor)).size);
+  const colors = await page.evaluate(
+    () => new Set((window as any).__knobsApp.curves.chart.data.datasets.map((d: any) => d.borderColor)).size,
+  );
   assert.ok(colors > 10, `curves are coloured by value (${colors} colours)`);
   assert.match(await page.locator('.curvebar .colorscale').innerText(), /val_loss\s+[0-9.]+\s+[0-9.]+/);
   assert.ok((await saturated(page, '.curvebar .colorbar')).warm > 10);
@@ -371,15 +436,26 @@ test('metric chooser: every reported metric; another one is asked of the host an
   const options = await page.locator('.curvebar select.curve-metric option').allInnerTexts();
   assert.deepEqual(options, ['val_loss', 'val_acc']);
   await page.locator('.curvebar select.curve-metric').selectOption('val_acc');
-  await page.waitForFunction(() => (window as any).__knobsApp.curves.chart.options.scales.y.title.text === 'val_acc' && (window as any).__knobsApp.curves.curves.length > 5, null, { timeout: 10_000 });
+  await page.waitForFunction(
+    () =>
+      (window as any).__knobsApp.curves.chart.options.scales.y.title.text === 'val_acc' &&
+      (window as any).__knobsApp.curves.curves.length > 5,
+    null,
+    { timeout: 10_000 },
+  );
   const asked = await page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'series'));
   assert.equal(asked.length, 1);
   assert.equal(asked[0].metric, 'val_acc');
   assert.ok(asked[0].trials.length > 5);
   // accuracies (0…1, rising), not losses
   const ys = await page.evaluate(() => (window as any).__knobsApp.curves.curves.flatMap((c: any) => c.points.map((p: any) => p.y)));
-  const data = await page.evaluate(() => (window as any).__data.series.filter((s: any) => s.name === 'val_acc').flatMap((s: any) => s.values));
-  assert.ok(ys.every((y: number) => data.includes(y)), 'the drawn points are val_acc values');
+  const data = await page.evaluate(() =>
+    (window as any).__data.series.filter((s: any) => s.name === 'val_acc').flatMap((s: any) => s.values),
+  );
+  assert.ok(
+    ys.every((y: number) => data.includes(y)),
+    'the drawn points are val_acc values',
+  );
   await settle(page, 300);
   assert.equal((await curveState(page)).metric, 'val_acc');
   assert.deepEqual(errors, []);
@@ -404,7 +480,15 @@ test('smoothing (debiased EMA) and the wall-time axis change the curves and are 
   await settle(page, 300);
   // the synthetic trials report every 0.4 s from their start
   const t = await first();
-  assert.deepEqual(t.map((p: any) => [Math.round(p.x * 10) / 10, p.step]), [[0.4, 1], [0.8, 2], [1.2, 3], [1.6, 4]]);
+  assert.deepEqual(
+    t.map((p: any) => [Math.round(p.x * 10) / 10, p.step]),
+    [
+      [0.4, 1],
+      [0.8, 2],
+      [1.2, 3],
+      [1.6, 4],
+    ],
+  );
   assert.match(await page.evaluate(() => (window as any).__knobsApp.curves.chart.options.scales.x.title.text), /wall time/);
   assert.deepEqual(await curveState(page), { metric: null, x: 'time', smoothing: 0.9 });
   assert.deepEqual(errors, []);
@@ -421,7 +505,7 @@ test('parallel coordinates: lines coloured by the metric, with the scale along t
   }
 });
 
-test('the table\'s time column is not clipped, at a large font and sorted', async () => {
+test("the table's time column is not clipped, at a large font and sorted", async () => {
   const { page, errors } = await open('trials=40&points=5&running=0.5');
   await page.evaluate(() => document.documentElement.style.setProperty('--vscode-font-size', '24px'));
   await settle(page, 300);
@@ -432,8 +516,15 @@ test('the table\'s time column is not clipped, at a large font and sorted', asyn
   await settle(page, 300);
   const clipped = await page.evaluate(() => {
     const i = [...document.querySelectorAll('.thead .th')].findIndex((h) => (h as HTMLElement).dataset.key === 'duration');
-    const cells = [document.querySelectorAll('.thead .th')[i], ...[...document.querySelectorAll('.tbody .tr')].map((r) => r.querySelectorAll('.td')[i])] as HTMLElement[];
-    return { n: cells.length, texts: cells.map((c) => c.textContent), clipped: cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => c.textContent) };
+    const cells = [
+      document.querySelectorAll('.thead .th')[i],
+      ...[...document.querySelectorAll('.tbody .tr')].map((r) => r.querySelectorAll('.td')[i]),
+    ] as HTMLElement[];
+    return {
+      n: cells.length,
+      texts: cells.map((c) => c.textContent),
+      clipped: cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => c.textContent),
+    };
   });
   assert.ok(clipped.n > 5 && clipped.texts.some((t) => /h/.test(t ?? '')), JSON.stringify(clipped.texts));
   assert.deepEqual(clipped.clipped, []);

@@ -1,25 +1,43 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TrialStore } from '../../webview/src/state/store';
-import { syntheticMeta, syntheticSweep } from '../../webview/src/state/synthetic';
+import { test } from 'node:test';
 import type { TrialRow } from '../../src/protocol/messages';
 import { METRIC_AXIS } from '../../webview/src/charts/axes';
+import { TrialStore } from '../../webview/src/state/store';
+import { syntheticMeta, syntheticSweep } from '../../webview/src/state/synthetic';
 
 function row(id: number, value: number | null, extra: Partial<TrialRow> = {}): TrialRow {
-  return { id, status: 'completed', attempt: 1, params: { lr: 0.01, dropout: 0.1, weight_decay: 1e-4, hidden: 64, batch_size: 64, optimizer: 'adam', epochs: 20 }, value, best: value, last: {}, step: 1, ...extra };
+  return {
+    id,
+    status: 'completed',
+    attempt: 1,
+    params: { lr: 0.01, dropout: 0.1, weight_decay: 1e-4, hidden: 64, batch_size: 64, optimizer: 'adam', epochs: 20 },
+    value,
+    best: value,
+    last: {},
+    step: 1,
+    ...extra,
+  };
 }
 
 test('snapshot fills rows, columns, counts and the best trial', () => {
   const s = new TrialStore();
   const meta = syntheticMeta();
-  s.apply({ type: 'snapshot', meta, trials: [row(1, 0.5), row(2, 0.2, { status: 'running' }), row(3, null, { status: 'failed' })], series: [] });
+  s.apply({
+    type: 'snapshot',
+    meta,
+    trials: [row(1, 0.5), row(2, 0.2, { status: 'running' }), row(3, null, { status: 'failed' })],
+    series: [],
+  });
   assert.equal(s.size, 3);
   assert.equal(s.best?.id, 2);
   assert.equal(s.counts.completed, 1);
   assert.equal(s.counts.running, 1);
   assert.equal(s.counts.failed, 1);
   // constants are not chart axes; the metric is the last axis
-  assert.deepEqual(s.scales.map((x) => x.name), ['lr', 'dropout', 'weight_decay', 'hidden', 'batch_size', 'optimizer', METRIC_AXIS]);
+  assert.deepEqual(
+    s.scales.map((x) => x.name),
+    ['lr', 'dropout', 'weight_decay', 'hidden', 'batch_size', 'optimizer', METRIC_AXIS],
+  );
   assert.equal(s.cols[s.axisIndex('optimizer')][0], 0, 'adam is category 0');
   assert.equal(s.cols[s.axisIndex('batch_size')][0], 1, '64 is category 1');
   assert.ok(Number.isNaN(s.metric[2]));
@@ -55,7 +73,12 @@ test('the best trial getting worse hands "best" to the next one (maximize too)',
 
 test('series: appended points concatenate; a newer attempt replaces; older attempts are ignored', () => {
   const s = new TrialStore();
-  s.apply({ type: 'snapshot', meta: syntheticMeta(), trials: [row(1, 0.5)], series: [{ trial: 1, attempt: 1, name: 'val_loss', steps: [1, 2], values: [1, 0.8] }] });
+  s.apply({
+    type: 'snapshot',
+    meta: syntheticMeta(),
+    trials: [row(1, 0.5)],
+    series: [{ trial: 1, attempt: 1, name: 'val_loss', steps: [1, 2], values: [1, 0.8] }],
+  });
   s.apply({ type: 'append', trials: [], series: [{ trial: 1, attempt: 1, name: 'val_loss', steps: [3], values: [NaN] }] });
   assert.deepEqual([...s.seriesOf(1)!.steps], [1, 2, 3]);
   assert.ok(Number.isNaN(s.seriesOf(1)!.values[2]));
@@ -104,7 +127,8 @@ test('100k trials: snapshot then 1k incremental appends of single trials stay ex
   for (const t of sw.trials) if (t.value !== null && t.value < best) best = t.value;
   assert.equal(s.best?.value, best);
   // ranges stay exact with incremental refits: the metric axis spans every value
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < s.size; i++) if (!Number.isNaN(s.metric[i])) (lo = Math.min(lo, s.metric[i])), (hi = Math.max(hi, s.metric[i]));
   assert.equal(s.scales.at(-1)!.lo, lo);
   assert.equal(s.scales.at(-1)!.hi, hi);
@@ -126,7 +150,15 @@ test('ranges shrink back when the trial on the edge of the metric range changes'
 test('rows built from the columns equal what the host sent (params of every kind, reasons, fit)', () => {
   const s = new TrialStore();
   const rows = [
-    row(1, 0.5, { params: { lr: 0.01, optimizer: 'adam', flag: true, layers: [64, 32], nested: { a: 1 } }, reason: 'exit code 1', fit: 'overfitting', fitReason: 'val rose', startedAt: 10, endedAt: 20, last: { val_loss: 0.5, acc: 0.9 } }),
+    row(1, 0.5, {
+      params: { lr: 0.01, optimizer: 'adam', flag: true, layers: [64, 32], nested: { a: 1 } },
+      reason: 'exit code 1',
+      fit: 'overfitting',
+      fitReason: 'val rose',
+      startedAt: 10,
+      endedAt: 20,
+      last: { val_loss: 0.5, acc: 0.9 },
+    }),
     row(2, null, { status: 'failed', params: { lr: '1e-3', optimizer: 'sgd' }, step: null, last: {} }),
   ];
   s.apply({ type: 'snapshot', meta: syntheticMeta(), trials: rows, series: [] });
@@ -142,7 +174,13 @@ test('rows built from the columns equal what the host sent (params of every kind
 
 test('lazy series: trials the snapshot left out are fetched on demand; the reply replaces, appends in between are kept', () => {
   const s = new TrialStore();
-  const pts = (trial: number, steps: number[], attempt = 1) => ({ trial, attempt, name: 'val_loss', steps, values: steps.map((x) => 1 / x) });
+  const pts = (trial: number, steps: number[], attempt = 1) => ({
+    trial,
+    attempt,
+    name: 'val_loss',
+    steps,
+    values: steps.map((x) => 1 / x),
+  });
   // trial 1 has its series; trial 2 reported (step 3) but its series was left out; trial 3 never reported
   const trials = [row(1, 0.5, { step: 2 }), row(2, 0.4, { step: 3 }), row(3, null, { step: null, status: 'running' })];
   s.apply({ type: 'snapshot', meta: syntheticMeta(), trials, series: [pts(1, [1, 2])] });
@@ -168,9 +206,16 @@ test('lazy series: trials the snapshot left out are fetched on demand; the reply
   assert.equal(s.points, 2 + 6 + 1);
 });
 
-test('another metric (the curves\' chooser): appends are kept only for trials asked for; report times follow the points', () => {
+test("another metric (the curves' chooser): appends are kept only for trials asked for; report times follow the points", () => {
   const s = new TrialStore();
-  const acc = (trial: number, steps: number[]) => ({ trial, attempt: 1, name: 'acc', steps, values: steps.map((x) => x / 10), times: steps.map((x) => 1000 * x) });
+  const acc = (trial: number, steps: number[]) => ({
+    trial,
+    attempt: 1,
+    name: 'acc',
+    steps,
+    values: steps.map((x) => x / 10),
+    times: steps.map((x) => 1000 * x),
+  });
   const trials = [row(1, 0.5, { last: { val_loss: 0.5, acc: 0.2 } }), row(2, 0.4, { last: { val_loss: 0.4, acc: 0.3 } })];
   s.apply({ type: 'snapshot', meta: syntheticMeta(), trials, series: [] });
   assert.deepEqual(s.metricNames, ['val_loss', 'acc'], 'the sweep metric first, then what the trials reported');

@@ -9,25 +9,25 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { formatNumber } from '../../src/core/format/number';
 import { parseHostMessage, type TrialStatus, type WebviewMessage } from '../../src/protocol/messages';
+import { METRIC_AXIS } from './charts/axes';
+import { CurvesView } from './charts/curves';
 import { ImportanceChart } from './charts/importance';
 import { LrFindTab } from './charts/lrFindTab';
-import { Ctx, el } from './context';
-import { TrialStore } from './state/store';
-import { Filters, applyMask, computeMask, isFiltering, withRange, withStates } from './state/filter';
-import { SortSpec, sortOrder, toggleSort } from './state/sort';
-import { Tab, TABS, UiState, sanitizeUiState } from './state/uiState';
-import { unitColumns } from './charts/pcpData';
-import { Theme, onThemeChange, readTheme } from './charts/theme';
 import { ParallelView } from './charts/pcp';
+import { unitColumns } from './charts/pcpData';
 import { ScatterView } from './charts/scatter';
-import { CurvesView } from './charts/curves';
-import { TrialTable } from './table/table';
-import { Summary } from './summary';
-import { formatNumber } from '../../src/core/format/number';
+import { onThemeChange, readTheme, type Theme } from './charts/theme';
+import { type Ctx, el } from './context';
 import { formatCount, STATUS_ORDER, statusLabel } from './format';
-import { METRIC_AXIS } from './charts/axes';
 import * as perf from './perf';
+import { applyMask, computeMask, type Filters, isFiltering, withRange, withStates } from './state/filter';
+import { type SortSpec, sortOrder, toggleSort } from './state/sort';
+import { TrialStore } from './state/store';
+import { sanitizeUiState, TABS, type Tab, type UiState } from './state/uiState';
+import { Summary } from './summary';
+import { TrialTable } from './table/table';
 
 export interface VsCodeApi {
   postMessage(msg: WebviewMessage): void;
@@ -65,7 +65,17 @@ export class App implements Ctx {
   private tab: Tab;
   private sorted: Int32Array = new Int32Array(0);
   private sortCache: { rev: number; orders: Map<string, Int32Array> } = { rev: -1, orders: new Map() };
-  private dirty: Dirty = { data: false, axes: true, changedRows: null, filter: true, sort: true, summary: true, chart: true, overlay: true, table: true };
+  private dirty: Dirty = {
+    data: false,
+    axes: true,
+    changedRows: null,
+    filter: true,
+    sort: true,
+    summary: true,
+    chart: true,
+    overlay: true,
+    table: true,
+  };
   private raf = 0;
   private lastData = 0;
   private dataTimer: ReturnType<typeof setTimeout> | undefined;
@@ -82,7 +92,10 @@ export class App implements Ctx {
   private scatter: ScatterView;
   private table: TrialTable;
   private importance = new ImportanceChart();
-  private lrFind = new LrFindTab((m) => this.post(m), () => this.theme);
+  private lrFind = new LrFindTab(
+    (m) => this.post(m),
+    () => this.theme,
+  );
   private filterBar = el('div', 'filterbar');
   private stateBoxes = new Map<TrialStatus, HTMLElement & { checked: boolean }>();
   private matchText = el('span', 'match');
@@ -91,7 +104,10 @@ export class App implements Ctx {
   private tipEl = el('div', 'tip');
   private banner = el('div', 'banner');
 
-  constructor(private root: HTMLElement, private vscode: VsCodeApi) {
+  constructor(
+    private root: HTMLElement,
+    private vscode: VsCodeApi,
+  ) {
     const ui: UiState = sanitizeUiState(vscode.getState());
     this.filters = ui.filters;
     this.selected = ui.selected;
@@ -122,8 +138,20 @@ export class App implements Ctx {
 
   private build(): void {
     const charts = el('section', 'charts');
-    const names: Record<Tab, string> = { curves: 'Learning curves', parallel: 'Parallel coordinates', scatter: 'Params vs metric', importance: 'Importance', lrfind: 'LR finder' };
-    const views = { curves: this.curves.root, parallel: this.pcp.root, scatter: this.scatter.root, importance: this.importance.root, lrfind: this.lrFind.root };
+    const names: Record<Tab, string> = {
+      curves: 'Learning curves',
+      parallel: 'Parallel coordinates',
+      scatter: 'Params vs metric',
+      importance: 'Importance',
+      lrfind: 'LR finder',
+    };
+    const views = {
+      curves: this.curves.root,
+      parallel: this.pcp.root,
+      scatter: this.scatter.root,
+      importance: this.importance.root,
+      lrfind: this.lrFind.root,
+    };
     for (const t of TABS) {
       const h = document.createElement('vscode-tab-header');
       h.setAttribute('slot', 'header');
@@ -304,7 +332,8 @@ export class App implements Ctx {
     }
     this.tipEl.textContent = text;
     this.tipEl.style.display = '';
-    const w = this.tipEl.offsetWidth, h = this.tipEl.offsetHeight;
+    const w = this.tipEl.offsetWidth,
+      h = this.tipEl.offsetHeight;
     this.tipEl.style.left = `${Math.min(x + 14, window.innerWidth - w - 4)}px`;
     this.tipEl.style.top = `${y + 14 + h > window.innerHeight ? y - h - 8 : y + 14}px`;
   }
@@ -328,7 +357,15 @@ export class App implements Ctx {
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      const ui: UiState = { v: 1, filters: this.filters, selected: this.selected, sort: this.sort, tab: this.tab, scrollRow: this.scrollRow, curves: this.curves.settings };
+      const ui: UiState = {
+        v: 1,
+        filters: this.filters,
+        selected: this.selected,
+        sort: this.sort,
+        tab: this.tab,
+        scrollRow: this.scrollRow,
+        curves: this.curves.settings,
+      };
       this.vscode.setState(ui);
     }, 200);
   }
@@ -363,17 +400,37 @@ export class App implements Ctx {
     } else if (d.table) this.table.render(true);
     else if (d.overlay) this.table.renderHighlight();
     if (d.summary) perf.section('summary', () => this.summary.render());
-    const view = this.tab === 'curves' ? this.curves : this.tab === 'parallel' ? this.pcp : this.tab === 'scatter' ? this.scatter : this.tab === 'lrfind' ? this.lrFind : this.importance;
+    const view =
+      this.tab === 'curves'
+        ? this.curves
+        : this.tab === 'parallel'
+          ? this.pcp
+          : this.tab === 'scatter'
+            ? this.scatter
+            : this.tab === 'lrfind'
+              ? this.lrFind
+              : this.importance;
     if ((this.tab === 'parallel' || this.tab === 'scatter') && (d.chart || d.overlay)) this.ensureUnits();
     if (n > 0 || this.gotSnapshot) {
       const r = view.root;
-      const w = r.clientWidth, h = r.clientHeight;
+      const w = r.clientWidth,
+        h = r.clientHeight;
       if (w > 0 && h > 0) {
         if (d.chart) perf.section(`draw-${this.tab}`, () => view.draw(w, h));
         else if (d.overlay) perf.section(`overlay-${this.tab}`, () => view.drawOverlay());
       }
     }
-    this.dirty = { data: false, axes: false, changedRows: null, filter: false, sort: false, summary: false, chart: false, overlay: false, table: false };
+    this.dirty = {
+      data: false,
+      axes: false,
+      changedRows: null,
+      filter: false,
+      sort: false,
+      summary: false,
+      chart: false,
+      overlay: false,
+      table: false,
+    };
     if (this.gotSnapshot && !this.painted) {
       this.painted = true;
       perf.markFirstPaint();
@@ -401,7 +458,14 @@ export class App implements Ctx {
     if (!u.all && !u.rows.length && this.units.length) return;
     const s = this.store;
     const all = u.all || !this.units.length;
-    this.units = perf.section('units', () => unitColumns(s, s.scales.map((_, a) => a), all ? undefined : this.units, all ? undefined : u.rows));
+    this.units = perf.section('units', () =>
+      unitColumns(
+        s,
+        s.scales.map((_, a) => a),
+        all ? undefined : this.units,
+        all ? undefined : u.rows,
+      ),
+    );
     this.unitsPending = { all: false, rows: [] };
     this.unitsRev++;
   }
@@ -413,13 +477,15 @@ export class App implements Ctx {
       if (cb.getAttribute('label') !== label) cb.setAttribute('label', label);
       cb.style.display = s.counts[st] || cb.checked ? '' : 'none';
     }
-    this.matchText.textContent = isFiltering(this.filters) ? `${formatCount(this.matched)} of ${formatCount(s.size)} trials match` : `${formatCount(s.size)} trials`;
+    this.matchText.textContent = isFiltering(this.filters)
+      ? `${formatCount(this.matched)} of ${formatCount(s.size)} trials match`
+      : `${formatCount(s.size)} trials`;
     const chips: HTMLElement[] = [];
     for (const [axis, r] of Object.entries(this.filters.ranges)) {
       const a = s.axisIndex(axis);
       const sc = a >= 0 ? s.scales[a] : undefined;
       const name = axis === METRIC_AXIS ? s.metricName : axis;
-      const fmt = (v: number) => (sc?.kind === 'categorical' ? sc.categories[Math.round(v)] ?? String(v) : formatNumber(v, 3));
+      const fmt = (v: number) => (sc?.kind === 'categorical' ? (sc.categories[Math.round(v)] ?? String(v)) : formatNumber(v, 3));
       const text = sc?.kind === 'categorical' && r[0] === r[1] ? `${name} = ${fmt(r[0])}` : `${name} ∈ [${fmt(r[0])}, ${fmt(r[1])}]`;
       const chip = el('span', 'chip range', text);
       const x = el('span', 'x', '×');

@@ -1,8 +1,8 @@
 /** What the views share: the store, the filter mask, selection and hover, and the actions. */
 import type { WebviewMessage } from '../../src/protocol/messages';
+import type { Theme } from './charts/theme';
 import type { Filters } from './state/filter';
 import type { TrialStore } from './state/store';
-import type { Theme } from './charts/theme';
 
 export interface Ctx {
   readonly store: TrialStore;

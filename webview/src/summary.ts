@@ -1,8 +1,8 @@
 /** The summary header: sweep, state (and why it is paused), trials by state, elapsed, best config. */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { Ctx, el } from './context';
 import { formatDuration } from '../../src/core/format/duration';
 import { formatNumber } from '../../src/core/format/number';
+import { type Ctx, el } from './context';
 import { formatCount, formatParam, STATUS_ORDER, statusColorVar, statusLabel } from './format';
 
 export class Summary {

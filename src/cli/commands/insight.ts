@@ -1,31 +1,30 @@
 /** Insight commands: `knobs evaluate`, `knobs lr-find`, `knobs importance`. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KnobsError } from '../../core/errors';
-import { JournalWriter } from '../../core/journal/writer';
-import { applyOp, bestTrial } from '../../core/journal/reducer';
-import { resolveInterpreter } from '../../core/runner/interpreter';
-import { loadSweepFile, parseSweep } from '../../core/space/parse';
-import type { SweepSpec } from '../../core/space/types';
+import type { ImportanceOptions } from '../../core/analysis/importance';
+import { computeImportanceInWorker } from '../../core/analysis/importanceClient';
 import { LR_FIND_DEFAULTS, planLrFind } from '../../core/analysis/lrFinder';
 import { lrFindResult, writeLrFindResult } from '../../core/analysis/lrFindResult';
 import { findLrParam, rewriteLrRange } from '../../core/analysis/lrParam';
-import { runLrFind, type LrFindRunResult } from '../../core/analysis/runLrFind';
-import { formatArgsJsonFile } from '../../core/runner/command';
-import { computeImportanceInWorker } from '../../core/analysis/importanceClient';
-import type { ImportanceOptions } from '../../core/analysis/importance';
+import { type LrFindRunResult, runLrFind } from '../../core/analysis/runLrFind';
+import { KnobsError } from '../../core/errors';
 import { formatLr, formatNumber, MISSING } from '../../core/format/number';
-import { table } from '../format';
-import { acquireLock, HEARTBEAT_MS } from '../../core/sweep/lock';
-import { journalSpec, resumeSpec, type OpenedSweep } from '../../core/sweep/open';
-import { trialDir } from '../../core/sweep/paths';
+import { applyOp, bestTrial } from '../../core/journal/reducer';
+import { JournalWriter } from '../../core/journal/writer';
+import { formatArgsJsonFile } from '../../core/runner/command';
+import { resolveInterpreter } from '../../core/runner/interpreter';
+import { loadSweepFile, parseSweep } from '../../core/space/parse';
+import type { SweepSpec } from '../../core/space/types';
 import { runEvaluation } from '../../core/sweep/evaluate';
+import { acquireLock, HEARTBEAT_MS } from '../../core/sweep/lock';
+import { journalSpec, type OpenedSweep, resumeSpec } from '../../core/sweep/open';
+import { trialDir } from '../../core/sweep/paths';
 import { chooseWorkdir, journalWorkdir } from '../../core/sweep/workdir';
-import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
-import { DIR_FLAG, EXIT, HELP_FLAG, knobsDirFor, openSweepArg, type CliIO } from '../context';
+import { type FlagSpec, intFlag, type ParsedArgs, strFlag } from '../args';
+import { type CliIO, DIR_FLAG, EXIT, HELP_FLAG, knobsDirFor, openSweepArg } from '../context';
+import { table } from '../format';
 import { evaluationText } from '../liveView';
 import { evaluationJson } from '../summary';
-
 
 export const EVALUATE_FLAGS: Record<string, FlagSpec> = {
   dir: DIR_FLAG,
@@ -49,17 +48,26 @@ function specOf(o: OpenedSweep): SweepSpec {
 export async function cmdEvaluate(a: ParsedArgs, io: CliIO): Promise<number> {
   const o = openSweepArg(a, io);
   if (o.runner.kind === 'running') {
-    throw new KnobsError('E_LOCKED', `sweep ${o.paths.id} is running (pid ${o.runner.pid}); its runner evaluates the best trial when it finishes`, {
-      hint: `wait for it, or stop it first (\`knobs stop ${o.paths.id}\`)`,
-    });
+    throw new KnobsError(
+      'E_LOCKED',
+      `sweep ${o.paths.id} is running (pid ${o.runner.pid}); its runner evaluates the best trial when it finishes`,
+      {
+        hint: `wait for it, or stop it first (\`knobs stop ${o.paths.id}\`)`,
+      },
+    );
   }
   const spec = specOf(o);
   const n = intFlag(a.flags, 'trial', 1);
   const trial = n !== undefined ? o.state.byId.get(n) : bestTrial(o.state);
   if (!trial) {
-    throw new KnobsError('E_USAGE', n !== undefined ? `sweep ${o.paths.id} has no trial ${n}` : `no trial of ${o.paths.id} has reported ${spec.metric.name} yet`, {
-      hint: n !== undefined ? `trials are 1..${o.state.trials.length}` : 'run the sweep first (`knobs resume`), or pick one with --trial N',
-    });
+    throw new KnobsError(
+      'E_USAGE',
+      n !== undefined ? `sweep ${o.paths.id} has no trial ${n}` : `no trial of ${o.paths.id} has reported ${spec.metric.name} yet`,
+      {
+        hint:
+          n !== undefined ? `trials are 1..${o.state.trials.length}` : 'run the sweep first (`knobs resume`), or pick one with --trial N',
+      },
+    );
   }
   if (!spec.evaluate?.length) {
     throw new KnobsError('E_USAGE', `the sweep file of ${o.paths.id} has no \`evaluate:\` command`, {
@@ -93,8 +101,11 @@ export async function cmdEvaluate(a: ParsedArgs, io: CliIO): Promise<number> {
     process.on('SIGINT', onSig);
     const r = await run.done;
     const e = state.evaluation!;
-    if (a.flags.json) io.out.write(JSON.stringify({ sweep: o.paths.id, evaluation: evaluationJson(state) }) + '\n');
-    else io.out.write(`test: ${evaluationText(e)} (trial ${trial.id}; logs: ${path.relative(io.cwd, path.join(trialDir(o.paths.dir, trial.id), 'evaluate.stderr.log'))})\n`);
+    if (a.flags.json) io.out.write(`${JSON.stringify({ sweep: o.paths.id, evaluation: evaluationJson(state) })}\n`);
+    else
+      io.out.write(
+        `test: ${evaluationText(e)} (trial ${trial.id}; logs: ${path.relative(io.cwd, path.join(trialDir(o.paths.dir, trial.id), 'evaluate.stderr.log'))})\n`,
+      );
     return r.error ? EXIT.error : EXIT.ok;
   } finally {
     process.off('SIGINT', onSig);
@@ -133,7 +144,10 @@ function numFlag(a: ParsedArgs, name: string): number | undefined {
   const v = a.flags[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v === true || !Number.isFinite(n) || n <= 0) throw new KnobsError('E_USAGE', `--${name} is \`${v}\` but must be a number > 0`, { hint: `e.g. --${name} ${name === 'max' ? '10' : '1e-7'}` });
+  if (v === true || !Number.isFinite(n) || n <= 0)
+    throw new KnobsError('E_USAGE', `--${name} is \`${v}\` but must be a number > 0`, {
+      hint: `e.g. --${name} ${name === 'max' ? '10' : '1e-7'}`,
+    });
   return n;
 }
 
@@ -164,11 +178,13 @@ export function sparkline(values: readonly number[], width = 60): string {
 
 export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   const target = a.positionals[0];
-  if (!target) throw new KnobsError('E_USAGE', 'which sweep file or script?', { hint: 'knobs lr-find sweep.yaml, or knobs lr-find train.py' });
+  if (!target)
+    throw new KnobsError('E_USAGE', 'which sweep file or script?', { hint: 'knobs lr-find sweep.yaml, or knobs lr-find train.py' });
   const abs = path.resolve(io.cwd, target);
   const isSweep = /\.ya?ml$/i.test(target);
   const spec = isSweep ? loadSweepFile(abs) : undefined;
-  if (!isSweep && !existsFile(abs)) throw new KnobsError('E_USAGE', `cannot find ${target}`, { hint: 'give a sweep file (.yaml) or a script (.py, .mjs, .js)' });
+  if (!isSweep && !existsFile(abs))
+    throw new KnobsError('E_USAGE', `cannot find ${target}`, { hint: 'give a sweep file (.yaml) or a script (.py, .mjs, .js)' });
   const param = spec && (a.flags.write || strFlag(a.flags, 'param')) ? findLrParam(spec, strFlag(a.flags, 'param')) : undefined;
   if (a.flags.write && !spec) throw new KnobsError('E_USAGE', '--write needs a sweep file', { hint: 'knobs lr-find sweep.yaml --write' });
   const steps = intFlag(a.flags, 'steps', 2);
@@ -186,31 +202,57 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
       ? resolveInterpreter({ program: abs, override: python, env: io.env })
       : undefined;
   const argsJsonFile = path.join(outDir, 'params.json');
-  const plan = planLrFind({ minLr: numFlag(a, 'min'), maxLr: numFlag(a, 'max'), steps, env: io.env, sweep: spec, interpreter, argsJsonFile, script: spec ? undefined : abs, scriptArgs: a.positionals.slice(1) });
+  const plan = planLrFind({
+    minLr: numFlag(a, 'min'),
+    maxLr: numFlag(a, 'max'),
+    steps,
+    env: io.env,
+    sweep: spec,
+    interpreter,
+    argsJsonFile,
+    script: spec ? undefined : abs,
+    scriptArgs: a.positionals.slice(1),
+  });
   if (plan.config) fs.writeFileSync(argsJsonFile, formatArgsJsonFile(plan.config, spec!.space));
   const cwd = workdir?.dir ?? io.cwd;
-  if (!a.flags.json) io.err.write(`knobs: lr range test ${formatLr(plan.ramp.minLr)} → ${formatLr(plan.ramp.maxLr)} over ${plan.ramp.steps} steps: ${plan.argv.join(' ')}\n  logs: ${path.relative(io.cwd, outDir) || outDir}\n`);
+  if (!a.flags.json)
+    io.err.write(
+      `knobs: lr range test ${formatLr(plan.ramp.minLr)} → ${formatLr(plan.ramp.maxLr)} over ${plan.ramp.steps} steps: ${plan.argv.join(' ')}\n  logs: ${path.relative(io.cwd, outDir) || outDir}\n`,
+    );
 
   const ac = new AbortController();
   const onSig = () => ac.abort();
   process.on('SIGINT', onSig);
   let r: LrFindRunResult;
   try {
-    r = await runLrFind({ argv: plan.argv, cwd, env: plan.env, ramp: plan.ramp, stdoutPath: path.join(outDir, 'stdout.log'), stderrPath: path.join(outDir, 'stderr.log'), timeoutMs: timeoutS * 1000, signal: ac.signal });
+    r = await runLrFind({
+      argv: plan.argv,
+      cwd,
+      env: plan.env,
+      ramp: plan.ramp,
+      stdoutPath: path.join(outDir, 'stdout.log'),
+      stderrPath: path.join(outDir, 'stderr.log'),
+      timeoutMs: timeoutS * 1000,
+      signal: ac.signal,
+    });
   } finally {
     process.off('SIGINT', onSig);
   }
   const an = r.analysis;
   const s = an.suggestion;
   const result = lrFindResult({ source: abs, sweepFile: spec ? abs : undefined, param: param?.name, argv: plan.argv, ramp: plan.ramp }, r);
-  const failed = !s || (r.points.length === 0);
+  const failed = !s || r.points.length === 0;
   if (s && a.flags.write && spec && param) {
     const range = result.sweepRange!;
     const text = rewriteLrRange(spec, param, range);
     const check = parseSweep(text, { file: abs });
     const p = check.spec?.space.params.find((x) => x.name === param.name);
     if (!check.spec || !p || p.kind !== 'numeric' || p.min !== range.min || p.max !== range.max) {
-      throw new KnobsError('E_INTERNAL', `rewriting ${target} would not give ${param.name} the range [${range.min}, ${range.max}]; the file is unchanged`, { hint: 'paste the printed block by hand' });
+      throw new KnobsError(
+        'E_INTERNAL',
+        `rewriting ${target} would not give ${param.name} the range [${range.min}, ${range.max}]; the file is unchanged`,
+        { hint: 'paste the printed block by hand' },
+      );
     }
     fs.writeFileSync(abs, text);
     result.written = { file: abs, param: param.name, min: range.min, max: range.max };
@@ -218,11 +260,13 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
   writeLrFindResult(path.join(outDir, 'result.json'), result);
 
   if (a.flags.json) {
-    io.out.write(JSON.stringify({ ...result, dir: outDir }) + '\n');
+    io.out.write(`${JSON.stringify({ ...result, dir: outDir })}\n`);
   } else {
     const lines: string[] = [];
     const used = an.smoothed.slice(0, an.stopIndex);
-    lines.push(`${r.points.length} points${r.stoppedBy ? ` (stopped: ${r.stoppedBy === 'diverged' ? `the loss diverged at lr ${formatLr(r.points[r.points.length - 1]?.lr ?? NaN)}` : r.stoppedBy})` : r.exitCode !== 0 ? ` (the script exited with code ${r.exitCode})` : ''}`);
+    lines.push(
+      `${r.points.length} points${r.stoppedBy ? ` (stopped: ${r.stoppedBy === 'diverged' ? `the loss diverged at lr ${formatLr(r.points[r.points.length - 1]?.lr ?? NaN)}` : r.stoppedBy})` : r.exitCode !== 0 ? ` (the script exited with code ${r.exitCode})` : ''}`,
+    );
     if (used.length) {
       lines.push(`smoothed loss vs lr (log scale), ${formatLr(r.points[0].lr)} … ${formatLr(r.points[an.stopIndex - 1].lr)}:`);
       lines.push(`  ${sparkline(used)}`);
@@ -231,17 +275,34 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
     if (s) {
       const sr = result.sweepRange!;
       const c = result.cyclicLr!;
-      lines.push('', `suggestion (${s.method}): max_lr = ${formatLr(s.maxLr)}, base_lr = ${formatLr(s.baseLr)} (band ${formatLr(s.baseLrRange.low)} … ${formatLr(s.baseLrRange.high)})`);
+      lines.push(
+        '',
+        `suggestion (${s.method}): max_lr = ${formatLr(s.maxLr)}, base_lr = ${formatLr(s.baseLr)} (band ${formatLr(s.baseLrRange.low)} … ${formatLr(s.baseLrRange.high)})`,
+      );
       if (an.note) lines.push(`  note: ${an.note}`);
-      lines.push('', 'sweep file:', `  ${param?.path[param.path.length - 1] ?? 'lr'}:`, `    distribution: ${sr.distribution}`, `    min: ${sr.min}`, `    max: ${sr.max}`);
+      lines.push(
+        '',
+        'sweep file:',
+        `  ${param?.path[param.path.length - 1] ?? 'lr'}:`,
+        `    distribution: ${sr.distribution}`,
+        `    min: ${sr.min}`,
+        `    max: ${sr.max}`,
+      );
       lines.push('', `CyclicLR: torch.optim.lr_scheduler.CyclicLR(optimizer, base_lr=${c.base_lr}, max_lr=${c.max_lr})`);
-      if (result.written) lines.push('', `wrote ${param!.name}: min ${result.written.min}, max ${result.written.max} into ${path.relative(io.cwd, abs) || abs}`);
+      if (result.written)
+        lines.push(
+          '',
+          `wrote ${param!.name}: min ${result.written.min}, max ${result.written.max} into ${path.relative(io.cwd, abs) || abs}`,
+        );
     } else {
-      lines.push('', `no suggestion: ${an.note ?? 'no points'}${r.stderrTail ? `\n  stderr: ${r.stderrTail.trim().split('\n').slice(-3).join('\n          ')}` : ''}`);
+      lines.push(
+        '',
+        `no suggestion: ${an.note ?? 'no points'}${r.stderrTail ? `\n  stderr: ${r.stderrTail.trim().split('\n').slice(-3).join('\n          ')}` : ''}`,
+      );
       lines.push('  fix: the script must report `loss` each step while KNOBS_LR_FIND=1 (knobs.lr_at(step) gives the lr); see the README');
     }
     lines.push('', `saved ${path.relative(io.cwd, path.join(outDir, 'result.json'))}`);
-    io.out.write(lines.join('\n') + '\n');
+    io.out.write(`${lines.join('\n')}\n`);
   }
   if (ac.signal.aborted) return EXIT.interrupted;
   return failed ? EXIT.error : EXIT.ok;
@@ -251,7 +312,11 @@ export async function cmdLrFind(a: ParsedArgs, io: CliIO): Promise<number> {
 
 export const IMPORTANCE_FLAGS: Record<string, FlagSpec> = {
   dir: DIR_FLAG,
-  method: { value: true, arg: 'fanova|ped-anova', help: 'fanova (default: variance share of each main effect) or ped-anova (where the top trials concentrate)' },
+  method: {
+    value: true,
+    arg: 'fanova|ped-anova',
+    help: 'fanova (default: variance share of each main effect) or ped-anova (where the top trials concentrate)',
+  },
   all: { value: false, help: 'also use stopped and pruned trials (default: completed only)' },
   json: { value: false, help: 'JSON output' },
   help: HELP_FLAG,
@@ -272,11 +337,13 @@ export async function cmdImportance(a: ParsedArgs, io: CliIO): Promise<number> {
     statuses: a.flags.all ? ['completed', 'stopped', 'pruned'] : undefined,
   });
   if (a.flags.json) {
-    io.out.write(JSON.stringify({ sweep: c.sweepId, metric: c.metric, ...report }) + '\n');
+    io.out.write(`${JSON.stringify({ sweep: c.sweepId, metric: c.metric, ...report })}\n`);
     return report.n > 0 ? EXIT.ok : EXIT.error;
   }
   if (report.n === 0 || report.params.length === 0) {
-    io.err.write(`knobs: no completed trial of ${c.sweepId} with ${c.metric.name} to compute importance from${report.note ? ` (${report.note})` : ''}\n`);
+    io.err.write(
+      `knobs: no completed trial of ${c.sweepId} with ${c.metric.name} to compute importance from${report.note ? ` (${report.note})` : ''}\n`,
+    );
     return EXIT.error;
   }
   const max = Math.max(...report.params.map((p) => p.importance), 1e-12);
@@ -289,7 +356,10 @@ export async function cmdImportance(a: ParsedArgs, io: CliIO): Promise<number> {
     table(['param', 'importance', 'corr', 'spearman'], rows, { align: ['l', 'l', 'r', 'r'] }),
   ];
   if (report.note) lines.push('', `note: ${report.note}`);
-  lines.push('', `corr: Pearson r of the value (log scale for log params) with ${c.metric.name}; ${c.metric.goal === 'minimize' ? 'negative: larger values lower it' : 'positive: larger values raise it'}`);
-  io.out.write(lines.join('\n') + '\n');
+  lines.push(
+    '',
+    `corr: Pearson r of the value (log scale for log params) with ${c.metric.name}; ${c.metric.goal === 'minimize' ? 'negative: larger values lower it' : 'positive: larger values raise it'}`,
+  );
+  io.out.write(`${lines.join('\n')}\n`);
   return EXIT.ok;
 }

@@ -2,22 +2,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isKnobsError, KnobsError } from '../../core/errors';
-import { chooseWorkdir } from '../../core/sweep/workdir';
+import { formatNumber, MISSING } from '../../core/format/number';
 import { bestTrial } from '../../core/journal/reducer';
-import { parseSweep } from '../../core/space/parse';
 import { toConfig } from '../../core/space/config';
+import { parseSweep } from '../../core/space/parse';
 import type { Space, Value } from '../../core/space/types';
 import { valueJson } from '../../core/space/valueJson';
 import { sendControl } from '../../core/sweep/control';
-import { journalSpec, openSweep, type OpenedSweep } from '../../core/sweep/open';
+import { journalSpec, type OpenedSweep, openSweep } from '../../core/sweep/open';
 import { listSweeps } from '../../core/sweep/paths';
-import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
-import { DIR_FLAG, EXIT, HELP_FLAG, knobsDirsFor, openSweepArg, type CliIO } from '../context';
-import { formatNumber, MISSING } from '../../core/format/number';
-import { table } from '../format';
+import { chooseWorkdir } from '../../core/sweep/workdir';
+import { type FlagSpec, intFlag, type ParsedArgs, strFlag } from '../args';
+import { type CliIO, DIR_FLAG, EXIT, HELP_FLAG, knobsDirsFor, openSweepArg } from '../context';
+import { formatConfigYaml, table } from '../format';
 import { runnerLine, summaryJson, summaryText, sweepState, trialJson } from '../summary';
-import { formatConfigYaml } from '../format';
-
 
 export const STATUS_FLAGS: Record<string, FlagSpec> = {
   dir: DIR_FLAG,
@@ -35,7 +33,11 @@ export const EXPORT_FLAGS: Record<string, FlagSpec> = {
   out: { value: true, arg: 'FILE', help: 'write to FILE instead of stdout' },
   help: HELP_FLAG,
 };
-export const STOP_FLAGS: Record<string, FlagSpec> = { dir: DIR_FLAG, trial: { value: true, arg: 'N', help: 'stop only trial N' }, help: HELP_FLAG };
+export const STOP_FLAGS: Record<string, FlagSpec> = {
+  dir: DIR_FLAG,
+  trial: { value: true, arg: 'N', help: 'stop only trial N' },
+  help: HELP_FLAG,
+};
 export const LIST_FLAGS: Record<string, FlagSpec> = { dir: DIR_FLAG, json: { value: false, help: 'JSON output' }, help: HELP_FLAG };
 export const VALIDATE_FLAGS: Record<string, FlagSpec> = {
   json: { value: false, help: 'JSON diagnostics' },
@@ -55,10 +57,14 @@ function spaceOf(o: OpenedSweep): Space | undefined {
 export function cmdStatus(a: ParsedArgs, io: CliIO): number {
   const o = openSweepArg(a, io);
   if (a.flags.json) {
-    io.out.write(JSON.stringify(summaryJson({ state: o.state, dir: o.paths.dir, runner: o.runner, space: spaceOf(o), withTrials: true })) + '\n');
+    io.out.write(
+      `${JSON.stringify(summaryJson({ state: o.state, dir: o.paths.dir, runner: o.runner, space: spaceOf(o), withTrials: true }))}\n`,
+    );
   } else {
     const fit = { train: strFlag(a.flags, 'train-metric'), val: strFlag(a.flags, 'val-metric') };
-    io.out.write(summaryText({ state: o.state, dir: o.paths.dir, runner: o.runner, out: io.out, limit: a.flags.all ? Infinity : 30, fit }) + '\n');
+    io.out.write(
+      `${summaryText({ state: o.state, dir: o.paths.dir, runner: o.runner, out: io.out, limit: a.flags.all ? Infinity : 30, fit })}\n`,
+    );
   }
   return EXIT.ok;
 }
@@ -68,29 +74,43 @@ export function cmdBest(a: ParsedArgs, io: CliIO): number {
   const best = bestTrial(o.state);
   const c = o.state.created!;
   if (!best) {
-    if (a.flags.json) io.out.write(JSON.stringify({ sweep: c.sweepId, best: null }) + '\n');
+    if (a.flags.json) io.out.write(`${JSON.stringify({ sweep: c.sweepId, best: null })}\n`);
     else io.err.write(`knobs: no trial of ${c.sweepId} has reported ${c.metric.name} yet\n`);
     return EXIT.error;
   }
   if (a.flags.json) {
-    io.out.write(JSON.stringify({ sweep: c.sweepId, metric: c.metric, ...trialJson(best, spaceOf(o)) }) + '\n');
+    io.out.write(`${JSON.stringify({ sweep: c.sweepId, metric: c.metric, ...trialJson(best, spaceOf(o)) })}\n`);
   } else {
-    io.out.write(`trial ${best.id} · ${c.metric.name} = ${formatNumber(best.value)} (${c.metric.goal})\n${formatConfigYaml(best.params)}\n`);
+    io.out.write(
+      `trial ${best.id} · ${c.metric.name} = ${formatNumber(best.value)} (${c.metric.goal})\n${formatConfigYaml(best.params)}\n`,
+    );
   }
   return EXIT.ok;
 }
 
 export function cmdExport(a: ParsedArgs, io: CliIO): number {
-  if (!!a.flags.csv === !!a.flags.json) throw new KnobsError('E_USAGE', 'choose one format: --csv or --json', { hint: 'knobs export --csv -o trials.csv' });
+  if (!!a.flags.csv === !!a.flags.json)
+    throw new KnobsError('E_USAGE', 'choose one format: --csv or --json', { hint: 'knobs export --csv -o trials.csv' });
   const o = openSweepArg(a, io);
   const space = spaceOf(o);
   let text: string;
   if (a.flags.json) {
-    text = JSON.stringify(summaryJson({ state: o.state, dir: o.paths.dir, runner: o.runner, space, withTrials: true }), null, 2) + '\n';
+    text = `${JSON.stringify(summaryJson({ state: o.state, dir: o.paths.dir, runner: o.runner, space, withTrials: true }), null, 2)}\n`;
   } else {
     const paramNames = [...new Set(o.state.trials.flatMap((t) => Object.keys(t.params)))];
     const metricNames = [...new Set(o.state.trials.flatMap((t) => Object.keys(t.last)))].sort();
-    const header = ['trial', 'state', 'attempt', ...paramNames, 'value', 'best', ...metricNames.map((m) => `last_${m}`), 'started', 'ended', 'reason'];
+    const header = [
+      'trial',
+      'state',
+      'attempt',
+      ...paramNames,
+      'value',
+      'best',
+      ...metricNames.map((m) => `last_${m}`),
+      'started',
+      'ended',
+      'reason',
+    ];
     const rows = o.state.trials.map((t) => [
       t.id,
       t.status,
@@ -103,7 +123,7 @@ export function cmdExport(a: ParsedArgs, io: CliIO): number {
       t.endedAt ? new Date(t.endedAt).toISOString() : '',
       t.reason ?? '',
     ]);
-    text = [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+    text = `${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
   }
   const out = strFlag(a.flags, 'out');
   if (out) {
@@ -141,17 +161,44 @@ export function cmdList(a: ParsedArgs, io: CliIO): number {
     try {
       const o = openSweep(d);
       const best = bestTrial(o.state);
-      return { sweep: o.paths.id, dir: d, where, state: sweepState(o.state, o.runner), trials: o.state.trials.length, best: best?.value, metric: o.state.created!.metric.name };
+      return {
+        sweep: o.paths.id,
+        dir: d,
+        where,
+        state: sweepState(o.state, o.runner),
+        trials: o.state.trials.length,
+        best: best?.value,
+        metric: o.state.created!.metric.name,
+      };
     } catch (e) {
-      return { sweep: path.basename(d), dir: d, where, state: `unreadable: ${(e as Error).message}`, trials: 0, best: undefined, metric: '' };
+      return {
+        sweep: path.basename(d),
+        dir: d,
+        where,
+        state: `unreadable: ${(e as Error).message}`,
+        trials: 0,
+        best: undefined,
+        metric: '',
+      };
     }
   });
-  const cells = (r: (typeof rows)[number]) => [r.sweep, r.state, String(r.trials), r.best === undefined ? MISSING : `${r.metric}=${formatNumber(r.best)}`];
+  const cells = (r: (typeof rows)[number]) => [
+    r.sweep,
+    r.state,
+    String(r.trials),
+    r.best === undefined ? MISSING : `${r.metric}=${formatNumber(r.best)}`,
+  ];
   const several = rows.some((r) => r.where !== rows[0].where);
-  if (a.flags.json) io.out.write(JSON.stringify(rows) + '\n');
+  if (a.flags.json) io.out.write(`${JSON.stringify(rows)}\n`);
   else if (!rows.length) io.err.write(`knobs: no sweeps under ${knobsDirs[0]}\n`);
-  else if (several) io.out.write(table(['sweep', 'state', 'trials', 'best', 'in'], rows.map((r) => [...cells(r), r.where])) + '\n');
-  else io.out.write(table(['sweep', 'state', 'trials', 'best'], rows.map(cells)) + '\n');
+  else if (several)
+    io.out.write(
+      `${table(
+        ['sweep', 'state', 'trials', 'best', 'in'],
+        rows.map((r) => [...cells(r), r.where]),
+      )}\n`,
+    );
+  else io.out.write(`${table(['sweep', 'state', 'trials', 'best'], rows.map(cells))}\n`);
   return EXIT.ok;
 }
 
@@ -159,7 +206,9 @@ export async function cmdStop(a: ParsedArgs, io: CliIO): Promise<number> {
   const o = openSweepArg(a, io);
   const trial = intFlag(a.flags, 'trial', 1);
   if (o.runner.kind !== 'running') {
-    throw new KnobsError('E_USAGE', `sweep ${o.paths.id} is not running (${runnerLine(o.runner)})`, { hint: 'nothing to stop; `knobs resume` continues it' });
+    throw new KnobsError('E_USAGE', `sweep ${o.paths.id} is not running (${runnerLine(o.runner)})`, {
+      hint: 'nothing to stop; `knobs resume` continues it',
+    });
   }
   if (trial !== undefined && !o.state.byId.has(trial)) {
     throw new KnobsError('E_USAGE', `sweep ${o.paths.id} has no trial ${trial}`, { hint: `trials are 1..${o.state.trials.length}` });
@@ -190,26 +239,36 @@ export function cmdValidate(a: ParsedArgs, io: CliIO): number {
     throw new KnobsError('E_SWEEP_IO', `cannot read ${file}: ${(e as Error).message}`, { hint: 'check the path' });
   }
   const { spec, diagnostics } = parseSweep(text, { file: abs });
-  if (a.flags.json && !spec) io.out.write(JSON.stringify({ ok: false, diagnostics }) + '\n');
+  if (a.flags.json && !spec) io.out.write(`${JSON.stringify({ ok: false, diagnostics })}\n`);
   else if (!a.flags.json) {
     for (const d of diagnostics) {
-      io.out.write(`${file}${d.loc ? `:${d.loc.line}:${d.loc.col}` : ''}: ${d.severity}: ${d.message}${d.hint ? `\n  fix: ${d.hint}` : ''}\n`);
+      io.out.write(
+        `${file}${d.loc ? `:${d.loc.line}:${d.loc.col}` : ''}: ${d.severity}: ${d.message}${d.hint ? `\n  fix: ${d.hint}` : ''}\n`,
+      );
     }
   }
   if (!spec) return EXIT.error;
   // where trials would run and whether `program` is found there: what `knobs run` checks first
   let where: string;
   try {
-    const wd = chooseWorkdir({ spec, started: io.cwd, explicit: strFlag(a.flags, 'cwd'), workspace: strFlag(a.flags, 'workspace') ?? io.env.KNOBS_WORKSPACE });
+    const wd = chooseWorkdir({
+      spec,
+      started: io.cwd,
+      explicit: strFlag(a.flags, 'cwd'),
+      workspace: strFlag(a.flags, 'workspace') ?? io.env.KNOBS_WORKSPACE,
+    });
     if (wd.notice && !a.flags.json) io.out.write(`${file}: note: ${wd.notice}\n`);
     where = path.relative(io.cwd, wd.dir) || '.';
   } catch (e) {
     if (!isKnobsError(e)) throw e;
-    if (a.flags.json) io.out.write(JSON.stringify({ ok: false, diagnostics: [...diagnostics, { severity: 'error', code: e.code, message: e.message, hint: e.hint, loc: e.location?.line ? { line: e.location.line, col: e.location.col ?? 1 } : undefined }] }) + '\n');
+    if (a.flags.json)
+      io.out.write(
+        `${JSON.stringify({ ok: false, diagnostics: [...diagnostics, { severity: 'error', code: e.code, message: e.message, hint: e.hint, loc: e.location?.line ? { line: e.location.line, col: e.location.col ?? 1 } : undefined }] })}\n`,
+      );
     else io.out.write(`${e.format()}\n`);
     return EXIT.error;
   }
-  if (a.flags.json) io.out.write(JSON.stringify({ ok: true, diagnostics }) + '\n');
+  if (a.flags.json) io.out.write(`${JSON.stringify({ ok: true, diagnostics })}\n`);
   else {
     const metric = spec.metric.name ? `metric ${spec.metric.goal} ${spec.metric.name}` : 'no metric';
     io.out.write(`${file}: ok · ${spec.method} · ${spec.space.params.length} parameters · ${metric} · trials run in ${where}\n`);

@@ -14,8 +14,8 @@ import { langOf } from '../../core/promote/lang';
 import { promoteSummary } from '../../core/promote/summary';
 import { planTrialPromote, type TrialPromotePlan } from '../../core/promote/targets';
 import type { OpenedSweep } from '../../core/sweep/open';
-import { intFlag, type FlagSpec, type ParsedArgs } from '../args';
-import { DIR_FLAG, EXIT, HELP_FLAG, openSweepArg, type CliIO } from '../context';
+import { type FlagSpec, intFlag, type ParsedArgs } from '../args';
+import { type CliIO, DIR_FLAG, EXIT, HELP_FLAG, openSweepArg } from '../context';
 
 export const PROMOTE_FLAGS: Record<string, FlagSpec> = {
   dir: DIR_FLAG,
@@ -29,7 +29,9 @@ function pickTrial(o: OpenedSweep, n: number | undefined): TrialRecord {
   if (trial) return trial;
   const count = o.state.trials.length;
   if (n !== undefined) {
-    throw new KnobsError('E_USAGE', `sweep ${o.paths.id} has no trial ${n}`, { hint: count ? `its trials are 1..${count} (see \`knobs status ${o.paths.id}\`)` : 'it has no trials yet' });
+    throw new KnobsError('E_USAGE', `sweep ${o.paths.id} has no trial ${n}`, {
+      hint: count ? `its trials are 1..${count} (see \`knobs status ${o.paths.id}\`)` : 'it has no trials yet',
+    });
   }
   throw new KnobsError('E_USAGE', `no trial of ${o.paths.id} has reported ${o.state.created!.metric.name} yet`, {
     hint: 'run the sweep first (`knobs resume`), or pick a trial with --trial N',
@@ -43,7 +45,12 @@ function checkFound(plan: TrialPromotePlan, params: Record<string, unknown>): vo
   const where = plan.searched.map((f) => path.basename(f)).join(', ');
   const name = names[0] ?? 'lr';
   const lang = plan.searched[0] ? langOf(plan.searched[0]) : undefined;
-  const example = lang === 'python' ? `parser.add_argument("--${name}", default=...)` : lang === 'javascript' || lang === 'typescript' ? `const defaults = { ${name}: ... }` : `${name}: ...`;
+  const example =
+    lang === 'python'
+      ? `parser.add_argument("--${name}", default=...)`
+      : lang === 'javascript' || lang === 'typescript'
+        ? `const defaults = { ${name}: ... }`
+        : `${name}: ...`;
   throw new KnobsError('E_PROMOTE', `no definition of ${names.join(', ')} found in ${where}; nothing to promote`, {
     location: plan.searched[0] ? { file: plan.searched[0] } : undefined,
     hint: `give each a default where the script reads it (e.g. \`${example}\`; also dict or object literals, assignments), or a config file beside it (config.yaml, params.json)`,
@@ -70,7 +77,11 @@ export function cmdPromote(a: ParsedArgs, io: CliIO): number {
     if (!dryRun) fs.writeFileSync(f.file, text);
   }
   const edits = plan.files.reduce((n, f) => n + f.edits.length, 0);
-  const summary = promoteSummary(trial, { applied: !dryRun && edits > 0, files: plan.files.map((f) => f.file), missing: plan.missing, unchanged: plan.unchanged, edits }, { dryRun });
+  const summary = promoteSummary(
+    trial,
+    { applied: !dryRun && edits > 0, files: plan.files.map((f) => f.file), missing: plan.missing, unchanged: plan.unchanged, edits },
+    { dryRun },
+  );
   io.err.write(`knobs: ${summary}\n`);
   return EXIT.ok;
 }

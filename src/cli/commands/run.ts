@@ -4,27 +4,31 @@ import { randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KnobsError } from '../../core/errors';
+import type { SweepCreatedOp } from '../../core/journal/ops';
 import type { Executor } from '../../core/runner/executor';
+import { resolveInterpreter } from '../../core/runner/interpreter';
 import { LocalExecutor } from '../../core/runner/localExecutor';
 import { SlurmExecutor } from '../../core/runner/slurm/slurmExecutor';
-import { resolveInterpreter } from '../../core/runner/interpreter';
 import { loadSweepFile } from '../../core/space/parse';
 import type { SweepSpec } from '../../core/space/types';
-import { createSweep } from '../../core/sweep/create';
 import { sendControl } from '../../core/sweep/control';
+import { createSweep } from '../../core/sweep/create';
 import { openSweep, resumeSpec, runnerStatus } from '../../core/sweep/open';
 import { resolveSweep } from '../../core/sweep/paths';
+import { type RunOutcome, SweepRunner } from '../../core/sweep/runner';
 import { chooseWorkdir, resumeWorkdir, type Workdir } from '../../core/sweep/workdir';
-import type { SweepCreatedOp } from '../../core/journal/ops';
-import { SweepRunner, type RunOutcome } from '../../core/sweep/runner';
-import { intFlag, strFlag, type FlagSpec, type ParsedArgs } from '../args';
-import { EXIT, knobsDirFor, knobsDirsFor, type CliIO } from '../context';
+import { type FlagSpec, intFlag, type ParsedArgs, strFlag } from '../args';
+import { type CliIO, EXIT, knobsDirFor, knobsDirsFor } from '../context';
 import { LiveView } from '../liveView';
 import { summaryJson, summaryText } from '../summary';
 
 export const RUN_FLAGS: Record<string, FlagSpec> = {
   dir: { value: true, arg: 'DIR', help: 'where .knobs/ lives (default: the folder trials run in)' },
-  cwd: { value: true, arg: 'DIR', help: 'run trials in DIR (default: the current folder, else the sweep file’s folder when `program` is only there; resume: the folder journalled at the start)' },
+  cwd: {
+    value: true,
+    arg: 'DIR',
+    help: 'run trials in DIR (default: the current folder, else the sweep file’s folder when `program` is only there; resume: the folder journalled at the start)',
+  },
   detach: { value: false, help: 'start the runner in the background and return (logs in the sweep folder)' },
   json: { value: false, help: 'machine-readable output: one JSON op per line, then a summary' },
   'wandb-shim': { value: false, help: 'put the offline wandb shim first on PYTHONPATH (as `wandb: shim`)' },
@@ -32,7 +36,11 @@ export const RUN_FLAGS: Record<string, FlagSpec> = {
   'max-concurrent': { value: true, arg: 'N', help: 'trials at a time (overrides max_concurrent)' },
   'run-cap': { value: true, arg: 'N', help: 'stop after N finished trials (overrides run_cap)' },
   python: { value: true, arg: 'PATH', help: 'interpreter for ${interpreter} (also KNOBS_PYTHON)' },
-  workspace: { value: true, arg: 'DIR', help: 'the workspace paths in the sweep file must stay in (default: its git work tree, else its folder; also KNOBS_WORKSPACE)' },
+  workspace: {
+    value: true,
+    arg: 'DIR',
+    help: 'the workspace paths in the sweep file must stay in (default: its git work tree, else its folder; also KNOBS_WORKSPACE)',
+  },
   'grace-ms': { value: true, arg: 'MS', help: 'SIGTERM→SIGKILL grace when stopping a trial (default 10000)' },
   help: { value: false, help: 'show this help' },
 };
@@ -67,7 +75,8 @@ function printDiagnostics(spec: SweepSpec, io: CliIO): void {
 export async function cmdRun(a: ParsedArgs, io: CliIO): Promise<number> {
   const file = a.positionals[0];
   if (!file) throw new KnobsError('E_USAGE', 'which sweep file?', { hint: 'knobs run sweep.yaml' });
-  if (a.positionals.length > 1) throw new KnobsError('E_USAGE', `unexpected argument \`${a.positionals[1]}\``, { hint: 'knobs run sweep.yaml [options]' });
+  if (a.positionals.length > 1)
+    throw new KnobsError('E_USAGE', `unexpected argument \`${a.positionals[1]}\``, { hint: 'knobs run sweep.yaml [options]' });
   let spec = loadSweepFile(path.resolve(io.cwd, file));
   spec = applyOverrides(spec, a);
   const workdir = workdirFor(spec, a, io);
@@ -91,7 +100,9 @@ export async function cmdResume(a: ParsedArgs, io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   if (opened.runner.kind === 'running') {
-    throw new KnobsError('E_LOCKED', `sweep ${opened.paths.id} is already running (pid ${opened.runner.pid})`, { hint: `watch it with \`knobs status ${opened.paths.id}\`` });
+    throw new KnobsError('E_LOCKED', `sweep ${opened.paths.id} is already running (pid ${opened.runner.pid})`, {
+      hint: `watch it with \`knobs status ${opened.paths.id}\``,
+    });
   }
   let spec: SweepSpec;
   try {
@@ -102,7 +113,14 @@ export async function cmdResume(a: ParsedArgs, io: CliIO): Promise<number> {
     let forkSpec = loadSweepFile(created.file!);
     forkSpec = applyOverrides(forkSpec, a);
     const workdir = workdirFor(forkSpec, a, io, created);
-    const paths = createSweep({ spec: forkSpec, knobsDir: path.dirname(path.dirname(dir)), seed: forkSpec.seed ?? created.seed, python: pythonFor(forkSpec, io.env), forkedFrom: created.sweepId, workdir });
+    const paths = createSweep({
+      spec: forkSpec,
+      knobsDir: path.dirname(path.dirname(dir)),
+      seed: forkSpec.seed ?? created.seed,
+      python: pythonFor(forkSpec, io.env),
+      forkedFrom: created.sweepId,
+      workdir,
+    });
     io.err.write(`knobs: forked ${created.sweepId} into a new sweep ${paths.id}\n`);
     if (a.flags.detach) return detach(paths.dir, a, io);
     return runAttached(paths.dir, forkSpec, a, io, workdir);
@@ -125,7 +143,12 @@ export async function cmdRunner(a: ParsedArgs, io: CliIO): Promise<number> {
 
 /** Where trials run (core/sweep/workdir.ts): --cwd, else the journalled folder on resume, else the rule; `program` checked against the workspace. */
 function workdirFor(spec: SweepSpec, a: ParsedArgs, io: CliIO, created?: SweepCreatedOp): Workdir {
-  const o = { spec, started: io.cwd, explicit: strFlag(a.flags, 'cwd'), workspace: strFlag(a.flags, 'workspace') ?? io.env.KNOBS_WORKSPACE };
+  const o = {
+    spec,
+    started: io.cwd,
+    explicit: strFlag(a.flags, 'cwd'),
+    workspace: strFlag(a.flags, 'workspace') ?? io.env.KNOBS_WORKSPACE,
+  };
   const wd = created ? resumeWorkdir({ ...o, created }) : chooseWorkdir(o);
   if (wd.notice) io.err.write(`knobs: ${wd.notice}\n`);
   return wd;
@@ -142,7 +165,8 @@ function pythonFor(spec: SweepSpec, env: NodeJS.ProcessEnv): string | undefined 
 
 /** The sweep file's `executor:` (local processes by default; Slurm jobs). */
 function createExecutor(spec: SweepSpec, io: CliIO, graceMs: number | undefined, onNotice: (m: string) => void): Executor {
-  if (spec.executor.type === 'slurm') return new SlurmExecutor(spec.executor, { gpusPerTrial: spec.gpusPerTrial, env: io.env, graceMs, onNotice });
+  if (spec.executor.type === 'slurm')
+    return new SlurmExecutor(spec.executor, { gpusPerTrial: spec.gpusPerTrial, env: io.env, graceMs, onNotice });
   return new LocalExecutor({ graceMs });
 }
 
@@ -165,8 +189,9 @@ function detach(sweepDir: string, a: ParsedArgs, io: CliIO, resumed = false): nu
   child.unref();
   fs.closeSync(fd);
   const id = path.basename(sweepDir);
-  if (a.flags.json) io.out.write(JSON.stringify({ sweep: id, dir: sweepDir, pid: child.pid, log, resumed }) + '\n');
-  else io.err.write(`knobs: runner started in the background (pid ${child.pid}); log: ${log}\n  knobs status ${id}   ·   knobs stop ${id}\n`);
+  if (a.flags.json) io.out.write(`${JSON.stringify({ sweep: id, dir: sweepDir, pid: child.pid, log, resumed })}\n`);
+  else
+    io.err.write(`knobs: runner started in the background (pid ${child.pid}); log: ${log}\n  knobs status ${id}   ·   knobs stop ${id}\n`);
   return EXIT.ok;
 }
 
@@ -212,9 +237,11 @@ async function runAttached(sweepDir: string, spec: SweepSpec, a: ParsedArgs, io:
   // the runner's own state is the replayed journal (it applied every op it wrote): no re-read
   const opened = { state: runner.state, paths: runner.paths, runner: runnerStatus(runner.paths, runner.state) };
   if (json) {
-    io.out.write(JSON.stringify({ type: 'summary', outcome, ...summaryJson({ state: opened.state, dir: sweepDir, runner: opened.runner, space: spec.space, withTrials: false }) }) + '\n');
+    io.out.write(
+      `${JSON.stringify({ type: 'summary', outcome, ...summaryJson({ state: opened.state, dir: sweepDir, runner: opened.runner, space: spec.space, withTrials: false }) })}\n`,
+    );
   } else {
-    io.out.write(summaryText({ state: opened.state, dir: sweepDir, runner: opened.runner, out: io.out }) + '\n');
+    io.out.write(`${summaryText({ state: opened.state, dir: sweepDir, runner: opened.runner, out: io.out })}\n`);
     if (outcome.kind === 'paused') io.err.write(`knobs: ${outcome.reason}\n`);
     if (outcome.kind === 'interrupted') io.err.write(`knobs: interrupted; continue with \`knobs resume ${opened.paths.id}\`\n`);
   }

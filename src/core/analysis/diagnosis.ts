@@ -88,11 +88,17 @@ export const ADVICE = {
     'less regularisation: lower dropout and weight decay',
     'train longer, or tune the learning rate (an lr range test finds its range)',
   ],
-  stillFalling: ['train longer (more epochs): both losses were still falling', 'a larger learning rate or a cyclical schedule (an lr range test finds the bounds)'],
+  stillFalling: [
+    'train longer (more epochs): both losses were still falling',
+    'a larger learning rate or a cyclical schedule (an lr range test finds the bounds)',
+  ],
 } as const;
 
 function clean(s: readonly CurvePoint[] | undefined): CurvePoint[] {
-  return (s ?? []).filter((p) => Number.isFinite(p.value) && Number.isFinite(p.step)).slice().sort((a, b) => a.step - b.step);
+  return (s ?? [])
+    .filter((p) => Number.isFinite(p.value) && Number.isFinite(p.step))
+    .slice()
+    .sort((a, b) => a.step - b.step);
 }
 
 /** Least-squares slope of value on report index (not step), over the points given. */
@@ -133,8 +139,17 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
   const train = clean(series.train);
   const val = clean(series.val);
   if (train.length < t.minPoints || val.length < t.minPoints) {
-    const what = !series.train?.length ? 'no training loss' : !series.val?.length ? 'no validation loss' : `fewer than ${t.minPoints} reports`;
-    return { tag: 'unknown', rule: 'no-data', reason: `${what}: report both ${DIAGNOSIS_METRICS.train} and ${DIAGNOSIS_METRICS.val} each epoch`, advice: [] };
+    const what = !series.train?.length
+      ? 'no training loss'
+      : !series.val?.length
+        ? 'no validation loss'
+        : `fewer than ${t.minPoints} reports`;
+    return {
+      tag: 'unknown',
+      rule: 'no-data',
+      reason: `${what}: report both ${DIAGNOSIS_METRICS.train} and ${DIAGNOSIS_METRICS.val} each epoch`,
+      advice: [],
+    };
   }
   const k = Math.max(2, t.window);
   const trainTail = train.slice(-k);
@@ -215,16 +230,22 @@ export function diagnoseFit(series: FitSeries, thresholds: DiagnosisThresholds =
 }
 
 /** The series for diagnoseFit from a trial's metric series (TrialRecord.series). */
-export function fitSeriesOf(series: Readonly<Record<string, readonly CurvePoint[]>>, names: { train?: string; val?: string } = {}): FitSeries {
+export function fitSeriesOf(
+  series: Readonly<Record<string, readonly CurvePoint[]>>,
+  names: { train?: string; val?: string } = {},
+): FitSeries {
   return { train: series[names.train ?? DIAGNOSIS_METRICS.train], val: series[names.val ?? DIAGNOSIS_METRICS.val] };
 }
 
 /** The best (lowest) final training loss among trials: the reference for rule 3a. */
-export function referenceTrainLoss(trials: readonly { series: Readonly<Record<string, readonly CurvePoint[]>> }[], trainName: string = DIAGNOSIS_METRICS.train): number | undefined {
+export function referenceTrainLoss(
+  trials: readonly { series: Readonly<Record<string, readonly CurvePoint[]>> }[],
+  trainName: string = DIAGNOSIS_METRICS.train,
+): number | undefined {
   let best: number | undefined;
   for (const t of trials) {
     const s = t.series[trainName];
-    const last = s && s.length ? s[s.length - 1].value : undefined;
+    const last = s?.length ? s[s.length - 1].value : undefined;
     if (last !== undefined && Number.isFinite(last) && (best === undefined || last < best)) best = last;
   }
   return best;
@@ -249,7 +270,10 @@ interface DiagnosedTrial {
  * ended, so it never sets the bar for the others. Running, stopped, pruned and completed trials
  * count. The one rule for `knobs status`, the tree and the dashboard.
  */
-export function sweepReferenceTrainLoss(trials: readonly DiagnosedTrial[], trainName: string = DIAGNOSIS_METRICS.train): number | undefined {
+export function sweepReferenceTrainLoss(
+  trials: readonly DiagnosedTrial[],
+  trainName: string = DIAGNOSIS_METRICS.train,
+): number | undefined {
   return referenceTrainLoss(
     trials.filter((t) => t.status !== 'failed'),
     trainName,

@@ -33,8 +33,9 @@
  * space; `statuses` widens that (e.g. ['completed', 'stopped', 'pruned']).
  * Deterministic: no randomness at all.
  */
-import type { CategoricalParam, FlatParams, Goal, NumericParam, ParamSpec, Space } from '../space/types';
+
 import { numericToUnit, searchDims, valueKey } from '../space/transform';
+import type { CategoricalParam, FlatParams, Goal, NumericParam, ParamSpec, Space } from '../space/types';
 
 export interface ImportanceTrial {
   params: FlatParams;
@@ -88,7 +89,7 @@ interface Column {
 function buildColumns(trials: readonly ImportanceTrial[], space: Space, statuses: readonly string[]): { cols: Column[]; y: Float64Array } {
   const dims = searchDims(space);
   // category index by value: primitives by typeof+text (fast), objects by canonical JSON
-  const keyOf = (v: unknown): string => (v !== null && typeof v === 'object' ? 'o' + valueKey(v as never) : typeof v + ':' + String(v));
+  const keyOf = (v: unknown): string => (v !== null && typeof v === 'object' ? `o${valueKey(v as never)}` : `${typeof v}:${String(v)}`);
   const catIndex = dims.map((p) => (p.kind === 'categorical' ? new Map(p.values.map((v, i) => [keyOf(v), i] as const)) : null));
   // a categorical's unit coordinate is never needed (it is smoothed by value)
   const keep: number[] = [];
@@ -231,7 +232,9 @@ function numericSmoother(u: Float64Array, bins: number): Smoother {
   const left = new Int32Array(n);
   const w = new Float64Array(n);
   const pos = new Int32Array(bins).fill(-1);
-  used.forEach((b, i) => (pos[b] = i));
+  used.forEach((b, i) => {
+    pos[b] = i;
+  });
   for (let i = 0; i < n; i++) {
     const kb = pos[bin[i]];
     const x = u[i];
@@ -332,7 +335,7 @@ function parzen(u: ArrayLike<number>, idx: readonly number[] | Int32Array, out: 
   let v = 0;
   for (let k = 0; k < m; k++) v += (u[idx[k]] - mean) ** 2;
   const sd = Math.sqrt(v / Math.max(1, m - 1));
-  const h = Math.max(1.059 * (sd > 0 ? sd : 0.3) * Math.pow(m, -0.2), 1 / GRID);
+  const h = Math.max(1.059 * (sd > 0 ? sd : 0.3) * m ** -0.2, 1 / GRID);
   out.fill(0);
   // binned KDE: histogram on the grid, then a Gaussian blur (O(m + GRID²))
   const hist = new Float64Array(GRID);
@@ -386,7 +389,12 @@ function pedAnova(cols: Column[], y: Float64Array, goal: Goal, quantile: number)
 }
 
 /** The full report (method, n, explained variance); `computeImportance` returns its params. */
-export function importanceReport(trials: readonly ImportanceTrial[], space: Space, goal: Goal, opts: ImportanceOptions = {}): ImportanceReport {
+export function importanceReport(
+  trials: readonly ImportanceTrial[],
+  space: Space,
+  goal: Goal,
+  opts: ImportanceOptions = {},
+): ImportanceReport {
   const method = opts.method ?? 'fanova';
   const { cols, y: raw } = buildColumns(trials, space, opts.statuses ?? ['completed']);
   const n = raw.length;
@@ -410,7 +418,8 @@ export function importanceReport(trials: readonly ImportanceTrial[], space: Spac
     const r = fanova(cols, y, opts);
     importance = r.importance;
     explained = r.explained;
-    if (explained < 0.8 && n >= 20) note = `the parameters' separate effects explain ${Math.round(explained * 100)}% of the variance: interactions or noise explain the rest`;
+    if (explained < 0.8 && n >= 20)
+      note = `the parameters' separate effects explain ${Math.round(explained * 100)}% of the variance: interactions or noise explain the rest`;
   }
   const params: ParamImportance[] = cols.map((c, j) => ({
     name: c.spec.name,
@@ -419,11 +428,18 @@ export function importanceReport(trials: readonly ImportanceTrial[], space: Spac
     correlation: correlations[j].correlation,
     spearman: correlations[j].spearman,
   }));
-  params.sort((a, b) => b.importance - a.importance || Math.abs(b.correlation ?? 0) - Math.abs(a.correlation ?? 0) || a.name.localeCompare(b.name));
+  params.sort(
+    (a, b) => b.importance - a.importance || Math.abs(b.correlation ?? 0) - Math.abs(a.correlation ?? 0) || a.name.localeCompare(b.name),
+  );
   return { params, method, n, explained, transform, note };
 }
 
 /** Importance and correlation per search parameter, most important first. */
-export function computeImportance(trials: readonly ImportanceTrial[], space: Space, goal: Goal, opts: ImportanceOptions = {}): ParamImportance[] {
+export function computeImportance(
+  trials: readonly ImportanceTrial[],
+  space: Space,
+  goal: Goal,
+  opts: ImportanceOptions = {},
+): ParamImportance[] {
   return importanceReport(trials, space, goal, opts).params;
 }

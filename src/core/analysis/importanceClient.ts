@@ -18,7 +18,9 @@ export interface ImportanceJob {
   options?: ImportanceOptions;
 }
 
-export type ImportanceReply = { id: number; report: ImportanceReport; error?: undefined } | { id: number; error: string; report?: undefined };
+export type ImportanceReply =
+  | { id: number; report: ImportanceReport; error?: undefined }
+  | { id: number; error: string; report?: undefined };
 
 export interface InWorkerOptions extends ImportanceOptions {
   /** The worker script; default importanceWorker.js beside this file. */
@@ -36,10 +38,19 @@ function slim(trials: readonly ImportanceTrial[]): ImportanceTrial[] {
   return trials.map((t) => ({ params: t.params, value: t.value, status: t.status }));
 }
 
-export function computeImportanceInWorker(trials: readonly ImportanceTrial[], space: Space, goal: Goal, opts: InWorkerOptions = {}): Promise<ImportanceReport> {
+export function computeImportanceInWorker(
+  trials: readonly ImportanceTrial[],
+  space: Space,
+  goal: Goal,
+  opts: InWorkerOptions = {},
+): Promise<ImportanceReport> {
   const { workerPath = defaultImportanceWorkerPath(), signal, ...options } = opts;
   if (!fs.existsSync(workerPath)) {
-    return Promise.reject(new KnobsError('E_INTERNAL', `the importance worker script is missing: ${workerPath}`, { hint: 'rebuild (npm run build): esbuild bundles src/core/analysis/importanceWorker.ts to dist/importanceWorker.js' }));
+    return Promise.reject(
+      new KnobsError('E_INTERNAL', `the importance worker script is missing: ${workerPath}`, {
+        hint: 'rebuild (npm run build): esbuild bundles src/core/analysis/importanceWorker.ts to dist/importanceWorker.js',
+      }),
+    );
   }
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerPath);
@@ -54,9 +65,13 @@ export function computeImportanceInWorker(trials: readonly ImportanceTrial[], sp
     const onAbort = () => finish(() => reject(new KnobsError('E_USAGE', 'importance computation cancelled')));
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (r: ImportanceReply) => finish(() => (r.error !== undefined ? reject(new KnobsError('E_INTERNAL', `importance failed: ${r.error}`)) : resolve(r.report!))));
+    worker.on('message', (r: ImportanceReply) =>
+      finish(() => (r.error !== undefined ? reject(new KnobsError('E_INTERNAL', `importance failed: ${r.error}`)) : resolve(r.report!))),
+    );
     worker.on('error', (e) => finish(() => reject(e)));
-    worker.on('exit', (code) => finish(() => reject(new KnobsError('E_INTERNAL', `the importance worker exited (code ${code}) without an answer`))));
+    worker.on('exit', (code) =>
+      finish(() => reject(new KnobsError('E_INTERNAL', `the importance worker exited (code ${code}) without an answer`))),
+    );
     const job: ImportanceJob = { id: 1, trials: slim(trials), space, goal, options };
     worker.postMessage(job);
   });

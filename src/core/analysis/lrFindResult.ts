@@ -11,7 +11,7 @@
  */
 import * as fs from 'node:fs';
 import { isFiniteNumber as num } from '../math/finite';
-import { cyclicLrArgs, sweepRange, type LrFindAnalysis, type LrPoint, type LrRamp, type LrSuggestion } from './lrFinder';
+import { cyclicLrArgs, type LrFindAnalysis, type LrPoint, type LrRamp, type LrSuggestion, sweepRange } from './lrFinder';
 import type { LrFindRunResult } from './runLrFind';
 
 export const LR_FIND_RESULT_KIND = 'knobs.lrFind';
@@ -59,7 +59,10 @@ export interface LrFindRunInfo {
 }
 
 /** The result of a finished run, with its suggested sweep range and CyclicLR arguments. */
-export function lrFindResult(info: LrFindRunInfo, run: Pick<LrFindRunResult, 'points' | 'stoppedBy' | 'exitCode'> & { analysis: LrFindAnalysis }): LrFindResult {
+export function lrFindResult(
+  info: LrFindRunInfo,
+  run: Pick<LrFindRunResult, 'points' | 'stoppedBy' | 'exitCode'> & { analysis: LrFindAnalysis },
+): LrFindResult {
   const an = run.analysis;
   const s = an.suggestion;
   return {
@@ -86,7 +89,7 @@ export function lrFindResult(info: LrFindRunInfo, run: Pick<LrFindRunResult, 'po
 }
 
 export function writeLrFindResult(file: string, result: LrFindResult): void {
-  fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 }
 
 type Obj = Record<string, unknown>;
@@ -98,7 +101,8 @@ const text = (x: unknown): string | undefined => (typeof x === 'string' && x ? x
 /** Checks a parsed result (`what` names it in the message); a string says what is wrong. */
 export function parseLrFindResult(raw: unknown, what: string): LrFindResult | string {
   if (!isObj(raw) || raw.kind !== LR_FIND_RESULT_KIND) return `${what} is not a knobs lr-find result`;
-  if (!Array.isArray(raw.points) || raw.points.length > LR_FIND_MAX_SAVED_POINTS) return `${what}: points must be an array of at most ${LR_FIND_MAX_SAVED_POINTS}`;
+  if (!Array.isArray(raw.points) || raw.points.length > LR_FIND_MAX_SAVED_POINTS)
+    return `${what}: points must be an array of at most ${LR_FIND_MAX_SAVED_POINTS}`;
   const sm: unknown[] = Array.isArray(raw.smoothed) ? raw.smoothed : [];
   const points: LrPoint[] = [];
   const smoothed: (number | null)[] = [];
@@ -121,25 +125,32 @@ export function parseLrFindResult(raw: unknown, what: string): LrFindResult | st
     minLr: num(raw.minLr) && raw.minLr > 0 ? raw.minLr : null,
   };
   const s = optObj(raw.suggestion);
-  if (s === false || (s && (!num(s.maxLr) || !num(s.baseLr) || s.maxLr <= 0 || s.baseLr <= 0))) return `${what}: suggestion needs positive maxLr and baseLr`;
+  if (s === false || (s && (!num(s.maxLr) || !num(s.baseLr) || s.maxLr <= 0 || s.baseLr <= 0)))
+    return `${what}: suggestion needs positive maxLr and baseLr`;
   if (s) {
     const band = isObj(s.baseLrRange) ? s.baseLrRange : {};
     r.suggestion = {
       maxLr: s.maxLr as number,
       baseLr: s.baseLr as number,
       method: s.method === 'min/10' ? 'min/10' : 'steepest',
-      baseLrRange: { low: num(band.low) && band.low > 0 ? band.low : (s.maxLr as number) / 10, high: num(band.high) && band.high > 0 ? band.high : (s.maxLr as number) / 4 },
+      baseLrRange: {
+        low: num(band.low) && band.low > 0 ? band.low : (s.maxLr as number) / 10,
+        high: num(band.high) && band.high > 0 ? band.high : (s.maxLr as number) / 4,
+      },
       ...(Number.isInteger(s.index) ? { index: s.index as number } : {}),
     };
   }
   const sr = optObj(raw.sweepRange);
-  if (sr === false || (sr && (!num(sr.min) || !num(sr.max) || !(sr.min > 0 && sr.max > sr.min)))) return `${what}: sweepRange needs 0 < min < max`;
+  if (sr === false || (sr && (!num(sr.min) || !num(sr.max) || !(sr.min > 0 && sr.max > sr.min))))
+    return `${what}: sweepRange needs 0 < min < max`;
   if (sr) r.sweepRange = { distribution: 'log_uniform_values', min: sr.min as number, max: sr.max as number };
   const c = optObj(raw.cyclicLr);
-  if (c === false || (c && (!num(c.base_lr) || !num(c.max_lr) || c.base_lr <= 0 || c.max_lr <= 0))) return `${what}: cyclicLr needs positive base_lr and max_lr`;
+  if (c === false || (c && (!num(c.base_lr) || !num(c.max_lr) || c.base_lr <= 0 || c.max_lr <= 0)))
+    return `${what}: cyclicLr needs positive base_lr and max_lr`;
   if (c) r.cyclicLr = { base_lr: c.base_lr as number, max_lr: c.max_lr as number };
   const w = optObj(raw.written);
-  if (w && typeof w.file === 'string' && typeof w.param === 'string' && num(w.min) && num(w.max)) r.written = { file: w.file, param: w.param, min: w.min, max: w.max };
+  if (w && typeof w.file === 'string' && typeof w.param === 'string' && num(w.min) && num(w.max))
+    r.written = { file: w.file, param: w.param, min: w.min, max: w.max };
   for (const k of ['createdAt', 'source', 'sweepFile', 'param', 'stoppedBy'] as const) {
     const v = text(raw[k]);
     if (v !== undefined) r[k] = v;

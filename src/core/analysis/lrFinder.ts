@@ -29,12 +29,13 @@
  *   min = max_lr / 10 and max = max_lr · 3, capped at the lr of the smoothed minimum (past it
  *   training diverges), both rounded to 2 significant digits.
  */
+
+import * as path from 'node:path';
 import { KnobsError } from '../errors';
 import { buildArgv, nestConfig } from '../runner/command';
 import { helperPaths } from '../runner/helpersPath';
 import { fromUnit, searchDims } from '../space/transform';
 import type { Config, FlatParams, SweepSpec } from '../space/types';
-import * as path from 'node:path';
 import { valueJson } from '../space/valueJson';
 
 /** Environment variables the finder sets; the helpers read them. */
@@ -73,14 +74,17 @@ export interface LrPoint {
 export function lrAt(ramp: LrRamp, step: number): number {
   const n = Math.max(1, ramp.steps - 1);
   const s = Math.min(n, Math.max(0, step));
-  return ramp.minLr * Math.pow(ramp.maxLr / ramp.minLr, s / n);
+  return ramp.minLr * (ramp.maxLr / ramp.minLr) ** (s / n);
 }
 
 export function checkRamp(ramp: LrRamp): void {
   const { minLr, maxLr, steps } = ramp;
-  if (!(Number.isFinite(minLr) && minLr > 0)) throw new KnobsError('E_USAGE', `the lr range test's min lr is ${minLr} but must be a number > 0`, { hint: 'e.g. 1e-7' });
-  if (!(Number.isFinite(maxLr) && maxLr > minLr)) throw new KnobsError('E_USAGE', `the lr range test's max lr is ${maxLr} but must be a number > min lr (${minLr})`, { hint: 'e.g. 10' });
-  if (!(Number.isInteger(steps) && steps >= 2)) throw new KnobsError('E_USAGE', `the lr range test's steps is ${steps} but must be an integer ≥ 2`, { hint: 'e.g. 100' });
+  if (!(Number.isFinite(minLr) && minLr > 0))
+    throw new KnobsError('E_USAGE', `the lr range test's min lr is ${minLr} but must be a number > 0`, { hint: 'e.g. 1e-7' });
+  if (!(Number.isFinite(maxLr) && maxLr > minLr))
+    throw new KnobsError('E_USAGE', `the lr range test's max lr is ${maxLr} but must be a number > min lr (${minLr})`, { hint: 'e.g. 10' });
+  if (!(Number.isInteger(steps) && steps >= 2))
+    throw new KnobsError('E_USAGE', `the lr range test's steps is ${steps} but must be an integer ≥ 2`, { hint: 'e.g. 100' });
 }
 
 export interface PlanLrFindOptions {
@@ -116,11 +120,24 @@ export interface LrFindPlan {
 
 /** The argv and environment of one lr range test run. Pure apart from locating the helpers. */
 export function planLrFind(o: PlanLrFindOptions): LrFindPlan {
-  const ramp: LrRamp = { minLr: o.minLr ?? LR_FIND_DEFAULTS.minLr, maxLr: o.maxLr ?? LR_FIND_DEFAULTS.maxLr, steps: o.steps ?? LR_FIND_DEFAULTS.steps };
+  const ramp: LrRamp = {
+    minLr: o.minLr ?? LR_FIND_DEFAULTS.minLr,
+    maxLr: o.maxLr ?? LR_FIND_DEFAULTS.maxLr,
+    steps: o.steps ?? LR_FIND_DEFAULTS.steps,
+  };
   checkRamp(ramp);
   const h = helperPaths();
   const env: NodeJS.ProcessEnv = { ...o.env };
-  for (const k of ['KNOBS_TRIAL_ID', 'KNOBS_ATTEMPT', 'KNOBS_SWEEP_DIR', 'KNOBS_TRIAL_DIR', 'KNOBS_RESUME_FROM', 'KNOBS_CHECKPOINT_DIR', 'KNOBS_PARAMS']) delete env[k];
+  for (const k of [
+    'KNOBS_TRIAL_ID',
+    'KNOBS_ATTEMPT',
+    'KNOBS_SWEEP_DIR',
+    'KNOBS_TRIAL_DIR',
+    'KNOBS_RESUME_FROM',
+    'KNOBS_CHECKPOINT_DIR',
+    'KNOBS_PARAMS',
+  ])
+    delete env[k];
   env[LR_ENV.find] = '1';
   env[LR_ENV.min] = String(ramp.minLr);
   env[LR_ENV.max] = String(ramp.maxLr);
@@ -133,7 +150,10 @@ export function planLrFind(o: PlanLrFindOptions): LrFindPlan {
 
   if (o.sweep) {
     const space = o.sweep.space;
-    const centre = fromUnit(space, searchDims(space).map(() => 0.5));
+    const centre = fromUnit(
+      space,
+      searchDims(space).map(() => 0.5),
+    );
     // readable argv: 3 significant digits for continuous values (0.0010000000000000002 → 0.001)
     for (const p of space.params) {
       const v = centre[p.name];
@@ -156,7 +176,10 @@ export function planLrFind(o: PlanLrFindOptions): LrFindPlan {
     });
     return { argv, env, ramp, config, params };
   }
-  if (!o.script) throw new KnobsError('E_USAGE', 'the lr range test needs a sweep file or a script', { hint: 'knobs lr-find sweep.yaml, or knobs lr-find train.py' });
+  if (!o.script)
+    throw new KnobsError('E_USAGE', 'the lr range test needs a sweep file or a script', {
+      hint: 'knobs lr-find sweep.yaml, or knobs lr-find train.py',
+    });
   const interpreter = o.interpreter ?? (/\.(mjs|cjs|js)$/.test(o.script) ? process.execPath : 'python3');
   return { argv: [interpreter, o.script, ...(o.scriptArgs ?? [])], env, ramp };
 }
@@ -213,7 +236,7 @@ export function smoothLosses(losses: readonly number[], beta: number = LR_FIND_D
       continue;
     }
     avg = beta * avg + (1 - beta) * l;
-    out.push(avg / (1 - Math.pow(beta, i + 1)));
+    out.push(avg / (1 - beta ** (i + 1)));
   }
   return out;
 }
@@ -230,7 +253,10 @@ export function analyseLrFind(points: readonly LrPoint[], opts: AnalyseLrFindOpt
       throw new KnobsError('E_USAGE', `lr range test point ${i} has lr ${points[i].lr} but lrs must be finite and > 0`);
     }
   }
-  const smoothed = smoothLosses(points.map((p) => p.loss), beta);
+  const smoothed = smoothLosses(
+    points.map((p) => p.loss),
+    beta,
+  );
 
   let stopIndex = points.length;
   let best = Infinity;
@@ -261,7 +287,11 @@ export function analyseLrFind(points: readonly LrPoint[], opts: AnalyseLrFindOpt
     minLoss: minIndex >= 0 ? smoothed[minIndex] : NaN,
     slopes,
   };
-  if (stopIndex < 2 || minIndex < 0) return { ...base, note: `only ${stopIndex} usable point(s) before the loss diverged: widen the ramp downwards (a smaller min lr) or add steps` };
+  if (stopIndex < 2 || minIndex < 0)
+    return {
+      ...base,
+      note: `only ${stopIndex} usable point(s) before the loss diverged: widen the ramp downwards (a smaller min lr) or add steps`,
+    };
 
   const make = (maxLr: number, method: LrSuggestion['method'], index: number): LrSuggestion => ({
     maxLr,
@@ -302,7 +332,10 @@ export function roundSig(x: number, digits = 2): number {
  * min(3 · max_lr, lr at the smoothed minimum)] (the cap applies only when it is above max_lr),
  * rounded to 2 significant digits.
  */
-export function sweepRange(s: LrSuggestion, analysis?: Pick<LrFindAnalysis, 'minLr'>): { distribution: 'log_uniform_values'; min: number; max: number } {
+export function sweepRange(
+  s: LrSuggestion,
+  analysis?: Pick<LrFindAnalysis, 'minLr'>,
+): { distribution: 'log_uniform_values'; min: number; max: number } {
   let hi = s.maxLr * 3;
   if (analysis && Number.isFinite(analysis.minLr) && analysis.minLr > s.maxLr) hi = Math.min(hi, analysis.minLr);
   const min = roundSig(s.maxLr / 10);

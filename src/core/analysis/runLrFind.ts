@@ -10,7 +10,15 @@ import * as os from 'node:os';
 import { KnobsError } from '../errors';
 import { LocalExecutor } from '../runner/localExecutor';
 import { ReportParser } from '../runner/reportParser';
-import { analyseLrFind, LR_FIND_DEFAULTS, lrAt, type AnalyseLrFindOptions, type LrFindAnalysis, type LrPoint, type LrRamp } from './lrFinder';
+import {
+  type AnalyseLrFindOptions,
+  analyseLrFind,
+  LR_FIND_DEFAULTS,
+  type LrFindAnalysis,
+  type LrPoint,
+  type LrRamp,
+  lrAt,
+} from './lrFinder';
 
 export interface RunLrFindOptions extends AnalyseLrFindOptions {
   argv: string[];
@@ -73,7 +81,13 @@ export function runLrFind(o: RunLrFindOptions): Promise<LrFindRunResult> {
     const stop = (why: NonNullable<LrFindRunResult['stoppedBy']>) => {
       if (stoppedBy) return;
       stoppedBy = why;
-      handle.stop(why === 'diverged' ? 'lr range test: the loss diverged' : why === 'timeout' ? 'lr range test: timed out' : 'lr range test: cancelled');
+      handle.stop(
+        why === 'diverged'
+          ? 'lr range test: the loss diverged'
+          : why === 'timeout'
+            ? 'lr range test: timed out'
+            : 'lr range test: cancelled',
+      );
     };
     const onAbort = () => stop('aborted');
     let timer: NodeJS.Timeout | undefined;
@@ -104,7 +118,7 @@ export function runLrFind(o: RunLrFindOptions): Promise<LrFindRunResult> {
           const i = points.length - 1;
           if (!Number.isFinite(loss)) return stop('diverged');
           avg = beta * avg + (1 - beta) * loss;
-          const s = avg / (1 - Math.pow(beta, i + 1));
+          const s = avg / (1 - beta ** (i + 1));
           if (i > 0 && s > factor * best) return stop('diverged');
           if (s < best) best = s;
         },
@@ -112,7 +126,11 @@ export function runLrFind(o: RunLrFindOptions): Promise<LrFindRunResult> {
           if (timer) clearTimeout(timer);
           o.signal?.removeEventListener('abort', onAbort);
           if (info.spawnError) {
-            reject(new KnobsError('E_SPAWN', `the lr range test could not start \`${o.argv[0]}\`: ${info.spawnError}`, { hint: 'check the interpreter and the script path' }));
+            reject(
+              new KnobsError('E_SPAWN', `the lr range test could not start \`${o.argv[0]}\`: ${info.spawnError}`, {
+                hint: 'check the interpreter and the script path',
+              }),
+            );
             return;
           }
           resolve({

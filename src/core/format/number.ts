@@ -30,5 +30,8 @@ export function formatNumber(v: number | null | undefined, digits = 4): string {
 export function formatLr(x: number): string {
   if (!Number.isFinite(x)) return formatNumber(x);
   if (x >= 1 && x < 1000) return String(Number(x.toPrecision(3)));
-  return Number(x.toPrecision(2)).toExponential().replace('e+', 'e').replace(/\.?0+e/, 'e');
+  return Number(x.toPrecision(2))
+    .toExponential()
+    .replace('e+', 'e')
+    .replace(/\.?0+e/, 'e');
 }

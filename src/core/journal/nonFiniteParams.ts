@@ -4,8 +4,9 @@
  * in `nonFinite` as its path (the parameter's name, then keys and indices inside its value) and
  * its spelling. Reading restores them. Strings stay strings: a value "NaN" is not listed.
  */
-import { decodeNumber, encodeNumber, type NumberOrNonFinite } from './ops';
+
 import type { FlatParams, Value } from '../space/types';
+import { decodeNumber, encodeNumber, type NumberOrNonFinite } from './ops';
 
 export interface NonFiniteAt {
   path: (string | number)[];
@@ -18,7 +19,10 @@ export function nonFiniteParams(params: FlatParams): NonFiniteAt[] | undefined {
   const walk = (v: Value, path: (string | number)[]): void => {
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) out.push({ path, value: encodeNumber(v) as NonFiniteAt['value'] });
-    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    } else if (Array.isArray(v))
+      v.forEach((x, i) => {
+        walk(x, [...path, i]);
+      });
     else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) walk(v[k], [...path, k]);
   };
   for (const k of Object.keys(params)) walk(params[k], [k]);
@@ -31,8 +35,10 @@ export function restoreNonFinite(params: FlatParams, nonFinite: readonly NonFini
   const out = structuredClone(params);
   for (const { path, value } of nonFinite) {
     let node: unknown = out;
-    for (let i = 0; i < path.length - 1 && node !== null && typeof node === 'object'; i++) node = (node as Record<string | number, unknown>)[path[i]];
-    if (node !== null && typeof node === 'object' && path.length > 0) (node as Record<string | number, unknown>)[path[path.length - 1]] = decodeNumber(value);
+    for (let i = 0; i < path.length - 1 && node !== null && typeof node === 'object'; i++)
+      node = (node as Record<string | number, unknown>)[path[i]];
+    if (node !== null && typeof node === 'object' && path.length > 0)
+      (node as Record<string | number, unknown>)[path[path.length - 1]] = decodeNumber(value);
   }
   return out;
 }

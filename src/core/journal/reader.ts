@@ -46,7 +46,7 @@ function lastLineStart(buf: Buffer, end: number): number {
 }
 
 export function parseOpLine(text: string): Op | null {
-  if (!text || text[0] !== '{') return null;
+  if (text?.[0] !== '{') return null;
   try {
     const o = JSON.parse(text);
     if (o && typeof o === 'object' && typeof o.op === 'string' && typeof o.seq === 'number') return o as Op;
@@ -64,7 +64,6 @@ export function readJournal(path: string): ReadResult {
 export class JournalTail {
   private offset = 0;
   private partial: Buffer = Buffer.alloc(0);
-  private lineNo = 0;
   constructor(readonly path: string) {}
 
   /** New complete ops since the last call ([] if none or the file is missing). */
@@ -94,7 +93,6 @@ export class JournalTail {
         for (;;) {
           const nl = buf.indexOf(10, start);
           if (nl === -1) break;
-          this.lineNo++;
           const op = parseOpLine(buf.toString('utf8', start, nl));
           if (op) out.push(op);
           start = nl + 1;

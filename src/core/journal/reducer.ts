@@ -4,9 +4,9 @@
  * Ops whose seq is not above the last applied seq (duplicates) are ignored.
  */
 import type { FlatParams } from '../space/types';
-import type { TrialStatus } from './trialStatus';
 import { restoreNonFinite } from './nonFiniteParams';
 import { decodeNumber, type FailureKind, type Op, type SweepCreatedOp } from './ops';
+import type { TrialStatus } from './trialStatus';
 
 export interface AttemptState {
   attempt: number;
@@ -174,7 +174,16 @@ export function applyOp(s: SweepState, op: Op): void {
       }
       t.status = 'running';
       t.attempt = op.attempt;
-      t.attempts.push({ attempt: op.attempt, pid: op.pid, pgid: op.pgid, jobId: op.jobId, argv: op.argv, gpus: op.gpus, startedAt: op.t, status: 'running' });
+      t.attempts.push({
+        attempt: op.attempt,
+        pid: op.pid,
+        pgid: op.pgid,
+        jobId: op.jobId,
+        argv: op.argv,
+        gpus: op.gpus,
+        startedAt: op.t,
+        status: 'running',
+      });
       t.queueReason = undefined;
       t.series = {};
       t.last = {};

@@ -71,7 +71,12 @@ export class JournalWriter {
   /** Called after a failed write or fsync: the runner stops cleanly. */
   onError: ((err: KnobsError) => void) | undefined;
 
-  private constructor(readonly path: string, private readonly opts: JournalWriterOptions, fd: number, lastSeq: number) {
+  private constructor(
+    readonly path: string,
+    private readonly opts: JournalWriterOptions,
+    fd: number,
+    lastSeq: number,
+  ) {
     this.fd = fd;
     this.seq = lastSeq;
     this.writtenSeq = lastSeq;
@@ -136,7 +141,7 @@ export class JournalWriter {
       line = this.metricLine(m, seq, t, valuesJson);
     } else {
       op = { ...input, seq, w: this.opts.workerId, t } as unknown as Op;
-      line = JSON.stringify(op) + '\n';
+      line = `${JSON.stringify(op)}\n`;
     }
     this.lastLine = line;
     this.enqueue(line);
@@ -147,7 +152,7 @@ export class JournalWriter {
         this.timer = undefined;
         try {
           this.flush();
-        } catch (e) {
+        } catch (_e) {
           // reported through onError; the next append rethrows
         }
       }, this.flushIntervalMs);
@@ -164,8 +169,21 @@ export class JournalWriter {
   private metricLine(m: Omit<MetricOp, 'seq' | 'w' | 't'>, seq: number, t: number, valuesJson: string | undefined): string {
     const values = valuesJson ?? this.valuesJson(m.values as Record<string, unknown>);
     return (
-      '{"op":"metric","trial":' + jsonValue(m.trial) + ',"attempt":' + jsonValue(m.attempt) + ',"step":' + jsonValue(m.step) +
-      ',"values":{' + values + '},"seq":' + seq + ',"w":' + this.workerJson + ',"t":' + jsonValue(t) + '}\n'
+      '{"op":"metric","trial":' +
+      jsonValue(m.trial) +
+      ',"attempt":' +
+      jsonValue(m.attempt) +
+      ',"step":' +
+      jsonValue(m.step) +
+      ',"values":{' +
+      values +
+      '},"seq":' +
+      seq +
+      ',"w":' +
+      this.workerJson +
+      ',"t":' +
+      jsonValue(t) +
+      '}\n'
     );
   }
 
@@ -179,7 +197,7 @@ export class JournalWriter {
         kj = JSON.stringify(k);
         if (this.keyJson.size < 10_000) this.keyJson.set(k, kj);
       }
-      values += (values ? ',' : '') + kj + ':' + jsonValue(x);
+      values += `${(values ? ',' : '') + kj}:${jsonValue(x)}`;
     }
     return values;
   }
@@ -322,7 +340,8 @@ export class JournalWriter {
     } finally {
       this.closed = true;
       if (this.timer) clearTimeout(this.timer);
-      if (this.syncing) this.closeAfterSync = true; // the background fsync still uses the fd
+      if (this.syncing)
+        this.closeAfterSync = true; // the background fsync still uses the fd
       else closeQuietly(this.fd);
       this.wake();
     }
@@ -355,7 +374,7 @@ export function diskError(path: string, e: unknown): KnobsError {
         ? 'the file system is read-only'
         : code === 'EACCES' || code === 'EPERM'
           ? 'permission denied'
-          : (e as Error)?.message ?? String(e);
+          : ((e as Error)?.message ?? String(e));
   return new KnobsError('E_DISK', `cannot write the journal ${path}: ${why}`, {
     hint: code === 'ENOSPC' ? 'free some disk space, then run `knobs resume`' : 'check the folder is writable, or move .knobs with --dir',
     cause: e,

@@ -72,7 +72,7 @@ export function inverseRegularizedBeta(p: number, a: number, b: number): number 
     const t = Math.exp(a * lna) / a;
     const u = Math.exp(b * lnb) / b;
     const w = t + u;
-    x = p < t / w ? Math.pow(a * w * p, 1 / a) : 1 - Math.pow(b * w * (1 - p), 1 / b);
+    x = p < t / w ? (a * w * p) ** (1 / a) : 1 - (b * w * (1 - p)) ** (1 / b);
   }
   if (!(x > 0 && x < 1)) x = 0.5;
   let lo = 0;

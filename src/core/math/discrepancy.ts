@@ -27,6 +27,6 @@ export function l2StarDiscrepancy(points: readonly (readonly number[])[]): numbe
       s2 += 2 * p;
     }
   }
-  const d2 = Math.pow(3, -d) - (Math.pow(2, 1 - d) / n) * s1 + s2 / (n * n);
+  const d2 = 3 ** -d - (2 ** (1 - d) / n) * s1 + s2 / (n * n);
   return Math.sqrt(Math.max(0, d2));
 }

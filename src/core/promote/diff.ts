@@ -76,7 +76,11 @@ function diffLines(a: readonly string[], b: readonly string[]): Line[] {
   }
   while (x > 0) middle.push({ kind: ' ', text: A[--x] });
   middle.reverse();
-  return [...a.slice(0, head).map((text): Line => ({ kind: ' ', text })), ...middle, ...a.slice(a.length - tail).map((text): Line => ({ kind: ' ', text }))];
+  return [
+    ...a.slice(0, head).map((text): Line => ({ kind: ' ', text })),
+    ...middle,
+    ...a.slice(a.length - tail).map((text): Line => ({ kind: ' ', text })),
+  ];
 }
 
 /** `start,count` of a hunk side; an empty side names the line before it, as diff does. */

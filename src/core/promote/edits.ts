@@ -8,8 +8,8 @@
  * The vscode adapter turns `edits` into one WorkspaceEdit (offsets → positions of the document).
  */
 import { KnobsError } from '../errors';
-import { formatLiteral, literalEquals } from './literal';
 import type { SourceLang } from './lang';
+import { formatLiteral, literalEquals } from './literal';
 import { locateParams } from './locate';
 import type { ParamSite } from './sites';
 
@@ -94,9 +94,13 @@ export function applyEdits(text: string, edits: readonly { start: number; end: n
   let pos = 0;
   for (const e of sorted) {
     if (e.start < pos || e.end < e.start || e.end > text.length) {
-      throw new KnobsError('E_INTERNAL', `edit [${e.start}, ${e.end}) overlaps another edit or lies outside the text (length ${text.length})`, {
-        hint: 'plan the edits again from the current text',
-      });
+      throw new KnobsError(
+        'E_INTERNAL',
+        `edit [${e.start}, ${e.end}) overlaps another edit or lies outside the text (length ${text.length})`,
+        {
+          hint: 'plan the edits again from the current text',
+        },
+      );
     }
     out += text.slice(pos, e.start) + e.newText;
     pos = e.end;

@@ -5,11 +5,73 @@
  */
 import type { SourceLang } from './lang';
 import type { RawSite, SiteKind } from './sites';
-import { calleeChain, findTop, ID_RE, isOp, isOpen, litEnd, matchBrackets, NUM_RE, splitArgs, strValue, type Tok, type TokType } from './tokens';
+import {
+  calleeChain,
+  findTop,
+  ID_RE,
+  isOp,
+  isOpen,
+  litEnd,
+  matchBrackets,
+  NUM_RE,
+  splitArgs,
+  strValue,
+  type Tok,
+  type TokType,
+} from './tokens';
 
-const JS_OPS = ['>>>=', '...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??=', '=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '**', '<<', '>>'];
+const JS_OPS = [
+  '>>>=',
+  '...',
+  '===',
+  '!==',
+  '**=',
+  '<<=',
+  '>>=',
+  '>>>',
+  '&&=',
+  '||=',
+  '??=',
+  '=>',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '??',
+  '?.',
+  '++',
+  '--',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '**',
+  '<<',
+  '>>',
+];
 
-const REGEX_AFTER_WORDS = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'instanceof', 'yield', 'await']);
+const REGEX_AFTER_WORDS = new Set([
+  'return',
+  'typeof',
+  'case',
+  'do',
+  'else',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'instanceof',
+  'yield',
+  'await',
+]);
 
 /** JS/TS tokens (also used for JSON with comments). */
 export function tokenizeJs(text: string): Tok[] {
@@ -108,7 +170,10 @@ export function tokenizeJs(text: string): Tok[] {
     }
     if (c === '/') {
       const prev = out[out.length - 1];
-      const regexOk = !prev || (prev.t === 'op' && !(prev.s === ')' || prev.s === ']' || prev.s === '}')) || (prev.t === 'name' && REGEX_AFTER_WORDS.has(prev.s));
+      const regexOk =
+        !prev ||
+        (prev.t === 'op' && !(prev.s === ')' || prev.s === ']' || prev.s === '}')) ||
+        (prev.t === 'name' && REGEX_AFTER_WORDS.has(prev.s));
       if (regexOk) {
         let j = i + 1;
         let cls = false;
@@ -173,7 +238,8 @@ export function scanJs(text: string, lang: SourceLang): JsScan {
 
   // ends a value: `,` `;` `)` `]` `}` a line break, EOF, or a TS `as const` / `satisfies T` tail
   const valueEnds = (j: number, limit?: number): boolean => {
-    if (limit !== undefined) return j === limit || (toks[j]?.t === 'name' && (toks[j].s === 'as' || toks[j].s === 'satisfies') && j < limit);
+    if (limit !== undefined)
+      return j === limit || (toks[j]?.t === 'name' && (toks[j].s === 'as' || toks[j].s === 'satisfies') && j < limit);
     const tk = toks[j];
     if (!tk || tk.t === 'eof' || tk.nlBefore) return true;
     if (tk.t === 'op' && [',', ';', ')', ']', '}'].includes(tk.s)) return true;
@@ -192,7 +258,9 @@ export function scanJs(text: string, lang: SourceLang): JsScan {
     const entries = splitArgs(toks, match, open);
     // `lr: { type: 'float', default: 0.003, help: '...' }`: only `default` is a value to promote
     // (unless a sibling holds a number: then it is a config map with a key named `default`)
-    const numeric = (s: number, e: number) => isOp(toks[s + 1], ':') && (toks[s + 2]?.t === 'num' ? e === s + 3 : isOp(toks[s + 2], '-') && toks[s + 3]?.t === 'num' && e === s + 4);
+    const numeric = (s: number, e: number) =>
+      isOp(toks[s + 1], ':') &&
+      (toks[s + 2]?.t === 'num' ? e === s + 3 : isOp(toks[s + 2], '-') && toks[s + 3]?.t === 'num' && e === s + 4);
     const wrapped =
       prefix.length > 0 &&
       entries.some(([s, e]) => keyOf(toks[s]) === 'default' && isOp(toks[s + 1], ':') && litEnd(toks, match, s + 2, lang) === e) &&
@@ -240,13 +308,19 @@ export function scanJs(text: string, lang: SourceLang): JsScan {
       let j = i + 1;
       for (;;) {
         const id = toks[j];
-        if (!id || id.t !== 'name') break;
+        if (id?.t !== 'name') break;
         let eq = j + 1;
         if (isOp(toks[eq], '!')) eq++;
         if (isOp(toks[eq], ':')) {
           // skip a type annotation up to `=` at this depth
           let k = eq + 1;
-          while (k < toks.length && toks[k].t !== 'eof' && !isOp(toks[k], '=') && !isOp(toks[k], ';') && !(isOp(toks[k], ',') && depth[k] === 0)) {
+          while (
+            k < toks.length &&
+            toks[k].t !== 'eof' &&
+            !isOp(toks[k], '=') &&
+            !isOp(toks[k], ';') &&
+            !(isOp(toks[k], ',') && depth[k] === 0)
+          ) {
             k = isOpen(toks[k]) ? (match.get(k) ?? k) + 1 : k + 1;
           }
           eq = k;
@@ -258,7 +332,20 @@ export function scanJs(text: string, lang: SourceLang): JsScan {
         if (le > 0 && !isOp(toks[vs], '{') && valueEnds(le)) site([id.s], 'assign', id.start, vs, le);
         // next declarator
         let k = vs;
-        while (k < toks.length && toks[k].t !== 'eof' && !isOp(toks[k], ';') && !(isOp(toks[k], ',') && depth[k] === 0) && !(k > vs && toks[k].nlBefore && depth[k] === 0 && !isOp(toks[k - 1], '=') && toks[k].t === 'name' && (DECL_WORDS.has(toks[k].s) || toks[k].s === 'export' || toks[k].s === 'function'))) {
+        while (
+          k < toks.length &&
+          toks[k].t !== 'eof' &&
+          !isOp(toks[k], ';') &&
+          !(isOp(toks[k], ',') && depth[k] === 0) &&
+          !(
+            k > vs &&
+            toks[k].nlBefore &&
+            depth[k] === 0 &&
+            !isOp(toks[k - 1], '=') &&
+            toks[k].t === 'name' &&
+            (DECL_WORDS.has(toks[k].s) || toks[k].s === 'export' || toks[k].s === 'function')
+          )
+        ) {
           k = isOpen(toks[k]) ? (match.get(k) ?? k) + 1 : k + 1;
         }
         if (isOp(toks[k], ',')) j = k + 1;
@@ -286,7 +373,8 @@ export function scanJs(text: string, lang: SourceLang): JsScan {
             const name = flag.replace(/^-+/, '');
             consumed.add(second[0]);
             for (const [s, e] of splitArgs(toks, match, second[0])) {
-              if (keyOf(toks[s]) === 'default' && isOp(toks[s + 1], ':') && litEnd(toks, match, s + 2, lang) === e) site([name], 'argparse', chain.start, s + 2, e);
+              if (keyOf(toks[s]) === 'default' && isOp(toks[s + 1], ':') && litEnd(toks, match, s + 2, lang) === e)
+                site([name], 'argparse', chain.start, s + 2, e);
             }
           } else if (args.length >= 3) {
             const [s, e] = args[2];

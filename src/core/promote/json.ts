@@ -1,6 +1,6 @@
 /** JSON config files (comments tolerated): every literal value, by its key path. */
 import { tokenizeJs } from './javascript';
-import { WRAPPER_KEYS, type RawSite } from './sites';
+import { type RawSite, WRAPPER_KEYS } from './sites';
 import { isOp, litEnd, matchBrackets, splitArgs, strValue } from './tokens';
 
 export function scanJson(text: string): RawSite[] {
@@ -10,7 +10,9 @@ export function scanJson(text: string): RawSite[] {
   const keyAt = (s: number) => strValue(toks[s], 'json') ?? (toks[s].t === 'name' ? toks[s].s : undefined);
   const obj = (open: number, prefix: string[]): void => {
     const entries = splitArgs(toks, match, open);
-    const numeric = (s: number, e: number) => isOp(toks[s + 1], ':') && (toks[s + 2]?.t === 'num' ? e === s + 3 : isOp(toks[s + 2], '-') && toks[s + 3]?.t === 'num' && e === s + 4);
+    const numeric = (s: number, e: number) =>
+      isOp(toks[s + 1], ':') &&
+      (toks[s + 2]?.t === 'num' ? e === s + 3 : isOp(toks[s + 2], '-') && toks[s + 3]?.t === 'num' && e === s + 4);
     const wrapped =
       prefix.length > 0 &&
       entries.some(([s, e]) => WRAPPER_KEYS.has(keyAt(s) ?? '') && isOp(toks[s + 1], ':') && litEnd(toks, match, s + 2, 'json') === e) &&
@@ -25,7 +27,8 @@ export function scanJson(text: string): RawSite[] {
         obj(vs, [...prefix, key]);
         continue;
       }
-      if (litEnd(toks, match, vs, 'json') === e) sites.push({ path, kind: 'json', defStart: toks[s].start, valueStart: toks[vs].start, valueEnd: toks[e - 1].end });
+      if (litEnd(toks, match, vs, 'json') === e)
+        sites.push({ path, kind: 'json', defStart: toks[s].start, valueStart: toks[vs].start, valueEnd: toks[e - 1].end });
     }
   };
   const first = toks.findIndex((t) => t.t !== 'eof');

@@ -63,7 +63,7 @@ function expForm(v: number, st: NumberStyle | undefined, needDot: boolean): stri
   let sign = exp[0] === '-' ? '-' : '';
   let digits = exp.replace(/^[-+]/, '');
   if (exp[0] === '+' && st?.expPlus) sign = '+';
-  if (st?.expPad && digits.length < 2) digits = '0' + digits;
+  if (st?.expPad && digits.length < 2) digits = `0${digits}`;
   s = `${mant}${st?.expChar ?? 'e'}${sign}${digits}`;
   return s;
 }
@@ -72,14 +72,20 @@ function formatNumber(v: number, lang: SourceLang, st: NumberStyle | undefined):
   if (Number.isNaN(v)) {
     if (lang === 'python') return "float('nan')";
     if (lang === 'yaml') return '.nan';
-    if (lang === 'json') throw new KnobsError('E_USAGE', 'NaN cannot be written into a JSON file', { hint: 'promote a finite value, or edit the file by hand' });
+    if (lang === 'json')
+      throw new KnobsError('E_USAGE', 'NaN cannot be written into a JSON file', {
+        hint: 'promote a finite value, or edit the file by hand',
+      });
     return 'NaN';
   }
   if (!Number.isFinite(v)) {
     const neg = v < 0 ? '-' : '';
     if (lang === 'python') return `float('${neg}inf')`;
     if (lang === 'yaml') return `${neg}.inf`;
-    if (lang === 'json') throw new KnobsError('E_USAGE', `${v} cannot be written into a JSON file`, { hint: 'promote a finite value, or edit the file by hand' });
+    if (lang === 'json')
+      throw new KnobsError('E_USAGE', `${v} cannot be written into a JSON file`, {
+        hint: 'promote a finite value, or edit the file by hand',
+      });
     return `${neg}Infinity`;
   }
   // Python, YAML and JSON tell ints from floats; JS/TS do not.
@@ -89,7 +95,7 @@ function formatNumber(v: number, lang: SourceLang, st: NumberStyle | undefined):
   if (Number.isInteger(v)) {
     if (st?.exp && Math.abs(v) >= 1e4) return expForm(v, st, needDot);
     const plain = Math.abs(v) < 1e21 ? v.toFixed(0) : expForm(v, st, needDot || typed);
-    if (typed && st?.float && /^-?\d+$/.test(plain)) return plain + '.0';
+    if (typed && st?.float && /^-?\d+$/.test(plain)) return `${plain}.0`;
     if (Object.is(v, -0)) return typed && st?.float ? '-0.0' : '0';
     return plain;
   }
@@ -106,11 +112,11 @@ function escapeFor(s: string, quote: string): string {
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
     if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += '\\' + quote;
+    else if (ch === quote) out += `\\${quote}`;
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
     else out += ch;
   }
   return out;
@@ -142,7 +148,7 @@ function formatString(v: string, lang: SourceLang, oldText: string | undefined):
     }
     default: {
       const q = st?.quote ?? "'";
-      if (q === '`') return '`' + escapeFor(v, '`').replace(/\$\{/g, '\\${') + '`';
+      if (q === '`') return `\`${escapeFor(v, '`').replace(/\$\{/g, '\\${')}\``;
       return `${q}${escapeFor(v, q)}${q}`;
     }
   }
@@ -195,8 +201,10 @@ export function formatLiteral(value: unknown, lang: SourceLang, oldText?: string
     const entries = Object.entries(value);
     const inner = innerStyle(oldText);
     if (lang === 'json') return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${formatLiteral(v, lang, inner)}`).join(', ')}}`;
-    if (lang === 'python') return `{${entries.map(([k, v]) => `${formatString(k, lang, inner)}: ${formatLiteral(v, lang, inner)}`).join(', ')}}`;
-    if (lang === 'yaml') return `{${entries.map(([k, v]) => `${formatString(k, lang, undefined)}: ${formatLiteral(v, lang, inner)}`).join(', ')}}`;
+    if (lang === 'python')
+      return `{${entries.map(([k, v]) => `${formatString(k, lang, inner)}: ${formatLiteral(v, lang, inner)}`).join(', ')}}`;
+    if (lang === 'yaml')
+      return `{${entries.map(([k, v]) => `${formatString(k, lang, undefined)}: ${formatLiteral(v, lang, inner)}`).join(', ')}}`;
     if (entries.length === 0) return '{}';
     const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : formatString(k, lang, inner));
     return `{ ${entries.map(([k, v]) => `${key(k)}: ${formatLiteral(v, lang, inner)}`).join(', ')} }`;
@@ -263,7 +271,10 @@ class LitReader {
       return out;
     }
     if (this.lang === 'yaml') return this.yamlPlain();
-    const m = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d[\d_]*)?|Infinity|\.inf|\.nan)/.exec(s.slice(this.i));
+    const m =
+      /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][-+]?\d[\d_]*)?|Infinity|\.inf|\.nan)/.exec(
+        s.slice(this.i),
+      );
     if (m && m[0] !== '-' && m[0] !== '+') {
       this.i += m[0].length;
       let t = m[0].replace(/_/g, '');
@@ -349,7 +360,20 @@ class LitReader {
           j += 2;
           continue;
         }
-        const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', '0': '\0', '\\': '\\', "'": "'", '"': '"', '`': '`', $: '$' };
+        const simple: Record<string, string> = {
+          n: '\n',
+          r: '\r',
+          t: '\t',
+          b: '\b',
+          f: '\f',
+          v: '\v',
+          '0': '\0',
+          '\\': '\\',
+          "'": "'",
+          '"': '"',
+          '`': '`',
+          $: '$',
+        };
         if (n in simple) {
           out += simple[n];
           j += 2;

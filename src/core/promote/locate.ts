@@ -18,9 +18,10 @@
  * default > assignment (last-key-only matches come after all of those); the first is the one
  * promote edits.
  */
-import type { SourceLang } from './lang';
+
 import { scanJs } from './javascript';
 import { scanJson } from './json';
+import type { SourceLang } from './lang';
 import { scanPython } from './python';
 import { KIND_RANK, type ParamSite, type RawSite } from './sites';
 import { scanYaml } from './yaml';
@@ -96,17 +97,38 @@ export function locateParams(text: string, lang: SourceLang, names?: readonly st
   const starts = lineStarts(text);
   const toSite = (r: RawSite, name: string): ParamSite => {
     const pos = positionOf(starts, r.defStart);
-    return { name, kind: r.kind, line: pos.line, col: pos.col, valueStart: r.valueStart, valueEnd: r.valueEnd, valueText: text.slice(r.valueStart, r.valueEnd) };
+    return {
+      name,
+      kind: r.kind,
+      line: pos.line,
+      col: pos.col,
+      valueStart: r.valueStart,
+      valueEnd: r.valueEnd,
+      valueText: text.slice(r.valueStart, r.valueEnd),
+    };
   };
   const out: ParamSite[] = [];
   if (names) {
     // a site that another requested name matches fully is not offered as a last-key match
-    const owned = new Set(uniq.filter((r) => names.some((n) => { const l = matchLevel(n, r.path); return l === 0 || l === 1; })));
+    const owned = new Set(
+      uniq.filter((r) =>
+        names.some((n) => {
+          const l = matchLevel(n, r.path);
+          return l === 0 || l === 1;
+        }),
+      ),
+    );
     for (const name of names) {
       const hits = uniq
         .map((r) => ({ r, level: matchLevel(name, r.path) }))
         .filter((h) => h.level >= 0 && !(h.level === 2 && owned.has(h.r)))
-        .sort((a, b) => +(a.level === 2) - +(b.level === 2) || KIND_RANK[a.r.kind] - KIND_RANK[b.r.kind] || a.level - b.level || a.r.valueStart - b.r.valueStart);
+        .sort(
+          (a, b) =>
+            +(a.level === 2) - +(b.level === 2) ||
+            KIND_RANK[a.r.kind] - KIND_RANK[b.r.kind] ||
+            a.level - b.level ||
+            a.r.valueStart - b.r.valueStart,
+        );
       for (const h of hits) out.push(toSite(h.r, name));
     }
     return out;

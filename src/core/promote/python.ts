@@ -8,7 +8,32 @@ import { parseLiteral } from './literal';
 import type { RawSite, SiteKind } from './sites';
 import { calleeChain, findTop, ID_RE, isOp, isOpen, litEnd, matchBrackets, NUM_RE, splitArgs, strValue, type Tok } from './tokens';
 
-const PY_OPS = ['**=', '//=', '>>=', '<<=', '...', '->', ':=', '==', '!=', '<=', '>=', '**', '//', '<<', '>>', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@='];
+const PY_OPS = [
+  '**=',
+  '//=',
+  '>>=',
+  '<<=',
+  '...',
+  '->',
+  ':=',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '**',
+  '//',
+  '<<',
+  '>>',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '@=',
+];
 const PY_STR_PREFIX = /[rRbBuUfF]{0,2}(?=['"])/y;
 
 /** Python tokens; `nl` marks the end of each logical line (never inside brackets). */
@@ -192,7 +217,9 @@ export function scanPython(text: string): PyScan {
       continue;
     }
     const isArgparse = last === 'add_argument' || last === 'add_option';
-    const isClick = (last === 'option' && (names.length === 1 ? isOp(toks[i - 2], '@') : names[0] === 'click')) || (last === 'Option' && names[0] === 'typer');
+    const isClick =
+      (last === 'option' && (names.length === 1 ? isOp(toks[i - 2], '@') : names[0] === 'click')) ||
+      (last === 'Option' && names[0] === 'typer');
     if (last === 'set_defaults' && names.length > 1) {
       for (const a of kwEntries(i)) {
         if (a.key && litEnd(toks, match, a.vs, lang) === a.e) valueSite([a.key], 'argparse', toks[a.s].start, a.vs, a.e);
@@ -207,7 +234,12 @@ export function scanPython(text: string): PyScan {
       if (a.key === 'default') defaultSpan = { s: a.vs, e: a.e };
       if (a.key) {
         const lit = litEnd(toks, match, a.vs, lang) === a.e;
-        call.kwargs[a.key] = { start: toks[a.vs].start, end: toks[a.e - 1].end, text: text.slice(toks[a.vs].start, toks[a.e - 1].end), literal: lit };
+        call.kwargs[a.key] = {
+          start: toks[a.vs].start,
+          end: toks[a.e - 1].end,
+          text: text.slice(toks[a.vs].start, toks[a.e - 1].end),
+          literal: lit,
+        };
         continue;
       }
       const sv = a.e === a.s + 1 ? strValue(toks[a.s], lang) : undefined;
@@ -219,12 +251,12 @@ export function scanPython(text: string): PyScan {
       }
     }
     const destKw = call.kwargs.dest;
-    const destLit = destKw && destKw.literal ? parseLiteral(destKw.text, lang)?.value : undefined;
+    const destLit = destKw?.literal ? parseLiteral(destKw.text, lang)?.value : undefined;
     call.dest = typeof destLit === 'string' ? destLit : isArgparse ? argparseDest(call.strings) : clickName(call.strings);
     calls.push(call);
     if (!call.dest) continue;
     const d = call.kwargs.default;
-    if (d && d.literal && defaultSpan) {
+    if (d?.literal && defaultSpan) {
       valueSite(call.dest.split('.'), call.kind, start, defaultSpan.s, defaultSpan.e);
     } else if (typerDefault) {
       valueSite(call.dest.split('.'), 'click', start, typerDefault.s, typerDefault.e);
@@ -250,7 +282,8 @@ export function scanPython(text: string): PyScan {
         if (eq > 0) {
           const semi = findTop(toks, match, eq + 1, le, ';');
           const end = semi >= 0 ? semi : le;
-          if (litEnd(toks, match, eq + 1, lang) === end && !isOp(toks[eq + 2], '=')) valueSite([first.s], 'assign', first.start, eq + 1, end);
+          if (litEnd(toks, match, eq + 1, lang) === end && !isOp(toks[eq + 2], '='))
+            valueSite([first.s], 'assign', first.start, eq + 1, end);
         }
       }
       if (isOp(toks[le - 1], ':')) {

@@ -28,6 +28,7 @@ export function promoteSummary(trial: Pick<TrialRecord, 'id' | 'params'>, r: Pro
           : `Nothing to change for trial ${trial.id}.`,
   ];
   if (r.unchanged.length) parts.push(`Already set: ${r.unchanged.join(', ')}.`);
-  if (r.missing.length) parts.push(`No definition found for: ${r.missing.join(', ')} (looked for argparse defaults, dicts, assignments and config files).`);
+  if (r.missing.length)
+    parts.push(`No definition found for: ${r.missing.join(', ')} (looked for argparse defaults, dicts, assignments and config files).`);
   return parts.join(' ');
 }

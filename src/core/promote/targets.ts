@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { KnobsError } from '../errors';
 import type { SweepState } from '../journal/reducer';
 import { sweepProgramFile } from '../sweep/program';
-import { planPromote, type PlannedEdit } from './edits';
+import { type PlannedEdit, planPromote } from './edits';
 import { langOf } from './lang';
 
 /** The edits planned on one file, and the text they were planned on. */

@@ -78,7 +78,7 @@ export function findTop(toks: readonly Tok[], match: Map<number, number>, from: 
 
 /** The value of a string token, or undefined. */
 export function strValue(tk: Tok | undefined, lang: SourceLang): string | undefined {
-  if (!tk || tk.t !== 'str') return undefined;
+  if (tk?.t !== 'str') return undefined;
   if (lang === 'python' && /^[rRbBuU]*[fF]/.test(tk.s)) return undefined;
   const v = parseLiteral(tk.s, lang === 'json' ? 'javascript' : lang);
   return typeof v?.value === 'string' ? v.value : undefined;

@@ -1,10 +1,10 @@
 /** YAML config files: every scalar or flow-list value, by its key path. */
 import { isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import { WRAPPER_KEYS, type RawSite } from './sites';
+import { type RawSite, WRAPPER_KEYS } from './sites';
 
 export function scanYaml(text: string): RawSite[] {
   const sites: RawSite[] = [];
-  let docs;
+  let docs: ReturnType<typeof parseAllDocuments>;
   try {
     docs = parseAllDocuments(text);
   } catch {
@@ -18,7 +18,9 @@ export function scanYaml(text: string): RawSite[] {
     const wrapped =
       prefix.length > 0 &&
       node.items.some((p) => isScalar(p.key) && WRAPPER_KEYS.has(String(p.key.value)) && isScalar(p.value)) &&
-      !node.items.some((p) => isScalar(p.key) && !WRAPPER_KEYS.has(String(p.key.value)) && isScalar(p.value) && typeof p.value.value === 'number');
+      !node.items.some(
+        (p) => isScalar(p.key) && !WRAPPER_KEYS.has(String(p.key.value)) && isScalar(p.value) && typeof p.value.value === 'number',
+      );
     for (const pair of node.items) {
       const k = pair.key;
       if (!isScalar(k) || !k.range) continue;

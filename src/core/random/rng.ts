@@ -47,7 +47,10 @@ export function hashKeys(seed: number, keys: (number | string)[]): number {
 
 class Xoshiro128 implements Rng {
   private s: [number, number, number, number];
-  constructor(readonly seed: number, state?: [number, number, number, number]) {
+  constructor(
+    readonly seed: number,
+    state?: [number, number, number, number],
+  ) {
     if (state) {
       this.s = [...state];
     } else {

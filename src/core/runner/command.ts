@@ -24,7 +24,7 @@
  */
 import { KnobsError } from '../errors';
 import type { Config, FlatParams, ParamSpec, Space, Value } from '../space/types';
-import { isFloatValue, pyJsonDumps, pyStr, type PyFormatOptions } from './pyFormat';
+import { isFloatValue, type PyFormatOptions, pyJsonDumps, pyStr } from './pyFormat';
 
 export const MACROS = [
   'env',
@@ -137,7 +137,7 @@ function envValue(name: string, env: NodeJS.ProcessEnv, element: string, file?: 
   const value = env[name];
   if (value === undefined) {
     throw new KnobsError('E_SPAWN', `\`${element}\` in \`command\` needs the environment variable ${name}, which is not set`, {
-      hint: `set it before starting the sweep (export ${name}=... on Linux/macOS, $env:${name}="..." in PowerShell), or remove ${'${envvar:' + name + '}'} from \`command\``,
+      hint: `set it before starting the sweep (export ${name}=... on Linux/macOS, $env:${name}="..." in PowerShell), or remove ${`\${envvar:${name}}`} from \`command\``,
       location: file ? { file } : undefined,
     });
   }
@@ -202,7 +202,7 @@ export function buildArgv(opts: BuildArgvOptions): string[] {
         break;
       default:
         throw new KnobsError('E_SWEEP_PARSE', `\`command\` has the unknown macro \`${element}\``, {
-          hint: `valid macros: ${MACROS.map((x) => '${' + x + '}').join(', ')}`,
+          hint: `valid macros: ${MACROS.map((x) => `\${${x}}`).join(', ')}`,
           location: where,
         });
     }

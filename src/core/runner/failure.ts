@@ -29,6 +29,9 @@ export function classifyFailure(info: ExitInfo): FailureKind {
 
 /** The last non-empty line of stderr, for one-line messages. */
 export function lastLine(text: string): string {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.length ? lines[lines.length - 1].slice(0, 200) : '';
 }

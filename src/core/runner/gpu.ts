@@ -29,7 +29,14 @@ export function parseNvidiaSmi(csv: string): GpuInfo[] {
     const index = Number(f[0]);
     if (!Number.isInteger(index) || index < 0) continue;
     const num = (s: string) => (Number.isFinite(Number(s)) ? Number(s) : 0);
-    out.push({ index, uuid: f[1], name: f.slice(2, f.length - 3).join(', '), memoryTotalMiB: num(f[f.length - 3]), memoryUsedMiB: num(f[f.length - 2]), utilization: num(f[f.length - 1]) });
+    out.push({
+      index,
+      uuid: f[1],
+      name: f.slice(2, f.length - 3).join(', '),
+      memoryTotalMiB: num(f[f.length - 3]),
+      memoryUsedMiB: num(f[f.length - 2]),
+      utilization: num(f[f.length - 1]),
+    });
   }
   return out;
 }
@@ -37,7 +44,10 @@ export function parseNvidiaSmi(csv: string): GpuInfo[] {
 /** Applies an outer CUDA_VISIBLE_DEVICES ("0,2", "GPU-uuid,…", "" = none, "-1" = none). */
 export function applyVisibleDevices(gpus: GpuInfo[], visible: string | undefined): GpuInfo[] {
   if (visible === undefined) return gpus;
-  const ids = visible.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = visible
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const out: GpuInfo[] = [];
   for (const id of ids) {
     if (/^-?\d+$/.test(id)) {

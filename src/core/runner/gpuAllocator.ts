@@ -30,19 +30,28 @@ export class GpuAllocator {
   private readonly whole: number;
   private readonly placed = new Map<number, number[]>();
 
-  constructor(gpus: GpuInfo[], private readonly opts: AllocatorOptions) {
+  constructor(
+    gpus: GpuInfo[],
+    private readonly opts: AllocatorOptions,
+  ) {
     const g = opts.gpusPerTrial;
     if (!(g > 0)) throw new KnobsError('E_USAGE', `gpus_per_trial is ${g}; the allocator needs > 0`);
     if (g > 1 && !Number.isInteger(g)) {
-      throw new KnobsError('E_SWEEP_PARSE', `gpus_per_trial is ${g} but must be a fraction ≤ 1 or a whole number`, { hint: `use ${Math.ceil(g)} or a fraction such as 0.5` });
+      throw new KnobsError('E_SWEEP_PARSE', `gpus_per_trial is ${g} but must be a fraction ≤ 1 or a whole number`, {
+        hint: `use ${Math.ceil(g)} or a fraction such as 0.5`,
+      });
     }
     this.perMilli = g <= 1 ? Math.max(1, Math.round(g * MILLI)) : MILLI;
     this.whole = g > 1 ? g : 0;
     this.slots = gpus.map((gpu) => ({ gpu, usedMilli: 0, trials: new Set() }));
     if (this.whole > this.slots.length) {
-      throw new KnobsError('E_SWEEP_PARSE', `gpus_per_trial is ${g} but only ${this.slots.length} GPU${this.slots.length === 1 ? ' is' : 's are'} visible`, {
-        hint: `lower gpus_per_trial to ≤ ${this.slots.length}, or make more GPUs visible (CUDA_VISIBLE_DEVICES, gpus:)`,
-      });
+      throw new KnobsError(
+        'E_SWEEP_PARSE',
+        `gpus_per_trial is ${g} but only ${this.slots.length} GPU${this.slots.length === 1 ? ' is' : 's are'} visible`,
+        {
+          hint: `lower gpus_per_trial to ≤ ${this.slots.length}, or make more GPUs visible (CUDA_VISIBLE_DEVICES, gpus:)`,
+        },
+      );
     }
   }
 

@@ -5,7 +5,7 @@
  * It never launches trials and never writes the journal: the sweep runner journals the notice and
  * the samples it returns, and hands each trial its GPUs (CUDA_VISIBLE_DEVICES).
  */
-import { detectGpus, parseNvidiaSmi, queryNvidiaSmi, type GpuInfo } from './gpu';
+import { detectGpus, type GpuInfo, parseNvidiaSmi, queryNvidiaSmi } from './gpu';
 import { GpuAllocator } from './gpuAllocator';
 
 export interface GpuPlacementOptions {
@@ -44,7 +44,10 @@ export class GpuPlacement {
   static detect(o: GpuPlacementOptions): DetectedPlacement {
     const found = detectGpus({ env: o.env, restrict: o.restrict });
     if (found.gpus.length === 0) return { notice: { level: 'warning', message: found.note ?? 'no GPU found; trials run on CPU' } };
-    const placement = new GpuPlacement(new GpuAllocator(found.gpus, { gpusPerTrial: o.gpusPerTrial, memoryPerTrialMiB: o.memoryPerTrialMiB }), o);
+    const placement = new GpuPlacement(
+      new GpuAllocator(found.gpus, { gpusPerTrial: o.gpusPerTrial, memoryPerTrialMiB: o.memoryPerTrialMiB }),
+      o,
+    );
     const list = found.gpus.map((g) => `${g.index} (${g.name}, ${Math.round(g.memoryTotalMiB / 1024)} GiB)`).join(', ');
     const message = `GPUs ${list}; gpus_per_trial ${o.gpusPerTrial} → ${placement.allocator.capacity()} trial slot(s)${found.note ? `; ${found.note}` : ''}`;
     return { placement, notice: { level: 'info', message } };

@@ -41,7 +41,12 @@ export class LineSplitter {
 
   /** Feeds a chunk; returns the lines it completed. */
   push(chunk: Buffer | Uint8Array | string): SplitLine[] {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, 'utf8')
+        : Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const lines: SplitLine[] = [];
     let start = 0;
     while (start < buf.length) {

@@ -4,11 +4,11 @@
  * Stop = SIGTERM to the group, SIGKILL after a grace period. When the main process exits, any
  * process left in its group is killed too, so a trial never leaves orphans behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { formatDuration } from '../format/duration';
-import { LineSplitter } from './lineSplitter';
 import type { Executor, ExitInfo, LaunchSpec, TrialEvents, TrialHandle } from './executor';
+import { LineSplitter } from './lineSplitter';
 
 const STDERR_TAIL_BYTES = 4096;
 export const DEFAULT_GRACE_MS = 10_000;
@@ -44,7 +44,6 @@ class LocalTrial implements TrialHandle {
   readonly attempt: number;
   readonly pid: number;
   readonly pgid: number;
-  private child: ChildProcess | undefined;
   private stoppedBy: ExitInfo['stoppedBy'];
   private killTimer: NodeJS.Timeout | undefined;
   private timeoutTimer: NodeJS.Timeout | undefined;
@@ -55,7 +54,7 @@ class LocalTrial implements TrialHandle {
   private spawnError: string | undefined;
 
   constructor(
-    private readonly spec: LaunchSpec,
+    readonly spec: LaunchSpec,
     private readonly events: TrialEvents,
     private readonly graceMs: number,
     private readonly onDone: () => void,
@@ -83,7 +82,6 @@ class LocalTrial implements TrialHandle {
       setImmediate(() => this.finish({ code: null, signal: null }));
       return;
     }
-    this.child = child;
     this.pid = child.pid ?? -1;
     this.pgid = this.pid;
     const pipe = (stream: 'stdout' | 'stderr', fd: number) => {
@@ -205,4 +203,3 @@ export function groupAlive(pgid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-

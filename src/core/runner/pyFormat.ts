@@ -126,10 +126,11 @@ export function pyJsonString(s: string): string {
     else if (ch === '\t') out += '\\t';
     else if (ch === '\b') out += '\\b';
     else if (ch === '\f') out += '\\f';
-    else if (c < 0x20 || c > 0x7e) out += `\\u${hex(c, 4)}`; // UTF-16 units, as Python does
+    else if (c < 0x20 || c > 0x7e)
+      out += `\\u${hex(c, 4)}`; // UTF-16 units, as Python does
     else out += ch;
   }
-  return out + '"';
+  return `${out}"`;
 }
 
 function jsonAt(value: Value, path: (string | number)[], opts: PyFormatOptions, top: boolean): string {

@@ -47,7 +47,7 @@ const NUMBER_TEXT = String.raw`[-+]?(?:\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|\.\d+(?:[e
 const STRICT_NUMBER = new RegExp(`^${NUMBER_TEXT}$`);
 const FREE_STEP = /(?<![\w./])(['"]?)(step|global_step|epoch)\1\s*(?:[:=]\s*)?(?:[[(]\s*)?([-+]?\d+(?:\.\d+)?)(?!\.?\w)/gi;
 const MAX_JSON_DEPTH = 8;
-const ANSI_ESCAPE = /\x1b(?:\[[0-9;?]*[ -\/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
+const ANSI_ESCAPE = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
 
 function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
@@ -78,7 +78,7 @@ function jsonNumber(v: unknown): number | undefined {
 function collectNumbers(obj: Record<string, unknown>, prefix: string, out: Record<string, number>, depth: number): number {
   let found = 0;
   for (const key in obj) {
-    if (!Object.prototype.hasOwnProperty.call(obj, key) || key === '__proto__') continue; // never a metric (it would set the prototype)
+    if (!Object.hasOwn(obj, key) || key === '__proto__') continue; // never a metric (it would set the prototype)
     const v = obj[key];
     const n = jsonNumber(v);
     if (n !== undefined) {
@@ -137,9 +137,13 @@ function compileMetricRegex(source: string, metricName: string): CompiledRegex {
   try {
     re = new RegExp(src, flags);
   } catch (e) {
-    throw new KnobsError('E_SWEEP_PARSE', `\`metric_regex\` ${JSON.stringify(source)} is not a valid regular expression: ${(e as Error).message}`, {
-      hint: String.raw`use a JavaScript regex with a named group per metric, e.g. "val_loss=(?<val_loss>\S+)", or one group for metric.name`,
-    });
+    throw new KnobsError(
+      'E_SWEEP_PARSE',
+      `\`metric_regex\` ${JSON.stringify(source)} is not a valid regular expression: ${(e as Error).message}`,
+      {
+        hint: String.raw`use a JavaScript regex with a named group per metric, e.g. "val_loss=(?<val_loss>\S+)", or one group for metric.name`,
+      },
+    );
   }
   // Count groups by matching the empty alternative.
   const probe = new RegExp(`(?:${src})|`, flags.replace('g', '')).exec('')!;
@@ -150,7 +154,9 @@ function compileMetricRegex(source: string, metricName: string): CompiledRegex {
   throw new KnobsError(
     'E_SWEEP_PARSE',
     `\`metric_regex\` ${JSON.stringify(source)} has ${groupCount} unnamed capture groups but needs one (for \`${metricName}\`) or named groups`,
-    { hint: String.raw`name the groups after the metrics, e.g. "loss=(?<train_loss>\S+) val=(?<val_loss>\S+)", or use (?:...) for groups that capture nothing` },
+    {
+      hint: String.raw`name the groups after the metrics, e.g. "loss=(?<train_loss>\S+) val=(?<val_loss>\S+)", or use (?:...) for groups that capture nothing`,
+    },
   );
 }
 
@@ -170,7 +176,10 @@ export class ReportParser {
     // one compiled regex per set of names (a sweep makes a parser per trial); `read` resets lastIndex
     let free = FREE_TEXT_CACHE.get(alternatives);
     if (!free) {
-      free = new RegExp(String.raw`(?<![\w./])(['"]?)(${alternatives})\1\s*[:=]\s*(?:(?:np\.\w+|torch\.\w+|tensor|float)\()?(${NUMBER_TEXT})(?!\.?\w|-\w)`, 'g');
+      free = new RegExp(
+        String.raw`(?<![\w./])(['"]?)(${alternatives})\1\s*[:=]\s*(?:(?:np\.\w+|torch\.\w+|tensor|float)\()?(${NUMBER_TEXT})(?!\.?\w|-\w)`,
+        'g',
+      );
       if (FREE_TEXT_CACHE.size > 64) FREE_TEXT_CACHE.clear();
       FREE_TEXT_CACHE.set(alternatives, free);
     }
@@ -260,7 +269,6 @@ export class ReportParser {
     const step = jsonNumber(obj.step);
     return { values, step: step !== undefined && Number.isFinite(step) ? step : stepFrom(values) };
   }
-
 
   private readJson(line: string): { values: Record<string, number>; step?: number } | undefined {
     const text = line.trim();

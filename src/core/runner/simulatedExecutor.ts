@@ -86,7 +86,8 @@ export function curveFromValues(metric: string, values: readonly number[], extra
 /** The tagged report line the helpers write (non-finite values as strings). */
 export function reportLine(step: number, values: Record<string, number>): string {
   const metrics: Record<string, number | string> = {};
-  for (const [k, v] of Object.entries(values)) metrics[k] = Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  for (const [k, v] of Object.entries(values))
+    metrics[k] = Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
   return REPORT_TAG + JSON.stringify({ step, metrics });
 }
 
@@ -229,7 +230,12 @@ export class SimulatedExecutor implements Executor {
 
   /** @internal */
   defaults(): { startupMs: number; epochMs: number; graceMs: number; writeLogs: boolean } {
-    return { startupMs: this.opts.startupMs ?? 1000, epochMs: this.opts.epochMs ?? 100, graceMs: this.opts.graceMs ?? 10_000, writeLogs: this.opts.writeLogs ?? true };
+    return {
+      startupMs: this.opts.startupMs ?? 1000,
+      epochMs: this.opts.epochMs ?? 100,
+      graceMs: this.opts.graceMs ?? 10_000,
+      writeLogs: this.opts.writeLogs ?? true,
+    };
   }
 
   private kick(): void {
@@ -347,10 +353,10 @@ class SimTrial implements TrialHandle {
   }
 
   private emit(stream: 'stdout' | 'stderr', line: string): void {
-    if (stream === 'stderr') this.stderrTail = (this.stderrTail + line + '\n').slice(-4096);
+    if (stream === 'stderr') this.stderrTail = `${this.stderrTail + line}\n`.slice(-4096);
     if (this.ex.defaults().writeLogs) {
       try {
-        fs.appendFileSync(stream === 'stdout' ? this.spec.stdoutPath : this.spec.stderrPath, line + '\n');
+        fs.appendFileSync(stream === 'stdout' ? this.spec.stdoutPath : this.spec.stderrPath, `${line}\n`);
       } catch {
         /* the simulation does not depend on its logs */
       }
@@ -366,7 +372,20 @@ class SimTrial implements TrialHandle {
     if (this.finished) return;
     this.finished = true;
     this.cancelAll();
-    this.onDone({ trialId: this.trialId, attempt: this.attempt, startedAt: this.startedAt, endedAt: this.ex.clock.now, points: this.points, stoppedBy: this.stoppedBy });
-    this.events.onExit({ code: info.code, signal: info.signal, stoppedBy: this.stoppedBy, spawnError: info.spawnError, stderrTail: this.stderrTail });
+    this.onDone({
+      trialId: this.trialId,
+      attempt: this.attempt,
+      startedAt: this.startedAt,
+      endedAt: this.ex.clock.now,
+      points: this.points,
+      stoppedBy: this.stoppedBy,
+    });
+    this.events.onExit({
+      code: info.code,
+      signal: info.signal,
+      stoppedBy: this.stoppedBy,
+      spawnError: info.spawnError,
+      stderrTail: this.stderrTail,
+    });
   }
 }

@@ -1,9 +1,9 @@
 /** The environment of a trial process: the user's env + KNOBS_* + helpers on the module paths. */
 import * as path from 'node:path';
-import { TRIAL_ENV } from './reportProtocol';
-import { helperPaths } from './helpersPath';
 import type { Config } from '../space/types';
 import { valueJson } from '../space/valueJson';
+import { helperPaths } from './helpersPath';
+import { TRIAL_ENV } from './reportProtocol';
 
 export interface TrialEnvOptions {
   base: NodeJS.ProcessEnv;

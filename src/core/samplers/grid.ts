@@ -15,7 +15,7 @@
  * parameters by name; Knobs keeps file order.
  */
 import { KnobsError } from '../errors';
-import { cloneValue as clone, valueKey, searchDims } from '../space/transform';
+import { cloneValue as clone, searchDims, valueKey } from '../space/transform';
 import type { CategoricalParam, FlatParams, ParamSpec, Space, Value } from '../space/types';
 import type { Sampler, SuggestContext } from './sampler';
 
@@ -65,7 +65,11 @@ export function gridAxis(p: ParamSpec): GridAxis {
   }
   if (p.kind === 'categorical') {
     if (p.probabilities) {
-      throw gridError(p, `grid search tries every value of \`${p.name}\` once, so its \`probabilities\` have no meaning`, 'remove `probabilities`, or use `method: random` to sample by them');
+      throw gridError(
+        p,
+        `grid search tries every value of \`${p.name}\` once, so its \`probabilities\` have no meaning`,
+        'remove `probabilities`, or use `method: random` to sample by them',
+      );
     }
     const values = distinctValues(p);
     if (values.length === 0) throw gridError(p, `\`${p.name}\` has no values`, 'give at least one value');
@@ -74,7 +78,11 @@ export function gridAxis(p: ParamSpec): GridAxis {
   const { min, max, q } = p;
   if (p.distribution === 'int_uniform') {
     if (min === undefined || max === undefined || !Number.isInteger(min) || !Number.isInteger(max)) {
-      throw gridError(p, `grid search needs integer \`min\` and \`max\` for int_uniform \`${p.name}\` (min is ${min}, max is ${max})`, 'write integer bounds, e.g. `min: 1` and `max: 8`');
+      throw gridError(
+        p,
+        `grid search needs integer \`min\` and \`max\` for int_uniform \`${p.name}\` (min is ${min}, max is ${max})`,
+        'write integer bounds, e.g. `min: 1` and `max: 8`',
+      );
     }
     if (max < min) throw gridError(p, `\`${p.name}\` has max ${max} below min ${min}`, `make max ≥ ${min}`);
     return { name: p.name, count: max - min + 1, at: (k) => min + k };
@@ -87,7 +95,11 @@ export function gridAxis(p: ParamSpec): GridAxis {
     if (!(step > 0)) throw gridError(p, `\`q\` of \`${p.name}\` is ${step} but must be > 0`, 'give a positive step, e.g. `q: 0.1`');
     const count = Math.ceil((max - min) / step);
     if (!(count > 0)) {
-      throw gridError(p, `q_uniform \`${p.name}\` gives no grid values: min ${min} must be below max ${max} (max itself is excluded)`, `make max greater than ${min}`);
+      throw gridError(
+        p,
+        `q_uniform \`${p.name}\` gives no grid values: min ${min} must be below max ${max} (max itself is excluded)`,
+        `make max greater than ${min}`,
+      );
     }
     return { name: p.name, count, at: (k) => arangeAt(min, step, k) };
   }

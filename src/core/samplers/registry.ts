@@ -9,8 +9,9 @@
  * - at most 2 categorical dimensions, none with more than 8 values,
  * - run_cap is set and at most 300 (GP suggestions cost grows with trials).
  */
-import type { Method, Space } from '../space/types';
+
 import { searchDims } from '../space/transform';
+import type { Method, Space } from '../space/types';
 import { GpSampler } from './gp/gpSampler';
 import { GridSampler } from './grid';
 import { RandomSampler } from './random';
@@ -56,7 +57,8 @@ export function chooseBayes(opts: { space?: Space; runCap?: number }): BayesChoi
   if (numeric === 0) return { method: 'tpe', reason: `no numeric dims, ${cap}` };
   if (numeric > BAYES_GP_MAX_NUMERIC_DIMS) return { method: 'tpe', reason: `${what} (over ${BAYES_GP_MAX_NUMERIC_DIMS} numeric), ${cap}` };
   if (cats.length > BAYES_GP_MAX_CATEGORICAL_DIMS) return { method: 'tpe', reason: `${what}: categorical-heavy, ${cap}` };
-  if (maxValues > BAYES_GP_MAX_CATEGORICAL_VALUES) return { method: 'tpe', reason: `${what}, a categorical with ${maxValues} values > ${BAYES_GP_MAX_CATEGORICAL_VALUES}, ${cap}` };
+  if (maxValues > BAYES_GP_MAX_CATEGORICAL_VALUES)
+    return { method: 'tpe', reason: `${what}, a categorical with ${maxValues} values > ${BAYES_GP_MAX_CATEGORICAL_VALUES}, ${cap}` };
   if (opts.runCap === undefined) return { method: 'tpe', reason: `${what}, no run_cap (GP needs run_cap ≤ ${BAYES_GP_MAX_RUN_CAP})` };
   if (opts.runCap > BAYES_GP_MAX_RUN_CAP) return { method: 'tpe', reason: `${what}, run_cap ${opts.runCap} > ${BAYES_GP_MAX_RUN_CAP}` };
   return { method: 'gp', reason: `${what}, ${cap}` };

@@ -13,7 +13,7 @@
  *   values that the samplers can produce and their product is small: categoricals (values with
  *   weight > 0) and int_uniform. Then "every config was tried" can be told exactly.
  */
-import { cloneValue, valueKey, searchDims } from '../space/transform';
+import { cloneValue, searchDims, valueKey } from '../space/transform';
 import type { FlatParams, ParamSpec, Space, Value } from '../space/types';
 import type { TrialView } from './sampler';
 
@@ -24,7 +24,7 @@ export const FINITE_LIMIT = 4096;
 
 export function configKey(dims: readonly ParamSpec[], flat: FlatParams): string {
   const parts: string[] = [];
-  for (const p of dims) parts.push(Object.prototype.hasOwnProperty.call(flat, p.name) ? valueKey(flat[p.name]) : MISSING);
+  for (const p of dims) parts.push(Object.hasOwn(flat, p.name) ? valueKey(flat[p.name]) : MISSING);
   return parts.join('\u0001');
 }
 
@@ -74,7 +74,14 @@ function finiteValues(p: ParamSpec): Value[] | undefined {
     });
     return out;
   }
-  if (p.distribution === 'int_uniform' && p.min !== undefined && p.max !== undefined && Number.isInteger(p.min) && Number.isInteger(p.max) && p.max >= p.min) {
+  if (
+    p.distribution === 'int_uniform' &&
+    p.min !== undefined &&
+    p.max !== undefined &&
+    Number.isInteger(p.min) &&
+    Number.isInteger(p.max) &&
+    p.max >= p.min
+  ) {
     if (p.max - p.min + 1 > FINITE_LIMIT) return undefined;
     return Array.from({ length: p.max - p.min + 1 }, (_, k) => (p.min as number) + k);
   }

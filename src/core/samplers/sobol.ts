@@ -8,7 +8,7 @@
 import { KnobsError } from '../errors';
 import { createRng } from '../random/rng';
 import { fromUnit, searchDims } from '../space/transform';
-import type { FlatParams, Space } from '../space/types';
+import type { FlatParams } from '../space/types';
 import type { Sampler, SamplerOptions, SuggestContext } from './sampler';
 import { SOBOL_DIRECTIONS_TEXT, SOBOL_MAX_DIMS } from './sobolDirections';
 
@@ -83,9 +83,13 @@ export class SobolSequence {
 
   constructor(opts: SobolSequenceOptions) {
     if (!Number.isInteger(opts.dims) || opts.dims < 0 || opts.dims > SOBOL_MAX_DIMS) {
-      throw new KnobsError('E_SWEEP_PARSE', `the Sobol sampler supports up to ${SOBOL_MAX_DIMS} search parameters, but this space has ${opts.dims}`, {
-        hint: 'use `method: random` for larger spaces',
-      });
+      throw new KnobsError(
+        'E_SWEEP_PARSE',
+        `the Sobol sampler supports up to ${SOBOL_MAX_DIMS} search parameters, but this space has ${opts.dims}`,
+        {
+          hint: 'use `method: random` for larger spaces',
+        },
+      );
     }
     this.dims = opts.dims;
     this.scrambled = opts.seed !== undefined;

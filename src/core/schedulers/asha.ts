@@ -22,8 +22,8 @@
  */
 import { KnobsError } from '../errors';
 import type { Goal } from '../space/types';
+import { fmt, nanStop, percentile, type SchedulerOptions, shown, TrialLogs } from './common';
 import { CONTINUE, type Decision, type Scheduler } from './scheduler';
-import { fmt, nanStop, percentile, shown, TrialLogs, type SchedulerOptions } from './common';
 
 export interface AshaConfig {
   max_t?: number;
@@ -158,7 +158,10 @@ export class AshaScheduler implements Scheduler {
     this.record(trial, step, value, rung);
     const reward = -value;
     if (cutoff === undefined || !(reward < cutoff)) return CONTINUE;
-    const label = this.goal === 'maximize' ? `${this.rf % 1 === 0 ? `${this.rf - 1}/${this.rf}` : fmt(1 - 1 / this.rf)} quantile` : `1/${fmt(this.rf)} quantile`;
+    const label =
+      this.goal === 'maximize'
+        ? `${this.rf % 1 === 0 ? `${this.rf - 1}/${this.rf}` : fmt(1 - 1 / this.rf)} quantile`
+        : `1/${fmt(this.rf)} quantile`;
     const bracket = this.brackets.length > 1 ? `, bracket ${this.bracketFor(trial) + 1}` : '';
     return {
       action: 'stop',

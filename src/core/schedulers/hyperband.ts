@@ -28,8 +28,8 @@
  */
 import { KnobsError } from '../errors';
 import type { Goal } from '../space/types';
+import { fmt, fraction, insertSorted, removeSorted, type SchedulerOptions, shown, TrialLog } from './common';
 import { CONTINUE, type Decision, type Scheduler } from './scheduler';
-import { fmt, fraction, insertSorted, removeSorted, shown, TrialLog, type SchedulerOptions } from './common';
 
 export interface HyperbandConfig {
   min_iter?: number;

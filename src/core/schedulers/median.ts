@@ -14,8 +14,8 @@
  * observations, and with few slots waiting for only completed ones would delay pruning for long.
  */
 import type { Goal } from '../space/types';
+import { median, nanStop, type SchedulerOptions, shown, TrialLogs } from './common';
 import { CONTINUE, type Decision, type Scheduler } from './scheduler';
-import { median, nanStop, shown, TrialLogs, type SchedulerOptions } from './common';
 
 export interface MedianConfig {
   min_steps?: number;

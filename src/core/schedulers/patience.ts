@@ -8,8 +8,8 @@
  */
 import { KnobsError } from '../errors';
 import type { Goal } from '../space/types';
+import { fmt, nanStop, type SchedulerOptions, shown, TrialLogs } from './common';
 import { CONTINUE, type Decision, type Scheduler } from './scheduler';
-import { fmt, nanStop, shown, TrialLogs, type SchedulerOptions } from './common';
 
 export interface PatienceConfig {
   patience?: number;

@@ -7,10 +7,10 @@
 import { KnobsError } from '../errors';
 import type { EarlyTerminateSpec } from '../space/types';
 import { AshaScheduler } from './asha';
+import type { SchedulerOptions } from './common';
 import { HyperbandScheduler } from './hyperband';
 import { MedianScheduler } from './median';
 import { PatienceScheduler } from './patience';
-import type { SchedulerOptions } from './common';
 import { FifoScheduler, type Scheduler } from './scheduler';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -22,9 +22,20 @@ export function createScheduler(spec: EarlyTerminateSpec | undefined, opts: Sche
     case 'none':
       return new FifoScheduler();
     case 'hyperband':
-      return new HyperbandScheduler({ min_iter: num(spec.min_iter), max_iter: num(spec.max_iter), s: num(spec.s), eta: num(spec.eta), strict: bool(spec.strict) }, opts);
+      return new HyperbandScheduler(
+        { min_iter: num(spec.min_iter), max_iter: num(spec.max_iter), s: num(spec.s), eta: num(spec.eta), strict: bool(spec.strict) },
+        opts,
+      );
     case 'asha':
-      return new AshaScheduler({ max_t: num(spec.max_t), grace_period: num(spec.grace_period), reduction_factor: num(spec.reduction_factor), brackets: num(spec.brackets) }, opts);
+      return new AshaScheduler(
+        {
+          max_t: num(spec.max_t),
+          grace_period: num(spec.grace_period),
+          reduction_factor: num(spec.reduction_factor),
+          brackets: num(spec.brackets),
+        },
+        opts,
+      );
     case 'median':
       return new MedianScheduler({ min_steps: num(spec.min_steps), startup_trials: num(spec.startup_trials) }, opts);
     case 'patience':

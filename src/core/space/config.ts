@@ -29,7 +29,7 @@ function setPath(obj: Config, path: string[], value: Value): void {
 export function formatParams(flat: FlatParams, maxLen = 80): string {
   const parts = Object.entries(flat).map(([k, v]) => `${k}=${formatValue(v)}`);
   const s = parts.join(' ');
-  return s.length > maxLen ? s.slice(0, maxLen - 1) + '…' : s;
+  return s.length > maxLen ? `${s.slice(0, maxLen - 1)}…` : s;
 }
 
 export function formatValue(v: Value): string {

@@ -7,9 +7,10 @@
  *  - patience: patience (default 5), min_delta (default 0).
  *  - none.
  */
-import type { EarlyTerminateSpec } from './types';
+
 import { EARLY_TERMINATE_KEYS } from './keys';
-import { checkKeys, entry, readBool, readEnum, readNumber, requireMap, type Reporter } from './reporter';
+import { checkKeys, entry, type Reporter, readBool, readEnum, readNumber, requireMap } from './reporter';
+import type { EarlyTerminateSpec } from './types';
 import type { TreeNode } from './yamlTree';
 
 const TYPES = Object.keys(EARLY_TERMINATE_KEYS) as EarlyTerminateSpec['type'][];
@@ -19,13 +20,24 @@ export function parseEarlyTerminate(r: Reporter, node: TreeNode): EarlyTerminate
   if (!map) return undefined;
   const typeE = entry(map, 'type');
   if (!typeE) {
-    r.error(map.loc, 'missing-key', '`early_terminate` needs a `type`', `add \`type:\` with one of ${TYPES.map((t) => `\`${t}\``).join(', ')}`);
+    r.error(
+      map.loc,
+      'missing-key',
+      '`early_terminate` needs a `type`',
+      `add \`type:\` with one of ${TYPES.map((t) => `\`${t}\``).join(', ')}`,
+    );
     return undefined;
   }
   const type = readEnum(r, typeE.value, 'early_terminate.type', TYPES);
   if (!type) return undefined;
   const before = r.errorCount;
-  const known = checkKeys(r, map, ['type', ...EARLY_TERMINATE_KEYS[type].keys], `early_terminate (type ${type})`, `${type} takes: ${EARLY_TERMINATE_KEYS[type].doc}`);
+  const known = checkKeys(
+    r,
+    map,
+    ['type', ...EARLY_TERMINATE_KEYS[type].keys],
+    `early_terminate (type ${type})`,
+    `${type} takes: ${EARLY_TERMINATE_KEYS[type].doc}`,
+  );
   const get = (k: string) => known.find((e) => e.key === k)?.value;
   const int = (k: string, min: number) => {
     const n = get(k);
@@ -47,7 +59,12 @@ export function parseEarlyTerminate(r: Reporter, node: TreeNode): EarlyTerminate
       if (r.errorCount > before) return undefined;
       if (minIter === undefined && (maxIter === undefined || s === undefined)) {
         const missing = maxIter !== undefined ? '`s`' : s !== undefined ? '`max_iter`' : '`min_iter` (or `max_iter` and `s`)';
-        r.error(typeE.value.loc, 'missing-key', `hyperband needs \`min_iter\`, or \`max_iter\` and \`s\`; ${missing} is missing`, 'add e.g. `min_iter: 3` (the first step at which runs are compared)');
+        r.error(
+          typeE.value.loc,
+          'missing-key',
+          `hyperband needs \`min_iter\`, or \`max_iter\` and \`s\`; ${missing} is missing`,
+          'add e.g. `min_iter: 3` (the first step at which runs are compared)',
+        );
         return undefined;
       }
       if (minIter !== undefined) spec.min_iter = minIter;
@@ -56,10 +73,20 @@ export function parseEarlyTerminate(r: Reporter, node: TreeNode): EarlyTerminate
       // W&B's engine: `max_iter` (with `s`) wins over `min_iter`; `max_iter` without `s` fails there
       if (minIter !== undefined && maxIter !== undefined) {
         if (s === undefined) {
-          r.error(get('max_iter')!.loc, 'missing-key', 'hyperband has `max_iter` but no `s` (W&B\'s engine fails on this file: it reads `s` whenever `max_iter` is set)', 'add `s` (the number of milestones below max_iter), or remove `max_iter` to use `min_iter`');
+          r.error(
+            get('max_iter')!.loc,
+            'missing-key',
+            "hyperband has `max_iter` but no `s` (W&B's engine fails on this file: it reads `s` whenever `max_iter` is set)",
+            'add `s` (the number of milestones below max_iter), or remove `max_iter` to use `min_iter`',
+          );
           return undefined;
         }
-        r.warning(get('min_iter')!.loc, 'ignored-key', `\`min_iter\` is ignored: with \`max_iter\` and \`s\` the milestones are max_iter/eta^k, as in W&B`, 'remove `min_iter`, or remove `max_iter` and `s` to use it');
+        r.warning(
+          get('min_iter')!.loc,
+          'ignored-key',
+          `\`min_iter\` is ignored: with \`max_iter\` and \`s\` the milestones are max_iter/eta^k, as in W&B`,
+          'remove `min_iter`, or remove `max_iter` and `s` to use it',
+        );
         delete spec.min_iter;
       }
       spec.eta = eta ?? 3;
@@ -73,7 +100,12 @@ export function parseEarlyTerminate(r: Reporter, node: TreeNode): EarlyTerminate
       const brackets = int('brackets', 1);
       if (r.errorCount > before) return undefined;
       if (maxT !== undefined && grace !== undefined && !(grace <= maxT)) {
-        r.error(get('grace_period')!.loc, 'bad-range', `\`early_terminate.grace_period\` is ${grace} but must be ≤ \`max_t\` (${maxT})`, 'lower grace_period or raise max_t');
+        r.error(
+          get('grace_period')!.loc,
+          'bad-range',
+          `\`early_terminate.grace_period\` is ${grace} but must be ≤ \`max_t\` (${maxT})`,
+          'lower grace_period or raise max_t',
+        );
         return undefined;
       }
       if (maxT !== undefined) spec.max_t = maxT;

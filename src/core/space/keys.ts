@@ -28,7 +28,10 @@ export const TOP_LEVEL_KEYS: Record<string, KeyInfo> = {
   project: { source: 'wandb', ignored: true, doc: 'W&B project' },
   entity: { source: 'wandb', ignored: true, doc: 'W&B entity' },
   controller: { source: 'wandb', doc: 'W&B controller {type: local | cloud}; no meaning offline' },
-  scheduler: { source: 'wandb', doc: 'W&B Launch scheduler {engine, source, optimizer, search_space}; `{engine: wandb}` alone has no meaning offline' },
+  scheduler: {
+    source: 'wandb',
+    doc: 'W&B Launch scheduler {engine, source, optimizer, search_space}; `{engine: wandb}` alone has no meaning offline',
+  },
   apiVersion: { source: 'wandb', ignored: true, doc: 'W&B launch API version' },
   kind: { source: 'wandb', ignored: true, doc: 'W&B launch kind' },
   job: { source: 'wandb', ignored: true, doc: 'W&B launch job' },
@@ -51,7 +54,10 @@ export const TOP_LEVEL_KEYS: Record<string, KeyInfo> = {
   interpreter: { source: 'knobs', doc: 'overrides ${interpreter}' },
   wandb: { source: 'knobs', doc: '"shim" puts the offline wandb shim on PYTHONPATH' },
   executor: { source: 'knobs', doc: '{type: local | slurm, ...}' },
-  evaluate: { source: 'knobs', doc: 'command run once on the best trial after the sweep (held-out test data); same macros plus ${best_trial_dir} and ${checkpoint}' },
+  evaluate: {
+    source: 'knobs',
+    doc: 'command run once on the best trial after the sweep (held-out test data); same macros plus ${best_trial_dir} and ${checkpoint}',
+  },
 };
 
 export const METRIC_KEYS: Record<string, KeyInfo> = {
@@ -63,7 +69,20 @@ export const METRIC_KEYS: Record<string, KeyInfo> = {
 };
 
 /** Keys of one parameter. */
-export const PARAM_KEYS = ['value', 'values', 'probabilities', 'distribution', 'min', 'max', 'q', 'mu', 'sigma', 'a', 'b', 'parameters'] as const;
+export const PARAM_KEYS = [
+  'value',
+  'values',
+  'probabilities',
+  'distribution',
+  'min',
+  'max',
+  'q',
+  'mu',
+  'sigma',
+  'a',
+  'b',
+  'parameters',
+] as const;
 export type ParamKey = (typeof PARAM_KEYS)[number];
 
 export const METHODS: readonly Method[] = ['grid', 'random', 'bayes', 'sobol', 'tpe', 'gp'];
@@ -75,9 +94,18 @@ export const GOALS = ['minimize', 'maximize'] as const;
 
 /** early_terminate keys per type, with defaults filled when omitted. */
 export const EARLY_TERMINATE_KEYS: Record<string, { keys: string[]; doc: string }> = {
-  hyperband: { keys: ['min_iter', 'max_iter', 's', 'eta', 'strict'], doc: 'W&B hyperband: min_iter, or max_iter and s; eta (default 3); strict (default true)' },
-  asha: { keys: ['max_t', 'grace_period', 'reduction_factor', 'brackets'], doc: 'ASHA: max_t, grace_period (default 1), reduction_factor (default 4), brackets (default 1)' },
-  median: { keys: ['min_steps', 'startup_trials'], doc: 'median stopping: min_steps (default 0), startup_trials (finished trials before it acts, default 5)' },
+  hyperband: {
+    keys: ['min_iter', 'max_iter', 's', 'eta', 'strict'],
+    doc: 'W&B hyperband: min_iter, or max_iter and s; eta (default 3); strict (default true)',
+  },
+  asha: {
+    keys: ['max_t', 'grace_period', 'reduction_factor', 'brackets'],
+    doc: 'ASHA: max_t, grace_period (default 1), reduction_factor (default 4), brackets (default 1)',
+  },
+  median: {
+    keys: ['min_steps', 'startup_trials'],
+    doc: 'median stopping: min_steps (default 0), startup_trials (finished trials before it acts, default 5)',
+  },
   patience: { keys: ['patience', 'min_delta'], doc: 'stop after `patience` reports without improving by min_delta (defaults 5 and 0)' },
   none: { keys: [], doc: 'no early stopping' },
 };

@@ -8,9 +8,9 @@
  *    spelling, `metrics:` with plain names, is still read, with a warning to rename it.
  */
 import { GOALS, METRIC_KEYS, SERVER_METHOD } from './keys';
-import { checkKeys, readEnum, readNumber, readString, requireMap, type Reporter } from './reporter';
-import { describeNode, type MapEntry, type TreeNode } from './yamlTree';
+import { checkKeys, type Reporter, readEnum, readNumber, readString, requireMap } from './reporter';
 import type { MetricSpec } from './types';
+import { describeNode, type MapEntry, type TreeNode } from './yamlTree';
 
 /** W&B's allowed values of the imputation keys (schema.json `metric`). */
 const IMPUTE: Record<string, readonly string[]> = {
@@ -20,14 +20,20 @@ const IMPUTE: Record<string, readonly string[]> = {
 
 /** `metric` (or one item of W&B's `metrics`, named `what`), with W&B's defaults. */
 export function parseMetric(r: Reporter, node: TreeNode, what = 'metric'): MetricSpec | undefined {
-  const map = requireMap(r, node, what, what === 'metric' ? '`metric: {name: val_loss, goal: minimize}`' : '`- {name: val_acc, goal: maximize}`');
+  const map = requireMap(
+    r,
+    node,
+    what,
+    what === 'metric' ? '`metric: {name: val_loss, goal: minimize}`' : '`- {name: val_acc, goal: maximize}`',
+  );
   if (!map) return undefined;
   const before = r.errorCount;
   const known = checkKeys(r, map, Object.keys(METRIC_KEYS), `\`${what}\``);
   const get = (k: string) => known.find((e) => e.key === k);
   for (const e of known) {
     if (!METRIC_KEYS[e.key].ignored) continue;
-    if (readEnum(r, e.value, `${what}.${e.key}`, IMPUTE[e.key])) r.info(e.keyLoc, 'ignored-key', `\`${what}.${e.key}\` (${METRIC_KEYS[e.key].doc}) has no meaning offline; Knobs ignores it`);
+    if (readEnum(r, e.value, `${what}.${e.key}`, IMPUTE[e.key]))
+      r.info(e.keyLoc, 'ignored-key', `\`${what}.${e.key}\` (${METRIC_KEYS[e.key].doc}) has no meaning offline; Knobs ignores it`);
   }
   const nameE = get('name');
   if (!nameE) {
@@ -59,19 +65,32 @@ export interface MetricsContext {
 /** What `metrics:` held: W&B's objectives, or (old Knobs spelling) extra names to capture. */
 export type MetricsKey = { kind: 'objectives'; objectives: MetricSpec[] } | { kind: 'names'; names: string[] } | undefined;
 
-const MULTI_EXAMPLE = 'write e.g.\n  method: custom\n  metrics:\n    - {name: loss, goal: minimize}\n    - {name: accuracy, goal: maximize}';
+const MULTI_EXAMPLE =
+  'write e.g.\n  method: custom\n  metrics:\n    - {name: loss, goal: minimize}\n    - {name: accuracy, goal: maximize}';
 
 /** The top-level `metrics` entry. */
 export function parseMetricsKey(r: Reporter, e: MapEntry, ctx: MetricsContext): MetricsKey {
   const node = e.value;
   if (node.kind !== 'seq') {
-    r.error(node.loc, 'bad-type', `\`metrics\` is ${describeNode(node)} but must be a list of {name, goal} maps (W&B's multi-objective form)`, `${MULTI_EXAMPLE}\nor, for extra names to capture, \`extra_metrics: [train_loss, val_acc]\``);
+    r.error(
+      node.loc,
+      'bad-type',
+      `\`metrics\` is ${describeNode(node)} but must be a list of {name, goal} maps (W&B's multi-objective form)`,
+      `${MULTI_EXAMPLE}\nor, for extra names to capture, \`extra_metrics: [train_loss, val_acc]\``,
+    );
     return undefined;
   }
   const isName = (n: TreeNode) => n.kind === 'scalar' && n.value !== null && typeof n.value !== 'boolean';
   if (node.items.length > 0 && node.items.every(isName)) {
     const names = node.items.map((it) => readString(r, it, 'metrics item')).filter((s): s is string => s !== undefined);
-    r.add('warning', e.keyLoc, 'renamed-key', '`metrics:` with plain names is now `extra_metrics:` (W&B reads `metrics:` as multi-objective {name, goal} maps); the names are still captured', 'rename `metrics` to `extra_metrics`', { title: 'Rename to extra_metrics', replacement: 'extra_metrics' });
+    r.add(
+      'warning',
+      e.keyLoc,
+      'renamed-key',
+      '`metrics:` with plain names is now `extra_metrics:` (W&B reads `metrics:` as multi-objective {name, goal} maps); the names are still captured',
+      'rename `metrics` to `extra_metrics`',
+      { title: 'Rename to extra_metrics', replacement: 'extra_metrics' },
+    );
     return { kind: 'names', names };
   }
   const before = r.errorCount;
@@ -81,12 +100,27 @@ export function parseMetricsKey(r: Reporter, e: MapEntry, ctx: MetricsContext): 
     if (m) objectives.push(m);
   });
   if (node.items.length < 2) {
-    r.error(node.loc, 'too-few', `\`metrics\` lists ${node.items.length} metric${node.items.length === 1 ? '' : 's'}, but W&B's multi-objective form needs at least 2`, 'for one objective write `metric: {name: loss, goal: minimize}` instead');
+    r.error(
+      node.loc,
+      'too-few',
+      `\`metrics\` lists ${node.items.length} metric${node.items.length === 1 ? '' : 's'}, but W&B's multi-objective form needs at least 2`,
+      'for one objective write `metric: {name: loss, goal: minimize}` instead',
+    );
   }
   if (ctx.metric) {
-    r.error(ctx.metric.keyLoc, 'metric-and-metrics', '`metric` and `metrics` cannot both be set: `metric` is a single objective, `metrics` a multi-objective list', 'keep one of them (to capture more names beside `metric`, list them under `extra_metrics:`)');
+    r.error(
+      ctx.metric.keyLoc,
+      'metric-and-metrics',
+      '`metric` and `metrics` cannot both be set: `metric` is a single objective, `metrics` a multi-objective list',
+      'keep one of them (to capture more names beside `metric`, list them under `extra_metrics:`)',
+    );
   } else if (ctx.method !== undefined && ctx.method !== SERVER_METHOD) {
-    r.error(e.keyLoc, 'metrics-needs-custom', `\`metrics\` (multi-objective) needs \`method: custom\`, but the method is \`${ctx.method}\``, 'for one objective write `metric: {name: loss, goal: minimize}`; to capture more names, list them under `extra_metrics:`');
+    r.error(
+      e.keyLoc,
+      'metrics-needs-custom',
+      `\`metrics\` (multi-objective) needs \`method: custom\`, but the method is \`${ctx.method}\``,
+      'for one objective write `metric: {name: loss, goal: minimize}`; to capture more names, list them under `extra_metrics:`',
+    );
   }
   return r.errorCount > before ? undefined : { kind: 'objectives', objectives };
 }
@@ -94,8 +128,15 @@ export function parseMetricsKey(r: Reporter, e: MapEntry, ctx: MetricsContext): 
 /** `extra_metrics: [name, ...]`. */
 export function parseExtraMetrics(r: Reporter, node: TreeNode): string[] {
   if (node.kind !== 'seq') {
-    const fix = node.kind === 'scalar' && typeof node.value === 'string' ? { title: 'Make it a list', replacement: `[${node.value}]` } : undefined;
-    r.error(node.loc, 'bad-type', `\`extra_metrics\` is ${describeNode(node)} but must be a list of metric names`, 'write e.g. `extra_metrics: [train_loss, val_acc]`', fix);
+    const fix =
+      node.kind === 'scalar' && typeof node.value === 'string' ? { title: 'Make it a list', replacement: `[${node.value}]` } : undefined;
+    r.error(
+      node.loc,
+      'bad-type',
+      `\`extra_metrics\` is ${describeNode(node)} but must be a list of metric names`,
+      'write e.g. `extra_metrics: [train_loss, val_acc]`',
+      fix,
+    );
     return [];
   }
   const names: string[] = [];

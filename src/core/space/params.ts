@@ -5,11 +5,19 @@
  * uniform otherwise; q defaults to 1.0, mu to 0, sigma to 1, beta's a and b to 1; min < max;
  * *_values log distributions need min > 0; probabilities match values and sum to 1.
  */
-import { DISTRIBUTIONS, type ConstantParam, type DistributionName, type NumericDistribution, type NumericParam, type ParamSpec } from './types';
-import { checkKeys, entry, readEnum, readNumber, type Reporter } from './reporter';
-import { listChoices } from './suggest';
-import { toValue, type MapNode, type TreeNode } from './yamlTree';
+
 import { PARAM_KEYS } from './keys';
+import { checkKeys, entry, type Reporter, readEnum, readNumber } from './reporter';
+import { listChoices } from './suggest';
+import {
+  type ConstantParam,
+  DISTRIBUTIONS,
+  type DistributionName,
+  type NumericDistribution,
+  type NumericParam,
+  type ParamSpec,
+} from './types';
+import { type MapNode, type TreeNode, toValue } from './yamlTree';
 
 /** W&B's parameter name pattern (schema.json `propertyNames`). */
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -38,7 +46,17 @@ const REQUIRED: Partial<Record<DistributionName, readonly string[]>> = {
   constant: ['value'],
   categorical: ['values'],
 };
-for (const d of ['int_uniform', 'uniform', 'q_uniform', 'log_uniform', 'log_uniform_values', 'q_log_uniform', 'q_log_uniform_values', 'inv_log_uniform', 'inv_log_uniform_values'] as const) {
+for (const d of [
+  'int_uniform',
+  'uniform',
+  'q_uniform',
+  'log_uniform',
+  'log_uniform_values',
+  'q_log_uniform',
+  'q_log_uniform_values',
+  'inv_log_uniform',
+  'inv_log_uniform_values',
+] as const) {
   REQUIRED[d] = ['min', 'max'];
 }
 /** W&B's `categorical_w_probabilities` is accepted as a spelling of categorical. */
@@ -74,7 +92,12 @@ export function parseParameters(node: MapNode, prefix: string[], opts: ParamsOpt
     const path = [...prefix, e.key];
     const name = path.join('.');
     if (!NAME_RE.test(e.key)) {
-      r.error(e.keyLoc, 'bad-name', `parameter name \`${e.key}\` is not valid`, 'start with a letter or `_` and use only letters, digits, `_`, `-` and `.`');
+      r.error(
+        e.keyLoc,
+        'bad-name',
+        `parameter name \`${e.key}\` is not valid`,
+        'start with a letter or `_` and use only letters, digits, `_`, `-` and `.`',
+      );
       continue;
     }
     const v = e.value;
@@ -85,7 +108,9 @@ export function parseParameters(node: MapNode, prefix: string[], opts: ParamsOpt
         v.loc,
         'bad-type',
         `parameter \`${name}\` is ${v.kind === 'seq' ? 'a list' : 'a plain value'} but must be a map`,
-        v.kind === 'seq' ? `write \`${e.key}: ${replacement}\` to search these values` : `write \`${e.key}: ${replacement}\` for a constant, or give values/min/max`,
+        v.kind === 'seq'
+          ? `write \`${e.key}: ${replacement}\` to search these values`
+          : `write \`${e.key}: ${replacement}\` for a constant, or give values/min/max`,
         { title: `Change to ${replacement}`, replacement },
       );
       continue;
@@ -94,11 +119,21 @@ export function parseParameters(node: MapNode, prefix: string[], opts: ParamsOpt
     if (nested) {
       for (const other of v.entries) {
         if (other.key !== 'parameters') {
-          r.error(other.keyLoc, 'key-not-allowed', `\`${other.key}\` cannot sit beside nested \`parameters\` in \`${name}\``, `move \`${other.key}\` into a parameter under \`${name}.parameters\`, or remove it`);
+          r.error(
+            other.keyLoc,
+            'key-not-allowed',
+            `\`${other.key}\` cannot sit beside nested \`parameters\` in \`${name}\``,
+            `move \`${other.key}\` into a parameter under \`${name}.parameters\`, or remove it`,
+          );
         }
       }
       if (nested.value.kind !== 'map') {
-        r.error(nested.value.loc, 'bad-type', `\`${name}.parameters\` must be a map of parameters`, `write e.g. \`parameters: {lr: {min: 0.001, max: 0.1}}\``);
+        r.error(
+          nested.value.loc,
+          'bad-type',
+          `\`${name}.parameters\` must be a map of parameters`,
+          `write e.g. \`parameters: {lr: {min: 0.001, max: 0.1}}\``,
+        );
         continue;
       }
       parseParameters(nested.value, path, opts, depth + 1);
@@ -117,7 +152,12 @@ function integralFloat(n: TreeNode): boolean {
 function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Reporter, grid: boolean): ParamSpec | undefined {
   const name = path.join('.');
   const errorsBefore = r.errorCount;
-  const known = checkKeys(r, map, PARAM_KEYS.filter((k) => k !== 'parameters'), `parameter \`${name}\``);
+  const known = checkKeys(
+    r,
+    map,
+    PARAM_KEYS.filter((k) => k !== 'parameters'),
+    `parameter \`${name}\``,
+  );
   const get = (k: string) => known.find((e) => e.key === k);
 
   let dist: DistributionName | undefined;
@@ -139,9 +179,19 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
     const has = get('min') ? 'min' : get('max') ? 'max' : undefined;
     if (has) {
       const missing = has === 'min' ? 'max' : 'min';
-      r.error(keyLoc, 'missing-key', `parameter \`${name}\` has \`${has}\` but no \`${missing}\``, `add \`${missing}: ...\` (a range needs both ends)`);
+      r.error(
+        keyLoc,
+        'missing-key',
+        `parameter \`${name}\` has \`${has}\` but no \`${missing}\``,
+        `add \`${missing}: ...\` (a range needs both ends)`,
+      );
     } else if (known.length > 0 || map.entries.length === 0) {
-      r.error(keyLoc, 'missing-key', `parameter \`${name}\` needs \`value\`, \`values\`, or \`min\` and \`max\` (or a \`distribution\`)`, 'add e.g. `values: [16, 32, 64]` or `min: 0.0001` and `max: 0.1`');
+      r.error(
+        keyLoc,
+        'missing-key',
+        `parameter \`${name}\` needs \`value\`, \`values\`, or \`min\` and \`max\` (or a \`distribution\`)`,
+        'add e.g. `values: [16, 32, 64]` or `min: 0.0001` and `max: 0.1`',
+      );
     }
     return undefined;
   }
@@ -155,7 +205,12 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
   }
   for (const k of REQUIRED[dist] ?? []) {
     if (!get(k)) {
-      r.error(distEntry?.value.loc ?? keyLoc, 'missing-key', `${dist} parameter \`${name}\` needs \`${k}\``, `add \`${k}: ...\` to \`${name}\``);
+      r.error(
+        distEntry?.value.loc ?? keyLoc,
+        'missing-key',
+        `${dist} parameter \`${name}\` needs \`${k}\``,
+        `add \`${k}: ...\` to \`${name}\``,
+      );
     }
   }
   if (r.errorCount > errorsBefore) return undefined;
@@ -169,7 +224,13 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
   if (dist === 'categorical') {
     const valuesNode = get('values')!.value;
     if (valuesNode.kind !== 'seq') {
-      r.error(valuesNode.loc, 'bad-type', `\`${name}.values\` must be a list`, 'write e.g. `values: [16, 32, 64]`', valuesNode.kind === 'scalar' ? { title: 'Make it a list', replacement: `[${valuesNode.source.trim()}]` } : undefined);
+      r.error(
+        valuesNode.loc,
+        'bad-type',
+        `\`${name}.values\` must be a list`,
+        'write e.g. `values: [16, 32, 64]`',
+        valuesNode.kind === 'scalar' ? { title: 'Make it a list', replacement: `[${valuesNode.source.trim()}]` } : undefined,
+      );
       return undefined;
     }
     if (valuesNode.items.length === 0) {
@@ -178,12 +239,19 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
     }
     const values = valuesNode.items.map(toValue);
     // `1.0` is a Python float that reaches the script as 1.0; recorded only when some value is one
-    const floatValues = valuesNode.items.some(integralFloat) ? valuesNode.items.map((it) => it.kind === 'scalar' && typeof it.value === 'number' && !it.intLiteral) : undefined;
+    const floatValues = valuesNode.items.some(integralFloat)
+      ? valuesNode.items.map((it) => it.kind === 'scalar' && typeof it.value === 'number' && !it.intLiteral)
+      : undefined;
     const probEntry = get('probabilities');
     if (!probEntry) return { kind: 'categorical', name, path, loc: keyLoc, values, ...(floatValues && { floatValues }) };
     const pn = probEntry.value;
     if (pn.kind !== 'seq') {
-      r.error(pn.loc, 'bad-type', `\`${name}.probabilities\` must be a list of numbers`, `give one probability per value, e.g. [${values.map(() => (1 / values.length).toFixed(2)).join(', ')}]`);
+      r.error(
+        pn.loc,
+        'bad-type',
+        `\`${name}.probabilities\` must be a list of numbers`,
+        `give one probability per value, e.g. [${values.map(() => (1 / values.length).toFixed(2)).join(', ')}]`,
+      );
       return undefined;
     }
     const probs: number[] = [];
@@ -193,15 +261,33 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
       probs.push(x);
     }
     if (probs.length !== values.length) {
-      r.error(pn.loc, 'length-mismatch', `\`${name}.probabilities\` has ${probs.length} entries but \`values\` has ${values.length}`, 'give exactly one probability per value');
+      r.error(
+        pn.loc,
+        'length-mismatch',
+        `\`${name}.probabilities\` has ${probs.length} entries but \`values\` has ${values.length}`,
+        'give exactly one probability per value',
+      );
       return undefined;
     }
     const sum = probs.reduce((a, b) => a + b, 0);
     if (!(Math.abs(sum - 1) <= 1e-8 + 1e-5)) {
-      r.error(pn.loc, 'bad-value', `\`${name}.probabilities\` sum to ${+sum.toPrecision(6)} but must sum to 1`, `scale them so they add up to 1, e.g. [${probs.map((p) => +(p / (sum || 1)).toPrecision(3)).join(', ')}]`);
+      r.error(
+        pn.loc,
+        'bad-value',
+        `\`${name}.probabilities\` sum to ${+sum.toPrecision(6)} but must sum to 1`,
+        `scale them so they add up to 1, e.g. [${probs.map((p) => +(p / (sum || 1)).toPrecision(3)).join(', ')}]`,
+      );
       return undefined;
     }
-    return { kind: 'categorical', name, path, loc: keyLoc, values, ...(floatValues && { floatValues }), probabilities: probs.map((p) => p / sum) };
+    return {
+      kind: 'categorical',
+      name,
+      path,
+      loc: keyLoc,
+      values,
+      ...(floatValues && { floatValues }),
+      probabilities: probs.map((p) => p / sum),
+    };
   }
 
   // Numeric.
@@ -237,12 +323,23 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
   if (r.errorCount > errorsBefore) return undefined;
   if (p.min !== undefined && p.max !== undefined) {
     if (POSITIVE_MIN.includes(nd) && !(p.min > 0)) {
-      const hint = nd === 'log_uniform_values' ? 'give a positive min such as 1e-5 (the bounds are the values themselves)' : 'give a positive min';
-      r.error(minE!.value.loc, 'out-of-range', `\`${name}.min\` is ${minE!.value.kind === 'scalar' ? minE!.value.source.trim() : p.min} but ${nd} needs min > 0`, hint);
+      const hint =
+        nd === 'log_uniform_values' ? 'give a positive min such as 1e-5 (the bounds are the values themselves)' : 'give a positive min';
+      r.error(
+        minE!.value.loc,
+        'out-of-range',
+        `\`${name}.min\` is ${minE!.value.kind === 'scalar' ? minE!.value.source.trim() : p.min} but ${nd} needs min > 0`,
+        hint,
+      );
       return undefined;
     }
     if (!(p.min < p.max)) {
-      r.error(maxE!.value.loc, 'bad-range', `\`${name}.max\` is ${p.max} but must be greater than \`min\` (${p.min})`, p.min > p.max ? `swap them: min: ${p.max}, max: ${p.min}` : 'widen the range, or use `value:` for a constant');
+      r.error(
+        maxE!.value.loc,
+        'bad-range',
+        `\`${name}.max\` is ${p.max} but must be greater than \`min\` (${p.min})`,
+        p.min > p.max ? `swap them: min: ${p.max}, max: ${p.min}` : 'widen the range, or use `value:` for a constant',
+      );
       return undefined;
     }
     if (nd in DEPRECATED) warnDeprecated(r, distEntry!.value.loc, p, p.min, p.max);
@@ -256,7 +353,9 @@ function parseLeaf(map: MapNode, path: string[], keyLoc: ParamSpec['loc'], r: Re
  * over [e^min, e^max], likewise q_log_uniform (same q); inv_log_uniform exp(-U(min, max)) is
  * inv_log_uniform_values over [e^-max, e^-min].
  */
-const DEPRECATED: Partial<Record<NumericDistribution, { to: NumericDistribution; bounds: (min: number, max: number) => [number, number] }>> = {
+const DEPRECATED: Partial<
+  Record<NumericDistribution, { to: NumericDistribution; bounds: (min: number, max: number) => [number, number] }>
+> = {
   log_uniform: { to: 'log_uniform_values', bounds: (a, b) => [Math.exp(a), Math.exp(b)] },
   q_log_uniform: { to: 'q_log_uniform_values', bounds: (a, b) => [Math.exp(a), Math.exp(b)] },
   inv_log_uniform: { to: 'inv_log_uniform_values', bounds: (a, b) => [Math.exp(-b), Math.exp(-a)] },
@@ -274,7 +373,10 @@ function warnDeprecated(r: Reporter, loc: ParamSpec['loc'], p: NumericParam, min
   const d = DEPRECATED[p.distribution]!;
   const [lo, hi] = d.bounds(min, max);
   const q = p.distribution === 'q_log_uniform' ? `, \`q: ${p.q}\`` : '';
-  const slip = p.distribution === 'log_uniform' && min > 0 && max <= 1 ? ` (to sample between ${min} and ${max} instead, write those as its min and max)` : '';
+  const slip =
+    p.distribution === 'log_uniform' && min > 0 && max <= 1
+      ? ` (to sample between ${min} and ${max} instead, write those as its min and max)`
+      : '';
   r.warning(
     loc,
     'deprecated-distribution',

@@ -9,16 +9,16 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { KnobsError } from '../errors';
-import { DEFAULT_COMMAND, METHODS, SERVER_METHOD, TOP_LEVEL_KEYS, UNBOUNDED_METHODS, EXECUTOR_KEYS } from './keys';
 import { parseDuration } from './duration';
 import { parseEarlyTerminate } from './earlyTerminate';
+import { DEFAULT_COMMAND, EXECUTOR_KEYS, METHODS, SERVER_METHOD, TOP_LEVEL_KEYS, UNBOUNDED_METHODS } from './keys';
+import { type MetricsKey, parseExtraMetrics, parseMetric, parseMetricsKey } from './metrics';
 import { parseParameters } from './params';
 import { parsePoints } from './points';
-import { parseExtraMetrics, parseMetric, parseMetricsKey, type MetricsKey } from './metrics';
-import { checkController, checkScheduler, refuseCustomMethod, schedulerSearchSpace } from './wandbServer';
-import { checkKeys, entry, readEnum, readNumber, readString, requireMap, Reporter } from './reporter';
-import { describeNode, parseTree, type MapNode, type TreeNode } from './yamlTree';
+import { checkKeys, entry, Reporter, readEnum, readNumber, readString, requireMap } from './reporter';
 import type { Diagnostic, ExecutorSpec, Method, ParamSpec, SourceLoc, SweepSpec } from './types';
+import { checkController, checkScheduler, refuseCustomMethod, schedulerSearchSpace } from './wandbServer';
+import { describeNode, type MapNode, parseTree, type TreeNode } from './yamlTree';
 
 export { spaceKey } from './spaceKey';
 
@@ -37,12 +37,18 @@ export interface ParseResult {
 /** Sweep files are small; anything larger is a mistake (and would parse slowly): refused at once. */
 export const MAX_SWEEP_FILE_BYTES = 256 * 1024;
 
-const MINIMAL_EXAMPLE = 'a sweep file is a map, e.g.\n  program: train.py\n  method: random\n  metric: {name: val_loss, goal: minimize}\n  parameters:\n    lr: {min: 0.0001, max: 0.1}';
+const MINIMAL_EXAMPLE =
+  'a sweep file is a map, e.g.\n  program: train.py\n  method: random\n  metric: {name: val_loss, goal: minimize}\n  parameters:\n    lr: {min: 0.0001, max: 0.1}';
 
 export function parseSweep(text: string, opts: ParseOptions = {}): ParseResult {
   const r = new Reporter();
   if (text.length > MAX_SWEEP_FILE_BYTES) {
-    r.error({ line: 1, col: 1 }, 'too-large', `the sweep file is ${(text.length / 1024).toFixed(0)} KiB, more than the limit of ${MAX_SWEEP_FILE_BYTES / 1024} KiB`, 'a sweep file should be small: keep data out of it, and list configs to try in points_to_evaluate only when few');
+    r.error(
+      { line: 1, col: 1 },
+      'too-large',
+      `the sweep file is ${(text.length / 1024).toFixed(0)} KiB, more than the limit of ${MAX_SWEEP_FILE_BYTES / 1024} KiB`,
+      'a sweep file should be small: keep data out of it, and list configs to try in points_to_evaluate only when few',
+    );
     return { diagnostics: r.diagnostics };
   }
   const tree = parseTree(text);
@@ -122,7 +128,12 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
   } else if (metricsE || custom) {
     // no single metric: W&B's multi-objective form, judged above
   } else if (method === 'bayes' || method === 'tpe' || method === 'gp') {
-    r.error(methodE!.value.loc, 'missing-key', `\`method: ${method}\` needs a \`metric\` to optimise`, 'add `metric: {name: val_loss, goal: minimize}`');
+    r.error(
+      methodE!.value.loc,
+      'missing-key',
+      `\`method: ${method}\` needs a \`metric\` to optimise`,
+      'add `metric: {name: val_loss, goal: minimize}`',
+    );
   } else {
     r.warning(root.loc, 'no-metric', 'no `metric`: trials run, but none is ranked best', 'add `metric: {name: val_loss, goal: minimize}`');
   }
@@ -137,7 +148,8 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
   const paramsN = top('parameters');
   if (!paramsN) {
     // with `scheduler.search_space` W&B does not require `parameters`; that key is refused above
-    if (!schedulerSearchSpace(schedulerE)) r.error(root.loc, 'missing-key', 'the sweep file has no `parameters`', 'add e.g.\n  parameters:\n    lr: {min: 0.0001, max: 0.1}');
+    if (!schedulerSearchSpace(schedulerE))
+      r.error(root.loc, 'missing-key', 'the sweep file has no `parameters`', 'add e.g.\n  parameters:\n    lr: {min: 0.0001, max: 0.1}');
   } else {
     const pm = requireMap(r, paramsN, 'parameters', '`parameters: {lr: {min: 0.0001, max: 0.1}}`');
     if (pm) {
@@ -147,18 +159,33 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
       for (const p of out) {
         const prev = seen.get(p.name);
         if (prev) {
-          r.error(p.loc, 'duplicate-param', `parameter \`${p.name}\` is defined twice (also at line ${prev.loc?.line})`, 'rename one of them; a dotted name and a nested `parameters` map give the same name');
+          r.error(
+            p.loc,
+            'duplicate-param',
+            `parameter \`${p.name}\` is defined twice (also at line ${prev.loc?.line})`,
+            'rename one of them; a dotted name and a nested `parameters` map give the same name',
+          );
         } else seen.set(p.name, p);
       }
       spec.space = { params: out };
       if (method === 'grid') {
         for (const p of out) {
           if (p.kind === 'numeric' && p.distribution !== 'int_uniform' && p.distribution !== 'q_uniform') {
-            r.error(p.loc, 'grid-continuous', `grid search needs a finite set: \`${p.name}\` is ${p.distribution}`, 'give `values: [...]` or use int_uniform/q_uniform');
+            r.error(
+              p.loc,
+              'grid-continuous',
+              `grid search needs a finite set: \`${p.name}\` is ${p.distribution}`,
+              'give `values: [...]` or use int_uniform/q_uniform',
+            );
           }
           if (p.kind === 'categorical' && p.probabilities) {
             // W&B's grid search refuses them (grid_search.py): a grid tries every value once
-            r.error(p.loc, 'grid-probabilities', `grid search tries every value of \`${p.name}\` once, so its \`probabilities\` cannot apply`, 'remove `probabilities`, or use `method: random` to draw values with them');
+            r.error(
+              p.loc,
+              'grid-probabilities',
+              `grid search tries every value of \`${p.name}\` once, so its \`probabilities\` cannot apply`,
+              'remove `probabilities`, or use `method: random` to draw values with them',
+            );
           }
         }
       }
@@ -170,10 +197,24 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
   if (commandN) {
     const items = commandN.kind === 'seq' ? commandN.items : undefined;
     if (!items) {
-      const fix = commandN.kind === 'scalar' && typeof commandN.value === 'string' ? { title: 'Split into a list', replacement: JSON.stringify(commandN.value.split(/\s+/).filter(Boolean)) } : undefined;
-      r.error(commandN.loc, 'bad-type', `\`command\` is ${describeNode(commandN)} but must be a list of strings`, 'write e.g. `command: [${env}, ${interpreter}, ${program}, ${args}]`', fix);
+      const fix =
+        commandN.kind === 'scalar' && typeof commandN.value === 'string'
+          ? { title: 'Split into a list', replacement: JSON.stringify(commandN.value.split(/\s+/).filter(Boolean)) }
+          : undefined;
+      r.error(
+        commandN.loc,
+        'bad-type',
+        `\`command\` is ${describeNode(commandN)} but must be a list of strings`,
+        'write e.g. `command: [${env}, ${interpreter}, ${program}, ${args}]`',
+        fix,
+      );
     } else if (items.length === 0) {
-      r.error(commandN.loc, 'empty', '`command` is empty', 'write e.g. `command: [${env}, ${interpreter}, ${program}, ${args}]`, or remove it for that default');
+      r.error(
+        commandN.loc,
+        'empty',
+        '`command` is empty',
+        'write e.g. `command: [${env}, ${interpreter}, ${program}, ${args}]`, or remove it for that default',
+      );
     } else {
       const cmd: string[] = [];
       for (const it of items) {
@@ -188,7 +229,10 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
     const example = 'write e.g. `evaluate: [${env}, ${interpreter}, ${program}, ${args}, --evaluate, ${checkpoint}]`';
     const items = evaluateN.kind === 'seq' ? evaluateN.items : undefined;
     if (!items) {
-      const fix = evaluateN.kind === 'scalar' && typeof evaluateN.value === 'string' ? { title: 'Split into a list', replacement: JSON.stringify(evaluateN.value.split(/\s+/).filter(Boolean)) } : undefined;
+      const fix =
+        evaluateN.kind === 'scalar' && typeof evaluateN.value === 'string'
+          ? { title: 'Split into a list', replacement: JSON.stringify(evaluateN.value.split(/\s+/).filter(Boolean)) }
+          : undefined;
       r.error(evaluateN.loc, 'bad-type', `\`evaluate\` is ${describeNode(evaluateN)} but must be a list of strings`, example, fix);
     } else if (items.length === 0) {
       r.error(evaluateN.loc, 'empty', '`evaluate` is empty', `${example}, or remove it`);
@@ -204,25 +248,46 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
   const programN = top('program');
   if (programN) {
     const s = readString(r, programN, 'program', 'the script path, e.g. `program: train.py`');
-    if (s !== undefined && s.trim() === '') r.error(programN.loc, 'empty', '`program` is empty', 'give the script path, e.g. `program: train.py`');
+    if (s !== undefined && s.trim() === '')
+      r.error(programN.loc, 'empty', '`program` is empty', 'give the script path, e.g. `program: train.py`');
     else if (s !== undefined) spec.program = s;
   } else if (!commandN) {
-    r.error(root.loc, 'missing-key', 'the sweep file has neither `program` nor `command`: nothing to run', 'add `program: train.py` (the script to run; a file written for `wandb.agent(function=...)` in Python needs a script that calls that function)');
+    r.error(
+      root.loc,
+      'missing-key',
+      'the sweep file has neither `program` nor `command`: nothing to run',
+      'add `program: train.py` (the script to run; a file written for `wandb.agent(function=...)` in Python needs a script that calls that function)',
+    );
   } else if (spec.command.some((c) => c.includes('${program}'))) {
-    r.error(commandN.loc, 'missing-key', 'the sweep file has no `program`, but the command uses ${program}', 'add `program: train.py` (the script to run)');
+    r.error(
+      commandN.loc,
+      'missing-key',
+      'the sweep file has no `program`, but the command uses ${program}',
+      'add `program: train.py` (the script to run)',
+    );
   }
 
   const etE = topEntry('early_terminate');
   if (etE) spec.earlyTerminate = parseEarlyTerminate(r, etE.value);
   if (etE && spec.earlyTerminate && spec.earlyTerminate.type !== 'none' && !metricN && !metricsE) {
     // W&B's engine raises when it applies the rule (run.py stop_runs): refuse it up front
-    r.error(etE.keyLoc, 'missing-key', `\`early_terminate\` (${spec.earlyTerminate.type}) needs a \`metric\` to judge trials by, and there is none: nothing would ever be stopped`, 'add `metric: {name: val_loss, goal: minimize}` (the value your script reports), or remove `early_terminate`');
+    r.error(
+      etE.keyLoc,
+      'missing-key',
+      `\`early_terminate\` (${spec.earlyTerminate.type}) needs a \`metric\` to judge trials by, and there is none: nothing would ever be stopped`,
+      'add `metric: {name: val_loss, goal: minimize}` (the value your script reports), or remove `early_terminate`',
+    );
   }
 
   const runCapN = top('run_cap');
   if (runCapN) spec.runCap = readNumber(r, runCapN, 'run_cap', { int: true, min: 1 });
   else if (method && UNBOUNDED_METHODS.includes(method)) {
-    r.warning(methodE!.value.loc, 'no-run-cap', `\`method: ${method}\` has no \`run_cap\`: the sweep runs until it is stopped`, 'add e.g. `run_cap: 20`');
+    r.warning(
+      methodE!.value.loc,
+      'no-run-cap',
+      `\`method: ${method}\` has no \`run_cap\`: the sweep runs until it is stopped`,
+      'add e.g. `run_cap: 20`',
+    );
   }
 
   // Knobs keys
@@ -232,14 +297,29 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
   if (n('gpus_per_trial')) {
     const g = readNumber(r, n('gpus_per_trial')!, 'gpus_per_trial', { min: 0 });
     if (g !== undefined && g > 1 && !Number.isInteger(g)) {
-      r.error(n('gpus_per_trial')!.loc, 'bad-value', `\`gpus_per_trial\` is ${g} but must be a fraction ≤ 1 or a whole number`, `use ${Math.ceil(g)} (whole GPUs) or a fraction such as 0.5 that packs trials on one GPU`, { title: `Use ${Math.ceil(g)}`, replacement: String(Math.ceil(g)) });
+      r.error(
+        n('gpus_per_trial')!.loc,
+        'bad-value',
+        `\`gpus_per_trial\` is ${g} but must be a fraction ≤ 1 or a whole number`,
+        `use ${Math.ceil(g)} (whole GPUs) or a fraction such as 0.5 that packs trials on one GPU`,
+        { title: `Use ${Math.ceil(g)}`, replacement: String(Math.ceil(g)) },
+      );
     } else if (g !== undefined) spec.gpusPerTrial = g;
   }
   if (n('gpus')) {
     const node = n('gpus')!;
     if (node.kind !== 'seq') {
-      const fix = node.kind === 'scalar' && typeof node.value === 'number' ? { title: 'Make it a list', replacement: `[${node.source.trim()}]` } : undefined;
-      r.error(node.loc, 'bad-type', `\`gpus\` is ${describeNode(node)} but must be a list of GPU indices`, 'write e.g. `gpus: [0, 1]`', fix);
+      const fix =
+        node.kind === 'scalar' && typeof node.value === 'number'
+          ? { title: 'Make it a list', replacement: `[${node.source.trim()}]` }
+          : undefined;
+      r.error(
+        node.loc,
+        'bad-type',
+        `\`gpus\` is ${describeNode(node)} but must be a list of GPU indices`,
+        'write e.g. `gpus: [0, 1]`',
+        fix,
+      );
     } else {
       const ids: number[] = [];
       for (const it of node.items) {
@@ -251,16 +331,29 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
   }
   if (n('gpu_memory_per_trial')) {
     const node = n('gpu_memory_per_trial')!;
-    const mib = node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number') ? parseMemoryMiB(node.value) : undefined;
+    const mib =
+      node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number') ? parseMemoryMiB(node.value) : undefined;
     if (mib === undefined || !(mib > 0)) {
-      r.error(node.loc, 'bad-value', `\`gpu_memory_per_trial\` is ${describeNode(node)} but must be a memory size`, 'write e.g. `gpu_memory_per_trial: 8GiB` (or 6000MiB, or a number of MiB)');
+      r.error(
+        node.loc,
+        'bad-value',
+        `\`gpu_memory_per_trial\` is ${describeNode(node)} but must be a memory size`,
+        'write e.g. `gpu_memory_per_trial: 8GiB` (or 6000MiB, or a number of MiB)',
+      );
     } else spec.gpuMemoryPerTrialMiB = mib;
   }
   if (n('keep_checkpoints')) spec.keepCheckpoints = readNumber(r, n('keep_checkpoints')!, 'keep_checkpoints', { int: true, min: 0 });
   if (n('stop_grace_period')) {
     const node = n('stop_grace_period')!;
-    const v = node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number') ? parseDuration(node.value) : undefined;
-    if (v === undefined) r.error(node.loc, 'bad-value', `\`stop_grace_period\` is ${describeNode(node)} but must be a duration`, 'write e.g. `stop_grace_period: 30s`');
+    const v =
+      node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number') ? parseDuration(node.value) : undefined;
+    if (v === undefined)
+      r.error(
+        node.loc,
+        'bad-value',
+        `\`stop_grace_period\` is ${describeNode(node)} but must be a duration`,
+        'write e.g. `stop_grace_period: 30s`',
+      );
     else spec.stopGraceMs = v;
   }
   if (n('metric_regex')) {
@@ -268,19 +361,30 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
     if (re !== undefined) spec.metricRegex = re;
   }
   if (n('extra_metrics')) spec.metrics = [...new Set([...spec.metrics, ...parseExtraMetrics(r, n('extra_metrics')!)])];
-  for (const [key, field] of [['trial_timeout', 'trialTimeoutMs'], ['sweep_timeout', 'sweepTimeoutMs']] as const) {
+  for (const [key, field] of [
+    ['trial_timeout', 'trialTimeoutMs'],
+    ['sweep_timeout', 'sweepTimeoutMs'],
+  ] as const) {
     const node = n(key);
     if (!node) continue;
-    const v = node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number') ? parseDuration(node.value) : undefined;
+    const v =
+      node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number') ? parseDuration(node.value) : undefined;
     if (v === undefined) {
-      r.error(node.loc, 'bad-duration', `\`${key}\` is ${describeNode(node)} but must be a duration`, 'write e.g. `30m`, `2h`, `1h30m`, `90s`, `500ms`, or a number of seconds');
+      r.error(
+        node.loc,
+        'bad-duration',
+        `\`${key}\` is ${describeNode(node)} but must be a duration`,
+        'write e.g. `30m`, `2h`, `1h30m`, `90s`, `500ms`, or a number of seconds',
+      );
     } else spec[field] = v;
   }
   if (n('max_failures')) spec.maxFailures = readNumber(r, n('max_failures')!, 'max_failures', { int: true, min: 0 }) ?? 0;
-  if (n('max_consecutive_failures')) spec.maxConsecutiveFailures = readNumber(r, n('max_consecutive_failures')!, 'max_consecutive_failures', { int: true, min: 1 }) ?? 3;
+  if (n('max_consecutive_failures'))
+    spec.maxConsecutiveFailures = readNumber(r, n('max_consecutive_failures')!, 'max_consecutive_failures', { int: true, min: 1 }) ?? 3;
   if (n('interpreter')) {
     const s = readString(r, n('interpreter')!, 'interpreter', 'a command such as `python3` or `/usr/bin/python3`');
-    if (s !== undefined && s.trim() === '') r.error(n('interpreter')!.loc, 'empty', '`interpreter` is empty', 'give a command such as `python3`, or remove the key');
+    if (s !== undefined && s.trim() === '')
+      r.error(n('interpreter')!.loc, 'empty', '`interpreter` is empty', 'give a command such as `python3`, or remove the key');
     else if (s !== undefined) spec.interpreter = s;
   }
   if (n('wandb')) {
@@ -303,13 +407,24 @@ function buildSpec(root: MapNode, text: string, opts: ParseOptions, r: Reporter)
 
 function parseMetricRegex(r: Reporter, node: TreeNode): string | undefined {
   if (node.kind !== 'scalar' || typeof node.value !== 'string') {
-    r.error(node.loc, 'bad-type', `\`metric_regex\` is ${describeNode(node)} but must be a string`, "write e.g. `metric_regex: 'val_loss=(?<val_loss>[-0-9.e]+)'`");
+    r.error(
+      node.loc,
+      'bad-type',
+      `\`metric_regex\` is ${describeNode(node)} but must be a string`,
+      "write e.g. `metric_regex: 'val_loss=(?<val_loss>[-0-9.e]+)'`",
+    );
     return undefined;
   }
   const src = node.value;
   if (/\(\?P</.test(src)) {
     const fixed = src.replace(/\(\?P</g, '(?<');
-    r.error(node.loc, 'bad-regex', '`metric_regex` uses the Python named-group syntax `(?P<name>...)`', 'JavaScript writes named groups as `(?<name>...)`', { title: 'Use (?<name>...)', replacement: JSON.stringify(fixed) });
+    r.error(
+      node.loc,
+      'bad-regex',
+      '`metric_regex` uses the Python named-group syntax `(?P<name>...)`',
+      'JavaScript writes named groups as `(?<name>...)`',
+      { title: 'Use (?<name>...)', replacement: JSON.stringify(fixed) },
+    );
     return undefined;
   }
   let re: RegExp;
@@ -317,12 +432,22 @@ function parseMetricRegex(r: Reporter, node: TreeNode): string | undefined {
     re = new RegExp(src);
   } catch (e) {
     const msg = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e);
-    r.error(node.loc, 'bad-regex', `\`metric_regex\` ${JSON.stringify(src)} is not a valid regular expression: ${msg}`, 'fix the pattern (JavaScript syntax); escape literal brackets and dots with `\\`');
+    r.error(
+      node.loc,
+      'bad-regex',
+      `\`metric_regex\` ${JSON.stringify(src)} is not a valid regular expression: ${msg}`,
+      'fix the pattern (JavaScript syntax); escape literal brackets and dots with `\\`',
+    );
     return undefined;
   }
   const groups = new RegExp(`${re.source}|`).exec('')!.length - 1;
   if (groups === 0) {
-    r.error(node.loc, 'bad-regex', `\`metric_regex\` ${JSON.stringify(src)} has no capture group`, 'capture the value with a named group such as `(?<val_loss>[-0-9.eE]+)`, or one group `(...)` for metric.name');
+    r.error(
+      node.loc,
+      'bad-regex',
+      `\`metric_regex\` ${JSON.stringify(src)} has no capture group`,
+      'capture the value with a named group such as `(?<val_loss>[-0-9.eE]+)`, or one group `(...)` for metric.name',
+    );
     return undefined;
   }
   return src;
@@ -339,13 +464,24 @@ function parseExecutor(r: Reporter, node: TreeNode): ExecutorSpec | undefined {
   const type = readEnum(r, typeE.value, 'executor.type', Object.keys(EXECUTOR_KEYS) as ExecutorSpec['type'][]);
   if (!type) return undefined;
   const before = r.errorCount;
-  const known = checkKeys(r, map, ['type', ...EXECUTOR_KEYS[type]], `executor (type ${type})`, type === 'local' ? 'the local executor takes no options' : undefined);
+  const known = checkKeys(
+    r,
+    map,
+    ['type', ...EXECUTOR_KEYS[type]],
+    `executor (type ${type})`,
+    type === 'local' ? 'the local executor takes no options' : undefined,
+  );
   const spec: ExecutorSpec = { type };
   for (const e of known) {
     if (e.key === 'type') continue;
     if (e.key === 'extra_args') {
       if (e.value.kind !== 'seq') {
-        r.error(e.value.loc, 'bad-type', '`executor.extra_args` must be a list of strings', 'write e.g. `extra_args: [--exclusive, --mem=16G]`');
+        r.error(
+          e.value.loc,
+          'bad-type',
+          '`executor.extra_args` must be a list of strings',
+          'write e.g. `extra_args: [--exclusive, --mem=16G]`',
+        );
         continue;
       }
       const args: string[] = [];
@@ -369,7 +505,13 @@ function collectLocs(root: MapNode): Record<string, SourceLoc> {
     if (n.kind === 'map') {
       for (const e of n.entries) {
         const p = prefix ? `${prefix}.${e.key}` : e.key;
-        if (!(p in locs)) locs[p] = { line: e.keyLoc.line, col: e.keyLoc.col, endLine: e.value.loc.endLine ?? e.keyLoc.endLine, endCol: e.value.loc.endCol ?? e.keyLoc.endCol };
+        if (!(p in locs))
+          locs[p] = {
+            line: e.keyLoc.line,
+            col: e.keyLoc.col,
+            endLine: e.value.loc.endLine ?? e.keyLoc.endLine,
+            endCol: e.value.loc.endCol ?? e.keyLoc.endCol,
+          };
         walk(e.value, p);
       }
     } else if (n.kind === 'seq') {
@@ -397,14 +539,28 @@ export function loadSweepFile(path: string): SweepSpec {
     const st = fs.statSync(abs);
     if (st.isDirectory()) throw Object.assign(new Error(`${abs} is a directory`), { code: 'EISDIR' });
     if (st.size > MAX_SWEEP_FILE_BYTES) {
-      throw new KnobsError('E_SWEEP_PARSE', `sweep file ${path} is ${st.size} bytes, more than the limit of ${MAX_SWEEP_FILE_BYTES}`, { location: { file: path }, hint: 'a sweep file should be small: move data out of it' });
+      throw new KnobsError('E_SWEEP_PARSE', `sweep file ${path} is ${st.size} bytes, more than the limit of ${MAX_SWEEP_FILE_BYTES}`, {
+        location: { file: path },
+        hint: 'a sweep file should be small: move data out of it',
+      });
     }
     text = fs.readFileSync(abs, 'utf8');
   } catch (e) {
     if (e instanceof KnobsError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String((e as Error).message ?? e);
-    throw new KnobsError('E_SWEEP_IO', `cannot read sweep file ${path}: ${why}`, { location: { file: path }, hint: 'check the path (it is relative to the current folder)', cause: e });
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : String((e as Error).message ?? e);
+    throw new KnobsError('E_SWEEP_IO', `cannot read sweep file ${path}: ${why}`, {
+      location: { file: path },
+      hint: 'check the path (it is relative to the current folder)',
+      cause: e,
+    });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const res = parseSweep(text, { file: abs });
@@ -413,11 +569,15 @@ export function loadSweepFile(path: string): SweepSpec {
   const first = errors[0];
   const shown = errors.slice(0, 100).map((d) => formatDiagnostic(d, path));
   if (errors.length > 100) shown.push(`... and ${errors.length - 100} more errors`);
-  throw new KnobsError('E_SWEEP_PARSE', errors.length > 1 ? `${first.message} (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : first.message, {
-    location: { file: path, line: first.loc?.line, col: first.loc?.col },
-    hint: first.hint,
-    details: shown,
-  });
+  throw new KnobsError(
+    'E_SWEEP_PARSE',
+    errors.length > 1 ? `${first.message} (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : first.message,
+    {
+      location: { file: path, line: first.loc?.line, col: first.loc?.col },
+      hint: first.hint,
+      details: shown,
+    },
+  );
 }
 
 /** "8GiB", "8 GB", "6000MiB", "512M", or a number of MiB → MiB. */

@@ -3,8 +3,8 @@
  * problem at the exact line:col of the offending key or value with a hint of what would be valid.
  */
 import { closest, listChoices } from './suggest';
-import { describeNode, type MapEntry, type MapNode, type ScalarNode, type TreeNode } from './yamlTree';
 import type { Diagnostic, Severity, SourceLoc } from './types';
+import { describeNode, type MapEntry, type MapNode, type ScalarNode, type TreeNode } from './yamlTree';
 
 export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
@@ -54,9 +54,17 @@ export function readNumber(r: Reporter, node: TreeNode, what: string, rule: Numb
   if (node.kind !== 'scalar' || typeof node.value !== 'number') {
     const asNum = node.kind === 'scalar' ? numericString(node) : undefined;
     if (asNum !== undefined && !(rule.int && !/^[-+]?\d+$/.test(asNum))) {
-      r.error(node.loc, 'bad-type', `${q(what)} is ${describeNode(node)} but must be ${kind}`, `write it without quotes: ${asNum}`, { title: `Write ${asNum} as a number`, replacement: asNum });
+      r.error(node.loc, 'bad-type', `${q(what)} is ${describeNode(node)} but must be ${kind}`, `write it without quotes: ${asNum}`, {
+        title: `Write ${asNum} as a number`,
+        replacement: asNum,
+      });
     } else {
-      r.error(node.loc, 'bad-type', `${q(what)} is ${describeNode(node)} but must be ${kind}`, `give ${kind}${rule.min !== undefined ? ` ${rule.minExclusive ? '>' : '≥'} ${rule.min}` : ''}, e.g. \`${what.split('.').pop()}: ${rule.min !== undefined ? (rule.minExclusive ? rule.min + 1 : rule.min) : 1}\``);
+      r.error(
+        node.loc,
+        'bad-type',
+        `${q(what)} is ${describeNode(node)} but must be ${kind}`,
+        `give ${kind}${rule.min !== undefined ? ` ${rule.minExclusive ? '>' : '≥'} ${rule.min}` : ''}, e.g. \`${what.split('.').pop()}: ${rule.min !== undefined ? (rule.minExclusive ? rule.min + 1 : rule.min) : 1}\``,
+      );
     }
     return undefined;
   }
@@ -68,7 +76,10 @@ export function readNumber(r: Reporter, node: TreeNode, what: string, rule: Numb
   }
   if (rule.int && !node.intLiteral) {
     const fixed = Number.isInteger(v) ? String(v) : String(Math.round(v));
-    r.error(node.loc, 'bad-type', `${q(what)} is ${src} but must be an integer`, `write an integer such as ${fixed}`, { title: `Use ${fixed}`, replacement: fixed });
+    r.error(node.loc, 'bad-type', `${q(what)} is ${src} but must be an integer`, `write an integer such as ${fixed}`, {
+      title: `Use ${fixed}`,
+      replacement: fixed,
+    });
     return undefined;
   }
   if (rule.min !== undefined && (rule.minExclusive ? !(v > rule.min) : !(v >= rule.min))) {
@@ -97,12 +108,19 @@ export function readBool(r: Reporter, node: TreeNode, what: string): boolean | u
   if (node.kind === 'scalar' && typeof node.value === 'boolean') return node.value;
   const s = node.kind === 'scalar' && typeof node.value === 'string' ? node.value.toLowerCase() : undefined;
   const fix = s === 'yes' || s === 'on' || s === 'true' ? 'true' : s === 'no' || s === 'off' || s === 'false' ? 'false' : undefined;
-  r.error(node.loc, 'bad-type', `${q(what)} is ${describeNode(node)} but must be true or false`, 'write true or false', fix ? { title: `Use ${fix}`, replacement: fix } : undefined);
+  r.error(
+    node.loc,
+    'bad-type',
+    `${q(what)} is ${describeNode(node)} but must be true or false`,
+    'write true or false',
+    fix ? { title: `Use ${fix}`, replacement: fix } : undefined,
+  );
   return undefined;
 }
 
 export function readEnum<T extends string>(r: Reporter, node: TreeNode, what: string, choices: readonly T[]): T | undefined {
-  const s = node.kind === 'scalar' && node.value !== null && (typeof node.value === 'string' || !node.quoted) ? String(node.value) : undefined;
+  const s =
+    node.kind === 'scalar' && node.value !== null && (typeof node.value === 'string' || !node.quoted) ? String(node.value) : undefined;
   if (s !== undefined && (choices as readonly string[]).includes(s)) return s as T;
   const near = s !== undefined ? closest(s, choices) : undefined;
   r.error(
@@ -144,7 +162,7 @@ export function checkKeys(r: Reporter, map: MapNode, allowed: readonly string[],
       e.keyLoc,
       'unknown-key',
       `unknown key ${label} in ${where}`,
-      near ? `did you mean \`${near}\`?` : extraHint ?? `valid keys here: ${listChoices(allowed)}`,
+      near ? `did you mean \`${near}\`?` : (extraHint ?? `valid keys here: ${listChoices(allowed)}`),
       near ? { title: `Change to ${near}`, replacement: near } : undefined,
     );
   }

@@ -20,8 +20,8 @@ import { KnobsError } from '../errors';
 import { inverseRegularizedBeta, regularizedBeta } from '../math/beta';
 import { normalCdf, normalQuantile } from '../math/normal';
 import { roundHalfEven, stepMultiple } from '../math/round';
-import { valueJson } from './valueJson';
 import type { CategoricalParam, FlatParams, NumericParam, ParamSpec, Space, Value } from './types';
+import { valueJson } from './valueJson';
 
 /** The parameters that form the search space (non-constant), in file order. */
 export function searchDims(space: Space): ParamSpec[] {

@@ -4,12 +4,14 @@
  * stay distinct. Aliases are expanded here under a node budget and a depth limit, so hostile input
  * (alias bombs, thousands of nested brackets) ends in a diagnostic, never a crash or a hang.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+
 // the yaml package's document and node types (not the DOM's)
 // The yaml package's parsed tree, named by what parseDocument returns (its own type names are
 // DOM look-alikes, which the core does not spell)
 type ParsedYaml = ReturnType<typeof parseDocument>;
 type YamlItem = ParsedYaml['contents'];
+
 import type { Diagnostic, Scalar, SourceLoc, Value } from './types';
 
 export interface ScalarNode {
@@ -138,7 +140,12 @@ export function parseTree(text: string, limits: TreeLimits = DEFAULT_TREE_LIMITS
   const convert = (n: YamlItem | undefined, depth: number, fallback: SourceLoc, fromAlias: boolean): TreeNode | undefined => {
     if (stopped) return undefined;
     if (++nodes > limits.maxNodes) {
-      return fail('too-large', `the file expands to more than ${limits.maxNodes} nodes${fromAlias ? ' once its aliases are expanded' : ''}`, fallback, 'use fewer aliases (`*name`), or split the sweep');
+      return fail(
+        'too-large',
+        `the file expands to more than ${limits.maxNodes} nodes${fromAlias ? ' once its aliases are expanded' : ''}`,
+        fallback,
+        'use fewer aliases (`*name`), or split the sweep',
+      );
     }
     if (n === null || n === undefined) {
       return { kind: 'scalar', value: null, source: '', intLiteral: false, quoted: false, loc: fallback };
@@ -149,7 +156,7 @@ export function parseTree(text: string, limits: TreeLimits = DEFAULT_TREE_LIMITS
         return fail('too-many-aliases', `more than ${limits.maxAliasCount} aliases`, loc, 'use fewer aliases (`*name`)');
       }
       const target = n.resolve(doc);
-      if (!target) return fail('yaml-syntax', `alias \`*${n.source}\` has no anchor`, loc, 'define `&' + n.source + '` before this line');
+      if (!target) return fail('yaml-syntax', `alias \`*${n.source}\` has no anchor`, loc, `define \`&${n.source}\` before this line`);
       const resolved = convert(target as YamlItem, depth, loc, true);
       return resolved;
     }
@@ -184,20 +191,28 @@ export function parseTree(text: string, limits: TreeLimits = DEFAULT_TREE_LIMITS
       for (const pair of n.items) {
         if (!isPair(pair)) continue;
         const k = pair.key as YamlItem;
-        const keyLoc = k && k.range ? locOf(k.range[0], k.range[1]) : loc;
+        const keyLoc = k?.range ? locOf(k.range[0], k.range[1]) : loc;
         if (k !== null && !isScalar(k)) {
           return fail('bad-key', 'a map key must be a plain word, not a list or map', keyLoc, 'write the key as a name such as `lr`');
         }
         const key = k === null || k.value === null || k.value === undefined ? '' : String(k.value);
         const pv = pair.value as YamlItem;
-        const valueLoc: SourceLoc = pv && pv.range ? locOf(pv.range[0]) : { line: keyLoc.endLine ?? keyLoc.line, col: keyLoc.endCol ?? keyLoc.col };
+        const valueLoc: SourceLoc = pv?.range
+          ? locOf(pv.range[0])
+          : { line: keyLoc.endLine ?? keyLoc.line, col: keyLoc.endCol ?? keyLoc.col };
         const value = convert(pv, depth + 1, valueLoc, fromAlias);
         if (!value) return undefined;
         if (key === '<<' && k && (k as { type?: string }).type === 'PLAIN') {
           // YAML 1.1 merge key, as PyYAML (and so W&B) reads it.
           const srcs = value.kind === 'seq' ? value.items : [value];
           for (const s of srcs) {
-            if (s.kind !== 'map') return fail('bad-merge', '`<<` must merge a map or a list of maps', value.loc, 'write `<<: *anchor` where the anchor names a map');
+            if (s.kind !== 'map')
+              return fail(
+                'bad-merge',
+                '`<<` must merge a map or a list of maps',
+                value.loc,
+                'write `<<: *anchor` where the anchor names a map',
+              );
             merges.push(s);
           }
           continue;

@@ -6,21 +6,20 @@
  * (`applyControl`): stop the sweep, stop one trial, resume launching. It never stops a process
  * itself: the run's `ControlTarget` (the loop and the trial lifecycle) does.
  */
+
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import { fileSize } from '../fileSize';
 import type { OpInput } from '../journal/ops';
 import type { SweepState, TrialRecord } from '../journal/reducer';
-import * as fs from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { fileSize } from '../fileSize';
 
-export type ControlCommand =
-  | { id: string; cmd: 'stop'; trial?: number; t: number }
-  | { id: string; cmd: 'resume_launching'; t: number };
+export type ControlCommand = { id: string; cmd: 'stop'; trial?: number; t: number } | { id: string; cmd: 'resume_launching'; t: number };
 
 export function sendControl(controlPath: string, cmd: { cmd: 'stop'; trial?: number } | { cmd: 'resume_launching' }): ControlCommand {
   const full = { id: randomUUID(), ...cmd, t: Date.now() } as ControlCommand;
   const fd = fs.openSync(controlPath, 'a');
   try {
-    fs.writeSync(fd, JSON.stringify(full) + '\n');
+    fs.writeSync(fd, `${JSON.stringify(full)}\n`);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -31,7 +30,10 @@ export function sendControl(controlPath: string, cmd: { cmd: 'stop'; trial?: num
 export class ControlReader {
   private offset: number;
   private partial = '';
-  constructor(private readonly controlPath: string, fromStart = false) {
+  constructor(
+    private readonly controlPath: string,
+    fromStart = false,
+  ) {
     this.offset = fromStart ? 0 : fileSize(controlPath);
   }
   read(): ControlCommand[] {
@@ -114,4 +116,3 @@ export function parseControl(line: string): ControlCommand | null {
   }
   return null;
 }
-

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { JournalWriter } from '../journal/writer';
 import { spaceKey } from '../space/spaceKey';
 import type { SweepSpec } from '../space/types';
+import { newSweepId, type SweepPaths, sweepPaths, sweepsRoot } from './paths';
 import { collectProvenance } from './provenance';
-import { newSweepId, sweepPaths, sweepsRoot, type SweepPaths } from './paths';
 import type { Workdir } from './workdir';
 
 export interface CreateSweepOptions {
@@ -24,7 +24,10 @@ export interface CreateSweepOptions {
 export function createSweep(o: CreateSweepOptions): SweepPaths {
   const root = sweepsRoot(o.knobsDir);
   fs.mkdirSync(root, { recursive: true });
-  const base = newSweepId(o.spec.name ?? (o.spec.file ? path.basename(path.dirname(o.spec.file)) + '-' + path.basename(o.spec.file) : 'sweep'), o.now);
+  const base = newSweepId(
+    o.spec.name ?? (o.spec.file ? `${path.basename(path.dirname(o.spec.file))}-${path.basename(o.spec.file)}` : 'sweep'),
+    o.now,
+  );
   let id = base;
   for (let i = 2; ; i++) {
     try {

@@ -14,7 +14,7 @@
 import { decodeNumber, type Op } from '../journal/ops';
 import { applyOp, createState, type TrialRecord } from '../journal/reducer';
 import type { TrialHandle } from '../runner/executor';
-import { normalise, type Decision, type Scheduler } from '../schedulers/scheduler';
+import { type Decision, normalise, type Scheduler } from '../schedulers/scheduler';
 import type { Goal } from '../space/types';
 
 /** Why the runner is stopping a trial, and as what its end is journaled. */
@@ -83,7 +83,9 @@ export class EarlyTermination {
 
   private decide(run: StoppableTrial, decision: Decision): void {
     if (decision.action !== 'stop') return;
-    run.stopAs = decision.budget ? { status: 'stopped', reason: decision.reason, by: 'budget' } : { status: 'pruned', reason: decision.reason, by: 'pruned' };
+    run.stopAs = decision.budget
+      ? { status: 'stopped', reason: decision.reason, by: 'budget' }
+      : { status: 'pruned', reason: decision.reason, by: 'pruned' };
     run.handle.stop(decision.reason, { graceMs: this.o.graceMs });
   }
 

@@ -22,14 +22,14 @@ import * as path from 'node:path';
 import { KnobsError } from '../errors';
 import { encodeNumber, type OpInput } from '../journal/ops';
 import type { TrialRecord } from '../journal/reducer';
-import { buildArgv, formatArgsJsonFile, type BuildArgvOptions } from '../runner/command';
+import { type BuildArgvOptions, buildArgv, formatArgsJsonFile } from '../runner/command';
 import type { TrialHandle } from '../runner/executor';
 import { lastLine } from '../runner/failure';
 import { LocalExecutor } from '../runner/localExecutor';
 import { ReportParser } from '../runner/reportParser';
 import { trialEnv } from '../runner/trialEnv';
-import type { SweepSpec } from '../space/types';
 import { toConfig } from '../space/config';
+import type { SweepSpec } from '../space/types';
 import { trialDir } from './paths';
 
 export const EVALUATE_MACROS = ['best_trial_dir', 'checkpoint'] as const;
@@ -165,8 +165,10 @@ export function runEvaluation(o: RunEvaluationOptions): EvaluationRun {
           const tail = lastLine(info.spawnError ?? info.stderrTail);
           if (info.spawnError) error = `could not start \`${argv[0]}\`: ${info.spawnError}`;
           else if (stoppedWhy || info.stoppedBy) error = `stopped: ${stoppedWhy ?? info.stoppedBy!.reason}`;
-          else if (info.code !== 0) error = `${info.signal ? `killed by ${info.signal}` : `exit code ${info.code}`}${tail ? `: ${tail}` : ''}`;
-          else if (Object.keys(metrics).length === 0) error = 'it exited 0 but reported no metrics (report e.g. test_loss and test_acc with knobs.report)';
+          else if (info.code !== 0)
+            error = `${info.signal ? `killed by ${info.signal}` : `exit code ${info.code}`}${tail ? `: ${tail}` : ''}`;
+          else if (Object.keys(metrics).length === 0)
+            error = 'it exited 0 but reported no metrics (report e.g. test_loss and test_acc with knobs.report)';
           const encoded: Record<string, ReturnType<typeof encodeNumber>> = {};
           for (const [k, v] of Object.entries(metrics)) encoded[k] = encodeNumber(v);
           o.append({ op: 'evaluate_result', trial: o.trial.id, metrics: encoded, exitCode: info.code, signal: info.signal, error });

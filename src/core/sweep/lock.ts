@@ -88,9 +88,13 @@ export function acquireLock(lockPath: string, sweepId: string): RunnerLock {
       const cur = readLock(lockPath);
       if (cur && lockIsLive(cur)) {
         const ago = Math.round((Date.now() - cur.heartbeatAt) / 1000);
-        throw new KnobsError('E_LOCKED', `sweep ${sweepId} is already being run by pid ${cur.pid} on ${cur.host} (last heartbeat ${ago} s ago)`, {
-          hint: `watch it with \`knobs status ${sweepId}\`, or stop it with \`knobs stop ${sweepId}\``,
-        });
+        throw new KnobsError(
+          'E_LOCKED',
+          `sweep ${sweepId} is already being run by pid ${cur.pid} on ${cur.host} (last heartbeat ${ago} s ago)`,
+          {
+            hint: `watch it with \`knobs status ${sweepId}\`, or stop it with \`knobs stop ${sweepId}\``,
+          },
+        );
       }
       // stale (crashed runner) or unreadable: take it over
       try {

@@ -7,7 +7,7 @@ import { parseSweep } from '../space/parse';
 import { spaceKey } from '../space/spaceKey';
 import type { SweepSpec } from '../space/types';
 import { lockIsLive, readLock } from './lock';
-import { sweepPaths, type SweepPaths } from './paths';
+import { type SweepPaths, sweepPaths } from './paths';
 
 export interface RunnerStatus {
   /** "running": a live runner holds the lock; "lost": the journal says a runner started and never stopped, and it is gone. */
@@ -26,9 +26,13 @@ export interface OpenedSweep {
 
 export function openSweep(dir: string): OpenedSweep {
   const paths = sweepPaths(dir);
-  if (!fs.existsSync(paths.journal)) throw new KnobsError('E_NO_SWEEP', `no journal at ${paths.journal}`, { hint: 'pass a sweep folder under .knobs/sweeps/' });
+  if (!fs.existsSync(paths.journal))
+    throw new KnobsError('E_NO_SWEEP', `no journal at ${paths.journal}`, { hint: 'pass a sweep folder under .knobs/sweeps/' });
   const state = replay(readJournal(paths.journal).ops);
-  if (!state.created) throw new KnobsError('E_JOURNAL', `${paths.journal} does not start with sweep_created`, { hint: 'the sweep folder is damaged; start a new sweep' });
+  if (!state.created)
+    throw new KnobsError('E_JOURNAL', `${paths.journal} does not start with sweep_created`, {
+      hint: 'the sweep folder is damaged; start a new sweep',
+    });
   return { paths, state, runner: runnerStatus(paths, state) };
 }
 
@@ -37,7 +41,12 @@ export function runnerStatus(paths: SweepPaths, state: SweepState, now = Date.no
   if (lock && lockIsLive(lock, now)) return { kind: 'running', pid: lock.pid, host: lock.host, lastSeenMs: now - lock.heartbeatAt };
   const r = state.runner;
   if (r && r.stoppedAt === undefined) {
-    return { kind: 'lost', pid: lock?.pid ?? r.pid, host: lock?.host ?? r.host, lastSeenMs: now - (lock?.heartbeatAt ?? state.lastT ?? r.startedAt) };
+    return {
+      kind: 'lost',
+      pid: lock?.pid ?? r.pid,
+      host: lock?.host ?? r.host,
+      lastSeenMs: now - (lock?.heartbeatAt ?? state.lastT ?? r.startedAt),
+    };
   }
   return { kind: 'stopped' };
 }
@@ -89,8 +98,9 @@ function describeSpaceChange(before: string, after: string): string[] {
     const ma = byName(Array.isArray(a) ? a : (a as { params: { name: string }[] }).params);
     const mb = byName(Array.isArray(b) ? b : (b as { params: { name: string }[] }).params);
     const out: string[] = [];
-    for (const [k, v] of ma) if (!mb.has(k)) out.push(`  removed: ${k}`);
-    else if (mb.get(k) !== v) out.push(`  changed: ${k}: ${v} → ${mb.get(k)}`);
+    for (const [k, v] of ma)
+      if (!mb.has(k)) out.push(`  removed: ${k}`);
+      else if (mb.get(k) !== v) out.push(`  changed: ${k}: ${v} → ${mb.get(k)}`);
     for (const k of mb.keys()) if (!ma.has(k)) out.push(`  added: ${k}`);
     return out;
   } catch {

@@ -53,7 +53,13 @@ export function sweepsRoot(knobsDir: string): string {
 export function newSweepId(name: string, now = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-  const slug = name.toLowerCase().replace(/\.(ya?ml|json)$/, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'sweep';
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/\.(ya?ml|json)$/, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'sweep';
   return `${stamp}-${slug}`;
 }
 
@@ -110,7 +116,9 @@ export function resolveSweep(knobsDirs: string | readonly string[], ref?: string
   if (ref && fs.existsSync(path.join(ref, JOURNAL_FILE))) return path.resolve(ref);
   const all = listSweeps(knobsDirs);
   const first = typeof knobsDirs === 'string' ? knobsDirs : knobsDirs[0];
-  const where = path.join(first, 'sweeps') + (typeof knobsDirs !== 'string' && knobsDirs.length > 1 ? ` (or the other ${knobsDirs.length - 1} .knobs folders below)` : '');
+  const where =
+    path.join(first, 'sweeps') +
+    (typeof knobsDirs !== 'string' && knobsDirs.length > 1 ? ` (or the other ${knobsDirs.length - 1} .knobs folders below)` : '');
   if (!ref) {
     if (all.length === 0) {
       throw new KnobsError('E_NO_SWEEP', `no sweeps under ${where}`, {
@@ -128,6 +136,11 @@ export function resolveSweep(knobsDirs: string | readonly string[], ref?: string
     });
   }
   throw new KnobsError('E_NO_SWEEP', `no sweep \`${ref}\` under ${where}`, {
-    hint: all.length ? `known sweeps: ${all.map((d) => path.basename(d)).slice(-5).join(', ')}` : 'start one with `knobs run sweep.yaml`',
+    hint: all.length
+      ? `known sweeps: ${all
+          .map((d) => path.basename(d))
+          .slice(-5)
+          .join(', ')}`
+      : 'start one with `knobs run sweep.yaml`',
   });
 }

@@ -9,6 +9,9 @@ import type { SweepSpec } from '../space/types';
 import { journalWorkdir } from './workdir';
 
 /** Absolute path of the program, when the sweep names one (the file may be gone). */
-export function sweepProgramFile(created: SweepCreatedOp, spec: SweepSpec | undefined = parseSweep(created.text, { file: created.file }).spec): string | undefined {
+export function sweepProgramFile(
+  created: SweepCreatedOp,
+  spec: SweepSpec | undefined = parseSweep(created.text, { file: created.file }).spec,
+): string | undefined {
   return spec?.program ? path.resolve(journalWorkdir(created).dir, spec.program) : undefined;
 }

@@ -7,7 +7,13 @@ import { KNOBS_VERSION } from '../version';
 
 function run(cmd: string, args: string[], cwd: string): string | undefined {
   try {
-    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000, maxBuffer: 64 * 1024 * 1024 }).trim();
+    return execFileSync(cmd, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 5000,
+      maxBuffer: 64 * 1024 * 1024,
+    }).trim();
   } catch (e) {
     // python --version wrote to stderr on old versions
     const err = (e as { stderr?: string }).stderr;

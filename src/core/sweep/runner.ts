@@ -25,26 +25,26 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { KnobsError, isKnobsError } from '../errors';
-import { JournalWriter } from '../journal/writer';
+import { isKnobsError, KnobsError } from '../errors';
+import { formatDuration } from '../format/duration';
+import type { Op, OpInput } from '../journal/ops';
 import { readJournal } from '../journal/reader';
 import { applyOp, bestTrial, createState, type SweepState, type TrialRecord } from '../journal/reducer';
-import type { Op, OpInput } from '../journal/ops';
-import { createSampler } from '../samplers/registry';
-import type { Scheduler } from '../schedulers/scheduler';
-import { createScheduler } from '../schedulers/registry';
-import type { SweepSpec } from '../space/types';
+import { JournalWriter } from '../journal/writer';
 import type { Executor } from '../runner/executor';
-import { resolveInterpreter } from '../runner/interpreter';
 import { GpuPlacement } from '../runner/gpuPlacement';
-import { formatDuration } from '../format/duration';
-import { applyControl, ControlReader, pollControl, type ControlCommand, type ControlTarget } from './control';
+import { resolveInterpreter } from '../runner/interpreter';
+import { createSampler } from '../samplers/registry';
+import { createScheduler } from '../schedulers/registry';
+import type { Scheduler } from '../schedulers/scheduler';
+import type { SweepSpec } from '../space/types';
+import { applyControl, type ControlCommand, ControlReader, type ControlTarget, pollControl } from './control';
 import { EarlyTermination } from './earlyTermination';
-import { EVALUATE_AFTER, runEvaluation, type EvaluationRun } from './evaluate';
+import { EVALUATE_AFTER, type EvaluationRun, runEvaluation } from './evaluate';
 import { acquireLock, HEARTBEAT_MS, type RunnerLock } from './lock';
-import { sweepPaths, type SweepPaths } from './paths';
+import { type SweepPaths, sweepPaths } from './paths';
 import { Suggestions, type TrialAsked } from './suggestions';
-import { TrialLifecycle, type TrialHost } from './trialLifecycle';
+import { type TrialHost, TrialLifecycle } from './trialLifecycle';
 import { journalWorkdir } from './workdir';
 
 /** `knobs evaluate` runs the same evaluation outside a sweep. */
@@ -152,7 +152,9 @@ export class SweepRunner {
     for (const op of ops) applyOp(this.state, op);
     const created = this.state.created;
     if (!created) {
-      throw new KnobsError('E_JOURNAL', `${this.paths.journal} has no sweep_created op`, { hint: 'start a new sweep with `knobs run sweep.yaml`' });
+      throw new KnobsError('E_JOURNAL', `${this.paths.journal} has no sweep_created op`, {
+        hint: 'start a new sweep with `knobs run sweep.yaml`',
+      });
     }
     this.cwd = this.opts.cwd ?? journalWorkdir(created).dir;
     this.journal = JournalWriter.open(this.paths.journal, { workerId: `runner-${process.pid}`, io: this.opts.journalIo });
@@ -166,7 +168,11 @@ export class SweepRunner {
     const { sampler, notice } = createSampler(this.spec.method, { seed: created.seed, space: this.spec.space, runCap: this.spec.runCap });
     this.suggestions = new Suggestions(sampler, { spec: this.spec, state: this.state, seed: created.seed });
     if (notice) this.notice('info', notice);
-    this.interpreter = resolveInterpreter({ program: this.spec.program, override: this.opts.interpreter ?? this.spec.interpreter, env: this.opts.env ?? process.env });
+    this.interpreter = resolveInterpreter({
+      program: this.spec.program,
+      override: this.opts.interpreter ?? this.spec.interpreter,
+      env: this.opts.env ?? process.env,
+    });
 
     try {
       this.setUpGpus();
@@ -182,7 +188,9 @@ export class SweepRunner {
     if (this.spec.sweepTimeoutMs) {
       const elapsed = Date.now() - created.t;
       const left = Math.max(0, this.spec.sweepTimeoutMs - elapsed);
-      this.timers.push(setTimeout(() => this.requestStop(`sweep_timeout of ${formatDuration(this.spec.sweepTimeoutMs!)} reached`, 'sweep_timeout'), left));
+      this.timers.push(
+        setTimeout(() => this.requestStop(`sweep_timeout of ${formatDuration(this.spec.sweepTimeoutMs!)} reached`, 'sweep_timeout'), left),
+      );
     }
     this.pump();
   }
@@ -192,7 +200,12 @@ export class SweepRunner {
     if (!(this.spec.gpusPerTrial > 0)) return;
     if (this.opts.executor.attach) return; // a cluster executor places GPUs itself (e.g. Slurm gres)
     const { gpusPerTrial, gpuMemoryPerTrialMiB, gpus } = this.spec;
-    const found = GpuPlacement.detect({ gpusPerTrial, memoryPerTrialMiB: gpuMemoryPerTrialMiB, restrict: gpus, env: this.opts.env ?? process.env });
+    const found = GpuPlacement.detect({
+      gpusPerTrial,
+      memoryPerTrialMiB: gpuMemoryPerTrialMiB,
+      restrict: gpus,
+      env: this.opts.env ?? process.env,
+    });
     this.notice(found.notice.level, found.notice.message);
     this.gpus = found.placement;
     if (this.gpus) this.timers.push(setInterval(() => this.sampleGpus(), this.opts.gpuSampleMs ?? 5000));

@@ -5,9 +5,10 @@
  * exhausted (a finished grid). It never journals and never decides how many trials run: the loop
  * (runner.ts) asks when a slot is free and journals the trial_asked op it returns.
  */
+
+import { nonFiniteParams } from '../journal/nonFiniteParams';
 import type { OpInput } from '../journal/ops';
 import type { SweepState } from '../journal/reducer';
-import { nonFiniteParams } from '../journal/nonFiniteParams';
 import { createRng } from '../random/rng';
 import type { Sampler, TrialView } from '../samplers/sampler';
 import { normalise } from '../schedulers/scheduler';

@@ -29,7 +29,7 @@ import { toConfig } from '../space/config';
 import type { SweepSpec } from '../space/types';
 import { pruneCheckpoints } from './checkpointRetention';
 import type { EarlyTermination, StoppableTrial } from './earlyTermination';
-import { trialDir, type SweepPaths } from './paths';
+import { type SweepPaths, trialDir } from './paths';
 
 /** What the lifecycle needs of the run around it: the loop (SweepRunner) provides it. */
 export interface TrialHost {
@@ -140,13 +140,16 @@ export class TrialLifecycle {
     try {
       prepared = this.prepare(trial, attempt, gpus, true);
     } catch (e) {
-      this.host.onFatal(isKnobsError(e) ? e : new KnobsError('E_SPAWN', `cannot prepare trial ${trial.id}: ${(e as Error).message}`, { cause: e }));
+      this.host.onFatal(
+        isKnobsError(e) ? e : new KnobsError('E_SPAWN', `cannot prepare trial ${trial.id}: ${(e as Error).message}`, { cause: e }),
+      );
       return;
     }
     const { dir, config, argv, resumeFrom, spec, events, run } = prepared;
     // a job a crashed runner submitted but never journaled: follow it instead of submitting again
     const submitted = this.opts.executor.findSubmitted?.(spec);
-    const handle = submitted && this.opts.executor.attach ? this.opts.executor.attach(submitted, spec, events) : this.opts.executor.start(spec, events);
+    const handle =
+      submitted && this.opts.executor.attach ? this.opts.executor.attach(submitted, spec, events) : this.opts.executor.start(spec, events);
     run.handle = handle;
     this.running.set(trial.id, run as Running);
     writeJson(path.join(dir, 'config.json'), {
@@ -161,7 +164,17 @@ export class TrialLifecycle {
       jobId: handle.jobId,
       startedAt: new Date().toISOString(),
     });
-    this.host.append({ op: 'trial_started', trial: trial.id, attempt, pid: handle.pid, pgid: handle.pgid, argv, resumeFrom, gpus, jobId: handle.jobId });
+    this.host.append({
+      op: 'trial_started',
+      trial: trial.id,
+      attempt,
+      pid: handle.pid,
+      pgid: handle.pgid,
+      argv,
+      resumeFrom,
+      gpus,
+      jobId: handle.jobId,
+    });
   }
 
   /** The user's stop: a running trial gets SIGTERM; one waiting to run is dropped and journaled stopped. */
@@ -260,7 +273,16 @@ export class TrialLifecycle {
     });
     const parser = new ReportParser({ metricName: sweep.metric.name, metrics: sweep.metrics, metricRegex: sweep.metricRegex });
     const run: Partial<Running> = { trial, parser };
-    const spec: LaunchSpec = { trialId: trial.id, attempt, argv, cwd: this.host.cwd, env, stdoutPath, stderrPath, timeoutMs: sweep.trialTimeoutMs };
+    const spec: LaunchSpec = {
+      trialId: trial.id,
+      attempt,
+      argv,
+      cwd: this.host.cwd,
+      env,
+      stdoutPath,
+      stderrPath,
+      timeoutMs: sweep.trialTimeoutMs,
+    };
     const events: TrialEvents = {
       onLine: (_stream, line) => this.onLine(run as Running, line),
       onExit: (info) => this.onExit(run as Running, info),
@@ -278,7 +300,9 @@ export class TrialLifecycle {
     try {
       prepared = this.prepare(trial, trial.attempt, a.gpus, false);
     } catch (e) {
-      this.host.onFatal(isKnobsError(e) ? e : new KnobsError('E_SPAWN', `cannot re-attach trial ${trial.id}: ${(e as Error).message}`, { cause: e }));
+      this.host.onFatal(
+        isKnobsError(e) ? e : new KnobsError('E_SPAWN', `cannot re-attach trial ${trial.id}: ${(e as Error).message}`, { cause: e }),
+      );
       return;
     }
     const { spec, events, run } = prepared;
@@ -329,7 +353,16 @@ export class TrialLifecycle {
         const kind = classifyFailure(info);
         const willRetry = kind === 'crash' && attempt <= this.host.spec.maxFailures && !this.host.windingDown;
         const tail = info.spawnError ? `${info.spawnError}\n${info.stderrTail}`.trim() : info.stderrTail;
-        this.host.append({ op: 'trial_failed', trial: trial.id, attempt, kind, exitCode: info.code, signal: info.signal, stderrTail: tail, willRetry });
+        this.host.append({
+          op: 'trial_failed',
+          trial: trial.id,
+          attempt,
+          kind,
+          exitCode: info.code,
+          signal: info.signal,
+          stderrTail: tail,
+          willRetry,
+        });
         if (willRetry) this.rerunQueue.push(trial.id);
         this.streak(kind, trial, info);
       }
@@ -394,7 +427,7 @@ function hasEntries(dir: string): boolean {
 
 /** Written in the background (after the spawn): config.json is informational; the journal is the source of truth. */
 function writeJson(file: string, value: unknown): void {
-  fs.writeFile(file, JSON.stringify(value, null, 2) + '\n', () => {
+  fs.writeFile(file, `${JSON.stringify(value, null, 2)}\n`, () => {
     /* ignored: see above */
   });
 }

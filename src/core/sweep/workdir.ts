@@ -118,7 +118,10 @@ function isDir(p: string): boolean {
 /** A folder given (--cwd) or journalled: it must exist and hold `program`. */
 function fixedWorkdir(spec: SweepSpec, dir: string, from: WorkdirSource): Workdir {
   const what = from === 'flag' ? 'the --cwd folder' : 'the working folder journalled for this sweep';
-  if (!isDir(dir)) throw new KnobsError('E_USAGE', `${what} ${dir} is not a folder`, { hint: 'pass --cwd DIR: the folder the trials should run in (where `program` is)' });
+  if (!isDir(dir))
+    throw new KnobsError('E_USAGE', `${what} ${dir} is not a folder`, {
+      hint: 'pass --cwd DIR: the folder the trials should run in (where `program` is)',
+    });
   if (spec.program && runsProgram(spec) && !programFound(spec.program, dir)) {
     throw new KnobsError('E_SPAWN', `\`program\` ${JSON.stringify(spec.program)} is not in ${what}, ${dir}`, {
       location: programLocation(spec),
@@ -134,7 +137,10 @@ function pickWorkdir(o: WorkdirOptions): Workdir {
   const program = spec.program;
   if (!program || path.isAbsolute(program) || fs.existsSync(path.resolve(started, program))) {
     if (program && path.isAbsolute(program) && runsProgram(spec) && !fs.existsSync(program)) {
-      throw new KnobsError('E_SPAWN', `\`program\` ${JSON.stringify(program)} does not exist`, { location: programLocation(spec), hint: 'fix the path in `program`' });
+      throw new KnobsError('E_SPAWN', `\`program\` ${JSON.stringify(program)} does not exist`, {
+        location: programLocation(spec),
+        hint: 'fix the path in `program`',
+      });
     }
     return { dir: started, from: 'started' };
   }
@@ -147,7 +153,10 @@ function pickWorkdir(o: WorkdirOptions): Workdir {
     };
   }
   if (!runsProgram(spec) || onPath(program)) return { dir: started, from: 'started' };
-  const where = fileDir === started ? `is not in ${started}` : `is neither in ${started} (where knobs was started) nor in ${fileDir} (the sweep file's folder)`;
+  const where =
+    fileDir === started
+      ? `is not in ${started}`
+      : `is neither in ${started} (where knobs was started) nor in ${fileDir} (the sweep file's folder)`;
   throw new KnobsError('E_SPAWN', `\`program\` ${JSON.stringify(program)} ${where}`, {
     location: programLocation(spec),
     hint: `run knobs from the folder that holds ${program} (as W&B's agent, Knobs runs trials where it was started), pass --cwd DIR, or fix \`program\``,

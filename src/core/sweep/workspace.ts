@@ -26,7 +26,12 @@ export function workspaceRoot(sweepFile: string | undefined, o: { explicit?: str
   if (!sweepFile) return started ?? realpath(process.cwd());
   const dir = realpath(path.dirname(path.resolve(sweepFile)));
   try {
-    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    }).trim();
     if (top) return realpath(top);
   } catch {
     /* not a git work tree */
@@ -49,8 +54,12 @@ export function checkSweepPaths(spec: SweepSpec, o: { workdir: string; roots: st
   const roots = o.roots.map(realpath);
   if (roots.some((r) => isInside(target, r))) return;
   const loc = spec.locs.program;
-  throw new KnobsError('E_SWEEP_PARSE', `\`program\` ${JSON.stringify(spec.program)} resolves to ${target}, outside the workspace ${roots.join(' and ')}`, {
-    location: spec.file ? { file: spec.file, line: loc?.line, col: loc?.col } : undefined,
-    hint: 'keep the training script inside the workspace (the git work tree of the sweep file, else the folder knobs runs in), or pass --workspace DIR if you mean it',
-  });
+  throw new KnobsError(
+    'E_SWEEP_PARSE',
+    `\`program\` ${JSON.stringify(spec.program)} resolves to ${target}, outside the workspace ${roots.join(' and ')}`,
+    {
+      location: spec.file ? { file: spec.file, line: loc?.line, col: loc?.col } : undefined,
+      hint: 'keep the training script inside the workspace (the git work tree of the sweep file, else the folder knobs runs in), or pass --workspace DIR if you mean it',
+    },
+  );
 }

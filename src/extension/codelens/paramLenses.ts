@@ -6,9 +6,9 @@
  */
 import * as path from 'node:path';
 import { bestTrial, type SweepState } from '../../core/journal/reducer';
-import { formatParam } from '../sweeps/describe';
 import type { SourceLang } from '../../core/promote/lang';
 import { locateParams } from '../../core/promote/locate';
+import { formatParam } from '../sweeps/describe';
 
 export interface LensSweep {
   dir: string;
@@ -30,7 +30,13 @@ export interface ParamLens {
   trial: number;
 }
 
-export function pickSweepForScript(file: string, text: string, lang: SourceLang, sweeps: readonly LensSweep[], maxScan = 20): { sweep: LensSweep; sites: ReturnType<typeof locateParams> } | undefined {
+export function pickSweepForScript(
+  file: string,
+  text: string,
+  lang: SourceLang,
+  sweeps: readonly LensSweep[],
+  maxScan = 20,
+): { sweep: LensSweep; sites: ReturnType<typeof locateParams> } | undefined {
   const abs = path.resolve(file);
   const withBest = sweeps.filter((s) => bestTrial(s.state));
   const own = withBest.find((s) => s.program && path.resolve(s.program) === abs);
@@ -54,7 +60,14 @@ export function paramLenses(file: string, text: string, lang: SourceLang, sweeps
     if (seen.has(site.name)) continue; // the first site of a name is the one promote edits
     seen.add(site.name);
     if (!(site.name in best.params)) continue;
-    out.push({ line: site.line, col: site.col, name: site.name, title: `best: ${formatParam(best.params[site.name])} (trial ${best.id})`, dir: picked.sweep.dir, trial: best.id });
+    out.push({
+      line: site.line,
+      col: site.col,
+      name: site.name,
+      title: `best: ${formatParam(best.params[site.name])} (trial ${best.id})`,
+      dir: picked.sweep.dir,
+      trial: best.id,
+    });
   }
   return out;
 }

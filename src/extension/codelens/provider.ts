@@ -3,13 +3,13 @@
  * in training scripts "best: 3.2e-4 (trial 17)" · "Promote". Off with `knobs.codeLens.enabled`.
  */
 import * as vscode from 'vscode';
+import { langOf } from '../../core/promote/lang';
 import { COMMANDS, SETTINGS } from '../commandIds';
 import { DisposableStore } from '../disposables';
-import { langOf } from '../../core/promote/lang';
-import type { SweepStore } from '../sweeps/store';
 import { sweepProgram } from '../sweeps/program';
+import type { SweepStore } from '../sweeps/store';
+import { type LensSweep, paramLenses } from './paramLenses';
 import { isSweepFile, sweepLensLine } from './sweepFile';
-import { paramLenses, type LensSweep } from './paramLenses';
 
 export const SWEEP_LENS_TITLES = { run: '▶ Run sweep', resume: 'Resume', dashboard: 'Dashboard', promote: 'Promote' } as const;
 
@@ -51,9 +51,24 @@ export class KnobsCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
       const range = new vscode.Range(line, 0, line, 0);
       const arg = { file };
       return [
-        new vscode.CodeLens(range, { title: SWEEP_LENS_TITLES.run, tooltip: 'Start this sweep (Knobs)', command: COMMANDS.runSweep.id, arguments: [arg] }),
-        new vscode.CodeLens(range, { title: SWEEP_LENS_TITLES.resume, tooltip: 'Resume the latest sweep of this file', command: COMMANDS.resumeSweep.id, arguments: [arg] }),
-        new vscode.CodeLens(range, { title: SWEEP_LENS_TITLES.dashboard, tooltip: 'Open the dashboard of the latest sweep of this file', command: COMMANDS.openDashboard.id, arguments: [arg] }),
+        new vscode.CodeLens(range, {
+          title: SWEEP_LENS_TITLES.run,
+          tooltip: 'Start this sweep (Knobs)',
+          command: COMMANDS.runSweep.id,
+          arguments: [arg],
+        }),
+        new vscode.CodeLens(range, {
+          title: SWEEP_LENS_TITLES.resume,
+          tooltip: 'Resume the latest sweep of this file',
+          command: COMMANDS.resumeSweep.id,
+          arguments: [arg],
+        }),
+        new vscode.CodeLens(range, {
+          title: SWEEP_LENS_TITLES.dashboard,
+          tooltip: 'Open the dashboard of the latest sweep of this file',
+          command: COMMANDS.openDashboard.id,
+          arguments: [arg],
+        }),
       ];
     }
     const lang = langOf(doc.fileName);
@@ -64,8 +79,22 @@ export class KnobsCodeLensProvider implements vscode.CodeLensProvider, vscode.Di
     for (const l of paramLenses(file, text, lang, sweeps)) {
       const range = new vscode.Range(l.line, l.col, l.line, l.col);
       const arg = { dir: l.dir, trial: l.trial };
-      out.push(new vscode.CodeLens(range, { title: l.title, tooltip: `Best value of ${l.name}: open the dashboard`, command: COMMANDS.openDashboard.id, arguments: [{ dir: l.dir }] }));
-      out.push(new vscode.CodeLens(range, { title: SWEEP_LENS_TITLES.promote, tooltip: `Write trial ${l.trial}'s config into the code`, command: COMMANDS.promoteTrialConfig.id, arguments: [arg] }));
+      out.push(
+        new vscode.CodeLens(range, {
+          title: l.title,
+          tooltip: `Best value of ${l.name}: open the dashboard`,
+          command: COMMANDS.openDashboard.id,
+          arguments: [{ dir: l.dir }],
+        }),
+      );
+      out.push(
+        new vscode.CodeLens(range, {
+          title: SWEEP_LENS_TITLES.promote,
+          tooltip: `Write trial ${l.trial}'s config into the code`,
+          command: COMMANDS.promoteTrialConfig.id,
+          arguments: [arg],
+        }),
+      );
     }
     return out;
   }

@@ -47,5 +47,5 @@ export function sweepLensLine(text: string): number {
   // no block key: the first line that is neither blank, a comment nor a document marker
   const lines = text.split('\n');
   const i = lines.findIndex((l) => l.trim() !== '' && !/^\s*#/.test(l) && !/^(?:---|\.\.\.|%)/.test(l));
-  return i < 0 ? 0 : i;
+  return Math.max(i, 0);
 }

@@ -14,8 +14,8 @@ import { isSweepFile } from '../codelens/sweepFile';
 import type { CommandKey } from '../commandIds';
 import type { Log } from '../output';
 import type { DashboardManager } from '../panel/dashboard';
-import type { SweepEntry, SweepStore } from '../sweeps/store';
 import { sweepStateText } from '../sweeps/describe';
+import type { SweepEntry, SweepStore } from '../sweeps/store';
 import type { SweepTreeProvider } from '../tree/provider';
 import { UNTRUSTED_MESSAGE } from '../trust';
 
@@ -69,7 +69,8 @@ export async function sweepFileArg(arg: unknown): Promise<vscode.Uri | undefined
       /* unreadable */
     }
   }
-  if (!sweeps.length) throw new KnobsError('E_NO_SWEEP', 'no sweep file in this workspace', { hint: 'create one with "Knobs: New Sweep File"' });
+  if (!sweeps.length)
+    throw new KnobsError('E_NO_SWEEP', 'no sweep file in this workspace', { hint: 'create one with "Knobs: New Sweep File"' });
   if (sweeps.length === 1) return sweeps[0];
   const pick = await vscode.window.showQuickPick(
     sweeps.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
@@ -78,19 +79,31 @@ export async function sweepFileArg(arg: unknown): Promise<vscode.Uri | undefined
   return pick?.uri;
 }
 
-export async function pickSweep(ctx: CommandContext, arg: unknown, title: string, filter?: (e: SweepEntry) => boolean): Promise<SweepEntry | undefined> {
+export async function pickSweep(
+  ctx: CommandContext,
+  arg: unknown,
+  title: string,
+  filter?: (e: SweepEntry) => boolean,
+): Promise<SweepEntry | undefined> {
   if (hasDir(arg)) {
-    const e = ctx.store.get(arg.dir) ?? (fs.existsSync(path.join(arg.dir, 'journal.jsonl')) ? ctx.store.add(path.join(arg.dir, 'journal.jsonl')) : undefined);
+    const e =
+      ctx.store.get(arg.dir) ??
+      (fs.existsSync(path.join(arg.dir, 'journal.jsonl')) ? ctx.store.add(path.join(arg.dir, 'journal.jsonl')) : undefined);
     if (!e) throw new KnobsError('E_NO_SWEEP', `no sweep at ${arg.dir}`, { hint: 'refresh the Knobs view' });
     return e;
   }
   if (hasFile(arg)) {
     const all = ctx.store.byFile(arg.file);
     const list = all.filter((e) => !filter || filter(e));
-    if (!all.length) throw new KnobsError('E_NO_SWEEP', `no sweep of ${path.basename(arg.file)} yet`, { hint: 'start one with "▶ Run sweep"' });
+    if (!all.length)
+      throw new KnobsError('E_NO_SWEEP', `no sweep of ${path.basename(arg.file)} yet`, { hint: 'start one with "▶ Run sweep"' });
     if (!list.length) {
       const latest = all[0];
-      throw new KnobsError('E_NO_SWEEP', `the latest sweep of ${path.basename(arg.file)} (${latest.id}) is ${sweepStateText(latest.state, latest.runner)}`, { hint: 'open its dashboard to follow it' });
+      throw new KnobsError(
+        'E_NO_SWEEP',
+        `the latest sweep of ${path.basename(arg.file)} (${latest.id}) is ${sweepStateText(latest.state, latest.runner)}`,
+        { hint: 'open its dashboard to follow it' },
+      );
     }
     return list[0];
   }
@@ -111,11 +124,17 @@ export async function pickSweep(ctx: CommandContext, arg: unknown, title: string
   return pick?.entry;
 }
 
-export async function pickTrial(ctx: CommandContext, arg: unknown, title: string, filter?: (t: TrialRecord) => boolean): Promise<{ entry: SweepEntry; trial: TrialRecord } | undefined> {
+export async function pickTrial(
+  ctx: CommandContext,
+  arg: unknown,
+  title: string,
+  filter?: (t: TrialRecord) => boolean,
+): Promise<{ entry: SweepEntry; trial: TrialRecord } | undefined> {
   if (hasTrial(arg)) {
     const entry = await pickSweep(ctx, { dir: arg.dir }, title);
     const trial = entry?.state.byId.get(arg.trial);
-    if (!entry || !trial) throw new KnobsError('E_NO_SWEEP', `no trial ${arg.trial} in ${path.basename(arg.dir)}`, { hint: 'refresh the Knobs view' });
+    if (!entry || !trial)
+      throw new KnobsError('E_NO_SWEEP', `no trial ${arg.trial} in ${path.basename(arg.dir)}`, { hint: 'refresh the Knobs view' });
     return { entry, trial };
   }
   const entry = await pickSweep(ctx, arg, title);
@@ -123,7 +142,12 @@ export async function pickTrial(ctx: CommandContext, arg: unknown, title: string
   const trials = entry.state.trials.filter((t) => !filter || filter(t));
   if (!trials.length) throw new KnobsError('E_NO_SWEEP', `no matching trial in ${entry.id}`);
   const pick = await vscode.window.showQuickPick(
-    trials.map((t) => ({ label: `Trial ${t.id}`, description: `${t.status}${t.value !== undefined ? ` · ${t.value}` : ''}`, detail: formatParams(t.params, 120), t })),
+    trials.map((t) => ({
+      label: `Trial ${t.id}`,
+      description: `${t.status}${t.value !== undefined ? ` · ${t.value}` : ''}`,
+      detail: formatParams(t.params, 120),
+      t,
+    })),
     { title },
   );
   return pick ? { entry, trial: pick.t } : undefined;

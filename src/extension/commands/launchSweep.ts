@@ -12,7 +12,7 @@ import { parseSweep } from '../../core/space/parse';
 import { pythonInterpreter } from '../interpreter';
 import { launch, runSpec } from '../runner/launch';
 import { isPythonProgram } from '../sweeps/program';
-import { requireTrust, type CommandContext } from './args';
+import { type CommandContext, requireTrust } from './args';
 
 export function sweepLauncher(ctx: CommandContext) {
   const { store, log } = ctx;
@@ -42,13 +42,29 @@ export function sweepLauncher(ctx: CommandContext) {
     const { spec, diagnostics } = parseSweep(text, { file: uri.fsPath });
     if (!spec) {
       const first = diagnostics.find((d) => d.severity === 'error');
-      throw new KnobsError('E_SWEEP_PARSE', `${path.basename(uri.fsPath)}${first?.loc ? `:${first.loc.line}:${first.loc.col}` : ''}: ${first?.message ?? 'invalid sweep file'}`, { hint: first?.hint ?? 'see the Problems view' });
+      throw new KnobsError(
+        'E_SWEEP_PARSE',
+        `${path.basename(uri.fsPath)}${first?.loc ? `:${first.loc.line}:${first.loc.col}` : ''}: ${first?.message ?? 'invalid sweep file'}`,
+        { hint: first?.hint ?? 'see the Problems view' },
+      );
     }
     const program = spec.program ? path.resolve(path.dirname(uri.fsPath), spec.program) : undefined;
     const python = await pythonFor(program, uri);
     log.info(`run ${uri.fsPath}`);
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath;
-    const r = await launch(runSpec({ extensionPath: ctx.extensionPath, execPath: process.execPath, env: process.env, file: uri.fsPath, workspaceFolder, python, extraArgs }), 'knobs run', (l) => log.info(`cli: ${l}`));
+    const r = await launch(
+      runSpec({
+        extensionPath: ctx.extensionPath,
+        execPath: process.execPath,
+        env: process.env,
+        file: uri.fsPath,
+        workspaceFolder,
+        python,
+        extraArgs,
+      }),
+      'knobs run',
+      (l) => log.info(`cli: ${l}`),
+    );
     return afterLaunch(r.dir, 'started sweep');
   };
 

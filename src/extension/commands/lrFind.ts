@@ -12,10 +12,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
 import { formatLr } from '../../core/format/number';
-import type { Log } from '../output';
-import { lrFindArgv, lrFindSummary, parseLrFindOutput, readLrFindResult, type LrFindView } from '../insight/lrFind';
+import { type LrFindView, lrFindArgv, lrFindSummary, parseLrFindOutput, readLrFindResult } from '../insight/lrFind';
 import { useBounds, writeCyclicLr } from '../insight/lrFindActions';
 import { LrFindPanels } from '../insight/lrFindPanel';
+import type { Log } from '../output';
 import { reportError } from '../output';
 import { startFolder } from '../runner/launch';
 import { vscodeWebviewApi } from '../webview/webviewApi';
@@ -55,7 +55,12 @@ async function pickSweepFile(arg: unknown): Promise<string | undefined> {
 
 function runCli(argv: string[], cwd: string, token: vscode.CancellationToken, log: Log): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe'], shell: false });
+    const child = spawn(process.execPath, argv, {
+      cwd,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: false,
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -73,7 +78,10 @@ function runCli(argv: string[], cwd: string, token: vscode.CancellationToken, lo
       if (err.trim()) log.info(`lr-find: ${err.trim().split('\n').slice(-20).join('\n')}`);
       if (token.isCancellationRequested) reject(new KnobsError('E_USAGE', 'the lr range test was cancelled'));
       else if (out.trim()) resolve(out);
-      else reject(new KnobsError('E_USAGE', `knobs lr-find exited with code ${code}: ${err.trim().split('\n').slice(-3).join(' ') || 'no output'}`));
+      else
+        reject(
+          new KnobsError('E_USAGE', `knobs lr-find exited with code ${code}: ${err.trim().split('\n').slice(-3).join(' ') || 'no output'}`),
+        );
     });
   });
 }
@@ -83,13 +91,18 @@ export async function runLrFindCommand(extensionPath: string, log: Log, arg?: un
   if (!file) return undefined;
   const cli = path.join(extensionPath, 'dist', 'cli.js');
   if (!fs.existsSync(cli)) throw new KnobsError('E_SWEEP_IO', `the Knobs CLI bundle is missing (${cli})`, { hint: 'reinstall Knobs' });
-  const v = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Knobs: lr range test of ${path.basename(file)}`, cancellable: true }, async (_p, token) => {
-    const argv = lrFindArgv(cli, file);
-    log.info(`lr-find: ${process.execPath} ${argv.join(' ')}`);
-    const r = parseLrFindOutput(await runCli(argv, startFolder(file, vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath), token, log));
-    if (typeof r === 'string') throw new KnobsError('E_INTERNAL', r);
-    return r;
-  });
+  const v = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Knobs: lr range test of ${path.basename(file)}`, cancellable: true },
+    async (_p, token) => {
+      const argv = lrFindArgv(cli, file);
+      log.info(`lr-find: ${process.execPath} ${argv.join(' ')}`);
+      const r = parseLrFindOutput(
+        await runCli(argv, startFolder(file, vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))?.uri.fsPath), token, log),
+      );
+      if (typeof r === 'string') throw new KnobsError('E_INTERNAL', r);
+      return r;
+    },
+  );
   log.info(`lr-find ${file}: ${lrFindSummary(v)}${v.dir ? ` (saved in ${v.dir})` : ''}`);
   if (!v.suggestion || !v.sweepRange) void vscode.window.showWarningMessage(`Knobs: ${lrFindSummary(v)}`);
   const result = v.dir ? path.join(v.dir, 'result.json') : undefined;
@@ -108,7 +121,9 @@ export interface SavedLrFind {
 
 /** Saved results: every .knobs/lr-find/<stamp>/result.json in the workspace and beside `near`, newest first. */
 async function savedResults(near?: string): Promise<SavedLrFind[]> {
-  const files = new Set((await vscode.workspace.findFiles('**/.knobs/lr-find/*/result.json', '**/node_modules/**', 500)).map((u) => u.fsPath));
+  const files = new Set(
+    (await vscode.workspace.findFiles('**/.knobs/lr-find/*/result.json', '**/node_modules/**', 500)).map((u) => u.fsPath),
+  );
   if (near) {
     const dir = path.join(path.dirname(near), '.knobs', 'lr-find');
     try {
@@ -121,7 +136,14 @@ async function savedResults(near?: string): Promise<SavedLrFind[]> {
   for (const f of files) {
     const s = readLrFindResult(f);
     if (typeof s === 'string') continue;
-    out.push({ file: f, sweepFile: s.sweepFile, source: s.source, param: s.param, createdAt: s.createdAt ?? path.basename(path.dirname(f)), maxLr: s.suggestion?.maxLr });
+    out.push({
+      file: f,
+      sweepFile: s.sweepFile,
+      source: s.source,
+      param: s.param,
+      createdAt: s.createdAt ?? path.basename(path.dirname(f)),
+      maxLr: s.suggestion?.maxLr,
+    });
   }
   return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
 }

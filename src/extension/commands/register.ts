@@ -6,10 +6,10 @@
 import * as vscode from 'vscode';
 import { COMMANDS, type CommandKey } from '../commandIds';
 import type { DisposableStore } from '../disposables';
+import { useBounds, writeCyclicLr } from '../insight/lrFindActions';
 import type { Log } from '../output';
 import { guarded } from '../output';
 import type { DashboardActions } from '../panel/dashboard';
-import { useBounds, writeCyclicLr } from '../insight/lrFindActions';
 import { disposePreview } from '../promote/preview';
 import type { CommandContext, Handler } from './args';
 import { fileCommands } from './files';
@@ -45,6 +45,8 @@ export function dashboardActions(h: Record<CommandKey, Handler>, log: Log): Dash
     stopSweep: (dir: string) => h.stopSweep({ dir }),
     // the LR finder tab: the same actions as the LR finder panel, on the result the host loaded
     lrFind: (action, sweepFile, saved) =>
-      action === 'run' ? h.findLearningRate(vscode.Uri.file(sweepFile)) : saved && (action === 'useBounds' ? useBounds(saved, log) : writeCyclicLr(saved, log)),
+      action === 'run'
+        ? h.findLearningRate(vscode.Uri.file(sweepFile))
+        : saved && (action === 'useBounds' ? useBounds(saved, log) : writeCyclicLr(saved, log)),
   };
 }

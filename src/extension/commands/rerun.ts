@@ -14,7 +14,7 @@ export function rerunSweepText(original: string, params: FlatParams, note: strin
   doc.set('run_cap', 1);
   doc.set('max_concurrent', 1);
   if (doc.has('early_terminate')) doc.delete('early_terminate');
-  doc.commentBefore = ` ${note}` + (doc.commentBefore ? `\n${doc.commentBefore}` : '');
+  doc.commentBefore = ` ${note}${doc.commentBefore ? `\n${doc.commentBefore}` : ''}`;
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -4,13 +4,15 @@ import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
 import { sendControl } from '../../core/sweep/control';
 import { launch, resumeSpec } from '../runner/launch';
-import { sweepProgram } from '../sweeps/program';
 import { sweepStateText } from '../sweeps/describe';
-import { hasDir, hasTrial, pickSweep, pickTrial, requireTrust, sweepFileArg, type CommandContext, type Handlers } from './args';
+import { sweepProgram } from '../sweeps/program';
+import { type CommandContext, type Handlers, hasDir, hasTrial, pickSweep, pickTrial, requireTrust, sweepFileArg } from './args';
 import { sweepLauncher } from './launchSweep';
 import { openLogs } from './trial';
 
-export function sweepCommands(ctx: CommandContext): Handlers<'runSweep' | 'resumeSweep' | 'stopSweep' | 'openDashboard' | 'showLogs' | 'refreshSweeps' | 'deleteSweep' | 'showMoreTrials'> {
+export function sweepCommands(
+  ctx: CommandContext,
+): Handlers<'runSweep' | 'resumeSweep' | 'stopSweep' | 'openDashboard' | 'showLogs' | 'refreshSweeps' | 'deleteSweep' | 'showMoreTrials'> {
   const { store, log } = ctx;
   const { pythonFor, afterLaunch, runFile } = sweepLauncher(ctx);
 
@@ -18,12 +20,17 @@ export function sweepCommands(ctx: CommandContext): Handlers<'runSweep' | 'resum
     requireTrust('Resuming a sweep');
     const entry = await pickSweep(ctx, arg, 'Knobs: resume which sweep?', (e) => e.runner.kind !== 'running');
     if (!entry) return;
-    if (entry.runner.kind === 'running') throw new KnobsError('E_LOCKED', `sweep ${entry.id} is already running`, { hint: 'stop it first, or watch it in the dashboard' });
+    if (entry.runner.kind === 'running')
+      throw new KnobsError('E_LOCKED', `sweep ${entry.id} is already running`, { hint: 'stop it first, or watch it in the dashboard' });
     const { program } = sweepProgram(entry.dir, entry.state);
     const file = entry.state.created?.file;
     const python = await pythonFor(program, vscode.Uri.file(file ?? entry.dir));
     if (entry.state.paused) log.info(`resuming a paused sweep (${entry.state.paused.reason})`);
-    const r = await launch(resumeSpec({ extensionPath: ctx.extensionPath, execPath: process.execPath, env: process.env, sweepDir: entry.dir, python }), 'knobs resume', (l) => log.info(`cli: ${l}`));
+    const r = await launch(
+      resumeSpec({ extensionPath: ctx.extensionPath, execPath: process.execPath, env: process.env, sweepDir: entry.dir, python }),
+      'knobs resume',
+      (l) => log.info(`cli: ${l}`),
+    );
     afterLaunch(r.dir, 'resumed sweep');
   };
 
@@ -74,7 +81,11 @@ export function sweepCommands(ctx: CommandContext): Handlers<'runSweep' | 'resum
       const entry = await pickSweep(ctx, arg, 'Knobs: delete which sweep?');
       if (!entry) return;
       if (entry.runner.kind === 'running') throw new KnobsError('E_LOCKED', `sweep ${entry.id} is running`, { hint: 'stop it first' });
-      const ok = await vscode.window.showWarningMessage(`Delete sweep ${entry.id} and all its trials' logs and checkpoints?`, { modal: true, detail: entry.dir }, 'Delete');
+      const ok = await vscode.window.showWarningMessage(
+        `Delete sweep ${entry.id} and all its trials' logs and checkpoints?`,
+        { modal: true, detail: entry.dir },
+        'Delete',
+      );
       if (ok !== 'Delete') return;
       ctx.dashboards.close(entry.dir);
       store.remove(entry.dir);

@@ -4,12 +4,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KnobsError } from '../../core/errors';
 import { bestTrial, type TrialRecord } from '../../core/journal/reducer';
+import { promoteSummary } from '../../core/promote/summary';
 import { sendControl } from '../../core/sweep/control';
 import { trialDir } from '../../core/sweep/paths';
-import { promoteSummary } from '../../core/promote/summary';
 import { promoteTrial } from '../promote/promote';
 import type { SweepEntry } from '../sweeps/store';
-import { pickSweep, pickTrial, requireTrust, type CommandContext, type Handlers } from './args';
+import { type CommandContext, type Handlers, pickSweep, pickTrial, requireTrust } from './args';
 import { sweepLauncher } from './launchSweep';
 import { rerunFileName, rerunSweepText } from './rerun';
 
@@ -29,7 +29,9 @@ export async function openLogs(entry: SweepEntry, trial: TrialRecord): Promise<v
   }
 }
 
-export function trialCommands(ctx: CommandContext): Handlers<'stopTrial' | 'openTrialLogs' | 'openTrialFolder' | 'promoteTrialConfig' | 'promoteBestConfig' | 'rerunTrialConfig'> {
+export function trialCommands(
+  ctx: CommandContext,
+): Handlers<'stopTrial' | 'openTrialLogs' | 'openTrialFolder' | 'promoteTrialConfig' | 'promoteBestConfig' | 'rerunTrialConfig'> {
   const { log } = ctx;
   const { runFile } = sweepLauncher(ctx);
 
@@ -41,7 +43,8 @@ export function trialCommands(ctx: CommandContext): Handlers<'stopTrial' | 'open
       void vscode.window.showInformationMessage(`Knobs: trial ${trial.id} is not running (${trial.status}).`);
       return;
     }
-    if (entry.runner.kind !== 'running') throw new KnobsError('E_NO_SWEEP', `the runner of ${entry.id} is not running`, { hint: 'resume the sweep first' });
+    if (entry.runner.kind !== 'running')
+      throw new KnobsError('E_NO_SWEEP', `the runner of ${entry.id} is not running`, { hint: 'resume the sweep first' });
     sendControl(entry.paths.control, { cmd: 'stop', trial: trial.id });
     log.info(`asked sweep ${entry.id} to stop trial ${trial.id}`);
   };
@@ -57,10 +60,17 @@ export function trialCommands(ctx: CommandContext): Handlers<'stopTrial' | 'open
   const rerun = async (entry: SweepEntry, trial: TrialRecord) => {
     requireTrust('Rerunning a trial');
     const created = entry.state.created;
-    if (!created?.file) throw new KnobsError('E_NO_SWEEP', `sweep ${entry.id} does not record its sweep file`, { hint: 'rerun from the CLI with points_to_evaluate' });
+    if (!created?.file)
+      throw new KnobsError('E_NO_SWEEP', `sweep ${entry.id} does not record its sweep file`, {
+        hint: 'rerun from the CLI with points_to_evaluate',
+      });
     let target = rerunFileName(created.file, trial.id);
     for (let n = 1; fs.existsSync(target) && n < 100; n++) target = rerunFileName(created.file, trial.id, n);
-    const text = rerunSweepText(created.text, trial.params, `Knobs: rerun of trial ${trial.id} of sweep ${entry.id} (one trial, its exact config).`);
+    const text = rerunSweepText(
+      created.text,
+      trial.params,
+      `Knobs: rerun of trial ${trial.id} of sweep ${entry.id} (one trial, its exact config).`,
+    );
     fs.writeFileSync(target, text);
     log.info(`rerun of trial ${trial.id}: wrote ${target}`);
     await runFile(vscode.Uri.file(target));
@@ -89,7 +99,8 @@ export function trialCommands(ctx: CommandContext): Handlers<'stopTrial' | 'open
       const entry = await pickSweep(ctx, arg, 'Knobs: promote the best config of which sweep?', (e) => !!bestTrial(e.state));
       if (!entry) return;
       const best = bestTrial(entry.state);
-      if (!best) throw new KnobsError('E_NO_SWEEP', `sweep ${entry.id} has no result yet`, { hint: 'wait for a trial to report its metric' });
+      if (!best)
+        throw new KnobsError('E_NO_SWEEP', `sweep ${entry.id} has no result yet`, { hint: 'wait for a trial to report its metric' });
       await promote(entry, best);
     },
   };

@@ -40,7 +40,11 @@ export class SweepDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
         if (e.affectsConfiguration(SETTINGS.diagnosticsEnabled)) this.validateAll();
       }),
     );
-    this.disposables.add(vscode.languages.registerCodeActionsProvider([{ language: 'yaml' }, { language: 'json' }, { pattern: '**/*.{yaml,yml}' }], this, { providedCodeActionKinds: SweepDiagnostics.providedCodeActionKinds }));
+    this.disposables.add(
+      vscode.languages.registerCodeActionsProvider([{ language: 'yaml' }, { language: 'json' }, { pattern: '**/*.{yaml,yml}' }], this, {
+        providedCodeActionKinds: SweepDiagnostics.providedCodeActionKinds,
+      }),
+    );
     this.disposables.onDispose(() => {
       for (const t of this.timers.values()) clearTimeout(t);
     });
@@ -85,7 +89,12 @@ export class SweepDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
     for (const d of diagnostics) {
       const r = diagnosticRange(d, lines);
       const range = new vscode.Range(r.startLine, r.startCol, r.endLine, r.endCol);
-      const severity = d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+      const severity =
+        d.severity === 'error'
+          ? vscode.DiagnosticSeverity.Error
+          : d.severity === 'warning'
+            ? vscode.DiagnosticSeverity.Warning
+            : vscode.DiagnosticSeverity.Information;
       const message = diagnosticMessage(d);
       const vd = new vscode.Diagnostic(range, message, severity);
       vd.source = SOURCE;

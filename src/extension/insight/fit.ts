@@ -4,9 +4,17 @@
  * settings; core/analysis/diagnosis.ts holds the rule. A trial's tag is "overfitting",
  * "underfitting" or "ok"; with too little data there is no tag.
  */
-import { diagnoseFit, fitSeriesOf, sweepReferenceTrainLoss, DIAGNOSIS_DEFAULTS, DIAGNOSIS_METRICS, type Diagnosis, type DiagnosisThresholds } from '../../core/analysis/diagnosis';
-import type { SweepState, TrialRecord } from '../../core/journal/reducer';
+import {
+  type DIAGNOSIS_DEFAULTS,
+  DIAGNOSIS_METRICS,
+  type Diagnosis,
+  type DiagnosisThresholds,
+  diagnoseFit,
+  fitSeriesOf,
+  sweepReferenceTrainLoss,
+} from '../../core/analysis/diagnosis';
 import type { FitTag } from '../../core/analysis/fitTag';
+import type { SweepState, TrialRecord } from '../../core/journal/reducer';
 
 export interface FitSettings {
   /** Whether tags are shown at all (knobs.diagnosis.enabled). */
@@ -16,20 +24,26 @@ export interface FitSettings {
   thresholds: DiagnosisThresholds;
 }
 
-export const DEFAULT_FIT_SETTINGS: FitSettings = { enabled: true, train: DIAGNOSIS_METRICS.train, val: DIAGNOSIS_METRICS.val, thresholds: {} };
+export const DEFAULT_FIT_SETTINGS: FitSettings = {
+  enabled: true,
+  train: DIAGNOSIS_METRICS.train,
+  val: DIAGNOSIS_METRICS.val,
+  thresholds: {},
+};
 
 /** Setting keys under `knobs.diagnosis.` that map onto thresholds, with their valid ranges. */
-export const THRESHOLD_SETTINGS: Record<keyof typeof DIAGNOSIS_DEFAULTS | 'maxTrainLoss', { min: number; max: number; integer?: boolean }> = {
-  window: { min: 2, max: 1000, integer: true },
-  minPoints: { min: 2, max: 1000, integer: true },
-  valRise: { min: 0, max: 100 },
-  gapRatio: { min: 0, max: 1 },
-  gapGrowth: { min: 0, max: 100 },
-  maxTrainLoss: { min: -1e300, max: 1e300 },
-  trainLossRatio: { min: 1, max: 1e6 },
-  minTrainDrop: { min: 0, max: 1 },
-  stillFalling: { min: 0, max: 1 },
-};
+export const THRESHOLD_SETTINGS: Record<keyof typeof DIAGNOSIS_DEFAULTS | 'maxTrainLoss', { min: number; max: number; integer?: boolean }> =
+  {
+    window: { min: 2, max: 1000, integer: true },
+    minPoints: { min: 2, max: 1000, integer: true },
+    valRise: { min: 0, max: 100 },
+    gapRatio: { min: 0, max: 1 },
+    gapGrowth: { min: 0, max: 100 },
+    maxTrainLoss: { min: -1e300, max: 1e300 },
+    trainLossRatio: { min: 1, max: 1e6 },
+    minTrainDrop: { min: 0, max: 1 },
+    stillFalling: { min: 0, max: 1 },
+  };
 
 const METRIC_NAME = /^[\w.\-/:]{1,200}$/;
 
@@ -46,7 +60,10 @@ export function readFitSettings(get: (key: string) => unknown): { settings: FitS
     if (typeof enabled === 'boolean') s.enabled = enabled;
     else problems.push('knobs.diagnosis.enabled must be true or false');
   }
-  for (const [key, field] of [['trainMetric', 'train'], ['valMetric', 'val']] as const) {
+  for (const [key, field] of [
+    ['trainMetric', 'train'],
+    ['valMetric', 'val'],
+  ] as const) {
     const v = get(key);
     if (v === undefined || v === null || v === '') continue;
     if (typeof v === 'string' && METRIC_NAME.test(v)) s[field] = v;
@@ -56,7 +73,9 @@ export function readFitSettings(get: (key: string) => unknown): { settings: FitS
     const v = get(key);
     if (v === undefined || v === null) continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < range.min || v > range.max || (range.integer && !Number.isInteger(v))) {
-      problems.push(`knobs.diagnosis.${key} is ${JSON.stringify(v)} but must be ${range.integer ? 'an integer' : 'a number'} from ${range.min} to ${range.max}`);
+      problems.push(
+        `knobs.diagnosis.${key} is ${JSON.stringify(v)} but must be ${range.integer ? 'an integer' : 'a number'} from ${range.min} to ${range.max}`,
+      );
       continue;
     }
     (s.thresholds as Record<string, number>)[key] = v;

@@ -4,8 +4,9 @@
  * have completed (default 10), debounced, one computation at a time. No vscode import: the
  * dashboard posts what `onResult` hands it.
  */
-import { computeImportanceInWorker } from '../../core/analysis/importanceClient';
+
 import type { ImportanceReport, ImportanceTrial } from '../../core/analysis/importance';
+import { computeImportanceInWorker } from '../../core/analysis/importanceClient';
 import type { SweepState } from '../../core/journal/reducer';
 import type { Goal, Space } from '../../core/space/types';
 import type { ImportanceMessage, ImportanceView } from '../../protocol/messages';
@@ -35,7 +36,11 @@ export function importanceView(r: ImportanceReport): ImportanceView {
     n: r.n,
     params: [...r.params]
       .sort((a, b) => b.importance - a.importance || a.name.localeCompare(b.name))
-      .map((p) => ({ name: p.name, importance: clamp(p.importance, 0, 1), correlation: p.correlation === null || !Number.isFinite(p.correlation) ? null : clamp(p.correlation, -1, 1) })),
+      .map((p) => ({
+        name: p.name,
+        importance: clamp(p.importance, 0, 1),
+        correlation: p.correlation === null || !Number.isFinite(p.correlation) ? null : clamp(p.correlation, -1, 1),
+      })),
   };
   if (r.explained !== undefined && Number.isFinite(r.explained)) view.explained = r.explained;
   if (r.note) view.note = r.note;
@@ -94,8 +99,11 @@ export class ImportanceFeed {
     if (!params.length || !st.created) return;
     this.inFlight = true;
     this.lastUsed = usable;
-    const trials: ImportanceTrial[] = st.trials.filter((t) => t.status === 'completed').map((t) => ({ params: t.params, value: t.value, status: t.status }));
-    const compute: ImportanceCompute = this.opts.compute ?? ((tr, space, goal) => computeImportanceInWorker(tr, space, goal, { signal: this.abort.signal }));
+    const trials: ImportanceTrial[] = st.trials
+      .filter((t) => t.status === 'completed')
+      .map((t) => ({ params: t.params, value: t.value, status: t.status }));
+    const compute: ImportanceCompute =
+      this.opts.compute ?? ((tr, space, goal) => computeImportanceInWorker(tr, space, goal, { signal: this.abort.signal }));
     try {
       const report = await compute(trials, { params }, st.created.metric.goal);
       if (this.disposed) return;

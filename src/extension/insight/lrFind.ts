@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseLrFindResult, readLrFindResult as readResultFile, type LrFindResult } from '../../core/analysis/lrFindResult';
+import { type LrFindResult, parseLrFindResult, readLrFindResult as readResultFile } from '../../core/analysis/lrFindResult';
 import { formatLr } from '../../core/format/number';
 import type { LrFindData } from '../../protocol/lrFindMessages';
 
@@ -19,7 +19,11 @@ export function lrFindArgv(cliPath: string, sweepFile: string, write = false): s
 
 /** The last JSON line of the CLI's stdout, checked; a string says what is wrong. */
 export function parseLrFindOutput(stdout: string): LrFindView | string {
-  const line = stdout.trim().split('\n').filter((l) => l.trim().startsWith('{')).pop();
+  const line = stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .pop();
   if (!line) return 'knobs lr-find printed no JSON';
   let raw: unknown;
   try {
@@ -70,7 +74,8 @@ export function lrFindData(saved: LrFindSaved): LrFindData {
     resultFile: saved.file,
   };
   const s = saved.suggestion;
-  if (s) d.suggestion = { maxLr: s.maxLr, baseLr: s.baseLr, method: s.method, baseLrLow: s.baseLrRange.low, baseLrHigh: s.baseLrRange.high };
+  if (s)
+    d.suggestion = { maxLr: s.maxLr, baseLr: s.baseLr, method: s.method, baseLrLow: s.baseLrRange.low, baseLrHigh: s.baseLrRange.high };
   if (saved.sweepRange) d.sweepRange = { min: saved.sweepRange.min, max: saved.sweepRange.max };
   if (saved.cyclicLr) d.cyclicLr = saved.cyclicLr;
   if (saved.param) d.param = saved.param;
@@ -85,7 +90,6 @@ export function restoredResultFile(state: unknown): string | undefined {
   if (typeof f !== 'string' || path.basename(f) !== 'result.json' || !path.isAbsolute(f)) return undefined;
   return fs.existsSync(f) ? f : undefined;
 }
-
 
 /**
  * The newest saved lr range test of a sweep file: `knobs lr-find <sweep file>` saves into

@@ -15,7 +15,7 @@ import { SETTINGS } from '../commandIds';
 import type { Log } from '../output';
 import { previewAndApply } from '../promote/preview';
 import type { LrFindSaved } from './lrFind';
-import { cyclicLrEdits, sweepBoundsEdit, type CyclicLrPlan } from './lrFindEdits';
+import { type CyclicLrPlan, cyclicLrEdits, sweepBoundsEdit } from './lrFindEdits';
 
 async function currentText(file: string): Promise<{ uri: vscode.Uri; text: string }> {
   const uri = vscode.Uri.file(file);
@@ -29,16 +29,26 @@ const fmt = (x: number) => String(x);
 
 /** Writes the result's range into its sweep file; returns a line for the panel. */
 export async function useBounds(saved: LrFindSaved, log: Log): Promise<string> {
-  if (!saved.sweepFile) throw new KnobsError('E_USAGE', 'this lr range test ran a script, not a sweep file, so there is no sweep file to write', { hint: 'run Knobs: Find Learning Rate on a sweep file' });
-  if (!saved.sweepRange) throw new KnobsError('E_USAGE', `this lr range test has no suggestion${saved.note ? ` (${saved.note})` : ''}`, { hint: 'run it again with a wider ramp' });
+  if (!saved.sweepFile)
+    throw new KnobsError('E_USAGE', 'this lr range test ran a script, not a sweep file, so there is no sweep file to write', {
+      hint: 'run Knobs: Find Learning Rate on a sweep file',
+    });
+  if (!saved.sweepRange)
+    throw new KnobsError('E_USAGE', `this lr range test has no suggestion${saved.note ? ` (${saved.note})` : ''}`, {
+      hint: 'run it again with a wider ramp',
+    });
   const file = saved.sweepFile;
   const { uri, text } = await currentText(file);
   const e = sweepBoundsEdit({ file, text, range: saved.sweepRange, param: saved.param });
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === uri.fsPath) ?? (await vscode.workspace.openTextDocument(uri));
-  if (doc.getText() !== text) throw new KnobsError('E_INTERNAL', `${path.basename(file)} changed while Knobs was writing into it; nothing was changed`, { hint: 'try again' });
+  if (doc.getText() !== text)
+    throw new KnobsError('E_INTERNAL', `${path.basename(file)} changed while Knobs was writing into it; nothing was changed`, {
+      hint: 'try again',
+    });
   const we = new vscode.WorkspaceEdit();
   we.replace(uri, new vscode.Range(doc.positionAt(e.change.start), doc.positionAt(e.change.end)), e.change.newText);
-  if (!(await vscode.workspace.applyEdit(we))) throw new KnobsError('E_INTERNAL', `VS Code refused the edit of ${path.basename(file)}`, { hint: 'is the file read-only?' });
+  if (!(await vscode.workspace.applyEdit(we)))
+    throw new KnobsError('E_INTERNAL', `VS Code refused the edit of ${path.basename(file)}`, { hint: 'is the file read-only?' });
   if (doc.isDirty) await doc.save();
   const what = `${e.param} now ranges log_uniform_values ${fmt(e.min)} … ${fmt(e.max)} in ${path.basename(file)}${e.distributionWas ? ` (was ${e.distributionWas})` : ''}`;
   log.info(`lr-find: ${what} (${saved.file})`);
@@ -87,9 +97,13 @@ export function cyclicLrCandidates(saved: LrFindSaved): string[] {
 
 /** Writes the result's CyclicLR bounds into the code (preview first); returns a line for the panel, or undefined when cancelled. */
 export async function writeCyclicLr(saved: LrFindSaved, log: Log): Promise<string | undefined> {
-  if (!saved.cyclicLr) throw new KnobsError('E_USAGE', `this lr range test has no suggestion${saved.note ? ` (${saved.note})` : ''}`, { hint: 'run it again with a wider ramp' });
+  if (!saved.cyclicLr)
+    throw new KnobsError('E_USAGE', `this lr range test has no suggestion${saved.note ? ` (${saved.note})` : ''}`, {
+      hint: 'run it again with a wider ramp',
+    });
   const files = cyclicLrCandidates(saved);
-  if (!files.length) throw new KnobsError('E_USAGE', 'no Python program to write CyclicLR into', { hint: 'the sweep file needs `program: train.py`' });
+  if (!files.length)
+    throw new KnobsError('E_USAGE', 'no Python program to write CyclicLR into', { hint: 'the sweep file needs `program: train.py`' });
   let found: { file: string; uri: vscode.Uri; text: string; plan: CyclicLrPlan } | undefined;
   for (const file of files) {
     const { uri, text } = await currentText(file);
@@ -109,7 +123,10 @@ export async function writeCyclicLr(saved: LrFindSaved, log: Log): Promise<strin
   const name = path.basename(file);
   if (!plan.edits.length) {
     const why = plan.missing.length ? `; could not write ${plan.missing.join(', ')}` : '';
-    if (plan.missing.length) throw new KnobsError('E_USAGE', `nothing to write into ${name}${why}`, { hint: `write base_lr=${c.base_lr}, max_lr=${c.max_lr} by hand` });
+    if (plan.missing.length)
+      throw new KnobsError('E_USAGE', `nothing to write into ${name}${why}`, {
+        hint: `write base_lr=${c.base_lr}, max_lr=${c.max_lr} by hand`,
+      });
     return `${name} already has CyclicLR base_lr ${c.base_lr} and max_lr ${c.max_lr}.`;
   }
   const preview = vscode.workspace.getConfiguration().get<boolean>(SETTINGS.promotePreview, true);
@@ -119,7 +136,13 @@ export async function writeCyclicLr(saved: LrFindSaved, log: Log): Promise<strin
     confirm: 'Write',
     diffTitle: `${name} ↔ CyclicLR(base_lr=${c.base_lr}, max_lr=${c.max_lr})`,
     preview,
-    changes: [{ uri, text, edits: plan.edits.map((e) => ({ start: e.start, end: e.end, newText: e.newText, label: `${e.name}: ${e.oldText} → ${e.newText}` })) }],
+    changes: [
+      {
+        uri,
+        text,
+        edits: plan.edits.map((e) => ({ start: e.start, end: e.end, newText: e.newText, label: `${e.name}: ${e.oldText} → ${e.newText}` })),
+      },
+    ],
   });
   if (!ok) return undefined;
   const parts = [`Wrote CyclicLR base_lr=${c.base_lr}, max_lr=${c.max_lr} into ${name} (${plan.edits.map((e) => e.name).join(', ')}).`];

@@ -16,14 +16,14 @@
  *                     assignment), as "Promote" does.
  */
 import * as path from 'node:path';
-import { KnobsError } from '../../core/errors';
-import { parseSweep } from '../../core/space/parse';
-import type { NumericParam, SweepSpec } from '../../core/space/types';
 import { findLrParam, rewriteLrRange } from '../../core/analysis/lrParam';
-import { planPromote, type PlannedEdit } from '../../core/promote/edits';
+import { KnobsError } from '../../core/errors';
+import { type PlannedEdit, planPromote } from '../../core/promote/edits';
 import { formatLiteral } from '../../core/promote/literal';
 import { tokenizePython } from '../../core/promote/python';
 import { matchBrackets, splitArgs, strValue, type Tok } from '../../core/promote/tokens';
+import { parseSweep } from '../../core/space/parse';
+import type { NumericParam, SweepSpec } from '../../core/space/types';
 
 export interface TextChange {
   start: number;
@@ -65,7 +65,7 @@ const TARGET_DISTRIBUTION = 'log_uniform_values';
 function withDistribution(spec: SweepSpec, p: NumericParam, dist: string): string {
   if (p.distribution === dist) return spec.text;
   const text = spec.text;
-  const key = 'parameters.' + p.path.join('.parameters.');
+  const key = `parameters.${p.path.join('.parameters.')}`;
   const starts = lineStartsOf(text);
   const off = (line: number, col: number) => starts[line - 1] + col - 1;
   const where = spec.file ? { file: spec.file, line: p.loc?.line, col: p.loc?.col } : undefined;
@@ -74,17 +74,29 @@ function withDistribution(spec: SweepSpec, p: NumericParam, dist: string): strin
     const start = off(loc.line, loc.col);
     const end = off(loc.endLine, loc.endCol);
     const m = /^(distribution\s*:\s*)(\S[^\n]*)$/.exec(text.slice(start, end));
-    if (!m) throw new KnobsError('E_USAGE', `parameter \`${p.name}\`: \`distribution\` is not written as \`distribution: value\` on one line`, { hint: `set \`distribution: ${TARGET_DISTRIBUTION}\` by hand`, location: where });
+    if (!m)
+      throw new KnobsError('E_USAGE', `parameter \`${p.name}\`: \`distribution\` is not written as \`distribution: value\` on one line`, {
+        hint: `set \`distribution: ${TARGET_DISTRIBUTION}\` by hand`,
+        location: where,
+      });
     return text.slice(0, start + m[1].length) + dist + text.slice(end);
   }
   // no distribution key (inferred from min/max): a line above `min:` (or `max:`), same indent
   const anchor = spec.locs[`${key}.min`] ?? spec.locs[`${key}.max`];
-  if (!anchor) throw new KnobsError('E_USAGE', `parameter \`${p.name}\` has no \`min:\` line`, { hint: 'write it as a block with `min:` and `max:` lines', location: where });
+  if (!anchor)
+    throw new KnobsError('E_USAGE', `parameter \`${p.name}\` has no \`min:\` line`, {
+      hint: 'write it as a block with `min:` and `max:` lines',
+      location: where,
+    });
   const lineStart = starts[anchor.line - 1];
   const indent = text.slice(lineStart, off(anchor.line, anchor.col));
-  if (!/^[ \t]*$/.test(indent)) throw new KnobsError('E_USAGE', `parameter \`${p.name}\` is written on one line (a flow map)`, { hint: `write it as a block with \`distribution: ${TARGET_DISTRIBUTION}\`, \`min:\` and \`max:\` lines`, location: where });
+  if (!/^[ \t]*$/.test(indent))
+    throw new KnobsError('E_USAGE', `parameter \`${p.name}\` is written on one line (a flow map)`, {
+      hint: `write it as a block with \`distribution: ${TARGET_DISTRIBUTION}\`, \`min:\` and \`max:\` lines`,
+      location: where,
+    });
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  return text.slice(0, lineStart) + `${indent}distribution: ${dist}${eol}` + text.slice(lineStart);
+  return `${text.slice(0, lineStart)}${indent}distribution: ${dist}${eol}${text.slice(lineStart)}`;
 }
 
 export interface SweepBoundsEdit {
@@ -106,7 +118,8 @@ export interface SweepBoundsEdit {
  */
 export function sweepBoundsEdit(o: { file: string; text: string; range: { min: number; max: number }; param?: string }): SweepBoundsEdit {
   const { file, text, range } = o;
-  if (!(range.min > 0 && range.max > range.min)) throw new KnobsError('E_USAGE', `the range [${range.min}, ${range.max}] is not 0 < min < max`);
+  if (!(range.min > 0 && range.max > range.min))
+    throw new KnobsError('E_USAGE', `the range [${range.min}, ${range.max}] is not 0 < min < max`);
   const spec = parseOrThrow(text, file);
   const p = findLrParam(spec, o.param);
   const target = p.distribution === 'q_log_uniform_values' ? p.distribution : TARGET_DISTRIBUTION;
@@ -124,10 +137,21 @@ export function sweepBoundsEdit(o: { file: string; text: string; range: { min: n
   step(withDistribution(cur, cp, target));
   const out = cur.text;
   const check = parseSweep(out, { file }).spec?.space.params.find((x) => x.name === p.name);
-  if (!check || check.kind !== 'numeric' || check.distribution !== target || check.min !== range.min || check.max !== range.max) {
-    throw new KnobsError('E_INTERNAL', `rewriting ${path.basename(file)} would not give ${p.name} the range ${target} [${range.min}, ${range.max}]; the file is unchanged`, { hint: 'edit the range by hand', location: { file } });
+  if (check?.kind !== 'numeric' || check.distribution !== target || check.min !== range.min || check.max !== range.max) {
+    throw new KnobsError(
+      'E_INTERNAL',
+      `rewriting ${path.basename(file)} would not give ${p.name} the range ${target} [${range.min}, ${range.max}]; the file is unchanged`,
+      { hint: 'edit the range by hand', location: { file } },
+    );
   }
-  return { text: out, change: minimalChange(text, out), param: p.name, min: range.min, max: range.max, ...(p.distribution !== target ? { distributionWas: p.distribution } : {}) };
+  return {
+    text: out,
+    change: minimalChange(text, out),
+    param: p.name,
+    min: range.min,
+    max: range.max,
+    ...(p.distribution !== target ? { distributionWas: p.distribution } : {}),
+  };
 }
 
 // ---- CyclicLR ----------------------------------------------------------------------------------
@@ -244,7 +268,15 @@ export function cyclicLrEdits(text: string, values: { base_lr: number; max_lr: n
     if (site.literal) {
       const newText = formatLiteral(value, 'python', site.text);
       if (Number(site.text) === value || newText === site.text) plan.unchanged.push(arg);
-      else plan.edits.push({ name: `CyclicLR ${arg}`, start: site.start, end: site.end, oldText: site.text, newText, line: text.slice(0, site.start).split('\n').length - 1 });
+      else
+        plan.edits.push({
+          name: `CyclicLR ${arg}`,
+          start: site.start,
+          end: site.end,
+          oldText: site.text,
+          newText,
+          line: text.slice(0, site.start).split('\n').length - 1,
+        });
     } else if (site.reads) {
       if (site.reads in promoteParams && promoteParams[site.reads] !== value) {
         plan.missing.push(`${arg} (reads \`${site.reads}\`, which ${promotedFor[site.reads]} also reads)`);

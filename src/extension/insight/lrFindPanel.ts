@@ -8,10 +8,10 @@
  */
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { parseLrFindWebviewMessage, type LrFindHostMessage, type LrFindWebviewMessage } from '../../protocol/lrFindMessages';
+import { type LrFindHostMessage, type LrFindWebviewMessage, parseLrFindWebviewMessage } from '../../protocol/lrFindMessages';
 import type { Log } from '../output';
-import { HostedPanel, PanelHost, type PanelContext, type PanelKind, type WebviewApi } from '../webview/panelHost';
-import { lrFindData, readLrFindResult, restoredResultFile, type LrFindSaved } from './lrFind';
+import { HostedPanel, type PanelContext, PanelHost, type PanelKind, type WebviewApi } from '../webview/panelHost';
+import { type LrFindSaved, lrFindData, readLrFindResult, restoredResultFile } from './lrFind';
 
 export const LR_FIND_VIEW_TYPE = 'knobs.lrFind';
 
@@ -40,7 +40,12 @@ class LrFindPanel extends HostedPanel<LrFindWebviewMessage, LrFindHostMessage> {
   /** The result.json shown. */
   private file?: string;
 
-  constructor(key: string, panel: vscode.WebviewPanel, ctx: PanelContext<LrFindWebviewMessage>, private readonly actions: LrFindPanelActions) {
+  constructor(
+    key: string,
+    panel: vscode.WebviewPanel,
+    ctx: PanelContext<LrFindWebviewMessage>,
+    private readonly actions: LrFindPanelActions,
+  ) {
     super(key, panel, ctx);
   }
 

@@ -4,20 +4,28 @@
  * handshake and parseWebviewMessage on every inbound message; its serializer restores panels
  * after a window reload (the state holds the sweep dir, else the title names the sweep).
  */
-import * as path from 'node:path';
+
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { encodeHostMessage, parseWebviewMessage, type HostMessage, type LrFindAction, type WebviewMessage, type WireHostMessage } from '../../protocol/messages';
+import {
+  encodeHostMessage,
+  type HostMessage,
+  type LrFindAction,
+  parseWebviewMessage,
+  type WebviewMessage,
+  type WireHostMessage,
+} from '../../protocol/messages';
 import { DASHBOARD_VIEW_TYPE } from '../commandIds';
 import { DisposableStore } from '../disposables';
+import { DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
+import { ImportanceFeed } from '../insight/importanceFeed';
+import { type LrFindSaved, lrFindData, newestLrFindOf } from '../insight/lrFind';
 import type { Log } from '../output';
 import type { SweepStore } from '../sweeps/store';
-import { HostedPanel, PanelHost, type PanelContext, type PanelKind, type WebviewApi } from '../webview/panelHost';
-import { DashboardFeed, featuredSeries, onlySweepMetric, seriesReply } from './snapshot';
-import { ImportanceFeed } from '../insight/importanceFeed';
+import { HostedPanel, type PanelContext, PanelHost, type PanelKind, type WebviewApi } from '../webview/panelHost';
 import { restoredDir } from './dashboardState';
-import { DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
-import { lrFindData, newestLrFindOf, type LrFindSaved } from '../insight/lrFind';
+import { DashboardFeed, featuredSeries, onlySweepMetric, seriesReply } from './snapshot';
 
 export interface DashboardActions {
   stopTrial(dir: string, trial: number): unknown;
@@ -146,7 +154,10 @@ class Dashboard extends HostedPanel<WebviewMessage, WireHostMessage> {
     const snap = encodeHostMessage(featuredSeries(onlySweepMetric(logical, this.metric)));
     const built = performance.now() - t0;
     this.post(snap);
-    if (snap.type === 'snapshot') this.mgr.log.info(`dashboard ${e.id}: snapshot of ${snap.trials.n} trials and ${snap.series.steps.length} points built in ${built.toFixed(0)} ms, posted at ${Date.now()}`);
+    if (snap.type === 'snapshot')
+      this.mgr.log.info(
+        `dashboard ${e.id}: snapshot of ${snap.trials.n} trials and ${snap.series.steps.length} points built in ${built.toFixed(0)} ms, posted at ${Date.now()}`,
+      );
     const imp = this.importance.latest();
     if (imp) this.send(imp);
     else this.importance.changed();

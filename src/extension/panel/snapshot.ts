@@ -4,12 +4,12 @@
  * points that are new since the last message. `DashboardFeed` remembers what was sent.
  */
 import type { SweepState, TrialRecord } from '../../core/journal/reducer';
-import type { RunnerStatus } from '../../core/sweep/open';
 import { numericBounds } from '../../core/space/points';
 import type { ParamSpec } from '../../core/space/types';
+import type { RunnerStatus } from '../../core/sweep/open';
 import type { HostMessage, MetricPoints, ParamAxis, ParamValue, SweepMeta, TrialRow, TrialStatus } from '../../protocol/messages';
+import { DEFAULT_FIT_SETTINGS, type FitSettings, fitTag, sweepReference, trialDiagnosis } from '../insight/fit';
 import { spaceParams, sweepStateText } from '../sweeps/describe';
-import { fitTag, sweepReference, trialDiagnosis, DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
 
 export interface SweepSource {
   dir: string;
@@ -73,7 +73,16 @@ export function paramAxes(state: SweepState): ParamAxis[] {
   return [...params].sort((a, b) => pos(a.name) - pos(b.name)).map((p) => paramAxis(p, state));
 }
 
-const LOG_DISTS = new Set(['log_uniform', 'log_uniform_values', 'q_log_uniform', 'q_log_uniform_values', 'inv_log_uniform', 'inv_log_uniform_values', 'log_normal', 'q_log_normal']);
+const LOG_DISTS = new Set([
+  'log_uniform',
+  'log_uniform_values',
+  'q_log_uniform',
+  'q_log_uniform_values',
+  'inv_log_uniform',
+  'inv_log_uniform_values',
+  'log_normal',
+  'q_log_normal',
+]);
 
 export function paramAxis(p: ParamSpec, state?: SweepState): ParamAxis {
   if (p.kind === 'constant') return { name: p.name, kind: 'constant', values: [p.value as ParamValue] };
@@ -172,7 +181,11 @@ export const FEATURED_BEST = 200;
  * the curves tab draws those first, and the webview asks (`series`) for any other trial it draws
  * (a filter, a selection). Below `budget` points every series is sent.
  */
-export function featuredSeries(m: Extract<HostMessage, { type: 'snapshot' }>, budget = SNAPSHOT_POINTS, keep = FEATURED_BEST): Extract<HostMessage, { type: 'snapshot' }> {
+export function featuredSeries(
+  m: Extract<HostMessage, { type: 'snapshot' }>,
+  budget = SNAPSHOT_POINTS,
+  keep = FEATURED_BEST,
+): Extract<HostMessage, { type: 'snapshot' }> {
   let total = 0;
   for (const p of m.series) total += p.steps.length;
   if (total <= budget) return m;
@@ -233,7 +246,9 @@ export class DashboardFeed {
     const trials: TrialRow[] = [];
     const series: MetricPoints[] = [];
     let ctx: FitContext | undefined;
-    const candidates: Iterable<TrialRecord> = changed ? [...new Set(changed)].map((id) => src.state.byId.get(id)).filter((t): t is TrialRecord => !!t) : src.state.trials;
+    const candidates: Iterable<TrialRecord> = changed
+      ? [...new Set(changed)].map((id) => src.state.byId.get(id)).filter((t): t is TrialRecord => !!t)
+      : src.state.trials;
     for (const t of candidates) {
       const sig = rowSignature(t);
       const prevSent = this.sent.get(t.id);

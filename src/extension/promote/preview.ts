@@ -91,7 +91,10 @@ async function checkUnchanged(changes: readonly FileChange[]): Promise<vscode.Te
   const docs: vscode.TextDocument[] = [];
   for (const c of changes) {
     const doc = await docOf(c.uri);
-    if (doc.getText() !== c.text) throw new KnobsError('E_INTERNAL', `${path.basename(c.uri.fsPath)} changed while Knobs was writing into it; nothing was changed`, { hint: 'try again' });
+    if (doc.getText() !== c.text)
+      throw new KnobsError('E_INTERNAL', `${path.basename(c.uri.fsPath)} changed while Knobs was writing into it; nothing was changed`, {
+        hint: 'try again',
+      });
     docs.push(doc);
   }
   return docs;
@@ -99,11 +102,13 @@ async function checkUnchanged(changes: readonly FileChange[]): Promise<vscode.Te
 
 async function closePreviewTabs(uris: readonly vscode.Uri[]): Promise<void> {
   const keys = new Set(uris.map((u) => u.toString()));
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => {
-    const input = t.input as { modified?: vscode.Uri; textDiffs?: { modified: vscode.Uri }[] } | undefined;
-    if (input?.modified && keys.has(input.modified.toString())) return true;
-    return !!input?.textDiffs?.some((d) => keys.has(d.modified.toString()));
-  });
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => {
+      const input = t.input as { modified?: vscode.Uri; textDiffs?: { modified: vscode.Uri }[] } | undefined;
+      if (input?.modified && keys.has(input.modified.toString())) return true;
+      return !!input?.textDiffs?.some((d) => keys.has(d.modified.toString()));
+    });
   if (tabs.length) await vscode.window.tabGroups.close(tabs).then(undefined, () => undefined);
 }
 
@@ -137,9 +142,16 @@ export async function previewAndApply(o: PreviewOptions): Promise<boolean> {
     let choice: string | undefined;
     try {
       if (changes.length === 1) {
-        await vscode.commands.executeCommand('vscode.diff', changes[0].uri, previews[0], o.diffTitle, { preview: true, preserveFocus: false });
+        await vscode.commands.executeCommand('vscode.diff', changes[0].uri, previews[0], o.diffTitle, {
+          preview: true,
+          preserveFocus: false,
+        });
       } else {
-        await vscode.commands.executeCommand('vscode.changes', o.diffTitle, changes.map((c, i) => [c.uri, c.uri, previews[i]]));
+        await vscode.commands.executeCommand(
+          'vscode.changes',
+          o.diffTitle,
+          changes.map((c, i) => [c.uri, c.uri, previews[i]]),
+        );
       }
       choice = await vscode.window.showInformationMessage(o.message, { modal: true, detail: previewDetail(changes) }, o.confirm);
     } finally {

@@ -29,14 +29,20 @@ export async function promoteTrial(entry: SweepEntry, trial: TrialRecord, log: L
     return { applied: false, files: [], missing, unchanged, edits: 0 };
   }
   const preview = vscode.workspace.getConfiguration().get<boolean>(SETTINGS.promotePreview, true);
-  log.info(`promote trial ${trial.id} of ${entry.id}: ${plan.files.map((f) => `${path.basename(f.file)} (${f.edits.map((e) => `${e.name}=${e.newText}`).join(', ')})`).join('; ')}`);
+  log.info(
+    `promote trial ${trial.id} of ${entry.id}: ${plan.files.map((f) => `${path.basename(f.file)} (${f.edits.map((e) => `${e.name}=${e.newText}`).join(', ')})`).join('; ')}`,
+  );
   const where = plan.files.map((f) => path.basename(f.file)).join(', ');
   const applied = await previewAndApply({
     message: `Promote trial ${trial.id} of ${entry.id} into ${where}?`,
     confirm: 'Promote',
     diffTitle: `${where} ↔ trial ${trial.id} promoted`,
     preview,
-    changes: plan.files.map((f) => ({ uri: vscode.Uri.file(f.file), text: f.text, edits: f.edits.map((e) => ({ start: e.start, end: e.end, newText: e.newText, label: `${e.name}: ${e.oldText} → ${e.newText}` })) })),
+    changes: plan.files.map((f) => ({
+      uri: vscode.Uri.file(f.file),
+      text: f.text,
+      edits: f.edits.map((e) => ({ start: e.start, end: e.end, newText: e.newText, label: `${e.name}: ${e.oldText} → ${e.newText}` })),
+    })),
   });
   return { applied, files: plan.files.map((f) => f.file), missing, unchanged, edits };
 }

@@ -89,13 +89,21 @@ export function parseDetachOutput(stdout: string): DetachResult {
     try {
       const o = JSON.parse(t) as Partial<DetachResult>;
       if (typeof o.sweep === 'string' && typeof o.dir === 'string' && typeof o.pid === 'number') {
-        return { sweep: o.sweep, dir: o.dir, pid: o.pid, log: typeof o.log === 'string' ? o.log : path.join(o.dir, 'runner.log'), resumed: !!o.resumed };
+        return {
+          sweep: o.sweep,
+          dir: o.dir,
+          pid: o.pid,
+          log: typeof o.log === 'string' ? o.log : path.join(o.dir, 'runner.log'),
+          resumed: !!o.resumed,
+        };
       }
     } catch {
       /* not the line we want */
     }
   }
-  throw new KnobsError('E_INTERNAL', `the runner did not report a sweep (output: ${JSON.stringify(stdout.slice(0, 200))})`, { hint: 'see the Knobs output channel for the CLI’s messages' });
+  throw new KnobsError('E_INTERNAL', `the runner did not report a sweep (output: ${JSON.stringify(stdout.slice(0, 200))})`, {
+    hint: 'see the Knobs output channel for the CLI’s messages',
+  });
 }
 
 /** Turns the CLI's "knobs: error: file:line:col: msg\n  fix: hint" into a KnobsError. */
@@ -117,14 +125,28 @@ export function cliError(code: number | null, stderr: string, what: string): Kno
  */
 export function launch(spec: LaunchSpec, what: string, log?: (line: string) => void, timeoutMs = 60_000): Promise<DetachResult> {
   if (!fs.existsSync(spec.cwd)) {
-    return Promise.reject(new KnobsError('E_SPAWN', `${what}: the folder ${spec.cwd} does not exist`, { hint: 'the sweep file was moved or deleted; open it again' }));
+    return Promise.reject(
+      new KnobsError('E_SPAWN', `${what}: the folder ${spec.cwd} does not exist`, {
+        hint: 'the sweep file was moved or deleted; open it again',
+      }),
+    );
   }
   const cli = spec.args[0];
-  if (cli && cli.endsWith('cli.js') && !fs.existsSync(cli)) {
-    return Promise.reject(new KnobsError('E_SPAWN', `${what}: the Knobs CLI bundle ${cli} is missing`, { hint: 'reinstall the extension (or run `npm run build` in a development checkout)' }));
+  if (cli?.endsWith('cli.js') && !fs.existsSync(cli)) {
+    return Promise.reject(
+      new KnobsError('E_SPAWN', `${what}: the Knobs CLI bundle ${cli} is missing`, {
+        hint: 'reinstall the extension (or run `npm run build` in a development checkout)',
+      }),
+    );
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, shell: false, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      shell: false,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
@@ -138,7 +160,12 @@ export function launch(spec: LaunchSpec, what: string, log?: (line: string) => v
     });
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(new KnobsError('E_SPAWN', `could not start ${spec.command}: ${e.message}`, { hint: 'the extension’s Node runtime could not be started', cause: e }));
+      reject(
+        new KnobsError('E_SPAWN', `could not start ${spec.command}: ${e.message}`, {
+          hint: 'the extension’s Node runtime could not be started',
+          cause: e,
+        }),
+      );
     });
     child.on('close', (code) => {
       clearTimeout(timer);

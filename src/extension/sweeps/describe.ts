@@ -2,11 +2,12 @@
  * Words for a sweep's state, shared by the tree, the status bar and the dashboard header.
  * Pure: SweepState + RunnerStatus in, strings out.
  */
-import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
-import type { RunnerStatus } from '../../core/sweep/open';
-import { formatValue } from '../../core/space/config';
+
 import { formatNumber } from '../../core/format/number';
+import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
+import { formatValue } from '../../core/space/config';
 import type { ParamSpec, Value } from '../../core/space/types';
+import type { RunnerStatus } from '../../core/sweep/open';
 
 export type SweepPhase = 'running' | 'stopping' | 'paused' | 'lost' | 'finished' | 'stopped';
 
@@ -101,5 +102,5 @@ export function keyParamsText(t: TrialRecord, names: readonly string[], maxLen =
   const parts: string[] = [];
   for (const n of names) if (n in t.params) parts.push(`${n}=${formatParam(t.params[n])}`);
   const s = parts.join(' ');
-  return s.length > maxLen ? s.slice(0, maxLen - 1) + '…' : s;
+  return s.length > maxLen ? `${s.slice(0, maxLen - 1)}…` : s;
 }

@@ -3,8 +3,9 @@
  * resolved against the working folder journalled with it. Cached per sweep (the text never
  * changes). Pure.
  */
-import { parseSweep } from '../../core/space/parse';
+
 import type { SweepState } from '../../core/journal/reducer';
+import { parseSweep } from '../../core/space/parse';
 import { sweepProgramFile } from '../../core/sweep/program';
 
 const cache = new Map<string, { program?: string; names: string[] }>();

@@ -5,12 +5,12 @@
  * No vscode import: the extension adapts a FileSystemWatcher onto `add/touch/remove`.
  */
 import * as path from 'node:path';
+import type { Op } from '../../core/journal/ops';
 import { JournalTail } from '../../core/journal/reader';
 import { applyOp, createState, type SweepState } from '../../core/journal/reducer';
-import type { Op } from '../../core/journal/ops';
-import { runnerStatus, type RunnerStatus } from '../../core/sweep/open';
-import { sweepPaths, type SweepPaths } from '../../core/sweep/paths';
-import { Emitter, type DisposableLike } from '../disposables';
+import { type RunnerStatus, runnerStatus } from '../../core/sweep/open';
+import { type SweepPaths, sweepPaths } from '../../core/sweep/paths';
+import { type DisposableLike, Emitter } from '../disposables';
 import { formatAge } from './describe';
 
 export interface SweepEntry {
@@ -76,7 +76,15 @@ export class SweepStore implements DisposableLike {
     }
     const paths = sweepPaths(dir);
     const state = createState();
-    const entry: Internal = { dir, id: paths.id, paths, state, tail: new JournalTail(paths.journal), runner: { kind: 'stopped' }, version: 0 };
+    const entry: Internal = {
+      dir,
+      id: paths.id,
+      paths,
+      state,
+      tail: new JournalTail(paths.journal),
+      runner: { kind: 'stopped' },
+      version: 0,
+    };
     this.entries.set(dir, entry);
     const trials = new Set<number>();
     const ops = entry.tail.read();
@@ -143,7 +151,10 @@ export class SweepStore implements DisposableLike {
   refreshRunners(): void {
     for (const e of this.entries.values()) {
       const r = this.safeRunner(e);
-      const changed = r.kind !== e.runner.kind || r.pid !== e.runner.pid || (r.kind === 'lost' && formatAge(r.lastSeenMs) !== formatAge(e.runner.lastSeenMs));
+      const changed =
+        r.kind !== e.runner.kind ||
+        r.pid !== e.runner.pid ||
+        (r.kind === 'lost' && formatAge(r.lastSeenMs) !== formatAge(e.runner.lastSeenMs));
       e.runner = r;
       if (changed) {
         e.version++;

@@ -7,13 +7,22 @@
  * then the rest by id; only the first `limit` are listed, followed by a "Show more" node.
  */
 import * as path from 'node:path';
+import { formatDuration } from '../../core/format/duration';
+import { formatNumber } from '../../core/format/number';
 import { bestTrial, countTrials, type SweepState, type TrialRecord } from '../../core/journal/reducer';
 import type { RunnerStatus } from '../../core/sweep/open';
 import type { TrialStatus } from '../../protocol/messages';
-import { diagnosisLines, fitTag, sweepReference, trialDiagnosis, DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
-import { formatDuration } from '../../core/format/duration';
-import { formatNumber } from '../../core/format/number';
-import { bestText, formatParam, keyParamsText, progressText, searchedParamNames, sweepPhase, sweepStateText, type SweepPhase } from '../sweeps/describe';
+import { DEFAULT_FIT_SETTINGS, diagnosisLines, type FitSettings, fitTag, sweepReference, trialDiagnosis } from '../insight/fit';
+import {
+  bestText,
+  formatParam,
+  keyParamsText,
+  progressText,
+  type SweepPhase,
+  searchedParamNames,
+  sweepPhase,
+  sweepStateText,
+} from '../sweeps/describe';
 
 export const DEFAULT_PAGE_SIZE = 100;
 
@@ -113,7 +122,9 @@ export function sweepNode(s: SweepInput): SweepNode {
   const tooltip = [
     `Sweep ${s.id}`,
     file ? `file: ${file}` : undefined,
-    state.created ? `method: ${state.created.method} · seed ${state.created.seed} · metric ${state.created.metric.name} (${state.created.metric.goal})` : undefined,
+    state.created
+      ? `method: ${state.created.method} · seed ${state.created.seed} · metric ${state.created.metric.name} (${state.created.metric.goal})`
+      : undefined,
     `state: ${stateText}${runner.pid && runner.kind !== 'stopped' ? ` (runner pid ${runner.pid})` : ''}`,
     `trials: ${c.total} (${c.running} running, ${c.completed} completed, ${c.failed} failed, ${c.stopped + c.pruned} stopped/pruned, ${c.pending} pending)`,
     bestText(state),
@@ -161,7 +172,11 @@ export interface TrialNodeOptions {
   fit?: FitSettings;
 }
 
-export function trialNode(s: SweepInput, t: TrialRecord, ctx: { keyParams: string[]; bestId?: number; fit?: FitSettings; reference?: number }): TrialNode {
+export function trialNode(
+  s: SweepInput,
+  t: TrialRecord,
+  ctx: { keyParams: string[]; bestId?: number; fit?: FitSettings; reference?: number },
+): TrialNode {
   const metric = s.state.created?.metric.name ?? 'value';
   const isBest = ctx.bestId === t.id;
   const status = t.status as TrialStatus;
@@ -178,7 +193,8 @@ export function trialNode(s: SweepInput, t: TrialRecord, ctx: { keyParams: strin
   const params = keyParamsText(t, ctx.keyParams);
   if (params) bits.push(params);
   const label = `Trial ${t.id}`;
-  const statusWord = (queued ? 'queued' : status) + (t.willRetry ? ' (will retry)' : '') + (t.stopRequested && status === 'running' ? ' (stopping)' : '');
+  const statusWord =
+    (queued ? 'queued' : status) + (t.willRetry ? ' (will retry)' : '') + (t.stopRequested && status === 'running' ? ' (stopping)' : '');
   const tooltip = [
     `${label}${isBest ? ' ★ best' : ''} — ${statusWord}${t.attempt > 1 ? `, attempt ${t.attempt}` : ''}`,
     t.reason ? `reason: ${t.reason}` : undefined,
@@ -195,7 +211,15 @@ export function trialNode(s: SweepInput, t: TrialRecord, ctx: { keyParams: strin
   ]
     .filter((x) => x !== undefined)
     .join('\n');
-  const aria = [`Trial ${t.id}`, statusWord, t.value !== undefined ? `${metric} ${formatNumber(t.value)}` : undefined, isBest ? 'best' : undefined, queued ? `queued: ${queued}` : undefined, tag, t.reason && status !== 'completed' && status !== 'running' ? t.reason : undefined]
+  const aria = [
+    `Trial ${t.id}`,
+    statusWord,
+    t.value !== undefined ? `${metric} ${formatNumber(t.value)}` : undefined,
+    isBest ? 'best' : undefined,
+    queued ? `queued: ${queued}` : undefined,
+    tag,
+    t.reason && status !== 'completed' && status !== 'running' ? t.reason : undefined,
+  ]
     .filter(Boolean)
     .join(', ');
   return {
@@ -215,7 +239,12 @@ export function trialNode(s: SweepInput, t: TrialRecord, ctx: { keyParams: strin
 }
 
 /** The children of a sweep node: up to `limit` trials, then "Show more" when there are more. */
-export function trialNodes(s: SweepInput, limit = DEFAULT_PAGE_SIZE, pageSize = DEFAULT_PAGE_SIZE, opts: TrialNodeOptions = {}): (TrialNode | MoreNode)[] {
+export function trialNodes(
+  s: SweepInput,
+  limit = DEFAULT_PAGE_SIZE,
+  pageSize = DEFAULT_PAGE_SIZE,
+  opts: TrialNodeOptions = {},
+): (TrialNode | MoreNode)[] {
   const ordered = orderTrials(s.state);
   const best = bestTrial(s.state);
   const keyParams = orderedKeyParams(s.state);
@@ -252,7 +281,9 @@ const gib = (mib: number) => (mib / 1024).toFixed(mib >= 10 * 1024 ? 0 : 1);
 
 /** "2 trials (#3, #5) · 12.3/80 GiB · 87%" */
 export function gpuText(g: GpuSample): { label: string; description: string; tooltip: string } {
-  const trials = g.trials.length ? `${g.trials.length} trial${g.trials.length === 1 ? '' : 's'} (${g.trials.map((t) => `#${t}`).join(', ')})` : 'idle';
+  const trials = g.trials.length
+    ? `${g.trials.length} trial${g.trials.length === 1 ? '' : 's'} (${g.trials.map((t) => `#${t}`).join(', ')})`
+    : 'idle';
   const mem = `${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)} GiB`;
   const util = `${Math.round(g.utilization)}%`;
   return {
@@ -275,7 +306,12 @@ export function gpusNode(s: SweepInput): GpusNode {
     dir: s.dir,
     label: 'GPUs',
     description,
-    tooltip: gpus.map((g) => { const x = gpuText(g); return `${x.label} — ${x.description}`; }).join('\n'),
+    tooltip: gpus
+      .map((g) => {
+        const x = gpuText(g);
+        return `${x.label} — ${x.description}`;
+      })
+      .join('\n'),
     icon: { id: 'circuit-board' },
     contextValue: 'knobsGpus',
     ariaLabel: `GPUs, ${description}`,
@@ -285,7 +321,16 @@ export function gpusNode(s: SweepInput): GpusNode {
 export function gpuNodes(s: SweepInput): GpuNode[] {
   return (s.state.gpus?.gpus ?? []).map((g) => {
     const x = gpuText(g);
-    return { kind: 'gpu', key: `gpu:${s.dir}:${g.index}`, dir: s.dir, index: g.index, ...x, icon: { id: g.trials.length ? 'pulse' : 'circle-outline' }, contextValue: 'knobsGpu', ariaLabel: `${x.label}, ${x.description}` };
+    return {
+      kind: 'gpu',
+      key: `gpu:${s.dir}:${g.index}`,
+      dir: s.dir,
+      index: g.index,
+      ...x,
+      icon: { id: g.trials.length ? 'pulse' : 'circle-outline' },
+      contextValue: 'knobsGpu',
+      ariaLabel: `${x.label}, ${x.description}`,
+    };
   });
 }
 

@@ -2,9 +2,9 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commandIds';
 import { DisposableStore } from '../disposables';
-import type { SweepStore } from '../sweeps/store';
 import { DEFAULT_FIT_SETTINGS, type FitSettings } from '../insight/fit';
-import { DEFAULT_PAGE_SIZE, gpuNodes, gpusNode, showsGpus, sweepNode, trialNodes, type IconModel, type TreeNodeModel } from './model';
+import type { SweepStore } from '../sweeps/store';
+import { DEFAULT_PAGE_SIZE, gpuNodes, gpusNode, type IconModel, showsGpus, sweepNode, type TreeNodeModel, trialNodes } from './model';
 
 export class SweepTreeProvider implements vscode.TreeDataProvider<TreeNodeModel>, vscode.Disposable {
   private readonly disposables = new DisposableStore();
@@ -74,7 +74,10 @@ export class SweepTreeProvider implements vscode.TreeDataProvider<TreeNodeModel>
       // the newest sweep and live ones open expanded, so their trials show at once
       const newest = this.store.list()[0]?.dir === n.dir;
       const live = fresh.phase === 'running' || fresh.phase === 'paused' || fresh.phase === 'stopping';
-      const item = new vscode.TreeItem(fresh.label, newest || live ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(
+        fresh.label,
+        newest || live ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+      );
       fill(item, fresh);
       item.command = undefined;
       return item;

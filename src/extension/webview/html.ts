@@ -19,7 +19,12 @@ export interface WebviewHtmlOptions {
 }
 
 export function makeNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 24) || 'knobsnonce';
+  return (
+    randomBytes(18)
+      .toString('base64')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 24) || 'knobsnonce'
+  );
 }
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {

@@ -16,7 +16,7 @@
  * so the unit tests drive it with fakes.
  */
 import type * as vscode from 'vscode';
-import { DisposableStore, type DisposableLike } from '../disposables';
+import { type DisposableLike, DisposableStore } from '../disposables';
 import type { Log } from '../output';
 import { webviewHtml } from './html';
 
@@ -61,7 +61,12 @@ export function webviewOptions(api: WebviewApi): vscode.WebviewOptions {
 /** The HTML shell of a panel: its bundle's script and css as webview URIs under a strict CSP. */
 export function panelHtml(api: WebviewApi, webview: vscode.Webview, bundle: string, title: string): string {
   const asUri = (...p: string[]) => webview.asWebviewUri(api.extensionFile(...p)).toString();
-  return webviewHtml({ cspSource: webview.cspSource, scriptUri: asUri('dist', `${bundle}.js`), styleUri: asUri('dist', `${bundle}.css`), title });
+  return webviewHtml({
+    cspSource: webview.cspSource,
+    scriptUri: asUri('dist', `${bundle}.js`),
+    styleUri: asUri('dist', `${bundle}.css`),
+    title,
+  });
 }
 
 /** One webview panel of a key: a subclass handles the checked messages and sends its state. */
@@ -106,7 +111,9 @@ export abstract class HostedPanel<In extends { type: string }, Out> implements D
   /** Posts to the webview once it is ready (dropped before: `ready` sends the whole state). */
   protected post(m: Out): void {
     if (!this.ready || this.disposables.isDisposed) return;
-    void this.panel.webview.postMessage(m).then(undefined, (err: unknown) => this.ctx.log.warn(`${this.ctx.kind.name} post failed: ${String(err)}`));
+    void this.panel.webview
+      .postMessage(m)
+      .then(undefined, (err: unknown) => this.ctx.log.warn(`${this.ctx.kind.name} post failed: ${String(err)}`));
   }
 
   reveal(): void {
@@ -149,7 +156,10 @@ export class PanelHost<In extends { type: string }, P extends HostedPanel<In, un
       return existing;
     }
     const { kind, api } = this.ctx;
-    const panel = api.createPanel(kind.viewType, title, { ...webviewOptions(api), ...(kind.retainContextWhenHidden ? { retainContextWhenHidden: true } : {}) });
+    const panel = api.createPanel(kind.viewType, title, {
+      ...webviewOptions(api),
+      ...(kind.retainContextWhenHidden ? { retainContextWhenHidden: true } : {}),
+    });
     return this.adopt(key, panel, 'opened')!;
   }
 

@@ -5,9 +5,10 @@
  * then `next_run` until it returns None) outside this repository; only our inputs and its answers
  * are committed.
  */
+
+import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { formatArgsJson } from '../../../src/core/runner/command';
 import { gridPoint } from '../../../src/core/samplers/grid';
@@ -56,7 +57,13 @@ export function knobsAnswer(c: WandbCase, byName = false): { valid: boolean; err
     const flat = gridPoint(space, i);
     if (!flat) break;
     const config = toConfig(space, flat);
-    const ordered = byName ? Object.fromEntries(Object.keys(config).sort().map((k) => [k, config[k]])) : config;
+    const ordered = byName
+      ? Object.fromEntries(
+          Object.keys(config)
+            .sort()
+            .map((k) => [k, config[k]]),
+        )
+      : config;
     configs.push(formatArgsJson(ordered, space));
   }
   return { valid: true, errors, configs };
@@ -66,7 +73,11 @@ export function knobsAnswer(c: WandbCase, byName = false): { valid: boolean; err
 export function assertConforms(c: WandbCase): void {
   const ours = knobsAnswer(c, c.order === 'set');
   const want = c.wandbAnswer;
-  assert.equal(ours.valid, want.valid, `${c.wandb}: W&B's engine ${want.valid ? 'accepts' : `refuses (${want.error})`} this file; Knobs ${ours.valid ? 'accepts it' : `refuses it: ${ours.errors.join('; ')}`}`);
+  assert.equal(
+    ours.valid,
+    want.valid,
+    `${c.wandb}: W&B's engine ${want.valid ? 'accepts' : `refuses (${want.error})`} this file; Knobs ${ours.valid ? 'accepts it' : `refuses it: ${ours.errors.join('; ')}`}`,
+  );
   if (!want.configs) return;
   if (c.knobs) {
     assert.notDeepEqual(c.knobs.configs, want.configs, `${c.wandb}: the listed difference is no longer one`);
@@ -74,7 +85,12 @@ export function assertConforms(c: WandbCase): void {
     return;
   }
   if (c.order === 'exact') assert.deepEqual(ours.configs, want.configs, `${c.wandb}: W&B's configs in W&B's order`);
-  else assert.deepEqual([...(ours.configs ?? [])].sort(), [...want.configs].sort(), `${c.wandb}: W&B's configs as a set, same count (${c.orderWhy})`);
+  else
+    assert.deepEqual(
+      [...(ours.configs ?? [])].sort(),
+      [...want.configs].sort(),
+      `${c.wandb}: W&B's configs as a set, same count (${c.orderWhy})`,
+    );
 }
 
 /** One test per case, and one that every W&B test of the file is a case or says why not. */

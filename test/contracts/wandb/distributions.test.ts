@@ -7,10 +7,11 @@
  * distributions). Planted wrong samplers (log drawn as linear, off by one q, beta's a and b
  * swapped) must fail the same test.
  */
-import { describe, test } from 'node:test';
+
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describe, test } from 'node:test';
 import { roundHalfEven } from '../../../src/core/math/round';
 import { createRng } from '../../../src/core/random/rng';
 import { RandomSampler } from '../../../src/core/samplers/random';
@@ -24,7 +25,9 @@ type Spec = Partial<Pick<NumericParam, 'min' | 'max' | 'q' | 'mu' | 'sigma' | 'a
   values?: string[];
   probabilities?: number[];
 };
-const fixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../../test/contracts/wandb/fixtures/distributions.json'), 'utf8')) as {
+const fixture = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../../../../test/contracts/wandb/fixtures/distributions.json'), 'utf8'),
+) as {
   wandbCommit: string;
   n: number;
   params: Record<string, { spec: Spec; draws: Value[] }>;
@@ -103,10 +106,16 @@ describe(`every W&B distribution matches W&B's own sampler (wandb/sweeps ${fixtu
 
   for (const [name, { spec, draws }] of Object.entries(fixture.params)) {
     test(name, (t) => {
-      const mine = numeric(spec, ours.map((c) => c[name]));
+      const mine = numeric(
+        spec,
+        ours.map((c) => c[name]),
+      );
       const theirs = numeric(spec, draws);
       const [lo, hi] = support(spec);
-      for (const [who, xs] of [['Knobs', mine], ['W&B', theirs]] as const) {
+      for (const [who, xs] of [
+        ['Knobs', mine],
+        ['W&B', theirs],
+      ] as const) {
         for (const v of xs) {
           assert.ok(Number.isFinite(v) && v >= lo - 1e-9 && v <= hi + 1e-9, `${who}: ${name} drew ${v}, outside [${lo}, ${hi}]`);
           if (spec.q !== undefined) assert.ok(isMultiple(v, spec.q), `${who}: ${name} drew ${v}, not a multiple of q = ${spec.q}`);
@@ -126,7 +135,13 @@ describe(`every W&B distribution matches W&B's own sampler (wandb/sweeps ${fixtu
     ];
     for (const [name, wrong] of planted) {
       const { spec, draws } = fixture.params[name];
-      const d = ksStatistic(numeric(spec, ours.map((c) => c[name])).map(wrong), numeric(spec, draws));
+      const d = ksStatistic(
+        numeric(
+          spec,
+          ours.map((c) => c[name]),
+        ).map(wrong),
+        numeric(spec, draws),
+      );
       t.diagnostic(`wrong ${name}: KS D = ${d.toFixed(4)}`);
       assert.ok(d >= critical, `a wrong ${name} sampler passes: KS D = ${d.toFixed(4)} < ${critical.toFixed(4)}`);
     }

@@ -57,13 +57,20 @@ interface Case {
   stages?: { prefix: number; runs: number; stop: number[] }[];
 }
 
-const fixture = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'contracts', 'wandb', 'fixtures', 'hyperband.json'), 'utf8')) as { wandb: { commit: string }; cases: Case[] };
+const fixture = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'contracts', 'wandb', 'fixtures', 'hyperband.json'), 'utf8')) as {
+  wandb: { commit: string };
+  cases: Case[];
+};
 const num = (v: Value) => (v === 'NaN' ? NaN : v);
 const isReport = (e: Event): e is Extract<Event, { report: Value }> => 'report' in e;
 
 /** The case as a sweep file of ours: a grid over the W&B run names, all at once. */
 function sweepText(c: Case, names: string[]): string {
-  return JSON.stringify({ program: 'stub.py', method: 'grid', ...c.config, parameters: { run: { values: names } }, max_concurrent: names.length }, null, 1);
+  return JSON.stringify(
+    { program: 'stub.py', method: 'grid', ...c.config, parameters: { run: { values: names } }, max_concurrent: names.length },
+    null,
+    1,
+  );
 }
 
 function parsed(c: Case, names: string[], file?: string): SweepSpec {
@@ -185,10 +192,21 @@ describe(`W&B hyperband conformance (wandb/sweeps ${fixture.wandb.commit.slice(0
   test('the fixture holds every hyperband test of W&B', () => {
     const tests = new Set(fixture.cases.map((c) => c.wandb.replace(/\[.*\]$/, '').replace(/^.*::/, '')));
     for (const t of [
-      'test_hyperband_min_iter_bands', 'test_hyperband_min_iter_bands_max', 'test_hyperband_max_iter_bands', 'test_init_from_max_iter',
-      'test_single_run', 'test_2runs_band1_pass', 'test_5runs_band1_stop_2', 'test_5runs_band1_stop_2_1stnoband', 'test_eta_3',
-      'test_eta_3_max', 'test_hyperband_runs_with_bad_config', 'test_hyperband_runs_with_nan_metrics', 'test_hyperband_extensive_relaxed',
-      'test_hyperband_extensive_strict', 'hyperband_stop_runs (docstring example)',
+      'test_hyperband_min_iter_bands',
+      'test_hyperband_min_iter_bands_max',
+      'test_hyperband_max_iter_bands',
+      'test_init_from_max_iter',
+      'test_single_run',
+      'test_2runs_band1_pass',
+      'test_5runs_band1_stop_2',
+      'test_5runs_band1_stop_2_1stnoband',
+      'test_eta_3',
+      'test_eta_3_max',
+      'test_hyperband_runs_with_bad_config',
+      'test_hyperband_runs_with_nan_metrics',
+      'test_hyperband_extensive_relaxed',
+      'test_hyperband_extensive_strict',
+      'hyperband_stop_runs (docstring example)',
     ]) {
       assert.ok(tests.has(t), t);
     }
@@ -200,7 +218,10 @@ describe(`W&B hyperband conformance (wandb/sweeps ${fixture.wandb.commit.slice(0
       test(`${c.wandb}: refused, as W&B refuses it (${c.error})`, () => {
         const r = parseSweep(JSON.stringify({ program: 'stub.py', ...c.config }));
         assert.equal(r.spec, undefined);
-        assert.ok(r.diagnostics.some((d) => d.severity === 'error' && /early_terminate/.test(d.message)), JSON.stringify(r.diagnostics));
+        assert.ok(
+          r.diagnostics.some((d) => d.severity === 'error' && /early_terminate/.test(d.message)),
+          JSON.stringify(r.diagnostics),
+        );
       });
     } else if (c.stages) {
       test(`${c.wandb}: every stage stops W&B's runs (scheduler level; our curves, seed ${c.curves!.seed})`, () => {
@@ -214,7 +235,11 @@ describe(`W&B hyperband conformance (wandb/sweeps ${fixture.wandb.commit.slice(0
           assert.equal(ids.length, stage.runs);
           const runs: Run[] = ids.map((i) => ({ name: String(i), state: 'running', history: data[i].slice(0, stage.prefix) }));
           const stops = snapshot(parsed(c, ['x']), runs).map(Number);
-          assert.deepEqual(stops.sort((a, b) => a - b), stage.stop, `prefix ${stage.prefix}`);
+          assert.deepEqual(
+            stops.sort((a, b) => a - b),
+            stage.stop,
+            `prefix ${stage.prefix}`,
+          );
           for (const i of stops) stopped.add(i);
           wandbCount += Math.trunc(ids.length * (1 - 1 / eta));
         }
@@ -230,9 +255,14 @@ describe(`W&B hyperband conformance (wandb/sweeps ${fixture.wandb.commit.slice(0
         const spec = parsed(c, names);
         assert.deepEqual(hyperbandBands(spec.earlyTerminate as Parameters<typeof hyperbandBands>[0]).slice(0, c.bands!.length), c.bands);
         assert.deepEqual(snapshot(spec, runs), c.stop);
-        assert.deepEqual(arrive(spec, names, c.arrival!), c.arrival!.map((e) => [...(e.stops ?? [])].sort()));
+        assert.deepEqual(
+          arrive(spec, names, c.arrival!),
+          c.arrival!.map((e) => [...(e.stops ?? [])].sort()),
+        );
       });
-      test(`${c.wandb}: stops ${JSON.stringify(c.stop)} (real processes through the runner, in the arrival order)`, { timeout: 120_000 }, async () => {
+      test(`${c.wandb}: stops ${JSON.stringify(c.stop)} (real processes through the runner, in the arrival order)`, {
+        timeout: 120_000,
+      }, async () => {
         const dir = fs.mkdtempSync(path.join(tmp, 'case-'));
         const state = await runWithProcesses(c, names, dir);
         assert.equal(state.trials.length, runs.length);

@@ -5,12 +5,13 @@
  * repository keeps its trainer, and the real CLI runs them from the folder a W&B user starts
  * `wandb agent` in.
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { ROOT, runCli, testEnv } from '../../support/cli';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'wandb-real');
@@ -45,7 +46,10 @@ interface SweepRun {
 /** `knobs run <sweep> --run-cap N --json` in `cwd`; the stub prints `metric` (default `loss`). */
 function runSweep(cwd: string, sweep: string, o: { metric?: string; runCap?: number; env?: NodeJS.ProcessEnv } = {}): SweepRun {
   const metric = o.metric ?? 'loss';
-  const r = runCli(['run', sweep, '--run-cap', String(o.runCap ?? 2), '--json'], { cwd, env: testEnv({ REAL_STUB_METRIC: metric, ...o.env }) });
+  const r = runCli(['run', sweep, '--run-cap', String(o.runCap ?? 2), '--json'], {
+    cwd,
+    env: testEnv({ REAL_STUB_METRIC: metric, ...o.env }),
+  });
   const run: SweepRun = { code: r.code, output: r.stdout + r.stderr, argv: [], completed: 0, reported: new Set() };
   for (const line of r.stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
@@ -84,7 +88,15 @@ test(title('sweeps-command-no-program', 'a command naming the script from the ro
   assert.equal(validate(root, 'sweeps/sweep.yaml').code, 0);
   const run = runSweep(root, 'sweeps/sweep.yaml', { metric: 'Train/losses/total' });
   assertRan(run, 2, true);
-  assert.deepEqual(run.argv[0].slice(1), ['python3', 'pkg/cli.py', 'fit', '--config', 'configs/config.yaml', '--data.variant=0', '--model.start_step=2000']);
+  assert.deepEqual(run.argv[0].slice(1), [
+    'python3',
+    'pkg/cli.py',
+    'fit',
+    '--config',
+    'configs/config.yaml',
+    '--data.variant=0',
+    '--model.start_step=2000',
+  ]);
 });
 
 test(title('configs-python-module', '`python -m src.train` from configs/sweep.yaml finds the module at the root'), () => {
@@ -138,7 +150,10 @@ test(title('no-program', 'a file written for wandb.agent(function=...) is refuse
 test(title('nested-shadows-dotted', 'a nested block and a flat parameter with the same dotted path: both lines named'), () => {
   const v = validate(FIXTURES, 'nested-shadows-dotted.yaml');
   assert.equal(v.code, 1, v.output);
-  assert.match(v.output, /nested-shadows-dotted\.yaml:16:3: error: parameter `env\.events\.push\.params\.velocity_range` is defined twice \(also at line 14\)/);
+  assert.match(
+    v.output,
+    /nested-shadows-dotted\.yaml:16:3: error: parameter `env\.events\.push\.params\.velocity_range` is defined twice \(also at line 14\)/,
+  );
 });
 
 test(title('absolute-program', '`program: /main.py` (a container path) is refused before any trial, at its line, with a fix'), () => {
@@ -162,10 +177,13 @@ test(title('grid-q-uniform-inexact', "a q_uniform grid whose step does not divid
   assert.deepEqual(values, ['0.0', '0.333', '0.666', '0.9990000000000001']);
 });
 
-test(title('deprecated-log-uniform', 'log_uniform validates with a deprecation warning naming log_uniform_values and the converted bounds'), () => {
-  const v = validate(FIXTURES, 'deprecated-log-uniform.yaml');
-  assert.equal(v.code, 0, v.output);
-  assert.match(v.output, /deprecated-log-uniform\.yaml:12:19: warning: .*deprecat/);
-  assert.match(v.output, /log_uniform_values/);
-  assert.match(v.output, /0\.0001\b.*0\.00995/);
-});
+test(
+  title('deprecated-log-uniform', 'log_uniform validates with a deprecation warning naming log_uniform_values and the converted bounds'),
+  () => {
+    const v = validate(FIXTURES, 'deprecated-log-uniform.yaml');
+    assert.equal(v.code, 0, v.output);
+    assert.match(v.output, /deprecated-log-uniform\.yaml:12:19: warning: .*deprecat/);
+    assert.match(v.output, /log_uniform_values/);
+    assert.match(v.output, /0\.0001\b.*0\.00995/);
+  },
+);

@@ -9,10 +9,11 @@
  *  - `knobs`: a deliberate difference: Knobs' outcome and error codes, and why;
  *  - `notApplicable`: a Python API detail, with why (counted, nothing to run).
  */
-import { test } from 'node:test';
+
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
 import { parseSweep } from '../../../src/core/space/parse';
 import type { SweepSpec } from '../../../src/core/space/types';
 
@@ -51,7 +52,7 @@ export interface Totals {
 const FIXTURES = path.resolve(__dirname, '../../../../test/contracts/wandb/fixtures');
 
 function sweepText(inp: Input): string {
-  const text = inp.yaml.join('\n') + '\n';
+  const text = `${inp.yaml.join('\n')}\n`;
   return inp.program === false || /^(program|command):/m.test(text) ? text : `program: train.py\n${text}`;
 }
 
@@ -97,7 +98,12 @@ function checkInput(inp: Input, where: string): void {
     const p = spec.space.params.find((x) => x.name === inp.param!.name);
     assertPartial(p, inp.param, `${where} param`);
   }
-  if (inp.paramNames) assert.deepEqual(spec.space.params.map((p) => p.name), inp.paramNames, where);
+  if (inp.paramNames)
+    assert.deepEqual(
+      spec.space.params.map((p) => p.name),
+      inp.paramNames,
+      where,
+    );
   if (inp.spec) assertPartial(spec, inp.spec, `${where} spec`);
 }
 

@@ -84,9 +84,17 @@ export function seedSettings(dirs: Dirs, settings: Record<string, unknown>): voi
 export function installExtension(tc: Toolchain, dirs: Dirs, vsix: string, env: NodeJS.ProcessEnv): string[] {
   const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
   const r = spawnSync(tc.node24, [tc.codeServerEntry, ...common, '--install-extension', vsix], { env, encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
-  const list = spawnSync(tc.node24, [tc.codeServerEntry, ...common, '--list-extensions', '--show-versions'], { env, encoding: 'utf8', timeout: 60_000 });
-  return (list.stdout || '').split('\n').map((s) => s.trim()).filter((s) => /@/.test(s));
+  if (r.status !== 0)
+    throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  const list = spawnSync(tc.node24, [tc.codeServerEntry, ...common, '--list-extensions', '--show-versions'], {
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return (list.stdout || '')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => /@/.test(s));
 }
 
 export interface CodeServer {
@@ -114,13 +122,17 @@ export async function startCodeServer(opts: {
   const fd = fs.openSync(log, 'a');
   const args = [
     tc.codeServerEntry,
-    '--config', config,
-    '--user-data-dir', dirs.userData,
-    '--extensions-dir', dirs.extensions,
+    '--config',
+    config,
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--reconnection-grace-time', '5',
+    '--reconnection-grace-time',
+    '5',
     ...(opts.trusted ? ['--disable-workspace-trust'] : []),
     opts.workspace,
   ];
@@ -136,11 +148,15 @@ export async function startCodeServer(opts: {
     await killTagged(opts.tag, 3000);
   };
   try {
-    await waitFor('code-server /healthz', async () => {
-      if (exited) throw new Error(exited);
-      const res = await fetch(`${url}/healthz`).catch(() => undefined);
-      return res?.ok ?? false;
-    }, { timeoutMs: 60_000, intervalMs: 200 });
+    await waitFor(
+      'code-server /healthz',
+      async () => {
+        if (exited) throw new Error(exited);
+        const res = await fetch(`${url}/healthz`).catch(() => undefined);
+        return res?.ok ?? false;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
   } catch (e) {
     await stop();
     const tail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-3000) : '';

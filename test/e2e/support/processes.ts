@@ -5,7 +5,11 @@ import * as net from 'node:net';
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `fn` until it returns a truthy value; throws with `what` (and the last value seen) on timeout. */
-export async function waitFor<T>(what: string, fn: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | Promise<T>,
+  opts: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<NonNullable<T>> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const intervalMs = opts.intervalMs ?? 250;
   const t0 = Date.now();

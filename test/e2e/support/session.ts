@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { installExtension, isolatedEnv, makeDirs, seedSettings, startCodeServer, type CodeServer, type Dirs } from './codeServer';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type CodeServer, type Dirs, installExtension, isolatedEnv, makeDirs, seedSettings, startCodeServer } from './codeServer';
 import { ARTIFACTS, PYTHON, type Toolchain } from './toolchain';
 import { buildVsix } from './vsix';
 import { Workbench } from './workbench';
@@ -43,7 +43,8 @@ export interface Session {
 }
 
 /** Offline noise that E2E.md lists as harmless. */
-const NOISE = /open-vsx|vsda|github|marketplace|ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|net::ERR_|Failed to load resource|telemetry|update\.code\.visualstudio/i;
+const NOISE =
+  /open-vsx|vsda|github|marketplace|ERR_NAME_NOT_RESOLVED|ERR_INTERNET_DISCONNECTED|net::ERR_|Failed to load resource|telemetry|update\.code\.visualstudio/i;
 
 export async function startSession(opts: {
   tc: Toolchain;
@@ -55,7 +56,8 @@ export async function startSession(opts: {
   env?: Record<string, string>;
 }): Promise<Session> {
   // screenshots and logs of an earlier run of this session name go
-  if (fs.existsSync(ARTIFACTS)) for (const f of fs.readdirSync(ARTIFACTS)) if (f.startsWith(`${opts.name}-`)) fs.rmSync(path.join(ARTIFACTS, f), { force: true });
+  if (fs.existsSync(ARTIFACTS))
+    for (const f of fs.readdirSync(ARTIFACTS)) if (f.startsWith(`${opts.name}-`)) fs.rmSync(path.join(ARTIFACTS, f), { force: true });
   const base = fs.mkdtempSync(path.join(os.tmpdir(), `knobs-e2e-${opts.name}-`));
   const dirs = makeDirs(base);
   const workspace = path.join(base, 'workspace');
@@ -69,7 +71,13 @@ export async function startSession(opts: {
   const tag = `${opts.name}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const env = isolatedEnv(dirs, { KNOBS_PYTHON: PYTHON, KNOBS_E2E_TAG: tag, ...(opts.env ?? {}) });
   seedSettings(dirs, {
-    ...(opts.trusted ? {} : { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' }),
+    ...(opts.trusted
+      ? {}
+      : {
+          'security.workspace.trust.enabled': true,
+          'security.workspace.trust.startupPrompt': 'never',
+          'security.workspace.trust.banner': 'always',
+        }),
     ...(opts.settings ?? {}),
   });
   const extensions = installExtension(opts.tc, dirs, vsix.file, env);
@@ -153,7 +161,7 @@ function saveLogs(s: Session): void {
     };
     walk(logs);
     for (const f of found) fs.copyFileSync(f, dest(path.relative(logs, f).replace(/[\\/]/g, '_')));
-    fs.writeFileSync(dest('console-errors.txt'), s.consoleErrors.join('\n') + '\n');
+    fs.writeFileSync(dest('console-errors.txt'), `${s.consoleErrors.join('\n')}\n`);
   } catch {
     /* best effort */
   }

@@ -25,11 +25,20 @@ export function cmdline(pid: number): string {
  * "Knobs: Stop Sweep" from the palette: the runner exits, no trial is left running in the
  * journal, and no runner or trial process of this session (`tag`) is left. Returns the counts.
  */
-export async function stopSweepAndCheck(wb: Workbench, workspace: string, runnerPid: number, tag: string): Promise<ReturnType<typeof countTrials>> {
+export async function stopSweepAndCheck(
+  wb: Workbench,
+  workspace: string,
+  runnerPid: number,
+  tag: string,
+): Promise<ReturnType<typeof countTrials>> {
   await wb.runCommand('Knobs: Stop Sweep');
   await waitFor('the runner to exit after Stop Sweep', () => !isRunning(runnerPid), { timeoutMs: 30_000 });
   const c = countTrials(theSweep(workspace)!.state);
   assert.equal(c.running, 0, 'no trial is running after Stop Sweep');
-  assert.deepEqual(taggedPids(tag).filter((p) => /python|_runner/.test(cmdline(p))), [], 'no runner or trial process is left');
+  assert.deepEqual(
+    taggedPids(tag).filter((p) => /python|_runner/.test(cmdline(p))),
+    [],
+    'no runner or trial process is left',
+  );
   return c;
 }

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import YAML from 'yaml';
-import { openSweep, type OpenedSweep } from '../../../src/core/sweep/open';
+import { type OpenedSweep, openSweep } from '../../../src/core/sweep/open';
 import { ROOT } from './toolchain';
 
 export const EXAMPLE = path.join(ROOT, 'examples', 'pytorch-digits');

@@ -35,7 +35,12 @@ export function toolchain(): Toolchain {
     cached = {
       ok: false,
       problems: [`scripts/e2eEnv.mjs did not answer (exit ${r.status}): ${(r.stderr || r.error?.message || '').trim()}`],
-      node24: '', node24BinDir: '', codeServerEntry: '', codeServerVersion: null, chromium: '', chromiumVersion: null,
+      node24: '',
+      node24BinDir: '',
+      codeServerEntry: '',
+      codeServerVersion: null,
+      chromium: '',
+      chromiumVersion: null,
     };
   }
   return cached;
@@ -55,6 +60,9 @@ export function skipReason(): string | false {
 
 export function assertToolchain(): Toolchain {
   const tc = toolchain();
-  if (!tc.ok) throw new Error(`e2e toolchain missing (KNOBS_REQUIRE_ALL=1 makes this a failure; run \`node scripts/setup.mjs\`): ${tc.problems.join('; ')}`);
+  if (!tc.ok)
+    throw new Error(
+      `e2e toolchain missing (KNOBS_REQUIRE_ALL=1 makes this a failure; run \`node scripts/setup.mjs\`): ${tc.problems.join('; ')}`,
+    );
   return tc;
 }

@@ -6,14 +6,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { ARTIFACTS } from './toolchain';
 import { sleep } from './processes';
+import { ARTIFACTS } from './toolchain';
 
 export class Workbench {
   private shot = 0;
   readonly shots: string[] = [];
 
-  constructor(readonly page: Page, readonly name: string) {}
+  constructor(
+    readonly page: Page,
+    readonly name: string,
+  ) {}
 
   async waitReady(timeoutMs = 60_000): Promise<void> {
     await this.page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: timeoutMs });
@@ -51,13 +54,21 @@ export class Workbench {
       await this.page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: 10_000 });
       await input.fill(`>${title}`);
-      const found = await rows.first().waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+      const found = await rows
+        .first()
+        .waitFor({ state: 'visible', timeout: 3000 })
+        .then(
+          () => true,
+          () => false,
+        );
       if (found) break;
       if (Date.now() > deadline) {
         const seen = await allRows.allInnerTexts().catch(() => []);
         const shot = await this.screenshot('palette-miss');
         await this.page.keyboard.press('Escape');
-        throw new Error(`the command palette has no "${title}" (rows: ${JSON.stringify(seen.map((r) => r.replace(/\s+/g, ' ')))}; see ${shot})`);
+        throw new Error(
+          `the command palette has no "${title}" (rows: ${JSON.stringify(seen.map((r) => r.replace(/\s+/g, ' ')))}; see ${shot})`,
+        );
       }
       await sleep(500);
     }
@@ -81,7 +92,10 @@ export class Workbench {
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(`>${filter}`);
     const rows = this.page.locator('.quick-input-list .monaco-list-row');
-    await rows.first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined);
+    await rows
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 })
+      .catch(() => undefined);
     await sleep(300);
     const labels: string[] = [];
     for (const r of await rows.all()) labels.push(((await r.getAttribute('aria-label')) ?? (await r.innerText())).split(/[,\n]/)[0].trim());
@@ -112,7 +126,13 @@ export class Workbench {
         await this.page.keyboard.press('F1');
         await input.waitFor({ state: 'visible', timeout: 10_000 });
         await input.fill(rel);
-        if (await row.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) break;
+        if (
+          await row.waitFor({ state: 'visible', timeout: 5000 }).then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
         if (Date.now() > deadline) throw new Error(`quick open found no ${rel} within ${timeoutMs} ms`);
       }
       await this.page.keyboard.press('Enter');
@@ -142,9 +162,17 @@ export class Workbench {
     for (;;) {
       const selected = (await tab.getAttribute('aria-selected')) === 'true' || (await tab.getAttribute('aria-checked')) === 'true';
       const visible = await sidebar.isVisible().catch(() => false);
-      const title = visible ? await sidebar.locator('.composite.title').innerText().catch(() => '') : '';
+      const title = visible
+        ? await sidebar
+            .locator('.composite.title')
+            .innerText()
+            .catch(() => '')
+        : '';
       if (selected && visible && /knobs/i.test(title)) return;
-      if (Date.now() > deadline) throw new Error(`the Knobs sidebar did not show (tab selected: ${selected}, sidebar visible: ${visible}, title: ${JSON.stringify(title)})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the Knobs sidebar did not show (tab selected: ${selected}, sidebar visible: ${visible}, title: ${JSON.stringify(title)})`,
+        );
       if (!selected || !visible) await tab.click();
       await sleep(1000);
     }
@@ -167,7 +195,12 @@ export class Workbench {
 
   /** The text of every visible sidebar view body (welcome content, messages). */
   async sidebarText(): Promise<string> {
-    return (await this.page.locator('.part.sidebar').innerText().catch(() => '')) ?? '';
+    return (
+      (await this.page
+        .locator('.part.sidebar')
+        .innerText()
+        .catch(() => '')) ?? ''
+    );
   }
 
   codeLens(text: string | RegExp): Locator {

@@ -3,8 +3,9 @@
  * DOM). A scale maps a trial's raw column value (a number for numeric axes, a category index for
  * categorical ones) to a unit position in [0, 1] and back, and makes tick labels.
  */
-import type { ParamAxis, ParamValue } from '../../../src/protocol/messages';
+
 import { formatNumber } from '../../../src/core/format/number';
+import type { ParamAxis, ParamValue } from '../../../src/protocol/messages';
 
 export const METRIC_AXIS = '@metric';
 
@@ -44,7 +45,8 @@ export function toUnit(s: AxisScale, x: number): number {
     default: {
       if (s.log) {
         if (x <= 0 || s.lo <= 0) return NaN;
-        const a = Math.log10(s.lo), b = Math.log10(s.hi);
+        const a = Math.log10(s.lo),
+          b = Math.log10(s.hi);
         return b === a ? 0.5 : (Math.log10(x) - a) / (b - a);
       }
       return s.hi === s.lo ? 0.5 : (x - s.lo) / (s.hi - s.lo);
@@ -61,7 +63,8 @@ export function fromUnit(s: AxisScale, u: number): number {
       return u * Math.max(0, s.categories.length - 1);
     default:
       if (s.log && s.lo > 0) {
-        const a = Math.log10(s.lo), b = Math.log10(s.hi);
+        const a = Math.log10(s.lo),
+          b = Math.log10(s.hi);
         return 10 ** (a + u * (b - a));
       }
       return s.lo + u * (s.hi - s.lo);
@@ -85,14 +88,19 @@ export function ticks(s: AxisScale, n = 5): Tick[] {
   }
   if (!(s.hi > s.lo)) return [{ u: 0.5, label: formatNumber(s.lo) }];
   if (s.log && s.lo > 0) {
-    const a = Math.floor(Math.log10(s.lo)), b = Math.ceil(Math.log10(s.hi));
+    const a = Math.floor(Math.log10(s.lo)),
+      b = Math.ceil(Math.log10(s.hi));
     const step = Math.max(1, Math.ceil((b - a) / n));
     const out: Tick[] = [];
     for (let e = a; e <= b; e += step) {
       const u = toUnit(s, 10 ** e);
       if (u >= -1e-9 && u <= 1 + 1e-9) out.push({ u, label: formatNumber(10 ** e) });
     }
-    if (out.length < 2) return [{ u: 0, label: formatNumber(s.lo) }, { u: 1, label: formatNumber(s.hi) }];
+    if (out.length < 2)
+      return [
+        { u: 0, label: formatNumber(s.lo) },
+        { u: 1, label: formatNumber(s.hi) },
+      ];
     return out;
   }
   const step = niceStep((s.hi - s.lo) / n);
@@ -115,8 +123,8 @@ export function paramScale(axis: ParamAxis): AxisScale {
   const categorical = axis.kind === 'categorical';
   const constant = axis.kind === 'constant';
   const categories = categorical || constant ? (axis.values ?? []).map(categoryKey) : [];
-  const lo = categorical ? 0 : axis.min ?? NaN;
-  const hi = categorical ? Math.max(0, categories.length - 1) : axis.max ?? NaN;
+  const lo = categorical ? 0 : (axis.min ?? NaN);
+  const hi = categorical ? Math.max(0, categories.length - 1) : (axis.max ?? NaN);
   return {
     name: axis.name,
     label: axis.name,
@@ -136,7 +144,8 @@ export function paramScale(axis: ParamAxis): AxisScale {
 export function fitRange(s: AxisScale, min: number, max: number, declared: boolean): boolean {
   if (s.kind !== 'numeric' && s.kind !== 'metric') return false;
   if (!Number.isFinite(min) || !Number.isFinite(max)) return false;
-  let lo = s.lo, hi = s.hi;
+  let lo = s.lo,
+    hi = s.hi;
   if (declared && Number.isFinite(lo) && Number.isFinite(hi)) {
     lo = Math.min(lo, min);
     hi = Math.max(hi, max);
@@ -153,7 +162,7 @@ export function fitRange(s: AxisScale, min: number, max: number, declared: boole
 
 /** Whether a raw value lies in a closed brush range [a, b] (either order). */
 export function inRange(x: number, r: readonly [number, number]): boolean {
-  const lo = r[0] < r[1] ? r[0] : r[1];
-  const hi = r[0] < r[1] ? r[1] : r[0];
+  const lo = Math.min(r[0], r[1]);
+  const hi = Math.max(r[0], r[1]);
   return x >= lo && x <= hi;
 }

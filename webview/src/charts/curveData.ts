@@ -95,7 +95,11 @@ export function pickCurveTrials(store: TrialStore, o: PickOptions): number[] {
  * The points of a series (smoothed first, when asked), on the chosen x axis, skipping non-finite
  * values, decimated to about `target` (LTTB).
  */
-export function curvePoints(s: { steps: ArrayLike<number>; values: ArrayLike<number>; times?: ArrayLike<number> }, target: number, o: CurveOptions = { x: 'step', smoothing: 0 }): CurvePoint[] {
+export function curvePoints(
+  s: { steps: ArrayLike<number>; values: ArrayLike<number>; times?: ArrayLike<number> },
+  target: number,
+  o: CurveOptions = { x: 'step', smoothing: 0 },
+): CurvePoint[] {
   const n = s.steps.length;
   const ys = o.smoothing > 0 ? smoothEma(s.values, o.smoothing) : s.values;
   const times = o.x === 'time' ? s.times : undefined;
@@ -116,23 +120,33 @@ export function curvePoints(s: { steps: ArrayLike<number>; values: ArrayLike<num
 
 /** Log y axis when every value is positive and they span more than two decades. */
 export function suggestLogY(curves: XY[][]): boolean {
-  let min = Infinity, max = -Infinity;
-  for (const c of curves) for (const p of c) {
-    if (p.y <= 0) return false;
-    if (p.y < min) min = p.y;
-    if (p.y > max) max = p.y;
-  }
+  let min = Infinity,
+    max = -Infinity;
+  for (const c of curves)
+    for (const p of c) {
+      if (p.y <= 0) return false;
+      if (p.y < min) min = p.y;
+      if (p.y > max) max = p.y;
+    }
   return min < max && max / min > 100;
 }
 
 /** The curve point nearest to pixel (px, py), given data→pixel maps; -1 when none within `radius`. */
-export function nearestCurve(curves: { id: number; points: XY[] }[], px: number, py: number, toPx: (x: number) => number, toPy: (y: number) => number, radius = 12): { id: number; index: number } | undefined {
+export function nearestCurve(
+  curves: { id: number; points: XY[] }[],
+  px: number,
+  py: number,
+  toPx: (x: number) => number,
+  toPy: (y: number) => number,
+  radius = 12,
+): { id: number; index: number } | undefined {
   let best: { id: number; index: number } | undefined;
   let bestD = radius * radius;
   for (const c of curves) {
     const pts = c.points;
     for (let i = 0; i < pts.length; i++) {
-      const cx = toPx(pts[i].x), cy = toPy(pts[i].y);
+      const cx = toPx(pts[i].x),
+        cy = toPy(pts[i].y);
       let d = (cx - px) ** 2 + (cy - py) ** 2;
       if (i > 0) d = Math.min(d, segDist2(toPx(pts[i - 1].x), toPy(pts[i - 1].y), cx, cy, px, py));
       if (d < bestD) {
@@ -146,10 +160,12 @@ export function nearestCurve(curves: { id: number; points: XY[] }[], px: number,
 
 /** Squared distance from (px,py) to the segment (ax,ay)-(bx,by). */
 export function segDist2(ax: number, ay: number, bx: number, by: number, px: number, py: number): number {
-  const vx = bx - ax, vy = by - ay;
+  const vx = bx - ax,
+    vy = by - ay;
   const len = vx * vx + vy * vy;
   let t = len > 0 ? ((px - ax) * vx + (py - ay) * vy) / len : 0;
-  t = t < 0 ? 0 : t > 1 ? 1 : t;
-  const dx = ax + t * vx - px, dy = ay + t * vy - py;
+  t = t < 0 ? 0 : Math.min(t, 1);
+  const dx = ax + t * vx - px,
+    dy = ay + t * vy - py;
   return dx * dx + dy * dy;
 }

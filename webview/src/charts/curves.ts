@@ -8,25 +8,17 @@
  * smoothing (TensorBoard's debiased EMA). Hover and click are handled on an overlay canvas
  * (nearest curve under the pointer), so a hover redraws only the highlight and the legend.
  */
-import {
-  Chart,
-  LineController,
-  LineElement,
-  PointElement,
-  LinearScale,
-  LogarithmicScale,
-  type ChartDataset,
-} from 'chart.js';
-import { Ctx, el } from '../context';
-import { CurveOptions, CurvePoint, curvePoints, nearestCurve, pickCurveTrials, suggestLogY } from './curveData';
-import { ColorRange, colorRange, colorUnit, paintColorBar, scaleColor } from './colorScale';
-import { fitCanvas, withAlpha } from './theme';
-import { formatNumber } from '../../../src/core/format/number';
+import { Chart, type ChartDataset, LinearScale, LineController, LineElement, LogarithmicScale, PointElement } from 'chart.js';
 import { formatDuration } from '../../../src/core/format/duration';
+import { formatNumber } from '../../../src/core/format/number';
+import { type Ctx, el } from '../context';
 import { formatParam } from '../format';
 import { section } from '../perf';
 import type { Series } from '../state/store';
 import type { CurveSettings } from '../state/uiState';
+import { type ColorRange, colorRange, colorUnit, paintColorBar, scaleColor } from './colorScale';
+import { type CurveOptions, type CurvePoint, curvePoints, nearestCurve, pickCurveTrials, suggestLogY } from './curveData';
+import { fitCanvas, withAlpha } from './theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale);
 
@@ -68,7 +60,11 @@ export class CurvesView {
     this.smoothIn.max = '0.99';
     this.smoothIn.step = '0.01';
     this.smoothIn.title = 'Smoothing: exponential moving average, debiased (as TensorBoard)';
-    for (const [v, t] of [['step', 'step'], ['time', 'wall time']]) this.xSel.append(new Option(t, v));
+    for (const [v, t] of [
+      ['step', 'step'],
+      ['time', 'wall time'],
+    ])
+      this.xSel.append(new Option(t, v));
     this.metricSel.title = 'The metric the curves show';
     this.xSel.title = 'x axis: step, or wall time since the trial started';
     const label = (text: string, ...kids: HTMLElement[]) => {
@@ -81,9 +77,13 @@ export class CurvesView {
     bar.append(this.colorName, this.colorLo, this.colorBar, this.colorHi);
     this.bar.append(label('metric ', this.metricSel), label('x ', this.xSel), label('smoothing ', this.smoothIn, this.smoothOut), bar);
     this.root.append(this.bar, this.canvas, this.over, this.legend, this.empty);
-    this.metricSel.addEventListener('change', () => this.change({ metric: this.metricSel.value === this.ctx.store.metricName ? null : this.metricSel.value }));
+    this.metricSel.addEventListener('change', () =>
+      this.change({ metric: this.metricSel.value === this.ctx.store.metricName ? null : this.metricSel.value }),
+    );
     this.xSel.addEventListener('change', () => this.change({ x: this.xSel.value === 'time' ? 'time' : 'step' }));
-    this.smoothIn.addEventListener('input', () => this.change({ smoothing: Math.min(0.99, Math.max(0, Number(this.smoothIn.value) || 0)) }));
+    this.smoothIn.addEventListener('input', () =>
+      this.change({ smoothing: Math.min(0.99, Math.max(0, Number(this.smoothIn.value) || 0)) }),
+    );
     this.over.addEventListener('pointermove', (e) => this.move(e));
     this.over.addEventListener('pointerleave', () => {
       this.ctx.setHover(null, 'hover-curves');
@@ -127,27 +127,36 @@ export class CurvesView {
     const { store, theme: t, mask, selected, matched } = this.ctx;
     const metric = this.metric;
     const target = Math.max(50, Math.min(200, Math.round(w / 4)));
-    const ids = section('curves-pick', () => pickCurveTrials(store, { max: MAX_CURVES, selected, mask: matched < store.size ? mask : undefined, metric }));
+    const ids = section('curves-pick', () =>
+      pickCurveTrials(store, { max: MAX_CURVES, selected, mask: matched < store.size ? mask : undefined, metric }),
+    );
     const cache: typeof this.cache = new Map();
     // series the snapshot left out, or of another metric: ask the host, draw them when they come
     const missing = metric === store.metricName ? store.takeLazy(ids.filter((id) => store.lazy.has(id))) : store.takeUnfetched(metric, ids);
-    if (missing.length) this.ctx.post(metric === store.metricName ? { type: 'series', trials: missing } : { type: 'series', trials: missing, metric });
+    if (missing.length)
+      this.ctx.post(metric === store.metricName ? { type: 'series', trials: missing } : { type: 'series', trials: missing, metric });
     const { x, smoothing } = this.settings;
     const optKey = `${metric}|${x}|${smoothing}|${target}`;
     const drawn = section('curves-points', () =>
-      ids.filter((id) => store.seriesOf(id, metric)).map((id) => {
-        const sr = store.seriesOf(id, metric)!;
-        const old = this.cache.get(id);
-        const opts: CurveOptions = { x, smoothing, t0: store.row(id)?.startedAt };
-        const points = old && old.len === sr.length && old.key === optKey && old.series === sr ? old.points : curvePoints(sr, target, opts);
-        cache.set(id, { len: sr.length, key: optKey, points, series: sr });
-        return { id, points, n: sr.length };
-      }),
+      ids
+        .filter((id) => store.seriesOf(id, metric))
+        .map((id) => {
+          const sr = store.seriesOf(id, metric)!;
+          const old = this.cache.get(id);
+          const opts: CurveOptions = { x, smoothing, t0: store.row(id)?.startedAt };
+          const points =
+            old && old.len === sr.length && old.key === optKey && old.series === sr ? old.points : curvePoints(sr, target, opts);
+          cache.set(id, { len: sr.length, key: optKey, points, series: sr });
+          return { id, points, n: sr.length };
+        }),
     ).filter((c) => c.points.length > 0);
     this.cache = cache;
     this.empty.style.display = drawn.length ? 'none' : '';
     const valueOf = (id: number) => store.metric[store.indexById.get(id) ?? -1] ?? NaN;
-    this.range = colorRange(drawn.map((c) => valueOf(c.id)), store.minimize);
+    this.range = colorRange(
+      drawn.map((c) => valueOf(c.id)),
+      store.minimize,
+    );
     const colorOf = (id: number) => {
       const u = this.range ? colorUnit(valueOf(id), this.range) : NaN;
       return u === u ? scaleColor(u, 0.75) : withAlpha(t.fg, 0.28);
@@ -200,8 +209,18 @@ export class CurvesView {
           normalized: true,
           plugins: { legend: { display: false }, tooltip: { enabled: false } },
           scales: {
-            x: { type: 'linear', title: { display: true, text: xTitle, color: t.muted, font }, ticks: { color: t.muted, font, maxTicksLimit: 8, callback: xTick }, grid: { color: grid } },
-            y: { type: logY ? 'logarithmic' : 'linear', title: { display: true, text: metric, color: t.muted, font }, ticks: { color: t.muted, font, maxTicksLimit: 6 }, grid: { color: grid } },
+            x: {
+              type: 'linear',
+              title: { display: true, text: xTitle, color: t.muted, font },
+              ticks: { color: t.muted, font, maxTicksLimit: 8, callback: xTick },
+              grid: { color: grid },
+            },
+            y: {
+              type: logY ? 'logarithmic' : 'linear',
+              title: { display: true, text: metric, color: t.muted, font },
+              ticks: { color: t.muted, font, maxTicksLimit: 6 },
+              grid: { color: grid },
+            },
           },
         },
       });
@@ -210,9 +229,14 @@ export class CurvesView {
       const c = this.chart;
       c.data.datasets = datasets;
       const o = c.options;
-      const sx = o.scales!.x!, sy = o.scales!.y!;
+      const sx = o.scales!.x!,
+        sy = o.scales!.y!;
       (sy as { type: string }).type = logY ? 'logarithmic' : 'linear';
-      for (const s of [sx, sy] as unknown as { ticks: { color: string }; grid: { color: string }; title: { color: string; text: string } }[]) {
+      for (const s of [sx, sy] as unknown as {
+        ticks: { color: string };
+        grid: { color: string };
+        title: { color: string; text: string };
+      }[]) {
         s.ticks.color = t.muted;
         s.grid.color = grid;
         s.title.color = t.muted;
@@ -227,7 +251,8 @@ export class CurvesView {
   }
 
   private paintColorBar(): void {
-    const r = this.range, { store } = this.ctx;
+    const r = this.range,
+      { store } = this.ctx;
     const g = fitCanvas(this.colorBar, 90, 8);
     g.clearRect(0, 0, 90, 8);
     if (!r) {
@@ -247,7 +272,8 @@ export class CurvesView {
     const c = this.chart;
     if (!c) return;
     const { theme: t, selected, hovered } = this.ctx;
-    const sx = c.scales.x, sy = c.scales.y;
+    const sx = c.scales.x,
+      sy = c.scales.y;
     if (!sx || !sy) return;
     const area = c.chartArea;
     g.save();
@@ -260,13 +286,16 @@ export class CurvesView {
       g.strokeStyle = g.fillStyle = color;
       g.lineWidth = width;
       g.beginPath();
-      cur.points.forEach((p, i) => (i ? g.lineTo(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y)) : g.moveTo(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y))));
+      cur.points.forEach((p, i) =>
+        i ? g.lineTo(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y)) : g.moveTo(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y)),
+      );
       g.stroke();
-      if (cur.points.length <= MARKER_POINTS) for (const p of cur.points) {
-        g.beginPath();
-        g.arc(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y), 3.5, 0, 2 * Math.PI);
-        g.fill();
-      }
+      if (cur.points.length <= MARKER_POINTS)
+        for (const p of cur.points) {
+          g.beginPath();
+          g.arc(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y), 3.5, 0, 2 * Math.PI);
+          g.fill();
+        }
     };
     line(selected, t.purple, 2.5);
     if (hovered !== selected) line(hovered, t.fg, 2);
@@ -300,15 +329,29 @@ export class CurvesView {
     const c = this.chart;
     if (!c?.scales.x || !c.scales.y) return undefined;
     const r = this.over.getBoundingClientRect();
-    const sx = c.scales.x, sy = c.scales.y;
-    return nearestCurve(this.curves, e.clientX - r.left, e.clientY - r.top, (x) => sx.getPixelForValue(x), (y) => sy.getPixelForValue(y), 8);
+    const sx = c.scales.x,
+      sy = c.scales.y;
+    return nearestCurve(
+      this.curves,
+      e.clientX - r.left,
+      e.clientY - r.top,
+      (x) => sx.getPixelForValue(x),
+      (y) => sy.getPixelForValue(y),
+      8,
+    );
   }
 
   /** "Trial 12 · lr=0.003, dropout=0.2 · val_loss 0.123 at step 8" (and the smoothed value, the time). */
   hoverText(id: number, p: CurvePoint): string {
     const { store } = this.ctx;
     const i = store.indexById.get(id);
-    const params = i === undefined ? '' : store.scales.filter((s) => s.kind !== 'metric').map((s) => `${s.name}=${formatParam(store.param(i, s.name), 3)}`).join(', ');
+    const params =
+      i === undefined
+        ? ''
+        : store.scales
+            .filter((s) => s.kind !== 'metric')
+            .map((s) => `${s.name}=${formatParam(store.param(i, s.name), 3)}`)
+            .join(', ');
     const at = this.settings.x === 'time' ? `at ${formatDuration(p.x * 1000)} (step ${p.step})` : `at step ${p.step}`;
     const smoothed = this.settings.smoothing > 0 ? ` (smoothed ${formatNumber(p.y)})` : '';
     const status = i === undefined ? '' : ` · ${store.statusAt(i)}`;

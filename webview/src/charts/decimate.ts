@@ -24,9 +24,10 @@ export function lttb(xs: Num, ys: Num, threshold: number): number[] {
   for (let b = 0; b < threshold - 2; b++) {
     // average of the next bucket
     let avgStart = Math.floor((b + 1) * every) + 1;
-    let avgEnd = Math.min(Math.floor((b + 2) * every) + 1, n);
+    const avgEnd = Math.min(Math.floor((b + 2) * every) + 1, n);
     if (avgStart >= avgEnd) avgStart = avgEnd - 1;
-    let ax = 0, ay = 0;
+    let ax = 0,
+      ay = 0;
     for (let j = avgStart; j < avgEnd; j++) {
       ax += xs[idx[j]];
       ay += ys[idx[j]];
@@ -37,8 +38,10 @@ export function lttb(xs: Num, ys: Num, threshold: number): number[] {
     // this bucket
     const start = Math.floor(b * every) + 1;
     const end = Math.min(Math.floor((b + 1) * every) + 1, n - 1);
-    const px = xs[idx[a]], py = ys[idx[a]];
-    let best = -1, pick = start;
+    const px = xs[idx[a]],
+      py = ys[idx[a]];
+    let best = -1,
+      pick = start;
     for (let j = start; j < end; j++) {
       const area = Math.abs((px - ax) * (ys[idx[j]] - py) - (px - xs[idx[j]]) * (ay - py));
       if (area > best) {
@@ -61,14 +64,16 @@ export function minMax(xs: Num, ys: Num, buckets: number): number[] {
   const idx = finiteIndices(xs, ys);
   const n = idx.length;
   if (n <= Math.max(2, buckets * 4) || buckets < 1) return idx;
-  const x0 = xs[idx[0]], x1 = xs[idx[n - 1]];
+  const x0 = xs[idx[0]],
+    x1 = xs[idx[n - 1]];
   const w = (x1 - x0) / buckets || 1;
   const out: number[] = [];
   let j = 0;
   while (j < n) {
     const b = Math.min(buckets - 1, Math.floor((xs[idx[j]] - x0) / w));
     const first = j;
-    let lo = j, hi = j;
+    let lo = j,
+      hi = j;
     let k = j;
     while (k < n && Math.min(buckets - 1, Math.floor((xs[idx[k]] - x0) / w)) === b) {
       if (ys[idx[k]] < ys[idx[lo]]) lo = k;

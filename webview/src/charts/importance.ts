@@ -4,9 +4,10 @@
  * categoricals), as W&B shows both. DOM bars, coloured from the theme's chart variables.
  * The host computes the numbers in a worker thread and sends `importance` messages.
  */
+
+import { formatNumber } from '../../../src/core/format/number';
 import type { ImportanceView } from '../../../src/protocol/messages';
 import { el } from '../context';
-import { formatNumber } from '../../../src/core/format/number';
 
 export interface ImportanceRowModel {
   name: string;

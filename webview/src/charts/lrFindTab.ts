@@ -8,7 +8,7 @@
 import type { LrFindData } from '../../../src/protocol/lrFindMessages';
 import type { LrFindAction, WebviewMessage } from '../../../src/protocol/messages';
 import { el } from '../context';
-import { drawLrFind, hoverXAt, type DrawnLrFind } from '../lrfind/draw';
+import { type DrawnLrFind, drawLrFind, hoverXAt } from '../lrfind/draw';
 import { suggestionText } from '../lrfind/plot';
 import type { Theme } from './theme';
 
@@ -18,8 +18,16 @@ export class LrFindTab {
   private canvas = el('canvas', 'lrf-canvas');
   private buttons = el('div', 'lrf-actions');
   private run = this.button('run', 'Find learning rate', 'Runs the script once while the lr ramps up (Knobs: Find Learning Rate)');
-  private bounds = this.button('useBounds', 'Use these bounds in the sweep file', 'Sets the lr parameter to the suggested log_uniform_values range (undoable)');
-  private clr = this.button('writeCyclicLr', 'Write CyclicLR(...) in the code', 'Shows the diff, then rewrites base_lr and max_lr in the script');
+  private bounds = this.button(
+    'useBounds',
+    'Use these bounds in the sweep file',
+    'Sets the lr parameter to the suggested log_uniform_values range (undoable)',
+  );
+  private clr = this.button(
+    'writeCyclicLr',
+    'Write CyclicLR(...) in the code',
+    'Shows the diff, then rewrites base_lr and max_lr in the script',
+  );
   private data: LrFindData | null = null;
   private drawn: DrawnLrFind | undefined;
   private hoverX: number | undefined;

@@ -6,12 +6,22 @@
  * Lines are coloured by the metric (the colour scale of colorScale.ts, shown along the metric
  * axis). The best, selected and hovered trials are drawn on an overlay canvas.
  */
-import { Ctx, el } from '../context';
-import { AxisScale, METRIC_AXIS, ticks } from './axes';
-import { DENSITY_THRESHOLD, Density, axisAt, binColumns, brushRange, densityFromBins, rangeUnits, rasterDensity, sampleRows } from './pcpData';
-import { fitCanvas, toRgba, withAlpha } from './theme';
-import { scaleColor } from './colorScale';
+import { type Ctx, el } from '../context';
 import { section } from '../perf';
+import { type AxisScale, METRIC_AXIS, ticks } from './axes';
+import { scaleColor } from './colorScale';
+import {
+  axisAt,
+  binColumns,
+  brushRange,
+  DENSITY_THRESHOLD,
+  type Density,
+  densityFromBins,
+  rangeUnits,
+  rasterDensity,
+  sampleRows,
+} from './pcpData';
+import { fitCanvas, toRgba, withAlpha } from './theme';
 
 const PAD = { top: 34, bottom: 18, left: 56, right: 56 };
 const BINS = 64;
@@ -90,7 +100,8 @@ export class ParallelView {
       const sample = sampleRows(n, SAMPLE, filtering ? mask : undefined, matched);
       section('pcp-lines', () => this.drawColored(g, xs, sample, 0.3));
     } else {
-      const out: number[] = [], inn: number[] = [];
+      const out: number[] = [],
+        inn: number[] = [];
       for (let i = 0; i < n; i++) (mask[i] ? inn : out).push(i);
       this.drawLines(g, xs, out, t.muted, 0.12);
       this.drawColored(g, xs, inn, n > 500 ? 0.35 : 0.7);
@@ -122,7 +133,8 @@ export class ParallelView {
       const r = filters.ranges[s.name];
       if (!r) continue;
       const [lo, hi] = rangeUnits(s, r);
-      const y0 = this.yOf(hi), y1 = this.yOf(lo);
+      const y0 = this.yOf(hi),
+        y1 = this.yOf(lo);
       g.fillStyle = withAlpha(t.selection, 0.25);
       g.fillRect(xs[k] - 7, y0, 14, Math.max(2, y1 - y0));
       g.strokeStyle = t.selection;
@@ -191,7 +203,8 @@ export class ParallelView {
     // the density is rasterized at half the device resolution (4× fewer pixels to fill while
     // brushing) and scaled up smoothly: it is a blurred layer anyway
     const dpr = (window.devicePixelRatio || 1) / DENSITY_SCALE;
-    const W = Math.max(1, Math.round(this.w * dpr)), H = Math.max(1, Math.round(this.h * dpr));
+    const W = Math.max(1, Math.round(this.w * dpr)),
+      H = Math.max(1, Math.round(this.h * dpr));
     const dxs = xs.map((x) => x * dpr);
     const yOf = (u: number) => this.yOf(u) * dpr;
     const img = this.densityImg?.width === W && this.densityImg.height === H ? this.densityImg : (this.densityImg = new ImageData(W, H));
@@ -256,9 +269,11 @@ export class ParallelView {
       g.globalAlpha = 1;
       if (s.name === METRIC_AXIS) {
         // the colour scale along the metric axis: a line's colour reads off its value
-        const y0 = this.yOf(1), y1 = this.yOf(0);
+        const y0 = this.yOf(1),
+          y1 = this.yOf(0);
         const grad = g.createLinearGradient(0, y1, 0, y0);
-        for (let q = 0; q <= COLOR_BUCKETS; q++) grad.addColorStop(q / COLOR_BUCKETS, scaleColor(store.minimize ? 1 - q / COLOR_BUCKETS : q / COLOR_BUCKETS));
+        for (let q = 0; q <= COLOR_BUCKETS; q++)
+          grad.addColorStop(q / COLOR_BUCKETS, scaleColor(store.minimize ? 1 - q / COLOR_BUCKETS : q / COLOR_BUCKETS));
         g.fillStyle = grad;
         g.fillRect(xs[k] + 3, y0, 5, y1 - y0);
       }
@@ -319,7 +334,7 @@ export class ParallelView {
 }
 
 function clamp01(u: number): number {
-  return u < 0 ? 0 : u > 1 ? 1 : u;
+  return u < 0 ? 0 : Math.min(u, 1);
 }
 
 export function clip(s: string, n: number): string {

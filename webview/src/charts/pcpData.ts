@@ -4,7 +4,7 @@
  * deterministic sample of lines, and brush ↔ range conversion.
  */
 import type { TrialStore } from '../state/store';
-import { AxisScale, fromUnit, toUnit } from './axes';
+import { type AxisScale, fromUnit, toUnit } from './axes';
 
 /** Above this many trials the chart draws density + a sample instead of every line. */
 export const DENSITY_THRESHOLD = 3000;
@@ -28,7 +28,8 @@ export function unitColumns(store: TrialStore, axes: number[], prev?: Float32Arr
 function fillUnits(s: AxisScale, col: Float64Array, u: Float32Array, from: number, to: number): void {
   if (s.kind === 'numeric' || s.kind === 'metric') {
     if (s.log && s.lo > 0) {
-      const a = Math.log10(s.lo), span = Math.log10(s.hi) - a;
+      const a = Math.log10(s.lo),
+        span = Math.log10(s.hi) - a;
       for (let i = from; i < to; i++) {
         const x = col[i];
         u[i] = x > 0 ? (span === 0 ? 0.5 : (Math.log10(x) - a) / span) : NaN;
@@ -36,7 +37,8 @@ function fillUnits(s: AxisScale, col: Float64Array, u: Float32Array, from: numbe
       return;
     }
     if (!s.log) {
-      const span = s.hi - s.lo, lo = s.lo;
+      const span = s.hi - s.lo,
+        lo = s.lo;
       for (let i = from; i < to; i++) {
         const x = col[i];
         u[i] = x === x ? (span === 0 ? 0.5 : (x - lo) / span) : NaN;
@@ -65,10 +67,12 @@ export function density(units: Float32Array[], n: number, bins: number, mask?: U
   };
   for (let p = 0; p < pairs; p++) {
     const c = new Uint32Array(bins * bins);
-    const L = units[p], R = units[p + 1];
+    const L = units[p],
+      R = units[p + 1];
     for (let i = 0; i < n; i++) {
       if (mask && !mask[i]) continue;
-      const l = L[i], r = R[i];
+      const l = L[i],
+        r = R[i];
       if (l !== l || r !== r) continue;
       const k = bin(l) * bins + bin(r);
       const v = ++c[k];
@@ -101,10 +105,12 @@ export function densityFromBins(bins: Uint8Array[], n: number, nb: number, mask?
   let max = 0;
   for (let p = 0; p + 1 < bins.length; p++) {
     const c = new Uint32Array(nb * nb);
-    const L = bins[p], R = bins[p + 1];
+    const L = bins[p],
+      R = bins[p + 1];
     for (let i = 0; i < n; i++) {
       if (mask && !mask[i]) continue;
-      const l = L[i], r = R[i];
+      const l = L[i],
+        r = R[i];
       if (l === 255 || r === 255) continue;
       c[l * nb + r]++;
     }
@@ -121,7 +127,9 @@ export function sampleRows(n: number, max: number, mask?: Uint8Array, count?: nu
   const out = new Int32Array(take);
   if (take === 0) return out;
   const stride = total / take;
-  let k = 0, seen = 0, next = 0;
+  let k = 0,
+    seen = 0,
+    next = 0;
   for (let i = 0; i < n && k < take; i++) {
     if (mask && !mask[i]) continue;
     if (seen >= next) {
@@ -137,7 +145,8 @@ export function sampleRows(n: number, max: number, mask?: Uint8Array, count?: nu
 export function brushRange(s: AxisScale, u0: number, u1: number): [number, number] {
   const a = Math.max(0, Math.min(1, Math.min(u0, u1)));
   const b = Math.max(0, Math.min(1, Math.max(u0, u1)));
-  let lo = fromUnit(s, a), hi = fromUnit(s, b);
+  let lo = fromUnit(s, a),
+    hi = fromUnit(s, b);
   if (s.kind === 'categorical') {
     // snap to the categories covered
     const mid = Math.round((lo + hi) / 2);
@@ -150,14 +159,17 @@ export function brushRange(s: AxisScale, u0: number, u1: number): [number, numbe
 
 /** A raw range → unit [lo, hi] on the axis (for drawing the brush). */
 export function rangeUnits(s: AxisScale, r: [number, number]): [number, number] {
-  const a = toUnit(s, r[0]), b = toUnit(s, r[1]);
-  const lo = Number.isFinite(a) ? a : 0, hi = Number.isFinite(b) ? b : 1;
+  const a = toUnit(s, r[0]),
+    b = toUnit(s, r[1]);
+  const lo = Number.isFinite(a) ? a : 0,
+    hi = Number.isFinite(b) ? b : 1;
   return [Math.max(0, Math.min(lo, hi)), Math.min(1, Math.max(lo, hi))];
 }
 
 /** Index of the axis whose x (in px) is within `tol` of `x`, else -1. */
 export function axisAt(xs: number[], x: number, tol: number): number {
-  let best = -1, bd = tol;
+  let best = -1,
+    bd = tol;
   for (let k = 0; k < xs.length; k++) {
     const d = Math.abs(xs[k] - x);
     if (d <= bd) {
@@ -174,7 +186,14 @@ export function axisAt(xs: number[], x: number, tol: number): number {
  * crosses (vertical runs filled, so steep lines have no gaps). Coordinates are in buffer pixels.
  * One putImageData then draws the whole layer, instead of thousands of alpha-blended strokes.
  */
-export function rasterDensity(d: Density, xs: number[], yOf: (u: number) => number, W: number, H: number, acc?: Float32Array): Float32Array {
+export function rasterDensity(
+  d: Density,
+  xs: number[],
+  yOf: (u: number) => number,
+  W: number,
+  H: number,
+  acc?: Float32Array,
+): Float32Array {
   const buf = acc && acc.length === W * H ? acc : new Float32Array(W * H);
   if (acc === buf) buf.fill(0);
   const ys = new Float64Array(d.bins);
@@ -182,11 +201,13 @@ export function rasterDensity(d: Density, xs: number[], yOf: (u: number) => numb
   const nb = d.bins;
   for (let p = 0; p < d.counts.length; p++) {
     const c = d.counts[p];
-    const x0 = Math.round(xs[p]), x1 = Math.round(xs[p + 1]);
+    const x0 = Math.round(xs[p]),
+      x1 = Math.round(xs[p + 1]);
     const span = x1 - x0;
     if (span <= 0) continue;
     // the columns inside the buffer, clipped once
-    const xa = x0 < 0 ? 0 : x0, xb = x1 > W ? W : x1;
+    const xa = Math.max(x0, 0),
+      xb = Math.min(x1, W);
     if (xa >= xb) continue;
     for (let l = 0; l < nb; l++) {
       const ya = ys[l];
@@ -201,7 +222,8 @@ export function rasterDensity(d: Density, xs: number[], yOf: (u: number) => numb
         for (let X = xa; X < xb; X++) {
           y += slope;
           const yi = Math.round(y);
-          let lo = prev < yi ? prev : yi, hi = prev < yi ? yi : prev;
+          let lo = Math.min(prev, yi),
+            hi = Math.max(prev, yi);
           if (lo < 0) lo = 0;
           if (hi >= H) hi = H - 1;
           for (let Y = lo, o = lo * W + X; Y <= hi; Y++, o += W) buf[o] += v;

@@ -5,14 +5,15 @@
  * the table and the curves), click selects it, drag a rectangle to brush the param (and the
  * metric when the rectangle has height); click empty space to clear the param's brush.
  */
-import { Ctx, el } from '../context';
-import { AxisScale, METRIC_AXIS, ticks } from './axes';
-import { brushRange, rangeUnits } from './pcpData';
-import { Plot, nearestPoint, project } from './scatterData';
-import { fitCanvas, toRgba, withAlpha } from './theme';
-import { clip } from './pcp';
+
 import { formatNumber } from '../../../src/core/format/number';
+import { type Ctx, el } from '../context';
 import { formatParam } from '../format';
+import { type AxisScale, METRIC_AXIS, ticks } from './axes';
+import { clip } from './pcp';
+import { brushRange, rangeUnits } from './pcpData';
+import { nearestPoint, type Plot, project } from './scatterData';
+import { fitCanvas, toRgba, withAlpha } from './theme';
 
 const CELL_MIN_W = 240;
 const CELL_MIN_H = 150;
@@ -93,14 +94,18 @@ export class ScatterView {
       const prev = this.cells;
       this.cells = [];
       for (let a = 0; a < params; a++) {
-        const cx = (a % cols) * cellW, cy = Math.floor(a / cols) * cellH;
+        const cx = (a % cols) * cellW,
+          cy = Math.floor(a / cols) * cellH;
         const box: Plot = { x: cx + PAD.left, y: cy + PAD.top, w: cellW - PAD.left - PAD.right, h: cellH - PAD.top - PAD.bottom };
         const old = prev[a];
         const inner: Plot = { x: box.x + INSET, y: box.y + INSET, w: box.w - 2 * INSET, h: box.h - 2 * INSET };
         const { px, py } = project(units[a], my, n, inner, old ? { px: old.px, py: old.py } : undefined);
         this.cells.push({ axis: a, box, inner, px, py });
       }
-      if (n > PIXEL_THRESHOLD) this.pix = this.cells.map((c, k) => pixelIndex(c.px, c.py, n, dpr, Math.round(w * dpr), Math.round(h * dpr), pointSize(dpr), this.pix[k]));
+      if (n > PIXEL_THRESHOLD)
+        this.pix = this.cells.map((c, k) =>
+          pixelIndex(c.px, c.py, n, dpr, Math.round(w * dpr), Math.round(h * dpr), pointSize(dpr), this.pix[k]),
+        );
       const g = fitCanvas(this.base, w, h);
       g.clearRect(0, 0, w, h);
       g.font = t.font;
@@ -124,7 +129,8 @@ export class ScatterView {
     g.beginPath();
     for (let i = 0; i < store.size; i++) {
       if ((mask[i] === 1) !== matching) continue;
-      const x = c.px[i], y = c.py[i];
+      const x = c.px[i],
+        y = c.py[i];
       if (x !== x) continue;
       g.moveTo(x + r, y);
       g.arc(x, y, r, 0, Math.PI * 2);
@@ -140,7 +146,8 @@ export class ScatterView {
   private plotPixels(g: CanvasRenderingContext2D, w: number, h: number): void {
     const { store, mask, theme: t } = this.ctx;
     const dpr = window.devicePixelRatio || 1;
-    const W = Math.round(w * dpr), H = Math.round(h * dpr);
+    const W = Math.round(w * dpr),
+      H = Math.round(h * dpr);
     if (!this.img || this.img.width !== W || this.img.height !== H) {
       this.img = g.createImageData(W, H);
       this.cntIn = new Uint32Array(W * H);
@@ -150,7 +157,8 @@ export class ScatterView {
       this.cntOut.fill(0);
     }
     const n = store.size;
-    const cin = this.cntIn, cout = this.cntOut;
+    const cin = this.cntIn,
+      cout = this.cntOut;
     const size = pointSize(dpr);
     for (const pix of this.pix) {
       for (let i = 0; i < n; i++) {
@@ -186,18 +194,20 @@ export class ScatterView {
     }
     g.textBaseline = 'top';
     g.textAlign = 'center';
-    if (Number.isFinite(sx.lo)) for (const tk of ticks(sx, 4)) {
-      const px = x + tk.u * w;
-      g.fillRect(Math.round(px), b.y + b.h, 1, 3);
-      g.fillText(clip(tk.label, 8), px, b.y + b.h + 5);
-    }
+    if (Number.isFinite(sx.lo))
+      for (const tk of ticks(sx, 4)) {
+        const px = x + tk.u * w;
+        g.fillRect(Math.round(px), b.y + b.h, 1, 3);
+        g.fillText(clip(tk.label, 8), px, b.y + b.h + 5);
+      }
     g.textAlign = 'right';
     g.textBaseline = 'middle';
-    if (Number.isFinite(sy.lo)) for (const tk of ticks(sy, 3)) {
-      const py = y + (1 - tk.u) * h;
-      g.fillRect(b.x - 3, Math.round(py), 3, 1);
-      g.fillText(clip(tk.label, 7), b.x - 5, py);
-    }
+    if (Number.isFinite(sy.lo))
+      for (const tk of ticks(sy, 3)) {
+        const py = y + (1 - tk.u) * h;
+        g.fillRect(b.x - 3, Math.round(py), 3, 1);
+        g.fillText(clip(tk.label, 7), b.x - 5, py);
+      }
   }
 
   drawOverlay(): void {
@@ -282,7 +292,11 @@ export class ScatterView {
     if (i >= 0 && c) {
       const r = store.rowAt(i);
       const sx = store.scales[c.axis];
-      this.ctx.tip(`trial ${r.id} · ${r.status}\n${sx.name} = ${formatParam(r.params[sx.name])}\n${store.metricName} = ${formatNumber(r.value)}`, e.clientX, e.clientY);
+      this.ctx.tip(
+        `trial ${r.id} · ${r.status}\n${sx.name} = ${formatParam(r.params[sx.name])}\n${store.metricName} = ${formatNumber(r.value)}`,
+        e.clientX,
+        e.clientY,
+      );
     } else this.ctx.tip(null);
   }
 
@@ -290,11 +304,13 @@ export class ScatterView {
     const { store } = this.ctx;
     const c = d.cell;
     const sx = store.scales[c.axis];
-    const ux0 = (d.x0 - c.inner.x) / c.inner.w, ux1 = (d.x1 - c.inner.x) / c.inner.w;
+    const ux0 = (d.x0 - c.inner.x) / c.inner.w,
+      ux1 = (d.x1 - c.inner.x) / c.inner.w;
     this.ctx.setRange(sx.name, brushRange(sx, ux0, ux1), kind);
     if (Math.abs(d.y1 - d.y0) >= 6) {
       const m = store.scales[store.scales.length - 1];
-      const uy0 = 1 - (d.y0 - c.inner.y) / c.inner.h, uy1 = 1 - (d.y1 - c.inner.y) / c.inner.h;
+      const uy0 = 1 - (d.y0 - c.inner.y) / c.inner.h,
+        uy1 = 1 - (d.y1 - c.inner.y) / c.inner.h;
       this.ctx.setRange(METRIC_AXIS, brushRange(m, uy0, uy1), kind);
     }
   }
@@ -320,18 +336,29 @@ function pointSize(dpr: number): number {
 }
 
 /** Device-pixel index of the top-left corner of each point's size×size square (-1: no point). */
-export function pixelIndex(px: Float32Array, py: Float32Array, n: number, dpr: number, W: number, H: number, size: number, out?: Int32Array): Int32Array {
+export function pixelIndex(
+  px: Float32Array,
+  py: Float32Array,
+  n: number,
+  dpr: number,
+  W: number,
+  H: number,
+  size: number,
+  out?: Int32Array,
+): Int32Array {
   const pix = out && out.length >= n ? out : new Int32Array(n);
   const half = size >> 1;
   for (let i = 0; i < n; i++) {
-    const x = px[i], y = py[i];
+    const x = px[i],
+      y = py[i];
     if (x !== x || y !== y) {
       pix[i] = -1;
       continue;
     }
-    let X = Math.round(x * dpr) - half, Y = Math.round(y * dpr) - half;
-    X = X < 0 ? 0 : X > W - size ? W - size : X;
-    Y = Y < 0 ? 0 : Y > H - size ? H - size : Y;
+    let X = Math.round(x * dpr) - half,
+      Y = Math.round(y * dpr) - half;
+    X = X < 0 ? 0 : Math.min(X, W - size);
+    Y = Y < 0 ? 0 : Math.min(Y, H - size);
     pix[i] = Y * W + X;
   }
   return pix;
@@ -341,20 +368,32 @@ export function pixelIndex(px: Float32Array, py: Float32Array, n: number, dpr: n
  * Colours pixels from hit counts: `under` hits of colour cu at alpha au, then `over` hits of co at
  * alpha ao, blended as that many squares drawn one over another (alpha 1 − (1 − a)^k).
  */
-export function blendCounts(d: Uint8ClampedArray, under: Uint32Array, over: Uint32Array, cu: number[], co: number[], au: number, ao: number): void {
+export function blendCounts(
+  d: Uint8ClampedArray,
+  under: Uint32Array,
+  over: Uint32Array,
+  cu: number[],
+  co: number[],
+  au: number,
+  ao: number,
+): void {
   const K = 256;
-  const lu = new Float32Array(K), lo = new Float32Array(K);
+  const lu = new Float32Array(K),
+    lo = new Float32Array(K);
   for (let k = 0; k < K; k++) {
     lu[k] = 1 - (1 - au) ** k;
     lo[k] = 1 - (1 - ao) ** k;
   }
   d.fill(0);
   for (let p = 0, o = 0; p < under.length; p++, o += 4) {
-    const ku = under[p], ko = over[p];
+    const ku = under[p],
+      ko = over[p];
     if (!ku && !ko) continue;
-    const A = lu[ku < K ? ku : K - 1], a = lo[ko < K ? ko : K - 1];
+    const A = lu[ku < K ? ku : K - 1],
+      a = lo[ko < K ? ko : K - 1];
     const na = a + A * (1 - a);
-    const wu = (A * (1 - a)) / na, wo = a / na;
+    const wu = (A * (1 - a)) / na,
+      wo = a / na;
     d[o] = co[0] * wo + cu[0] * wu;
     d[o + 1] = co[1] * wo + cu[1] * wu;
     d[o + 2] = co[2] * wo + cu[2] * wu;

@@ -9,11 +9,18 @@ export interface Plot {
 }
 
 /** Pixel positions of rows 0..n-1 from unit x and unit y (y up); NaN where either is missing. */
-export function project(ux: ArrayLike<number>, uy: ArrayLike<number>, n: number, box: Plot, out?: { px: Float32Array; py: Float32Array }): { px: Float32Array; py: Float32Array } {
+export function project(
+  ux: ArrayLike<number>,
+  uy: ArrayLike<number>,
+  n: number,
+  box: Plot,
+  out?: { px: Float32Array; py: Float32Array },
+): { px: Float32Array; py: Float32Array } {
   const px = out && out.px.length >= n ? out.px : new Float32Array(n);
   const py = out && out.py.length >= n ? out.py : new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const a = ux[i], b = uy[i];
+    const a = ux[i],
+      b = uy[i];
     if (a !== a || b !== b) {
       px[i] = NaN;
       py[i] = NaN;
@@ -26,12 +33,21 @@ export function project(ux: ArrayLike<number>, uy: ArrayLike<number>, n: number,
 }
 
 /** Row index of the point nearest (x, y) within `radius` px among rows with mask = 1; -1 if none. */
-export function nearestPoint(px: Float32Array, py: Float32Array, n: number, x: number, y: number, radius: number, mask?: Uint8Array): number {
+export function nearestPoint(
+  px: Float32Array,
+  py: Float32Array,
+  n: number,
+  x: number,
+  y: number,
+  radius: number,
+  mask?: Uint8Array,
+): number {
   let best = -1;
   let bd = radius * radius;
   for (let i = 0; i < n; i++) {
     if (mask && !mask[i]) continue;
-    const dx = px[i] - x, dy = py[i] - y;
+    const dx = px[i] - x,
+      dy = py[i] - y;
     const d = dx * dx + dy * dy;
     if (d <= bd) {
       bd = d;

@@ -6,7 +6,8 @@
 export function smoothEma(values: ArrayLike<number>, weight: number): Float64Array {
   const out = new Float64Array(values.length);
   const w = weight > 0 ? Math.min(weight, 0.999) : 0;
-  let last = 0, k = 0;
+  let last = 0,
+    k = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) {

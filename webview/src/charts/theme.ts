@@ -50,7 +50,10 @@ export function readTheme(): Theme {
   const family = get(['--vscode-font-family']) || body.fontFamily;
   const size = get(['--vscode-font-size']) || '13px';
   out.font = `${size} ${family}`;
-  out.dark = document.body.classList.contains('vscode-dark') || document.body.classList.contains('vscode-high-contrast') || luminance(toRgba(out.bg)) < 0.4;
+  out.dark =
+    document.body.classList.contains('vscode-dark') ||
+    document.body.classList.contains('vscode-high-contrast') ||
+    luminance(toRgba(out.bg)) < 0.4;
   return out;
 }
 
@@ -90,7 +93,8 @@ export function onThemeChange(fn: () => void): void {
 /** Sizes a canvas for the device pixel ratio; returns its 2-D context scaled to CSS pixels. */
 export function fitCanvas(c: HTMLCanvasElement, w: number, h: number): CanvasRenderingContext2D {
   const dpr = window.devicePixelRatio || 1;
-  const W = Math.max(1, Math.round(w * dpr)), H = Math.max(1, Math.round(h * dpr));
+  const W = Math.max(1, Math.round(w * dpr)),
+    H = Math.max(1, Math.round(h * dpr));
   if (c.width !== W || c.height !== H) {
     c.width = W;
     c.height = H;

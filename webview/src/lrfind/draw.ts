@@ -6,10 +6,11 @@
  * variables, webview/src/charts/theme.ts). Independent of the lr-finder panel: a dashboard tab can
  * call drawLrFind(canvas, data, readTheme()) on its own canvas.
  */
-import type { LrFindData } from '../../../src/protocol/lrFindMessages';
-import { withAlpha, type Theme } from '../charts/theme';
+
 import { formatLr, formatNumber } from '../../../src/core/format/number';
-import { buildLrFindPlot, fromPxX, nearestIndex, toPx, type Frame, type LrFindPlot, type Series } from './plot';
+import type { LrFindData } from '../../../src/protocol/lrFindMessages';
+import { type Theme, withAlpha } from '../charts/theme';
+import { buildLrFindPlot, type Frame, fromPxX, type LrFindPlot, nearestIndex, type Series, toPx } from './plot';
 
 export interface DrawLrFindOptions {
   /** A hovered lr (log10): draws a crosshair and a readout. */
@@ -43,7 +44,12 @@ export function drawLrFind(canvas: HTMLCanvasElement, data: LrFindData, theme: T
     canvas.height = Math.round(h * dpr);
   }
   const plot = buildLrFindPlot(data);
-  const frame: Frame = { left: MARGIN.left, top: MARGIN.top, width: w - MARGIN.left - MARGIN.right, height: h - MARGIN.top - MARGIN.bottom };
+  const frame: Frame = {
+    left: MARGIN.left,
+    top: MARGIN.top,
+    width: w - MARGIN.left - MARGIN.right,
+    height: h - MARGIN.top - MARGIN.bottom,
+  };
   const ctx = canvas.getContext('2d');
   if (!ctx) return { plot, frame };
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);

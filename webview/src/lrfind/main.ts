@@ -5,10 +5,10 @@
  * host writes what the saved result says. Text goes in with textContent, never as HTML.
  */
 import './lrFind.css';
-import { parseLrFindHostMessage, type LrFindData, type LrFindWebviewMessage } from '../../../src/protocol/lrFindMessages';
-import { readTheme, type Theme } from '../charts/theme';
-import { drawLrFind, hoverXAt, type DrawnLrFind } from './draw';
 import { formatLr, MISSING } from '../../../src/core/format/number';
+import { type LrFindData, type LrFindWebviewMessage, parseLrFindHostMessage } from '../../../src/protocol/lrFindMessages';
+import { readTheme, type Theme } from '../charts/theme';
+import { type DrawnLrFind, drawLrFind, hoverXAt } from './draw';
 import { cyclicLrText, suggestionText, sweepBlockText } from './plot';
 
 interface VsCodeApi {
@@ -20,7 +20,11 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { className?: string; text?: string } = {},
+  ...children: Node[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (props.className) e.className = props.className;
   if (props.text !== undefined) e.textContent = props.text;
@@ -51,7 +55,9 @@ const sweepNote = el('p');
 const clrPre = el('pre');
 const writeClr = el('button', { className: 'secondary', text: 'Write CyclicLR(...) in the code' });
 writeClr.id = 'write-cyclic-lr';
-const clrNote = el('p', { text: 'Rewrites base_lr and max_lr of the CyclicLR(...) call in the training script (or the defaults of the parameters it reads), after showing the diff.' });
+const clrNote = el('p', {
+  text: 'Rewrites base_lr and max_lr of the CyclicLR(...) call in the training script (or the defaults of the parameters it reads), after showing the diff.',
+});
 const writes = el(
   'div',
   { className: 'writes' },
@@ -86,7 +92,11 @@ function show(d: LrFindData): void {
   suggestion.textContent = suggestionText(d);
   const block = sweepBlockText(d);
   sweepPre.textContent = block ?? 'No range: there is no suggestion.';
-  sweepNote.textContent = d.canWriteSweep ? 'Sets the parameter to this range in the sweep file (Undo: Ctrl+Z in the file).' : block ? 'This test ran a script, not a sweep file.' : '';
+  sweepNote.textContent = d.canWriteSweep
+    ? 'Sets the parameter to this range in the sweep file (Undo: Ctrl+Z in the file).'
+    : block
+      ? 'This test ran a script, not a sweep file.'
+      : '';
   useBounds.disabled = !d.canWriteSweep;
   clrPre.textContent = cyclicLrText(d) ?? 'No bounds: there is no suggestion.';
   writeClr.disabled = !d.canWriteCode;
@@ -134,6 +144,8 @@ window.addEventListener('message', (ev: MessageEvent) => {
     status.className = `status${m.level === 'error' ? ' error' : ''}`;
   }
 });
-window.addEventListener('error', (e) => vscode.postMessage({ type: 'log', level: 'error', message: `lr-find panel: ${e.message} (${e.filename}:${e.lineno})` }));
+window.addEventListener('error', (e) =>
+  vscode.postMessage({ type: 'log', level: 'error', message: `lr-find panel: ${e.message} (${e.filename}:${e.lineno})` }),
+);
 (globalThis as unknown as { __knobsLrFind: () => { data?: LrFindData; drawn?: DrawnLrFind } }).__knobsLrFind = () => ({ data, drawn });
 vscode.postMessage({ type: 'ready' });

@@ -72,7 +72,8 @@ export function linTicks(lo: number, hi: number, n = 5): Tick[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: Tick[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push({ v: Number(v.toPrecision(12)), label: formatNumber(Number(v.toPrecision(12)), 3) });
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push({ v: Number(v.toPrecision(12)), label: formatNumber(Number(v.toPrecision(12)), 3) });
   return out;
 }
 
@@ -156,7 +157,12 @@ export function buildLrFindPlot(d: LrFindData): LrFindPlot {
     mark('maxLr', s.maxLr, `max_lr ${formatLr(s.maxLr)}`);
     plot.baseBand = { lo: Math.log10(s.baseLrLow), hi: Math.log10(s.baseLrHigh) };
   }
-  if (d.sweepRange) plot.band = { lo: Math.log10(d.sweepRange.min), hi: Math.log10(d.sweepRange.max), label: `sweep range ${formatLr(d.sweepRange.min)} … ${formatLr(d.sweepRange.max)}` };
+  if (d.sweepRange)
+    plot.band = {
+      lo: Math.log10(d.sweepRange.min),
+      hi: Math.log10(d.sweepRange.max),
+      label: `sweep range ${formatLr(d.sweepRange.min)} … ${formatLr(d.sweepRange.max)}`,
+    };
   return plot;
 }
 
@@ -197,7 +203,8 @@ export function nearestIndex(d: LrFindData, x: number): number {
 export function suggestionText(d: LrFindData): string {
   if (!d.suggestion) return `No suggestion${d.note ? `: ${d.note}` : ''}.`;
   const s = d.suggestion;
-  const how = s.method === 'steepest' ? 'at the steepest descent of the smoothed loss' : 'one decade below the minimum of the smoothed loss';
+  const how =
+    s.method === 'steepest' ? 'at the steepest descent of the smoothed loss' : 'one decade below the minimum of the smoothed loss';
   return `max_lr ${formatLr(s.maxLr)} (${how}), base_lr ${formatLr(s.baseLr)} (max_lr / 4; the band max_lr / 10 … / 4 is ${formatLr(s.baseLrLow)} … ${formatLr(s.baseLrHigh)}).`;
 }
 

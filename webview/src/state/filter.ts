@@ -3,8 +3,8 @@
  * Counts are always exact, whatever the chart draws.
  */
 import type { TrialStatus } from '../../../src/protocol/messages';
-import { STATUS_CODE, TrialStore } from './store';
 import { inRange } from '../charts/axes';
+import { STATUS_CODE, type TrialStore } from './store';
 
 export interface Filters {
   /** States to show; empty shows all. */

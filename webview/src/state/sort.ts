@@ -1,7 +1,7 @@
 /** Sorting of the trial table (pure): keys read from the store's columns; NaN/missing sorts last. */
 import { FIT_TAGS, type FitTag } from '../../../src/protocol/messages';
-import { TrialStore, STATUS_CODE } from './store';
 import { STATUS_ORDER } from '../format';
+import { STATUS_CODE, type TrialStore } from './store';
 
 /** Fit tags in sort order: the ones that need attention first. */
 const FIT_RANK: Record<FitTag, number> = { overfitting: 0, underfitting: 1, ok: 2 };
@@ -33,7 +33,9 @@ export function sortKeys(store: TrialStore, key: SortKey): Float64Array {
   }
   if (key === 'status') {
     const rank = new Float64Array(16);
-    STATUS_ORDER.forEach((s, r) => (rank[STATUS_CODE[s]] = r));
+    STATUS_ORDER.forEach((s, r) => {
+      rank[STATUS_CODE[s]] = r;
+    });
     for (let i = 0; i < n; i++) out[i] = rank[store.status[i]];
     return out;
   }
@@ -49,7 +51,8 @@ export function sortKeys(store: TrialStore, key: SortKey): Float64Array {
   } else if (key === 'duration') {
     const end = store.meta?.updatedAt ?? NaN;
     for (let i = 0; i < n; i++) {
-      const s = store.startedAt[i], e = store.endedAt[i];
+      const s = store.startedAt[i],
+        e = store.endedAt[i];
       out[i] = s === s ? (e === e ? e : end === end ? end : s) - s : NaN;
     }
   } else if (key.startsWith('last:')) {
@@ -74,20 +77,23 @@ const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Stable argsort of float keys (ascending, or descending), NaN last. */
 export function argsort(keys: Float64Array, desc = false): Int32Array {
   const n = keys.length;
-  const lo = new Uint32Array(n), hi = new Uint32Array(n);
+  const lo = new Uint32Array(n),
+    hi = new Uint32Array(n);
   let src = new Int32Array(n);
   const nans: number[] = [];
   let m = 0;
   // the keys' IEEE bits, read in bulk from their buffer (no per-key conversion through a scratch array)
   const bits = new Uint32Array(keys.buffer, keys.byteOffset, n * 2);
-  const L = LITTLE ? 0 : 1, H = LITTLE ? 1 : 0;
+  const L = LITTLE ? 0 : 1,
+    H = LITTLE ? 1 : 0;
   for (let i = 0; i < n; i++) {
     const x = keys[i];
     if (x !== x) {
       nans.push(i);
       continue;
     }
-    let l = bits[2 * i + L], h = bits[2 * i + H];
+    let l = bits[2 * i + L],
+      h = bits[2 * i + H];
     if (x === 0) l = h = 0; // -0 sorts with 0
     if (h & 0x80000000) {
       h = ~h >>> 0;
@@ -102,8 +108,10 @@ export function argsort(keys: Float64Array, desc = false): Int32Array {
     src[m++] = i;
   }
   let dst = new Int32Array(m);
-  let klo = lo.subarray(0, m), khi = hi.subarray(0, m);
-  let tlo = new Uint32Array(m), thi = new Uint32Array(m);
+  let klo = lo.subarray(0, m),
+    khi = hi.subarray(0, m);
+  let tlo = new Uint32Array(m),
+    thi = new Uint32Array(m);
   src = src.subarray(0, m);
   const count = new Uint32Array(65536);
   for (let pass = 0; pass < 4; pass++) {

@@ -7,23 +7,26 @@
  * updates its slots in O(fields), new metric points are pushed onto the trial's series.
  */
 import {
-  FIT_TAGS,
-  TRIAL_STATUSES,
   encodeHostMessage,
+  FIT_TAGS,
   type HostMessage,
   type ParamValue,
   type SeriesColumns,
   type StringColumn,
   type SweepMeta,
+  TRIAL_STATUSES,
   type TrialColumns,
   type TrialRow,
   type TrialStatus,
   type WireHostMessage,
 } from '../../../src/protocol/messages';
-import { AxisScale, METRIC_AXIS, categoryKey, fitRange, numericValue, paramScale } from '../charts/axes';
+import { type AxisScale, categoryKey, fitRange, METRIC_AXIS, numericValue, paramScale } from '../charts/axes';
 
 export const STATUSES: readonly TrialStatus[] = TRIAL_STATUSES;
-export const STATUS_CODE: Readonly<Record<TrialStatus, number>> = Object.fromEntries(STATUSES.map((s, i) => [s, i])) as Record<TrialStatus, number>;
+export const STATUS_CODE: Readonly<Record<TrialStatus, number>> = Object.fromEntries(STATUSES.map((s, i) => [s, i])) as Record<
+  TrialStatus,
+  number
+>;
 
 /**
  * One metric series of one trial: steps and values in typed arrays. A snapshot's series are views
@@ -39,7 +42,14 @@ export class Series {
   private owned = false;
   length: number;
 
-  constructor(readonly attempt: number, steps: Float64Array | Int32Array, values: Float64Array, from: number, to: number, times?: Float64Array) {
+  constructor(
+    readonly attempt: number,
+    steps: Float64Array | Int32Array,
+    values: Float64Array,
+    from: number,
+    to: number,
+    times?: Float64Array,
+  ) {
     this.s = steps;
     this.v = values;
     this.t = times;
@@ -65,7 +75,8 @@ export class Series {
     const need = this.length + (b - a);
     if (!this.owned || need > this.s.length) {
       const cap = Math.max(16, need, this.owned ? this.s.length * 2 : need);
-      const s = new Float64Array(cap), v = new Float64Array(cap);
+      const s = new Float64Array(cap),
+        v = new Float64Array(cap);
       s.set(this.steps);
       v.set(this.values);
       const t = this.t || times ? new Float64Array(cap).fill(NaN) : undefined;
@@ -272,9 +283,15 @@ export class TrialStore {
    * the synthetic sweeps). Returns what changed, or undefined for messages that hold no state.
    */
   apply(msg: HostMessage | WireHostMessage): Change | undefined {
-    if (msg.type === 'series') return this.replaceSeries((Array.isArray(msg.series) ? encodeHostMessage(msg as HostMessage) : msg) as Extract<WireHostMessage, { type: 'series' }>);
+    if (msg.type === 'series')
+      return this.replaceSeries(
+        (Array.isArray(msg.series) ? encodeHostMessage(msg as HostMessage) : msg) as Extract<WireHostMessage, { type: 'series' }>,
+      );
     if (msg.type !== 'snapshot' && msg.type !== 'append') return undefined;
-    const w = (Array.isArray(msg.trials) ? encodeHostMessage(msg as HostMessage) : msg) as Extract<WireHostMessage, { type: 'snapshot' | 'append' }>;
+    const w = (Array.isArray(msg.trials) ? encodeHostMessage(msg as HostMessage) : msg) as Extract<
+      WireHostMessage,
+      { type: 'snapshot' | 'append' }
+    >;
     if (w.type === 'snapshot') return this.snapshot(w.meta, w.trials, w.series, !!w.partialSeries);
     return this.append(w.meta, w.trials, w.series);
   }
@@ -314,7 +331,8 @@ export class TrialStore {
     this.addSeries(series);
     // trials that reported but whose series the host left out (a large sweep): fetched on demand
     const loaded = this.series.get(this.metricName);
-    if (partial) for (let i = 0; i < this.size; i++) if (this.step[i] === this.step[i] && !loaded?.get(this.ids[i])) this.lazy.add(this.ids[i]);
+    if (partial)
+      for (let i = 0; i < this.size; i++) if (this.step[i] === this.step[i] && !loaded?.get(this.ids[i])) this.lazy.add(this.ids[i]);
     this.refit();
     this.categoriesGrew = false;
     this.rev++;
@@ -397,10 +415,11 @@ export class TrialStore {
    */
   takeLazy(ids: Iterable<number>): number[] {
     const out: number[] = [];
-    for (const id of ids) if (this.lazy.delete(id)) {
-      this.pending.add(id);
-      out.push(id);
-    }
+    for (const id of ids)
+      if (this.lazy.delete(id)) {
+        this.pending.add(id);
+        out.push(id);
+      }
     return out;
   }
 
@@ -412,10 +431,11 @@ export class TrialStore {
     let set = this.fetched.get(metric);
     if (!set) this.fetched.set(metric, (set = new Set()));
     const out: number[] = [];
-    for (const id of ids) if (!set.has(id)) {
-      set.add(id);
-      out.push(id);
-    }
+    for (const id of ids)
+      if (!set.has(id)) {
+        set.add(id);
+        out.push(id);
+      }
     return out;
   }
 
@@ -431,7 +451,8 @@ export class TrialStore {
     const change: Change = { meta: false, axes: false, trials: [], series: [], reset: false };
     this.pending.clear();
     for (let k = 0; k < p.n; k++) {
-      const trial = p.trial[k], name = p.names[p.name[k]];
+      const trial = p.trial[k],
+        name = p.names[p.name[k]];
       let byTrial = this.series.get(name);
       if (!byTrial) this.series.set(name, (byTrial = new IdMap()));
       const old = byTrial.get(trial);
@@ -459,7 +480,16 @@ export class TrialStore {
     const last: Record<string, number | null> = {};
     for (const [name, col] of this.lastCols) if (col[i] === col[i]) last[name] = col[i];
     const orNull = (x: number) => (x === x ? x : null);
-    const r: TrialRow = { id: this.ids[i], status: this.statusAt(i), attempt: this.attempt[i], params, value: orNull(this.metric[i]), best: orNull(this.bestValue[i]), last, step: orNull(this.step[i]) };
+    const r: TrialRow = {
+      id: this.ids[i],
+      status: this.statusAt(i),
+      attempt: this.attempt[i],
+      params,
+      value: orNull(this.metric[i]),
+      best: orNull(this.bestValue[i]),
+      last,
+      step: orNull(this.step[i]),
+    };
     if (this.reasonCode[i] >= 0) r.reason = this.reasons.values[this.reasonCode[i]];
     if (this.startedAt[i] === this.startedAt[i]) r.startedAt = this.startedAt[i];
     if (this.endedAt[i] === this.endedAt[i]) r.endedAt = this.endedAt[i];
@@ -473,7 +503,16 @@ export class TrialStore {
     const params = meta.axes.filter((a) => a.kind !== 'constant');
     this.scales = params.map(paramScale);
     this.declared = params.map((a) => a.kind === 'numeric' && Number.isFinite(a.min) && Number.isFinite(a.max));
-    this.scales.push({ name: METRIC_AXIS, label: meta.metric.name, kind: 'metric', log: false, integer: false, lo: NaN, hi: NaN, categories: [] });
+    this.scales.push({
+      name: METRIC_AXIS,
+      label: meta.metric.name,
+      kind: 'metric',
+      log: false,
+      integer: false,
+      lo: NaN,
+      hi: NaN,
+      categories: [],
+    });
     this.declared.push(false);
     const cap = Math.max(16, this.cap);
     const metric = this.cap ? this.metric : new Float64Array(cap).fill(NaN);
@@ -513,7 +552,8 @@ export class TrialStore {
     let fresh = 0;
     for (let j = 0; j < n; j++) if (!this.indexById.has(c.id[j])) fresh++;
     if (this.size + fresh > this.cap) this.resize(Math.max(this.size + fresh, this.cap * 2, 16));
-    const reasonMap = this.reasons.map(c.reason), fitReasonMap = this.fitReasons.map(c.fitReason);
+    const reasonMap = this.reasons.map(c.reason),
+      fitReasonMap = this.fitReasons.map(c.fitReason);
     for (let j = 0; j < n; j++) {
       const id = c.id[j];
       let i = this.indexById.get(id);
@@ -534,7 +574,8 @@ export class TrialStore {
       this.endedAt[i] = c.endedAt[j];
       this.fit[i] = c.fit[j];
       if (c.fit[j]) this.hasFit = true;
-      const rc = c.reason.codes[j], fc = c.fitReason.codes[j];
+      const rc = c.reason.codes[j],
+        fc = c.fitReason.codes[j];
       this.reasonCode[i] = rc >= 0 ? reasonMap[rc] : -1;
       this.fitReasonCode[i] = fc >= 0 ? fitReasonMap[fc] : -1;
       this.setMetric(i, c.value[j]);
@@ -544,7 +585,11 @@ export class TrialStore {
     for (const p of c.params) {
       carried.add(p.name);
       let raw = this.params.get(p.name);
-      if (!raw) this.params.set(p.name, (raw = { num: new Float64Array(this.cap).fill(NaN), code: new Int32Array(this.cap).fill(-1), dict: [], index: new Map() }));
+      if (!raw)
+        this.params.set(
+          p.name,
+          (raw = { num: new Float64Array(this.cap).fill(NaN), code: new Int32Array(this.cap).fill(-1), dict: [], index: new Map() }),
+        );
       if ('num' in p) {
         for (let j = 0; j < n; j++) {
           raw.num[rows[j]] = p.num[j];
@@ -596,8 +641,10 @@ export class TrialStore {
         continue;
       }
       const categorical = s.kind === 'categorical';
-      const codeCache = this.codeCache[a], numCache = this.numCache[a];
-      const lo = s.lo, hi = s.hi;
+      const codeCache = this.codeCache[a],
+        numCache = this.numCache[a];
+      const lo = s.lo,
+        hi = s.hi;
       for (let k = from; k < to; k++) {
         const i = rows ? rows[k] : k;
         if (!categorical && (col[i] === lo || col[i] === hi)) this.edgeHit = true;
@@ -656,13 +703,17 @@ export class TrialStore {
       if (!m) this.series.set(name, (m = new IdMap()));
       return m;
     });
-    const others = p.names.map((name) => (name === this.metricName ? undefined : this.fetched.get(name) ?? new Set<number>()));
+    const others = p.names.map((name) => (name === this.metricName ? undefined : (this.fetched.get(name) ?? new Set<number>())));
     for (let k = 0; k < p.n; k++) {
-      const trial = p.trial[k], attempt = p.attempt[k], byTrial = maps[p.name[k]], other = others[p.name[k]];
-      const a = p.offsets[k], b = p.offsets[k + 1];
+      const trial = p.trial[k],
+        attempt = p.attempt[k],
+        byTrial = maps[p.name[k]],
+        other = others[p.name[k]];
+      const a = p.offsets[k],
+        b = p.offsets[k + 1];
       if (!other && this.lazy.has(trial)) continue; // its whole series comes when asked for
       if (other && append && !other.has(trial) && !byTrial.get(trial)) continue; // a part only: asked for when drawn
-      let s = byTrial.get(trial);
+      const s = byTrial.get(trial);
       if (s && attempt < s.attempt) continue; // points of an older attempt
       if (!s || attempt > s.attempt) {
         if (s) this.points -= s.length;
@@ -683,7 +734,8 @@ export class TrialStore {
       const s = this.scales[a];
       if (s.kind !== 'numeric' && s.kind !== 'metric') continue;
       const c = this.cols[a];
-      let min = Infinity, max = -Infinity;
+      let min = Infinity,
+        max = -Infinity;
       for (let k = 0; k < n; k++) {
         const v = c[rows ? rows[k] : k];
         if (v < min) min = v;

@@ -54,7 +54,8 @@ export function syntheticMeta(o: { now?: number; trials?: number } = {}): SweepM
 
 /** The loss a config reaches after `step` of `total` steps (a smooth bowl around lr=3e-3, dropout=0.2). */
 function lossAt(p: { lr: number; dropout: number; hidden: number; opt: number }, frac: number, noise: number): number {
-  const base = 0.08 + 0.25 * (Math.log10(p.lr) + 2.5) ** 2 + 0.6 * (p.dropout - 0.2) ** 2 + 0.05 * Math.abs(Math.log2(p.hidden / 128)) + 0.03 * p.opt;
+  const base =
+    0.08 + 0.25 * (Math.log10(p.lr) + 2.5) ** 2 + 0.6 * (p.dropout - 0.2) ** 2 + 0.05 * Math.abs(Math.log2(p.hidden / 128)) + 0.03 * p.opt;
   return base + (1.2 - base) * Math.exp(-4 * frac) + noise;
 }
 
@@ -78,7 +79,9 @@ export function syntheticSweep(o: SyntheticOptions): { meta: SweepMeta; trials: 
     const batch = [32, 64, 128][Math.floor(rnd() * 3)];
     const oi = Math.floor(rnd() * 3);
     const r = rnd();
-    const status = (k >= runningFrom ? 'running' : r < 0.04 ? 'failed' : r < 0.12 ? 'pruned' : r < 0.14 ? 'stopped' : 'completed') as TrialStatus;
+    const status = (
+      k >= runningFrom ? 'running' : r < 0.04 ? 'failed' : r < 0.12 ? 'pruned' : r < 0.14 ? 'stopped' : 'completed'
+    ) as TrialStatus;
     const frac = status === 'running' ? 0.3 + 0.5 * rnd() : status === 'pruned' ? 0.25 : status === 'failed' ? 0.1 : 1;
     const cfg = { lr, dropout, hidden, opt: oi };
     const n = Math.max(1, Math.round(o.points * frac));
@@ -108,7 +111,8 @@ export function syntheticSweep(o: SyntheticOptions): { meta: SweepMeta; trials: 
       best: value,
       last: { val_loss: value, val_acc: value === null ? null : acc(value) },
       step: o.points > 0 ? n : status === 'running' ? 3 : 20,
-      reason: status === 'failed' ? 'exit code 1' : status === 'pruned' ? 'asha: rung 1' : status === 'stopped' ? 'stopped by user' : undefined,
+      reason:
+        status === 'failed' ? 'exit code 1' : status === 'pruned' ? 'asha: rung 1' : status === 'stopped' ? 'stopped by user' : undefined,
       startedAt: status === 'pending' ? undefined : started,
       endedAt: status === 'running' || status === 'pending' ? undefined : started + 2000 + Math.floor(rnd() * 8000),
     });

@@ -4,8 +4,8 @@
  * checked field by field and anything odd falls back to the default.
  */
 import type { TrialStatus } from '../../../src/protocol/messages';
-import { Filters } from './filter';
-import { SortSpec } from './sort';
+import type { Filters } from './filter';
+import type { SortSpec } from './sort';
 import { STATUSES } from './store';
 
 export const TABS = ['curves', 'parallel', 'scatter', 'importance', 'lrfind'] as const;
@@ -30,7 +30,15 @@ export interface UiState {
 }
 
 export function defaultUiState(): UiState {
-  return { v: 1, filters: { states: [], ranges: {} }, selected: null, sort: null, tab: 'curves', scrollRow: 0, curves: { metric: null, x: 'step', smoothing: 0 } };
+  return {
+    v: 1,
+    filters: { states: [], ranges: {} },
+    selected: null,
+    sort: null,
+    tab: 'curves',
+    scrollRow: 0,
+    curves: { metric: null, x: 'step', smoothing: 0 },
+  };
 }
 
 export function sanitizeUiState(raw: unknown): UiState {
@@ -49,14 +57,17 @@ export function sanitizeUiState(raw: unknown): UiState {
     if (typeof c.smoothing === 'number' && c.smoothing >= 0 && c.smoothing <= 0.99) out.curves.smoothing = c.smoothing;
   }
   const s = r.sort as Record<string, unknown> | null | undefined;
-  if (s && typeof s === 'object' && typeof s.key === 'string' && s.key.length < 500 && (s.dir === 'asc' || s.dir === 'desc')) out.sort = { key: s.key, dir: s.dir };
+  if (s && typeof s === 'object' && typeof s.key === 'string' && s.key.length < 500 && (s.dir === 'asc' || s.dir === 'desc'))
+    out.sort = { key: s.key, dir: s.dir };
   const f = r.filters as Record<string, unknown> | undefined;
   if (f && typeof f === 'object') {
-    if (Array.isArray(f.states)) out.filters.states = f.states.filter((x): x is TrialStatus => (STATUSES as readonly unknown[]).includes(x));
+    if (Array.isArray(f.states))
+      out.filters.states = f.states.filter((x): x is TrialStatus => (STATUSES as readonly unknown[]).includes(x));
     const ranges = f.ranges as Record<string, unknown> | undefined;
     if (ranges && typeof ranges === 'object' && !Array.isArray(ranges)) {
       for (const [k, v] of Object.entries(ranges)) {
-        if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x))) out.filters.ranges[k] = [Math.min(v[0], v[1]), Math.max(v[0], v[1])];
+        if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)))
+          out.filters.ranges[k] = [Math.min(v[0], v[1]), Math.max(v[0], v[1])];
       }
     }
   }

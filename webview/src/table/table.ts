@@ -4,10 +4,10 @@
  * fast. Each row has Stop (running trials only), Promote and Logs buttons.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { TrialRow } from '../../../src/protocol/messages';
-import { Ctx, el } from '../context';
 import { formatDuration } from '../../../src/core/format/duration';
 import { formatNumber } from '../../../src/core/format/number';
+import type { TrialRow } from '../../../src/protocol/messages';
+import { type Ctx, el } from '../context';
 import { formatParam, statusColorVar, statusLabel } from '../format';
 import type { SortSpec } from '../state/sort';
 import { scrollToRow, visibleWindow } from './virtual';
@@ -134,8 +134,22 @@ export class TrialTable {
       { key: 'best', label: 'best', width: 84, sortable: true, cell: (r) => formatNumber(r.best), cls: 'num' },
       { key: 'step', label: 'step', width: 56, sortable: true, cell: (r) => (r.step == null ? '' : String(r.step)), cls: 'num' },
       ...(s.hasFit ? [{ key: 'fit', label: 'fit', width: 96, sortable: true, cell: (r: TrialRow) => r.fit ?? '', cls: 'fit' }] : []),
-      ...s.paramNames.map((p) => ({ key: `param:${p}`, label: p, width: Math.max(76, Math.min(140, p.length * 8 + 24)), sortable: true, cell: (r: TrialRow) => formatParam(r.params[p], 3), cls: 'num' })),
-      { key: 'duration', label: 'time', width: durationWidth(this.ctx.theme.font), sortable: true, cell: (r, now) => (r.startedAt === undefined ? '' : formatDuration((r.endedAt ?? now) - r.startedAt)), cls: 'num' },
+      ...s.paramNames.map((p) => ({
+        key: `param:${p}`,
+        label: p,
+        width: Math.max(76, Math.min(140, p.length * 8 + 24)),
+        sortable: true,
+        cell: (r: TrialRow) => formatParam(r.params[p], 3),
+        cls: 'num',
+      })),
+      {
+        key: 'duration',
+        label: 'time',
+        width: durationWidth(this.ctx.theme.font),
+        sortable: true,
+        cell: (r, now) => (r.startedAt === undefined ? '' : formatDuration((r.endedAt ?? now) - r.startedAt)),
+        cls: 'num',
+      },
       { key: 'reason', label: 'reason', width: 160, sortable: false, cell: (r) => r.reason ?? '' },
     ];
     this.columns = cols;
@@ -230,7 +244,7 @@ export class TrialTable {
     this.empty.style.display = total ? 'none' : '';
     const need = w.end - w.start;
     while (this.slots.length < need) this.slots.push(this.makeSlot(this.slots.length));
-    const now = store.meta?.state === 'running' ? Date.now() : store.meta?.updatedAt ?? Date.now();
+    const now = store.meta?.state === 'running' ? Date.now() : (store.meta?.updatedAt ?? Date.now());
     for (let k = 0; k < this.slots.length; k++) {
       const sl = this.slots[k];
       if (k >= need) {

@@ -67,7 +67,7 @@ export function batchScript(o: BatchScriptOptions): string {
     '#!/bin/bash',
     `# Knobs trial ${o.trialId}, attempt ${o.attempt}: written by the Slurm executor and submitted with sbatch.`,
     '# The trial runs under srun so that `scancel --signal=TERM` reaches it; its exit status goes to',
-    '# the exit-code file below, which outlives Slurm\'s memory of the job.',
+    "# the exit-code file below, which outlives Slurm's memory of the job.",
     ...o.env.set.map(([k, v]) => `export ${k}=${q(v)}`),
     ...(o.env.unset.length ? [`unset ${o.env.unset.join(' ')}`] : []),
     `knobs_exit_file=${q(o.exitCodePath)}`,

@@ -28,18 +28,30 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KnobsError } from '../../errors';
 import { fileSize } from '../../fileSize';
+import { formatDuration } from '../../format/duration';
 import type { ExecutorSpec } from '../../space/types';
 import type { Executor, ExitInfo, LaunchSpec, TrialEvents, TrialHandle } from '../executor';
 import { LineSplitter } from '../lineSplitter';
 import { DEFAULT_GRACE_MS } from '../localExecutor';
-import { formatDuration } from '../../format/duration';
 import { batchScript, envDelta } from './script';
-import { FINAL_STATES, gresFor, parseSacct, parseScontrol, parseSqueue, sbatchOptions, signalName, slurmError, type FinalRecord, type QueueEntry } from './slurmText';
+import {
+  FINAL_STATES,
+  type FinalRecord,
+  gresFor,
+  parseSacct,
+  parseScontrol,
+  parseSqueue,
+  type QueueEntry,
+  sbatchOptions,
+  signalName,
+  slurmError,
+} from './slurmText';
 
 const STDERR_TAIL_BYTES = 4096;
 const READ_CHUNK = 1 << 20;
 /** What srun/slurmstepd print when a step ends or is cancelled (kept in the log, left out of stderrTail). */
-const SRUN_NOISE = /^(srun: error: \S+: tasks? [\d,-]+: (Exited with exit code \d+|Terminated|Killed)|srun: (Force Terminated|forcing job termination|Job step aborted|got SIGCONT|launch\/slurm: _step_signal|Complete StepId)|slurmstepd(-\S+)?: error: \*\*\* (STEP|JOB) [\d.]+ ON \S+ CANCELLED AT )/;
+const SRUN_NOISE =
+  /^(srun: error: \S+: tasks? [\d,-]+: (Exited with exit code \d+|Terminated|Killed)|srun: (Force Terminated|forcing job termination|Job step aborted|got SIGCONT|launch\/slurm: _step_signal|Complete StepId)|slurmstepd(-\S+)?: error: \*\*\* (STEP|JOB) [\d.]+ ON \S+ CANCELLED AT )/;
 
 export interface SlurmExecutorOptions {
   /** gpus_per_trial of the sweep (→ --gres=gpu:N, or shard:k for a fraction). */
@@ -161,7 +173,12 @@ export class SlurmExecutor implements Executor {
   runSync(cmd: string, args: string[], timeoutMs = this.opts.commandTimeoutMs ?? 60_000): CmdResult {
     const r = spawnSync(cmd, args, { env: this.env, encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
     const errno = (r.error as NodeJS.ErrnoException | undefined)?.code;
-    return { code: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error && errno !== 'ENOENT' ? `${r.error.message}\n` : ''), errno };
+    return {
+      code: r.status,
+      stdout: r.stdout ?? '',
+      stderr: (r.stderr ?? '') + (r.error && errno !== 'ENOENT' ? `${r.error.message}\n` : ''),
+      errno,
+    };
   }
 
   run(cmd: string, args: string[], timeoutMs = this.opts.commandTimeoutMs ?? 60_000): Promise<CmdResult> {
@@ -181,13 +198,20 @@ export class SlurmExecutor implements Executor {
     const part = typeof this.spec.partition === 'string' ? ['-p', this.spec.partition] : [];
     const r = this.runSync('sinfo', ['-h', ...part, '-o', '%G']);
     if (r.code !== 0) throw slurmError('reading the GPU resources of the partition', 'sinfo', r, this.spec);
-    this.siteGresCache = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    this.siteGresCache = r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     return this.siteGresCache;
   }
 
   /** The gres a trial asks for (throws a KnobsError for a fraction the site cannot share). */
   gres(): string | undefined {
-    return gresFor({ gres: typeof this.spec.gres === 'string' ? this.spec.gres : undefined, gpusPerTrial: this.opts.gpusPerTrial ?? 0, siteGres: () => this.siteGres() });
+    return gresFor({
+      gres: typeof this.spec.gres === 'string' ? this.spec.gres : undefined,
+      gpusPerTrial: this.opts.gpusPerTrial ?? 0,
+      siteGres: () => this.siteGres(),
+    });
   }
 
   /** sbatch options of every trial (without the per-trial files). */
@@ -225,7 +249,8 @@ export class SlurmExecutor implements Executor {
   }
 
   attach(jobId: string, spec: LaunchSpec, events: TrialEvents): SlurmTrialHandle {
-    if (!/^\d+(_\d+)?$/.test(jobId)) throw new KnobsError('E_USAGE', `"${jobId}" is not a Slurm job id`, { hint: 'pass the jobId recorded in the journal' });
+    if (!/^\d+(_\d+)?$/.test(jobId))
+      throw new KnobsError('E_USAGE', `"${jobId}" is not a Slurm job id`, { hint: 'pass the jobId recorded in the journal' });
     const trial = new SlurmTrial(this, spec, events);
     const rec = readSlurmJobRecord(spec);
     const same = rec?.jobId === jobId;
@@ -275,7 +300,8 @@ export class SlurmExecutor implements Executor {
       const r = await this.run('squeue', ['--me', '-h', '-t', 'all', '-o', '%i|%T|%r']);
       if (r.code !== 0 || r.errno) {
         this.queueFailures++;
-        if (this.queueFailures === 3) this.opts.onNotice?.(`squeue keeps failing; trial states are not updated: ${(r.stderr || r.errno || '').trim()}`);
+        if (this.queueFailures === 3)
+          this.opts.onNotice?.(`squeue keeps failing; trial states are not updated: ${(r.stderr || r.errno || '').trim()}`);
         return;
       }
       if (this.queueFailures >= 3) this.opts.onNotice?.('squeue answers again');
@@ -370,7 +396,11 @@ class SlurmTrial implements SlurmTrialHandle {
       });
       fs.writeFileSync(this.files.script, script, { mode: 0o700 });
     } catch (e) {
-      return this.failSubmit(e instanceof KnobsError ? e : new KnobsError('E_SPAWN', `cannot prepare the Slurm job of trial ${s.trialId}: ${(e as Error).message}`, { cause: e }));
+      return this.failSubmit(
+        e instanceof KnobsError
+          ? e
+          : new KnobsError('E_SPAWN', `cannot prepare the Slurm job of trial ${s.trialId}: ${(e as Error).message}`, { cause: e }),
+      );
     }
     const sweep = s.env.KNOBS_SWEEP_DIR ? path.basename(s.env.KNOBS_SWEEP_DIR).replace(/[^A-Za-z0-9_.-]/g, '') : '';
     const name = `knobs${sweep ? `-${sweep}` : ''}-t${s.trialId}a${s.attempt}`;
@@ -400,7 +430,7 @@ class SlurmTrial implements SlurmTrialHandle {
       script: this.files.script,
     };
     try {
-      fs.writeFileSync(this.files.record, JSON.stringify(rec, null, 2) + '\n');
+      fs.writeFileSync(this.files.record, `${JSON.stringify(rec, null, 2)}\n`);
     } catch {
       /* informational: the journal holds the job id */
     }
@@ -459,7 +489,7 @@ class SlurmTrial implements SlurmTrialHandle {
   private emitLine(stream: 'stdout' | 'stderr', line: string): void {
     if (!this.finishing) this.runs();
     // srun's and slurmstepd's own words about the end of the step would hide the trial's last error
-    if (stream === 'stderr' && !SRUN_NOISE.test(line)) this.stderrTail = (this.stderrTail + line + '\n').slice(-STDERR_TAIL_BYTES);
+    if (stream === 'stderr' && !SRUN_NOISE.test(line)) this.stderrTail = `${this.stderrTail + line}\n`.slice(-STDERR_TAIL_BYTES);
     try {
       this.events.onLine(stream, line);
     } catch {
@@ -506,7 +536,10 @@ class SlurmTrial implements SlurmTrialHandle {
     if (this.sawRunning) return;
     this.sawRunning = true;
     if (this.spec.timeoutMs && this.spec.timeoutMs > 0 && !this.timeoutTimer) {
-      this.timeoutTimer = setTimeout(() => this.stopInternal(`timed out after ${formatDuration(this.spec.timeoutMs!)}`, true), this.spec.timeoutMs);
+      this.timeoutTimer = setTimeout(
+        () => this.stopInternal(`timed out after ${formatDuration(this.spec.timeoutMs!)}`, true),
+        this.spec.timeoutMs,
+      );
     }
   }
 
@@ -581,7 +614,10 @@ class SlurmTrial implements SlurmTrialHandle {
         }
       } else if (st === 'TIMEOUT') {
         signal = 'SIGTERM';
-        this.stoppedBy ??= { reason: `Slurm time limit reached${typeof this.ex.spec.time === 'string' ? ` (executor.time ${this.ex.spec.time})` : ''}`, timeout: true };
+        this.stoppedBy ??= {
+          reason: `Slurm time limit reached${typeof this.ex.spec.time === 'string' ? ` (executor.time ${this.ex.spec.time})` : ''}`,
+          timeout: true,
+        };
       } else if (st === 'OUT_OF_MEMORY') {
         signal = 'SIGKILL';
         note = `Slurm job ${jobId} ran out of memory (OUT_OF_MEMORY): ask for more with executor.extra_args, e.g. --mem=16G`;
@@ -597,7 +633,10 @@ class SlurmTrial implements SlurmTrialHandle {
     } else {
       note = `Slurm no longer knows job ${jobId} and it left no exit code in ${this.files.exitCode}`;
     }
-    if (note) this.stderrTail = `${this.stderrTail}${this.stderrTail && !this.stderrTail.endsWith('\n') ? '\n' : ''}knobs: ${note}\n`.slice(-STDERR_TAIL_BYTES);
+    if (note)
+      this.stderrTail = `${this.stderrTail}${this.stderrTail && !this.stderrTail.endsWith('\n') ? '\n' : ''}knobs: ${note}\n`.slice(
+        -STDERR_TAIL_BYTES,
+      );
     this.state = rec?.state ?? (exitCode === 0 ? 'COMPLETED' : 'FAILED');
     this.finish({ code: exitCode, signal, spawnError });
   }
@@ -612,7 +651,13 @@ class SlurmTrial implements SlurmTrialHandle {
       this.pendingShown = null;
       this.callPending(null);
     }
-    this.events.onExit({ code: info.code, signal: info.signal, stoppedBy: this.stoppedBy, spawnError: info.spawnError, stderrTail: this.stderrTail });
+    this.events.onExit({
+      code: info.code,
+      signal: info.signal,
+      stoppedBy: this.stoppedBy,
+      spawnError: info.spawnError,
+      stderrTail: this.stderrTail,
+    });
   }
 
   // ---- stopping -----------------------------------------------------------------------------
@@ -632,11 +677,14 @@ class SlurmTrial implements SlurmTrialHandle {
       return;
     }
     void this.ex.run('scancel', ['--signal=TERM', id]);
-    this.killTimer = setTimeout(() => {
-      if (this.finished || this.detached) return;
-      this.hardCancelled = true;
-      void this.ex.run('scancel', [id]);
-    }, Math.max(0, graceMs));
+    this.killTimer = setTimeout(
+      () => {
+        if (this.finished || this.detached) return;
+        this.hardCancelled = true;
+        void this.ex.run('scancel', [id]);
+      },
+      Math.max(0, graceMs),
+    );
   }
 
   /** Stop watching (detach/dispose): no more events. */

@@ -7,7 +7,17 @@ import type { ExecutorSpec } from '../../space/types';
 
 /** Job states after which nothing more happens (squeue -t all, sacct, scontrol). */
 export const FINAL_STATES = new Set([
-  'COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE', 'REVOKED', 'SPECIAL_EXIT',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TIMEOUT',
+  'OUT_OF_MEMORY',
+  'NODE_FAIL',
+  'PREEMPTED',
+  'BOOT_FAIL',
+  'DEADLINE',
+  'REVOKED',
+  'SPECIAL_EXIT',
 ]);
 
 export interface QueueEntry {
@@ -91,9 +101,13 @@ export function gresFor(opts: { gres?: string; gpusPerTrial: number; siteGres?: 
   if (!(g > 0)) return undefined;
   if (Number.isInteger(g)) return `gpu:${g}`;
   if (g > 1) {
-    throw new KnobsError('E_SPAWN', `gpus_per_trial is ${g}, which Slurm cannot allocate: it takes whole GPUs, or a fraction below 1 as shards/MPS`, {
-      hint: `use a whole number (e.g. ${Math.ceil(g)}) or set \`executor.gres\` yourself`,
-    });
+    throw new KnobsError(
+      'E_SPAWN',
+      `gpus_per_trial is ${g}, which Slurm cannot allocate: it takes whole GPUs, or a fraction below 1 as shards/MPS`,
+      {
+        hint: `use a whole number (e.g. ${Math.ceil(g)}) or set \`executor.gres\` yourself`,
+      },
+    );
   }
   const nodes = opts.siteGres?.() ?? [];
   for (const kind of ['shard', 'mps']) {
@@ -105,9 +119,13 @@ export function gresFor(opts: { gres?: string; gpusPerTrial: number; siteGres?: 
     }
     if (perGpu > 0) return `${kind}:${Math.max(1, Math.round(g * perGpu))}`;
   }
-  throw new KnobsError('E_SPAWN', `gpus_per_trial is ${g}, a fraction of a GPU, but this Slurm site configures no gres/shard or gres/mps${nodes.length ? ` (nodes offer: ${[...new Set(nodes)].join('; ')})` : ''}`, {
-    hint: 'use a whole gpus_per_trial (1 GPU per trial), or ask the admins for GRES sharding (gres/shard), or set `executor.gres` explicitly',
-  });
+  throw new KnobsError(
+    'E_SPAWN',
+    `gpus_per_trial is ${g}, a fraction of a GPU, but this Slurm site configures no gres/shard or gres/mps${nodes.length ? ` (nodes offer: ${[...new Set(nodes)].join('; ')})` : ''}`,
+    {
+      hint: 'use a whole gpus_per_trial (1 GPU per trial), or ask the admins for GRES sharding (gres/shard), or set `executor.gres` explicitly',
+    },
+  );
 }
 
 /** The sweep file's executor block as sbatch options (partition, time, account, qos, extra_args, gres). */
@@ -127,7 +145,12 @@ export function sbatchOptions(ex: ExecutorSpec, gres: string | undefined): strin
  * A failed Slurm command as a KnobsError that quotes Slurm's own message and says how to fix it.
  * `what` says what we tried ("submitting trial 3").
  */
-export function slurmError(what: string, cmd: string, r: { code: number | null; stderr: string; stdout?: string; errno?: string }, ex?: ExecutorSpec): KnobsError {
+export function slurmError(
+  what: string,
+  cmd: string,
+  r: { code: number | null; stderr: string; stdout?: string; errno?: string },
+  ex?: ExecutorSpec,
+): KnobsError {
   if (r.errno === 'ENOENT') {
     return new KnobsError('E_SPAWN', `${what}: \`${cmd}\` was not found on PATH, so Knobs cannot talk to Slurm`, {
       hint: `run Knobs on a Slurm login node (where \`${cmd}\` works), or add the Slurm client tools to PATH; without Slurm, use \`executor: {type: local}\``,
@@ -136,7 +159,8 @@ export function slurmError(what: string, cmd: string, r: { code: number | null; 
   const said = (r.stderr || r.stdout || '').trim().split('\n').filter(Boolean).slice(-4).join('\n') || `exit ${r.code}`;
   let hint = `run the same \`${cmd}\` by hand to see what Slurm expects`;
   if (/Unable to contact slurm controller|Connection refused|connect failure|Socket timed out|Zero Bytes were transmitted/i.test(said)) {
-    hint = 'the Slurm controller is unreachable: check `scontrol ping` and SLURM_CONF, or wait until the cluster is back (Knobs keeps the sweep resumable)';
+    hint =
+      'the Slurm controller is unreachable: check `scontrol ping` and SLURM_CONF, or wait until the cluster is back (Knobs keeps the sweep resumable)';
   } else if (/invalid partition|partition/i.test(said)) {
     hint = `\`executor.partition\`${ex?.partition ? ` is "${String(ex.partition)}" and` : ''} must name a partition you may use: \`sinfo -s\` lists them`;
   } else if (/Requested node configuration is not available|Invalid generic resource|gres/i.test(said)) {
@@ -153,8 +177,22 @@ export function slurmError(what: string, cmd: string, r: { code: number | null; 
 
 /** Signal numbers on Linux, for exit statuses above 128 and Slurm's "code:signal". */
 const SIGNALS: Record<number, string> = {
-  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 10: 'SIGUSR1',
-  11: 'SIGSEGV', 12: 'SIGUSR2', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM', 24: 'SIGXCPU', 25: 'SIGXFSZ',
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  4: 'SIGILL',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  10: 'SIGUSR1',
+  11: 'SIGSEGV',
+  12: 'SIGUSR2',
+  13: 'SIGPIPE',
+  14: 'SIGALRM',
+  15: 'SIGTERM',
+  24: 'SIGXCPU',
+  25: 'SIGXFSZ',
 };
 export function signalName(n: number): string | null {
   return SIGNALS[n] ?? (n > 0 ? `SIG${n}` : null);

@@ -29,7 +29,8 @@ export function encodeSpace(space: Space): DimEncoding[] {
       });
       return { name: p.name, kind: 'categorical', centres, param: p };
     }
-    const discrete = p.kind === 'numeric' && (p.integer || p.distribution === 'int_uniform' || p.q !== undefined || p.distribution.startsWith('q_'));
+    const discrete =
+      p.kind === 'numeric' && (p.integer || p.distribution === 'int_uniform' || p.q !== undefined || p.distribution.startsWith('q_'));
     return { name: p.name, kind: discrete ? 'discrete' : 'continuous', param: p };
   });
 }

@@ -87,7 +87,13 @@ export function pairDistances(data: GpData): PairDistances {
  * ∂/∂θ_p = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ_p), α = K⁻¹y. `cache` (pairDistances) saves recomputing
  * distances across evaluations on the same data.
  */
-export function logMarginalLikelihood(data: GpData, theta: ArrayLike<number>, grad?: Float64Array, prior = true, cache?: PairDistances): number {
+export function logMarginalLikelihood(
+  data: GpData,
+  theta: ArrayLike<number>,
+  grad?: Float64Array,
+  prior = true,
+  cache?: PairDistances,
+): number {
   const { y, n, d } = data;
   const { D } = cache ?? pairDistances(data);
   const params = paramsFromTheta(theta, d);
@@ -112,7 +118,7 @@ export function logMarginalLikelihood(data: GpData, theta: ArrayLike<number>, gr
       K[k * n + i] = s * m;
     }
   }
-  let chol;
+  let chol: ReturnType<typeof cholesky>;
   try {
     chol = cholesky(K, n);
   } catch {

@@ -21,9 +21,9 @@
  *   apart from a cache of the Sobol sequence, which depends on the seed and the dimension only.
  */
 import { fromUnit, searchDims } from '../../space/transform';
-import { finiteConfigs, SeenConfigs } from '../seen';
 import type { FlatParams, Space } from '../../space/types';
 import type { Sampler, SamplerOptions, SuggestContext, TrialView } from '../sampler';
+import { finiteConfigs, SeenConfigs } from '../seen';
 import { SobolSequence } from '../sobol';
 import { SOBOL_MAX_DIMS } from '../sobolDirections';
 import { optimizeAcquisition } from './acquisition';
@@ -67,7 +67,11 @@ export class GpSampler implements Sampler {
   }
 
   private startupPoint(ctx: SuggestContext, d: number): FlatParams {
-    if (d > SOBOL_MAX_DIMS) return fromUnit(ctx.space, Array.from({ length: d }, () => ctx.rng.next()));
+    if (d > SOBOL_MAX_DIMS)
+      return fromUnit(
+        ctx.space,
+        Array.from({ length: d }, () => ctx.rng.next()),
+      );
     if (!this.sobol || this.sobol.dims !== d) this.sobol = { dims: d, seq: new SobolSequence({ dims: d, seed: this.seed }) };
     return fromUnit(ctx.space, this.sobol.seq.point(ctx.index));
   }
@@ -87,26 +91,42 @@ export class GpSampler implements Sampler {
         return fresh.length ? structuredClone(fresh[Math.min(fresh.length - 1, Math.floor(ctx.rng.next() * fresh.length))]) : null;
       }
       for (let k = 0; k < 64; k++) {
-        const flat = fromUnit(space, Array.from({ length: d }, () => ctx.rng.next()));
+        const flat = fromUnit(
+          space,
+          Array.from({ length: d }, () => ctx.rng.next()),
+        );
         if (!seen.has(flat)) return flat;
       }
       return point;
     }
     const pending = ctx.history.filter((t) => PENDING.has(t.state));
     const dims = encodeSpace(space);
-    const toFlat = (x: ArrayLike<number>): FlatParams => fromUnit(space, Array.from(x, (v) => Math.min(1, Math.max(0, v))));
+    const toFlat = (x: ArrayLike<number>): FlatParams =>
+      fromUnit(
+        space,
+        Array.from(x, (v) => Math.min(1, Math.max(0, v))),
+      );
     const { x, repeat } = this.propose(space, dims, observed, pending, ctx, seen.size > 0 ? (u) => seen.has(toFlat(u)) : undefined);
     if (repeat && finiteConfigs(space) && finiteConfigs(space)!.every((c) => seen.has(c))) return null;
     return toFlat(x);
   }
 
-  private propose(space: Space, dims: DimEncoding[], observedAll: TrialView[], pending: TrialView[], ctx: SuggestContext, exclude?: (x: Float64Array) => boolean): { x: Float64Array; repeat: boolean } {
+  private propose(
+    space: Space,
+    dims: DimEncoding[],
+    observedAll: TrialView[],
+    pending: TrialView[],
+    ctx: SuggestContext,
+    exclude?: (x: Float64Array) => boolean,
+  ): { x: Float64Array; repeat: boolean } {
     const d = dims.length;
     const rng = ctx.rng;
     const observed = capHistory(observedAll, this.opts.maxHistory ?? 200, rng.child('subsample'));
     const n = observed.length;
     const X = new Float64Array(n * d);
-    observed.forEach((t, i) => X.set(encodeConfig(space, dims, t.flat), i * d));
+    observed.forEach((t, i) => {
+      X.set(encodeConfig(space, dims, t.flat), i * d);
+    });
     const { y, bestIndex } = transformOutputs(
       observed.map((t) => t.value as number),
       this.opts.outputWarp ?? 'log',
@@ -122,7 +142,9 @@ export class GpSampler implements Sampler {
       const row = new Map(observed.map((t, i) => [t, i]));
       const keep = capHistory(observed, fitCap, rng.child('fit-subset')).map((t) => row.get(t) as number);
       const Xf = new Float64Array(keep.length * d);
-      keep.forEach((i, r) => Xf.set(X.subarray(i * d, (i + 1) * d), r * d));
+      keep.forEach((i, r) => {
+        Xf.set(X.subarray(i * d, (i + 1) * d), r * d);
+      });
       const yf = Float64Array.from(keep, (i) => y[i]);
       fitData = { X: Xf, y: yf, n: keep.length, d, isCat };
     }

@@ -25,7 +25,15 @@ export function fastNormalCdf(x: number): number {
   const r =
     t *
     Math.exp(
-      -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   // r = erfc(|x| / √2)
   return x >= 0 ? 1 - 0.5 * r : 0.5 * r;
@@ -219,7 +227,9 @@ export class ParzenEstimator {
     if (this.packed) return this.packed;
     const num: number[] = [];
     const cat: number[] = [];
-    this.dims.forEach((dim, j) => (dim.kind === 'categorical' ? cat : num).push(j));
+    this.dims.forEach((dim, j) => {
+      (dim.kind === 'categorical' ? cat : num).push(j);
+    });
     const m = this.n + 1;
     const dn = num.length;
     const numMu = new Float64Array(m * dn);

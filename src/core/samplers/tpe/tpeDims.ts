@@ -46,7 +46,8 @@ function numericDim(p: NumericParam): NumericDim {
       }
     : (u: number): number => u;
   const { min, max, q } = numericArgs(p);
-  const cell = p.distribution === 'int_uniform' ? 1 / (max - min + 1) : p.distribution === 'q_uniform' && max > min ? Math.min(1, q / (max - min)) : 0;
+  const cell =
+    p.distribution === 'int_uniform' ? 1 / (max - min + 1) : p.distribution === 'q_uniform' && max > min ? Math.min(1, q / (max - min)) : 0;
   return { kind: 'numeric', name: p.name, snap, discrete, cell };
 }
 
@@ -90,7 +91,7 @@ export class TpeDims {
     const params = searchDims(this.space);
     for (let j = 0; j < this.dims.length; j++) {
       const dim = this.dims[j];
-      const has = Object.prototype.hasOwnProperty.call(flat, dim.name);
+      const has = Object.hasOwn(flat, dim.name);
       const v = has ? flat[dim.name] : undefined;
       if (dim.kind === 'categorical') {
         const i = v === undefined ? undefined : dim.index.get(valueKey(v));

@@ -23,9 +23,9 @@ import type { Rng } from '../../random/rng';
 import { fromUnit, searchDims } from '../../space/transform';
 import type { FlatParams, Space } from '../../space/types';
 import type { Sampler, SuggestContext } from '../sampler';
+import { finiteConfigs, SeenConfigs } from '../seen';
 import { SobolSequence } from '../sobol';
 import { SOBOL_MAX_DIMS } from '../sobolDirections';
-import { finiteConfigs, SeenConfigs } from '../seen';
 import { rankHistory } from './observations';
 import { ParzenEstimator } from './parzen';
 import { TpeDims } from './tpeDims';
@@ -123,7 +123,8 @@ export class TpeSampler implements Sampler {
     const out = { ...base } as Record<string, unknown>;
     for (const [k, v] of Object.entries(this.opts)) if (k !== 'seed' && v !== undefined) out[k] = v;
     const settings = out as Settings;
-    if (this.opts.bandwidth !== undefined && this.opts.bandwidthFactor === undefined) settings.bandwidthFactor = settings.bandwidth === 'optuna' ? 0.2 : 1;
+    if (this.opts.bandwidth !== undefined && this.opts.bandwidthFactor === undefined)
+      settings.bandwidthFactor = settings.bandwidth === 'optuna' ? 0.2 : 1;
     return settings;
   }
 
@@ -207,7 +208,10 @@ export class TpeSampler implements Sampler {
     }
     const d = searchDimsCount(ctx.space);
     for (let k = 0; k < 64; k++) {
-      const flat = fromUnit(ctx.space, Array.from({ length: d }, () => ctx.rng.next()));
+      const flat = fromUnit(
+        ctx.space,
+        Array.from({ length: d }, () => ctx.rng.next()),
+      );
       if (!seen.has(flat)) return flat;
     }
     return undefined;
@@ -216,14 +220,18 @@ export class TpeSampler implements Sampler {
   private estimator(st: Settings, dims: TpeDims, points: readonly Float64Array[], weights?: number[]): ParzenEstimator {
     const d = dims.length;
     const n = points.length;
-    const shrink = Math.pow(Math.max(1, n), -1 / (d + 4));
+    const shrink = Math.max(1, n) ** (-1 / (d + 4));
     const sigmas: number[] = [];
     const lambdas: number[] = [];
     for (let j = 0; j < d; j++) {
       const dim = dims.dims[j];
       if (dim.kind === 'categorical') {
         sigmas.push(1);
-        lambdas.push(st.categoricalFactor < 0 ? (dim.k * st.priorWeight) / (n + 1 + dim.k * st.priorWeight) : Math.min(0.5, st.categoricalFactor * shrink));
+        lambdas.push(
+          st.categoricalFactor < 0
+            ? (dim.k * st.priorWeight) / (n + 1 + dim.k * st.priorWeight)
+            : Math.min(0.5, st.categoricalFactor * shrink),
+        );
         continue;
       }
       lambdas.push(0);
@@ -243,7 +251,7 @@ export class TpeSampler implements Sampler {
           m2 += delta * (x - mean);
         }
         const sd = cnt > 1 ? Math.sqrt(m2 / (cnt - 1)) : 0.5;
-        s = st.bandwidthFactor * sd * Math.pow(Math.max(1, cnt), -1 / (d + 4));
+        s = st.bandwidthFactor * sd * Math.max(1, cnt) ** (-1 / (d + 4));
       }
       const floor = Math.max(1 / Math.min(st.clipCap, n + 1), st.cellFloor * dim.cell, st.optunaFloor * 0.2 * shrink);
       sigmas.push(Math.min(1, Math.max(floor, s)));
