@@ -241,8 +241,18 @@ export function encodeTrials(rows: readonly TrialRow[]): TrialColumns {
     startedAt[j] = numOrNaN(r.startedAt);
     endedAt[j] = numOrNaN(r.endedAt);
     fit[j] = r.fit === undefined ? 0 : FIT_TAGS.indexOf(r.fit) + 1;
-    for (const k in r.params) if (!paramSeen.has(k)) paramSeen.add(k), paramNames.push(k);
-    for (const k in r.last) if (!lastSeen.has(k)) lastSeen.add(k), lastNames.push(k);
+    for (const k in r.params) {
+      if (!paramSeen.has(k)) {
+        paramSeen.add(k);
+        paramNames.push(k);
+      }
+    }
+    for (const k in r.last) {
+      if (!lastSeen.has(k)) {
+        lastSeen.add(k);
+        lastNames.push(k);
+      }
+    }
   }
   const params: ParamColumn[] = paramNames.map((name) => {
     let numeric = true;

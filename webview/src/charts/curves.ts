@@ -152,13 +152,13 @@ export class CurvesView {
     ).filter((c) => c.points.length > 0);
     this.cache = cache;
     this.empty.style.display = drawn.length ? 'none' : '';
-    const valueOf = (id: number) => store.metric[store.indexById.get(id) ?? -1] ?? NaN;
+    const metricOf = (id: number) => store.metric[store.indexById.get(id) ?? -1] ?? NaN;
     this.range = colorRange(
-      drawn.map((c) => valueOf(c.id)),
+      drawn.map((c) => metricOf(c.id)),
       store.minimize,
     );
     const colorOf = (id: number) => {
-      const u = this.range ? colorUnit(valueOf(id), this.range) : NaN;
+      const u = this.range ? colorUnit(metricOf(id), this.range) : NaN;
       return u === u ? scaleColor(u, 0.75) : withAlpha(t.fg, 0.28);
     };
     this.curves = drawn.map((c) => ({ id: c.id, points: c.points, color: colorOf(c.id) }));
@@ -286,9 +286,10 @@ export class CurvesView {
       g.strokeStyle = g.fillStyle = color;
       g.lineWidth = width;
       g.beginPath();
-      cur.points.forEach((p, i) =>
-        i ? g.lineTo(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y)) : g.moveTo(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y)),
-      );
+      cur.points.forEach((p, i) => {
+        if (i) g.lineTo(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y));
+        else g.moveTo(sx.getPixelForValue(p.x), sy.getPixelForValue(p.y));
+      });
       g.stroke();
       if (cur.points.length <= MARKER_POINTS)
         for (const p of cur.points) {

@@ -110,7 +110,9 @@ class IdMap<T> {
   set(id: number, v: T): void {
     if (!this.sparse && id > 4 * this.dense.length + 65_536) {
       this.sparse = new Map();
-      this.dense.forEach((x, k) => x !== undefined && this.sparse!.set(k, x));
+      this.dense.forEach((x, k) => {
+        if (x !== undefined) this.sparse!.set(k, x);
+      });
     }
     if (this.sparse) this.sparse.set(id, v);
     else {
