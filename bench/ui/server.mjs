@@ -156,7 +156,8 @@ function page({ nonce, origin, theme, state, stream }) {
       // the host's reply to a series request: those trials' whole series
       if (m && m.type === 'series' && window.__data) {
         const want = new Set(m.trials);
-        const series = window.__data.series.filter((s) => want.has(s.trial));
+        const name = m.metric ?? window.__data.meta.metric.name;
+        const series = window.__data.series.filter((s) => want.has(s.trial) && s.name === name);
         setTimeout(() => window.postMessage(wire({ type: 'series', series }), '*'), 0);
       }
     },
@@ -169,7 +170,8 @@ function page({ nonce, origin, theme, state, stream }) {
     window.__data = data;
     if (!stream) {
       // the host's policy too: a large snapshot carries the featured trials' series, the rest on request
-      const snap = wire(window.__knobsWire.featuredSeries({ type: 'snapshot', meta: data.meta, trials: data.trials, series: data.series }));
+      const full = { type: 'snapshot', meta: data.meta, trials: data.trials, series: data.series };
+      const snap = wire(window.__knobsWire.featuredSeries(window.__knobsWire.onlySweepMetric(full, data.meta.metric.name)));
       performance.mark('bench:post');
       window.postMessage(snap, '*');
       return;
@@ -189,6 +191,7 @@ function page({ nonce, origin, theme, state, stream }) {
         series.push({
           trial: s.trial, attempt: s.attempt, name: s.name,
           steps: s.steps.slice(from, from + stream.chunk), values: s.values.slice(from, from + stream.chunk),
+          times: s.times?.slice(from, from + stream.chunk),
         });
       }
       appends.push(wire({ type: 'append', trials: [], series }));
@@ -213,7 +216,7 @@ function page({ nonce, origin, theme, state, stream }) {
 </body></html>`;
 }
 
-/** Starts the server; resolves to { url, close }. Query: trials, points, seed, theme, tab, stream=chunk,everyMs */
+/** Starts the server; resolves to { url, close }. Query: trials, points, seed, theme, tab, stream=chunk,everyMs, acc=1 (a val_acc series too) */
 export function startServer() {
   const cache = new Map();
   let wireJs;
@@ -237,7 +240,7 @@ export function startServer() {
         wireJs ??= buildSync({
           stdin: {
             contents:
-              "export { encodeHostMessage } from './src/protocol/messages'; export { featuredSeries } from './src/extension/panel/snapshot';",
+              "export { encodeHostMessage } from './src/protocol/messages'; export { featuredSeries, onlySweepMetric } from './src/extension/panel/snapshot';",
             resolveDir: root,
             loader: 'ts',
           },
@@ -260,6 +263,7 @@ export function startServer() {
             seed: +(u.searchParams.get('seed') ?? 7),
             running: +(u.searchParams.get('running') ?? 0.05),
             now: Date.now(),
+            accSeries: u.searchParams.get('acc') === '1',
           });
           if (u.searchParams.get('paused')) sw.meta.paused = u.searchParams.get('paused');
           cache.set(key, JSON.stringify(sw));

@@ -75,6 +75,8 @@ export interface MetricPoints {
   name: string;
   steps: number[];
   values: number[];
+  /** When each point was reported (epoch ms; the x axis's wall time), when known. */
+  times?: number[];
 }
 
 /** One bar of the importance chart. */
@@ -170,6 +172,8 @@ export interface SeriesColumns {
   steps: Float64Array | Int32Array;
   /** NaN stays NaN. */
   values: Float64Array;
+  /** Report times (epoch ms, NaN: unknown), one per point; absent when no chunk has them. */
+  times?: Float64Array;
 }
 
 export type WireHostMessage =
@@ -349,6 +353,7 @@ export function encodeSeries(points: readonly MetricPoints[]): SeriesColumns {
     for (const x of points[k].steps) if (!(Number.isInteger(x) && x >= -0x80000000 && x <= 0x7fffffff)) integral = false;
   const steps = integral ? new Int32Array(total) : new Float64Array(total),
     values = new Float64Array(total);
+  const times = points.some((p) => p.times) ? new Float64Array(total).fill(NaN) : undefined;
   for (let k = 0; k < n; k++) {
     const p = points[k];
     const o = offsets[k],
@@ -358,8 +363,11 @@ export function encodeSeries(points: readonly MetricPoints[]): SeriesColumns {
       const v = p.values[i];
       values[o + i] = typeof v === 'number' ? v : NaN;
     }
+    if (times && p.times) for (let i = 0; i < m; i++) times[o + i] = typeof p.times[i] === 'number' ? p.times[i] : NaN;
   }
-  return { n, trial, attempt, name, names: names.values, offsets, steps, values };
+  const out: SeriesColumns = { n, trial, attempt, name, names: names.values, offsets, steps, values };
+  if (times) out.times = times;
+  return out;
 }
 
 export function decodeSeries(s: SeriesColumns): MetricPoints[] {
@@ -367,13 +375,15 @@ export function decodeSeries(s: SeriesColumns): MetricPoints[] {
   for (let k = 0; k < s.n; k++) {
     const a = s.offsets[k],
       b = s.offsets[k + 1];
-    out.push({
+    const p: MetricPoints = {
       trial: s.trial[k],
       attempt: s.attempt[k],
       name: s.names[s.name[k]],
       steps: Array.from(s.steps.subarray(a, b)),
       values: Array.from(s.values.subarray(a, b)),
-    });
+    };
+    if (s.times) p.times = Array.from(s.times.subarray(a, b));
+    out.push(p);
   }
   return out;
 }
@@ -531,6 +541,8 @@ export function parseSeriesColumns(x: unknown): SeriesColumns | string {
     c.steps.length !== c.values.length
   )
     return 'series.steps (Float64Array or Int32Array) and series.values (Float64Array) must have one length';
+  if (c.times !== undefined && (!(c.times instanceof Float64Array) || c.times.length !== c.steps.length))
+    return 'series.times must be a Float64Array with one time per step';
   if (!Array.isArray(c.names) || c.names.length > 10_000 || !c.names.every(isName)) return 'series.names must be strings';
   const trial = c.trial as Int32Array,
     name = c.name as Int32Array,
@@ -541,7 +553,18 @@ export function parseSeriesColumns(x: unknown): SeriesColumns | string {
     if (trial[k] < 1) return `series.trial[${k}] must be a positive integer`;
     if (name[k] < 0 || name[k] >= c.names.length) return `series.name[${k}] out of range`;
   }
-  return { n, trial, attempt: c.attempt as Int32Array, name, names: c.names as string[], offsets, steps: c.steps, values: c.values };
+  const out: SeriesColumns = {
+    n,
+    trial,
+    attempt: c.attempt as Int32Array,
+    name,
+    names: c.names as string[],
+    offsets,
+    steps: c.steps,
+    values: c.values,
+  };
+  if (c.times) out.times = c.times as Float64Array;
+  return out;
 }
 
 export function parseSweepMeta(x: unknown): SweepMeta | string {
@@ -693,8 +716,11 @@ export type WebviewMessage =
   | { type: 'openLogs'; trial: number }
   | { type: 'rerun'; trial: number }
   | { type: 'stopSweep' }
-  /** Asks for the whole metric series of trials the snapshot left out (large sweeps). */
-  | { type: 'series'; trials: number[] }
+  /**
+   * Asks for the whole series of trials: of the sweep metric for those the snapshot left out
+   * (large sweeps), or of `metric` (the curves' metric chooser; appends then carry it too).
+   */
+  | { type: 'series'; trials: number[]; metric?: string }
   /** The LR finder tab's buttons: bare actions; the host acts on the result it loaded itself. */
   | { type: 'lrFindAction'; action: LrFindAction }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
@@ -721,12 +747,14 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | string {
     case 'stopSweep':
       return only('type') ?? { type: m.type };
     case 'series': {
-      const bad = only('type', 'trials');
+      const bad = only('type', 'trials', 'metric');
       if (bad) return bad;
       if (!Array.isArray(m.trials) || m.trials.length < 1 || m.trials.length > 1000) return 'series.trials must be 1 to 1000 trial numbers';
       for (const t of m.trials)
         if (typeof t !== 'number' || !Number.isInteger(t) || t < 1 || t > 1e9) return 'series.trials must hold positive integers';
-      return { type: 'series', trials: [...(m.trials as number[])] };
+      if (m.metric === undefined) return { type: 'series', trials: [...(m.trials as number[])] };
+      if (!isName(m.metric) || !m.metric) return 'series.metric must be a metric name (a non-empty string)';
+      return { type: 'series', trials: [...(m.trials as number[])], metric: m.metric };
     }
     case 'lrFindAction': {
       const bad = only('type', 'action');

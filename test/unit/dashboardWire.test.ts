@@ -47,6 +47,9 @@ test('only the sweep metricâ€™s series are posted; trial rows keep every metricâ
   const app: HostMessage = { type: 'append', trials: [], series: series.slice(1) };
   const a = onlySweepMetric(app, 'val_loss');
   assert.deepEqual(a.type === 'append' && a.series, []);
+  // the metric the curves' chooser asked for travels too
+  const both = onlySweepMetric(app, 'val_loss', 'train_loss');
+  assert.deepEqual(both.type === 'append' && both.series.map((p) => p.name), ['train_loss']);
   const err: HostMessage = { type: 'error', message: 'x' };
   assert.equal(onlySweepMetric(err, 'val_loss'), err);
 });

@@ -27,6 +27,14 @@ test('valid webview messages pass unchanged', () => {
   for (const bad of [[], [0], ['1'], [1.5], new Array(1001).fill(1)])
     assert.match(parseWebviewMessage({ type: 'series', trials: bad }) as string, /series.trials/);
   assert.match(parseWebviewMessage({ type: 'series', trials: [1], x: 1 }) as string, /unexpected field/);
+  // the curves' metric chooser asks for another metric's series
+  assert.deepEqual(parseWebviewMessage({ type: 'series', trials: [3], metric: 'train_loss' }), {
+    type: 'series',
+    trials: [3],
+    metric: 'train_loss',
+  });
+  for (const bad of ['', 7, 'x'.repeat(600), null])
+    assert.match(parseWebviewMessage({ type: 'series', trials: [3], metric: bad }) as string, /series.metric/);
 });
 
 test('malformed or hostile webview messages are rejected with a reason', () => {
@@ -211,6 +219,28 @@ test('the columns are typed arrays: numeric params as Float64Array, the rest dic
   const reply = encodeHostMessage({ type: 'series', series: [{ trial: 4, attempt: 1, name: 'val_loss', steps: [1], values: [0.3] }] });
   assert.deepEqual(parseHostMessage(reply), reply);
   assert.match(parseHostMessage({ type: 'series', series: [] }) as string, /columns/);
+  // report times travel as one Float64Array parallel to the steps, and are checked
+  const timed = encodeHostMessage({
+    type: 'series',
+    series: [
+      { trial: 1, attempt: 1, name: 'x', steps: [1, 2], values: [1, 2], times: [1000, 2000] },
+      { trial: 2, attempt: 1, name: 'x', steps: [1], values: [3] },
+    ],
+  });
+  assert.ok(timed.type === 'series' && timed.series.times instanceof Float64Array);
+  if (timed.type === 'series') {
+    assert.deepEqual(
+      Array.from(timed.series.times!).map((t) => (Number.isNaN(t) ? null : t)),
+      [1000, 2000, null],
+      'a chunk without times: NaN',
+    );
+    assert.deepEqual(decodeSeries(timed.series)[0].times, [1000, 2000]);
+  }
+  assert.deepEqual(parseHostMessage(timed), timed);
+  if (timed.type === 'series') {
+    assert.match(parseHostMessage({ ...timed, series: { ...timed.series, times: new Float64Array(1) } }) as string, /series.times/);
+    assert.match(parseHostMessage({ ...timed, series: { ...timed.series, times: [1000, 2000, 3] } }) as string, /series.times/);
+  }
 });
 
 test('malformed or hostile host messages are rejected with a reason', () => {

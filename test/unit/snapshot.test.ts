@@ -178,7 +178,11 @@ test('appends carry only changed trials and new points; nothing changed → unde
     'trial 1 changed (reports, value)',
   );
   assert.equal(a.trials[0].value, 0.6);
-  assert.deepEqual(a.series, [{ trial: 1, attempt: 1, name: 'val_loss', steps: [2, 3], values: [0.7, 0.6] }], 'only the new points');
+  assert.deepEqual(
+    a.series,
+    [{ trial: 1, attempt: 1, name: 'val_loss', steps: [2, 3], values: [0.7, 0.6], times: [1006, 1007] }],
+    'only the new points, with their report times',
+  );
   assert.equal(feed.append(src), undefined);
 
   push({ op: 'trial_completed', trial: 1, attempt: 1, exitCode: 0 });
@@ -211,7 +215,7 @@ test('a new attempt resends its series from the start (webview replaces by attem
   push({ op: 'metric', trial: 1, attempt: 2, step: 1, values: { val_loss: 0.95 } });
   const a = feed.append(src, [1])!;
   assert.equal(a.trials[0].attempt, 2);
-  assert.deepEqual(a.series, [{ trial: 1, attempt: 2, name: 'val_loss', steps: [1], values: [0.95] }]);
+  assert.deepEqual(a.series, [{ trial: 1, attempt: 2, name: 'val_loss', steps: [1], values: [0.95], times: [1008] }]);
 });
 
 test('meta rides along when the sweep state changes', () => {

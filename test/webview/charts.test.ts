@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fitRange, fromUnit, METRIC_AXIS, niceStep, paramScale, ticks, toUnit } from '../../webview/src/charts/axes';
+import { colorRange, colorUnit, scaleColor } from '../../webview/src/charts/colorScale';
 import { curvePoints, nearestCurve, pickCurveTrials, segDist2, suggestLogY } from '../../webview/src/charts/curveData';
 import { decimate, lttb, minMax } from '../../webview/src/charts/decimate';
 import {
@@ -15,6 +16,7 @@ import {
 } from '../../webview/src/charts/pcpData';
 import { blendCounts, pixelIndex } from '../../webview/src/charts/scatter';
 import { nearestPoint, project } from '../../webview/src/charts/scatterData';
+import { smoothEma } from '../../webview/src/charts/smooth';
 import { TrialStore } from '../../webview/src/state/store';
 import { syntheticSweep } from '../../webview/src/state/synthetic';
 
@@ -89,7 +91,7 @@ test('curvePoints decimates long curves and drops NaN; suggestLogY', () => {
   assert.equal(short.length, 9);
   const long = curvePoints({ steps, values }, 100);
   assert.equal(long.length, 100);
-  assert.deepEqual(long[0], { x: 1, y: 1 });
+  assert.deepEqual(long[0], { x: 1, y: 1, step: 1, raw: 1 });
   assert.equal(suggestLogY([long]), true);
   assert.equal(
     suggestLogY([
@@ -109,6 +111,50 @@ test('curvePoints decimates long curves and drops NaN; suggestLogY', () => {
     ]),
     false,
   );
+});
+
+test("smoothEma is TensorBoard's debiased EMA: 0 changes nothing, the first point stays, NaN passes", () => {
+  const v = [1, 2, 3, NaN, 4];
+  assert.deepEqual(Array.from(smoothEma(v, 0)), v);
+  const s = smoothEma(v, 0.6);
+  assert.equal(s[0], 1, 'debiased: the first point is not pulled toward 0');
+  // by hand: last = 0.6·0.4 + 0.4·2 = 1.04 → / (1 − 0.36) = 1.625
+  assert.ok(Math.abs(s[1] - 1.625) < 1e-12);
+  assert.ok(Number.isNaN(s[3]));
+  assert.ok(s[4] < 4 && s[4] > s[2], 'smoothed values lag the raw ones');
+});
+
+test('curvePoints: smoothing keeps the raw value for the hover; wall time is seconds since the trial started', () => {
+  const series = { steps: [1, 2, 3], values: [1, 3, 2], times: [10_000, 12_000, 15_000] };
+  const sm = curvePoints(series, 100, { x: 'step', smoothing: 0.5 });
+  assert.deepEqual(
+    sm.map((p) => p.raw),
+    [1, 3, 2],
+  );
+  assert.notEqual(sm[1].y, 3);
+  const t = curvePoints(series, 100, { x: 'time', smoothing: 0, t0: 9_000 });
+  assert.deepEqual(
+    t.map((p) => [p.x, p.step]),
+    [
+      [1, 1],
+      [3, 2],
+      [6, 3],
+    ],
+  );
+  assert.deepEqual(curvePoints({ steps: [1], values: [1] }, 100, { x: 'time', smoothing: 0 }), [], 'no times: nothing on a time axis');
+});
+
+test('colour scale: best is 1 (minimize flips), log over decades, missing is NaN', () => {
+  const r = colorRange([0.1, 0.5, NaN, 1.1], true)!;
+  assert.deepEqual([r.lo, r.hi, r.log], [0.1, 1.1, false]);
+  assert.equal(colorUnit(0.1, r), 1);
+  assert.equal(colorUnit(1.1, r), 0);
+  assert.ok(Number.isNaN(colorUnit(NaN, r)));
+  const l = colorRange([1, 10, 1000], false)!;
+  assert.equal(l.log, true);
+  assert.ok(Math.abs(colorUnit(10, l) - 1 / 3) < 1e-12);
+  assert.equal(colorRange([NaN], true), undefined);
+  assert.notEqual(scaleColor(0), scaleColor(1));
 });
 
 test('nearestCurve finds the curve under the pointer, between points too', () => {

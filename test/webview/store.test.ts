@@ -205,3 +205,34 @@ test('lazy series: trials the snapshot left out are fetched on demand; the reply
   assert.deepEqual([...s.seriesOf(3)!.steps], [1], 'a trial that had not reported is not lazy');
   assert.equal(s.points, 2 + 6 + 1);
 });
+
+test("another metric (the curves' chooser): appends are kept only for trials asked for; report times follow the points", () => {
+  const s = new TrialStore();
+  const acc = (trial: number, steps: number[]) => ({
+    trial,
+    attempt: 1,
+    name: 'acc',
+    steps,
+    values: steps.map((x) => x / 10),
+    times: steps.map((x) => 1000 * x),
+  });
+  const trials = [row(1, 0.5, { last: { val_loss: 0.5, acc: 0.2 } }), row(2, 0.4, { last: { val_loss: 0.4, acc: 0.3 } })];
+  s.apply({ type: 'snapshot', meta: syntheticMeta(), trials, series: [] });
+  assert.deepEqual(s.metricNames, ['val_loss', 'acc'], 'the sweep metric first, then what the trials reported');
+  // not asked for: a part of a series would draw a wrong curve, so it is dropped
+  s.apply({ type: 'append', trials: [], series: [acc(1, [3])] });
+  assert.equal(s.seriesOf(1, 'acc'), undefined);
+  assert.deepEqual(s.takeUnfetched('acc', [1, 2]), [1, 2]);
+  assert.deepEqual(s.takeUnfetched('acc', [1, 2]), [], 'asked once');
+  s.apply({ type: 'series', series: [acc(1, [1, 2, 3])] });
+  s.apply({ type: 'append', trials: [], series: [acc(1, [4]), acc(2, [1])] });
+  assert.deepEqual([...s.seriesOf(1, 'acc')!.steps], [1, 2, 3, 4]);
+  assert.deepEqual([...s.seriesOf(1, 'acc')!.times!], [1000, 2000, 3000, 4000]);
+  assert.deepEqual([...s.seriesOf(2, 'acc')!.steps], [1], 'asked for before it reported: its points from the first are kept');
+  // an append without times after timed points: NaN for those
+  s.apply({ type: 'append', trials: [], series: [{ trial: 1, attempt: 1, name: 'acc', steps: [5], values: [0.5] }] });
+  assert.ok(Number.isNaN(s.seriesOf(1, 'acc')!.times![4]));
+  // a new snapshot forgets what was asked for
+  s.apply({ type: 'snapshot', meta: syntheticMeta(), trials, series: [] });
+  assert.deepEqual(s.takeUnfetched('acc', [1]), [1]);
+});

@@ -117,6 +117,13 @@ export class App implements Ctx {
     this.theme = readTheme();
     this.summary = new Summary(this);
     this.curves = new CurvesView(this);
+    this.curves.settings = ui.curves;
+    this.curves.onSettings = () => {
+      perf.begin('curve-settings');
+      if (this.tab === 'curves') this.dirty.chart = true;
+      this.save();
+      this.schedule();
+    };
     this.pcp = new ParallelView(this);
     this.scatter = new ScatterView(this);
     this.table = new TrialTable(this);
@@ -357,6 +364,7 @@ export class App implements Ctx {
         sort: this.sort,
         tab: this.tab,
         scrollRow: this.scrollRow,
+        curves: this.curves.settings,
       };
       this.vscode.setState(ui);
     }, 200);

@@ -51,8 +51,10 @@ class Dashboard extends HostedPanel<WebviewMessage, WireHostMessage> {
   private readonly importance: ImportanceFeed;
   private readonly changed = new Set<number>();
   private timer?: ReturnType<typeof setTimeout>;
-  /** The sweep metric (the only series the panel draws). */
+  /** The sweep metric (the series the panel draws by default). */
   private metric: string | undefined;
+  /** Another metric whose curves the panel asked for (its appends are posted too). */
+  private chosen: string | undefined;
 
   constructor(
     dir: string,
@@ -130,7 +132,10 @@ class Dashboard extends HostedPanel<WebviewMessage, WireHostMessage> {
       }
       case 'series': {
         const e = this.mgr.store.get(this.dir);
-        if (e) this.send(seriesReply(e.state, msg.trials, e.state.created?.metric.name ?? this.metric ?? ''));
+        if (!e) return;
+        const sweepMetric = e.state.created?.metric.name ?? this.metric ?? '';
+        if (msg.metric !== undefined && msg.metric !== sweepMetric) this.chosen = msg.metric;
+        this.send(seriesReply(e.state, msg.trials, msg.metric ?? sweepMetric));
         return;
       }
     }
@@ -207,7 +212,7 @@ class Dashboard extends HostedPanel<WebviewMessage, WireHostMessage> {
   /** Trials and points travel columnar (typed arrays: VS Code transfers them as binary). */
   private send(m: HostMessage): void {
     if (m.type === 'append' && m.meta) this.metric = m.meta.metric.name;
-    this.post(encodeHostMessage(this.metric ? onlySweepMetric(m, this.metric) : m));
+    this.post(encodeHostMessage(this.metric ? onlySweepMetric(m, this.metric, this.chosen) : m));
   }
 }
 

@@ -141,11 +141,13 @@ export function metricPoints(t: TrialRecord, from: Record<string, number> = {}):
     if (start >= pts.length) continue;
     const steps = new Array<number>(pts.length - start);
     const values = new Array<number>(pts.length - start);
+    const times = new Array<number>(pts.length - start);
     for (let i = start; i < pts.length; i++) {
       steps[i - start] = pts[i].step;
       values[i - start] = pts[i].value;
+      times[i - start] = pts[i].t;
     }
-    out.push({ trial: t.id, attempt: t.attempt, name, steps, values });
+    out.push({ trial: t.id, attempt: t.attempt, name, steps, values, times });
   }
   return out;
 }
@@ -158,13 +160,15 @@ export function buildSnapshot(src: SweepSource, fit: FitSettings = DEFAULT_FIT_S
 }
 
 /**
- * The panel draws learning curves of the sweep metric only (the table shows every metric's last
- * value from the trial rows), so the other metrics' points are not posted: with a few metrics per
- * report that is most of a snapshot's bytes.
+ * The panel draws learning curves of the sweep metric, and of one other metric once its chooser
+ * asked for it (`also`); the table shows every metric's last value from the trial rows. So the
+ * other metrics' points are not posted: with a few metrics per report that is most of a
+ * snapshot's bytes.
  */
-export function onlySweepMetric<M extends HostMessage>(m: M, metric: string): M {
-  if ((m.type !== 'snapshot' && m.type !== 'append') || m.series.every((p) => p.name === metric)) return m;
-  return { ...m, series: m.series.filter((p) => p.name === metric) };
+export function onlySweepMetric<M extends HostMessage>(m: M, metric: string, also?: string): M {
+  const keep = (name: string) => name === metric || name === also;
+  if ((m.type !== 'snapshot' && m.type !== 'append') || m.series.every((p) => keep(p.name))) return m;
+  return { ...m, series: m.series.filter((p) => keep(p.name)) };
 }
 
 /** Above this many points a snapshot carries only the featured trials' series (the rest on request). */

@@ -5,12 +5,31 @@
  */
 import { STATUS_CODE, type TrialStore } from '../state/store';
 import { decimate } from './decimate';
+import { smoothEma } from './smooth';
 
 const RUNNING = STATUS_CODE.running;
 
-export interface CurvePoint {
+/** A point in data coordinates. */
+export interface XY {
   x: number;
   y: number;
+}
+
+export interface CurvePoint {
+  x: number;
+  /** Drawn value (smoothed when smoothing is on). */
+  y: number;
+  step: number;
+  /** The reported value. */
+  raw: number;
+}
+
+/** How a curve is drawn: the x axis (step, or wall time in seconds since `t0`) and the smoothing. */
+export interface CurveOptions {
+  x: 'step' | 'time';
+  /** Epoch ms where wall time starts (the trial's start); the first point's time when undefined. */
+  t0?: number;
+  smoothing: number;
 }
 
 export interface PickOptions {
@@ -27,9 +46,10 @@ export function pickCurveTrials(store: TrialStore, o: PickOptions): number[] {
   const out: number[] = [];
   const seen = new Set<number>();
   // a lazy trial (its series not fetched yet) counts: the view asks the host for it
-  const has = (i: number) =>
-    (o.mask ? o.mask[i] === 1 : true) &&
-    ((store.seriesOf(store.ids[i], metric)?.length ?? 0) > 0 || store.lazy.has(store.ids[i]) || store.pending.has(store.ids[i]));
+  // another metric than the sweep's: trials that reported it (its series is asked for when drawn)
+  const last = metric === store.metricName ? undefined : store.lastColumn(metric);
+  const reported = (i: number) => (last ? last[i] === last[i] : store.lazy.has(store.ids[i]) || store.pending.has(store.ids[i]));
+  const has = (i: number) => (o.mask ? o.mask[i] === 1 : true) && ((store.seriesOf(store.ids[i], metric)?.length ?? 0) > 0 || reported(i));
   const add = (i: number) => {
     const id = store.ids[i];
     if (out.length < o.max && !seen.has(id) && has(i)) {
@@ -71,19 +91,35 @@ export function pickCurveTrials(store: TrialStore, o: PickOptions): number[] {
   return out;
 }
 
-/** The points of a series, decimated to about `target` (LTTB), skipping non-finite values. */
-export function curvePoints(s: { steps: ArrayLike<number>; values: ArrayLike<number> }, target: number): CurvePoint[] {
+/**
+ * The points of a series (smoothed first, when asked), on the chosen x axis, skipping non-finite
+ * values, decimated to about `target` (LTTB).
+ */
+export function curvePoints(
+  s: { steps: ArrayLike<number>; values: ArrayLike<number>; times?: ArrayLike<number> },
+  target: number,
+  o: CurveOptions = { x: 'step', smoothing: 0 },
+): CurvePoint[] {
   const n = s.steps.length;
+  const ys = o.smoothing > 0 ? smoothEma(s.values, o.smoothing) : s.values;
+  const times = o.x === 'time' ? s.times : undefined;
+  if (o.x === 'time' && !times) return [];
+  let xs: ArrayLike<number> = s.steps;
+  if (times) {
+    const t0 = o.t0 ?? (n ? times[0] : 0);
+    xs = Float64Array.from(times, (t) => (t - t0) / 1000);
+  }
+  const point = (i: number): CurvePoint => ({ x: xs[i], y: ys[i], step: s.steps[i], raw: s.values[i] });
   if (n <= target) {
     const out: CurvePoint[] = [];
-    for (let i = 0; i < n; i++) if (Number.isFinite(s.values[i])) out.push({ x: s.steps[i], y: s.values[i] });
+    for (let i = 0; i < n; i++) if (Number.isFinite(ys[i]) && Number.isFinite(xs[i])) out.push(point(i));
     return out;
   }
-  return decimate(s.steps, s.values, target).map((i) => ({ x: s.steps[i], y: s.values[i] }));
+  return decimate(xs, ys, target).map(point);
 }
 
 /** Log y axis when every value is positive and they span more than two decades. */
-export function suggestLogY(curves: CurvePoint[][]): boolean {
+export function suggestLogY(curves: XY[][]): boolean {
   let min = Infinity,
     max = -Infinity;
   for (const c of curves)
@@ -97,7 +133,7 @@ export function suggestLogY(curves: CurvePoint[][]): boolean {
 
 /** The curve point nearest to pixel (px, py), given data→pixel maps; -1 when none within `radius`. */
 export function nearestCurve(
-  curves: { id: number; points: CurvePoint[] }[],
+  curves: { id: number; points: XY[] }[],
   px: number,
   py: number,
   toPx: (x: number) => number,

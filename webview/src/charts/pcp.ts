@@ -3,11 +3,13 @@
  * line is drawn; above it, a density layer (2-D histograms between adjacent axes) plus a sample
  * of the matching lines, so 100k trials draw in tens of milliseconds while the filter counts
  * stay exact. Drag along an axis to brush (filter); click an axis without dragging to clear it.
- * The best, selected and hovered trials are drawn on an overlay canvas.
+ * Lines are coloured by the metric (the colour scale of colorScale.ts, shown along the metric
+ * axis). The best, selected and hovered trials are drawn on an overlay canvas.
  */
 import { type Ctx, el } from '../context';
 import { section } from '../perf';
 import { type AxisScale, METRIC_AXIS, ticks } from './axes';
+import { scaleColor } from './colorScale';
 import {
   axisAt,
   binColumns,
@@ -24,6 +26,8 @@ import { fitCanvas, toRgba, withAlpha } from './theme';
 const PAD = { top: 34, bottom: 18, left: 56, right: 56 };
 const BINS = 64;
 const SAMPLE = 400;
+/** Colours the lines are drawn in (buckets of the metric's range). */
+const COLOR_BUCKETS = 10;
 const DENSITY_SCALE = 2;
 const EMPTY_DENSITY: Density = { bins: 0, counts: [], max: 0 };
 
@@ -94,13 +98,13 @@ export class ParallelView {
       const matching = section('pcp-density', () => densityFromBins(this.bins, n, BINS, filtering ? mask : undefined));
       section('pcp-raster', () => this.drawDensity(g, xs, all, matching));
       const sample = sampleRows(n, SAMPLE, filtering ? mask : undefined, matched);
-      section('pcp-lines', () => this.drawLines(g, xs, sample, t.blue, 0.12));
+      section('pcp-lines', () => this.drawColored(g, xs, sample, 0.3));
     } else {
       const out: number[] = [],
         inn: number[] = [];
       for (let i = 0; i < n; i++) (mask[i] ? inn : out).push(i);
       this.drawLines(g, xs, out, t.muted, 0.12);
-      this.drawLines(g, xs, inn, t.blue, n > 500 ? 0.25 : 0.55);
+      this.drawColored(g, xs, inn, n > 500 ? 0.35 : 0.7);
     }
     this.drawAxes(g, xs);
     this.drawOverlay();
@@ -176,6 +180,23 @@ export class ParallelView {
     g.globalAlpha = 1;
   }
 
+  /** Colour unit of row i (0 worst … 1 best metric value, as the colour scale), NaN when it has none. */
+  private goodness(i: number): number {
+    const u = this.units[this.units.length - 1]?.[i] ?? NaN;
+    return this.ctx.store.minimize ? 1 - u : u;
+  }
+
+  /** Lines coloured by their metric value (optuna-dashboard's colouring): one path per colour bucket. */
+  private drawColored(g: CanvasRenderingContext2D, xs: number[], rows: ArrayLike<number>, alpha: number): void {
+    const buckets: number[][] = Array.from({ length: COLOR_BUCKETS + 1 }, () => []);
+    for (let j = 0; j < rows.length; j++) {
+      const u = this.goodness(rows[j]);
+      buckets[u === u ? Math.min(COLOR_BUCKETS - 1, Math.max(0, Math.floor(u * COLOR_BUCKETS))) : COLOR_BUCKETS].push(rows[j]);
+    }
+    this.drawLines(g, xs, buckets[COLOR_BUCKETS], this.ctx.theme.muted, alpha);
+    for (let b = 0; b < COLOR_BUCKETS; b++) this.drawLines(g, xs, buckets[b], scaleColor((b + 0.5) / COLOR_BUCKETS), alpha);
+  }
+
   /** Density layers as one ImageData: all trials (muted, when filtering) under the matching ones (blue). */
   private drawDensity(g: CanvasRenderingContext2D, xs: number[], all: Density | undefined, matching: Density): void {
     const t = this.ctx.theme;
@@ -246,6 +267,16 @@ export class ParallelView {
       g.lineTo(Math.round(xs[k]) + 0.5, this.h - PAD.bottom);
       g.stroke();
       g.globalAlpha = 1;
+      if (s.name === METRIC_AXIS) {
+        // the colour scale along the metric axis: a line's colour reads off its value
+        const y0 = this.yOf(1),
+          y1 = this.yOf(0);
+        const grad = g.createLinearGradient(0, y1, 0, y0);
+        for (let q = 0; q <= COLOR_BUCKETS; q++)
+          grad.addColorStop(q / COLOR_BUCKETS, scaleColor(store.minimize ? 1 - q / COLOR_BUCKETS : q / COLOR_BUCKETS));
+        g.fillStyle = grad;
+        g.fillRect(xs[k] + 3, y0, 5, y1 - y0);
+      }
       g.fillStyle = s.name === METRIC_AXIS ? t.orange : t.fg;
       g.textAlign = 'center';
       g.fillText(clip(s.label + (s.log ? ' (log)' : ''), 18), xs[k], 12);

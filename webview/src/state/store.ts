@@ -35,7 +35,9 @@ export const STATUS_CODE: Readonly<Record<TrialStatus, number>> = Object.fromEnt
 export class Series {
   private s: Float64Array | Int32Array;
   private v: Float64Array;
-  /** Where this series starts in s/v (a snapshot's series share the message's arrays). */
+  /** Report times (epoch ms), parallel to s/v; undefined while no point carried one. */
+  private t: Float64Array | undefined;
+  /** Where this series starts in s/v/t (a snapshot's series share the message's arrays). */
   private off: number;
   private owned = false;
   length: number;
@@ -46,9 +48,11 @@ export class Series {
     values: Float64Array,
     from: number,
     to: number,
+    times?: Float64Array,
   ) {
     this.s = steps;
     this.v = values;
+    this.t = times;
     this.off = from;
     this.length = to - from;
   }
@@ -61,8 +65,13 @@ export class Series {
     return this.v.subarray(this.off, this.off + this.length);
   }
 
-  /** Appends points a..b of (steps, values). */
-  push(steps: Float64Array | Int32Array, values: Float64Array, a: number, b: number): void {
+  /** Report times (epoch ms, NaN: unknown), or undefined when the host sent none. */
+  get times(): Float64Array | undefined {
+    return this.t?.subarray(this.off, this.off + this.length);
+  }
+
+  /** Appends points a..b of (steps, values, times). */
+  push(steps: Float64Array | Int32Array, values: Float64Array, a: number, b: number, times?: Float64Array): void {
     const need = this.length + (b - a);
     if (!this.owned || need > this.s.length) {
       const cap = Math.max(16, need, this.owned ? this.s.length * 2 : need);
@@ -70,13 +79,21 @@ export class Series {
         v = new Float64Array(cap);
       s.set(this.steps);
       v.set(this.values);
+      const t = this.t || times ? new Float64Array(cap).fill(NaN) : undefined;
+      const old = this.times;
+      if (t && old) t.set(old);
       this.s = s;
       this.v = v;
+      this.t = t;
       this.off = 0;
       this.owned = true;
-    }
+    } else if (times && !this.t) this.t = new Float64Array(this.s.length).fill(NaN);
     this.s.set(steps.subarray(a, b), this.length);
     this.v.set(values.subarray(a, b), this.length);
+    if (this.t) {
+      if (times) this.t.set(times.subarray(a, b), this.length);
+      else this.t.fill(NaN, this.length, need);
+    }
     this.length = need;
   }
 }
@@ -235,6 +252,8 @@ export class TrialStore {
   readonly lazy = new Set<number>();
   /** Asked for, no reply yet (they still count as having a curve). */
   readonly pending = new Set<number>();
+  /** Per metric other than the sweep's (the curves' chooser): trials whose series were asked for. */
+  private readonly fetched = new Map<string, Set<number>>();
   /** Total metric points held (for the streaming bench and the header). */
   points = 0;
   bestIndex = -1;
@@ -309,6 +328,7 @@ export class TrialStore {
     this.setupAxes(meta);
     this.lazy.clear();
     this.pending.clear();
+    this.fetched.clear();
     this.ingest(trials);
     this.addSeries(series);
     // trials that reported but whose series the host left out (a large sweep): fetched on demand
@@ -337,7 +357,7 @@ export class TrialStore {
     this.edgeHit = change.axes;
     const rows = this.ingest(trials);
     for (let k = 0; k < rows.length; k++) change.trials.push(rows[k]);
-    this.addSeries(series);
+    this.addSeries(series, true);
     for (let k = 0; k < series.n; k++) change.series.push(series.trial[k]);
     if (this.refit(this.edgeHit ? undefined : rows) || this.categoriesGrew) change.axes = true;
     this.categoriesGrew = false;
@@ -405,6 +425,28 @@ export class TrialStore {
     return out;
   }
 
+  /**
+   * For a metric other than the sweep's: the trials among `ids` whose series of it nobody asked
+   * for yet (the caller asks the host; from now on their appended points are kept too).
+   */
+  takeUnfetched(metric: string, ids: Iterable<number>): number[] {
+    let set = this.fetched.get(metric);
+    if (!set) this.fetched.set(metric, (set = new Set()));
+    const out: number[] = [];
+    for (const id of ids)
+      if (!set.has(id)) {
+        set.add(id);
+        out.push(id);
+      }
+    return out;
+  }
+
+  /** Names of every metric the trials reported (their last values), the sweep metric first. */
+  get metricNames(): string[] {
+    const names = [...this.lastCols.keys()].filter((n) => n !== this.metricName);
+    return [this.metricName, ...names];
+  }
+
   /** The host's `series` reply: each series replaces what the store holds for that trial and metric. */
   private replaceSeries(m: Extract<WireHostMessage, { type: 'series' }>): Change {
     const p = m.series;
@@ -418,7 +460,7 @@ export class TrialStore {
       const old = byTrial.get(trial);
       if (old) this.points -= old.length;
       this.lazy.delete(trial);
-      byTrial.set(trial, new Series(p.attempt[k], p.steps, p.values, p.offsets[k], p.offsets[k + 1]));
+      byTrial.set(trial, new Series(p.attempt[k], p.steps, p.values, p.offsets[k], p.offsets[k + 1], p.times));
       this.points += p.offsets[k + 1] - p.offsets[k];
       change.series.push(trial);
     }
@@ -656,25 +698,29 @@ export class TrialStore {
     this.bestIndex = b;
   }
 
-  private addSeries(p: SeriesColumns): void {
+  /** `append`: points of another metric than the sweep's are kept only for trials it was asked for. */
+  private addSeries(p: SeriesColumns, append = false): void {
     const maps = p.names.map((name) => {
       let m = this.series.get(name);
       if (!m) this.series.set(name, (m = new IdMap()));
       return m;
     });
+    const others = p.names.map((name) => (name === this.metricName ? undefined : (this.fetched.get(name) ?? new Set<number>())));
     for (let k = 0; k < p.n; k++) {
       const trial = p.trial[k],
         attempt = p.attempt[k],
-        byTrial = maps[p.name[k]];
+        byTrial = maps[p.name[k]],
+        other = others[p.name[k]];
       const a = p.offsets[k],
         b = p.offsets[k + 1];
-      if (this.lazy.has(trial)) continue; // its whole series comes when asked for
+      if (!other && this.lazy.has(trial)) continue; // its whole series comes when asked for
+      if (other && append && !other.has(trial) && !byTrial.get(trial)) continue; // a part only: asked for when drawn
       const s = byTrial.get(trial);
       if (s && attempt < s.attempt) continue; // points of an older attempt
       if (!s || attempt > s.attempt) {
         if (s) this.points -= s.length;
-        byTrial.set(trial, new Series(attempt, p.steps, p.values, a, b));
-      } else s.push(p.steps, p.values, a, b);
+        byTrial.set(trial, new Series(attempt, p.steps, p.values, a, b, p.times));
+      } else s.push(p.steps, p.values, a, b, p.times);
       this.points += b - a;
     }
   }

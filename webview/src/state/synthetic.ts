@@ -24,6 +24,8 @@ export interface SyntheticOptions {
   /** Fraction of trials still running (the last ones). */
   running?: number;
   now?: number;
+  /** Also a `val_acc` series per trial (a second metric for the curves' chooser). */
+  accSeries?: boolean;
 }
 
 export function syntheticMeta(o: { now?: number; trials?: number } = {}): SweepMeta {
@@ -57,6 +59,9 @@ function lossAt(p: { lr: number; dropout: number; hidden: number; opt: number },
   return base + (1.2 - base) * Math.exp(-4 * frac) + noise;
 }
 
+/** The accuracy that goes with a loss (for the second metric). */
+const acc = (loss: number) => Math.max(0, 1 - loss / 1.3);
+
 export function syntheticSweep(o: SyntheticOptions): { meta: SweepMeta; trials: TrialRow[]; series: MetricPoints[] } {
   const rnd = prng(o.seed ?? 7);
   const now = o.now ?? 1_760_000_000_000;
@@ -82,18 +87,21 @@ export function syntheticSweep(o: SyntheticOptions): { meta: SweepMeta; trials: 
     const n = Math.max(1, Math.round(o.points * frac));
     const steps: number[] = [];
     const values: number[] = [];
+    const times: number[] = [];
+    const started = meta.createdAt + k * 1000;
     let v = NaN;
     if (o.points > 0) {
       for (let s = 1; s <= n; s++) {
         v = lossAt(cfg, s / o.points, 0.01 * (rnd() - 0.5));
         steps.push(s);
         values.push(v);
+        times.push(started + s * 400);
       }
-      series.push({ trial: id, attempt: 1, name: meta.metric.name, steps, values });
+      series.push({ trial: id, attempt: 1, name: meta.metric.name, steps, values, times });
+      if (o.accSeries) series.push({ trial: id, attempt: 1, name: 'val_acc', steps, values: values.map(acc), times });
     } else v = lossAt(cfg, frac, 0.01 * (rnd() - 0.5));
     if (status === 'failed' && rnd() < 0.5) v = NaN;
     const value = Number.isFinite(v) ? v : null;
-    const started = meta.createdAt + k * 1000;
     trials.push({
       id,
       status,
@@ -101,7 +109,7 @@ export function syntheticSweep(o: SyntheticOptions): { meta: SweepMeta; trials: 
       params: { lr, dropout, weight_decay: wd, hidden, batch_size: batch, optimizer: opts[oi], epochs: 20 },
       value,
       best: value,
-      last: { val_loss: value, val_acc: value === null ? null : Math.max(0, 1 - value / 1.3) },
+      last: { val_loss: value, val_acc: value === null ? null : acc(value) },
       step: o.points > 0 ? n : status === 'running' ? 3 : 20,
       reason:
         status === 'failed' ? 'exit code 1' : status === 'pruned' ? 'asha: rung 1' : status === 'stopped' ? 'stopped by user' : undefined,

@@ -11,6 +11,13 @@ import { STATUSES } from './store';
 export const TABS = ['curves', 'parallel', 'scatter', 'importance', 'lrfind'] as const;
 export type Tab = (typeof TABS)[number];
 
+/** The learning curves' controls: metric (null: the sweep's), x axis and smoothing (0…0.99). */
+export interface CurveSettings {
+  metric: string | null;
+  x: 'step' | 'time';
+  smoothing: number;
+}
+
 export interface UiState {
   v: 1;
   filters: Filters;
@@ -19,10 +26,19 @@ export interface UiState {
   tab: Tab;
   /** The scroll offset of the table, in rows. */
   scrollRow: number;
+  curves: CurveSettings;
 }
 
 export function defaultUiState(): UiState {
-  return { v: 1, filters: { states: [], ranges: {} }, selected: null, sort: null, tab: 'curves', scrollRow: 0 };
+  return {
+    v: 1,
+    filters: { states: [], ranges: {} },
+    selected: null,
+    sort: null,
+    tab: 'curves',
+    scrollRow: 0,
+    curves: { metric: null, x: 'step', smoothing: 0 },
+  };
 }
 
 export function sanitizeUiState(raw: unknown): UiState {
@@ -34,6 +50,12 @@ export function sanitizeUiState(raw: unknown): UiState {
   if (typeof r.selected === 'number' && Number.isInteger(r.selected) && r.selected > 0) out.selected = r.selected;
   if (typeof r.tab === 'string' && (TABS as readonly string[]).includes(r.tab)) out.tab = r.tab as Tab;
   if (typeof r.scrollRow === 'number' && Number.isInteger(r.scrollRow) && r.scrollRow >= 0) out.scrollRow = r.scrollRow;
+  const c = r.curves as Record<string, unknown> | undefined;
+  if (c && typeof c === 'object' && !Array.isArray(c)) {
+    if (typeof c.metric === 'string' && c.metric.length > 0 && c.metric.length < 500) out.curves.metric = c.metric;
+    if (c.x === 'step' || c.x === 'time') out.curves.x = c.x;
+    if (typeof c.smoothing === 'number' && c.smoothing >= 0 && c.smoothing <= 0.99) out.curves.smoothing = c.smoothing;
+  }
   const s = r.sort as Record<string, unknown> | null | undefined;
   if (s && typeof s === 'object' && typeof s.key === 'string' && s.key.length < 500 && (s.dir === 'asc' || s.dir === 'desc'))
     out.sort = { key: s.key, dir: s.dir };

@@ -124,7 +124,7 @@ export class TrialTable {
   /** Rebuilds the columns when the params or metric change. */
   private ensureColumns(): void {
     const s = this.ctx.store;
-    const key = JSON.stringify([s.paramNames, s.metricName, s.hasFit]);
+    const key = JSON.stringify([s.paramNames, s.metricName, s.hasFit, this.ctx.theme.font]);
     if (key === this.columnsKey) return;
     this.columnsKey = key;
     const cols: Column[] = [
@@ -145,7 +145,7 @@ export class TrialTable {
       {
         key: 'duration',
         label: 'time',
-        width: 72,
+        width: durationWidth(this.ctx.theme.font),
         sortable: true,
         cell: (r, now) => (r.startedAt === undefined ? '' : formatDuration((r.endedAt ?? now) - r.startedAt)),
         cls: 'num',
@@ -290,4 +290,13 @@ export class TrialTable {
       sl.el.classList.toggle('hovered', sl.row.id === hovered && sl.row.id !== selected);
     }
   }
+}
+
+/** The time column's width: the widest duration (and the header with its sort arrow) in the panel's font, unclipped. */
+function durationWidth(font: string): number {
+  const g = document.createElement('canvas').getContext('2d');
+  if (!g) return 84;
+  g.font = font;
+  const text = Math.max(...['00h00m', '00m00s', '00d00h', 'time ▲'].map((x) => g.measureText(x).width));
+  return Math.max(72, Math.ceil(text) + 12 + 8);
 }
