@@ -230,7 +230,7 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       if (await dashLens.isVisible().catch(() => false)) await dashLens.click();
       else await wb.runCommand('Knobs: Open Dashboard');
       const view = wb.webview();
-      const canvas = view.locator('canvas:visible').first();
+      const canvas = view.locator('canvas:visible:not(.colorbar)').first();
       await canvas.waitFor({ state: 'visible', timeout: 30_000 });
       const rows = view.locator(ROW).filter({ hasText: /Completed|Running/i });
       await rows.first().waitFor({ state: 'visible', timeout: 20_000 });
@@ -365,7 +365,7 @@ describe('e2e in code-server', { concurrency: 2 }, () => {
       log('tree re-attached');
       // the dashboard is restored by its serializer and keeps receiving appends
       const view6 = wb.webview();
-      await view6.locator('canvas:visible').first().waitFor({ state: 'visible', timeout: 30_000 });
+      await view6.locator('canvas:visible:not(.colorbar)').first().waitFor({ state: 'visible', timeout: 30_000 });
       await view6
         .locator(ROW)
         .filter({ hasText: /Completed/i })

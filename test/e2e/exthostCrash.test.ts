@@ -124,7 +124,7 @@ describe('e2e in code-server: extension host crash', () => {
       // the dashboard, with some of trial 1's curve in it
       await wb.runCommand('Knobs: Open Dashboard');
       const view = wb.webview();
-      await view.locator('canvas:visible').first().waitFor({ state: 'visible', timeout: 30_000 });
+      await view.locator('canvas:visible:not(.colorbar)').first().waitFor({ state: 'visible', timeout: 30_000 });
       const before = await waitFor(
         'trial 1 has 3+ epochs in the dashboard',
         async () => {
@@ -240,7 +240,7 @@ describe('e2e in code-server: extension host crash', () => {
         await waitFor('the orphaned dashboard tab to close', async () => (await wb.webviewCount()) === 0, { timeoutMs: 10_000 });
         await wb.runCommand('Knobs: Open Dashboard');
         view2 = wb.webview();
-        await view2.locator('canvas:visible').first().waitFor({ state: 'visible', timeout: 30_000 });
+        await view2.locator('canvas:visible:not(.colorbar)').first().waitFor({ state: 'visible', timeout: 30_000 });
         shown = await waitFor(
           `the reopened dashboard to hold the trials started after the crash (${JSON.stringify(newIds)})`,
           () => hasNew(view2),
