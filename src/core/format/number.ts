@@ -2,7 +2,7 @@
  * Numbers for people, the one style for every face: metric values, parameter values and learning
  * rates in the CLI, the tree, the status bar and the webview.
  *
- * src/core/format/ is pure and import-free (no node:, no DOM, no other module), which is why it
+ * src/core/format/ is pure and import-free (no node:, no browser API, no other module), which is why it
  * is the one part of the core the webview may import (test/unit/boundary.test.ts enforces both).
  */
 

@@ -6,9 +6,8 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 
-// the yaml package's document and node types (not the DOM's)
-// The yaml package's parsed tree, named by what parseDocument returns (its own type names are
-// DOM look-alikes, which the core does not spell)
+// the yaml package's parsed tree and its items, named by what parseDocument returns, so the core
+// spells none of the package's own type names
 type ParsedYaml = ReturnType<typeof parseDocument>;
 type YamlItem = ParsedYaml['contents'];
 
